@@ -1,0 +1,8 @@
+#!/usr/bin/env node
+// The operator command. The relay shares its TypeScript domain modules with the app, so it runs
+// through tsx's loader instead of a separate build step.
+import { register } from 'tsx/esm/api';
+
+register();
+const { main } = await import('../relay/cli.ts');
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,139 @@
+// The operator command: `noaber relay | create | list | invite | rotate-key | setup-link | help`.
+import '@automerge/automerge';
+import { Repo } from '@automerge/automerge-repo/slim';
+import { NodeFSStorageAdapter } from '@automerge/automerge-repo-storage-nodefs';
+import { join } from 'node:path';
+import { emptyDetails } from '../src/lib/neighbourhood/schema.ts';
+import { checkDetails } from '../src/lib/neighbourhood/mutations.ts';
+import { configFromEnv, publicOrigin, type RelayConfig } from './config.ts';
+import { createHosted, describeHosted, type Hosted } from './create.ts';
+import { startRelay } from './main.ts';
+import { Registry } from './registry.ts';
+import { currentSetupToken, issueSetupToken, setupLink } from './setup-token.ts';
+
+const HELP = `Noaber relay — operator command
+
+  noaber relay                         start the relay (PORT, HOST, NOABER_DATA, NOABER_PUBLIC_URL)
+  noaber create <name> [--json]        create a neighbourhood; prints its invite link last
+  noaber list [--json]                 list the neighbourhoods on this relay
+  noaber invite <id|name> [--json]     print a neighbourhood's invite link again
+  noaber rotate-key <id|name> [--json] give a neighbourhood a new key; the old one stops working
+  noaber setup-link                    issue a new one-time setup link for the browser
+  noaber help                          this text
+
+The data folder (NOABER_DATA, default ./data) holds documents and member keys: back it up by
+copying it, and keep it readable only by the relay's user.`;
+
+type Out = { log: (line: string) => void; error: (line: string) => void };
+
+function printHosted(out: Out, hosted: Hosted, json: boolean) {
+	if (json) {
+		out.log(JSON.stringify(hosted));
+		return;
+	}
+	out.log(`Buurt / neighbourhood: ${hosted.name} (${hosted.id})`);
+	out.log(`Relay: ${hosted.relay}`);
+	out.log('Uitnodigingslink / invite link:');
+	out.log(hosted.invite);
+}
+
+async function relay(config: RelayConfig, out: Out): Promise<number> {
+	const running = await startRelay(config);
+	const origin = config.publicUrl ?? `http://localhost:${running.port}`;
+	out.log(`Noaber draait / is running: open ${origin}`);
+	out.log(`Data: ${config.data}`);
+	if (running.registry.list().length === 0) {
+		const token = currentSetupToken(config.data) ?? issueSetupToken(config.data);
+		out.log('Eenmalige startlink voor de wijkverbinder / one-time setup link:');
+		out.log(setupLink(origin, token));
+	}
+	await new Promise<void>((resolve) => {
+		const stop = () => resolve();
+		process.once('SIGTERM', stop);
+		process.once('SIGINT', stop);
+	});
+	await running.close();
+	out.log('Noaber gestopt / stopped.');
+	return 0;
+}
+
+async function create(config: RelayConfig, name: string | undefined, json: boolean, out: Out): Promise<number> {
+	const checked = checkDetails(emptyDetails(name ?? ''));
+	if (!checked.ok) {
+		out.error(`Give the neighbourhood a name of at most 80 characters: noaber create "Lindenbuurt"`);
+		return 2;
+	}
+	// Works whether or not the relay runs: documents go straight into its data folder, and a
+	// running relay picks up the new registry entry within a second.
+	const registry = new Registry(config.data);
+	const repo = new Repo({ storage: new NodeFSStorageAdapter(join(config.data, 'documents')) });
+	try {
+		const hosted = await createHosted(repo, registry, checked.value, { origin: publicOrigin(config) });
+		printHosted(out, hosted, json);
+		return 0;
+	} finally {
+		await repo.shutdown().catch(() => undefined);
+	}
+}
+
+function lookup(config: RelayConfig, which: string | undefined, out: Out) {
+	const registry = new Registry(config.data);
+	const record = which ? registry.find(which) : undefined;
+	if (!record) {
+		out.error(which ? `No neighbourhood "${which}" on this relay. See: noaber list` : 'Name a neighbourhood: its id or name.');
+	}
+	return { registry, record };
+}
+
+export async function main(argv: string[], out: Out = console, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+	const json = argv.includes('--json');
+	const [command, ...rest] = argv.filter((a) => a !== '--json');
+	const argument = rest.join(' ').trim() || undefined;
+	let config: RelayConfig;
+	try {
+		config = configFromEnv(env);
+	} catch (error) {
+		out.error((error as Error).message);
+		return 2;
+	}
+	switch (command) {
+		case 'relay':
+			return relay(config, out);
+		case 'create':
+			return create(config, argument, json, out);
+		case 'list': {
+			const records = new Registry(config.data).list();
+			if (json) out.log(JSON.stringify(records.map((r) => ({ id: r.id, name: r.name, root: r.root, createdAt: r.createdAt }))));
+			else if (records.length === 0) out.log('No neighbourhoods yet. Create one: noaber create "<name>"');
+			else for (const r of records) out.log(`${r.id}  ${r.name}  (since ${r.createdAt.slice(0, 10)})`);
+			return 0;
+		}
+		case 'invite': {
+			const { record } = lookup(config, argument, out);
+			if (!record) return 1;
+			printHosted(out, describeHosted(record, publicOrigin(config)), json);
+			return 0;
+		}
+		case 'rotate-key': {
+			const { registry, record } = lookup(config, argument, out);
+			if (!record) return 1;
+			const rotated = registry.rotate(record.id);
+			if (!json) out.log('The old key no longer works. Hand out this new invite link:');
+			printHosted(out, describeHosted(rotated, publicOrigin(config)), json);
+			return 0;
+		}
+		case 'setup-link': {
+			new Registry(config.data);
+			out.log(setupLink(publicOrigin(config), issueSetupToken(config.data)));
+			return 0;
+		}
+		case undefined:
+		case 'help':
+		case '--help':
+			out.log(HELP);
+			return 0;
+		default:
+			out.error(`Unknown command "${command}".\n\n${HELP}`);
+			return 2;
+	}
+}

@@ -1,0 +1,34 @@
+// The operator configures the relay through the environment; everything has a default that works
+// on a laptop.
+import { resolve } from 'node:path';
+
+export interface RelayConfig {
+	port: number;
+	host: string;
+	data: string;
+	/** The address residents use; when unset, links are built from each request's Host header. */
+	publicUrl: string | undefined;
+	app: string;
+	logLevel: string;
+	/** Largest websocket frame accepted; a first sync of a big document is the largest legitimate one. */
+	maxPayload: number;
+}
+
+export function configFromEnv(env: NodeJS.ProcessEnv = process.env): RelayConfig {
+	const port = Number(env.PORT ?? 3000);
+	if (!Number.isInteger(port) || port < 0 || port > 65535) {
+		throw new Error(`PORT must be a port number, not "${env.PORT}"`);
+	}
+	return {
+		port,
+		host: env.HOST ?? '0.0.0.0',
+		data: resolve(env.NOABER_DATA ?? './data'),
+		publicUrl: env.NOABER_PUBLIC_URL?.replace(/\/$/, '') || undefined,
+		app: resolve(env.NOABER_APP ?? './build'),
+		logLevel: env.LOG_LEVEL ?? 'info',
+		maxPayload: Number(env.NOABER_MAX_FRAME ?? 32 * 1024 * 1024)
+	};
+}
+
+/** Where links point when no request tells us the host (the operator command). */
+export const publicOrigin = (config: RelayConfig): string => config.publicUrl ?? `http://localhost:${config.port}`;

@@ -1,0 +1,153 @@
+// The relay's record of hosted neighbourhoods: their member keys and which documents belong to
+// them. Kept as small files so the operator command can change it while the relay runs:
+//   neighbourhoods/<id>.json  written whole (tmp + rename) by create, rotate and setup
+//   owners/<id>.log           one document id per line, appended by the relay as members bring them
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { appendFileSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as v from 'valibot';
+
+const Record_ = v.object({
+	id: v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{8,64}$/)),
+	name: v.string(),
+	root: v.pipe(v.string(), v.regex(/^automerge:/)),
+	key: v.pipe(v.string(), v.minLength(16)),
+	createdAt: v.string(),
+	rotatedAt: v.optional(v.string())
+});
+export type NeighbourhoodRecord = v.InferOutput<typeof Record_>;
+
+export const newKey = (): string => randomBytes(18).toString('base64url');
+
+const documentIdOf = (urlOrId: string) => urlOrId.replace(/^automerge:/, '');
+
+export class Registry {
+	readonly data: string;
+	#records = new Map<string, NeighbourhoodRecord>();
+	#owners = new Map<string, string>();
+	#fingerprint = '';
+
+	constructor(data: string) {
+		this.data = data;
+		mkdirSync(this.#dir('neighbourhoods'), { recursive: true, mode: 0o700 });
+		mkdirSync(this.#dir('owners'), { recursive: true, mode: 0o700 });
+		this.reload();
+	}
+
+	#dir(name: string) {
+		return join(this.data, name);
+	}
+
+	/** Sizes and times of every file: cheap to compute, changes whenever another process writes. */
+	#currentFingerprint(): string {
+		const parts: string[] = [];
+		for (const dir of ['neighbourhoods', 'owners']) {
+			for (const file of readdirSync(this.#dir(dir)).sort()) {
+				const stat = statSync(join(this.#dir(dir), file));
+				parts.push(`${dir}/${file}:${stat.size}:${stat.mtimeMs}`);
+			}
+		}
+		return parts.join('|');
+	}
+
+	/** Re-reads the files if another process changed them; true when something changed. */
+	reloadIfChanged(): boolean {
+		if (this.#currentFingerprint() === this.#fingerprint) return false;
+		this.reload();
+		return true;
+	}
+
+	reload(): void {
+		const records = new Map<string, NeighbourhoodRecord>();
+		for (const file of readdirSync(this.#dir('neighbourhoods'))) {
+			if (!file.endsWith('.json')) continue;
+			try {
+				const parsed = v.safeParse(Record_, JSON.parse(readFileSync(join(this.#dir('neighbourhoods'), file), 'utf8')));
+				if (parsed.success) records.set(parsed.output.id, parsed.output);
+			} catch {
+				// A file being written by another process is read again on the next change.
+			}
+		}
+		const owners = new Map<string, string>();
+		for (const record of records.values()) owners.set(documentIdOf(record.root), record.id);
+		for (const file of readdirSync(this.#dir('owners'))) {
+			const id = file.replace(/\.log$/, '');
+			if (!records.has(id)) continue;
+			for (const line of readFileSync(join(this.#dir('owners'), file), 'utf8').split('\n')) {
+				const documentId = line.trim();
+				if (documentId && !owners.has(documentId)) owners.set(documentId, id);
+			}
+		}
+		this.#records = records;
+		this.#owners = owners;
+		this.#fingerprint = this.#currentFingerprint();
+	}
+
+	list(): NeighbourhoodRecord[] {
+		return [...this.#records.values()].sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+	}
+
+	/** By id, or by name when exactly one neighbourhood has it. */
+	find(idOrName: string): NeighbourhoodRecord | undefined {
+		const byId = this.#records.get(idOrName);
+		if (byId) return byId;
+		const named = this.list().filter((r) => r.name.toLowerCase() === idOrName.toLowerCase());
+		return named.length === 1 ? named[0] : undefined;
+	}
+
+	/** The neighbourhood a member key opens, compared in constant time. */
+	neighbourhoodForKey(key: string | null | undefined): string | undefined {
+		if (!key) return undefined;
+		const given = Buffer.from(key);
+		for (const record of this.#records.values()) {
+			const expected = Buffer.from(record.key);
+			if (expected.length === given.length && timingSafeEqual(expected, given)) return record.id;
+		}
+		return undefined;
+	}
+
+	ownerOf(documentId: string): string | undefined {
+		return this.#owners.get(documentIdOf(documentId));
+	}
+
+	#write(record: NeighbourhoodRecord) {
+		const path = join(this.#dir('neighbourhoods'), `${record.id}.json`);
+		const tmp = `${path}.${process.pid}.tmp`;
+		writeFileSync(tmp, `${JSON.stringify(record, null, 2)}\n`, { mode: 0o600 });
+		renameSync(tmp, path);
+		this.#records.set(record.id, record);
+	}
+
+	add(input: { id: string; name: string; root: string; documents: string[] }): NeighbourhoodRecord {
+		const record: NeighbourhoodRecord = {
+			id: input.id,
+			name: input.name,
+			root: input.root,
+			key: newKey(),
+			createdAt: new Date().toISOString()
+		};
+		for (const documentId of input.documents) this.claim(documentId, record.id);
+		this.#write(record);
+		this.#fingerprint = this.#currentFingerprint();
+		return record;
+	}
+
+	/** A new member key; the old one stops working everywhere that reads these files. */
+	rotate(id: string): NeighbourhoodRecord {
+		const current = this.#records.get(id);
+		if (!current) throw new Error(`No neighbourhood with id ${id}`);
+		const record = { ...current, key: newKey(), rotatedAt: new Date().toISOString() };
+		this.#write(record);
+		this.#fingerprint = this.#currentFingerprint();
+		return record;
+	}
+
+	/** Records that a document belongs to a neighbourhood; the first claim wins. */
+	claim(documentIdOrUrl: string, neighbourhood: string): boolean {
+		const documentId = documentIdOf(documentIdOrUrl);
+		if (this.#owners.has(documentId)) return this.#owners.get(documentId) === neighbourhood;
+		appendFileSync(join(this.#dir('owners'), `${neighbourhood}.log`), `${documentId}\n`, { mode: 0o600 });
+		this.#owners.set(documentId, neighbourhood);
+		return true;
+	}
+}

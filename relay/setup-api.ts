@@ -1,0 +1,69 @@
+// POST /api/setup: the community manager's first neighbourhood, created through the one-time link.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Repo } from '@automerge/automerge-repo/slim';
+import { checkProfile } from '../src/lib/members/mutations.ts';
+import { checkDetails } from '../src/lib/neighbourhood/mutations.ts';
+import { createHosted } from './create.ts';
+import type { Logger } from './log.ts';
+import type { Registry } from './registry.ts';
+import { consumeSetupToken, setupTokenMatches } from './setup-token.ts';
+
+const MAX_BODY = 64 * 1024;
+const MEMBER_ID = /^[A-Za-z0-9_-]{8,64}$/;
+
+function json(res: ServerResponse, status: number, body: unknown) {
+	res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+	res.end(JSON.stringify(body));
+}
+
+async function readBody(req: IncomingMessage): Promise<string | undefined> {
+	let size = 0;
+	const chunks: Buffer[] = [];
+	for await (const chunk of req as AsyncIterable<Buffer>) {
+		size += chunk.length;
+		if (size > MAX_BODY) return undefined;
+		chunks.push(chunk);
+	}
+	return Buffer.concat(chunks).toString('utf8');
+}
+
+export interface SetupContext {
+	repo: Repo;
+	registry: Registry;
+	data: string;
+	log: Logger;
+	origin: (req: IncomingMessage) => string;
+}
+
+export async function handleSetup(req: IncomingMessage, res: ServerResponse, context: SetupContext): Promise<void> {
+	if (req.method !== 'POST') return json(res, 405, { error: 'method' });
+	const raw = await readBody(req);
+	if (raw === undefined) return json(res, 413, { error: 'too_large' });
+	let body: Record<string, unknown>;
+	try {
+		const parsed: unknown = JSON.parse(raw);
+		if (typeof parsed !== 'object' || parsed === null) throw new Error('not an object');
+		body = parsed as Record<string, unknown>;
+	} catch {
+		return json(res, 400, { error: 'invalid', errors: { form: 'invalid' } });
+	}
+	if (!setupTokenMatches(context.data, body.token)) return json(res, 403, { error: 'setup_used' });
+
+	const manager = (body.manager ?? {}) as Record<string, unknown>;
+	const details = checkDetails(body.details);
+	const profile = checkProfile(manager.profile);
+	const errors: Record<string, string> = {};
+	if (!details.ok) Object.assign(errors, details.errors);
+	if (!profile.ok) for (const [field, key] of Object.entries(profile.errors)) errors[`manager.${field}`] = key;
+	if (typeof manager.id !== 'string' || !MEMBER_ID.test(manager.id)) errors['manager.id'] = 'invalid';
+	if (!details.ok || !profile.ok || errors['manager.id']) return json(res, 400, { error: 'invalid', errors });
+
+	// Used up before the (async) creation, so two simultaneous requests cannot both succeed.
+	consumeSetupToken(context.data);
+	const hosted = await createHosted(context.repo, context.registry, details.value, {
+		origin: context.origin(req),
+		manager: { id: manager.id as string, profile: profile.value }
+	});
+	context.log.info({ neighbourhood: hosted.id }, 'neighbourhood created through the setup link');
+	json(res, 201, { id: hosted.id, invite: hosted.invite, relay: hosted.relay, root: hosted.root });
+}

@@ -1,0 +1,30 @@
+// The one-time setup link: lets the first community manager create a neighbourhood in the browser.
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const file = (data: string) => join(data, 'setup-token');
+
+export function currentSetupToken(data: string): string | undefined {
+	return existsSync(file(data)) ? readFileSync(file(data), 'utf8').trim() || undefined : undefined;
+}
+
+export function issueSetupToken(data: string): string {
+	const token = randomBytes(18).toString('base64url');
+	writeFileSync(file(data), `${token}\n`, { mode: 0o600 });
+	return token;
+}
+
+export function setupTokenMatches(data: string, given: unknown): boolean {
+	const token = currentSetupToken(data);
+	if (!token || typeof given !== 'string') return false;
+	const a = Buffer.from(token);
+	const b = Buffer.from(given);
+	return a.length === b.length && timingSafeEqual(a, b);
+}
+
+export function consumeSetupToken(data: string): void {
+	rmSync(file(data), { force: true });
+}
+
+export const setupLink = (origin: string, token: string): string => `${origin}/setup#token=${token}`;

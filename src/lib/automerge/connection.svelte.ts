@@ -1,0 +1,132 @@
+// One open neighbourhood on this device: its own Repo (IndexedDB, other tabs, the relay with this
+// neighbourhood's key), its root and members documents, and whether edits have reached the relay.
+// A Repo per neighbourhood, not per browser: each relay connection carries one neighbourhood's
+// key, and one Repo cannot talk to the same relay twice under one peer id.
+import { Repo, type AutomergeUrl, type DocHandle, type PeerId } from '@automerge/automerge-repo/slim';
+import { BroadcastChannelNetworkAdapter } from '@automerge/automerge-repo-network-broadcastchannel';
+import { IndexedDBStorageAdapter } from '@automerge/automerge-repo-storage-indexeddb';
+import type { MembersDoc } from '../members/document.ts';
+import type { RootDoc } from '../neighbourhood/document.ts';
+import { migrateRoot } from '../neighbourhood/mutations.ts';
+import { readNeighbourhood, type RootRead } from '../neighbourhood/view.ts';
+import { readMembers, type Member } from '../members/view.ts';
+import type { Read } from './fields.ts';
+import { ReactiveDoc } from './reactive.svelte.ts';
+import { RelaySocket } from './relay-socket.ts';
+import { automergeReady } from './wasm.ts';
+
+/** What the status line tells the resident. */
+export type SyncStatus = 'connecting' | 'local' | 'sharing' | 'shared' | 'refused';
+
+export interface Target {
+	root: string;
+	relay: string;
+	key: string;
+}
+
+const documentIdOf = (url: string) => url.replace(/^automerge:/, '');
+
+export class Connection {
+	readonly target: Target;
+	readonly repo: Repo;
+	readonly socket: RelaySocket;
+	root = $state<ReactiveDoc<RootDoc>>();
+	members = $state<ReactiveDoc<MembersDoc>>();
+	status = $state<SyncStatus>('connecting');
+	/** Typed, validated views: what pages show. */
+	neighbourhood: RootRead | undefined = $derived(
+		this.root?.current ? readNeighbourhood(this.root.current) : undefined
+	);
+	memberList: Read<Member> | undefined = $derived(
+		this.members?.current ? readMembers(this.members.current) : undefined
+	);
+	#timer: ReturnType<typeof setInterval> | undefined;
+	#closed = false;
+
+	private constructor(target: Target) {
+		this.target = target;
+		this.socket = new RelaySocket(target.relay, target.key);
+		const id = documentIdOf(target.root);
+		this.repo = new Repo({
+			storage: new IndexedDBStorageAdapter(`noaber-${id}`),
+			network: [this.socket, new BroadcastChannelNetworkAdapter({ channelName: `noaber-${id}` })]
+		});
+		this.socket.onState(() => this.#updateStatus());
+		this.#timer = setInterval(() => this.#updateStatus(), 1000);
+	}
+
+	/** Opens the neighbourhood and finds its documents, from this device or from the relay. */
+	static async open(target: Target): Promise<Connection> {
+		await automergeReady();
+		const connection = new Connection(target);
+		void connection.#load();
+		return connection;
+	}
+
+	async #find<T>(url: string): Promise<DocHandle<T>> {
+		// `unavailable` is not final: an offline device may get the document once the relay answers.
+		return this.repo.find<T>(url as AutomergeUrl, { allowableStates: ['ready', 'unavailable'] });
+	}
+
+	async #load() {
+		const root = await this.#find<RootDoc>(this.target.root);
+		if (this.#closed) return;
+		this.root = new ReactiveDoc(root);
+		const membersUrl = await this.#whenRootReadable(root);
+		if (this.#closed || !membersUrl) return;
+		if (root.isReady()) migrateRoot(root);
+		const members = await this.#find<MembersDoc>(membersUrl);
+		if (!this.#closed) this.members = new ReactiveDoc(members);
+	}
+
+	/** The root may arrive later than the handle; wait for a readable one. */
+	#whenRootReadable(root: DocHandle<RootDoc>): Promise<string | undefined> {
+		return new Promise((resolve) => {
+			const tryRead = (doc: unknown) => {
+				const read = readNeighbourhood(doc);
+				if (!read.ok) return false;
+				root.off('change', onChange);
+				resolve(read.neighbourhood.docs.members);
+				return true;
+			};
+			const onChange = ({ doc }: { doc: RootDoc }) => void tryRead(doc);
+			root.on('change', onChange);
+			if (root.isReady()) tryRead(root.doc());
+		});
+	}
+
+	/** Loaded from this device or the relay, or still waiting for either. */
+	get loaded(): boolean {
+		return this.root?.current !== undefined && this.members?.current !== undefined;
+	}
+
+	#updateStatus() {
+		if (this.socket.state === 'refused') {
+			this.status = 'refused';
+			return;
+		}
+		const relay = this.socket.remotePeerId as PeerId | undefined;
+		if (this.socket.state !== 'open' || !relay) {
+			this.status = this.loaded ? 'local' : 'connecting';
+			return;
+		}
+		const storageId = this.repo.getStorageIdOfPeer(relay);
+		const handles = [this.root?.handle, this.members?.handle].filter((h) => h?.isReady());
+		const behind = handles.some((handle) => {
+			const theirs = storageId ? handle!.getSyncInfo(storageId)?.lastHeads : undefined;
+			return !theirs || theirs.join() !== handle!.heads().join();
+		});
+		this.status = behind ? 'sharing' : 'shared';
+	}
+
+	async close(): Promise<void> {
+		this.#closed = true;
+		clearInterval(this.#timer);
+		try {
+			await this.repo.shutdown();
+		} catch {
+			// A handle still requesting cannot be flushed; its data is not on this device anyway.
+			this.repo.networkSubsystem.disconnect();
+		}
+	}
+}

@@ -1,0 +1,40 @@
+// Field helpers shared by every domain schema. Domain modules import relatively (no `$lib`)
+// because the relay runs them too.
+import { ImmutableString, isImmutableString } from '@automerge/automerge/slim';
+import * as v from 'valibot';
+
+/** A short value nobody edits together (id, status, date, URL): one op instead of one per character. */
+export const imm = (value: string): ImmutableString => new ImmutableString(value);
+
+/** Reads a string stored either as Automerge text or as an ImmutableString. */
+export const str = v.pipe(
+	v.custom<string | ImmutableString>(
+		(input) => typeof input === 'string' || isImmutableString(input),
+		'Expected text'
+	),
+	v.transform((input): string => String(input))
+);
+
+export const nonEmpty = (max: number) =>
+	v.pipe(str, v.transform((s) => s.trim()), v.minLength(1), v.maxLength(max));
+
+export const bounded = (max: number) => v.pipe(str, v.maxLength(max));
+
+/** ISO 8601 instant, as written by `new Date().toISOString()`. */
+export const isoDate = v.pipe(str, v.isoTimestamp());
+
+export const id = v.pipe(str, v.regex(/^[A-Za-z0-9_-]{8,64}$/));
+
+export const automergeUrl = v.pipe(str, v.regex(/^automerge:[1-9A-HJ-NP-Za-km-z]{20,60}$/));
+
+/** Random ids for items in a shared map: two devices never pick the same one. */
+export function randomId(): string {
+	const bytes = crypto.getRandomValues(new Uint8Array(16));
+	return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** The result of reading a collection: what was valid, and how much was not. */
+export interface Read<T> {
+	items: T[];
+	skipped: number;
+}

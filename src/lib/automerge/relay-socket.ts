@@ -1,0 +1,69 @@
+// The stock client adapter retries forever and hides why a socket closed. The relay closes with
+// 4401 when a member key is no longer valid; the app must stop retrying and tell the resident.
+import { WebSocketClientAdapter } from '@automerge/automerge-repo-network-websocket';
+
+export const INVALID_KEY = 4401;
+
+export type SocketState = 'connecting' | 'open' | 'closed' | 'refused';
+
+export class RelaySocket extends WebSocketClientAdapter {
+	#listeners = new Set<(state: SocketState) => void>();
+	state: SocketState = 'connecting';
+
+	constructor(relay: string, key: string, retryMs = 3000) {
+		const url = new URL(relay);
+		url.searchParams.set('key', key);
+		super(url.toString(), retryMs);
+		// A socket can linger for a while after the network is gone; trust the browser's word so
+		// the status line is honest, and reconnect at once when the network is back.
+		if (typeof window !== 'undefined') {
+			window.addEventListener('offline', this.#offline);
+			window.addEventListener('online', this.#online);
+		}
+	}
+
+	#offline = () => {
+		this.socket?.close();
+		this.#set('closed');
+	};
+
+	#online = () => {
+		if (this.peerId && this.state !== 'refused' && this.socket?.readyState !== WebSocket.OPEN) {
+			this.connect(this.peerId, this.peerMetadata);
+		}
+	};
+
+	override disconnect(): void {
+		if (typeof window !== 'undefined') {
+			window.removeEventListener('offline', this.#offline);
+			window.removeEventListener('online', this.#online);
+		}
+		super.disconnect();
+	}
+
+	onState(listener: (state: SocketState) => void): () => void {
+		this.#listeners.add(listener);
+		return () => this.#listeners.delete(listener);
+	}
+
+	#set(state: SocketState) {
+		if (this.state === 'refused' || this.state === state) return;
+		this.state = state;
+		for (const listener of this.#listeners) listener(state);
+	}
+
+	override connect(...args: Parameters<WebSocketClientAdapter['connect']>): void {
+		if (this.state === 'refused') return;
+		super.connect(...args);
+		const socket = this.socket;
+		socket?.addEventListener('open', () => this.#set('open'));
+		socket?.addEventListener('close', (event: { code: number }) => {
+			if (event.code === INVALID_KEY) {
+				this.#set('refused');
+				this.disconnect();
+			} else {
+				this.#set('closed');
+			}
+		});
+	}
+}

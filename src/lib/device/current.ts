@@ -1,0 +1,48 @@
+// What a page needs about the neighbourhood it shows, derived from the open connection.
+import type { Member } from '../members/view.ts';
+import { findMember } from '../members/view.ts';
+import type { Neighbourhood } from '../neighbourhood/schema.ts';
+import { isManager } from '../neighbourhood/view.ts';
+import type { Connection } from '../automerge/connection.svelte.ts';
+import type { Membership } from './memberships.ts';
+
+export interface CurrentView {
+	membership: Membership;
+	connection: Connection;
+	neighbourhood: Neighbourhood;
+	members: Member[];
+	/** Invalid items skipped while reading, shown so a manager notices a broken client. */
+	skipped: number;
+	me: Member | undefined;
+	manager: boolean;
+}
+
+export type CurrentState =
+	| { kind: 'none' }
+	| { kind: 'loading' }
+	| { kind: 'refused' }
+	| { kind: 'unreadable' }
+	| { kind: 'ready'; view: CurrentView };
+
+export function currentState(membership: Membership | undefined, connection: Connection | undefined): CurrentState {
+	if (!membership) return { kind: 'none' };
+	if (!connection || connection.target.root !== membership.root) return { kind: 'loading' };
+	if (connection.status === 'refused' && !connection.neighbourhood) return { kind: 'refused' };
+	const root = connection.neighbourhood;
+	if (!root) return { kind: 'loading' };
+	if (!root.ok) return { kind: 'unreadable' };
+	const members = connection.memberList;
+	if (!members) return { kind: 'loading' };
+	return {
+		kind: 'ready',
+		view: {
+			membership,
+			connection,
+			neighbourhood: root.neighbourhood,
+			members: members.items,
+			skipped: members.skipped,
+			me: findMember(connection.members?.current, membership.memberId),
+			manager: isManager(root.neighbourhood, membership.memberId)
+		}
+	};
+}

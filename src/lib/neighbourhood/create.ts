@@ -1,0 +1,56 @@
+// Creating a neighbourhood: the root and every module document, once, on one device (or the
+// relay). Everyone else finds the module documents through the root, so histories can merge.
+import type { DocHandle, Repo } from '@automerge/automerge-repo/slim';
+import { imm, randomId } from '../automerge/fields.ts';
+import type { MembersDoc } from '../members/document.ts';
+import { newMember, type ProfileInput } from '../members/mutations.ts';
+import { DEFAULT_HELP_CATEGORIES, SCHEMA_VERSION, type RootDoc } from './document.ts';
+import type { DetailsInput } from './schema.ts';
+
+export interface Created {
+	id: string;
+	root: DocHandle<RootDoc>;
+	members: DocHandle<MembersDoc>;
+}
+
+export interface FirstManager {
+	id: string;
+	profile: ProfileInput;
+}
+
+export function createNeighbourhood(
+	repo: Repo,
+	details: DetailsInput,
+	options: { relays: string[]; manager?: FirstManager; now?: Date }
+): Created {
+	const now = (options.now ?? new Date()).toISOString();
+	const members = repo.create<MembersDoc>({ members: {} });
+	if (options.manager) {
+		const { id, profile } = options.manager;
+		members.change((doc) => {
+			doc.members[id] = newMember(id, profile, now);
+		});
+	}
+	const id = randomId();
+	const root = repo.create<RootDoc>({
+		schemaVersion: SCHEMA_VERSION,
+		id: imm(id),
+		name: details.name,
+		description: details.description,
+		area: { description: details.area },
+		contact: {
+			name: imm(details.contactName),
+			phone: imm(details.contactPhone),
+			hours: details.contactHours
+		},
+		managers: options.manager ? { [options.manager.id]: true } : {},
+		relays: options.relays.map(imm),
+		docs: { members: imm(members.url) },
+		settings: {
+			modules: { help: true, agenda: true, map: true },
+			helpCategories: DEFAULT_HELP_CATEGORIES.map(imm)
+		},
+		createdAt: imm(now)
+	});
+	return { id, root, members };
+}

@@ -1,0 +1,40 @@
+// The root document of a neighbourhood: what is stored in Automerge.
+import type { ImmutableString } from '@automerge/automerge/slim';
+
+/** Text that managers edit together stays plain (Automerge text); the rest is immutable. */
+export interface RootDoc {
+	schemaVersion: number;
+	id: ImmutableString;
+	name: string;
+	description: string;
+	area: { description: string };
+	contact: {
+		name: ImmutableString;
+		phone: ImmutableString;
+		hours: string;
+	};
+	/** Member ids of community managers; a map so concurrent additions merge. */
+	managers: Record<string, true>;
+	/** Websocket URLs of the relays this neighbourhood syncs through. */
+	relays: ImmutableString[];
+	/** Automerge URLs of the module documents, created once with the root. */
+	docs: { members: ImmutableString };
+	settings: {
+		modules: { help: boolean; agenda: boolean; map: boolean };
+		helpCategories: ImmutableString[];
+	};
+	createdAt: ImmutableString;
+}
+
+export const SCHEMA_VERSION = 1;
+
+export const DEFAULT_HELP_CATEGORIES = [
+	'boodschappen',
+	'vervoer',
+	'klussen',
+	'gezelschap',
+	'computerhulp',
+	'tuin',
+	'administratie',
+	'iets-anders'
+] as const;

@@ -1,0 +1,39 @@
+// Pure migrations of the root document, applied inside a change when an older client's root is
+// opened. Each step brings the document from version N-1 to N.
+import { imm } from '../automerge/fields.ts';
+import { DEFAULT_HELP_CATEGORIES, SCHEMA_VERSION } from './document.ts';
+
+type Mutable = Record<string, unknown>;
+
+const steps: Record<number, (doc: Mutable) => void> = {
+	// Version 0 (the first prototype) had no settings and a single `phone` on the root.
+	1: (doc) => {
+		if (typeof doc.contact !== 'object' || doc.contact === null) {
+			doc.contact = { name: imm(''), phone: doc.phone ?? imm(''), hours: '' };
+		}
+		delete doc.phone;
+		if (typeof doc.settings !== 'object' || doc.settings === null) {
+			doc.settings = {
+				modules: { help: true, agenda: true, map: true },
+				helpCategories: DEFAULT_HELP_CATEGORIES.map(imm)
+			};
+		}
+		if (typeof doc.managers !== 'object' || doc.managers === null) doc.managers = {};
+		if (!Array.isArray(doc.relays)) doc.relays = [];
+	}
+};
+
+export function needsMigration(doc: { schemaVersion?: unknown }): boolean {
+	const version = typeof doc.schemaVersion === 'number' ? doc.schemaVersion : 0;
+	return version < SCHEMA_VERSION;
+}
+
+/** Runs inside `handle.change`. A root from a newer client is left alone. */
+export function migrate(doc: Mutable): void {
+	let version = typeof doc.schemaVersion === 'number' ? doc.schemaVersion : 0;
+	while (version < SCHEMA_VERSION) {
+		version += 1;
+		steps[version](doc);
+		doc.schemaVersion = version;
+	}
+}

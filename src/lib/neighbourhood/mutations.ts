@@ -1,0 +1,54 @@
+import { updateText } from '@automerge/automerge/slim';
+import type { DocHandle } from '@automerge/automerge-repo/slim';
+import * as v from 'valibot';
+import { imm } from '../automerge/fields.ts';
+import type { RootDoc } from './document.ts';
+import { migrate, needsMigration } from './migrate.ts';
+import { DetailsInput } from './schema.ts';
+
+export type Invalid = { ok: false; errors: Record<string, string> };
+export type Valid<T> = { ok: true; value: T };
+
+/** Validates form input; errors are message keys per field. */
+export function checkDetails(input: unknown): Valid<DetailsInput> | Invalid {
+	const result = v.safeParse(DetailsInput, input);
+	if (result.success) return { ok: true, value: result.output };
+	const errors: Record<string, string> = {};
+	for (const issue of result.issues) {
+		const key = v.getDotPath(issue) ?? 'form';
+		errors[key] ??= issue.message;
+	}
+	return { ok: false, errors };
+}
+
+/** Text fields merge per character with other managers' edits; the rest is replaced. */
+export function updateDetails(handle: DocHandle<RootDoc>, details: DetailsInput): void {
+	handle.change((doc) => {
+		updateText(doc, ['name'], details.name);
+		updateText(doc, ['description'], details.description);
+		updateText(doc, ['area', 'description'], details.area);
+		updateText(doc, ['contact', 'hours'], details.contactHours);
+		if (String(doc.contact.name) !== details.contactName) doc.contact.name = imm(details.contactName);
+		if (String(doc.contact.phone) !== details.contactPhone) doc.contact.phone = imm(details.contactPhone);
+	});
+}
+
+export function addManager(handle: DocHandle<RootDoc>, memberId: string): void {
+	handle.change((doc) => {
+		doc.managers[memberId] = true;
+	});
+}
+
+export function removeManager(handle: DocHandle<RootDoc>, memberId: string): void {
+	handle.change((doc) => {
+		delete doc.managers[memberId];
+	});
+}
+
+/** Brings an older root up to date; a no-op (no change recorded) when it already is. */
+export function migrateRoot(handle: DocHandle<RootDoc>): boolean {
+	const doc = handle.doc();
+	if (!doc || !needsMigration(doc)) return false;
+	handle.change((d) => migrate(d as unknown as Record<string, unknown>));
+	return true;
+}

@@ -1,0 +1,175 @@
+import * as A from '@automerge/automerge/slim';
+import { Repo } from '@automerge/automerge-repo/slim';
+import { describe, expect, it } from 'vitest';
+import { imm } from '../automerge/fields.ts';
+import { createNeighbourhood } from './create.ts';
+import { DEFAULT_HELP_CATEGORIES, SCHEMA_VERSION, type RootDoc } from './document.ts';
+import { migrate, needsMigration } from './migrate.ts';
+import { addManager, checkDetails, migrateRoot, updateDetails } from './mutations.ts';
+import { emptyDetails } from './schema.ts';
+import { isManager, readNeighbourhood } from './view.ts';
+
+const details = {
+	...emptyDetails('Lindenbuurt'),
+	description: 'Buren in de Lindenbuurt helpen elkaar.',
+	area: 'Lindenlaan, Beukenstraat',
+	contactName: 'Fatima de Vries',
+	contactPhone: '06 1234 5678',
+	contactHours: 'ma-vr 9.00-12.00'
+};
+
+const profile = {
+	name: 'Fatima',
+	area: 'Lindenlaan',
+	phone: '',
+	phoneVisibility: 'nobody' as const,
+	helpWith: [],
+	helpNote: ''
+};
+
+describe('creating a neighbourhood', () => {
+	it('creates a root that links its members document and reads back as typed', () => {
+		const repo = new Repo();
+		const created = createNeighbourhood(repo, details, {
+			relays: ['ws://localhost:3000/sync'],
+			manager: { id: 'manager-0001', profile }
+		});
+		const read = readNeighbourhood(created.root.doc());
+		expect(read.ok).toBe(true);
+		if (!read.ok) return;
+		const n = read.neighbourhood;
+		expect(n.name).toBe('Lindenbuurt');
+		expect(n.contact).toEqual({ name: 'Fatima de Vries', phone: '06 1234 5678', hours: 'ma-vr 9.00-12.00' });
+		expect(n.docs.members).toBe(created.members.url);
+		expect(n.relays).toEqual(['ws://localhost:3000/sync']);
+		expect(n.settings.helpCategories).toEqual([...DEFAULT_HELP_CATEGORIES]);
+		expect(n.schemaVersion).toBe(SCHEMA_VERSION);
+		expect(isManager(n, 'manager-0001')).toBe(true);
+		expect(isManager(n, 'someone-else')).toBe(false);
+		expect(Object.keys(created.members.doc().members)).toEqual(['manager-0001']);
+	});
+
+	it('stores ids and phone numbers as immutable strings, names as text', () => {
+		const repo = new Repo();
+		const { root } = createNeighbourhood(repo, details, { relays: [] });
+		const doc = root.doc();
+		expect(A.isImmutableString(doc.id)).toBe(true);
+		expect(A.isImmutableString(doc.contact.phone)).toBe(true);
+		expect(A.isImmutableString(doc.docs.members)).toBe(true);
+		expect(typeof doc.name).toBe('string');
+		expect(readNeighbourhood(doc).ok && readNeighbourhood(doc)).toMatchObject({ neighbourhood: { managers: [] } });
+	});
+});
+
+describe('form input', () => {
+	it('accepts a complete form and trims it', () => {
+		const r = checkDetails({ ...details, name: '  Oost  ' });
+		expect(r).toEqual({ ok: true, value: { ...details, name: 'Oost' } });
+	});
+
+	it('names each wrong field with a message key', () => {
+		const r = checkDetails({ ...details, name: ' ', contactPhone: 'bel me', area: 'x'.repeat(201) });
+		expect(r).toEqual({ ok: false, errors: { name: 'required', contactPhone: 'phone', area: 'too_long' } });
+	});
+
+	it('refuses something that is not a form at all', () => {
+		expect(checkDetails(null).ok).toBe(false);
+		expect(checkDetails({ name: 42 }).ok).toBe(false);
+	});
+});
+
+describe('reading a root from any peer', () => {
+	it('refuses a root without a members document, without throwing', () => {
+		const read = readNeighbourhood({ schemaVersion: 1, id: 'abcdefgh12345678', name: 'X', docs: {} });
+		expect(read.ok).toBe(false);
+		if (!read.ok) expect(read.problems.join()).toMatch(/docs/);
+		expect(readNeighbourhood(undefined).ok).toBe(false);
+		expect(readNeighbourhood('garbage').ok).toBe(false);
+	});
+
+	it('falls back on odd optional parts so the neighbourhood still shows', () => {
+		const read = readNeighbourhood({
+			schemaVersion: 1,
+			id: 'abcdefgh12345678',
+			name: 'Oost',
+			contact: 'not an object',
+			managers: { a: true, b: 'yes' },
+			relays: ['ws://x/sync', 5],
+			docs: { members: 'automerge:4NMNnkMhL8jXrdJ9jamS58PAVdXu' },
+			settings: { modules: { help: false }, helpCategories: ['tuin', null] }
+		});
+		expect(read.ok).toBe(true);
+		if (!read.ok) return;
+		expect(read.neighbourhood.contact).toEqual({ name: '', phone: '', hours: '' });
+		expect(read.neighbourhood.managers).toEqual(['a']);
+		expect(read.neighbourhood.relays).toEqual(['ws://x/sync']);
+		expect(read.neighbourhood.settings.modules).toEqual({ help: false, agenda: true, map: true });
+		expect(read.neighbourhood.settings.helpCategories).toEqual(['tuin']);
+	});
+});
+
+describe('editing', () => {
+	it('merges two managers editing the description at the same time', () => {
+		const repo = new Repo();
+		const { root } = createNeighbourhood(repo, details, { relays: [] });
+		let left = A.clone(root.doc());
+		let right = A.clone(root.doc());
+		left = A.change(left, (d) => A.updateText(d, ['description'], 'Buren in de mooie Lindenbuurt helpen elkaar.'));
+		right = A.change(right, (d) => A.updateText(d, ['description'], 'Buren in de Lindenbuurt helpen elkaar graag.'));
+		const merged = A.merge(left, right);
+		expect(merged.description).toBe('Buren in de mooie Lindenbuurt helpen elkaar graag.');
+	});
+
+	it('updates details and managers through the handle', () => {
+		const repo = new Repo();
+		const { root } = createNeighbourhood(repo, details, { relays: [] });
+		updateDetails(root, { ...details, name: 'Lindenbuurt-Noord', contactPhone: '+31 6 0000 0000' });
+		addManager(root, 'member-2222');
+		const read = readNeighbourhood(root.doc());
+		expect(read.ok && read.neighbourhood.name).toBe('Lindenbuurt-Noord');
+		expect(read.ok && read.neighbourhood.contact.phone).toBe('+31 6 0000 0000');
+		expect(read.ok && read.neighbourhood.managers).toEqual(['member-2222']);
+	});
+});
+
+describe('migrations', () => {
+	it('brings a version-0 root (no settings, phone on the root) to the current version', () => {
+		const v0 = {
+			id: imm('abcdefgh12345678'),
+			name: 'Oude buurt',
+			phone: imm('0201234567'),
+			docs: { members: imm('automerge:4NMNnkMhL8jXrdJ9jamS58PAVdXu') }
+		};
+		let doc = A.from(v0 as Record<string, unknown>);
+		expect(needsMigration(doc)).toBe(true);
+		doc = A.change(doc, (d) => migrate(d));
+		expect(needsMigration(doc)).toBe(false);
+		const read = readNeighbourhood(doc);
+		expect(read.ok).toBe(true);
+		if (!read.ok) return;
+		expect(read.neighbourhood.schemaVersion).toBe(SCHEMA_VERSION);
+		expect(read.neighbourhood.contact.phone).toBe('0201234567');
+		expect(read.neighbourhood.settings.helpCategories).toContain('boodschappen');
+		expect('phone' in doc).toBe(false);
+	});
+
+	it('leaves a current root untouched and records no change', () => {
+		const repo = new Repo();
+		const { root } = createNeighbourhood(repo, details, { relays: [] });
+		const heads = root.heads();
+		expect(migrateRoot(root)).toBe(false);
+		expect(root.heads()).toEqual(heads);
+	});
+
+	it('migrates a stored version-0 root through its handle', () => {
+		const repo = new Repo();
+		const handle = repo.create({
+			id: imm('abcdefgh12345678'),
+			name: 'Oude buurt',
+			docs: { members: imm('automerge:4NMNnkMhL8jXrdJ9jamS58PAVdXu') }
+		} as unknown as RootDoc);
+		expect(readNeighbourhood(handle.doc()).ok).toBe(false);
+		expect(migrateRoot(handle)).toBe(true);
+		expect(readNeighbourhood(handle.doc()).ok).toBe(true);
+	});
+});

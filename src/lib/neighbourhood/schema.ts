@@ -1,0 +1,76 @@
+// Validation at the boundary: a root read from any peer, and details typed into a form or sent to
+// the relay. Error messages are message keys that the app translates.
+import * as v from 'valibot';
+import { automergeUrl, bounded, id, str } from '../automerge/fields.ts';
+
+export const PHONE = /^\+?[0-9][0-9 ()-]{5,19}$/;
+
+/** What a manager types when creating or editing a neighbourhood. */
+export const DetailsInput = v.object({
+	name: v.pipe(v.string(), v.trim(), v.minLength(1, 'required'), v.maxLength(80, 'too_long')),
+	description: v.pipe(v.string(), v.trim(), v.maxLength(300, 'too_long')),
+	area: v.pipe(v.string(), v.trim(), v.maxLength(200, 'too_long')),
+	contactName: v.pipe(v.string(), v.trim(), v.maxLength(80, 'too_long')),
+	contactPhone: v.pipe(
+		v.string(),
+		v.trim(),
+		v.check((s) => s === '' || PHONE.test(s), 'phone')
+	),
+	contactHours: v.pipe(v.string(), v.trim(), v.maxLength(120, 'too_long'))
+});
+export type DetailsInput = v.InferOutput<typeof DetailsInput>;
+
+export const emptyDetails = (name = ''): DetailsInput => ({
+	name,
+	description: '',
+	area: '',
+	contactName: '',
+	contactPhone: '',
+	contactHours: ''
+});
+
+const flag = v.fallback(v.boolean(), true);
+
+/** The root as the app reads it. Optional parts fall back so one odd field never hides a neighbourhood. */
+export const RootView = v.object({
+	schemaVersion: v.number(),
+	id,
+	name: v.fallback(bounded(200), ''),
+	description: v.fallback(bounded(2000), ''),
+	area: v.fallback(v.object({ description: v.fallback(bounded(1000), '') }), { description: '' }),
+	contact: v.fallback(
+		v.object({
+			name: v.fallback(bounded(200), ''),
+			phone: v.fallback(bounded(40), ''),
+			hours: v.fallback(bounded(500), '')
+		}),
+		{ name: '', phone: '', hours: '' }
+	),
+	managers: v.pipe(
+		v.fallback(v.record(v.string(), v.unknown()), {}),
+		v.transform((m) => Object.keys(m).filter((k) => m[k] === true))
+	),
+	relays: v.pipe(
+		v.fallback(v.array(v.unknown()), []),
+		v.transform((list) => list.map((r) => v.safeParse(str, r)).flatMap((r) => (r.success ? [r.output] : [])))
+	),
+	docs: v.object({ members: automergeUrl }),
+	settings: v.fallback(
+		v.object({
+			modules: v.fallback(v.object({ help: flag, agenda: flag, map: flag }), {
+				help: true,
+				agenda: true,
+				map: true
+			}),
+			helpCategories: v.pipe(
+				v.fallback(v.array(v.unknown()), []),
+				v.transform((list) =>
+					list.map((c) => v.safeParse(str, c)).flatMap((r) => (r.success ? [r.output] : []))
+				)
+			)
+		}),
+		{ modules: { help: true, agenda: true, map: true }, helpCategories: [] }
+	),
+	createdAt: v.fallback(str, '')
+});
+export type Neighbourhood = v.InferOutput<typeof RootView>;

@@ -1,0 +1,37 @@
+// The browser side of the relay's one-time setup: the relay creates the documents so that the
+// first neighbourhood exists on the server even before this device syncs.
+import type { ProfileInput } from '../members/schema.ts';
+import type { DetailsInput } from './schema.ts';
+
+export interface SetupRequest {
+	token: string;
+	details: DetailsInput;
+	manager: { id: string; profile: ProfileInput };
+}
+
+export type SetupResult =
+	| { ok: true; invite: string; relay: string; root: string }
+	| { ok: false; reason: 'used' | 'failed' }
+	| { ok: false; reason: 'invalid'; errors: Record<string, string> };
+
+export async function requestSetup(request: SetupRequest, fetcher: typeof fetch = fetch): Promise<SetupResult> {
+	let response: Response;
+	try {
+		response = await fetcher('/api/setup', {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify(request)
+		});
+	} catch {
+		return { ok: false, reason: 'failed' };
+	}
+	const body = (await response.json().catch(() => ({}))) as Record<string, unknown>;
+	if (response.status === 201 && typeof body.invite === 'string') {
+		return { ok: true, invite: body.invite, relay: String(body.relay), root: String(body.root) };
+	}
+	if (response.status === 403) return { ok: false, reason: 'used' };
+	if (response.status === 400 && typeof body.errors === 'object' && body.errors !== null) {
+		return { ok: false, reason: 'invalid', errors: body.errors as Record<string, string> };
+	}
+	return { ok: false, reason: 'failed' };
+}

@@ -1,0 +1,148 @@
+import { expect, test, type Browser, type Page } from '@playwright/test';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { startRelay, type RunningRelay } from './relay.ts';
+
+let relay: RunningRelay;
+
+test.beforeEach(async () => {
+	relay = await startRelay();
+});
+
+test.afterEach(async () => {
+	await relay.stop();
+});
+
+async function device(browser: Browser): Promise<Page> {
+	const context = await browser.newContext();
+	return context.newPage();
+}
+
+/** The service worker controls the page: from now on it loads without a network. */
+async function waitForOfflineReady(page: Page) {
+	await page.waitForFunction(async () => {
+		await navigator.serviceWorker.ready;
+		return navigator.serviceWorker.controller !== null;
+	});
+}
+
+async function createNeighbourhood(page: Page) {
+	expect(relay.setupLink, relay.output()).toBeTruthy();
+	await page.goto(relay.setupLink!);
+	await expect(page.getByRole('heading', { name: 'Een buurt starten' })).toBeVisible();
+	await page.getByRole('button', { name: 'Buurt aanmaken' }).click();
+	await expect(page.getByText('Er klopt iets niet')).toBeVisible();
+	await expect(page.getByText('Vul dit in.').first()).toBeVisible();
+
+	await page.getByLabel('Naam van de buurt').fill('Lindenbuurt');
+	await page.getByLabel('Korte beschrijving').fill('Buren in de Lindenbuurt helpen elkaar.');
+	await page.getByLabel('Gebied').fill('Lindenlaan en Beukenstraat');
+	await page.getByLabel('Naam van de wijkverbinder').fill('Fatima de Vries');
+	await page.getByLabel('Telefoonnummer van de hulplijn').fill('020 123 4567');
+	await page.getByLabel('Wanneer is de hulplijn bereikbaar?').fill('maandag tot vrijdag, 9 tot 12 uur');
+	await page.getByLabel('Uw naam').fill('Fatima');
+	await page.getByRole('button', { name: 'Buurt aanmaken' }).click();
+
+	await expect(page.getByRole('heading', { name: 'Buren uitnodigen' })).toBeVisible();
+	await expect(page.getByRole('img', { name: /Richt de camera/ })).toBeVisible();
+	await expect(page.getByRole('heading', { name: 'Doe mee met Lindenbuurt' })).toBeVisible();
+	const invite = await page.getByTestId('invite-link').inputValue();
+	expect(invite).toMatch(/^http:\/\/localhost:\d+\/join#r=ws%3A%2F%2Flocalhost%3A\d+%2Fsync&d=automerge:\w+&k=[\w-]+$/);
+	return invite;
+}
+
+async function joinAs(page: Page, invite: string, name: string) {
+	await page.goto(invite);
+	await expect(page.getByText('Doe mee met Lindenbuurt.')).toBeVisible();
+	await page.getByRole('button', { name: 'Ja, ik doe mee' }).click();
+	await page.getByLabel('Uw naam').fill(name);
+	await page.getByLabel('Straat of buurt').fill('Lindenlaan');
+	await page.getByLabel('Boodschappen').check();
+	await page.getByRole('button', { name: 'Klaar' }).click();
+	await expect(page.getByRole('heading', { name: 'Lindenbuurt', level: 1 })).toBeVisible();
+}
+
+test('a manager creates a neighbourhood and a resident joins, edits offline and syncs back', async ({ browser }) => {
+	const manager = await device(browser);
+	const invite = await createNeighbourhood(manager);
+
+	const resident = await device(browser);
+	await joinAs(resident, invite, 'Bert');
+	// The home page: name, contact person, the helpdesk as a tap-to-call link, the modules.
+	await expect(resident.getByText('Fatima de Vries')).toBeVisible();
+	await expect(resident.getByRole('link', { name: 'Bel 020 123 4567' }).first()).toHaveAttribute('href', 'tel:0201234567');
+	await expect(resident.getByRole('heading', { name: 'Hulp vragen en bieden' })).toBeVisible();
+
+	await resident.getByRole('link', { name: 'Buren', exact: true }).click();
+	const residentList = resident.getByTestId('member-list');
+	await expect(residentList.getByRole('heading', { name: /Fatima/ })).toBeVisible();
+	await expect(residentList.getByRole('heading', { name: /Bert/ })).toBeVisible();
+
+	await manager.getByRole('link', { name: 'Buren', exact: true }).click();
+	const managerList = manager.getByTestId('member-list');
+	await expect(managerList.getByRole('heading', { name: /Bert/ })).toBeVisible();
+	await expect(managerList.getByText('Helpt met: Boodschappen')).toBeVisible();
+
+	await expect(resident.getByRole('status').filter({ hasText: 'Bijgewerkt met de buurt' })).toBeVisible();
+	await waitForOfflineReady(resident);
+
+	// Offline: the edit stays on the device, survives a reload served by the service worker.
+	await resident.context().setOffline(true);
+	await resident.getByRole('link', { name: 'Mijn gegevens' }).click();
+	await resident.getByLabel('Straat of buurt').fill('Beukenstraat');
+	await resident.getByRole('button', { name: 'Opslaan' }).first().click();
+	await expect(resident.getByText('Uw gegevens zijn opgeslagen.')).toBeVisible();
+	await expect(resident.getByText('Opgeslagen op dit apparaat')).toBeVisible();
+
+	await resident.reload();
+	await expect(resident.getByLabel('Straat of buurt')).toHaveValue('Beukenstraat');
+	await expect(resident.getByText('Opgeslagen op dit apparaat')).toBeVisible();
+	await expect(managerList.getByText('Beukenstraat')).toHaveCount(0);
+
+	// Back online: the manager sees the edit without reloading.
+	await resident.context().setOffline(false);
+	await expect(managerList.getByText('Beukenstraat')).toBeVisible({ timeout: 20_000 });
+	await expect(resident.getByText('Bijgewerkt met de buurt')).toBeVisible();
+});
+
+test('an invite whose key is no longer valid tells the resident so', async ({ browser }) => {
+	const manager = await device(browser);
+	const invite = await createNeighbourhood(manager);
+	const resident = await device(browser);
+	await resident.goto(invite.replace(/k=[\w-]+$/, 'k=AAAAAAAAAAAAAAAAAAAAAA'));
+	await expect(resident.getByText('Deze uitnodiging is niet (meer) geldig')).toBeVisible();
+	await resident.goto(invite.replace(/&d=.*$/, ''));
+	await expect(resident.getByText('Deze link is geen volledige uitnodiging')).toBeVisible();
+});
+
+test('an operator creates a neighbourhood from the shell; its first member runs it', async ({ browser }) => {
+	const { stdout } = await promisify(execFile)(process.execPath, ['bin/noaber.js', 'create', 'Lindenbuurt', '--json'], {
+		env: { ...process.env, NOABER_DATA: relay.data, NOABER_PUBLIC_URL: relay.origin }
+	});
+	const created = JSON.parse(stdout.trim().split('\n').at(-1)!) as { invite: string };
+	const first = await device(browser);
+	await first.goto(created.invite);
+	await first.getByRole('button', { name: 'Ja, ik doe mee' }).click();
+	await expect(first.getByText('U bent de eerste in deze buurt')).toBeVisible();
+	await first.getByLabel('Uw naam').fill('Henk');
+	await first.getByRole('button', { name: 'Klaar' }).click();
+	await expect(first.getByRole('link', { name: 'Buurt aanpassen' })).toBeVisible();
+	await first.getByRole('link', { name: 'Buurt aanpassen' }).click();
+	await first.getByLabel('Telefoonnummer van de hulplijn').fill('06 12');
+	await first.getByRole('button', { name: 'Opslaan' }).click();
+	await expect(first.getByText('Dit lijkt geen telefoonnummer')).toBeVisible();
+	await first.getByLabel('Telefoonnummer van de hulplijn').fill('06 1234 5678');
+	await first.getByRole('button', { name: 'Opslaan' }).click();
+	await expect(first.getByText('De gegevens van de buurt zijn opgeslagen.')).toBeVisible();
+
+	// A second device of the same person, linked through the profile page.
+	await first.getByRole('link', { name: 'Mijn gegevens' }).click();
+	await first.getByRole('link', { name: 'Een ander apparaat koppelen' }).click();
+	const link = await first.getByTestId('device-link').inputValue();
+	const tablet = await device(browser);
+	await tablet.goto(link);
+	await tablet.getByRole('button', { name: 'Ja, koppel dit apparaat' }).click();
+	await tablet.getByRole('link', { name: 'Mijn gegevens' }).click();
+	await expect(tablet.getByLabel('Uw naam')).toHaveValue('Henk');
+	await expect(tablet.getByRole('link', { name: 'Bel 06 1234 5678' })).toBeVisible();
+});

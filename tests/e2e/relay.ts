@@ -1,0 +1,62 @@
+// Starts the real relay (the operator's command) on a free port with a fresh data folder,
+// serving the built app, and reads the setup link from what it prints.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export interface RunningRelay {
+	origin: string;
+	data: string;
+	setupLink: string | undefined;
+	output: () => string;
+	stop: () => Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+	return new Promise((resolve, reject) => {
+		const server = createServer();
+		server.listen(0, '127.0.0.1', () => {
+			const address = server.address();
+			server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+		});
+	});
+}
+
+export async function startRelay(options: { data?: string } = {}): Promise<RunningRelay> {
+	const data = options.data ?? (await mkdtemp(join(tmpdir(), 'noaber-e2e-')));
+	const port = await freePort();
+	const origin = `http://localhost:${port}`;
+	const child: ChildProcess = spawn(process.execPath, ['bin/noaber.js', 'relay'], {
+		env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', NOABER_DATA: data, NOABER_PUBLIC_URL: origin, LOG_LEVEL: 'warn' },
+		stdio: ['ignore', 'pipe', 'pipe']
+	});
+	let out = '';
+	child.stdout?.on('data', (chunk) => (out += chunk));
+	child.stderr?.on('data', (chunk) => (out += chunk));
+	const deadline = Date.now() + 20_000;
+	for (;;) {
+		if (child.exitCode !== null) throw new Error(`relay exited: ${out}`);
+		const ok = await fetch(`${origin}/healthz`).then((r) => r.ok).catch(() => false);
+		if (ok) break;
+		if (Date.now() > deadline) throw new Error(`relay did not start: ${out}`);
+		await new Promise((r) => setTimeout(r, 100));
+	}
+	await new Promise((r) => setTimeout(r, 100));
+	const setupLink = out.match(/https?:\/\/\S+\/setup#token=[A-Za-z0-9_-]+/)?.[0];
+	return {
+		origin,
+		data,
+		setupLink,
+		output: () => out,
+		stop: async () => {
+			if (child.exitCode === null) {
+				const exited = new Promise((r) => child.once('exit', r));
+				child.kill('SIGTERM');
+				await exited;
+			}
+			if (!options.data) await rm(data, { recursive: true, force: true });
+		}
+	};
+}

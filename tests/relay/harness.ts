@@ -1,0 +1,95 @@
+// A real relay on a free port with a temporary data folder, and stock automerge-repo clients.
+import { Repo, type AutomergeUrl, type DocHandle } from '@automerge/automerge-repo/slim';
+import { WebSocketClientAdapter } from '@automerge/automerge-repo-network-websocket';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { WebSocket } from 'ws';
+import { createHosted, type Hosted } from '../../relay/create.ts';
+import { DEFAULT_LIMITS, type Limits } from '../../relay/guard.ts';
+import { startRelay, type Relay } from '../../relay/main.ts';
+import { emptyDetails } from '../../src/lib/neighbourhood/schema.ts';
+
+export interface TestRelay extends Relay {
+	data: string;
+	url: string;
+	logs: string[];
+}
+
+export function tempDir(prefix = 'noaber-test-'): string {
+	return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/** A tiny built app: an index page and one immutable asset. */
+export function fakeApp(): string {
+	const app = tempDir('noaber-app-');
+	mkdirSync(join(app, '_app/immutable'), { recursive: true });
+	writeFileSync(join(app, 'index.html'), '<!doctype html><title>Noaber</title><p>app shell</p>');
+	writeFileSync(join(app, '_app/immutable/start.abc123.js'), 'console.log(1)');
+	return app;
+}
+
+export async function startTestRelay(options: { data?: string; limits?: Partial<Limits>; maxPayload?: number } = {}): Promise<TestRelay> {
+	const data = options.data ?? tempDir();
+	const logs: string[] = [];
+	const relay = await startRelay({
+		port: 0,
+		host: '127.0.0.1',
+		data,
+		publicUrl: undefined,
+		app: fakeApp(),
+		logLevel: 'debug',
+		maxPayload: options.maxPayload ?? 32 * 1024 * 1024,
+		limits: { ...DEFAULT_LIMITS, ...options.limits },
+		pollMs: 100,
+		logDestination: new Writable({
+			write(chunk, _encoding, done) {
+				logs.push(String(chunk));
+				done();
+			}
+		})
+	});
+	return { ...relay, data, url: `http://127.0.0.1:${relay.port}`, logs };
+}
+
+export async function hostNeighbourhood(relay: TestRelay, name: string): Promise<Hosted> {
+	return createHosted(relay.repo, relay.registry, emptyDetails(name), { origin: relay.url });
+}
+
+export function socketUrl(relay: { port: number }, key?: string): string {
+	return `ws://127.0.0.1:${relay.port}/sync${key === undefined ? '' : `?key=${encodeURIComponent(key)}`}`;
+}
+
+export function client(relay: { port: number }, key: string): Repo {
+	return new Repo({ network: [new WebSocketClientAdapter(socketUrl(relay, key), 100)] });
+}
+
+export async function find<T>(repo: Repo, url: string): Promise<DocHandle<T>> {
+	return repo.find<T>(url as AutomergeUrl, { allowableStates: ['ready', 'unavailable'] });
+}
+
+export async function eventually<T>(read: () => T | Promise<T>, ok: (value: T) => boolean, ms = 10_000): Promise<T> {
+	const deadline = Date.now() + ms;
+	for (;;) {
+		const value = await read();
+		if (ok(value)) return value;
+		if (Date.now() > deadline) throw new Error(`condition not met in ${ms} ms; last value: ${JSON.stringify(value)}`);
+		await new Promise((r) => setTimeout(r, 50));
+	}
+}
+
+/** Opens a raw websocket and resolves with the close code the relay chose. */
+export function rawSocket(url: string): { socket: WebSocket; opened: Promise<void>; closed: Promise<number> } {
+	const socket = new WebSocket(url);
+	socket.on('error', () => undefined);
+	const opened = new Promise<void>((resolve) => socket.once('open', () => resolve()));
+	const closed = new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));
+	return { socket, opened, closed };
+}
+
+export async function shutdown(...things: Array<{ shutdown?: () => Promise<void>; close?: () => Promise<void> } | undefined>) {
+	await Promise.allSettled(
+		things.map((t) => (t && 'shutdown' in t && t.shutdown ? t.shutdown() : t?.close?.()))
+	);
+}

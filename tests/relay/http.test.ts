@@ -1,0 +1,98 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { MembersDoc } from '../../src/lib/members/document.ts';
+import { readMembers } from '../../src/lib/members/view.ts';
+import type { RootDoc } from '../../src/lib/neighbourhood/document.ts';
+import { parseInvite } from '../../src/lib/neighbourhood/invite.ts';
+import { emptyDetails } from '../../src/lib/neighbourhood/schema.ts';
+import { readNeighbourhood } from '../../src/lib/neighbourhood/view.ts';
+import { issueSetupToken } from '../../relay/setup-token.ts';
+import { client, find, shutdown, startTestRelay, type TestRelay } from './harness.ts';
+
+let relay: TestRelay | undefined;
+const repos: Array<{ shutdown: () => Promise<void> }> = [];
+
+afterEach(async () => {
+	await shutdown(...repos.splice(0), relay);
+	relay = undefined;
+});
+
+const manager = {
+	id: 'manager-0001',
+	profile: { name: 'Fatima', area: 'Lindenlaan', phone: '', phoneVisibility: 'nobody', helpWith: [], helpNote: '' }
+};
+
+function setup(body: unknown) {
+	return fetch(`${relay!.url}/api/setup`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify(body)
+	});
+}
+
+describe('the relay over HTTP', () => {
+	it('reports its health', async () => {
+		relay = await startTestRelay();
+		const response = await fetch(`${relay.url}/healthz`);
+		expect(response.status).toBe(200);
+		expect(await response.json()).toMatchObject({ ok: true, neighbourhoods: 0 });
+	});
+
+	it('serves the app with a fallback for every page, and caches only hashed files for long', async () => {
+		relay = await startTestRelay();
+		const page = await fetch(`${relay.url}/leden`);
+		expect(page.status).toBe(200);
+		expect(await page.text()).toContain('app shell');
+		expect(page.headers.get('cache-control')).toBe('no-cache');
+		const asset = await fetch(`${relay.url}/_app/immutable/start.abc123.js`);
+		expect(asset.status).toBe(200);
+		expect(asset.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+		const index = await fetch(`${relay.url}/`);
+		expect(index.headers.get('cache-control')).toBe('no-cache');
+	});
+
+	it('creates the first neighbourhood through the one-time setup link', async () => {
+		relay = await startTestRelay();
+		const token = issueSetupToken(relay.data);
+
+		expect((await setup({ token: 'wrong', details: emptyDetails('X'), manager })).status).toBe(403);
+
+		const invalid = await setup({
+			token,
+			details: { ...emptyDetails(''), contactPhone: 'bel maar' },
+			manager: { id: 'x', profile: { ...manager.profile, name: '' } }
+		});
+		expect(invalid.status).toBe(400);
+		expect(await invalid.json()).toEqual({
+			error: 'invalid',
+			errors: { name: 'required', contactPhone: 'phone', 'manager.name': 'required', 'manager.id': 'invalid' }
+		});
+		expect((await setup('not an object')).status).toBe(400);
+
+		const created = await setup({ token, details: { ...emptyDetails('Lindenbuurt'), contactName: 'Fatima' }, manager });
+		expect(created.status).toBe(201);
+		const body = (await created.json()) as { invite: string; relay: string; root: string };
+		expect(body.invite).toMatch(new RegExp(`^${relay.url}/join#r=ws%3A%2F%2F127\\.0\\.0\\.1%3A${relay.port}%2Fsync&d=automerge:\\w+&k=[\\w-]+$`));
+		const invite = parseInvite(body.invite)!;
+		expect(invite.root).toBe(body.root);
+
+		const resident = client(relay, invite.key);
+		repos.push(resident);
+		const root = await find<RootDoc>(resident, invite.root);
+		const read = readNeighbourhood(root.doc());
+		expect(read.ok && read.neighbourhood.name).toBe('Lindenbuurt');
+		expect(read.ok && read.neighbourhood.managers).toEqual(['manager-0001']);
+		const members = await find<MembersDoc>(resident, read.ok ? read.neighbourhood.docs.members : '');
+		expect(readMembers(members.doc()).items.map((m) => m.name)).toEqual(['Fatima']);
+
+		// One-time: the same link cannot create a second neighbourhood.
+		expect((await setup({ token, details: emptyDetails('Nog een'), manager })).status).toBe(403);
+		expect(relay.registry.list()).toHaveLength(1);
+	});
+
+	it('refuses an oversized setup request', async () => {
+		relay = await startTestRelay();
+		const token = issueSetupToken(relay.data);
+		const response = await setup({ token, details: { ...emptyDetails('X'), description: 'x'.repeat(100_000) }, manager });
+		expect(response.status).toBe(413);
+	});
+});

@@ -1,0 +1,142 @@
+// The relay as the operator runs it: a child process started by the `noaber` command.
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { promisify } from 'node:util';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { RootDoc } from '../../src/lib/neighbourhood/document.ts';
+import { updateDetails } from '../../src/lib/neighbourhood/mutations.ts';
+import { emptyDetails } from '../../src/lib/neighbourhood/schema.ts';
+import { readNeighbourhood } from '../../src/lib/neighbourhood/view.ts';
+import { client, eventually, find, shutdown, tempDir } from './harness.ts';
+import type { Repo } from '@automerge/automerge-repo/slim';
+
+const run = promisify(execFile);
+const children: ChildProcess[] = [];
+const repos: Repo[] = [];
+
+afterEach(async () => {
+	await shutdown(...repos.splice(0));
+	for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
+});
+
+async function freePort(): Promise<number> {
+	return new Promise((resolve) => {
+		const server = createServer().listen(0, '127.0.0.1', () => {
+			const address = server.address();
+			server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+		});
+	});
+}
+
+async function startChild(data: string, port: number) {
+	const child = spawn(process.execPath, ['bin/noaber.js', 'relay'], {
+		env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', NOABER_DATA: data, LOG_LEVEL: 'warn' },
+		stdio: ['ignore', 'pipe', 'pipe']
+	});
+	children.push(child);
+	let output = '';
+	child.stdout!.on('data', (c) => (output += c));
+	child.stderr!.on('data', (c) => (output += c));
+	await eventually(() => fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok).catch(() => false), Boolean, 20_000);
+	return { child, output: () => output, exited: new Promise<number | null>((r) => child.once('exit', (code) => r(code))) };
+}
+
+async function createFromShell(data: string, port: number) {
+	const { stdout } = await run(process.execPath, ['bin/noaber.js', 'create', 'Lindenbuurt', '--json'], {
+		env: { ...process.env, NOABER_DATA: data, NOABER_PUBLIC_URL: `http://localhost:${port}` }
+	});
+	return JSON.parse(stdout.trim().split('\n').at(-1)!) as { id: string; invite: string; relay: string; root: string; key: string };
+}
+
+/** The relay has every change of this handle: its last known heads equal ours. */
+async function relayHas(repo: Repo, handle: { heads(): string[]; getSyncInfo(id: never): { lastHeads: string[] } | undefined }) {
+	await eventually(
+		() => {
+			const relayPeer = repo.peers[0];
+			const storageId = relayPeer ? repo.getStorageIdOfPeer(relayPeer) : undefined;
+			return storageId ? handle.getSyncInfo(storageId as never)?.lastHeads?.join() : undefined;
+		},
+		(heads) => heads === handle.heads().join()
+	);
+}
+
+const nameOf = (doc: unknown) => {
+	const read = readNeighbourhood(doc);
+	return read.ok ? read.neighbourhood.name : undefined;
+};
+
+describe('the relay process', () => {
+	it('prints where to open the app and a one-time setup link on the first start', async () => {
+		const data = tempDir();
+		const port = await freePort();
+		const relay = await startChild(data, port);
+		await eventually(relay.output, (out) => out.includes('/setup#token='));
+		expect(relay.output()).toContain(`open http://localhost:${port}`);
+		expect(relay.output()).toMatch(new RegExp(`http://localhost:${port}/setup#token=[\\w-]{20,}`));
+		relay.child.kill('SIGTERM');
+		expect(await relay.exited).toBe(0);
+	});
+
+	it('keeps what reached its disk through kill -9, and flushes on SIGTERM', async () => {
+		const data = tempDir();
+		const port = await freePort();
+		const created = await createFromShell(data, port);
+		expect(created.invite).toMatch(/^http:\/\/localhost:\d+\/join#r=ws%3A%2F%2Flocalhost%3A\d+%2Fsync&d=automerge:\w+&k=[\w-]+$/);
+		const first = await startChild(data, port);
+
+		const anna = client({ port }, created.key);
+		repos.push(anna);
+		const root = await find<RootDoc>(anna, created.root);
+		expect(nameOf(root.doc())).toBe('Lindenbuurt');
+		updateDetails(root, emptyDetails('Lindenbuurt na kill -9'));
+		await relayHas(anna, root as never);
+		await new Promise((r) => setTimeout(r, 300)); // the relay's save debounce
+
+		first.child.kill('SIGKILL');
+		await first.exited;
+		await shutdown(...repos.splice(0));
+
+		const second = await startChild(data, port);
+		const bert = client({ port }, created.key);
+		repos.push(bert);
+		const after = await find<RootDoc>(bert, created.root);
+		expect(nameOf(after.doc())).toBe('Lindenbuurt na kill -9');
+
+		updateDetails(after, emptyDetails('Lindenbuurt na SIGTERM'));
+		await relayHas(bert, after as never);
+		second.child.kill('SIGTERM');
+		expect(await second.exited).toBe(0);
+		await shutdown(...repos.splice(0));
+
+		const third = await startChild(data, port);
+		const carla = client({ port }, created.key);
+		repos.push(carla);
+		expect(nameOf((await find<RootDoc>(carla, created.root)).doc())).toBe('Lindenbuurt na SIGTERM');
+		third.child.kill('SIGTERM');
+		expect(await third.exited).toBe(0);
+	}, 60_000);
+
+	it('the operator command prints the invite link as the last line, and explains mistakes', async () => {
+		const data = tempDir();
+		const env = { ...process.env, NOABER_DATA: data, NOABER_PUBLIC_URL: 'https://buurt.example.nl' };
+		const { stdout } = await run(process.execPath, ['bin/noaber.js', 'create', 'Lindenbuurt'], { env });
+		const last = stdout.trim().split('\n').at(-1)!;
+		expect(last).toMatch(/^https:\/\/buurt\.example\.nl\/join#r=wss%3A%2F%2Fbuurt\.example\.nl%2Fsync&d=automerge:\w+&k=[\w-]+$/);
+
+		const invite = await run(process.execPath, ['bin/noaber.js', 'invite', 'Lindenbuurt'], { env });
+		expect(invite.stdout.trim().split('\n').at(-1)).toBe(last);
+
+		const list = await run(process.execPath, ['bin/noaber.js', 'list', '--json'], { env });
+		expect(JSON.parse(list.stdout)).toEqual([expect.objectContaining({ name: 'Lindenbuurt' })]);
+
+		await expect(run(process.execPath, ['bin/noaber.js', 'invite', 'Nergensbuurt'], { env })).rejects.toMatchObject({
+			code: 1,
+			stderr: expect.stringContaining('No neighbourhood "Nergensbuurt"')
+		});
+		await expect(run(process.execPath, ['bin/noaber.js', 'fly'], { env })).rejects.toMatchObject({
+			code: 2,
+			stderr: expect.stringContaining('Unknown command "fly"')
+		});
+		await expect(run(process.execPath, ['bin/noaber.js', 'create'], { env })).rejects.toMatchObject({ code: 2 });
+	}, 30_000);
+});

@@ -40,6 +40,8 @@ export const en: Record<MessageKey, string> = {
 	'home.soon': 'Coming soon',
 	'home.members': 'Neighbours in {name}',
 	'home.membersCount': '{count} neighbours take part',
+	'home.membersCountOne': '1 neighbour takes part',
+	'members.leadOne': '1 neighbour takes part.',
 	'home.loading': 'Loading the neighbourhood…',
 	'home.waiting': 'Waiting for the first connection to the neighbourhood. This device has no data yet.',
 	'home.unreadable': 'This neighbourhood cannot be read. Ask the community manager for help.',

@@ -39,6 +39,8 @@ export const nl = {
 	'home.soon': 'Komt binnenkort',
 	'home.members': 'Buren in {name}',
 	'home.membersCount': '{count} buren doen mee',
+	'home.membersCountOne': '1 buur doet mee',
+	'members.leadOne': 'Er doet 1 buur mee.',
 	'home.loading': 'De buurt wordt geladen…',
 	'home.waiting': 'Wacht op de eerste verbinding met de buurt. Dit apparaat heeft nog geen gegevens.',
 	'home.unreadable': 'Deze buurt kan niet gelezen worden. Vraag de wijkverbinder om hulp.',

@@ -1,0 +1,75 @@
+// The help board as stored: one document per quarter (a "period"), each holding the posts created
+// in it with their responses and history. Splitting keeps every document small enough to load
+// fast after ten years; the root lists the period documents.
+import type { ImmutableString } from '@automerge/automerge/slim';
+
+export const KINDS = ['request', 'offer'] as const;
+export type Kind = (typeof KINDS)[number];
+
+export const STATUSES = ['open', 'agreed', 'done', 'withdrawn'] as const;
+export type Status = (typeof STATUSES)[number];
+
+export const CONTACTS = ['noaber', 'phone', 'manager'] as const;
+export type Contact = (typeof CONTACTS)[number];
+
+export const WHEN = ['flexible', 'date', 'period'] as const;
+export type WhenKind = (typeof WHEN)[number];
+
+/** Who did something, and who pressed the button when it was done for them. */
+export interface Actor {
+	memberId: string;
+	actedBy?: string;
+}
+
+export interface HistoryEntryDoc {
+	at: ImmutableString;
+	by: ImmutableString;
+	actedBy?: ImmutableString;
+	action: ImmutableString;
+	fields?: ImmutableString[];
+	note?: ImmutableString;
+}
+
+export interface ResponseDoc {
+	id: ImmutableString;
+	by: ImmutableString;
+	actedBy?: ImmutableString;
+	message: ImmutableString;
+	at: ImmutableString;
+	acceptedAt?: ImmutableString;
+	withdrawnAt?: ImmutableString;
+}
+
+export interface PostDoc {
+	id: ImmutableString;
+	kind: ImmutableString;
+	category: ImmutableString;
+	title: ImmutableString;
+	/** Automerge text: the author and an intermediary may edit it at once. */
+	description: string;
+	when: { kind: ImmutableString; from?: ImmutableString; to?: ImmutableString };
+	where: ImmutableString;
+	contact: ImmutableString;
+	author: ImmutableString;
+	actedBy?: ImmutableString;
+	createdAt: ImmutableString;
+	updatedAt: ImmutableString;
+	/** Renewing moves this forward, so the "still needed?" question waits another 30 days. */
+	renewedAt: ImmutableString;
+	status: ImmutableString;
+	agreedAt?: ImmutableString;
+	doneAt?: ImmutableString;
+	withdrawnAt?: ImmutableString;
+	thanks?: { by: ImmutableString; at: ImmutableString; message: ImmutableString };
+	hidden?: { by: ImmutableString; at: ImmutableString; reason: ImmutableString } | null;
+	responses: Record<string, ResponseDoc>;
+	history: Record<string, HistoryEntryDoc>;
+}
+
+export interface HelpDoc {
+	period: ImmutableString;
+	posts: Record<string, PostDoc>;
+}
+
+/** In the root: period → the documents holding it (two devices may start the same quarter offline). */
+export type HelpIndex = Record<string, Record<string, true>>;

@@ -1,0 +1,220 @@
+// Every change to the help board. Each records who acted (and for whom) in the post's history,
+// writes only what changed so concurrent edits of other fields survive, and never deletes.
+import { updateText } from '@automerge/automerge/slim';
+import type { DocHandle } from '@automerge/automerge-repo/slim';
+import * as v from 'valibot';
+import { imm, randomId } from '../automerge/fields.ts';
+import type { Invalid, Valid } from '../neighbourhood/mutations.ts';
+import type { Actor, HelpDoc, PostDoc } from './document.ts';
+import { PostInput, ResponseInput } from './schema.ts';
+
+export type { PostInput };
+
+function errorsOf(issues: v.BaseIssue<unknown>[]): Record<string, string> {
+	const errors: Record<string, string> = {};
+	for (const issue of issues) errors[v.getDotPath(issue) ?? 'form'] ??= issue.message;
+	return errors;
+}
+
+export function checkPost(input: unknown): Valid<PostInput> | Invalid {
+	const result = v.safeParse(PostInput, input);
+	return result.success ? { ok: true, value: result.output } : { ok: false, errors: errorsOf(result.issues) };
+}
+
+export function checkResponse(input: unknown): Valid<{ message: string }> | Invalid {
+	const result = v.safeParse(ResponseInput, input);
+	return result.success ? { ok: true, value: result.output } : { ok: false, errors: errorsOf(result.issues) };
+}
+
+export const blankPost = (kind: 'request' | 'offer' = 'request'): PostInput => ({
+	kind,
+	category: '',
+	title: '',
+	description: '',
+	whenKind: 'flexible',
+	from: '',
+	to: '',
+	where: '',
+	contact: 'noaber'
+});
+
+function log(post: PostDoc, actor: Actor, action: string, at: string, extra: { fields?: string[]; note?: string } = {}) {
+	const entry: PostDoc['history'][string] = { at: imm(at), by: imm(actor.memberId), action: imm(action) };
+	if (actor.actedBy && actor.actedBy !== actor.memberId) entry.actedBy = imm(actor.actedBy);
+	if (extra.fields) entry.fields = extra.fields.map(imm);
+	if (extra.note) entry.note = imm(extra.note);
+	post.history[randomId()] = entry;
+}
+
+function when(input: PostInput): PostDoc['when'] {
+	const value: PostDoc['when'] = { kind: imm(input.whenKind) };
+	if (input.whenKind !== 'flexible') value.from = imm(input.from);
+	if (input.whenKind === 'period') value.to = imm(input.to);
+	return value;
+}
+
+/** A new post in the period document `handle`; returns its id. */
+export function createPost(handle: DocHandle<HelpDoc>, input: PostInput, actor: Actor, now = new Date()): string {
+	const id = randomId();
+	const at = now.toISOString();
+	handle.change((doc) => {
+		const post: PostDoc = {
+			id: imm(id),
+			kind: imm(input.kind),
+			category: imm(input.category),
+			title: imm(input.title),
+			description: input.description,
+			when: when(input),
+			where: imm(input.where),
+			contact: imm(input.contact),
+			author: imm(actor.memberId),
+			createdAt: imm(at),
+			updatedAt: imm(at),
+			renewedAt: imm(at),
+			status: imm('open'),
+			hidden: null,
+			responses: {},
+			history: {}
+		};
+		if (actor.actedBy && actor.actedBy !== actor.memberId) post.actedBy = imm(actor.actedBy);
+		doc.posts[id] = post;
+		log(doc.posts[id], actor, 'created', at);
+	});
+	return id;
+}
+
+function withPost(handle: DocHandle<HelpDoc>, postId: string, change: (post: PostDoc) => void): boolean {
+	let found = false;
+	handle.change((doc) => {
+		const post = doc.posts[postId];
+		if (!post) return;
+		found = true;
+		change(post);
+	});
+	return found;
+}
+
+/** Returns the fields that changed; an unchanged form records nothing. */
+export function editPost(handle: DocHandle<HelpDoc>, postId: string, input: PostInput, actor: Actor, now = new Date()): string[] {
+	const changed: string[] = [];
+	const at = now.toISOString();
+	withPost(handle, postId, (post) => {
+		const simple = { kind: input.kind, category: input.category, title: input.title, where: input.where, contact: input.contact } as const;
+		for (const [field, value] of Object.entries(simple) as [keyof typeof simple, string][]) {
+			if (String(post[field]) !== value) {
+				post[field] = imm(value);
+				changed.push(field);
+			}
+		}
+		if (post.description !== input.description) {
+			updateText(post, ['description'], input.description);
+			changed.push('description');
+		}
+		const next = when(input);
+		if (String(post.when.kind) !== String(next.kind) || String(post.when.from ?? '') !== String(next.from ?? '') || String(post.when.to ?? '') !== String(next.to ?? '')) {
+			post.when = next;
+			changed.push('when');
+		}
+		if (changed.length === 0) return;
+		post.updatedAt = imm(at);
+		log(post, actor, 'edited', at, { fields: changed });
+	});
+	return changed;
+}
+
+export function respond(handle: DocHandle<HelpDoc>, postId: string, message: string, actor: Actor, now = new Date()): string | undefined {
+	const id = randomId();
+	const at = now.toISOString();
+	const found = withPost(handle, postId, (post) => {
+		const response: PostDoc['responses'][string] = { id: imm(id), by: imm(actor.memberId), message: imm(message), at: imm(at) };
+		if (actor.actedBy && actor.actedBy !== actor.memberId) response.actedBy = imm(actor.actedBy);
+		post.responses[id] = response;
+		log(post, actor, 'responded', at);
+	});
+	return found ? id : undefined;
+}
+
+export function withdrawResponse(handle: DocHandle<HelpDoc>, postId: string, responseId: string, actor: Actor, now = new Date()) {
+	const at = now.toISOString();
+	return withPost(handle, postId, (post) => {
+		const response = post.responses[responseId];
+		if (!response || response.withdrawnAt) return;
+		response.withdrawnAt = imm(at);
+		log(post, actor, 'response-withdrawn', at);
+	});
+}
+
+/** The poster accepts a helper; the first acceptance makes the post agreed. More may follow. */
+export function accept(handle: DocHandle<HelpDoc>, postId: string, responseId: string, actor: Actor, now = new Date()) {
+	const at = now.toISOString();
+	return withPost(handle, postId, (post) => {
+		const response = post.responses[responseId];
+		if (!response || response.acceptedAt || response.withdrawnAt) return;
+		response.acceptedAt = imm(at);
+		if (String(post.status) === 'open') {
+			post.status = imm('agreed');
+			post.agreedAt ??= imm(at);
+		}
+		log(post, actor, 'accepted', at, { note: String(response.by) });
+	});
+}
+
+function setStatus(post: PostDoc, status: 'open' | 'done' | 'withdrawn', at: string) {
+	post.status = imm(status);
+	if (status === 'done') post.doneAt = imm(at);
+	if (status === 'withdrawn') post.withdrawnAt = imm(at);
+}
+
+export function markDone(handle: DocHandle<HelpDoc>, postId: string, actor: Actor, now = new Date()) {
+	const at = now.toISOString();
+	return withPost(handle, postId, (post) => {
+		if (String(post.status) === 'done') return;
+		setStatus(post, 'done', at);
+		log(post, actor, 'done', at);
+	});
+}
+
+export function withdrawPost(handle: DocHandle<HelpDoc>, postId: string, actor: Actor, now = new Date()) {
+	const at = now.toISOString();
+	return withPost(handle, postId, (post) => {
+		if (String(post.status) === 'withdrawn') return;
+		setStatus(post, 'withdrawn', at);
+		log(post, actor, 'withdrawn', at);
+	});
+}
+
+/** "Still needed": the post stays (or is again) open and the 30-day question waits again. */
+export function renew(handle: DocHandle<HelpDoc>, postId: string, actor: Actor, now = new Date()) {
+	const at = now.toISOString();
+	return withPost(handle, postId, (post) => {
+		post.renewedAt = imm(at);
+		if (String(post.status) === 'withdrawn') post.status = imm(post.agreedAt ? 'agreed' : 'open');
+		log(post, actor, 'renewed', at);
+	});
+}
+
+export function thank(handle: DocHandle<HelpDoc>, postId: string, message: string, actor: Actor, now = new Date()) {
+	const at = now.toISOString();
+	return withPost(handle, postId, (post) => {
+		post.thanks = { by: imm(actor.memberId), at: imm(at), message: imm(message.trim().slice(0, 500)) };
+		log(post, actor, 'thanked', at);
+	});
+}
+
+/** Moderation hides, never deletes: who, when and why stay visible to every member. */
+export function hide(handle: DocHandle<HelpDoc>, postId: string, reason: string, actor: Actor, now = new Date()) {
+	const at = now.toISOString();
+	return withPost(handle, postId, (post) => {
+		post.hidden = { by: imm(actor.memberId), at: imm(at), reason: imm(reason.trim().slice(0, 500)) };
+		log(post, actor, 'hidden', at, { note: reason.trim().slice(0, 500) });
+	});
+}
+
+export function restore(handle: DocHandle<HelpDoc>, postId: string, actor: Actor, now = new Date()) {
+	const at = now.toISOString();
+	return withPost(handle, postId, (post) => {
+		if (!post.hidden) return;
+		post.hidden = null;
+		log(post, actor, 'restored', at);
+	});
+}

@@ -1,0 +1,93 @@
+// Validation of help posts: what a resident types, and what is read back from any peer.
+import * as v from 'valibot';
+import { bounded, id, isoDate, str } from '../automerge/fields.ts';
+import { CONTACTS, KINDS, STATUSES, WHEN } from './document.ts';
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+const day = v.pipe(v.string(), v.trim(), v.check((s) => s === '' || (DAY.test(s) && !Number.isNaN(Date.parse(s))), 'date'));
+
+export const PostInput = v.pipe(
+	v.object({
+		kind: v.picklist(KINDS, 'required'),
+		category: v.pipe(v.string(), v.trim(), v.minLength(1, 'required'), v.maxLength(40, 'too_long')),
+		title: v.pipe(v.string(), v.trim(), v.minLength(1, 'required'), v.maxLength(80, 'too_long')),
+		description: v.pipe(v.string(), v.trim(), v.maxLength(1000, 'too_long')),
+		whenKind: v.picklist(WHEN, 'required'),
+		from: day,
+		to: day,
+		where: v.pipe(v.string(), v.trim(), v.maxLength(80, 'too_long')),
+		contact: v.picklist(CONTACTS, 'required')
+	}),
+	v.forward(
+		v.check((p) => p.whenKind === 'flexible' || p.from !== '', 'required'),
+		['from']
+	),
+	v.forward(
+		v.check((p) => p.whenKind !== 'period' || p.to !== '', 'required'),
+		['to']
+	),
+	v.forward(
+		v.check((p) => p.whenKind !== 'period' || p.to === '' || p.from === '' || p.to >= p.from, 'date_order'),
+		['to']
+	)
+);
+export type PostInput = v.InferOutput<typeof PostInput>;
+
+export const ResponseInput = v.object({
+	message: v.pipe(v.string(), v.trim(), v.maxLength(500, 'too_long'))
+});
+
+const optionalDate = v.optional(isoDate);
+const imm = (max: number) => bounded(max);
+
+export const ResponseView = v.object({
+	id,
+	by: id,
+	actedBy: v.optional(id),
+	message: v.fallback(imm(2000), ''),
+	at: isoDate,
+	acceptedAt: optionalDate,
+	withdrawnAt: optionalDate
+});
+export type Response = v.InferOutput<typeof ResponseView>;
+
+export const HistoryView = v.object({
+	at: isoDate,
+	by: id,
+	actedBy: v.optional(id),
+	action: str,
+	fields: v.optional(v.array(str)),
+	note: v.optional(str)
+});
+export type HistoryEntry = v.InferOutput<typeof HistoryView>;
+
+/** The parts of a post that must be right; responses and history are read one by one. */
+export const PostCore = v.object({
+	id,
+	kind: v.pipe(str, v.picklist(KINDS)),
+	category: imm(40),
+	title: v.pipe(str, v.minLength(1), v.maxLength(200)),
+	description: v.fallback(bounded(5000), ''),
+	when: v.fallback(
+		v.object({
+			kind: v.pipe(str, v.picklist(WHEN)),
+			from: v.optional(str),
+			to: v.optional(str)
+		}),
+		{ kind: 'flexible' as const }
+	),
+	where: v.fallback(imm(200), ''),
+	contact: v.fallback(v.pipe(str, v.picklist(CONTACTS)), 'noaber'),
+	author: id,
+	actedBy: v.optional(id),
+	createdAt: isoDate,
+	updatedAt: v.fallback(isoDate, ''),
+	renewedAt: v.fallback(isoDate, ''),
+	status: v.pipe(str, v.picklist(STATUSES)),
+	agreedAt: optionalDate,
+	doneAt: optionalDate,
+	withdrawnAt: optionalDate,
+	thanks: v.fallback(v.optional(v.object({ by: id, at: isoDate, message: v.fallback(imm(500), '') })), undefined),
+	hidden: v.fallback(v.nullish(v.object({ by: id, at: isoDate, reason: v.fallback(imm(500), '') })), null)
+});
+export type PostCore = v.InferOutput<typeof PostCore>;

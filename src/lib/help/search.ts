@@ -1,0 +1,52 @@
+// Finding posts: filters, and a search that ignores case and accents ("cafe" finds "café").
+import type { Kind, Status } from './document.ts';
+import type { Post } from './view.ts';
+
+export interface Filter {
+	kind?: Kind;
+	category?: string;
+	status?: Status | 'active';
+	query?: string;
+	/** Hidden posts are listed for managers (marked), and left out for everyone else. */
+	includeHidden?: boolean;
+}
+
+/** Lower case without diacritics, so comparisons match what people type on any keyboard. */
+export function fold(text: string): string {
+	return text.normalize('NFD').replace(/\p{Diacritic}/gu, '').toLowerCase();
+}
+
+const folded = new WeakMap<Post, string>();
+function haystack(post: Post): string {
+	let text = folded.get(post);
+	if (text === undefined) {
+		text = fold(`${post.title}\n${post.description}`);
+		folded.set(post, text);
+	}
+	return text;
+}
+
+export function filterPosts(posts: Post[], filter: Filter): Post[] {
+	const words = fold(filter.query ?? '').split(/\s+/).filter(Boolean);
+	return posts.filter((post) => {
+		if (!filter.includeHidden && post.hidden) return false;
+		if (filter.kind && post.kind !== filter.kind) return false;
+		if (filter.category && post.category !== filter.category) return false;
+		if (filter.status === 'active' && post.status !== 'open' && post.status !== 'agreed') return false;
+		if (filter.status && filter.status !== 'active' && post.status !== filter.status) return false;
+		if (words.length > 0) {
+			const text = haystack(post);
+			if (!words.every((w) => text.includes(w))) return false;
+		}
+		return true;
+	});
+}
+
+/** "Mijn hulp": what a member posted (or an intermediary posted for them) and what they answered. */
+export function myHelp(posts: Post[], memberIds: string[]): { posted: Post[]; responded: Post[] } {
+	const ids = new Set(memberIds);
+	return {
+		posted: posts.filter((p) => ids.has(p.author)),
+		responded: posts.filter((p) => !ids.has(p.author) && p.responses.some((r) => ids.has(r.by) && !r.withdrawnAt))
+	};
+}

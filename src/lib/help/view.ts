@@ -1,0 +1,75 @@
+// Posts as the app shows them, read and validated from every loaded period document.
+import * as v from 'valibot';
+import type { Read } from '../automerge/fields.ts';
+import { HistoryView, PostCore, ResponseView, type HistoryEntry, type Response } from './schema.ts';
+
+export interface Post extends PostCore {
+	responses: Response[];
+	history: HistoryEntry[];
+	/** Responses not withdrawn: "3 buren reageerden". */
+	responseCount: number;
+	helpers: string[];
+	/** Which period document holds it, so a mutation can find its handle. */
+	period: string;
+	documentUrl: string;
+}
+
+export interface PeriodSource {
+	url: string;
+	doc: unknown;
+}
+
+export interface PostsRead extends Read<Post> {
+	/** Responses and history entries that failed validation, inside otherwise valid posts. */
+	skippedParts: number;
+}
+
+function readMap<T>(map: unknown, schema: v.GenericSchema<unknown, T>): { items: T[]; skipped: number } {
+	if (typeof map !== 'object' || map === null) return { items: [], skipped: 0 };
+	const items: T[] = [];
+	let skipped = 0;
+	for (const value of Object.values(map)) {
+		const r = v.safeParse(schema, value);
+		if (r.success) items.push(r.output);
+		else skipped += 1;
+	}
+	return { items, skipped };
+}
+
+/** Every post in the given period documents, newest first; invalid ones skipped and counted. */
+export function readPosts(sources: PeriodSource[]): PostsRead {
+	const items: Post[] = [];
+	let skipped = 0;
+	let skippedParts = 0;
+	for (const source of sources) {
+		const doc = source.doc as { period?: unknown; posts?: unknown } | undefined;
+		const period = String(doc?.period ?? '');
+		const posts = doc?.posts;
+		if (typeof posts !== 'object' || posts === null) continue;
+		for (const [key, value] of Object.entries(posts)) {
+			const core = v.safeParse(PostCore, value);
+			if (!core.success || core.output.id !== key) {
+				skipped += 1;
+				continue;
+			}
+			const raw = value as { responses?: unknown; history?: unknown };
+			const responses = readMap(raw.responses, ResponseView);
+			const history = readMap(raw.history, HistoryView);
+			skippedParts += responses.skipped + history.skipped;
+			responses.items.sort((a, b) => a.at.localeCompare(b.at));
+			history.items.sort((a, b) => a.at.localeCompare(b.at));
+			const live = responses.items.filter((r) => !r.withdrawnAt);
+			items.push({
+				...core.output,
+				responses: responses.items,
+				history: history.items,
+				responseCount: live.length,
+				helpers: live.filter((r) => r.acceptedAt).map((r) => r.by),
+				period,
+				documentUrl: source.url
+			});
+		}
+	}
+	items.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+	return { items, skipped, skippedParts };
+}

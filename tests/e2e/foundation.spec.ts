@@ -1,6 +1,7 @@
-import { expect, test, type Browser, type Page } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { device, joinAs, waitForOfflineReady } from './flows.ts';
 import { startRelay, type RunningRelay } from './relay.ts';
 
 let relay: RunningRelay;
@@ -12,19 +13,6 @@ test.beforeEach(async () => {
 test.afterEach(async () => {
 	await relay.stop();
 });
-
-async function device(browser: Browser): Promise<Page> {
-	const context = await browser.newContext();
-	return context.newPage();
-}
-
-/** The service worker controls the page: from now on it loads without a network. */
-async function waitForOfflineReady(page: Page) {
-	await page.waitForFunction(async () => {
-		await navigator.serviceWorker.ready;
-		return navigator.serviceWorker.controller !== null;
-	});
-}
 
 async function createNeighbourhood(page: Page) {
 	expect(relay.setupLink, relay.output()).toBeTruthy();
@@ -51,23 +39,12 @@ async function createNeighbourhood(page: Page) {
 	return invite;
 }
 
-async function joinAs(page: Page, invite: string, name: string) {
-	await page.goto(invite);
-	await expect(page.getByText('Doe mee met Lindenbuurt.')).toBeVisible();
-	await page.getByRole('button', { name: 'Ja, ik doe mee' }).click();
-	await page.getByLabel('Uw naam').fill(name);
-	await page.getByLabel('Straat of buurt').fill('Lindenlaan');
-	await page.getByLabel('Boodschappen').check();
-	await page.getByRole('button', { name: 'Klaar' }).click();
-	await expect(page.getByRole('heading', { name: 'Lindenbuurt', level: 1 })).toBeVisible();
-}
-
 test('a manager creates a neighbourhood and a resident joins, edits offline and syncs back', async ({ browser }) => {
 	const manager = await device(browser);
 	const invite = await createNeighbourhood(manager);
 
 	const resident = await device(browser);
-	await joinAs(resident, invite, 'Bert');
+	await joinAs(resident, invite, 'Bert', ['Boodschappen']);
 	// The home page: name, contact person, the helpdesk as a tap-to-call link, the modules.
 	await expect(resident.getByText('Fatima de Vries')).toBeVisible();
 	await expect(resident.getByRole('link', { name: 'Bel 020 123 4567' }).first()).toHaveAttribute('href', 'tel:0201234567');

@@ -6,8 +6,11 @@ import { Repo, type AutomergeUrl, type DocHandle, type PeerId } from '@automerge
 import { BroadcastChannelNetworkAdapter } from '@automerge/automerge-repo-network-broadcastchannel';
 import { IndexedDBStorageAdapter } from '@automerge/automerge-repo-storage-indexeddb';
 import type { MembersDoc } from '../members/document.ts';
+import type { HelpDoc } from '../help/document.ts';
+import { readPosts, type PostsRead } from '../help/view.ts';
+import { imm } from './fields.ts';
 import type { RootDoc } from '../neighbourhood/document.ts';
-import { migrateRoot } from '../neighbourhood/mutations.ts';
+import { addHelpPeriod, migrateRoot } from '../neighbourhood/mutations.ts';
 import { readNeighbourhood, type RootRead } from '../neighbourhood/view.ts';
 import { readMembers, type Member } from '../members/view.ts';
 import type { Read } from './fields.ts';
@@ -40,6 +43,16 @@ export class Connection {
 	memberList: Read<Member> | undefined = $derived(
 		this.members?.current ? readMembers(this.members.current) : undefined
 	);
+	/** The help board's period documents, newest first, as they arrive. */
+	helpDocs = $state<ReactiveDoc<HelpDoc>[]>([]);
+	/** Listed period documents not loaded yet (older ones load after the board shows). */
+	helpPending = $state(0);
+	posts: PostsRead = $derived(
+		readPosts(this.helpDocs.flatMap((d) => (d.current ? [{ url: d.handle.url, doc: d.current }] : [])))
+	);
+	// Bookkeeping only; nothing renders from it.
+	// eslint-disable-next-line svelte/prefer-svelte-reactivity
+	#helpRequested = new Set<string>();
 	#timer: ReturnType<typeof setInterval> | undefined;
 	#closed = false;
 
@@ -76,7 +89,47 @@ export class Connection {
 		if (this.#closed || !membersUrl) return;
 		if (root.isReady()) migrateRoot(root);
 		const members = await this.#find<MembersDoc>(membersUrl);
-		if (!this.#closed) this.members = new ReactiveDoc(members);
+		if (this.#closed) return;
+		this.members = new ReactiveDoc(members);
+		// Another device may start a new quarter at any time: follow the root's index.
+		root.on('change', ({ doc }) => void this.#loadHelp(doc));
+		await this.#loadHelp(root.doc());
+	}
+
+	async #loadHelp(doc: unknown) {
+		const read = readNeighbourhood(doc);
+		if (!read.ok) return;
+		const fresh = read.neighbourhood.docs.help.filter(({ url }) => !this.#helpRequested.has(url));
+		fresh.forEach(({ url }) => this.#helpRequested.add(url));
+		this.helpPending += fresh.length;
+		for (const { url } of fresh) {
+			const handle = await this.#find<HelpDoc>(url);
+			if (this.#closed) return;
+			this.helpDocs = [...this.helpDocs, new ReactiveDoc(handle)];
+			this.helpPending -= 1;
+		}
+	}
+
+	/** The document to post in for this period, started (and listed in the root) when missing. */
+	async periodDoc(period: string): Promise<DocHandle<HelpDoc>> {
+		const root = this.root?.handle;
+		const read = readNeighbourhood(root?.doc());
+		if (!root || !read.ok) throw new Error('The neighbourhood is not loaded yet');
+		const listed = read.neighbourhood.docs.help.find((p) => p.period === period);
+		if (listed) {
+			const loaded = this.helpDocs.find((d) => d.handle.url === listed.url);
+			return loaded?.handle ?? this.#find<HelpDoc>(listed.url);
+		}
+		const handle = this.repo.create<HelpDoc>({ period: imm(period), posts: {} });
+		this.#helpRequested.add(handle.url);
+		this.helpDocs = [new ReactiveDoc(handle), ...this.helpDocs];
+		addHelpPeriod(root, period, handle.url);
+		return handle;
+	}
+
+	/** The handle of the period document that holds a post. */
+	helpHandle(documentUrl: string): DocHandle<HelpDoc> | undefined {
+		return this.helpDocs.find((d) => d.handle.url === documentUrl)?.handle;
 	}
 
 	/** The root may arrive later than the handle; wait for a readable one. */
@@ -111,7 +164,7 @@ export class Connection {
 			return;
 		}
 		const storageId = this.repo.getStorageIdOfPeer(relay);
-		const handles = [this.root?.handle, this.members?.handle].filter((h) => h?.isReady());
+		const handles = [this.root?.handle, this.members?.handle, ...this.helpDocs.map((d) => d.handle)].filter((h) => h?.isReady());
 		const behind = handles.some((handle) => {
 			const theirs = storageId ? handle!.getSyncInfo(storageId)?.lastHeads : undefined;
 			return !theirs || theirs.join() !== handle!.heads().join();

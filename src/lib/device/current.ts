@@ -1,6 +1,7 @@
 // What a page needs about the neighbourhood it shows, derived from the open connection.
 import type { Member } from '../members/view.ts';
-import { findMember } from '../members/view.ts';
+import { findMember, managedBy, readMembers } from '../members/view.ts';
+import type { PostsRead } from '../help/view.ts';
 import type { Neighbourhood } from '../neighbourhood/schema.ts';
 import { isManager } from '../neighbourhood/view.ts';
 import type { Connection } from '../automerge/connection.svelte.ts';
@@ -15,6 +16,13 @@ export interface CurrentView {
 	skipped: number;
 	me: Member | undefined;
 	manager: boolean;
+	/** Residents without a device that this member acts for. */
+	managed: Member[];
+	/** Names of everyone who ever took part, for history and attribution. */
+	names: Map<string, string>;
+	posts: PostsRead;
+	/** Period documents of the help board still loading. */
+	helpPending: number;
 }
 
 export type CurrentState =
@@ -42,7 +50,11 @@ export function currentState(membership: Membership | undefined, connection: Con
 			members: members.items,
 			skipped: members.skipped,
 			me: findMember(connection.members?.current, membership.memberId),
-			manager: isManager(root.neighbourhood, membership.memberId)
+			manager: isManager(root.neighbourhood, membership.memberId),
+			managed: managedBy(members.items, membership.memberId),
+			names: new Map(readMembers(connection.members?.current, { includeLeft: true }).items.map((m) => [m.id, m.name])),
+			posts: connection.posts,
+			helpPending: connection.helpPending
 		}
 	};
 }

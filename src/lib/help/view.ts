@@ -36,40 +36,58 @@ function readMap<T>(map: unknown, schema: v.GenericSchema<unknown, T>): { items:
 	return { items, skipped };
 }
 
+// Automerge documents are immutable snapshots: a period that did not change is not read again.
+const cache = new WeakMap<object, PostsRead>();
+
 /** Every post in the given period documents, newest first; invalid ones skipped and counted. */
 export function readPosts(sources: PeriodSource[]): PostsRead {
+	const reads = sources.map((source) => {
+		const key = typeof source.doc === 'object' && source.doc !== null ? source.doc : undefined;
+		const hit = key ? cache.get(key) : undefined;
+		if (hit) return hit;
+		const read = readPeriod(source);
+		if (key) cache.set(key, read);
+		return read;
+	});
+	const items = reads.flatMap((r) => r.items);
+	items.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+	return {
+		items,
+		skipped: reads.reduce((n, r) => n + r.skipped, 0),
+		skippedParts: reads.reduce((n, r) => n + r.skippedParts, 0)
+	};
+}
+
+function readPeriod(source: PeriodSource): PostsRead {
 	const items: Post[] = [];
 	let skipped = 0;
 	let skippedParts = 0;
-	for (const source of sources) {
-		const doc = source.doc as { period?: unknown; posts?: unknown } | undefined;
-		const period = String(doc?.period ?? '');
-		const posts = doc?.posts;
-		if (typeof posts !== 'object' || posts === null) continue;
-		for (const [key, value] of Object.entries(posts)) {
-			const core = v.safeParse(PostCore, value);
-			if (!core.success || core.output.id !== key) {
-				skipped += 1;
-				continue;
-			}
-			const raw = value as { responses?: unknown; history?: unknown };
-			const responses = readMap(raw.responses, ResponseView);
-			const history = readMap(raw.history, HistoryView);
-			skippedParts += responses.skipped + history.skipped;
-			responses.items.sort((a, b) => a.at.localeCompare(b.at));
-			history.items.sort((a, b) => a.at.localeCompare(b.at));
-			const live = responses.items.filter((r) => !r.withdrawnAt);
-			items.push({
-				...core.output,
-				responses: responses.items,
-				history: history.items,
-				responseCount: live.length,
-				helpers: live.filter((r) => r.acceptedAt).map((r) => r.by),
-				period,
-				documentUrl: source.url
-			});
+	const doc = source.doc as { period?: unknown; posts?: unknown } | undefined;
+	const period = String(doc?.period ?? '');
+	const posts = doc?.posts;
+	if (typeof posts !== 'object' || posts === null) return { items, skipped, skippedParts };
+	for (const [key, value] of Object.entries(posts)) {
+		const core = v.safeParse(PostCore, value);
+		if (!core.success || core.output.id !== key) {
+			skipped += 1;
+			continue;
 		}
+		const raw = value as { responses?: unknown; history?: unknown };
+		const responses = readMap(raw.responses, ResponseView);
+		const history = readMap(raw.history, HistoryView);
+		skippedParts += responses.skipped + history.skipped;
+		responses.items.sort((a, b) => a.at.localeCompare(b.at));
+		history.items.sort((a, b) => a.at.localeCompare(b.at));
+		const live = responses.items.filter((r) => !r.withdrawnAt);
+		items.push({
+			...core.output,
+			responses: responses.items,
+			history: history.items,
+			responseCount: live.length,
+			helpers: live.filter((r) => r.acceptedAt).map((r) => r.by),
+			period,
+			documentUrl: source.url
+		});
 	}
-	items.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
 	return { items, skipped, skippedParts };
 }

@@ -45,3 +45,4 @@ export function categoryLabel(id: string): string {
 	const messageKey = `category.${id}` as MessageKey;
 	return messageKey in nl ? t(messageKey) : id;
 }
+

@@ -21,7 +21,13 @@ export interface MemberDoc {
 	updatedAt: ImmutableString;
 	/** Set when the member leaves; the profile stays for the history but is no longer listed. */
 	leftAt?: ImmutableString;
+	/** A resident without a device: the volunteer or carer who acts for them, and their consent. */
+	managedBy?: ImmutableString;
+	consent?: { by: ImmutableString; at: ImmutableString; how: ImmutableString };
 }
+
+export const CONSENT_HOW = ['in-person', 'phone'] as const;
+export type ConsentHow = (typeof CONSENT_HOW)[number];
 
 export interface MembersDoc {
 	members: Record<string, MemberDoc>;

@@ -3,8 +3,8 @@ import { Repo } from '@automerge/automerge-repo/slim';
 import { describe, expect, it } from 'vitest';
 import { imm } from '../automerge/fields.ts';
 import type { MembersDoc } from './document.ts';
-import { checkProfile, join, leave, updateProfile } from './mutations.ts';
-import { findMember, readMembers, visiblePhone } from './view.ts';
+import { addManaged, checkProfile, join, leave, updateProfile } from './mutations.ts';
+import { findMember, managedBy, readMembers, visiblePhone } from './view.ts';
 
 const anna = {
 	name: 'Anna Jansen',
@@ -138,5 +138,19 @@ describe('who sees a phone number', () => {
 		expect(visiblePhone(read('managers'), manager)).toBe('06 1111 2222');
 		expect(visiblePhone(read('nobody'), manager)).toBe('');
 		expect(visiblePhone(read('nobody'), { id: 'anna-000001', isManager: false })).toBe('06 1111 2222');
+	});
+});
+
+describe('residents without a device', () => {
+	it('are added by a volunteer with recorded consent and listed under that volunteer', () => {
+		const handle = members();
+		join(handle, 'vera-000001', { ...anna, name: 'Vera' });
+		addManaged(handle, 'henk-000001', { ...anna, name: 'Henk', phone: '' }, { by: 'vera-000001', how: 'phone' }, new Date('2026-11-28T09:00:00Z'));
+		const all = readMembers(handle.doc()).items;
+		const henk = all.find((m) => m.name === 'Henk');
+		expect(henk?.managedBy).toBe('vera-000001');
+		expect(henk?.consent).toEqual({ by: 'vera-000001', at: '2026-11-28T09:00:00.000Z', how: 'phone' });
+		expect(managedBy(all, 'vera-000001').map((m) => m.name)).toEqual(['Henk']);
+		expect(managedBy(all, 'anna-000001')).toEqual([]);
 	});
 });

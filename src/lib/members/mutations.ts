@@ -2,7 +2,7 @@ import type { DocHandle } from '@automerge/automerge-repo/slim';
 import * as v from 'valibot';
 import { imm } from '../automerge/fields.ts';
 import type { Invalid, Valid } from '../neighbourhood/mutations.ts';
-import type { MemberDoc, MembersDoc } from './document.ts';
+import type { ConsentHow, MemberDoc, MembersDoc } from './document.ts';
 import { ProfileInput } from './schema.ts';
 
 export type { ProfileInput };
@@ -66,5 +66,26 @@ export function leave(handle: DocHandle<MembersDoc>, id: string, now = new Date(
 		member.helpNote = imm('');
 		member.phoneVisibility = imm('nobody');
 		member.leftAt = imm(now.toISOString());
+	});
+}
+
+/**
+ * A profile for a resident without a device, made by a volunteer, carer or the community manager
+ * who records how the resident agreed. Actions for this member then carry `actedBy`.
+ */
+export function addManaged(
+	handle: DocHandle<MembersDoc>,
+	id: string,
+	profile: ProfileInput,
+	consent: { by: string; how: ConsentHow },
+	now = new Date()
+): void {
+	const at = now.toISOString();
+	handle.change((doc) => {
+		doc.members[id] = {
+			...newMember(id, profile, at),
+			managedBy: imm(consent.by),
+			consent: { by: imm(consent.by), at: imm(at), how: imm(consent.how) }
+		};
 	});
 }

@@ -1,7 +1,7 @@
 import * as v from 'valibot';
 import { bounded, id, isoDate, str } from '../automerge/fields.ts';
 import { PHONE } from '../neighbourhood/schema.ts';
-import { PHONE_VISIBILITY } from './document.ts';
+import { CONSENT_HOW, PHONE_VISIBILITY } from './document.ts';
 
 /** What a resident types in the profile form. Error messages are message keys. */
 export const ProfileInput = v.object({
@@ -30,6 +30,17 @@ export const MemberView = v.object({
 	helpNote: v.fallback(bounded(1000), ''),
 	joinedAt: isoDate,
 	updatedAt: v.fallback(isoDate, ''),
-	leftAt: v.optional(isoDate)
+	leftAt: v.optional(isoDate),
+	managedBy: v.optional(id),
+	consent: v.fallback(
+		v.optional(v.object({ by: id, at: isoDate, how: v.pipe(str, v.picklist(CONSENT_HOW)) })),
+		undefined
+	)
 });
 export type Member = v.InferOutput<typeof MemberView>;
+
+/** The consent a volunteer records when creating a profile for someone without a device. */
+export const ConsentInput = v.object({
+	given: v.literal(true, 'consent'),
+	how: v.picklist(CONSENT_HOW, 'required')
+});

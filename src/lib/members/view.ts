@@ -36,3 +36,8 @@ export function visiblePhone(member: Member, viewer: { id?: string; isManager: b
 	if (member.phoneVisibility === 'managers' && viewer.isManager) return member.phone;
 	return '';
 }
+
+/** The residents this member acts for. */
+export function managedBy(members: Member[], id: string | undefined): Member[] {
+	return id ? members.filter((m) => m.managedBy === id) : [];
+}

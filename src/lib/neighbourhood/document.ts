@@ -1,5 +1,6 @@
 // The root document of a neighbourhood: what is stored in Automerge.
 import type { ImmutableString } from '@automerge/automerge/slim';
+import type { HelpIndex } from '../help/document.ts';
 
 /** Text that managers edit together stays plain (Automerge text); the rest is immutable. */
 export interface RootDoc {
@@ -17,8 +18,11 @@ export interface RootDoc {
 	managers: Record<string, true>;
 	/** Websocket URLs of the relays this neighbourhood syncs through. */
 	relays: ImmutableString[];
-	/** Automerge URLs of the module documents, created once with the root. */
-	docs: { members: ImmutableString };
+	/**
+	 * Automerge URLs of the module documents. Members is created once with the root; the help board
+	 * has a document per quarter, started by whichever device posts first in it.
+	 */
+	docs: { members: ImmutableString; help: HelpIndex };
 	settings: {
 		modules: { help: boolean; agenda: boolean; map: boolean };
 		helpCategories: ImmutableString[];
@@ -26,7 +30,7 @@ export interface RootDoc {
 	createdAt: ImmutableString;
 }
 
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 export const DEFAULT_HELP_CATEGORIES = [
 	'boodschappen',

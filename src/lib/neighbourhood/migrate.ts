@@ -20,6 +20,11 @@ const steps: Record<number, (doc: Mutable) => void> = {
 		}
 		if (typeof doc.managers !== 'object' || doc.managers === null) doc.managers = {};
 		if (!Array.isArray(doc.relays)) doc.relays = [];
+	},
+	// Version 2 adds the help board's index of period documents.
+	2: (doc) => {
+		const docs = doc.docs as Record<string, unknown> | undefined;
+		if (docs && (typeof docs.help !== 'object' || docs.help === null)) docs.help = {};
 	}
 };
 

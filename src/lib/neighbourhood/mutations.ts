@@ -52,3 +52,12 @@ export function migrateRoot(handle: DocHandle<RootDoc>): boolean {
 	handle.change((d) => migrate(d as unknown as Record<string, unknown>));
 	return true;
 }
+
+/** Lists a period document of the help board; two devices may list one for the same period. */
+export function addHelpPeriod(handle: DocHandle<RootDoc>, period: string, url: string): void {
+	handle.change((doc) => {
+		doc.docs.help ??= {};
+		doc.docs.help[period] ??= {};
+		doc.docs.help[period][url] = true;
+	});
+}

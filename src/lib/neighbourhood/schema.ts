@@ -54,7 +54,26 @@ export const RootView = v.object({
 		v.fallback(v.array(v.unknown()), []),
 		v.transform((list) => list.map((r) => v.safeParse(str, r)).flatMap((r) => (r.success ? [r.output] : [])))
 	),
-	docs: v.object({ members: automergeUrl }),
+	docs: v.object({
+		members: automergeUrl,
+		/** Period documents of the help board, newest period first. */
+		help: v.pipe(
+			v.fallback(v.record(v.string(), v.unknown()), {}),
+			v.transform((index) =>
+				Object.entries(index)
+					.filter(([period]) => /^\d{4}Q[1-4]$/.test(period))
+					.sort(([a], [b]) => b.localeCompare(a))
+					.flatMap(([period, urls]) =>
+						typeof urls === 'object' && urls !== null
+							? Object.keys(urls)
+									.filter((url) => v.is(automergeUrl, url))
+									.sort()
+									.map((url) => ({ period, url }))
+							: []
+					)
+			)
+		)
+	}),
 	settings: v.fallback(
 		v.object({
 			modules: v.fallback(v.object({ help: flag, agenda: flag, map: flag }), {

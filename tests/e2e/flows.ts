@@ -1,0 +1,58 @@
+// What people do in the app, shared by the browser tests.
+import { expect, type Browser, type Page } from '@playwright/test';
+import type { RunningRelay } from './relay.ts';
+
+export async function device(browser: Browser): Promise<Page> {
+	const context = await browser.newContext();
+	return context.newPage();
+}
+
+/** The service worker controls the page: from now on it loads without a network. */
+export async function waitForOfflineReady(page: Page) {
+	await page.waitForFunction(async () => {
+		await navigator.serviceWorker.ready;
+		return navigator.serviceWorker.controller !== null;
+	});
+}
+
+/** The community manager creates Lindenbuurt through the setup link; returns the invite link. */
+export async function createNeighbourhood(page: Page, relay: RunningRelay, managerName = 'Fatima'): Promise<string> {
+	expect(relay.setupLink, relay.output()).toBeTruthy();
+	await page.goto(relay.setupLink!);
+	await page.getByLabel('Naam van de buurt').fill('Lindenbuurt');
+	await page.getByLabel('Korte beschrijving').fill('Buren in de Lindenbuurt helpen elkaar.');
+	await page.getByLabel('Naam van de wijkverbinder').fill('Fatima de Vries');
+	await page.getByLabel('Telefoonnummer van de hulplijn').fill('020 123 4567');
+	await page.getByLabel('Uw naam').fill(managerName);
+	await page.getByRole('button', { name: 'Buurt aanmaken' }).click();
+	await expect(page.getByRole('heading', { name: 'Buren uitnodigen' })).toBeVisible();
+	return page.getByTestId('invite-link').inputValue();
+}
+
+export async function joinAs(page: Page, invite: string, name: string, helpWith: string[] = []) {
+	await page.goto(invite);
+	await expect(page.getByText('Doe mee met Lindenbuurt.')).toBeVisible();
+	await page.getByRole('button', { name: 'Ja, ik doe mee' }).click();
+	await page.getByLabel('Uw naam').fill(name);
+	await page.getByLabel('Straat of buurt').fill('Lindenlaan');
+	for (const category of helpWith) await page.getByLabel(category, { exact: true }).check();
+	await page.getByRole('button', { name: 'Klaar' }).click();
+	await expect(page.getByRole('heading', { name: 'Lindenbuurt', level: 1 })).toBeVisible();
+}
+
+/** From the home page: "Ik zoek hulp", a category, a title, post. Lands on the post's page. */
+export async function askForHelp(page: Page, title: string, options: { category?: string; forWhom?: string } = {}) {
+	await page.getByRole('link', { name: 'Start' }).click();
+	await page.getByRole('link', { name: 'Ik zoek hulp' }).click();
+	if (options.forWhom) await page.getByLabel('Voor wie is dit?').selectOption({ label: options.forWhom });
+	await page.getByLabel(options.category ?? 'Boodschappen', { exact: true }).check();
+	await page.getByLabel('Korte titel').fill(title);
+	await page.getByRole('button', { name: 'Plaatsen' }).click();
+	await expect(page.getByRole('heading', { name: title, level: 1 })).toBeVisible();
+}
+
+export async function openPost(page: Page, title: string) {
+	await page.getByRole('link', { name: 'Hulp', exact: true }).click();
+	await page.getByRole('link', { name: title }).click();
+	await expect(page.getByRole('heading', { name: title, level: 1 })).toBeVisible();
+}

@@ -1,0 +1,136 @@
+import { expect, test } from '@playwright/test';
+import { askForHelp, createNeighbourhood, device, joinAs, openPost, waitForOfflineReady } from './flows.ts';
+import { startRelay, type RunningRelay } from './relay.ts';
+
+let relay: RunningRelay;
+
+test.beforeEach(async () => {
+	relay = await startRelay();
+});
+
+test.afterEach(async () => {
+	await relay.stop();
+});
+
+test('a resident asks for help, a neighbour who matches offers it, and it gets done', async ({ browser }) => {
+	const anna = await device(browser);
+	const invite = await createNeighbourhood(anna, relay, 'Anna');
+	const bert = await device(browser);
+	await joinAs(bert, invite, 'Bert', ['Boodschappen']);
+
+	await askForHelp(anna, 'Boodschappen op donderdag');
+	await expect(anna.getByText('Buren die hierbij willen helpen: Bert')).toBeVisible();
+	await expect(anna.getByText('Nog geen reacties')).toBeVisible();
+
+	await openPost(bert, 'Boodschappen op donderdag');
+	await bert.getByLabel('Bericht').fill('Ik ga toch naar de Jumbo.');
+	await bert.getByRole('button', { name: 'Ik kan helpen' }).click();
+	await expect(bert.getByText('Uw reactie is verstuurd.')).toBeVisible();
+
+	// Anna's page updates without reloading.
+	await expect(anna.getByText('1 buur reageerde')).toBeVisible();
+	await expect(anna.getByTestId('responses')).toContainText('Bert: Ik ga toch naar de Jumbo.');
+	await anna.getByRole('button', { name: 'Bert accepteren' }).click();
+	await expect(anna.getByTestId('post-status')).toHaveText('Stand: Afgesproken');
+	await anna.getByRole('button', { name: 'Het is gedaan' }).click();
+	await expect(anna.getByTestId('post-status')).toHaveText('Stand: Gedaan');
+	await anna.getByLabel('Uw bedankje').fill('Dank je wel, Bert!');
+	await anna.getByRole('button', { name: 'Bedankje sturen' }).click();
+
+	await expect(bert.getByTestId('post-status')).toHaveText('Stand: Gedaan');
+	await expect(bert.getByText('Anna bedankte: Dank je wel, Bert!')).toBeVisible();
+	await bert.getByRole('link', { name: 'Terug naar alle berichten' }).click();
+	await bert.getByLabel('Stand').selectOption({ label: 'Gedaan' });
+	await expect(bert.getByRole('link', { name: 'Boodschappen op donderdag' })).toBeVisible();
+});
+
+test('a volunteer posts for a resident without a device and gets the responses', async ({ browser }) => {
+	const anna = await device(browser);
+	const invite = await createNeighbourhood(anna, relay, 'Anna');
+	const vera = await device(browser);
+	await joinAs(vera, invite, 'Vera');
+
+	await vera.getByRole('link', { name: 'Buren', exact: true }).click();
+	await vera.getByRole('link', { name: 'Iemand zonder telefoon of computer toevoegen' }).click();
+	await vera.getByLabel('Uw naam').fill('Henk');
+	await vera.getByRole('button', { name: 'Profiel maken' }).click();
+	await expect(vera.getByText('Vraag eerst toestemming')).toBeVisible();
+	await vera.getByLabel('Telefonisch').check();
+	await vera.getByLabel('Deze persoon weet hiervan en is het ermee eens.').check();
+	await vera.getByRole('button', { name: 'Profiel maken' }).click();
+	await expect(vera.getByText('Mensen voor wie ik dingen regel: Henk')).toBeVisible();
+
+	await askForHelp(vera, 'Ritje naar het ziekenhuis', { category: 'Vervoer', forWhom: 'Henk' });
+	await expect(vera.getByText('Voor Henk, geplaatst door Vera')).toBeVisible();
+
+	await openPost(anna, 'Ritje naar het ziekenhuis');
+	await expect(anna.getByText('Voor Henk, geplaatst door Vera')).toBeVisible();
+	await anna.getByRole('button', { name: 'Ik kan helpen' }).click();
+
+	await expect(vera.getByTestId('responses')).toContainText('Anna');
+	await vera.getByRole('button', { name: 'Anna accepteren' }).click();
+	await expect(vera.getByTestId('post-status')).toHaveText('Stand: Afgesproken');
+	await vera.getByText('Geschiedenis').click();
+	await expect(vera.getByText(/Henk – hulp geaccepteerd \(gedaan door Vera\)/)).toBeVisible();
+
+	await vera.getByRole('link', { name: 'Terug naar alle berichten' }).click();
+	await vera.getByRole('link', { name: 'Mijn hulp' }).click();
+	await expect(vera.getByRole('link', { name: 'Ritje naar het ziekenhuis' })).toBeVisible();
+});
+
+test('two offline edits of the same post on two devices both survive', async ({ browser }) => {
+	const manager = await device(browser);
+	const invite = await createNeighbourhood(manager, relay, 'Anna');
+	await askForHelp(manager, 'Hulp in de tuin', { category: 'Tuin' });
+
+	// Anna's second device, linked to her profile.
+	await manager.getByRole('link', { name: 'Mijn gegevens' }).click();
+	await manager.getByRole('link', { name: 'Een ander apparaat koppelen' }).click();
+	const link = await manager.getByTestId('device-link').inputValue();
+	const tablet = await device(browser);
+	await tablet.goto(link);
+	await tablet.getByRole('button', { name: 'Ja, koppel dit apparaat' }).click();
+	await openPost(tablet, 'Hulp in de tuin');
+	await openPost(manager, 'Hulp in de tuin');
+	expect(invite).toContain('/join#');
+	await waitForOfflineReady(manager);
+	await waitForOfflineReady(tablet);
+
+	await manager.context().setOffline(true);
+	await tablet.context().setOffline(true);
+	await manager.getByRole('link', { name: 'Aanpassen' }).click();
+	await manager.getByLabel('Korte titel').fill('Hulp in de tuin: heg snoeien');
+	await manager.getByRole('button', { name: 'Opslaan' }).click();
+	await tablet.getByRole('link', { name: 'Aanpassen' }).click();
+	await tablet.getByLabel('Waar ongeveer?').fill('Beukenstraat');
+	await tablet.getByRole('button', { name: 'Opslaan' }).click();
+	await expect(tablet.getByText('Opgeslagen op dit apparaat')).toBeVisible();
+
+	await manager.context().setOffline(false);
+	await tablet.context().setOffline(false);
+	for (const page of [manager, tablet]) {
+		await expect(page.getByRole('heading', { name: 'Hulp in de tuin: heg snoeien', level: 1 })).toBeVisible({ timeout: 20_000 });
+		await expect(page.getByText('Beukenstraat')).toBeVisible();
+	}
+});
+
+test('a manager hides a post with a reason and restores it', async ({ browser }) => {
+	const manager = await device(browser);
+	const invite = await createNeighbourhood(manager, relay, 'Fatima');
+	const bert = await device(browser);
+	await joinAs(bert, invite, 'Bert');
+	await askForHelp(bert, 'Wie verkoopt mijn fiets?', { category: 'Iets anders' });
+
+	await openPost(manager, 'Wie verkoopt mijn fiets?');
+	await manager.getByLabel('Waarom verbergen?').fill('Verkoop hoort niet op het hulpbord');
+	await manager.getByRole('button', { name: 'Verbergen' }).click();
+	await expect(manager.getByText(/Verborgen door Fatima op .*Reden: Verkoop hoort niet op het hulpbord/)).toBeVisible();
+
+	await expect(bert.getByText(/Verborgen door Fatima/)).toBeVisible();
+	await bert.getByRole('link', { name: 'Terug naar alle berichten' }).click();
+	await expect(bert.getByTestId('help-count')).toHaveText('0 berichten');
+
+	await manager.getByRole('button', { name: 'Terugzetten' }).click();
+	await expect(bert.getByTestId('help-count')).toHaveText('1 bericht');
+	await expect(bert.getByRole('link', { name: 'Wie verkoopt mijn fiets?' })).toBeVisible();
+});

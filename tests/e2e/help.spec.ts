@@ -119,6 +119,17 @@ test('a manager hides a post with a reason and restores it', async ({ browser })
 	const invite = await createNeighbourhood(manager, relay, 'Fatima');
 	const bert = await device(browser);
 	await joinAs(bert, invite, 'Bert');
+
+	// The manager adapts the categories for this neighbourhood.
+	await manager.getByRole('link', { name: 'Start' }).click();
+	await manager.getByRole('link', { name: 'Buurt aanpassen' }).click();
+	await manager.getByLabel('Nieuw onderwerp').fill('Huisdieren');
+	await manager.getByRole('button', { name: 'Toevoegen' }).click();
+	await manager.getByRole('button', { name: 'Tuin weghalen' }).click();
+	await bert.getByRole('link', { name: 'Ik zoek hulp' }).click();
+	await expect(bert.getByLabel('Huisdieren', { exact: true })).toBeVisible();
+	await expect(bert.getByLabel('Tuin', { exact: true })).toHaveCount(0);
+
 	await askForHelp(bert, 'Wie verkoopt mijn fiets?', { category: 'Iets anders' });
 
 	await openPost(manager, 'Wie verkoopt mijn fiets?');

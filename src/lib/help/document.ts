@@ -71,5 +71,9 @@ export interface HelpDoc {
 	posts: Record<string, PostDoc>;
 }
 
-/** In the root: period → the documents holding it (two devices may start the same quarter offline). */
-export type HelpIndex = Record<string, Record<string, true>>;
+/**
+ * In the root: document URL → its period. Flat on purpose: two devices that start the same quarter
+ * offline each add their own key to one existing map, which merges; a nested map per period
+ * would be created twice and one of the two would be lost.
+ */
+export type HelpIndex = Record<string, ImmutableString>;

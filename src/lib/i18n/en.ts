@@ -281,6 +281,13 @@ export const en: Record<MessageKey, string> = {
 	'managed.by': 'Arranged by {name}',
 	'unknown.member': 'unknown neighbour',
 
+	'categories.title': 'Topics of the help board',
+	'categories.lead': 'Neighbours pick a topic when they ask for or offer help. Old posts keep their topic.',
+	'categories.remove': 'Remove {name}',
+	'categories.new': 'New topic',
+	'categories.add': 'Add',
+	'categories.exists': 'This topic already exists.',
+
 	'offline.title': 'No connection',
 	'error.title': 'Something went wrong',
 	'error.back': 'Back to the start'

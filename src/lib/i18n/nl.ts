@@ -280,6 +280,13 @@ export const nl = {
 	'managed.by': 'Geregeld door {name}',
 	'unknown.member': 'onbekende buur',
 
+	'categories.title': 'Onderwerpen van het hulpbord',
+	'categories.lead': 'Buren kiezen een onderwerp als ze hulp vragen of bieden. Oude berichten houden hun onderwerp.',
+	'categories.remove': '{name} weghalen',
+	'categories.new': 'Nieuw onderwerp',
+	'categories.add': 'Toevoegen',
+	'categories.exists': 'Dit onderwerp bestaat al.',
+
 	'offline.title': 'Geen verbinding',
 	'error.title': 'Er ging iets mis',
 	'error.back': 'Terug naar het begin'

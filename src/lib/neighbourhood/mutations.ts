@@ -56,8 +56,26 @@ export function migrateRoot(handle: DocHandle<RootDoc>): boolean {
 /** Lists a period document of the help board; two devices may list one for the same period. */
 export function addHelpPeriod(handle: DocHandle<RootDoc>, period: string, url: string): void {
 	handle.change((doc) => {
-		doc.docs.help ??= {};
-		doc.docs.help[period] ??= {};
-		doc.docs.help[period][url] = true;
+		doc.docs.help[url] = imm(period);
+	});
+}
+
+/** The help board's categories: a list, so concurrent additions by two managers both stay. */
+export function addHelpCategory(handle: DocHandle<RootDoc>, category: string): boolean {
+	const name = category.trim().slice(0, 40);
+	let added = false;
+	handle.change((doc) => {
+		if (!name || doc.settings.helpCategories.some((c) => String(c).toLowerCase() === name.toLowerCase())) return;
+		doc.settings.helpCategories.push(imm(name));
+		added = true;
+	});
+	return added;
+}
+
+/** Old posts keep their category; it is only no longer offered for new ones. */
+export function removeHelpCategory(handle: DocHandle<RootDoc>, category: string): void {
+	handle.change((doc) => {
+		const index = doc.settings.helpCategories.findIndex((c) => String(c) === category);
+		if (index >= 0) doc.settings.helpCategories.splice(index, 1);
 	});
 }

@@ -5,7 +5,7 @@ import { imm } from '../automerge/fields.ts';
 import { createNeighbourhood } from './create.ts';
 import { DEFAULT_HELP_CATEGORIES, SCHEMA_VERSION, type RootDoc } from './document.ts';
 import { migrate, needsMigration } from './migrate.ts';
-import { addManager, checkDetails, migrateRoot, updateDetails } from './mutations.ts';
+import { addHelpCategory, addHelpPeriod, addManager, checkDetails, migrateRoot, removeHelpCategory, updateDetails } from './mutations.ts';
 import { emptyDetails } from './schema.ts';
 import { isManager, readNeighbourhood } from './view.ts';
 
@@ -171,5 +171,43 @@ describe('migrations', () => {
 		expect(readNeighbourhood(handle.doc()).ok).toBe(false);
 		expect(migrateRoot(handle)).toBe(true);
 		expect(readNeighbourhood(handle.doc()).ok).toBe(true);
+	});
+});
+
+describe('help board settings', () => {
+	it('lets a manager add and remove categories, without duplicates', () => {
+		const { root } = createNeighbourhood(new Repo(), details, { relays: [] });
+		expect(addHelpCategory(root, 'Huisdieren')).toBe(true);
+		expect(addHelpCategory(root, 'huisdieren ')).toBe(false);
+		expect(addHelpCategory(root, '  ')).toBe(false);
+		removeHelpCategory(root, 'tuin');
+		const read = readNeighbourhood(root.doc());
+		expect(read.ok && read.neighbourhood.settings.helpCategories).toEqual([
+			...DEFAULT_HELP_CATEGORIES.filter((c) => c !== 'tuin'),
+			'Huisdieren'
+		]);
+	});
+
+	it('lists period documents newest first, keeping both when two devices started the same quarter', () => {
+		const { root } = createNeighbourhood(new Repo(), details, { relays: [] });
+		addHelpPeriod(root, '2026Q3', 'automerge:2j9knpCseyhnK8izDmLpGP5WMdZQ');
+		addHelpPeriod(root, '2026Q4', 'automerge:4NMNnkMhL8jXrdJ9jamS58PAVdXu');
+		const left = A.clone(root.doc());
+		const right = A.clone(root.doc());
+		const a = A.change(left, (d) => void (d.docs.help['automerge:3uHjZBNV2ShpbgZsvS1NHHQMcGmQ'] = imm('2027Q1')));
+		const b = A.change(right, (d) => void (d.docs.help['automerge:2PhuSZSAwkMoRvscP6bAGjr3TqUh'] = imm('2027Q1')));
+		const read = readNeighbourhood(A.merge(a, b));
+		expect(read.ok && read.neighbourhood.docs.help.map((h) => h.period)).toEqual(['2027Q1', '2027Q1', '2026Q4', '2026Q3']);
+	});
+
+	it('migrates a version-1 root by adding an empty help index', () => {
+		const { root } = createNeighbourhood(new Repo(), details, { relays: [] });
+		root.change((d) => {
+			d.schemaVersion = 1;
+			delete (d.docs as Partial<RootDoc['docs']>).help;
+		});
+		expect(migrateRoot(root)).toBe(true);
+		expect(root.doc().schemaVersion).toBe(SCHEMA_VERSION);
+		expect(root.doc().docs.help).toEqual({});
 	});
 });

@@ -61,16 +61,11 @@ export const RootView = v.object({
 			v.fallback(v.record(v.string(), v.unknown()), {}),
 			v.transform((index) =>
 				Object.entries(index)
-					.filter(([period]) => /^\d{4}Q[1-4]$/.test(period))
-					.sort(([a], [b]) => b.localeCompare(a))
-					.flatMap(([period, urls]) =>
-						typeof urls === 'object' && urls !== null
-							? Object.keys(urls)
-									.filter((url) => v.is(automergeUrl, url))
-									.sort()
-									.map((url) => ({ period, url }))
-							: []
-					)
+					.flatMap(([url, period]) => {
+						const p = v.safeParse(str, period);
+						return p.success && /^\d{4}Q[1-4]$/.test(p.output) && v.is(automergeUrl, url) ? [{ period: p.output, url }] : [];
+					})
+					.sort((a, b) => b.period.localeCompare(a.period) || a.url.localeCompare(b.url))
 			)
 		)
 	}),

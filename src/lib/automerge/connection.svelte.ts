@@ -102,12 +102,16 @@ export class Connection {
 		const fresh = read.neighbourhood.docs.help.filter(({ url }) => !this.#helpRequested.has(url));
 		fresh.forEach(({ url }) => this.#helpRequested.add(url));
 		this.helpPending += fresh.length;
-		for (const { url } of fresh) {
-			const handle = await this.#find<HelpDoc>(url);
+		// The two newest quarters first, so the board shows what matters now; then every older
+		// one at once, added in a single update instead of one re-render per quarter.
+		const load = async (batch: typeof fresh) => {
+			const handles = await Promise.all(batch.map(({ url }) => this.#find<HelpDoc>(url)));
 			if (this.#closed) return;
-			this.helpDocs = [...this.helpDocs, new ReactiveDoc(handle)];
-			this.helpPending -= 1;
-		}
+			this.helpDocs = [...this.helpDocs, ...handles.map((h) => new ReactiveDoc(h))];
+			this.helpPending -= batch.length;
+		};
+		await load(fresh.slice(0, 2));
+		if (fresh.length > 2) await load(fresh.slice(2));
 	}
 
 	/** The document to post in for this period, started (and listed in the root) when missing. */

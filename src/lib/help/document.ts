@@ -21,14 +21,21 @@ export interface Actor {
 	actedBy?: string;
 }
 
-export interface HistoryEntryDoc {
-	at: ImmutableString;
-	by: ImmutableString;
-	actedBy?: ImmutableString;
-	action: ImmutableString;
-	fields?: ImmutableString[];
-	note?: ImmutableString;
+/** One line of a post's history, as the app reads it. */
+export interface HistoryEntryData {
+	at: string;
+	by: string;
+	actedBy?: string;
+	action: string;
+	fields?: string[];
+	note?: string;
 }
+
+/**
+ * Stored as one immutable JSON string: an entry is written once and never edited, and one value
+ * instead of six nested ones roughly halves what a ten-year board costs to load.
+ */
+export type HistoryEntryDoc = ImmutableString;
 
 export interface ResponseDoc {
 	id: ImmutableString;

@@ -222,13 +222,15 @@ describe('reading posts from peers', () => {
 		respond(handle, id, 'Ik help', bert);
 		const doc = JSON.parse(JSON.stringify(handle.doc())) as { posts: Record<string, Record<string, unknown>> };
 		doc.posts[id].responses = { ...(doc.posts[id].responses as object), broken: { id: 'x' } };
+		doc.posts[id].history = { ...(doc.posts[id].history as object), torn: '{"at":', forged: '{"at":"yesterday","by":"x","action":"done"}' };
 		doc.posts.garbage = { id: 'garbage', kind: 'sell' } as Record<string, unknown>;
 		doc.posts.notanobject = 7 as unknown as Record<string, unknown>;
 		const read = readPosts([{ url: 'automerge:x', doc }, { url: 'automerge:y', doc: 'nonsense' }]);
 		expect(read.items.map((p) => p.id)).toEqual([id]);
 		expect(read.items[0].responseCount).toBe(1);
 		expect(read.skipped).toBe(2);
-		expect(read.skippedParts).toBe(1);
+		expect(read.skippedParts).toBe(3);
+		expect(read.items[0].history.map((h) => h.action)).toEqual(['created', 'responded']);
 	});
 
 	it('combines several period documents, newest first', () => {

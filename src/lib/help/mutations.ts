@@ -5,7 +5,7 @@ import type { DocHandle } from '@automerge/automerge-repo/slim';
 import * as v from 'valibot';
 import { imm, randomId } from '../automerge/fields.ts';
 import type { Invalid, Valid } from '../neighbourhood/mutations.ts';
-import type { Actor, HelpDoc, PostDoc } from './document.ts';
+import type { Actor, HelpDoc, HistoryEntryData, PostDoc } from './document.ts';
 import { PostInput, ResponseInput } from './schema.ts';
 
 export type { PostInput };
@@ -39,11 +39,11 @@ export const blankPost = (kind: 'request' | 'offer' = 'request'): PostInput => (
 });
 
 function log(post: PostDoc, actor: Actor, action: string, at: string, extra: { fields?: string[]; note?: string } = {}) {
-	const entry: PostDoc['history'][string] = { at: imm(at), by: imm(actor.memberId), action: imm(action) };
-	if (actor.actedBy && actor.actedBy !== actor.memberId) entry.actedBy = imm(actor.actedBy);
-	if (extra.fields) entry.fields = extra.fields.map(imm);
-	if (extra.note) entry.note = imm(extra.note);
-	post.history[randomId()] = entry;
+	const entry: HistoryEntryData = { at, by: actor.memberId, action };
+	if (actor.actedBy && actor.actedBy !== actor.memberId) entry.actedBy = actor.actedBy;
+	if (extra.fields) entry.fields = extra.fields;
+	if (extra.note) entry.note = extra.note;
+	post.history[randomId()] = imm(JSON.stringify(entry));
 }
 
 function when(input: PostInput): PostDoc['when'] {

@@ -51,14 +51,28 @@ export const ResponseView = v.object({
 });
 export type Response = v.InferOutput<typeof ResponseView>;
 
-export const HistoryView = v.object({
-	at: isoDate,
-	by: id,
-	actedBy: v.optional(id),
-	action: str,
-	fields: v.optional(v.array(str)),
-	note: v.optional(str)
+const HistoryFields = v.object({
+	at: v.pipe(v.string(), v.isoTimestamp()),
+	by: v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{8,64}$/)),
+	actedBy: v.optional(v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{8,64}$/))),
+	action: v.pipe(v.string(), v.maxLength(40)),
+	fields: v.optional(v.array(v.pipe(v.string(), v.maxLength(40)))),
+	note: v.optional(v.pipe(v.string(), v.maxLength(500)))
 });
+
+/** A history entry is one immutable JSON string; anything that is not valid JSON of this shape is skipped. */
+export const HistoryView = v.pipe(
+	str,
+	v.rawTransform(({ dataset, addIssue, NEVER }) => {
+		try {
+			return JSON.parse(dataset.value) as unknown;
+		} catch {
+			addIssue({ message: 'not JSON' });
+			return NEVER;
+		}
+	}),
+	HistoryFields
+);
 export type HistoryEntry = v.InferOutput<typeof HistoryView>;
 
 /** The parts of a post that must be right; responses and history are read one by one. */

@@ -1,0 +1,135 @@
+// Benchmark of the help board at ten years of activity (issue: 20,000 posts, 50,000 responses).
+// Generates a seeded neighbourhood, seeds a real relay with it, joins it in Debian's Chromium
+// through the built app, then measures opening the board from local storage (offline, so only
+// IndexedDB and the service worker serve it), a filter, a search, and the stored sizes.
+// Run: npm run build && npm run bench [-- --scale 0.1 --seed 7]
+import '@automerge/automerge';
+import { chromium, type Page } from '@playwright/test';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { startRelay } from '../relay/main.ts';
+import { generate, TEN_YEARS } from './generate-help.ts';
+import { seedRelay } from './seed-relay.ts';
+
+const arg = (name: string, fallback: number) => {
+	const at = process.argv.indexOf(`--${name}`);
+	return at >= 0 ? Number(process.argv[at + 1]) : fallback;
+};
+const scaleFactor = arg('scale', 1);
+const seed = arg('seed', 20261128);
+const scale = {
+	posts: Math.round(TEN_YEARS.posts * scaleFactor),
+	responses: Math.round(TEN_YEARS.responses * scaleFactor),
+	members: TEN_YEARS.members,
+	periods: TEN_YEARS.periods
+};
+
+const app = resolve('build');
+if (!existsSync(join(app, 'index.html'))) {
+	console.error('Build the app first: npm run build');
+	process.exit(1);
+}
+
+const ms = (start: number) => Math.round(performance.now() - start);
+const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+const results: [string, string][] = [];
+const report = (what: string, value: string) => {
+	results.push([what, value]);
+	console.log(`  ${what}: ${value}`);
+};
+
+async function countText(page: Page): Promise<string> {
+	return (await page.getByTestId('help-count').textContent()) ?? '';
+}
+
+/** Waits until the board's count changes, and returns how long it took from `start`. */
+async function untilCountChanges(page: Page, before: string, start: number): Promise<number> {
+	await page.waitForFunction(
+		(previous) => document.querySelector('[data-testid="help-count"]')?.textContent !== previous,
+		before,
+		{ polling: 'raf', timeout: 60_000 }
+	);
+	return ms(start);
+}
+
+console.log(`Generating ${scale.posts} posts and ${scale.responses} responses in ${scale.periods} quarters (seed ${seed})…`);
+let start = performance.now();
+const generated = generate(seed, scale);
+report('generate (Node)', `${ms(start)} ms, ${generated.counts.changes} changes`);
+
+const data = mkdtempSync(join(tmpdir(), 'noaber-bench-'));
+const relay = await startRelay({ port: 0, host: '127.0.0.1', data, publicUrl: undefined, app, logLevel: 'warn', maxPayload: 64 * 1024 * 1024 });
+const origin = `http://localhost:${relay.port}`;
+relay.registry.reload();
+start = performance.now();
+const hosted = await seedRelay(data, origin, generated);
+relay.registry.reload();
+const total = hosted.bytes.reduce((a, b) => a + b, 0);
+report('stored help documents', `${mb(total)} in ${hosted.bytes.length} quarters (largest ${mb(Math.max(...hosted.bytes))})`);
+
+const browser = await chromium.launch({
+	executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+	args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync']
+});
+try {
+	const context = await browser.newContext({ locale: 'nl-NL' });
+	const page = await context.newPage();
+	await page.goto(hosted.invite);
+	await page.getByRole('button', { name: 'Ja, ik doe mee' }).click();
+	await page.getByLabel('Uw naam').fill('Bench');
+	start = performance.now();
+	await page.getByRole('button', { name: 'Klaar' }).click();
+	await page.getByRole('link', { name: 'Hulp', exact: true }).click();
+	await page.getByTestId('help-count').waitFor();
+	report('first board after joining (from the relay, recent quarters)', `${ms(start)} ms`);
+	await page.getByText('Oudere berichten worden nog geladen').waitFor({ state: 'detached', timeout: 300_000 });
+	report('all quarters synced from the relay', `${ms(start)} ms`);
+	await page.getByText('Bijgewerkt met de buurt').waitFor({ timeout: 120_000 });
+	await page.waitForFunction(async () => {
+		await navigator.serviceWorker.ready;
+		return navigator.serviceWorker.controller !== null;
+	});
+	await page.waitForTimeout(2000); // let the last IndexedDB writes land
+	const usage = await page.evaluate(async () => (await navigator.storage.estimate()).usage ?? 0);
+	report('browser storage used (IndexedDB + app cache)', mb(usage));
+
+	// Opening from local storage: offline, so nothing but this device serves the board.
+	await context.setOffline(true);
+	const timings: { first: number; all: number }[] = [];
+	for (let run = 0; run < 3; run += 1) {
+		start = performance.now();
+		await page.goto(`${origin}/hulp`);
+		await page.waitForFunction(() => /[1-9]/.test(document.querySelector('[data-testid="help-count"]')?.textContent ?? ''), null, {
+			polling: 'raf',
+			timeout: 120_000
+		});
+		const first = ms(start);
+		await page.getByText('Oudere berichten worden nog geladen').waitFor({ state: 'detached', timeout: 300_000 });
+		timings.push({ first, all: ms(start) });
+	}
+	const median = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)];
+	report('open board from local storage: first posts shown (median of 3)', `${median(timings.map((t) => t.first))} ms`);
+	report('open board from local storage: all quarters loaded (median of 3)', `${median(timings.map((t) => t.all))} ms`);
+	const allActive = await countText(page);
+	report('open posts on the board', allActive);
+
+	await page.getByLabel('Stand').selectOption({ label: 'Alles' });
+	let before = await countText(page);
+	start = performance.now();
+	await page.getByLabel('Onderwerp').selectOption({ label: 'Vervoer' });
+	report('filter by category over all posts', `${await untilCountChanges(page, before, start)} ms (${await countText(page)})`);
+
+	before = await countText(page);
+	start = performance.now();
+	await page.getByLabel('Zoeken').fill('cafe');
+	report('search "cafe" (finds "café")', `${await untilCountChanges(page, before, start)} ms (${await countText(page)})`);
+	console.log('\nTimes include Playwright’s round trip to the page (a few ms).');
+} finally {
+	await browser.close();
+	await relay.close();
+	rmSync(data, { recursive: true, force: true });
+}
+
+console.log('\n| measure | value |\n|---|---|');
+for (const [what, value] of results) console.log(`| ${what} | ${value} |`);

@@ -126,16 +126,17 @@ export function generate(seed: number, scale: Scale = TEN_YEARS, now = new Date(
 				changes += 1;
 				responses += 1;
 			}
-			// Older posts are mostly settled; the last two quarters are still lively.
-			const settle = recent ? random() < 0.3 : random() < 0.9;
-			if (responseIds.length && settle) {
+			// Older posts are all settled (the board asks "still needed?" after 30 days); the last
+			// two quarters are still lively.
+			const settle = recent ? random() < 0.3 : true;
+			if (responseIds.length && settle && (recent || random() < 0.8)) {
 				accept(handle, id, responseIds[0], { memberId: author }, new Date(at.getTime() + 864e5));
 				changes += 1;
-				if (random() < 0.85) {
+				if (!recent || random() < 0.85) {
 					markDone(handle, id, { memberId: author }, new Date(at.getTime() + 3 * 864e5));
 					changes += 1;
 				}
-			} else if (settle && random() < 0.5) {
+			} else if (settle && (!recent || random() < 0.5)) {
 				withdrawPost(handle, id, { memberId: author }, new Date(at.getTime() + 20 * 864e5));
 				changes += 1;
 			}

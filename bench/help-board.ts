@@ -63,10 +63,15 @@ const relay = await startRelay({ port: 0, host: '127.0.0.1', data, publicUrl: un
 const origin = `http://localhost:${relay.port}`;
 relay.registry.reload();
 start = performance.now();
-const hosted = await seedRelay(data, origin, generated);
+const hosted = await seedRelay(data, origin, generated, new Date('2026-11-28T12:00:00Z'));
 relay.registry.reload();
 const total = hosted.bytes.reduce((a, b) => a + b, 0);
-report('stored help documents', `${mb(total)} in ${hosted.bytes.length} quarters (largest ${mb(Math.max(...hosted.bytes))})`);
+report('stored quarter documents', `${mb(total)} in ${hosted.bytes.length} quarters (largest ${mb(Math.max(...hosted.bytes))})`);
+report(
+	'archive documents',
+	`${mb(hosted.archiveBytes.reduce((a, b) => a + b, 0))} in ${hosted.archiveBytes.length} years, ${hosted.archivedPosts} posts; ${hosted.bytes.length - hosted.sealed} quarters stay live`
+);
+report('seed the relay (Node)', `${ms(start)} ms`);
 
 const browser = await chromium.launch({
 	executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',

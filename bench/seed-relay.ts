@@ -1,7 +1,11 @@
 // Puts a generated neighbourhood into a relay's data folder, as if it had been used for years.
 import '@automerge/automerge';
 import * as A from '@automerge/automerge/slim';
-import { Repo, type AutomergeUrl } from '@automerge/automerge-repo/slim';
+import { Repo, type AutomergeUrl, type DocHandle } from '@automerge/automerge-repo/slim';
+import { imm } from '../src/lib/automerge/fields.ts';
+import { archivable, archivePosts, yearOf } from '../src/lib/help/archive.ts';
+import type { ArchiveDoc, HelpDoc } from '../src/lib/help/document.ts';
+import { readPosts } from '../src/lib/help/view.ts';
 import { NodeFSStorageAdapter } from '@automerge/automerge-repo-storage-nodefs';
 import { join } from 'node:path';
 import { createHosted, type Hosted } from '../relay/create.ts';
@@ -9,11 +13,19 @@ import { Registry } from '../relay/registry.ts';
 import type { MembersDoc } from '../src/lib/members/document.ts';
 import { newMember } from '../src/lib/members/mutations.ts';
 import type { RootDoc } from '../src/lib/neighbourhood/document.ts';
-import { addHelpPeriod } from '../src/lib/neighbourhood/mutations.ts';
+import { addHelpArchive, addHelpPeriod, sealHelpPeriod } from '../src/lib/neighbourhood/mutations.ts';
 import { emptyDetails } from '../src/lib/neighbourhood/schema.ts';
 import type { Generated } from './generate-help.ts';
 
-export async function seedRelay(data: string, origin: string, generated: Generated): Promise<Hosted & { bytes: number[] }> {
+export interface Seeded extends Hosted {
+	/** Stored size of each quarter document, and of each year's archive. */
+	bytes: number[];
+	archiveBytes: number[];
+	archivedPosts: number;
+	sealed: number;
+}
+
+export async function seedRelay(data: string, origin: string, generated: Generated, now = new Date()): Promise<Seeded> {
 	const registry = new Registry(data);
 	const repo = new Repo({ storage: new NodeFSStorageAdapter(join(data, 'documents')) });
 	const hosted = await createHosted(repo, registry, { ...emptyDetails('Benchbuurt'), contactPhone: '020 123 4567' }, { origin });
@@ -23,14 +35,31 @@ export async function seedRelay(data: string, origin: string, generated: Generat
 		for (const m of generated.members) doc.members[m.id] = newMember(m.id, m.profile, m.joinedAt);
 	});
 	const bytes: number[] = [];
+	const archives = new Map<string, DocHandle<ArchiveDoc>>();
+	let archivedPosts = 0;
+	let sealed = 0;
 	for (const { period, doc } of generated.periods) {
 		const binary = A.save(doc);
 		bytes.push(binary.byteLength);
-		const handle = repo.import(binary);
+		const handle = repo.import<HelpDoc>(binary);
 		registry.claim(handle.documentId, hosted.id);
 		addHelpPeriod(root, period, handle.url);
+		// What the app does on devices over the years: seal quarters whose posts are long closed.
+		const posts = readPosts([{ url: handle.url, doc: handle.doc() }]).items;
+		if (!archivable(period, posts, now)) continue;
+		let archive = archives.get(yearOf(period));
+		if (!archive) {
+			archive = repo.create<ArchiveDoc>({ year: imm(yearOf(period)), posts: {} });
+			archives.set(yearOf(period), archive);
+			registry.claim(archive.documentId, hosted.id);
+			addHelpArchive(root, yearOf(period), archive.url);
+		}
+		archivedPosts += archivePosts(archive, posts);
+		sealHelpPeriod(root, handle.url, archive.url);
+		sealed += 1;
 	}
+	const archiveBytes = [...archives.values()].map((a) => A.save(a.doc()).byteLength);
 	await repo.flush();
 	await repo.shutdown().catch(() => undefined);
-	return { ...hosted, bytes };
+	return { ...hosted, bytes, archiveBytes, archivedPosts, sealed };
 }

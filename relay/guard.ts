@@ -86,10 +86,10 @@ export class GuardedServerAdapter extends WebSocketServerAdapter {
 	admit(socket: WebSocket, neighbourhood: string, key: string): void {
 		this.connections.set(socket, { neighbourhood, key, tokens: this.#limits.burst, refilledAt: Date.now(), claims: [] });
 		socket.on('close', () => {
+			// Forget the peer unless it already reconnected on another socket.
 			const peerId = this.connections.get(socket)?.peerId;
-			if (peerId && this.sockets[peerId as keyof typeof this.sockets] === undefined) {
-				this.peerNeighbourhood.delete(peerId);
-			}
+			const holder = peerId ? (this.sockets[peerId as keyof typeof this.sockets] as WebSocket | undefined) : undefined;
+			if (peerId && (holder === undefined || holder === socket)) this.peerNeighbourhood.delete(peerId);
 		});
 	}
 

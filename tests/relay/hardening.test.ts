@@ -96,3 +96,15 @@ describe('bad input never takes the relay down', () => {
 		expect(Object.keys(relay.repo.handles).length).toBe(before);
 	});
 });
+
+describe('bookkeeping', () => {
+	it('forgets a peer when its connection closes', async () => {
+		relay = await startTestRelay();
+		const hosted = await hostNeighbourhood(relay, 'Lindenbuurt');
+		const visitor = client(relay, hosted.key);
+		await find(visitor, hosted.root);
+		expect(relay.adapter.peerNeighbourhood.size).toBe(1);
+		await visitor.shutdown().catch(() => undefined);
+		await eventually(() => relay!.adapter.peerNeighbourhood.size, (size) => size === 0);
+	});
+});

@@ -6,11 +6,12 @@ import { Repo, type AutomergeUrl, type DocHandle, type PeerId } from '@automerge
 import { BroadcastChannelNetworkAdapter } from '@automerge/automerge-repo-network-broadcastchannel';
 import { IndexedDBStorageAdapter } from '@automerge/automerge-repo-storage-indexeddb';
 import type { MembersDoc } from '../members/document.ts';
-import type { HelpDoc } from '../help/document.ts';
+import type { ArchiveDoc, HelpDoc } from '../help/document.ts';
+import { archivable, archivePosts, yearOf } from '../help/archive.ts';
 import { readPosts, type PostsRead } from '../help/view.ts';
 import { imm } from './fields.ts';
 import type { RootDoc } from '../neighbourhood/document.ts';
-import { addHelpPeriod, migrateRoot } from '../neighbourhood/mutations.ts';
+import { addHelpArchive, addHelpPeriod, migrateRoot, sealHelpPeriod } from '../neighbourhood/mutations.ts';
 import { readNeighbourhood, type RootRead } from '../neighbourhood/view.ts';
 import { readMembers, type Member } from '../members/view.ts';
 import type { Read } from './fields.ts';
@@ -51,7 +52,6 @@ export class Connection {
 		readPosts(this.helpDocs.flatMap((d) => (d.current ? [{ url: d.handle.url, doc: d.current }] : [])))
 	);
 	// Bookkeeping only; nothing renders from it.
-	// eslint-disable-next-line svelte/prefer-svelte-reactivity
 	#helpRequested = new Set<string>();
 	#timer: ReturnType<typeof setInterval> | undefined;
 	#closed = false;
@@ -99,19 +99,65 @@ export class Connection {
 	async #loadHelp(doc: unknown) {
 		const read = readNeighbourhood(doc);
 		if (!read.ok) return;
-		const fresh = read.neighbourhood.docs.help.filter(({ url }) => !this.#helpRequested.has(url));
-		fresh.forEach(({ url }) => this.#helpRequested.add(url));
+		const { help, helpArchive, helpSealed } = read.neighbourhood.docs;
+		const sealed = new Set(helpSealed);
+		const quarters = help.filter(({ url }) => !sealed.has(url) && !this.#helpRequested.has(url)).map(({ url }) => url);
+		const archives = helpArchive.filter(({ url }) => !this.#helpRequested.has(url)).map(({ url }) => url);
+		const fresh = [...quarters, ...archives];
+		fresh.forEach((url) => this.#helpRequested.add(url));
 		this.helpPending += fresh.length;
-		// The two newest quarters first, so the board shows what matters now; then every older
-		// one at once, added in a single update instead of one re-render per quarter.
-		const load = async (batch: typeof fresh) => {
-			const handles = await Promise.all(batch.map(({ url }) => this.#find<HelpDoc>(url)));
-			if (this.#closed) return;
-			this.helpDocs = [...this.helpDocs, ...handles.map((h) => new ReactiveDoc(h))];
-			this.helpPending -= batch.length;
-		};
-		await load(fresh.slice(0, 2));
-		if (fresh.length > 2) await load(fresh.slice(2));
+		// The two newest quarters first, so the board shows what matters now; then the archive
+		// and any older live quarter at once, added in one update instead of one per document.
+		await this.#loadBatch(quarters.slice(0, 2));
+		await this.#loadBatch([...archives, ...quarters.slice(2)]);
+		if (this.helpPending === 0) void this.#archiveOld(read.neighbourhood.docs.helpArchive);
+	}
+
+	async #loadBatch(urls: string[]) {
+		if (urls.length === 0) return;
+		const handles = await Promise.all(urls.map((url) => this.#find<HelpDoc>(url)));
+		if (this.#closed) return;
+		this.helpDocs = [...this.helpDocs, ...handles.map((h) => new ReactiveDoc(h))];
+		this.helpPending -= urls.length;
+	}
+
+	#archiving = false;
+
+	/** Moves long-closed quarters into the year's archive, so the next start loads less. */
+	async #archiveOld(archives: { year: string; url: string }[]) {
+		const root = this.root?.handle;
+		if (this.#archiving || !root) return;
+		this.#archiving = true;
+		try {
+			const now = new Date();
+			for (const reactive of this.helpDocs) {
+				const doc = reactive.current as { period?: unknown; posts?: unknown } | undefined;
+				if (!doc || !('period' in doc)) continue;
+				const period = String(doc.period);
+				const posts = readPosts([{ url: reactive.handle.url, doc }]).items;
+				if (posts.length === 0 || !archivable(period, posts, now)) continue;
+				const year = yearOf(period);
+				const listed = archives.find((a) => a.year === year);
+				let archive = listed ? (this.helpDocs.find((d) => d.handle.url === listed.url)?.handle as DocHandle<ArchiveDoc> | undefined) : undefined;
+				if (!archive) {
+					archive = this.repo.create<ArchiveDoc>({ year: imm(year), posts: {} });
+					this.#helpRequested.add(archive.url);
+					this.helpDocs = [...this.helpDocs, new ReactiveDoc(archive as unknown as DocHandle<HelpDoc>)];
+					addHelpArchive(root, year, archive.url);
+					archives = [...archives, { year, url: archive.url }];
+				}
+				archivePosts(archive, posts);
+				sealHelpPeriod(root, reactive.handle.url, archive.url);
+			}
+		} finally {
+			this.#archiving = false;
+		}
+	}
+
+	/** Opens a sealed quarter to show the full history of an archived post. */
+	async openSealed(url: string): Promise<void> {
+		if (this.helpDocs.some((d) => d.handle.url === url)) return;
+		await this.#loadBatch([url]);
 	}
 
 	/** The document to post in for this period, started (and listed in the root) when missing. */

@@ -84,3 +84,19 @@ export interface HelpDoc {
  * would be created twice and one of the two would be lost.
  */
 export type HelpIndex = Record<string, ImmutableString>;
+
+/**
+ * Closed posts of quarters long past, one immutable JSON value per post. A year of them loads in
+ * a blink, where the quarter documents they came from (with every change) take seconds; those
+ * stay stored, "sealed", and are opened only to show a post's full history.
+ */
+export interface ArchiveDoc {
+	year: ImmutableString;
+	posts: Record<string, ImmutableString>;
+}
+
+/** In the root: archive document URL → its year. */
+export type ArchiveIndex = Record<string, ImmutableString>;
+
+/** In the root: sealed quarter document URL → the archive document that holds its posts. */
+export type SealedIndex = Record<string, ImmutableString>;

@@ -1,6 +1,7 @@
 // Posts as the app shows them, read and validated from every loaded period document.
 import * as v from 'valibot';
 import type { Read } from '../automerge/fields.ts';
+import { isImmutableString } from '@automerge/automerge/slim';
 import { HistoryView, PostCore, ResponseView, type HistoryEntry, type Response } from './schema.ts';
 
 export interface Post extends PostCore {
@@ -12,6 +13,8 @@ export interface Post extends PostCore {
 	/** Which period document holds it, so a mutation can find its handle. */
 	period: string;
 	documentUrl: string;
+	/** Set for a post read from the archive: the sealed quarter document that has its history. */
+	archivedFrom?: string;
 }
 
 export interface PeriodSource {
@@ -49,7 +52,14 @@ export function readPosts(sources: PeriodSource[]): PostsRead {
 		if (key) cache.set(key, read);
 		return read;
 	});
-	const items = reads.flatMap((r) => r.items);
+	// A post can be both live and archived (another device archived it meanwhile): live wins.
+	const live = new Set(reads.flatMap((r) => r.items.filter((p) => !p.archivedFrom).map((p) => p.id)));
+	const seen = new Set<string>();
+	const items = reads.flatMap((r) => r.items).filter((p) => {
+		if ((p.archivedFrom && live.has(p.id)) || seen.has(p.id)) return false;
+		seen.add(p.id);
+		return true;
+	});
 	items.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
 	return {
 		items,
@@ -66,13 +76,23 @@ function readPeriod(source: PeriodSource): PostsRead {
 	const period = String(doc?.period ?? '');
 	const posts = doc?.posts;
 	if (typeof posts !== 'object' || posts === null) return { items, skipped, skippedParts };
-	for (const [key, value] of Object.entries(posts)) {
+	for (const [key, stored] of Object.entries(posts)) {
+		const archived = typeof stored === 'string' || isImmutableString(stored);
+		let value: unknown = stored;
+		if (archived) {
+			try {
+				value = JSON.parse(String(stored));
+			} catch {
+				skipped += 1;
+				continue;
+			}
+		}
 		const core = v.safeParse(PostCore, value);
 		if (!core.success || core.output.id !== key) {
 			skipped += 1;
 			continue;
 		}
-		const raw = value as { responses?: unknown; history?: unknown };
+		const raw = value as { responses?: unknown; history?: unknown; period?: unknown; archivedFrom?: unknown };
 		const responses = readMap(raw.responses, ResponseView);
 		const history = readMap(raw.history, HistoryView);
 		skippedParts += responses.skipped + history.skipped;
@@ -85,8 +105,9 @@ function readPeriod(source: PeriodSource): PostsRead {
 			history: history.items,
 			responseCount: live.length,
 			helpers: live.filter((r) => r.acceptedAt).map((r) => r.by),
-			period,
-			documentUrl: source.url
+			period: archived ? String(raw.period ?? '') : period,
+			documentUrl: source.url,
+			...(archived ? { archivedFrom: typeof raw.archivedFrom === 'string' ? raw.archivedFrom : source.url } : {})
 		});
 	}
 	return { items, skipped, skippedParts };

@@ -288,6 +288,9 @@ export const en: Record<MessageKey, string> = {
 	'categories.add': 'Add',
 	'categories.exists': 'This topic already exists.',
 
+	'post.archived': 'This post is archived: it was settled long ago.',
+	'post.loadHistory': 'Fetch its history',
+
 	'offline.title': 'No connection',
 	'error.title': 'Something went wrong',
 	'error.back': 'Back to the start'

@@ -287,6 +287,9 @@ export const nl = {
 	'categories.add': 'Toevoegen',
 	'categories.exists': 'Dit onderwerp bestaat al.',
 
+	'post.archived': 'Dit bericht is gearchiveerd: het is al lang afgerond.',
+	'post.loadHistory': 'Geschiedenis ophalen',
+
 	'offline.title': 'Geen verbinding',
 	'error.title': 'Er ging iets mis',
 	'error.back': 'Terug naar het begin'

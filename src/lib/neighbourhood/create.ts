@@ -45,7 +45,7 @@ export function createNeighbourhood(
 		},
 		managers: options.manager ? { [options.manager.id]: true } : {},
 		relays: options.relays.map(imm),
-		docs: { members: imm(members.url), help: {} },
+		docs: { members: imm(members.url), help: {}, helpArchive: {}, helpSealed: {} },
 		settings: {
 			modules: { help: true, agenda: true, map: true },
 			helpCategories: DEFAULT_HELP_CATEGORIES.map(imm)

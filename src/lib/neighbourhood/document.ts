@@ -1,6 +1,6 @@
 // The root document of a neighbourhood: what is stored in Automerge.
 import type { ImmutableString } from '@automerge/automerge/slim';
-import type { HelpIndex } from '../help/document.ts';
+import type { ArchiveIndex, HelpIndex, SealedIndex } from '../help/document.ts';
 
 /** Text that managers edit together stays plain (Automerge text); the rest is immutable. */
 export interface RootDoc {
@@ -22,7 +22,7 @@ export interface RootDoc {
 	 * Automerge URLs of the module documents. Members is created once with the root; the help board
 	 * has a document per quarter, started by whichever device posts first in it.
 	 */
-	docs: { members: ImmutableString; help: HelpIndex };
+	docs: { members: ImmutableString; help: HelpIndex; helpArchive: ArchiveIndex; helpSealed: SealedIndex };
 	settings: {
 		modules: { help: boolean; agenda: boolean; map: boolean };
 		helpCategories: ImmutableString[];
@@ -30,7 +30,7 @@ export interface RootDoc {
 	createdAt: ImmutableString;
 }
 
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 export const DEFAULT_HELP_CATEGORIES = [
 	'boodschappen',

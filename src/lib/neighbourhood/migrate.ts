@@ -25,6 +25,13 @@ const steps: Record<number, (doc: Mutable) => void> = {
 	2: (doc) => {
 		const docs = doc.docs as Record<string, unknown> | undefined;
 		if (docs && (typeof docs.help !== 'object' || docs.help === null)) docs.help = {};
+	},
+	// Version 3 adds the help board's archive of long-closed posts.
+	3: (doc) => {
+		const docs = doc.docs as Record<string, unknown> | undefined;
+		if (!docs) return;
+		if (typeof docs.helpArchive !== 'object' || docs.helpArchive === null) docs.helpArchive = {};
+		if (typeof docs.helpSealed !== 'object' || docs.helpSealed === null) docs.helpSealed = {};
 	}
 };
 

@@ -79,3 +79,17 @@ export function removeHelpCategory(handle: DocHandle<RootDoc>, category: string)
 		if (index >= 0) doc.settings.helpCategories.splice(index, 1);
 	});
 }
+
+/** Lists an archive document of the help board for a year. */
+export function addHelpArchive(handle: DocHandle<RootDoc>, year: string, url: string): void {
+	handle.change((doc) => {
+		doc.docs.helpArchive[url] = imm(year);
+	});
+}
+
+/** Marks a quarter document as archived: its posts are read from `archiveUrl` from now on. */
+export function sealHelpPeriod(handle: DocHandle<RootDoc>, periodUrl: string, archiveUrl: string): void {
+	handle.change((doc) => {
+		doc.docs.helpSealed[periodUrl] = imm(archiveUrl);
+	});
+}

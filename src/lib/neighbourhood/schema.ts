@@ -67,6 +67,23 @@ export const RootView = v.object({
 					})
 					.sort((a, b) => b.period.localeCompare(a.period) || a.url.localeCompare(b.url))
 			)
+		),
+		/** Archive documents of the help board (one or more per year). */
+		helpArchive: v.pipe(
+			v.fallback(v.record(v.string(), v.unknown()), {}),
+			v.transform((index) =>
+				Object.entries(index)
+					.flatMap(([url, year]) => {
+						const y = v.safeParse(str, year);
+						return y.success && /^\d{4}$/.test(y.output) && v.is(automergeUrl, url) ? [{ year: y.output, url }] : [];
+					})
+					.sort((a, b) => b.year.localeCompare(a.year) || a.url.localeCompare(b.url))
+			)
+		),
+		/** Quarter documents whose posts now live in the archive: not opened for the board. */
+		helpSealed: v.pipe(
+			v.fallback(v.record(v.string(), v.unknown()), {}),
+			v.transform((index) => Object.keys(index).filter((url) => v.is(automergeUrl, url)))
 		)
 	}),
 	settings: v.fallback(

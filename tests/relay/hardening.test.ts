@@ -4,8 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { RootDoc } from '../../src/lib/neighbourhood/document.ts';
 import { updateDetails } from '../../src/lib/neighbourhood/mutations.ts';
 import { emptyDetails } from '../../src/lib/neighbourhood/schema.ts';
-import { readNeighbourhood } from '../../src/lib/neighbourhood/view.ts';
-import { client, eventually, find, hostNeighbourhood, rawSocket, shutdown, socketUrl, startTestRelay, type TestRelay } from './harness.ts';
+import { client, eventually, find, hostNeighbourhood, rawSocket, shutdown, socketUrl, startTestRelay, type TestRelay, nameOf } from './harness.ts';
 
 let relay: TestRelay | undefined;
 const repos: Array<{ shutdown: () => Promise<void> }> = [];
@@ -15,10 +14,6 @@ afterEach(async () => {
 	relay = undefined;
 });
 
-const nameOf = (doc: unknown) => {
-	const read = readNeighbourhood(doc);
-	return read.ok ? read.neighbourhood.name : undefined;
-};
 
 async function send(url: string, frame: Buffer | string): Promise<number> {
 	const raw = rawSocket(url);

@@ -10,6 +10,7 @@ import { createHosted, type Hosted } from '../../relay/create.ts';
 import { DEFAULT_LIMITS, type Limits } from '../../relay/guard.ts';
 import { startRelay, type Relay } from '../../relay/main.ts';
 import { emptyDetails } from '../../src/lib/neighbourhood/schema.ts';
+import { readNeighbourhood } from '../../src/lib/neighbourhood/view.ts';
 
 export interface TestRelay extends Relay {
 	data: string;
@@ -93,3 +94,9 @@ export async function shutdown(...things: Array<{ shutdown?: () => Promise<void>
 		things.map((t) => (t && 'shutdown' in t && t.shutdown ? t.shutdown() : t?.close?.()))
 	);
 }
+
+/** The neighbourhood name a client sees in a root document. */
+export const nameOf = (doc: unknown): string | undefined => {
+	const read = readNeighbourhood(doc);
+	return read.ok ? read.neighbourhood.name : undefined;
+};

@@ -6,8 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { RootDoc } from '../../src/lib/neighbourhood/document.ts';
 import { updateDetails } from '../../src/lib/neighbourhood/mutations.ts';
 import { emptyDetails } from '../../src/lib/neighbourhood/schema.ts';
-import { readNeighbourhood } from '../../src/lib/neighbourhood/view.ts';
-import { client, eventually, find, shutdown, tempDir } from './harness.ts';
+import { client, eventually, find, shutdown, tempDir, nameOf } from './harness.ts';
 import type { Repo } from '@automerge/automerge-repo/slim';
 
 const run = promisify(execFile);
@@ -60,10 +59,6 @@ async function relayHas(repo: Repo, handle: { heads(): string[]; getSyncInfo(id:
 	);
 }
 
-const nameOf = (doc: unknown) => {
-	const read = readNeighbourhood(doc);
-	return read.ok ? read.neighbourhood.name : undefined;
-};
 
 describe('the relay process', () => {
 	it('prints where to open the app and a one-time setup link on the first start', async () => {

@@ -3,7 +3,7 @@ import type { RootDoc } from '../../src/lib/neighbourhood/document.ts';
 import { readNeighbourhood } from '../../src/lib/neighbourhood/view.ts';
 import { updateDetails } from '../../src/lib/neighbourhood/mutations.ts';
 import { emptyDetails } from '../../src/lib/neighbourhood/schema.ts';
-import { client, eventually, find, hostNeighbourhood, shutdown, startTestRelay, type TestRelay } from './harness.ts';
+import { client, eventually, find, hostNeighbourhood, shutdown, startTestRelay, type TestRelay, nameOf } from './harness.ts';
 
 let relay: TestRelay | undefined;
 const repos: Array<{ shutdown: () => Promise<void> }> = [];
@@ -13,10 +13,6 @@ afterEach(async () => {
 	relay = undefined;
 });
 
-const nameOf = (doc: unknown) => {
-	const read = readNeighbourhood(doc);
-	return read.ok ? read.neighbourhood.name : undefined;
-};
 
 describe('syncing through the relay', () => {
 	it('two residents with the same key see each other’s changes', async () => {

@@ -10,7 +10,9 @@ let relay: TestRelay | undefined;
 const repos: Array<{ shutdown: () => Promise<void> }> = [];
 
 afterEach(async () => {
-	await shutdown(...repos.splice(0), relay);
+	// Clients first: the stock Node client throws when the relay resets its connection.
+	await shutdown(...repos.splice(0));
+	await shutdown(relay);
 	relay = undefined;
 });
 

@@ -11,10 +11,15 @@ function lastDay(post: Post): string | undefined {
 	return undefined;
 }
 
+/**
+ * An open post whose day has passed, or that nobody renewed for 30 days. Renewing after the day
+ * answers the question too: the author says it is still needed, so only the 30 days count again.
+ */
 export function needsCheck(post: Post, now: Date): boolean {
 	if (post.status !== 'open' || post.hidden) return false;
+	const renewed = post.renewedAt || post.createdAt;
 	const day = lastDay(post);
-	if (day && day < now.toISOString().slice(0, 10)) return true;
-	const since = Date.parse(post.renewedAt || post.createdAt);
+	if (day && day < now.toISOString().slice(0, 10) && renewed.slice(0, 10) <= day) return true;
+	const since = Date.parse(renewed);
 	return now.getTime() - since >= STALE_AFTER_DAYS * DAY_MS;
 }

@@ -10,6 +10,12 @@ import { PostInput, ResponseInput } from './schema.ts';
 
 export type { PostInput };
 
+/**
+ * What a mutation needs of a period document: a `DocHandle` in the app, and in benchmarks and
+ * tests anything that applies a change (a plain `Automerge.change` is much cheaper in bulk).
+ */
+export type HelpHandle = Pick<DocHandle<HelpDoc>, 'change'>;
+
 function errorsOf(issues: v.BaseIssue<unknown>[]): Record<string, string> {
 	const errors: Record<string, string> = {};
 	for (const issue of issues) errors[v.getDotPath(issue) ?? 'form'] ??= issue.message;
@@ -54,7 +60,7 @@ function when(input: PostInput): PostDoc['when'] {
 }
 
 /** A new post in the period document `handle`; returns its id. */
-export function createPost(handle: DocHandle<HelpDoc>, input: PostInput, actor: Actor, now = new Date()): string {
+export function createPost(handle: HelpHandle, input: PostInput, actor: Actor, now = new Date()): string {
 	const id = randomId();
 	const at = now.toISOString();
 	handle.change((doc) => {
@@ -83,7 +89,7 @@ export function createPost(handle: DocHandle<HelpDoc>, input: PostInput, actor: 
 	return id;
 }
 
-function withPost(handle: DocHandle<HelpDoc>, postId: string, change: (post: PostDoc) => void): boolean {
+function withPost(handle: HelpHandle, postId: string, change: (post: PostDoc) => void): boolean {
 	let found = false;
 	handle.change((doc) => {
 		const post = doc.posts[postId];
@@ -95,7 +101,7 @@ function withPost(handle: DocHandle<HelpDoc>, postId: string, change: (post: Pos
 }
 
 /** Returns the fields that changed; an unchanged form records nothing. */
-export function editPost(handle: DocHandle<HelpDoc>, postId: string, input: PostInput, actor: Actor, now = new Date()): string[] {
+export function editPost(handle: HelpHandle, postId: string, input: PostInput, actor: Actor, now = new Date()): string[] {
 	const changed: string[] = [];
 	const at = now.toISOString();
 	withPost(handle, postId, (post) => {
@@ -122,7 +128,7 @@ export function editPost(handle: DocHandle<HelpDoc>, postId: string, input: Post
 	return changed;
 }
 
-export function respond(handle: DocHandle<HelpDoc>, postId: string, message: string, actor: Actor, now = new Date()): string | undefined {
+export function respond(handle: HelpHandle, postId: string, message: string, actor: Actor, now = new Date()): string | undefined {
 	const id = randomId();
 	const at = now.toISOString();
 	const found = withPost(handle, postId, (post) => {
@@ -134,7 +140,7 @@ export function respond(handle: DocHandle<HelpDoc>, postId: string, message: str
 	return found ? id : undefined;
 }
 
-export function withdrawResponse(handle: DocHandle<HelpDoc>, postId: string, responseId: string, actor: Actor, now = new Date()) {
+export function withdrawResponse(handle: HelpHandle, postId: string, responseId: string, actor: Actor, now = new Date()) {
 	const at = now.toISOString();
 	return withPost(handle, postId, (post) => {
 		const response = post.responses[responseId];
@@ -145,7 +151,7 @@ export function withdrawResponse(handle: DocHandle<HelpDoc>, postId: string, res
 }
 
 /** The poster accepts a helper; the first acceptance makes the post agreed. More may follow. */
-export function accept(handle: DocHandle<HelpDoc>, postId: string, responseId: string, actor: Actor, now = new Date()) {
+export function accept(handle: HelpHandle, postId: string, responseId: string, actor: Actor, now = new Date()) {
 	const at = now.toISOString();
 	return withPost(handle, postId, (post) => {
 		const response = post.responses[responseId];
@@ -165,7 +171,7 @@ function setStatus(post: PostDoc, status: 'open' | 'done' | 'withdrawn', at: str
 	if (status === 'withdrawn') post.withdrawnAt = imm(at);
 }
 
-export function markDone(handle: DocHandle<HelpDoc>, postId: string, actor: Actor, now = new Date()) {
+export function markDone(handle: HelpHandle, postId: string, actor: Actor, now = new Date()) {
 	const at = now.toISOString();
 	return withPost(handle, postId, (post) => {
 		if (String(post.status) === 'done') return;
@@ -174,7 +180,7 @@ export function markDone(handle: DocHandle<HelpDoc>, postId: string, actor: Acto
 	});
 }
 
-export function withdrawPost(handle: DocHandle<HelpDoc>, postId: string, actor: Actor, now = new Date()) {
+export function withdrawPost(handle: HelpHandle, postId: string, actor: Actor, now = new Date()) {
 	const at = now.toISOString();
 	return withPost(handle, postId, (post) => {
 		if (String(post.status) === 'withdrawn') return;
@@ -184,7 +190,7 @@ export function withdrawPost(handle: DocHandle<HelpDoc>, postId: string, actor: 
 }
 
 /** "Still needed": the post stays (or is again) open and the 30-day question waits again. */
-export function renew(handle: DocHandle<HelpDoc>, postId: string, actor: Actor, now = new Date()) {
+export function renew(handle: HelpHandle, postId: string, actor: Actor, now = new Date()) {
 	const at = now.toISOString();
 	return withPost(handle, postId, (post) => {
 		post.renewedAt = imm(at);
@@ -193,7 +199,7 @@ export function renew(handle: DocHandle<HelpDoc>, postId: string, actor: Actor, 
 	});
 }
 
-export function thank(handle: DocHandle<HelpDoc>, postId: string, message: string, actor: Actor, now = new Date()) {
+export function thank(handle: HelpHandle, postId: string, message: string, actor: Actor, now = new Date()) {
 	const at = now.toISOString();
 	return withPost(handle, postId, (post) => {
 		post.thanks = { by: imm(actor.memberId), at: imm(at), message: imm(message.trim().slice(0, 500)) };
@@ -201,16 +207,18 @@ export function thank(handle: DocHandle<HelpDoc>, postId: string, message: strin
 	});
 }
 
-/** Moderation hides, never deletes: who, when and why stay visible to every member. */
-export function hide(handle: DocHandle<HelpDoc>, postId: string, reason: string, actor: Actor, now = new Date()) {
+/** Moderation hides, never deletes: who, when and why stay visible to every member. No reason, no hiding. */
+export function hide(handle: HelpHandle, postId: string, reason: string, actor: Actor, now = new Date()) {
 	const at = now.toISOString();
+	const why = reason.trim().slice(0, 500);
+	if (!why) return false;
 	return withPost(handle, postId, (post) => {
-		post.hidden = { by: imm(actor.memberId), at: imm(at), reason: imm(reason.trim().slice(0, 500)) };
-		log(post, actor, 'hidden', at, { note: reason.trim().slice(0, 500) });
+		post.hidden = { by: imm(actor.memberId), at: imm(at), reason: imm(why) };
+		log(post, actor, 'hidden', at, { note: why });
 	});
 }
 
-export function restore(handle: DocHandle<HelpDoc>, postId: string, actor: Actor, now = new Date()) {
+export function restore(handle: HelpHandle, postId: string, actor: Actor, now = new Date()) {
 	const at = now.toISOString();
 	return withPost(handle, postId, (post) => {
 		if (!post.hidden) return;

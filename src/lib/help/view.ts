@@ -3,11 +3,12 @@ import * as v from 'valibot';
 import type { Read } from '../automerge/fields.ts';
 import { isImmutableString } from '@automerge/automerge/slim';
 import { HistoryView, PostCore, ResponseView, type HistoryEntry, type Response } from './schema.ts';
+import { effectiveStatus } from './status.ts';
 
 export interface Post extends PostCore {
 	responses: Response[];
 	history: HistoryEntry[];
-	/** Responses not withdrawn: "3 buren reageerden". */
+	/** Neighbours with a response not withdrawn: "3 buren reageerden". */
 	responseCount: number;
 	helpers: string[];
 	/** Which period document holds it, so a mutation can find its handle. */
@@ -101,10 +102,11 @@ function readPeriod(source: PeriodSource): PostsRead {
 		const live = responses.items.filter((r) => !r.withdrawnAt);
 		items.push({
 			...core.output,
+			status: effectiveStatus(core.output),
 			responses: responses.items,
 			history: history.items,
-			responseCount: live.length,
-			helpers: live.filter((r) => r.acceptedAt).map((r) => r.by),
+			responseCount: new Set(live.map((r) => r.by)).size,
+			helpers: [...new Set(live.filter((r) => r.acceptedAt).map((r) => r.by))],
 			period: archived ? String(raw.period ?? '') : period,
 			documentUrl: source.url,
 			...(archived ? { archivedFrom: typeof raw.archivedFrom === 'string' ? raw.archivedFrom : source.url } : {})

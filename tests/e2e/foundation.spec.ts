@@ -123,3 +123,34 @@ test('an operator creates a neighbourhood from the shell; its first member runs 
 	await expect(tablet.getByLabel('Uw naam')).toHaveValue('Henk');
 	await expect(tablet.getByRole('link', { name: 'Bel 06 1234 5678' })).toBeVisible();
 });
+
+test('a resident in two neighbourhoods switches between them and leaves one', async ({ browser }) => {
+	const manager = await device(browser);
+	const invite = await createNeighbourhood(manager);
+	const { stdout } = await promisify(execFile)(process.execPath, ['bin/noaber.js', 'create', 'Beukenbuurt', '--json'], {
+		env: { ...process.env, NOABER_DATA: relay.data, NOABER_PUBLIC_URL: relay.origin }
+	});
+	const second = (JSON.parse(stdout.trim().split('\n').at(-1)!) as { invite: string }).invite;
+
+	const resident = await device(browser);
+	await joinAs(resident, invite, 'Bert');
+	await resident.goto(second);
+	await resident.getByRole('button', { name: 'Ja, ik doe mee' }).click();
+	await resident.getByLabel('Uw naam').fill('Bert');
+	await resident.getByRole('button', { name: 'Klaar' }).click();
+	await expect(resident.getByRole('heading', { name: 'Beukenbuurt', level: 1 })).toBeVisible();
+
+	await resident.getByRole('link', { name: 'Andere buurt' }).click();
+	await resident.getByRole('button', { name: 'Openen Lindenbuurt' }).click();
+	await expect(resident.getByRole('heading', { name: 'Lindenbuurt', level: 1 })).toBeVisible();
+	await expect(resident.getByText('Fatima de Vries')).toBeVisible();
+
+	// Leaving asks once more, then the other neighbourhood is what remains.
+	await resident.getByRole('link', { name: 'Mijn gegevens' }).click();
+	await resident.getByRole('button', { name: 'Stoppen met Lindenbuurt' }).click();
+	await resident.getByRole('button', { name: 'Ja, ik stop' }).click();
+	await expect(resident.getByRole('heading', { name: 'Beukenbuurt', level: 1 })).toBeVisible();
+	await manager.getByRole('link', { name: 'Buren', exact: true }).click();
+	await expect(manager.getByTestId('member-list').getByRole('heading', { name: /Fatima/ })).toBeVisible();
+	await expect(manager.getByTestId('member-list').getByRole('heading', { name: /Bert/ })).toHaveCount(0);
+});

@@ -222,6 +222,17 @@ export class Connection {
 		this.status = behind ? 'sharing' : 'shared';
 	}
 
+	/** Resolves true once every open document is on the relay, false if that takes too long. */
+	async whenShared(timeoutMs: number): Promise<boolean> {
+		const deadline = Date.now() + timeoutMs;
+		for (;;) {
+			this.#updateStatus();
+			if (this.status === 'shared') return true;
+			if (Date.now() > deadline) return false;
+			await new Promise((resolve) => setTimeout(resolve, 200));
+		}
+	}
+
 	async close(): Promise<void> {
 		this.#closed = true;
 		clearInterval(this.#timer);

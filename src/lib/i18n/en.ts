@@ -107,6 +107,7 @@ export const en: Record<MessageKey, string> = {
 	'profile.leaveConfirm': 'Are you sure?',
 	'profile.leaveYes': 'Yes, I leave',
 	'profile.leaveNo': 'No, I stay',
+	'profile.leaveOffline': 'There is no connection to the neighbourhood right now. Please try again when you are online.',
 	'profile.linkDevice': 'Link another device',
 
 	'link.title': 'Link another device',

@@ -106,6 +106,7 @@ export const nl = {
 	'profile.leaveConfirm': 'Weet u het zeker? Klik nog een keer om te stoppen.',
 	'profile.leaveYes': 'Ja, ik stop',
 	'profile.leaveNo': 'Nee, ik blijf',
+	'profile.leaveOffline': 'Er is nu geen verbinding met de buurt. Probeer het nog eens als u weer internet heeft.',
 	'profile.linkDevice': 'Een ander apparaat koppelen',
 
 	'link.title': 'Een ander apparaat koppelen',

@@ -1,5 +1,5 @@
 import * as A from '@automerge/automerge/slim';
-import { Repo, type DocHandle } from '@automerge/automerge-repo/slim';
+import { Repo, type AutomergeUrl, type DocHandle } from '@automerge/automerge-repo/slim';
 import { describe, expect, it } from 'vitest';
 import { imm } from '../automerge/fields.ts';
 import type { HelpDoc, HelpIndex } from './document.ts';
@@ -8,9 +8,9 @@ import { ensurePeriodDoc, loadOrder, postingDoc, readHelpIndex, type PeriodStore
 import { readPosts } from './view.ts';
 
 /** Just enough of the root for the index: the lead's RootDoc has it under `docs.help`. */
-interface RootLike {
+type RootLike = {
 	docs: { help: HelpIndex };
-}
+};
 
 /** A device: its own repo, its copy of the root, and the store `ensurePeriodDoc` needs. */
 function device(root: A.Doc<RootLike>) {
@@ -18,7 +18,7 @@ function device(root: A.Doc<RootLike>) {
 	const rootHandle = repo.import<RootLike>(A.save(root));
 	const store: PeriodStore = {
 		entries: () => readHelpIndex(rootHandle.doc().docs.help),
-		open: (url) => repo.find<HelpDoc>(url as `automerge:${string}`),
+		open: (url) => repo.find<HelpDoc>(url as AutomergeUrl),
 		create: (initial) => repo.create<HelpDoc>(initial),
 		list: (period, url) => rootHandle.change((d) => void (d.docs.help[url] = imm(period)))
 	};

@@ -1,8 +1,8 @@
 import * as A from '@automerge/automerge/slim';
 import { describe, expect, it } from 'vitest';
-import { imm } from '../automerge/fields.ts';
 import type { Actor, HelpDoc } from './document.ts';
 import { accept, blankPost, createPost, markDone, renew, respond, withdrawPost, type HelpHandle } from './mutations.ts';
+import { newPeriodDoc } from './periods.ts';
 import { effectiveStatus } from './status.ts';
 import { readPosts } from './view.ts';
 
@@ -18,7 +18,7 @@ function device(doc: A.Doc<HelpDoc>, actor: string) {
 }
 
 function start() {
-	const base = device(A.from<HelpDoc>({ period: imm('2026Q4'), posts: {} }), '00');
+	const base = device(A.from({ ...newPeriodDoc('2026Q4') }), '00');
 	const id = createPost(base.handle, request, anna, new Date('2026-11-01T10:00:00Z'));
 	const response = respond(base.handle, id, 'Ik kom', bert, new Date('2026-11-01T11:00:00Z'))!;
 	return { doc: base.doc(), id, response };

@@ -2,28 +2,19 @@
 // Generates a seeded neighbourhood, seeds a real relay with it, joins it in Debian's Chromium
 // through the built app, then measures opening the board from local storage (offline, so only
 // IndexedDB and the service worker serve it), a filter, a search, and the stored sizes.
-// Run: npm run build && npm run bench [-- --scale 0.1 --seed 7]
+// Run: npm run build && npm run bench [-- --scale 0.1 --seed 7 --data <folder from make-board.ts>]
 import '@automerge/automerge';
 import { chromium, type Page } from '@playwright/test';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startRelay } from '../relay/main.ts';
-import { generate, TEN_YEARS } from './generate-help.ts';
+import { benchArgs, type Generated } from './generate-help.ts';
+import { generateParallel } from './generate-parallel.ts';
+import { loadGenerated } from './help-files.ts';
 import { seedRelay } from './seed-relay.ts';
 
-const arg = (name: string, fallback: number) => {
-	const at = process.argv.indexOf(`--${name}`);
-	return at >= 0 ? Number(process.argv[at + 1]) : fallback;
-};
-const scaleFactor = arg('scale', 1);
-const seed = arg('seed', 20261128);
-const scale = {
-	posts: Math.round(TEN_YEARS.posts * scaleFactor),
-	responses: Math.round(TEN_YEARS.responses * scaleFactor),
-	members: TEN_YEARS.members,
-	periods: TEN_YEARS.periods
-};
+const { seed, scale, workers, data: saved } = benchArgs();
 
 const app = resolve('build');
 if (!existsSync(join(app, 'index.html'))) {
@@ -53,10 +44,16 @@ async function untilCountChanges(page: Page, before: string, start: number): Pro
 	return ms(start);
 }
 
-console.log(`Generating ${scale.posts} posts and ${scale.responses} responses in ${scale.periods} quarters (seed ${seed})…`);
 let start = performance.now();
-const generated = generate(seed, scale);
-report('generate (Node)', `${ms(start)} ms, ${generated.counts.changes} changes`);
+let generated: Generated;
+if (saved && existsSync(join(saved, 'index.json'))) {
+	generated = loadGenerated(saved);
+	console.log(`Loaded the board of seed ${generated.seed} from ${saved}`);
+} else {
+	console.log(`Generating ${scale.posts} posts and ${scale.responses} responses in ${scale.periods} quarters (seed ${seed})…`);
+	generated = await generateParallel(seed, scale, workers);
+	report('generate (Node)', `${ms(start)} ms, ${generated.counts.changes} changes`);
+}
 
 const data = mkdtempSync(join(tmpdir(), 'noaber-bench-'));
 const relay = await startRelay({ port: 0, host: '127.0.0.1', data, publicUrl: undefined, app, logLevel: 'warn', maxPayload: 64 * 1024 * 1024 });

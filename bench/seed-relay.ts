@@ -38,8 +38,7 @@ export async function seedRelay(data: string, origin: string, generated: Generat
 	const archives = new Map<string, DocHandle<ArchiveDoc>>();
 	let archivedPosts = 0;
 	let sealed = 0;
-	for (const { period, doc } of generated.periods) {
-		const binary = A.save(doc);
+	for (const { period, bytes: binary } of generated.periods) {
 		bytes.push(binary.byteLength);
 		const handle = repo.import<HelpDoc>(binary);
 		registry.claim(handle.documentId, hosted.id);

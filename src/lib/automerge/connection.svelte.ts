@@ -8,6 +8,7 @@ import { IndexedDBStorageAdapter } from '@automerge/automerge-repo-storage-index
 import type { MembersDoc } from '../members/document.ts';
 import type { ArchiveDoc, HelpDoc } from '../help/document.ts';
 import { archivable, archivePosts, yearOf } from '../help/archive.ts';
+import { ensurePeriodDoc, loadOrder } from '../help/periods.ts';
 import { readPosts, type PostsRead } from '../help/view.ts';
 import { imm } from './fields.ts';
 import type { RootDoc } from '../neighbourhood/document.ts';
@@ -101,15 +102,15 @@ export class Connection {
 		if (!read.ok) return;
 		const { help, helpArchive, helpSealed } = read.neighbourhood.docs;
 		const sealed = new Set(helpSealed);
-		const quarters = help.filter(({ url }) => !sealed.has(url) && !this.#helpRequested.has(url)).map(({ url }) => url);
+		const live = help.filter(({ url }) => !sealed.has(url) && !this.#helpRequested.has(url));
 		const archives = helpArchive.filter(({ url }) => !this.#helpRequested.has(url)).map(({ url }) => url);
-		const fresh = [...quarters, ...archives];
-		fresh.forEach((url) => this.#helpRequested.add(url));
-		this.helpPending += fresh.length;
-		// The two newest quarters first, so the board shows what matters now; then the archive
-		// and any older live quarter at once, added in one update instead of one per document.
-		await this.#loadBatch(quarters.slice(0, 2));
-		await this.#loadBatch([...archives, ...quarters.slice(2)]);
+		const { first, later } = loadOrder(live, new Date());
+		[...live.map(({ url }) => url), ...archives].forEach((url) => this.#helpRequested.add(url));
+		this.helpPending += live.length + archives.length;
+		// Recent quarters first, so the board shows what matters now; then the archive and any
+		// older live quarter at once, added in one update instead of one per document.
+		await this.#loadBatch(first.map(({ url }) => url));
+		await this.#loadBatch([...archives, ...later.map(({ url }) => url)]);
 		if (this.helpPending === 0) void this.#archiveOld(read.neighbourhood.docs.helpArchive);
 	}
 
@@ -163,17 +164,24 @@ export class Connection {
 	/** The document to post in for this period, started (and listed in the root) when missing. */
 	async periodDoc(period: string): Promise<DocHandle<HelpDoc>> {
 		const root = this.root?.handle;
-		const read = readNeighbourhood(root?.doc());
-		if (!root || !read.ok) throw new Error('The neighbourhood is not loaded yet');
-		const listed = read.neighbourhood.docs.help.find((p) => p.period === period);
-		if (listed) {
-			const loaded = this.helpDocs.find((d) => d.handle.url === listed.url);
-			return loaded?.handle ?? this.#find<HelpDoc>(listed.url);
-		}
-		const handle = this.repo.create<HelpDoc>({ period: imm(period), posts: {} });
-		this.#helpRequested.add(handle.url);
-		this.helpDocs = [new ReactiveDoc(handle), ...this.helpDocs];
-		addHelpPeriod(root, period, handle.url);
+		if (!root || !readNeighbourhood(root.doc()).ok) throw new Error('The neighbourhood is not loaded yet');
+		const { handle } = await ensurePeriodDoc(
+			{
+				entries: () => {
+					const read = readNeighbourhood(root.doc());
+					return read.ok ? read.neighbourhood.docs.help : [];
+				},
+				open: (url) => this.helpHandle(url) ?? this.#find<HelpDoc>(url),
+				create: (initial) => {
+					const created = this.repo.create<HelpDoc>(initial);
+					this.#helpRequested.add(created.url);
+					this.helpDocs = [new ReactiveDoc(created), ...this.helpDocs];
+					return created;
+				},
+				list: (p, url) => addHelpPeriod(root, p, url)
+			},
+			period
+		);
 		return handle;
 	}
 

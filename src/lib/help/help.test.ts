@@ -154,6 +154,29 @@ describe('the life of a request', () => {
 	});
 });
 
+describe('responses', () => {
+	it('"Graag" on an offer counts neighbours, not messages', () => {
+		const handle = period();
+		const id = createPost(handle, { ...shopping, kind: 'offer', title: 'Ik doe boodschappen voor u' }, bert);
+		respond(handle, id, 'Graag!', anna);
+		respond(handle, id, 'Graag, op vrijdag?', anna);
+		respond(handle, id, 'Graag', carla);
+		const post = posts(handle)[0];
+		expect(post.responses).toHaveLength(3);
+		expect(post.responseCount).toBe(2);
+		expect(respond(handle, 'no-such-post', 'Graag', anna)).toBeUndefined();
+	});
+
+	it('renewing a post whose day has passed answers "still needed?" until 30 days later', () => {
+		const handle = period();
+		const id = createPost(handle, { ...shopping, whenKind: 'date', from: '2026-11-10' }, anna, at('2026-11-01T10:00:00Z'));
+		expect(needsCheck(posts(handle)[0], at('2026-11-11T08:00:00Z'))).toBe(true);
+		renew(handle, id, anna, at('2026-11-11T09:00:00Z'));
+		expect(needsCheck(posts(handle)[0], at('2026-11-12T08:00:00Z'))).toBe(false);
+		expect(needsCheck(posts(handle)[0], at('2026-12-11T09:00:00Z'))).toBe(true);
+	});
+});
+
 describe('on behalf of a resident without a device', () => {
 	it('records the resident as author and the volunteer as the one who acted', () => {
 		const handle = period();
@@ -167,6 +190,13 @@ describe('on behalf of a resident without a device', () => {
 		expect(post.actedBy).toBe('vera-000001');
 		expect(post.history.filter((h) => h.by === 'henk-000001').map((h) => h.actedBy)).toEqual(['vera-000001', 'vera-000001']);
 		expect(myHelp(posts(handle), ['vera-000001', 'henk-000001']).posted).toHaveLength(1);
+		// A volunteer answering for a resident: the response and its history line say both.
+		const other = createPost(handle, { ...shopping, kind: 'offer' }, bert);
+		respond(handle, other, 'Graag', forHenk);
+		const offer = posts(handle).find((p) => p.id === other)!;
+		expect(offer.responses[0]).toMatchObject({ by: 'henk-000001', actedBy: 'vera-000001' });
+		expect(offer.history.at(-1)).toMatchObject({ action: 'responded', by: 'henk-000001', actedBy: 'vera-000001' });
+		expect(myHelp(posts(handle), ['henk-000001']).responded.map((p) => p.id)).toEqual([other]);
 	});
 });
 
@@ -180,6 +210,7 @@ describe('moderation', () => {
 		expect(post.hidden).toMatchObject({ by: 'fatima-0001', reason: 'Dubbel geplaatst' });
 		expect(filterPosts([post], {})).toEqual([]);
 		expect(filterPosts([post], { includeHidden: true })).toHaveLength(1);
+		expect(hide(handle, id, '   ', fatima)).toBe(false);
 		restore(handle, id, fatima);
 		post = posts(handle)[0];
 		expect(post.hidden).toBeNull();

@@ -2,6 +2,7 @@
 // the relay. Error messages are message keys that the app translates.
 import * as v from 'valibot';
 import { automergeUrl, bounded, id, str } from '../automerge/fields.ts';
+import { readHelpIndex } from '../help/periods.ts';
 
 export const PHONE = /^\+?[0-9][0-9 ()-]{5,19}$/;
 
@@ -57,17 +58,7 @@ export const RootView = v.object({
 	docs: v.object({
 		members: automergeUrl,
 		/** Period documents of the help board, newest period first. */
-		help: v.pipe(
-			v.fallback(v.record(v.string(), v.unknown()), {}),
-			v.transform((index) =>
-				Object.entries(index)
-					.flatMap(([url, period]) => {
-						const p = v.safeParse(str, period);
-						return p.success && /^\d{4}Q[1-4]$/.test(p.output) && v.is(automergeUrl, url) ? [{ period: p.output, url }] : [];
-					})
-					.sort((a, b) => b.period.localeCompare(a.period) || a.url.localeCompare(b.url))
-			)
-		),
+		help: v.pipe(v.optional(v.unknown(), {}), v.transform(readHelpIndex)),
 		/** Archive documents of the help board (one or more per year). */
 		helpArchive: v.pipe(
 			v.fallback(v.record(v.string(), v.unknown()), {}),

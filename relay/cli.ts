@@ -7,7 +7,7 @@ import { emptyDetails } from '../src/lib/neighbourhood/schema.ts';
 import { checkDetails } from '../src/lib/neighbourhood/mutations.ts';
 import { configFromEnv, publicOrigin, type RelayConfig } from './config.ts';
 import { createHosted, describeHosted, type Hosted } from './create.ts';
-import { startRelay } from './main.ts';
+import { startRelay, type Relay } from './main.ts';
 import { Registry } from './registry.ts';
 import { currentSetupToken, issueSetupToken, setupLink } from './setup-token.ts';
 
@@ -38,12 +38,23 @@ function printHosted(out: Out, hosted: Hosted, json: boolean) {
 }
 
 async function relay(config: RelayConfig, out: Out): Promise<number> {
-	const running = await startRelay(config);
+	let running: Relay;
+	try {
+		running = await startRelay(config);
+	} catch (error) {
+		const code = (error as NodeJS.ErrnoException).code;
+		if (code === 'EADDRINUSE') out.error(`Port ${config.port} is already in use. Stop the other program or start with another PORT, e.g. PORT=3001 noaber relay`);
+		else if (code === 'EACCES') out.error(`No permission to use port ${config.port} or the data folder ${config.data}.`);
+		else out.error(`The relay could not start: ${(error as Error).message}`);
+		return 1;
+	}
 	const origin = config.publicUrl ?? `http://localhost:${running.port}`;
 	out.log(`Noaber draait / is running: open ${origin}`);
 	out.log(`Data: ${config.data}`);
-	if (running.registry.list().length === 0) {
-		const token = currentSetupToken(config.data) ?? issueSetupToken(config.data);
+	// The first start issues the link; later starts repeat it for as long as nobody has used it.
+	const token =
+		currentSetupToken(config.data) ?? (running.registry.list().length === 0 ? issueSetupToken(config.data) : undefined);
+	if (token) {
 		out.log('Eenmalige startlink voor de wijkverbinder / one-time setup link:');
 		out.log(setupLink(origin, token));
 	}
@@ -60,7 +71,11 @@ async function relay(config: RelayConfig, out: Out): Promise<number> {
 async function create(config: RelayConfig, name: string | undefined, json: boolean, out: Out): Promise<number> {
 	const checked = checkDetails(emptyDetails(name ?? ''));
 	if (!checked.ok) {
-		out.error(`Give the neighbourhood a name of at most 80 characters: noaber create "Lindenbuurt"`);
+		out.error(
+			name
+				? `That name cannot be used (${Object.values(checked.errors).join(', ')}); at most 80 characters: noaber create "Lindenbuurt"`
+				: 'Give the neighbourhood a name: noaber create "Lindenbuurt"'
+		);
 		return 2;
 	}
 	// Works whether or not the relay runs: documents go straight into its data folder, and a
@@ -88,6 +103,11 @@ function lookup(config: RelayConfig, which: string | undefined, out: Out) {
 export async function main(argv: string[], out: Out = console, env: NodeJS.ProcessEnv = process.env): Promise<number> {
 	const json = argv.includes('--json');
 	const [command, ...rest] = argv.filter((a) => a !== '--json');
+	const flag = rest.find((a) => a.startsWith('--'));
+	if (flag) {
+		out.error(`Unknown option "${flag}". See: noaber help`);
+		return 2;
+	}
 	const argument = rest.join(' ').trim() || undefined;
 	let config: RelayConfig;
 	try {

@@ -1,9 +1,11 @@
 // The stock websocket server adapter trusts every byte; the relay faces the internet. This wrapper
 // checks each frame before automerge-repo sees it, binds peer ids to their connection, keeps every
 // connection inside its own neighbourhood, and closes only the connection that misbehaves.
+import { decodeSyncMessage } from '@automerge/automerge/slim';
 import { cbor, isValidDocumentId, type Message } from '@automerge/automerge-repo/slim';
 import { WebSocketServerAdapter } from '@automerge/automerge-repo-network-websocket';
 import type { WebSocket, WebSocketServer } from 'ws';
+import { mayUse } from './access.ts';
 import type { Logger } from './log.ts';
 import type { Registry } from './registry.ts';
 
@@ -22,12 +24,13 @@ const TYPES = new Set([
 	'sync',
 	'ephemeral',
 	'doc-unavailable',
+	// automerge-repo's name for it; the other spelling is accepted for older clients and ignored.
+	'remote-subscription-change',
 	'remote-heads-subscription-change',
 	'remote-heads-changed'
 ]);
-const WITH_DOCUMENT = new Set(['request', 'sync', 'ephemeral', 'doc-unavailable']);
+const WITH_DOCUMENT = new Set(['request', 'sync', 'ephemeral', 'doc-unavailable', 'remote-heads-changed']);
 const WITH_DATA = new Set(['request', 'sync', 'ephemeral']);
-
 export interface Limits {
 	/** Messages per second a connection may send on average, and the burst it may save up. */
 	messagesPerSecond: number;
@@ -38,6 +41,9 @@ export interface Limits {
 
 export const DEFAULT_LIMITS: Limits = { messagesPerSecond: 200, burst: 2000, claimsPerMinute: 100 };
 
+/** A repo has one ephemeral session id; a few allow for a client restarting on the same socket. */
+const MAX_SESSIONS = 4;
+
 export interface Connection {
 	neighbourhood: string;
 	key: string;
@@ -45,24 +51,72 @@ export interface Connection {
 	tokens: number;
 	refilledAt: number;
 	claims: number[];
+	/** Whether the frame being handled arrived as text: the stock adapter's listener drops that flag. */
+	textFrame: boolean;
+	sessions: Set<string>;
+	/** Set once the relay closed it: frames already on their way are ignored, not logged again. */
+	closing: boolean;
 }
 
 type Decoded = Record<string, unknown> & { type: string; senderId: string };
+
+/** Storage ids become file names in the relay's storage (sync state per peer): never a path. */
+const STORAGE_ID = /^[A-Za-z0-9_-]{1,64}$/;
+/** Ephemeral session ids are counted per sender in a map that is never emptied. */
+const SESSION_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** Ids the repo uses as keys of plain objects: `__proto__` and friends would reach the prototype. */
+const isPlainKey = (value: unknown, max = 200): value is string =>
+	typeof value === 'string' && value.length > 0 && value.length <= max && !(value in Object.prototype);
+
+function joinProblem(m: Record<string, unknown>): string | undefined {
+	const versions = m.supportedProtocolVersions;
+	if (versions !== undefined && !(Array.isArray(versions) && versions.length <= 16 && versions.every((v) => typeof v === 'string'))) {
+		return 'bad protocol versions';
+	}
+	const metadata = m.peerMetadata;
+	if (metadata === undefined) return undefined;
+	if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata)) return 'bad peer metadata';
+	const { storageId, isEphemeral } = metadata as Record<string, unknown>;
+	if (storageId !== undefined && !(isPlainKey(storageId, 64) && STORAGE_ID.test(storageId))) return 'bad storage id';
+	if (isEphemeral !== undefined && typeof isEphemeral !== 'boolean') return 'bad peer metadata';
+	return undefined;
+}
 
 /** Why a decoded frame is not an automerge-repo message we accept, or undefined when it is. */
 export function shapeProblem(message: unknown): string | undefined {
 	if (typeof message !== 'object' || message === null || Array.isArray(message)) return 'not a message';
 	const m = message as Record<string, unknown>;
 	if (typeof m.type !== 'string' || !TYPES.has(m.type)) return 'unknown message type';
-	if (typeof m.senderId !== 'string' || m.senderId.length === 0 || m.senderId.length > 200) return 'bad sender';
-	if (m.type !== 'join' && m.type !== 'leave' && (typeof m.targetId !== 'string' || m.targetId.length > 200)) {
-		return 'bad target';
-	}
-	if (WITH_DOCUMENT.has(m.type) && (typeof m.documentId !== 'string' || !isValidDocumentId(m.documentId))) {
+	if (!isPlainKey(m.senderId)) return 'bad sender';
+	if (m.type === 'join') return joinProblem(m);
+	if (m.type !== 'leave' && !isPlainKey(m.targetId)) return 'bad target';
+	if ((WITH_DOCUMENT.has(m.type) || 'documentId' in m) && (typeof m.documentId !== 'string' || !isValidDocumentId(m.documentId))) {
 		return 'bad document id';
 	}
 	if (WITH_DATA.has(m.type) && !(m.data instanceof Uint8Array)) return 'bad data';
+	if (m.type === 'ephemeral' && !(typeof m.sessionId === 'string' && SESSION_ID.test(m.sessionId) && Number.isSafeInteger(m.count))) {
+		return 'bad ephemeral message';
+	}
 	return undefined;
+}
+
+function isSyncData(data: Uint8Array): boolean {
+	try {
+		decodeSyncMessage(data);
+		return true;
+	} catch {
+		return false;
+	}
+}
+
+function isCbor(data: Uint8Array): boolean {
+	try {
+		cbor.decode(data);
+		return true;
+	} catch {
+		return false;
+	}
 }
 
 export class GuardedServerAdapter extends WebSocketServerAdapter {
@@ -84,7 +138,21 @@ export class GuardedServerAdapter extends WebSocketServerAdapter {
 
 	/** Called at the upgrade, before the adapter sees the socket. */
 	admit(socket: WebSocket, neighbourhood: string, key: string): void {
-		this.connections.set(socket, { neighbourhood, key, tokens: this.#limits.burst, refilledAt: Date.now(), claims: [] });
+		const connection: Connection = {
+			neighbourhood,
+			key,
+			tokens: this.#limits.burst,
+			refilledAt: Date.now(),
+			claims: [],
+			textFrame: false,
+			sessions: new Set(),
+			closing: false
+		};
+		this.connections.set(socket, connection);
+		// Registered before the stock adapter's own listener, so it runs first for every frame.
+		socket.on('message', (_data, isBinary) => {
+			connection.textFrame = !isBinary;
+		});
 		socket.on('close', () => {
 			// Forget the peer unless it already reconnected on another socket.
 			const peerId = this.connections.get(socket)?.peerId;
@@ -95,6 +163,7 @@ export class GuardedServerAdapter extends WebSocketServerAdapter {
 
 	#close(socket: WebSocket, code: number, reason: string) {
 		const connection = this.connections.get(socket);
+		if (connection) connection.closing = true;
 		this.#log.warn({ neighbourhood: connection?.neighbourhood, peer: connection?.peerId, code, reason }, 'connection closed');
 		try {
 			socket.close(code, reason);
@@ -142,7 +211,8 @@ export class GuardedServerAdapter extends WebSocketServerAdapter {
 	#receive(messageBytes: Uint8Array, socket: WebSocket): void {
 		const connection = this.connections.get(socket);
 		if (!connection) return this.#close(socket, CLOSE.invalidKey, 'invalid key');
-		if (!(messageBytes instanceof Uint8Array)) return this.#close(socket, CLOSE.badMessage, 'not binary');
+		if (connection.closing) return;
+		if (connection.textFrame || !(messageBytes instanceof Uint8Array)) return this.#close(socket, CLOSE.badMessage, 'not binary');
 		if (!this.#withinRate(connection)) return this.#close(socket, CLOSE.tooMany, 'too many messages');
 		let decoded: unknown;
 		try {
@@ -153,6 +223,13 @@ export class GuardedServerAdapter extends WebSocketServerAdapter {
 		const problem = shapeProblem(decoded);
 		if (problem) return this.#close(socket, CLOSE.badMessage, problem);
 		const message = decoded as Decoded;
+		// Checked here so nonsense neither claims a document nor reaches the repo's error printing.
+		if ((message.type === 'sync' || message.type === 'request') && !isSyncData(message.data as Uint8Array)) {
+			return this.#close(socket, CLOSE.badMessage, 'bad sync data');
+		}
+		if (message.type === 'ephemeral' && !isCbor(message.data as Uint8Array)) {
+			return this.#close(socket, CLOSE.badMessage, 'bad ephemeral data');
+		}
 
 		if (message.type === 'join') {
 			if (connection.peerId && connection.peerId !== message.senderId) {
@@ -169,14 +246,17 @@ export class GuardedServerAdapter extends WebSocketServerAdapter {
 		}
 
 		if (message.senderId !== connection.peerId) return; // the stock adapter ignores these too
+		if (message.type === 'ephemeral') {
+			connection.sessions.add(message.sessionId as string);
+			if (connection.sessions.size > MAX_SESSIONS) return this.#close(socket, CLOSE.badMessage, 'too many sessions');
+		}
 		if (typeof message.documentId === 'string') {
-			let owner = this.#registry.ownerOf(message.documentId);
-			if (owner === undefined && message.type === 'sync') {
+			// Only sync carries content: a document new to the relay belongs to whoever brings it.
+			if (message.type === 'sync' && this.#registry.ownerOf(message.documentId) === undefined) {
 				if (!this.#mayClaim(connection)) return this.#close(socket, CLOSE.tooMany, 'too many new documents');
 				this.#registry.claim(message.documentId, connection.neighbourhood);
-				owner = connection.neighbourhood;
 			}
-			if (owner !== connection.neighbourhood) {
+			if (!mayUse(this.#registry, connection.neighbourhood, message.documentId)) {
 				// Unknown ids never reach the repo: each would become a handle that is never evicted.
 				if (message.type === 'request' || message.type === 'sync') this.#unavailable(message);
 				return;
@@ -188,7 +268,8 @@ export class GuardedServerAdapter extends WebSocketServerAdapter {
 	override send(message: Message): void {
 		if ('documentId' in message && message.documentId && 'targetId' in message) {
 			const neighbourhood = this.peerNeighbourhood.get(message.targetId);
-			if (message.type !== 'doc-unavailable' && this.#registry.ownerOf(message.documentId) !== neighbourhood) return;
+			// "Unavailable" tells nothing; everything else goes only to the owning neighbourhood.
+			if (message.type !== 'doc-unavailable' && !mayUse(this.#registry, neighbourhood, message.documentId)) return;
 		}
 		super.send(message);
 	}

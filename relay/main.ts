@@ -7,7 +7,8 @@ import { createServer, type IncomingMessage } from 'node:http';
 import { join } from 'node:path';
 import type { DestinationStream } from 'pino';
 import { WebSocketServer } from 'ws';
-import type { RelayConfig } from './config.ts';
+import { mayUse } from './access.ts';
+import { configFromEnv, type RelayConfig } from './config.ts';
 import { CLOSE, DEFAULT_LIMITS, GuardedServerAdapter, type Limits } from './guard.ts';
 import { createLogger, type Logger } from './log.ts';
 import { Registry } from './registry.ts';
@@ -22,7 +23,10 @@ export interface RelayOptions extends RelayConfig {
 }
 
 export interface Relay {
+	/** The port it listens on (the real one when started with port 0). */
 	port: number;
+	/** Where this machine reaches it, e.g. http://localhost:3000. */
+	url: string;
 	registry: Registry;
 	repo: Repo;
 	adapter: GuardedServerAdapter;
@@ -32,6 +36,9 @@ export interface Relay {
 	close(): Promise<void>;
 }
 
+const LOCAL = new Set(['0.0.0.0', '::', '']);
+const HOST = /^(?:[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
+
 async function waitFor(condition: () => boolean, ms = 10_000) {
 	const deadline = Date.now() + ms;
 	while (!condition()) {
@@ -40,7 +47,10 @@ async function waitFor(condition: () => boolean, ms = 10_000) {
 	}
 }
 
-export async function startRelay(options: RelayOptions): Promise<Relay> {
+/** Everything but the data folder has the same default as `noaber relay` without environment. */
+export async function startRelay(given: Partial<RelayOptions> & Pick<RelayOptions, 'data'>): Promise<Relay> {
+	const options: RelayOptions = { ...configFromEnv({}), ...given };
+	let port = options.port;
 	const log = createLogger(options.logLevel, options.logDestination);
 	const registry = new Registry(options.data);
 	const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayload });
@@ -55,14 +65,20 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
 			announce: async () => false,
 			access: async (peerId, documentId) => {
 				const neighbourhood = adapter.peerNeighbourhood.get(peerId);
-				return documentId !== undefined && neighbourhood !== undefined && registry.ownerOf(documentId) === neighbourhood;
+				return mayUse(registry, neighbourhood, documentId);
 			}
 		}
 	});
 
 	const serveApp = staticApp(options.app);
-	const originOf = (req: IncomingMessage) =>
-		options.publicUrl ?? (req.headers.host ? `http://${req.headers.host}` : `http://localhost:${options.port}`);
+	const originOf = (req: IncomingMessage): string => {
+		if (options.publicUrl) return options.publicUrl;
+		const host = req.headers.host;
+		if (host === undefined) return `http://localhost:${port}`;
+		// The Host header ends up in invite links and in the neighbourhood's relay list.
+		if (!HOST.test(host)) throw new Error('unusable Host header');
+		return `http://${host}`;
+	};
 	const started = Date.now();
 
 	const server = createServer((req, res) => {
@@ -84,16 +100,29 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
 	});
 
 	server.on('upgrade', (req, socket, head) => {
-		const url = new URL(req.url ?? '/', 'http://relay');
+		let url: URL;
+		try {
+			url = new URL(req.url ?? '/', 'http://relay');
+		} catch {
+			socket.destroy();
+			return;
+		}
 		if (url.pathname !== '/sync') {
 			socket.destroy();
 			return;
 		}
 		const key = url.searchParams.get('key');
 		let neighbourhood = registry.neighbourhoodForKey(key);
-		if (!neighbourhood && registry.reloadIfChanged()) neighbourhood = registry.neighbourhoodForKey(key);
+		// A neighbourhood created from the shell a moment ago may not have been polled yet.
+		try {
+			if (!neighbourhood && registry.reloadIfChanged()) neighbourhood = registry.neighbourhoodForKey(key);
+		} catch (error) {
+			log.error({ err: error }, 'registry reload failed');
+		}
 		wss.handleUpgrade(req, socket, head, (ws) => {
+			// ws reports oversized frames (it closes with 1009 itself) and protocol errors here.
 			ws.on('error', (error) => log.warn({ neighbourhood, reason: error.message }, 'connection error'));
+			ws.on('close', (code) => log.debug({ neighbourhood, code }, 'connection closed'));
 			if (!neighbourhood || !key) {
 				log.info({ remote: req.socket.remoteAddress }, 'connection refused: invalid key');
 				ws.close(CLOSE.invalidKey, 'invalid key');
@@ -107,12 +136,19 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
 
 	// A client that connects before the repo's storage id resolves would get a socket nobody reads.
 	await waitFor(() => adapter.peerId !== undefined);
-	await new Promise<void>((resolve, reject) => {
-		server.once('error', reject);
-		server.listen(options.port, options.host, () => resolve());
-	});
+	try {
+		await new Promise<void>((resolve, reject) => {
+			server.once('error', reject);
+			server.listen(options.port, options.host, () => resolve());
+		});
+	} catch (error) {
+		// Port taken: let go of everything so the process can exit with the operator's message.
+		wss.close();
+		await repo.shutdown().catch(() => undefined);
+		throw error;
+	}
 	const address = server.address();
-	const port = typeof address === 'object' && address ? address.port : options.port;
+	if (typeof address === 'object' && address) port = address.port;
 
 	const poll = setInterval(() => {
 		try {
@@ -130,6 +166,14 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
 	const close = () =>
 		(closing ??= (async () => {
 			clearInterval(poll);
+			// A clean close rather than a reset: the stock Node client throws on ECONNRESET, and
+			// browsers reconnect sooner after 1001 "going away".
+			const open = [...wss.clients];
+			for (const client of open) client.close(1001, 'relay stopping');
+			await Promise.race([
+				Promise.all(open.map((c) => (c.readyState === c.CLOSED ? undefined : new Promise((r) => c.once('close', r))))),
+				new Promise((r) => setTimeout(r, 500))
+			]);
 			for (const client of wss.clients) client.terminate();
 			await new Promise<void>((resolve) => server.close(() => resolve()));
 			server.closeAllConnections();
@@ -145,5 +189,6 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
 			log.flush?.();
 		})());
 
-	return { port, registry, repo, adapter, log, origin: options.publicUrl ?? `http://localhost:${port}`, close };
+	const url = `http://${LOCAL.has(options.host) ? 'localhost' : options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`;
+	return { port, url, registry, repo, adapter, log, origin: options.publicUrl ?? `http://localhost:${port}`, close };
 }

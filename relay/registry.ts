@@ -43,8 +43,15 @@ export class Registry {
 		const parts: string[] = [];
 		for (const dir of ['neighbourhoods', 'owners']) {
 			for (const file of readdirSync(this.#dir(dir)).sort()) {
-				const stat = statSync(join(this.#dir(dir), file));
-				parts.push(`${dir}/${file}:${stat.size}:${stat.mtimeMs}`);
+				// Another process's temporary file may be renamed away between listing and stat.
+				if (!file.endsWith('.json') && !file.endsWith('.log')) continue;
+				try {
+					const stat = statSync(join(this.#dir(dir), file));
+					// The inode changes with every rename, even within one clock tick.
+					parts.push(`${dir}/${file}:${stat.ino}:${stat.size}:${stat.mtimeMs}`);
+				} catch {
+					parts.push(`${dir}/${file}:gone`);
+				}
 			}
 		}
 		return parts.join('|');
@@ -146,8 +153,12 @@ export class Registry {
 	claim(documentIdOrUrl: string, neighbourhood: string): boolean {
 		const documentId = documentIdOf(documentIdOrUrl);
 		if (this.#owners.has(documentId)) return this.#owners.get(documentId) === neighbourhood;
+		// Our own append should not look like another process's change at the next poll, unless
+		// something else had already changed since we last read.
+		const current = this.#currentFingerprint() === this.#fingerprint;
 		appendFileSync(join(this.#dir('owners'), `${neighbourhood}.log`), `${documentId}\n`, { mode: 0o600 });
 		this.#owners.set(documentId, neighbourhood);
+		if (current) this.#fingerprint = this.#currentFingerprint();
 		return true;
 	}
 }

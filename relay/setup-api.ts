@@ -3,10 +3,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Repo } from '@automerge/automerge-repo/slim';
 import { checkProfile } from '../src/lib/members/mutations.ts';
 import { checkDetails } from '../src/lib/neighbourhood/mutations.ts';
-import { createHosted } from './create.ts';
+import { createHosted, type Hosted } from './create.ts';
 import type { Logger } from './log.ts';
 import type { Registry } from './registry.ts';
-import { consumeSetupToken, setupTokenMatches } from './setup-token.ts';
+import { consumeSetupToken, restoreSetupToken, setupTokenMatches } from './setup-token.ts';
 
 const MAX_BODY = 64 * 1024;
 const MEMBER_ID = /^[A-Za-z0-9_-]{8,64}$/;
@@ -58,12 +58,27 @@ export async function handleSetup(req: IncomingMessage, res: ServerResponse, con
 	if (typeof manager.id !== 'string' || !MEMBER_ID.test(manager.id)) errors['manager.id'] = 'invalid';
 	if (!details.ok || !profile.ok || errors['manager.id']) return json(res, 400, { error: 'invalid', errors });
 
-	// Used up before the (async) creation, so two simultaneous requests cannot both succeed.
+	let origin: string;
+	try {
+		// A made-up Host header must fail here, while the token is still unused.
+		origin = context.origin(req);
+	} catch {
+		return json(res, 400, { error: 'invalid', errors: { form: 'host' } });
+	}
+	// Used up before the (async) creation, so two simultaneous requests cannot both succeed; given
+	// back if creating fails, so the manager can simply try again.
+	const token = body.token as string;
 	consumeSetupToken(context.data);
-	const hosted = await createHosted(context.repo, context.registry, details.value, {
-		origin: context.origin(req),
-		manager: { id: manager.id as string, profile: profile.value }
-	});
+	let hosted: Hosted;
+	try {
+		hosted = await createHosted(context.repo, context.registry, details.value, {
+			origin,
+			manager: { id: manager.id as string, profile: profile.value }
+		});
+	} catch (error) {
+		restoreSetupToken(context.data, token);
+		throw error;
+	}
 	context.log.info({ neighbourhood: hosted.id }, 'neighbourhood created through the setup link');
 	json(res, 201, { id: hosted.id, invite: hosted.invite, relay: hosted.relay, root: hosted.root });
 }

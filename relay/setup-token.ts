@@ -1,6 +1,6 @@
 // The one-time setup link: lets the first community manager create a neighbourhood in the browser.
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const file = (data: string) => join(data, 'setup-token');
@@ -11,8 +11,15 @@ export function currentSetupToken(data: string): string | undefined {
 
 export function issueSetupToken(data: string): string {
 	const token = randomBytes(18).toString('base64url');
-	writeFileSync(file(data), `${token}\n`, { mode: 0o600 });
+	restoreSetupToken(data, token);
 	return token;
+}
+
+/** Writes a token; written whole (tmp + rename) so a reader never sees half of it. */
+export function restoreSetupToken(data: string, token: string): void {
+	const tmp = `${file(data)}.${process.pid}.tmp`;
+	writeFileSync(tmp, `${token}\n`, { mode: 0o600 });
+	renameSync(tmp, file(data));
 }
 
 export function setupTokenMatches(data: string, given: unknown): boolean {

@@ -31,7 +31,9 @@ export function fakeApp(): string {
 	return app;
 }
 
-export async function startTestRelay(options: { data?: string; limits?: Partial<Limits>; maxPayload?: number } = {}): Promise<TestRelay> {
+export async function startTestRelay(
+	options: { data?: string; app?: string; limits?: Partial<Limits>; maxPayload?: number } = {}
+): Promise<TestRelay> {
 	const data = options.data ?? tempDir();
 	const logs: string[] = [];
 	const relay = await startRelay({
@@ -39,7 +41,7 @@ export async function startTestRelay(options: { data?: string; limits?: Partial<
 		host: '127.0.0.1',
 		data,
 		publicUrl: undefined,
-		app: fakeApp(),
+		app: options.app ?? fakeApp(),
 		logLevel: 'debug',
 		maxPayload: options.maxPayload ?? 32 * 1024 * 1024,
 		limits: { ...DEFAULT_LIMITS, ...options.limits },

@@ -6,7 +6,8 @@ import { parseInvite } from '../../src/lib/neighbourhood/invite.ts';
 import { emptyDetails } from '../../src/lib/neighbourhood/schema.ts';
 import { readNeighbourhood } from '../../src/lib/neighbourhood/view.ts';
 import { issueSetupToken } from '../../relay/setup-token.ts';
-import { client, find, shutdown, startTestRelay, type TestRelay } from './harness.ts';
+import { request } from 'node:http';
+import { client, find, shutdown, startTestRelay, tempDir, type TestRelay } from './harness.ts';
 
 let relay: TestRelay | undefined;
 const repos: Array<{ shutdown: () => Promise<void> }> = [];
@@ -89,6 +90,32 @@ describe('the relay over HTTP', () => {
 		// One-time: the same link cannot create a second neighbourhood.
 		expect((await setup({ token, details: emptyDetails('Nog een'), manager })).status).toBe(403);
 		expect(relay.registry.list()).toHaveLength(1);
+	});
+
+	it('says how to build the app when it has not been built', async () => {
+		relay = await startTestRelay({ app: tempDir('noaber-no-app-') });
+		const page = await fetch(`${relay.url}/`);
+		expect(await page.text()).toContain('npm run build');
+		expect((await fetch(`${relay.url}/healthz`)).status).toBe(200);
+	});
+
+	it('keeps the setup token when a made-up Host header makes the request unusable', async () => {
+		relay = await startTestRelay();
+		const token = issueSetupToken(relay.data);
+		const body = JSON.stringify({ token, details: emptyDetails('Lindenbuurt'), manager });
+		const status = await new Promise<number>((resolve, reject) => {
+			const req = request(
+				{ host: '127.0.0.1', port: relay!.port, path: '/api/setup', method: 'POST', headers: { host: 'evil.example/x?', 'content-type': 'application/json' } },
+				(res) => {
+					res.resume();
+					resolve(res.statusCode ?? 0);
+				}
+			);
+			req.on('error', reject);
+			req.end(body);
+		});
+		expect(status).toBe(400);
+		expect((await setup({ token, details: emptyDetails('Lindenbuurt'), manager })).status).toBe(201);
 	});
 
 	it('refuses an oversized setup request', async () => {

@@ -6,7 +6,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { RootDoc } from '../../src/lib/neighbourhood/document.ts';
 import { updateDetails } from '../../src/lib/neighbourhood/mutations.ts';
 import { emptyDetails } from '../../src/lib/neighbourhood/schema.ts';
-import { client, eventually, find, shutdown, tempDir, nameOf } from './harness.ts';
+import { parseInvite } from '../../src/lib/neighbourhood/invite.ts';
+import { client, eventually, find, rawSocket, shutdown, socketUrl, tempDir, nameOf } from './harness.ts';
 import type { Repo } from '@automerge/automerge-repo/slim';
 
 const run = promisify(execFile);
@@ -67,10 +68,50 @@ describe('the relay process', () => {
 		const relay = await startChild(data, port);
 		await eventually(relay.output, (out) => out.includes('/setup#token='));
 		expect(relay.output()).toContain(`open http://localhost:${port}`);
-		expect(relay.output()).toMatch(new RegExp(`http://localhost:${port}/setup#token=[\\w-]{20,}`));
+		const link = relay.output().match(new RegExp(`http://localhost:${port}/setup#token=[\\w-]{20,}`))?.[0];
+		expect(link).toBeDefined();
 		relay.child.kill('SIGTERM');
 		expect(await relay.exited).toBe(0);
+
+		// Until somebody uses it, every start shows the same link again.
+		const again = await startChild(data, port);
+		await eventually(again.output, (out) => out.includes('/setup#token='));
+		expect(again.output()).toContain(link);
+		again.child.kill('SIGTERM');
+		expect(await again.exited).toBe(0);
 	});
+
+	it('lets the operator rotate a key from the shell while the relay runs', async () => {
+		const data = tempDir();
+		const port = await freePort();
+		const created = await createFromShell(data, port);
+		const relay = await startChild(data, port);
+		const open = rawSocket(socketUrl({ port }, created.key));
+		await open.opened;
+
+		const { stdout } = await run(process.execPath, ['bin/noaber.js', 'rotate-key', 'Lindenbuurt'], {
+			env: { ...process.env, NOABER_DATA: data, NOABER_PUBLIC_URL: `http://localhost:${port}` }
+		});
+		const invite = parseInvite(stdout.trim().split('\n').at(-1)!);
+		expect(invite?.key).toBeDefined();
+		expect(invite!.key).not.toBe(created.key);
+
+		expect(await open.closed).toBe(4401);
+		expect(await rawSocket(socketUrl({ port }, created.key)).closed).toBe(4401);
+		// A second relay on the same port explains itself and exits instead of hanging.
+		await expect(
+			run(process.execPath, ['bin/noaber.js', 'relay'], { env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', NOABER_DATA: tempDir() }, timeout: 15_000 })
+		).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining(`Port ${port} is already in use`) });
+
+		const resident = client({ port }, invite!.key);
+		repos.push(resident);
+		expect(nameOf((await find<RootDoc>(resident, created.root)).doc())).toBe('Lindenbuurt');
+		await shutdown(...repos.splice(0));
+		relay.child.kill('SIGTERM');
+		expect(await relay.exited).toBe(0);
+		expect(relay.output()).not.toContain(created.key);
+		expect(relay.output()).not.toContain(invite!.key);
+	}, 30_000);
 
 	it('keeps what reached its disk through kill -9, and flushes on SIGTERM', async () => {
 		const data = tempDir();
@@ -134,6 +175,13 @@ describe('the relay process', () => {
 			code: 2,
 			stderr: expect.stringContaining('Unknown command "fly"')
 		});
-		await expect(run(process.execPath, ['bin/noaber.js', 'create'], { env })).rejects.toMatchObject({ code: 2 });
+		await expect(run(process.execPath, ['bin/noaber.js', 'create'], { env })).rejects.toMatchObject({
+			code: 2,
+			stderr: expect.stringContaining('Give the neighbourhood a name')
+		});
+		await expect(run(process.execPath, ['bin/noaber.js', 'create', '--help'], { env })).rejects.toMatchObject({
+			code: 2,
+			stderr: expect.stringContaining('Unknown option "--help"')
+		});
 	}, 30_000);
 });

@@ -15,7 +15,7 @@ import {
 class Neighbourhoods {
 	state = $state<Memberships>({ current: null, list: [] });
 	connection = $state<Connection>();
-	#opening: Promise<Connection> | undefined;
+	#opening: { target: Target; promise: Promise<Connection> } | undefined;
 
 	constructor() {
 		if (browser) this.state = loadMemberships(localStorage);
@@ -31,17 +31,30 @@ class Neighbourhoods {
 
 	/** Opens (or reuses) the connection to a neighbourhood, closing any other one. */
 	async connect(target: Target): Promise<Connection> {
-		if (this.connection?.target.root === target.root && this.connection.target.key === target.key) {
-			return this.connection;
-		}
-		if (this.#opening) await this.#opening.catch(() => undefined);
+		const same = (t: Target | undefined) => t?.root === target.root && t.key === target.key;
+		if (this.connection && same(this.connection.target)) return this.connection;
+		// Callers asking at once (the layout and a page) share one opening: two Repos on one
+		// IndexedDB would do all the loading twice.
+		if (this.#opening && same(this.#opening.target)) return this.#opening.promise;
+		const before = this.#opening?.promise;
 		const previous = this.connection;
 		this.connection = undefined;
-		await previous?.close();
-		this.#opening = Connection.open(target);
-		this.connection = await this.#opening;
+		const promise = (async () => {
+			await before?.catch(() => undefined);
+			await previous?.close();
+			return Connection.open(target);
+		})();
+		const opening = { target, promise };
+		this.#opening = opening;
+		const opened = await promise;
+		if (this.#opening !== opening) {
+			// Another neighbourhood was asked for meanwhile: that one wins.
+			await opened.close();
+			return this.#opening ? this.#opening.promise : opened;
+		}
 		this.#opening = undefined;
-		return this.connection;
+		this.connection = opened;
+		return opened;
 	}
 
 	/** Opens the current neighbourhood, if any. */
@@ -63,13 +76,14 @@ class Neighbourhoods {
 	}
 
 	async forget(root: string): Promise<void> {
+		// Forget first, so nothing reopens it while its connection closes.
+		this.state = remove(this.state, root);
+		saveMemberships(localStorage, this.state);
 		if (this.connection?.target.root === root) {
 			const closing = this.connection;
 			this.connection = undefined;
 			await closing.close();
 		}
-		this.state = remove(this.state, root);
-		saveMemberships(localStorage, this.state);
 	}
 
 	/** Keeps the cached neighbourhood name fresh for the switcher. */

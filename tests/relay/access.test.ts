@@ -1,22 +1,15 @@
 import * as A from '@automerge/automerge/slim';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Registry } from '../../relay/registry.ts';
 import type { RootDoc } from '../../src/lib/neighbourhood/document.ts';
 import { updateDetails } from '../../src/lib/neighbourhood/mutations.ts';
 import { emptyDetails } from '../../src/lib/neighbourhood/schema.ts';
 import { readNeighbourhood } from '../../src/lib/neighbourhood/view.ts';
 import { main } from '../../relay/cli.ts';
-import { client, eventually, find, hostNeighbourhood, rawSocket, shutdown, socketUrl, startTestRelay, type TestRelay } from './harness.ts';
+import { client, eventually, find, hostNeighbourhood, rawSocket, socketUrl, startTestRelay, type TestRelay, stopAfterEach } from './harness.ts';
 
 let relay: TestRelay | undefined;
-const repos: Array<{ shutdown: () => Promise<void> }> = [];
-
-afterEach(async () => {
-	// Clients first: the stock Node client throws when the relay resets its connection.
-	await shutdown(...repos.splice(0));
-	await shutdown(relay);
-	relay = undefined;
-});
+const repos = stopAfterEach(() => relay);
 
 const quiet = { log: () => undefined, error: () => undefined };
 

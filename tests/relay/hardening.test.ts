@@ -1,23 +1,16 @@
 import * as A from '@automerge/automerge/slim';
 import { Repo, cbor, generateAutomergeUrl, type PeerId } from '@automerge/automerge-repo/slim';
 import { WebSocketClientAdapter } from '@automerge/automerge-repo-network-websocket';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { RootDoc } from '../../src/lib/neighbourhood/document.ts';
 import { updateDetails } from '../../src/lib/neighbourhood/mutations.ts';
 import { emptyDetails } from '../../src/lib/neighbourhood/schema.ts';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { client, eventually, find, hostNeighbourhood, rawSocket, shutdown, socketUrl, startTestRelay, tempDir, type TestRelay, nameOf } from './harness.ts';
+import { client, eventually, find, hostNeighbourhood, rawSocket, socketUrl, startTestRelay, tempDir, type TestRelay, nameOf, stopAfterEach } from './harness.ts';
 
 let relay: TestRelay | undefined;
-const repos: Array<{ shutdown: () => Promise<void> }> = [];
-
-afterEach(async () => {
-	// Clients first: the stock Node client throws when the relay resets its connection.
-	await shutdown(...repos.splice(0));
-	await shutdown(relay);
-	relay = undefined;
-});
+const repos = stopAfterEach(() => relay);
 
 
 async function send(url: string, frame: Buffer | string): Promise<number> {

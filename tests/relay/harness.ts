@@ -5,6 +5,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import { afterEach } from 'vitest';
 import { WebSocket } from 'ws';
 import { createHosted, type Hosted } from '../../relay/create.ts';
 import { DEFAULT_LIMITS, type Limits } from '../../relay/guard.ts';
@@ -102,3 +103,18 @@ export const nameOf = (doc: unknown): string | undefined => {
 	const read = readNeighbourhood(doc);
 	return read.ok ? read.neighbourhood.name : undefined;
 };
+
+type Closable = { shutdown?: () => Promise<void>; close?: () => Promise<void> };
+
+/**
+ * Stops, after each test, the clients pushed onto the returned list and then the relay: clients
+ * first, because the stock Node client throws when the relay resets its connection.
+ */
+export function stopAfterEach(relay: () => TestRelay | undefined): Closable[] {
+	const repos: Closable[] = [];
+	afterEach(async () => {
+		await shutdown(...repos.splice(0));
+		await shutdown(relay());
+	});
+	return repos;
+}

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { MembersDoc } from '../../src/lib/members/document.ts';
 import { readMembers } from '../../src/lib/members/view.ts';
 import type { RootDoc } from '../../src/lib/neighbourhood/document.ts';
@@ -7,17 +7,10 @@ import { emptyDetails } from '../../src/lib/neighbourhood/schema.ts';
 import { readNeighbourhood } from '../../src/lib/neighbourhood/view.ts';
 import { issueSetupToken } from '../../relay/setup-token.ts';
 import { request } from 'node:http';
-import { client, find, shutdown, startTestRelay, tempDir, type TestRelay } from './harness.ts';
+import { client, find, startTestRelay, tempDir, type TestRelay, stopAfterEach } from './harness.ts';
 
 let relay: TestRelay | undefined;
-const repos: Array<{ shutdown: () => Promise<void> }> = [];
-
-afterEach(async () => {
-	// Clients first: the stock Node client throws when the relay resets its connection.
-	await shutdown(...repos.splice(0));
-	await shutdown(relay);
-	relay = undefined;
-});
+const repos = stopAfterEach(() => relay);
 
 const manager = {
 	id: 'manager-0001',

@@ -1,19 +1,12 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { RootDoc } from '../../src/lib/neighbourhood/document.ts';
 import { readNeighbourhood } from '../../src/lib/neighbourhood/view.ts';
 import { updateDetails } from '../../src/lib/neighbourhood/mutations.ts';
 import { emptyDetails } from '../../src/lib/neighbourhood/schema.ts';
-import { client, eventually, find, hostNeighbourhood, shutdown, startTestRelay, type TestRelay, nameOf } from './harness.ts';
+import { client, eventually, find, hostNeighbourhood, startTestRelay, type TestRelay, nameOf, stopAfterEach } from './harness.ts';
 
 let relay: TestRelay | undefined;
-const repos: Array<{ shutdown: () => Promise<void> }> = [];
-
-afterEach(async () => {
-	// Clients first: the stock Node client throws when the relay resets its connection.
-	await shutdown(...repos.splice(0));
-	await shutdown(relay);
-	relay = undefined;
-});
+const repos = stopAfterEach(() => relay);
 
 
 describe('syncing through the relay', () => {

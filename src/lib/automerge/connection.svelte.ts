@@ -42,8 +42,13 @@ export class Connection {
 	neighbourhood: RootRead | undefined = $derived(
 		this.root?.current ? readNeighbourhood(this.root.current) : undefined
 	);
+	/** Everyone who ever took part (read once per change), and those who still do. */
+	everyone: Read<Member> | undefined = $derived(
+		this.members?.current ? readMembers(this.members.current, { includeLeft: true }) : undefined
+	);
+	names: Map<string, string> = $derived(new Map((this.everyone?.items ?? []).map((m) => [m.id, m.name])));
 	memberList: Read<Member> | undefined = $derived(
-		this.members?.current ? readMembers(this.members.current) : undefined
+		this.everyone && { items: this.everyone.items.filter((m) => !m.leftAt), skipped: this.everyone.skipped }
 	);
 	/** The help board's period documents, newest first, as they arrive. */
 	helpDocs = $state<ReactiveDoc<HelpDoc>[]>([]);

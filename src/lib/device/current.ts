@@ -1,6 +1,6 @@
 // What a page needs about the neighbourhood it shows, derived from the open connection.
 import type { Member } from '../members/view.ts';
-import { findMember, managedBy, readMembers } from '../members/view.ts';
+import { managedBy } from '../members/view.ts';
 import type { PostsRead } from '../help/view.ts';
 import type { Neighbourhood } from '../neighbourhood/schema.ts';
 import { isManager } from '../neighbourhood/view.ts';
@@ -49,10 +49,10 @@ export function currentState(membership: Membership | undefined, connection: Con
 			neighbourhood: root.neighbourhood,
 			members: members.items,
 			skipped: members.skipped,
-			me: findMember(connection.members?.current, membership.memberId),
+			me: connection.everyone?.items.find((m) => m.id === membership.memberId),
 			manager: isManager(root.neighbourhood, membership.memberId),
 			managed: managedBy(members.items, membership.memberId),
-			names: new Map(readMembers(connection.members?.current, { includeLeft: true }).items.map((m) => [m.id, m.name])),
+			names: connection.names,
 			posts: connection.posts,
 			helpPending: connection.helpPending
 		}

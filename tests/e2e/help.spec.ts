@@ -21,6 +21,11 @@ test('a resident asks for help, a neighbour who matches offers it, and it gets d
 	await askForHelp(anna, 'Boodschappen op donderdag');
 	await expect(anna.getByText('Buren die hierbij willen helpen: Bert')).toBeVisible();
 	await expect(anna.getByText('Nog geen reacties')).toBeVisible();
+	// Closing a request nobody answered asks first.
+	await anna.getByRole('button', { name: 'Het is gedaan' }).click();
+	await expect(anna.getByText('Er is nog niemand geaccepteerd')).toBeVisible();
+	await anna.getByRole('button', { name: 'Nee, terug' }).click();
+	await expect(anna.getByTestId('post-status')).toHaveText('Stand: Open');
 
 	await openPost(bert, 'Boodschappen op donderdag');
 	await bert.getByLabel('Bericht').fill('Ik ga toch naar de Jumbo.');

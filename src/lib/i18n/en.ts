@@ -234,6 +234,8 @@ export const en: Record<MessageKey, string> = {
 	'post.accept': 'Accept {name}',
 	'post.accepted': 'Agreed',
 	'post.markDone': 'It is done',
+	'post.doneConfirm': 'Nobody has been accepted yet. Is it done anyway? The post will then no longer be open.',
+	'post.doneYes': 'Yes, it is done',
 	'post.withdraw': 'Withdraw post',
 	'post.withdrawConfirm': 'Are you sure? The post disappears from the list. You can bring it back later.',
 	'post.withdrawYes': 'Yes, withdraw',

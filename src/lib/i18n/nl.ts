@@ -233,6 +233,8 @@ export const nl = {
 	'post.accept': '{name} accepteren',
 	'post.accepted': 'Afgesproken',
 	'post.markDone': 'Het is gedaan',
+	'post.doneConfirm': 'Er is nog niemand geaccepteerd. Is het toch gedaan? Daarna staat het bericht niet meer open.',
+	'post.doneYes': 'Ja, het is gedaan',
 	'post.withdraw': 'Bericht intrekken',
 	'post.withdrawConfirm': 'Weet u het zeker? Het bericht verdwijnt uit de lijst. U kunt het later terugzetten.',
 	'post.withdrawYes': 'Ja, intrekken',

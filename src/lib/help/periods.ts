@@ -1,13 +1,18 @@
 // Quarters as document periods. A post lives in the document of the quarter it was created in;
-// the root lists every period document in a flat index (see `HelpIndex`). Nothing here reads the
-// root itself: callers hand in the index and the means to open, create and list documents, so the
-// app, the relay and the benchmarks share this logic.
+// the root lists every period document in a flat index (see `HelpIndex` and period-index.ts).
 import type { DocHandle } from '@automerge/automerge-repo/slim';
-import * as v from 'valibot';
-import { automergeUrl, imm, str } from '../automerge/fields.ts';
+import { imm } from '../automerge/fields.ts';
+import {
+	ensurePeriodDoc as ensureGeneric,
+	postingDoc,
+	readPeriodIndex,
+	type PeriodEntry,
+	type PeriodStore as GenericStore
+} from '../automerge/period-index.ts';
 import type { HelpDoc, HelpIndex } from './document.ts';
 
-export type { HelpIndex };
+export type { HelpIndex, PeriodEntry };
+export { postingDoc };
 
 export const PERIOD = /^\d{4}Q[1-4]$/;
 
@@ -32,24 +37,8 @@ export function recentPeriods(now: Date): string[] {
 	return [current, previousPeriod(current)];
 }
 
-export interface PeriodEntry {
-	period: string;
-	url: string;
-}
-
-/**
- * The root's help index (document URL → period) as entries, newest period first and, within a
- * period, by URL. Entries that are not a URL and a quarter are skipped: the root comes from peers.
- */
-export function readHelpIndex(index: unknown): PeriodEntry[] {
-	if (typeof index !== 'object' || index === null) return [];
-	return Object.entries(index)
-		.flatMap(([url, value]) => {
-			const period = v.safeParse(str, value);
-			return period.success && PERIOD.test(period.output) && v.is(automergeUrl, url) ? [{ period: period.output, url }] : [];
-		})
-		.sort((a, b) => b.period.localeCompare(a.period) || a.url.localeCompare(b.url));
-}
+/** The root's help index (document URL → quarter) as entries, newest first. */
+export const readHelpIndex = (index: unknown): PeriodEntry[] => readPeriodIndex(index, (p) => PERIOD.test(p));
 
 /**
  * What to open before the board shows, and what to load after it. Every document of the current
@@ -68,35 +57,13 @@ export function loadOrder(entries: PeriodEntry[], now: Date): { first: PeriodEnt
 	return { first, later: entries.filter((e) => !chosen.has(e)) };
 }
 
-/**
- * The document new posts of a period go into. When two devices each started one offline, both
- * stay listed and read, and every device picks the same one from then on (the smallest URL).
- */
-export function postingDoc(entries: PeriodEntry[], period: string): PeriodEntry | undefined {
-	return entries.filter((e) => e.period === period).sort((a, b) => a.url.localeCompare(b.url))[0];
-}
-
 /** The initial value of a new period document. */
 export const newPeriodDoc = (period: string): HelpDoc => ({ period: imm(period), posts: {} });
 
-/** How `ensurePeriodDoc` reaches the root and the repo, without depending on either module. */
-export interface PeriodStore {
-	/** The root's help index as it is now (`readHelpIndex(root.docs.help)`). */
-	entries(): PeriodEntry[];
-	/** An already listed document: the app's loaded handle, or `repo.find(url)`. */
-	open(url: string): DocHandle<HelpDoc> | Promise<DocHandle<HelpDoc>>;
-	/** `repo.create(initial)`. */
-	create(initial: HelpDoc): DocHandle<HelpDoc>;
-	/** Adds `url → period` to the root's index, in one change: `doc.docs.help[url] = imm(period)`. */
-	list(period: string, url: string): void;
-}
+export type PeriodStore = GenericStore<HelpDoc>;
 
 /** The document to post in for `period`: the listed one, or a new one, listed in the root at once. */
 export async function ensurePeriodDoc(store: PeriodStore, period: string): Promise<{ handle: DocHandle<HelpDoc>; created: boolean }> {
 	if (!PERIOD.test(period)) throw new Error(`Not a period: ${period}`);
-	const listed = postingDoc(store.entries(), period);
-	if (listed) return { handle: await store.open(listed.url), created: false };
-	const handle = store.create(newPeriodDoc(period));
-	store.list(period, handle.url);
-	return { handle, created: true };
+	return ensureGeneric(store, period, newPeriodDoc);
 }

@@ -44,8 +44,9 @@ export function createNeighbourhood(
 			hours: details.contactHours
 		},
 		managers: options.manager ? { [options.manager.id]: true } : {},
+		editors: {},
 		relays: options.relays.map(imm),
-		docs: { members: imm(members.url), help: {}, helpArchive: {}, helpSealed: {} },
+		docs: { members: imm(members.url), help: {}, helpArchive: {}, helpSealed: {}, agenda: {} },
 		settings: {
 			modules: { help: true, agenda: true, map: true },
 			helpCategories: DEFAULT_HELP_CATEGORIES.map(imm)

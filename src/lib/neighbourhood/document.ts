@@ -1,5 +1,6 @@
 // The root document of a neighbourhood: what is stored in Automerge.
 import type { ImmutableString } from '@automerge/automerge/slim';
+import type { AgendaIndex } from '../agenda/document.ts';
 import type { ArchiveIndex, HelpIndex, SealedIndex } from '../help/document.ts';
 
 /** Text that managers edit together stays plain (Automerge text); the rest is immutable. */
@@ -16,13 +17,25 @@ export interface RootDoc {
 	};
 	/** Member ids of community managers; a map so concurrent additions merge. */
 	managers: Record<string, true>;
+	/**
+	 * Volunteers a manager lets edit a module's shared items, keyed 'agenda:<memberId>' or
+	 * 'map:<memberId>': one flat map, so a module added later needs no new map (and no migration).
+	 */
+	editors: Record<string, true>;
 	/** Websocket URLs of the relays this neighbourhood syncs through. */
 	relays: ImmutableString[];
 	/**
 	 * Automerge URLs of the module documents. Members is created once with the root; the help board
 	 * has a document per quarter, started by whichever device posts first in it.
 	 */
-	docs: { members: ImmutableString; help: HelpIndex; helpArchive: ArchiveIndex; helpSealed: SealedIndex };
+	docs: {
+		members: ImmutableString;
+		help: HelpIndex;
+		helpArchive: ArchiveIndex;
+		helpSealed: SealedIndex;
+		/** Agenda documents: URL → year of their one-off events, or 'series'. */
+		agenda: AgendaIndex;
+	};
 	settings: {
 		modules: { help: boolean; agenda: boolean; map: boolean };
 		helpCategories: ImmutableString[];
@@ -30,7 +43,7 @@ export interface RootDoc {
 	createdAt: ImmutableString;
 }
 
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 export const DEFAULT_HELP_CATEGORIES = [
 	'boodschappen',

@@ -32,6 +32,12 @@ const steps: Record<number, (doc: Mutable) => void> = {
 		if (!docs) return;
 		if (typeof docs.helpArchive !== 'object' || docs.helpArchive === null) docs.helpArchive = {};
 		if (typeof docs.helpSealed !== 'object' || docs.helpSealed === null) docs.helpSealed = {};
+	},
+	// Version 4 adds the agenda's index of documents and the module editors.
+	4: (doc) => {
+		const docs = doc.docs as Record<string, unknown> | undefined;
+		if (docs && (typeof docs.agenda !== 'object' || docs.agenda === null)) docs.agenda = {};
+		if (typeof doc.editors !== 'object' || doc.editors === null) doc.editors = {};
 	}
 };
 

@@ -45,6 +45,22 @@ export function removeManager(handle: DocHandle<RootDoc>, memberId: string): voi
 	});
 }
 
+/** Lets a volunteer edit every item of a module (or no longer). */
+export function setEditor(handle: DocHandle<RootDoc>, module: 'agenda' | 'map', memberId: string, editor: boolean): void {
+	handle.change((doc) => {
+		doc.editors ??= {};
+		if (editor) doc.editors[`${module}:${memberId}`] = true;
+		else delete doc.editors[`${module}:${memberId}`];
+	});
+}
+
+/** Lists an agenda document; two devices may list one for the same year. */
+export function addAgendaDoc(handle: DocHandle<RootDoc>, period: string, url: string): void {
+	handle.change((doc) => {
+		doc.docs.agenda[url] = imm(period);
+	});
+}
+
 /** Brings an older root up to date; a no-op (no change recorded) when it already is. */
 export function migrateRoot(handle: DocHandle<RootDoc>): boolean {
 	const doc = handle.doc();

@@ -2,6 +2,7 @@
 // the relay. Error messages are message keys that the app translates.
 import * as v from 'valibot';
 import { automergeUrl, bounded, id, str } from '../automerge/fields.ts';
+import { readAgendaIndex } from '../agenda/periods.ts';
 import { readHelpIndex } from '../help/periods.ts';
 
 export const PHONE = /^\+?[0-9][0-9 ()-]{5,19}$/;
@@ -51,6 +52,15 @@ export const RootView = v.object({
 		v.fallback(v.record(v.string(), v.unknown()), {}),
 		v.transform((m) => Object.keys(m).filter((k) => m[k] === true))
 	),
+	/** 'agenda:<memberId>' and 'map:<memberId>' keys, as pairs. */
+	editors: v.pipe(
+		v.fallback(v.record(v.string(), v.unknown()), {}),
+		v.transform((m) =>
+			Object.keys(m)
+				.filter((k) => m[k] === true && /^(agenda|map):[A-Za-z0-9_-]{8,64}$/.test(k))
+				.map((k) => ({ module: k.slice(0, k.indexOf(':')) as 'agenda' | 'map', memberId: k.slice(k.indexOf(':') + 1) }))
+		)
+	),
 	relays: v.pipe(
 		v.fallback(v.array(v.unknown()), []),
 		v.transform((list) => list.map((r) => v.safeParse(str, r)).flatMap((r) => (r.success ? [r.output] : [])))
@@ -75,7 +85,9 @@ export const RootView = v.object({
 		helpSealed: v.pipe(
 			v.fallback(v.record(v.string(), v.unknown()), {}),
 			v.transform((index) => Object.keys(index).filter((url) => v.is(automergeUrl, url)))
-		)
+		),
+		/** Agenda documents: the series document(s) and one per year. */
+		agenda: v.pipe(v.optional(v.unknown(), {}), v.transform(readAgendaIndex))
 	}),
 	settings: v.fallback(
 		v.object({

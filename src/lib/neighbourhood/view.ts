@@ -10,5 +10,11 @@ export function readNeighbourhood(doc: unknown): RootRead {
 	return { ok: false, problems: result.issues.map((i) => `${v.getDotPath(i) ?? 'root'}: ${i.message}`) };
 }
 
+export type EditorModule = 'agenda' | 'map';
+
+/** Managers, and volunteers a manager marked as editors of the module, may edit every item in it. */
+export const isEditor = (n: Neighbourhood, module: EditorModule, memberId: string | undefined): boolean =>
+	isManager(n, memberId) || n.editors.some((e) => e.module === module && e.memberId === memberId);
+
 export const isManager = (n: Neighbourhood, memberId: string | undefined): boolean =>
 	memberId !== undefined && n.managers.includes(memberId);

@@ -1,0 +1,261 @@
+import * as A from '@automerge/automerge/slim';
+import { describe, expect, it } from 'vitest';
+import { imm } from '../automerge/fields.ts';
+import type { AgendaDoc } from './document.ts';
+import { happenings, windowOf, byDay } from './calendar.ts';
+import {
+	blankEvent,
+	cancelSignup,
+	changeOccurrence,
+	changeSeriesFrom,
+	checkEvent,
+	createEvent,
+	editEvent,
+	eventInput,
+	restoreOccurrence,
+	signUp,
+	skipOccurrence,
+	typeDescription,
+	type AgendaHandle,
+	type EventInput
+} from './mutations.ts';
+import { agendaLoadOrder, agendaPeriodOf } from './periods.ts';
+import { choiceFromRule, occurrencesBetween, ruleFromChoice } from './recurrence.ts';
+import { places, signupStatus } from './signups.ts';
+import { instantOf } from './time.ts';
+import { readEvents, type AgendaEvent } from './view.ts';
+
+const ANNA = { memberId: 'anna-0000-0001' };
+const BEN = { memberId: 'ben-0000-00002' };
+const CAROL = { memberId: 'carol-000-0003' };
+const VERA = { memberId: 'vera-0000-0004' };
+
+/** One device's copy of an agenda document, changed the way a DocHandle would. */
+class Device implements AgendaHandle {
+	doc: A.Doc<AgendaDoc>;
+	constructor(doc?: A.Doc<AgendaDoc>) {
+		this.doc = doc ?? A.change(A.init<AgendaDoc>(), (d) => Object.assign(d, { period: imm('series'), events: {} }));
+	}
+	change(fn: A.ChangeFn<AgendaDoc>) {
+		this.doc = A.change(this.doc, fn);
+	}
+	fork() {
+		return new Device(A.clone(this.doc));
+	}
+	merge(other: Device) {
+		this.doc = A.merge(this.doc, A.clone(other.doc));
+	}
+	events(): AgendaEvent[] {
+		return readEvents([{ url: 'automerge:agenda', doc: this.doc }]).items;
+	}
+	event(id: string): AgendaEvent {
+		return this.events().find((e) => e.id === id)!;
+	}
+}
+
+function form(changes: Partial<EventInput>): EventInput {
+	const result = checkEvent({ ...blankEvent('2026-03-10'), title: 'Koffieochtend', ...changes });
+	if (!result.ok) throw new Error(JSON.stringify(result.errors));
+	return result.value;
+}
+
+const weekly = (changes: Partial<EventInput> = {}) =>
+	form({ repeat: { repeat: 'weekly', interval: 1, weekdays: [], ends: 'never', until: '', count: 0 }, ...changes });
+
+describe('recurring events', () => {
+	it('keep their wall-clock time across the change to summer time', () => {
+		const device = new Device();
+		const id = createEvent(device, weekly({ day: '2026-03-24' }), ANNA);
+		const event = device.event(id);
+		expect(event.rrule).toBe('FREQ=WEEKLY;BYDAY=TU');
+		const list = occurrencesBetween(event, '2026-03-20T00:00', '2026-04-08T00:00');
+		expect(list.map((o) => o.start)).toEqual(['2026-03-24T10:00', '2026-03-31T10:00', '2026-04-07T10:00']);
+		// 10.00 in Amsterdam is 09.00 UTC in winter and 08.00 UTC in summer.
+		expect(list.map((o) => instantOf(o.start, event.zone).toISOString().slice(11, 16))).toEqual(['09:00', '08:00', '08:00']);
+	});
+
+	it('repeat on the nth weekday of the month, every n weeks, and until a date', () => {
+		const nth = ruleFromChoice({ repeat: 'monthlyNth', interval: 1, weekdays: [], ends: 'never', until: '', count: 0 }, '2026-03-10T10:00');
+		expect(nth).toBe('FREQ=MONTHLY;BYDAY=2TU');
+		const schedule = { start: '2026-03-10T10:00', end: '2026-03-10T11:30', rrule: nth, skipped: {}, overrides: {} };
+		expect(occurrencesBetween(schedule, '2026-03-01T00:00', '2026-07-01T00:00').map((o) => o.start.slice(0, 10))).toEqual([
+			'2026-03-10',
+			'2026-04-14',
+			'2026-05-12',
+			'2026-06-09'
+		]);
+		const fortnightly = ruleFromChoice(
+			{ repeat: 'weekly', interval: 2, weekdays: ['TU', 'TH'], ends: 'until', until: '2026-04-02', count: 0 },
+			'2026-03-10T10:00'
+		);
+		const two = { ...schedule, rrule: fortnightly };
+		expect(occurrencesBetween(two, '2026-03-01T00:00', '2026-07-01T00:00').map((o) => o.start.slice(0, 10))).toEqual([
+			'2026-03-10',
+			'2026-03-12',
+			'2026-03-24',
+			'2026-03-26'
+		]);
+		expect(choiceFromRule(fortnightly, '2026-03-10T10:00')).toMatchObject({ repeat: 'weekly', interval: 2, weekdays: ['TU', 'TH'], ends: 'until', until: '2026-04-02' });
+		expect(choiceFromRule('FREQ=YEARLY;BYMONTH=4;BYMONTHDAY=27', '2026-03-10T10:00')).toMatchObject({ repeat: 'custom' });
+	});
+
+	it('skip one occurrence, change another, and undo the skip', () => {
+		const device = new Device();
+		const id = createEvent(device, weekly({ day: '2026-04-21', location: 'Buurthuis' }), ANNA);
+		skipOccurrence(device, id, '2026-04-28T10:00', 'Koningsdag... bijna', ANNA);
+		changeOccurrence(device, id, '2026-05-05T10:00', { location: 'Kerkzaal', start: '2026-05-05T14:00', end: '2026-05-05T15:30' }, BEN);
+		let event = device.event(id);
+		const list = occurrencesBetween(event, '2026-04-20T00:00', '2026-05-13T00:00');
+		expect(list.map((o) => [o.start, Boolean(o.skipped), o.override?.location ?? ''])).toEqual([
+			['2026-04-21T10:00', false, ''],
+			['2026-04-28T10:00', true, ''],
+			['2026-05-05T14:00', false, 'Kerkzaal'],
+			['2026-05-12T10:00', false, '']
+		]);
+		expect(event.sequence).toBe(2);
+		restoreOccurrence(device, id, '2026-04-28T10:00', ANNA);
+		event = device.event(id);
+		expect(occurrencesBetween(event, '2026-04-27T00:00', '2026-04-29T00:00')[0].skipped).toBeUndefined();
+	});
+
+	it('change the whole series from a date on: the old series ends, the new one continues with its people', () => {
+		const device = new Device();
+		const id = createEvent(device, weekly({ day: '2026-03-03', capacity: 10 }), ANNA);
+		signUp(device, id, '', BEN);
+		signUp(device, id, '2026-03-03T10:00', CAROL);
+		const event = device.event(id);
+		const newId = changeSeriesFrom(device, event, '2026-04-01', { ...eventInput(event), day: '2026-04-01', startTime: '14:00', endTime: '15:00' }, ANNA)!;
+		const old = device.event(id);
+		const next = device.event(newId);
+		expect(old.rrule).toContain('UNTIL=20260331T235900');
+		expect(next.follows).toBe(id);
+		const all = happenings(device.events(), '2026-03-23T00:00', '2026-04-15T00:00').map((h) => h.occurrence.start);
+		expect(all).toEqual(['2026-03-24T10:00', '2026-03-31T10:00', '2026-04-07T14:00', '2026-04-14T14:00']);
+		expect(next.signups.map((s) => s.member)).toEqual([BEN.memberId]);
+	});
+});
+
+describe('sign-ups', () => {
+	it('fill the places, then the waiting list, which moves up when someone cancels', () => {
+		const device = new Device();
+		const id = createEvent(device, form({ capacity: 2 }), ANNA);
+		const t = (minute: number) => new Date(Date.UTC(2026, 2, 1, 9, minute));
+		const ben = signUp(device, id, '', BEN, t(1))!;
+		signUp(device, id, '', CAROL, t(2));
+		signUp(device, id, '', { memberId: 'dirk-0000-0005', actedBy: VERA.memberId }, t(3));
+		expect(signUp(device, id, '', BEN, t(4))).toBeUndefined();
+		let event = device.event(id);
+		expect(places(event, '').participants.map((s) => s.member)).toEqual([BEN.memberId, CAROL.memberId]);
+		expect(signupStatus(event, '', 'dirk-0000-0005')).toMatchObject({ kind: 'waiting', position: 1 });
+		expect(places(event, '').waiting[0].actedBy).toBe(VERA.memberId);
+		cancelSignup(device, id, ben, BEN, t(5));
+		event = device.event(id);
+		expect(signupStatus(event, '', 'dirk-0000-0005').kind).toBe('going');
+		expect(places(event, '').free).toBe(0);
+	});
+
+	it('made on two devices offline for the last place merge to one place and one on the waiting list', () => {
+		const device = new Device();
+		const id = createEvent(device, form({ capacity: 1 }), ANNA);
+		const other = device.fork();
+		signUp(device, id, '', BEN, new Date('2026-03-01T10:00:00Z'));
+		signUp(other, id, '', CAROL, new Date('2026-03-01T09:00:00Z'));
+		device.merge(other);
+		other.merge(device);
+		for (const d of [device, other]) {
+			expect(signupStatus(d.event(id), '', CAROL.memberId).kind).toBe('going');
+			expect(signupStatus(d.event(id), '', BEN.memberId)).toMatchObject({ kind: 'waiting', position: 1 });
+		}
+	});
+
+	it('for one occurrence count only there; a sign-up for the series counts every time', () => {
+		const device = new Device();
+		const id = createEvent(device, weekly({ capacity: 5 }), ANNA);
+		signUp(device, id, '', BEN);
+		signUp(device, id, '2026-03-17T10:00', CAROL);
+		const event = device.event(id);
+		expect(places(event, '2026-03-10T10:00').participants.map((s) => s.member)).toEqual([BEN.memberId]);
+		expect(places(event, '2026-03-17T10:00').participants.map((s) => s.member)).toEqual([BEN.memberId, CAROL.memberId]);
+	});
+});
+
+describe('co-editing', () => {
+	it('keeps the words of two volunteers who type into the same description at once', () => {
+		const a = new Device();
+		const id = createEvent(a, form({ description: 'Koffie en thee.' }), ANNA);
+		const b = a.fork();
+		typeDescription(a, id, 'Koffie en thee. Neem een vriend mee!', ANNA);
+		typeDescription(b, id, 'Gratis koffie en thee.', BEN);
+		a.merge(b);
+		b.merge(a);
+		expect(a.event(id).description).toBe(b.event(id).description);
+		expect(a.event(id).description).toContain('Neem een vriend mee!');
+		expect(a.event(id).description).toContain('Gratis koffie');
+	});
+
+	it('saves only changed fields, so concurrent edits of other fields survive', () => {
+		const a = new Device();
+		const id = createEvent(a, form({}), ANNA);
+		const b = a.fork();
+		expect(editEvent(a, id, { ...eventInput(a.event(id)), location: 'Buurthuis' }, ANNA)).toEqual(['location']);
+		expect(editEvent(b, id, { ...eventInput(b.event(id)), cost: '€ 1,50' }, BEN)).toEqual(['cost']);
+		expect(editEvent(b, id, eventInput(b.event(id)), BEN)).toEqual([]);
+		a.merge(b);
+		expect(a.event(id)).toMatchObject({ location: { name: 'Buurthuis' }, cost: '€ 1,50', sequence: 2 });
+	});
+});
+
+describe('the form', () => {
+	it('explains what is missing or wrong', () => {
+		const result = checkEvent({ ...blankEvent(''), title: ' ', startTime: '25:00', capacity: -1 });
+		expect(result.ok).toBe(false);
+		if (!result.ok) expect(result.errors).toMatchObject({ title: 'required', day: 'required', startTime: 'time', capacity: 'number' });
+		const order = checkEvent({ ...blankEvent('2026-03-10'), title: 'Wandelen', startTime: '11:00', endTime: '10:00' });
+		expect(order.ok || order.errors).toMatchObject({ endTime: 'time_order' });
+	});
+});
+
+describe('reading from peers', () => {
+	it('skips and counts broken events and broken sign-ups, and shows the rest', () => {
+		const device = new Device();
+		const id = createEvent(device, form({}), ANNA);
+		device.change((doc) => {
+			(doc.events as Record<string, unknown>).bad = { id: imm('bad'), title: imm('x') };
+			(doc.events[id].signups as Record<string, unknown>).odd = { id: imm('odd-signup'), member: 7 };
+		});
+		const read = readEvents([{ url: 'automerge:x', doc: device.doc }]);
+		expect(read.items.map((e) => e.id)).toEqual([id]);
+		expect(read.skipped).toBe(1);
+		expect(read.skippedParts).toBe(1);
+	});
+});
+
+describe('views and documents', () => {
+	it('group a week by day and put series and one-offs in their documents', () => {
+		const device = new Device();
+		createEvent(device, weekly({ day: '2026-03-02', title: 'Wandelgroep', category: 'bewegen' }), ANNA);
+		createEvent(device, form({ day: '2026-03-05', title: 'Repaircafé', startTime: '13:00', endTime: '16:00' }), ANNA);
+		const { from, to } = windowOf('week', '2026-03-04T00:00');
+		expect([from, to]).toEqual(['2026-03-02T00:00', '2026-03-09T00:00']);
+		const days = byDay(happenings(device.events(), from, to));
+		expect(days.map((d) => [d.day, d.items.map((h) => h.event.title)])).toEqual([
+			['2026-03-02', ['Wandelgroep']],
+			['2026-03-05', ['Repaircafé']]
+		]);
+		expect(happenings(device.events(), from, to, { category: 'bewegen' }).length).toBe(1);
+		expect(agendaPeriodOf({ start: '2026-03-05T13:00', rrule: '' })).toBe('2026');
+		expect(agendaPeriodOf({ start: '2019-03-05T13:00', rrule: 'FREQ=WEEKLY' })).toBe('series');
+		const url = (n: number) => `automerge:${String(n).repeat(28)}`;
+		const order = agendaLoadOrder(
+			[
+				{ period: 'series', url: url(1) },
+				{ period: '2026', url: url(2) },
+				{ period: '2027', url: url(3) },
+				{ period: '2019', url: url(4) }
+			],
+			'2026-12-28T00:00'
+		);
+		expect(order.first.map((e) => e.period)).toEqual(['series', '2026', '2027']);
+		expect(order.later.map((e) => e.period)).toEqual(['2019']);
+	});
+});

@@ -1,0 +1,76 @@
+// What the agenda shows: the occurrences of all events in a window, by day, with filters.
+import { ZONE } from './document.ts';
+import { occurrencesBetween, type Occurrence } from './recurrence.ts';
+import { activeSignups } from './signups.ts';
+import { addDays, dayOf, monthStart, nextMonth, wallAt, weekStart, type Wall } from './time.ts';
+import type { AgendaEvent } from './view.ts';
+
+export interface Happening {
+	event: AgendaEvent;
+	occurrence: Occurrence;
+	/** Skipped or the whole event cancelled: listed, struck through. */
+	off: boolean;
+}
+
+export const VIEWS = ['today', 'week', 'month', 'list'] as const;
+export type AgendaView = (typeof VIEWS)[number];
+
+export interface Filter {
+	category?: string;
+	/** Only what this member signed up for, organises or made. */
+	mine?: string;
+}
+
+export const todayWall = (now = new Date()): Wall => `${dayOf(wallAt(now, ZONE))}T00:00`;
+
+/** [from, to) of a view around a day. The list shows four weeks from the day. */
+export function windowOf(view: AgendaView, day: Wall): { from: Wall; to: Wall } {
+	const start = `${dayOf(day)}T00:00`;
+	if (view === 'today') return { from: start, to: addDays(start, 1) };
+	if (view === 'week') return { from: weekStart(start), to: addDays(weekStart(start), 7) };
+	if (view === 'month') return { from: monthStart(start), to: nextMonth(start) };
+	return { from: start, to: addDays(start, 28) };
+}
+
+function involves(event: AgendaEvent, occurrence: Occurrence, member: string): boolean {
+	return event.author === member || activeSignups(event.signups, occurrence.rid).some((s) => s.member === member);
+}
+
+/** Every occurrence overlapping [from, to), in order of start. */
+export function happenings(events: AgendaEvent[], from: Wall, to: Wall, filter: Filter = {}): Happening[] {
+	const out: Happening[] = [];
+	for (const event of events) {
+		if (filter.category && event.category !== filter.category) continue;
+		// A one-off event far from the window is ruled out without expanding anything.
+		if (!event.rrule && (event.start >= to || (event.end < from && event.start < from))) continue;
+		for (const occurrence of occurrencesBetween(event, from, to)) {
+			if (filter.mine && !involves(event, occurrence, filter.mine)) continue;
+			out.push({ event, occurrence, off: Boolean(occurrence.skipped || event.cancelled) });
+		}
+	}
+	return out.sort((a, b) => a.occurrence.start.localeCompare(b.occurrence.start) || a.event.title.localeCompare(b.event.title));
+}
+
+export interface Day {
+	day: string;
+	items: Happening[];
+}
+
+/** Happenings grouped by the day they start on; a view shows each day once. */
+export function byDay(items: Happening[]): Day[] {
+	const days: Day[] = [];
+	for (const item of items) {
+		const day = dayOf(item.occurrence.start);
+		const last = days[days.length - 1];
+		if (last?.day === day) last.items.push(item);
+		else days.push({ day, items: [item] });
+	}
+	return days;
+}
+
+/** Search for an event by title, place or organiser, without caring about accents or case. */
+export function matchesText(event: AgendaEvent, query: string): boolean {
+	const fold = (s: string) => s.normalize('NFD').replace(/\p{Diacritic}/gu, '').toLowerCase();
+	const q = fold(query.trim());
+	return !q || fold(`${event.title} ${event.location.name} ${event.organiser}`).includes(q);
+}

@@ -1,0 +1,42 @@
+// Agenda documents: one per year for one-off events (by the year they start), one for series.
+// The root lists them (URL → '2026' or 'series'); see period-index.ts for why the index is flat.
+import type { DocHandle } from '@automerge/automerge-repo/slim';
+import { imm } from '../automerge/fields.ts';
+import { ensurePeriodDoc, readPeriodIndex, type PeriodEntry, type PeriodStore } from '../automerge/period-index.ts';
+import type { AgendaDoc } from './document.ts';
+import { addDays, type Wall } from './time.ts';
+
+export const SERIES = 'series';
+export const AGENDA_PERIOD = /^(\d{4}|series)$/;
+
+/** The document an event belongs in: its series document, or its start's year. */
+export const agendaPeriodOf = (event: { start: string; rrule: string }): string =>
+	event.rrule ? SERIES : event.start.slice(0, 4);
+
+export const readAgendaIndex = (index: unknown): PeriodEntry[] => readPeriodIndex(index, (p) => AGENDA_PERIOD.test(p));
+
+/**
+ * What to open before the agenda shows (series, and the years of the weeks around today), and
+ * what to load after it, newest first. Without any recent year, the newest listed one comes
+ * first, so the agenda is never empty while older years load.
+ */
+export function agendaLoadOrder(entries: PeriodEntry[], today: Wall): { first: PeriodEntry[]; later: PeriodEntry[] } {
+	const years = new Set([addDays(today, -7), today, addDays(today, 42)].map((w) => w.slice(0, 4)));
+	let first = entries.filter((e) => e.period === SERIES || years.has(e.period));
+	if (!first.some((e) => e.period !== SERIES)) {
+		const newest = entries.find((e) => e.period !== SERIES);
+		if (newest) first = [...first, ...entries.filter((e) => e.period === newest.period)];
+	}
+	const chosen = new Set(first);
+	return { first, later: entries.filter((e) => !chosen.has(e)) };
+}
+
+export const newAgendaDoc = (period: string): AgendaDoc => ({ period: imm(period), events: {} });
+
+export type AgendaStore = PeriodStore<AgendaDoc>;
+
+/** The document to add an event of `period` to, started and listed in the root when missing. */
+export async function ensureAgendaDoc(store: AgendaStore, period: string): Promise<DocHandle<AgendaDoc>> {
+	if (!AGENDA_PERIOD.test(period)) throw new Error(`Not an agenda period: ${period}`);
+	return (await ensurePeriodDoc(store, period, newAgendaDoc)).handle;
+}

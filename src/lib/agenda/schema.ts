@@ -1,0 +1,121 @@
+// Validation of events: what a volunteer types, and what is read back from any peer.
+import * as v from 'valibot';
+import { bounded, id, isoDate, str } from '../automerge/fields.ts';
+import { ACCESSIBILITY, AGENDA_CATEGORIES, ZONE } from './document.ts';
+import { ENDS, REPEATS, WEEKDAYS, isRule, ruleFromChoice, type RepeatChoice } from './recurrence.ts';
+import { DAY, isWall } from './time.ts';
+
+const wall = v.pipe(str, v.check(isWall));
+const day = v.pipe(v.string(), v.trim(), v.check((s) => s === '' || (DAY.test(s) && isWall(`${s}T00:00`)), 'date'));
+const clock = v.pipe(v.string(), v.trim(), v.check((s) => s === '' || (/^\d{2}:\d{2}$/.test(s) && isWall(`2026-01-01T${s}`)), 'time'));
+const text = (max: number) => v.pipe(v.string(), v.trim(), v.maxLength(max, 'too_long'));
+
+/** The event form. Times are wall-clock times in Amsterdam. */
+export const EventInput = v.pipe(
+	v.object({
+		title: v.pipe(v.string(), v.trim(), v.minLength(1, 'required'), v.maxLength(100, 'too_long')),
+		description: text(3000),
+		category: v.picklist(AGENDA_CATEGORIES, 'required'),
+		day: v.pipe(day, v.minLength(1, 'required')),
+		allDay: v.boolean(),
+		startTime: clock,
+		endTime: clock,
+		endDay: day,
+		location: text(120),
+		lat: v.optional(v.pipe(v.number(), v.minValue(-90), v.maxValue(90))),
+		lon: v.optional(v.pipe(v.number(), v.minValue(-180), v.maxValue(180))),
+		organiser: text(100),
+		contact: text(100),
+		cost: text(60),
+		accessibility: v.array(v.picklist(ACCESSIBILITY)),
+		accessibilityNote: text(300),
+		capacity: v.pipe(v.number('number'), v.integer('number'), v.minValue(0, 'number'), v.maxValue(10000, 'number')),
+		repeat: v.object({
+			repeat: v.picklist(REPEATS),
+			interval: v.pipe(v.number('number'), v.integer('number'), v.minValue(1, 'number'), v.maxValue(52, 'number')),
+			weekdays: v.array(v.picklist(WEEKDAYS)),
+			ends: v.picklist(ENDS),
+			until: day,
+			count: v.pipe(v.number('number'), v.integer('number'), v.minValue(0, 'number'), v.maxValue(1000, 'number')),
+			custom: v.optional(v.string())
+		})
+	}),
+	v.forward(v.check((e) => e.allDay || e.startTime !== '', 'required'), ['startTime']),
+	v.forward(
+		v.check((e) => e.allDay || e.endTime === '' || e.endDay !== '' || e.endTime > e.startTime, 'time_order'),
+		['endTime']
+	),
+	v.forward(v.check((e) => e.endDay === '' || e.endDay >= e.day, 'date_order'), ['endDay']),
+	v.forward(
+		v.check((e) => e.repeat.repeat === 'none' || e.repeat.ends !== 'until' || (e.repeat.until !== '' && e.repeat.until >= e.day), 'date_order'),
+		['repeat', 'until']
+	)
+);
+export type EventInput = v.InferOutput<typeof EventInput>;
+
+/** Start, end and rule as stored, from a valid form. */
+export function scheduleOf(input: EventInput): { start: string; end: string; rrule: string } {
+	const start = `${input.day}T${input.allDay ? '00:00' : input.startTime}`;
+	const endDay = input.endDay || input.day;
+	// Without an end time the event is shown with its start time only.
+	const end = input.allDay ? `${endDay}T00:00` : `${endDay}T${input.endTime || input.startTime}`;
+	return { start, end, rrule: ruleFromChoice(input.repeat as RepeatChoice, start) };
+}
+
+export const SkipView = v.object({ by: id, actedBy: v.optional(id), at: isoDate, reason: v.fallback(bounded(300), '') });
+
+export const OverrideView = v.object({
+	start: v.optional(wall),
+	end: v.optional(wall),
+	location: v.optional(bounded(120)),
+	note: v.optional(bounded(300)),
+	by: id,
+	at: isoDate
+});
+
+export const SignupView = v.object({
+	id,
+	member: id,
+	actedBy: v.optional(id),
+	occurrence: v.pipe(str, v.check((s) => s === '' || isWall(s))),
+	at: isoDate,
+	cancelledAt: v.optional(isoDate),
+	cancelledBy: v.optional(id)
+});
+export type Signup = v.InferOutput<typeof SignupView>;
+
+const coordinate = (min: number, max: number) => v.optional(v.pipe(v.number(), v.minValue(min), v.maxValue(max)));
+
+/** The parts of an event that must be right; skips, overrides and sign-ups are read one by one. */
+export const EventCore = v.pipe(
+	v.object({
+		id,
+		title: v.pipe(str, v.minLength(1), v.maxLength(200)),
+		description: v.fallback(bounded(10000), ''),
+		start: wall,
+		end: wall,
+		allDay: v.fallback(v.boolean(), false),
+		zone: v.fallback(v.pipe(str, v.literal(ZONE)), ZONE),
+		rrule: v.fallback(v.pipe(str, v.check((r) => r === '' || isRule(r))), ''),
+		follows: v.optional(id),
+		location: v.fallback(
+			v.object({ name: v.fallback(bounded(200), ''), lat: coordinate(-90, 90), lon: coordinate(-180, 180) }),
+			{ name: '' }
+		),
+		organiser: v.fallback(bounded(200), ''),
+		contact: v.fallback(bounded(200), ''),
+		category: v.fallback(v.pipe(str, v.picklist(AGENDA_CATEGORIES)), 'overig'),
+		cost: v.fallback(bounded(100), ''),
+		accessibilityNote: v.fallback(bounded(500), ''),
+		capacity: v.fallback(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(10000)), 0),
+		service: v.optional(id),
+		author: id,
+		actedBy: v.optional(id),
+		createdAt: isoDate,
+		updatedAt: v.fallback(isoDate, ''),
+		updatedBy: v.fallback(id, ''),
+		cancelled: v.fallback(v.nullish(v.object({ by: id, at: isoDate, reason: v.fallback(bounded(300), '') })), null)
+	}),
+	v.check((e) => e.end >= e.start)
+);
+export type EventCore = v.InferOutput<typeof EventCore>;

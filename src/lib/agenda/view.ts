@@ -1,0 +1,107 @@
+// Events as the app shows them, read and validated from every loaded agenda document.
+import * as v from 'valibot';
+import { ACCESSIBILITY, type Accessibility } from './document.ts';
+import type { Read } from '../automerge/fields.ts';
+import type { Override, Skip } from './recurrence.ts';
+import { EventCore, OverrideView, SignupView, SkipView, type Signup } from './schema.ts';
+import { isWall } from './time.ts';
+
+export interface AgendaEvent extends EventCore {
+	skipped: Record<string, Skip>;
+	overrides: Record<string, Override>;
+	accessibility: Accessibility[];
+	signups: Signup[];
+	sequence: number;
+	/** Which agenda document holds it ('2026' or 'series'), so a mutation can find its handle. */
+	period: string;
+	documentUrl: string;
+}
+
+export interface AgendaSource {
+	url: string;
+	doc: unknown;
+}
+
+export interface EventsRead extends Read<AgendaEvent> {
+	/** Sign-ups, skips and overrides that failed validation, inside otherwise valid events. */
+	skippedParts: number;
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
+
+function readKeyed<T>(map: unknown, schema: v.GenericSchema<unknown, T>, counter: { skipped: number }): Record<string, T> {
+	const out: Record<string, T> = {};
+	if (!isObject(map)) return out;
+	for (const [key, value] of Object.entries(map)) {
+		if (value === null) continue; // undone
+		const r = v.safeParse(schema, value);
+		if (r.success && isWall(key)) out[key] = r.output;
+		else counter.skipped += 1;
+	}
+	return out;
+}
+
+function readEvent(stored: unknown, period: string, documentUrl: string, counter: { skipped: number }): AgendaEvent | undefined {
+	const core = v.safeParse(EventCore, stored);
+	if (!core.success || !isObject(stored)) return undefined;
+	const signups: Signup[] = [];
+	if (isObject(stored.signups)) {
+		for (const value of Object.values(stored.signups)) {
+			const r = v.safeParse(SignupView, value);
+			if (r.success) signups.push(r.output);
+			else counter.skipped += 1;
+		}
+	}
+	signups.sort((a, b) => a.at.localeCompare(b.at) || a.id.localeCompare(b.id));
+	const flags = isObject(stored.accessibility) ? Object.keys(stored.accessibility) : [];
+	const sequence = Number((stored.sequence as { value?: unknown } | undefined)?.value ?? stored.sequence ?? 0);
+	return {
+		...core.output,
+		skipped: readKeyed(stored.skipped, SkipView, counter),
+		overrides: readKeyed(stored.overrides, OverrideView, counter),
+		accessibility: ACCESSIBILITY.filter((a) => flags.includes(a)),
+		signups,
+		sequence: Number.isFinite(sequence) ? sequence : 0,
+		period,
+		documentUrl
+	};
+}
+
+// Automerge documents are immutable snapshots: a document that did not change is not read again.
+const cache = new WeakMap<object, EventsRead>();
+
+function readDocument(source: AgendaSource): EventsRead {
+	const doc = source.doc as { period?: unknown; events?: unknown } | undefined;
+	const period = String(doc?.period ?? '');
+	const counter = { skipped: 0 };
+	const items: AgendaEvent[] = [];
+	let skipped = 0;
+	if (isObject(doc?.events)) {
+		for (const [key, stored] of Object.entries(doc.events)) {
+			const event = readEvent(stored, period, source.url, counter);
+			if (event && event.id === key) items.push(event);
+			else skipped += 1;
+		}
+	}
+	return { items, skipped, skippedParts: counter.skipped };
+}
+
+/** Every event in the given agenda documents, by start; invalid ones skipped and counted. */
+export function readEvents(sources: AgendaSource[]): EventsRead {
+	const reads = sources.map((source) => {
+		const key = isObject(source.doc) ? source.doc : undefined;
+		const hit = key ? cache.get(key) : undefined;
+		if (hit) return hit;
+		const read = readDocument(source);
+		if (key) cache.set(key, read);
+		return read;
+	});
+	const seen = new Set<string>();
+	const items = reads.flatMap((r) => r.items).filter((e) => !seen.has(e.id) && seen.add(e.id));
+	items.sort((a, b) => a.start.localeCompare(b.start) || a.id.localeCompare(b.id));
+	return {
+		items,
+		skipped: reads.reduce((n, r) => n + r.skipped, 0),
+		skippedParts: reads.reduce((n, r) => n + r.skippedParts, 0)
+	};
+}

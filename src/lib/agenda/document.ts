@@ -81,6 +81,8 @@ export interface EventDoc {
 	signups: Record<string, SignupDoc>;
 	/** Raised on every change, for calendar apps (iCalendar SEQUENCE). */
 	sequence: Counter;
+	/** The iCalendar UID of an imported event, so importing the same file again adds nothing twice. */
+	uid?: ImmutableString;
 	/** A service on the social map this event belongs to (its consultation hour, say). */
 	service?: ImmutableString;
 	author: ImmutableString;

@@ -118,10 +118,19 @@ function newEventDoc(input: EventInput, actor: Actor, at: string, id: string): E
 }
 
 /** A new event in the agenda document `handle` (see `agendaPeriodOf`); returns its id. */
-export function createEvent(handle: AgendaHandle, input: EventInput, actor: Actor, now = new Date(), id = randomId()): string {
+export function createEvent(
+	handle: AgendaHandle,
+	input: EventInput,
+	actor: Actor,
+	now = new Date(),
+	options: { id?: string; uid?: string } = {}
+): string {
 	const at = now.toISOString();
+	const id = options.id ?? randomId();
 	handle.change((doc) => {
-		doc.events[id] = newEventDoc(input, actor, at, id);
+		const event = newEventDoc(input, actor, at, id);
+		if (options.uid) event.uid = imm(options.uid);
+		doc.events[id] = event;
 	});
 	return id;
 }

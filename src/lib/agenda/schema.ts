@@ -108,6 +108,7 @@ export const EventCore = v.pipe(
 		cost: v.fallback(bounded(100), ''),
 		accessibilityNote: v.fallback(bounded(500), ''),
 		capacity: v.fallback(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(10000)), 0),
+		uid: v.optional(v.pipe(str, v.minLength(1), v.maxLength(255))),
 		service: v.optional(id),
 		author: id,
 		actedBy: v.optional(id),

@@ -17,8 +17,8 @@ export type AgendaView = (typeof VIEWS)[number];
 
 export interface Filter {
 	category?: string;
-	/** Only what this member signed up for, organises or made. */
-	mine?: string;
+	/** Only what these members (someone and those they act for) signed up for or made. */
+	mine?: string[];
 }
 
 export const todayWall = (now = new Date()): Wall => `${dayOf(wallAt(now, ZONE))}T00:00`;
@@ -32,8 +32,8 @@ export function windowOf(view: AgendaView, day: Wall): { from: Wall; to: Wall } 
 	return { from: start, to: addDays(start, 28) };
 }
 
-function involves(event: AgendaEvent, occurrence: Occurrence, member: string): boolean {
-	return event.author === member || activeSignups(event.signups, occurrence.rid).some((s) => s.member === member);
+function involves(event: AgendaEvent, occurrence: Occurrence, members: string[]): boolean {
+	return members.includes(event.author) || activeSignups(event.signups, occurrence.rid).some((s) => members.includes(s.member));
 }
 
 /** Every occurrence overlapping [from, to), in order of start. */

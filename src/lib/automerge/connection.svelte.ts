@@ -5,6 +5,10 @@
 import { Repo, type AutomergeUrl, type DocHandle, type PeerId } from '@automerge/automerge-repo/slim';
 import { BroadcastChannelNetworkAdapter } from '@automerge/automerge-repo-network-broadcastchannel';
 import { IndexedDBStorageAdapter } from '@automerge/automerge-repo-storage-indexeddb';
+import type { AgendaDoc } from '../agenda/document.ts';
+import { agendaLoadOrder, ensureAgendaDoc } from '../agenda/periods.ts';
+import { todayWall } from '../agenda/calendar.ts';
+import { readEvents, type EventsRead } from '../agenda/view.ts';
 import type { MembersDoc } from '../members/document.ts';
 import type { ArchiveDoc, HelpDoc } from '../help/document.ts';
 import { archivable, archivePosts, yearOf } from '../help/archive.ts';
@@ -12,7 +16,7 @@ import { ensurePeriodDoc, loadOrder } from '../help/periods.ts';
 import { readPosts, type PostsRead } from '../help/view.ts';
 import { imm } from './fields.ts';
 import type { RootDoc } from '../neighbourhood/document.ts';
-import { addHelpArchive, addHelpPeriod, migrateRoot, sealHelpPeriod } from '../neighbourhood/mutations.ts';
+import { addAgendaDoc, addHelpArchive, addHelpPeriod, migrateRoot, sealHelpPeriod } from '../neighbourhood/mutations.ts';
 import { readNeighbourhood, type RootRead } from '../neighbourhood/view.ts';
 import { readMembers, type Member } from '../members/view.ts';
 import type { Read } from './fields.ts';
@@ -57,8 +61,15 @@ export class Connection {
 	posts: PostsRead = $derived(
 		readPosts(this.helpDocs.flatMap((d) => (d.current ? [{ url: d.handle.url, doc: d.current }] : [])))
 	);
+	/** The agenda's documents (series and years), as they arrive. */
+	agendaDocs = $state<ReactiveDoc<AgendaDoc>[]>([]);
+	agendaPending = $state(0);
+	events: EventsRead = $derived(
+		readEvents(this.agendaDocs.flatMap((d) => (d.current ? [{ url: d.handle.url, doc: d.current }] : [])))
+	);
 	// Bookkeeping only; nothing renders from it.
 	#helpRequested = new Set<string>();
+	#agendaRequested = new Set<string>();
 	#timer: ReturnType<typeof setInterval> | undefined;
 	#closed = false;
 
@@ -98,8 +109,11 @@ export class Connection {
 		if (this.#closed) return;
 		this.members = new ReactiveDoc(members);
 		// Another device may start a new quarter at any time: follow the root's index.
-		root.on('change', ({ doc }) => void this.#loadHelp(doc));
-		await this.#loadHelp(root.doc());
+		root.on('change', ({ doc }) => {
+			void this.#loadHelp(doc);
+			void this.#loadAgenda(doc);
+		});
+		await Promise.all([this.#loadHelp(root.doc()), this.#loadAgenda(root.doc())]);
 	}
 
 	async #loadHelp(doc: unknown) {
@@ -125,6 +139,52 @@ export class Connection {
 		if (this.#closed) return;
 		this.helpDocs = [...this.helpDocs, ...handles.map((h) => new ReactiveDoc(h))];
 		this.helpPending -= urls.length;
+	}
+
+	async #loadAgenda(doc: unknown) {
+		const read = readNeighbourhood(doc);
+		if (!read.ok) return;
+		const fresh = read.neighbourhood.docs.agenda.filter(({ url }) => !this.#agendaRequested.has(url));
+		if (fresh.length === 0) return;
+		fresh.forEach(({ url }) => this.#agendaRequested.add(url));
+		this.agendaPending += fresh.length;
+		// The series and the weeks around today first; older years after, in one update.
+		const { first, later } = agendaLoadOrder(fresh, todayWall());
+		for (const batch of [first, later]) {
+			if (batch.length === 0) continue;
+			const handles = await Promise.all(batch.map(({ url }) => this.#find<AgendaDoc>(url)));
+			if (this.#closed) return;
+			this.agendaDocs = [...this.agendaDocs, ...handles.map((h) => new ReactiveDoc(h))];
+			this.agendaPending -= batch.length;
+		}
+	}
+
+	/** The agenda document for a year or the series, started (and listed in the root) when missing. */
+	async agendaDoc(period: string): Promise<DocHandle<AgendaDoc>> {
+		const root = this.root?.handle;
+		if (!root || !readNeighbourhood(root.doc()).ok) throw new Error('The neighbourhood is not loaded yet');
+		return ensureAgendaDoc(
+			{
+				entries: () => {
+					const read = readNeighbourhood(root.doc());
+					return read.ok ? read.neighbourhood.docs.agenda : [];
+				},
+				open: (url) => this.agendaHandle(url) ?? this.#find<AgendaDoc>(url),
+				create: (initial) => {
+					const created = this.repo.create<AgendaDoc>(initial);
+					this.#agendaRequested.add(created.url);
+					this.agendaDocs = [...this.agendaDocs, new ReactiveDoc(created)];
+					return created;
+				},
+				list: (p, url) => addAgendaDoc(root, p, url)
+			},
+			period
+		);
+	}
+
+	/** The handle of the agenda document that holds an event. */
+	agendaHandle(documentUrl: string): DocHandle<AgendaDoc> | undefined {
+		return this.agendaDocs.find((d) => d.handle.url === documentUrl)?.handle;
 	}
 
 	#archiving = false;
@@ -227,7 +287,12 @@ export class Connection {
 			return;
 		}
 		const storageId = this.repo.getStorageIdOfPeer(relay);
-		const handles = [this.root?.handle, this.members?.handle, ...this.helpDocs.map((d) => d.handle)].filter((h) => h?.isReady());
+		const handles = [
+			this.root?.handle,
+			this.members?.handle,
+			...this.helpDocs.map((d) => d.handle),
+			...this.agendaDocs.map((d) => d.handle)
+		].filter((h) => h?.isReady());
 		const behind = handles.some((handle) => {
 			const theirs = storageId ? handle!.getSyncInfo(storageId)?.lastHeads : undefined;
 			return !theirs || theirs.join() !== handle!.heads().join();

@@ -2,8 +2,9 @@
 import type { Member } from '../members/view.ts';
 import { managedBy } from '../members/view.ts';
 import type { PostsRead } from '../help/view.ts';
+import type { EventsRead } from '../agenda/view.ts';
 import type { Neighbourhood } from '../neighbourhood/schema.ts';
-import { isManager } from '../neighbourhood/view.ts';
+import { isEditor, isManager } from '../neighbourhood/view.ts';
 import type { Connection } from '../automerge/connection.svelte.ts';
 import type { Membership } from './memberships.ts';
 
@@ -23,6 +24,10 @@ export interface CurrentView {
 	posts: PostsRead;
 	/** Period documents of the help board still loading. */
 	helpPending: number;
+	events: EventsRead;
+	agendaPending: number;
+	/** May edit every event, not just their own. */
+	agendaEditor: boolean;
 }
 
 export type CurrentState =
@@ -54,7 +59,10 @@ export function currentState(membership: Membership | undefined, connection: Con
 			managed: managedBy(members.items, membership.memberId),
 			names: connection.names,
 			posts: connection.posts,
-			helpPending: connection.helpPending
+			helpPending: connection.helpPending,
+			events: connection.events,
+			agendaPending: connection.agendaPending,
+			agendaEditor: isEditor(root.neighbourhood, 'agenda', membership.memberId)
 		}
 	};
 }

@@ -16,3 +16,32 @@ export function formatMoment(value: string): string {
 	if (Number.isNaN(date.getTime())) return value;
 	return new Intl.DateTimeFormat(locale.tag, { dateStyle: 'long', timeStyle: 'short', timeZone: ZONE }).format(date);
 }
+
+// Wall-clock times of the agenda ('2026-03-03T10:00') are already Amsterdam time: format them
+// as they are, without converting between zones.
+const wallDate = (wall: string) => new Date(`${wall.slice(0, 10)}T${wall.slice(11, 16) || '12:00'}:00Z`);
+
+/** "dinsdag 3 maart" (with the year when it is not this year). */
+export function formatWallDay(wall: string, options: { year?: boolean } = {}): string {
+	const date = wallDate(wall);
+	if (Number.isNaN(date.getTime())) return wall;
+	const year = options.year ?? wall.slice(0, 4) !== String(new Date().getFullYear());
+	return new Intl.DateTimeFormat(locale.tag, {
+		weekday: 'long',
+		day: 'numeric',
+		month: 'long',
+		...(year ? { year: 'numeric' } : {}),
+		timeZone: 'UTC'
+	}).format(date);
+}
+
+/** "10.00" in Dutch, "10:00" in English. */
+export function formatWallTime(wall: string): string {
+	const time = wall.slice(11, 16);
+	return locale.language === 'nl' ? time.replace(':', '.') : time;
+}
+
+/** "maart 2026" for a month. */
+export function formatMonth(wall: string): string {
+	return new Intl.DateTimeFormat(locale.tag, { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(wallDate(wall));
+}

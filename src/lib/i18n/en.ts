@@ -1,6 +1,8 @@
+import { agendaEn } from './agenda.en.ts';
 import type { MessageKey } from './nl.ts';
 
 export const en: Record<MessageKey, string> = {
+	...agendaEn,
 	'app.name': 'Noaber',
 	'app.tagline': 'Neighbours helping each other',
 	'nav.home': 'Home',

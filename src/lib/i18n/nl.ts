@@ -1,5 +1,8 @@
 // Dutch first, in plain (B1) language: short sentences, everyday words, "u".
+import { agendaNl } from './agenda.nl.ts';
+
 export const nl = {
+	...agendaNl,
 	'app.name': 'Noaber',
 	'app.tagline': 'Buren helpen elkaar',
 	'nav.home': 'Start',

@@ -1,0 +1,124 @@
+import { expect, test, type Page } from '@playwright/test';
+import { createNeighbourhood, device, joinAs } from './flows.ts';
+import { startRelay, type RunningRelay } from './relay.ts';
+
+let relay: RunningRelay;
+
+test.beforeEach(async () => {
+	relay = await startRelay();
+});
+
+test.afterEach(async () => {
+	await relay.stop();
+});
+
+/** A day a few days ahead, as a date field wants it. */
+function dayAhead(days: number): string {
+	const date = new Date(Date.now() + days * 86_400_000);
+	return date.toISOString().slice(0, 10);
+}
+
+async function addEvent(page: Page, title: string, options: { weekly?: boolean; capacity?: number; description?: string } = {}) {
+	await page.getByRole('navigation', { name: 'Noaber' }).getByRole('link', { name: 'Agenda' }).click();
+	await page.getByRole('link', { name: 'Nieuwe activiteit' }).click();
+	await page.getByLabel('Naam van de activiteit').fill(title);
+	await page.getByLabel('Datum', { exact: true }).fill(dayAhead(3));
+	await page.getByLabel('Begintijd').fill('10:00');
+	await page.getByLabel('Eindtijd').fill('11:30');
+	if (options.weekly) await page.getByLabel('Elke week of om de paar weken').check();
+	if (options.capacity) await page.getByLabel('Aantal plaatsen').fill(String(options.capacity));
+	if (options.description) await page.getByLabel('Wat gaan we doen?').fill(options.description);
+	await page.getByLabel('Plek', { exact: true }).fill('Buurthuis De Linde');
+	await page.getByRole('button', { name: 'Activiteit toevoegen' }).click();
+	await expect(page.getByRole('heading', { name: title, level: 1 })).toBeVisible();
+}
+
+async function openEvent(page: Page, title: string) {
+	await page.getByRole('navigation', { name: 'Noaber' }).getByRole('link', { name: 'Agenda' }).click();
+	await page.getByRole('link', { name: 'Lijst' }).click();
+	await page.getByRole('link', { name: title }).first().click();
+	await expect(page.getByRole('heading', { name: title, level: 1 })).toBeVisible();
+}
+
+test('two volunteers type into the same description at once, and both texts survive', async ({ browser }) => {
+	const anna = await device(browser);
+	const invite = await createNeighbourhood(anna, relay, 'Anna');
+	const bert = await device(browser);
+	await joinAs(bert, invite, 'Bert');
+
+	// The manager lets Bert edit the whole agenda.
+	await anna.getByRole('link', { name: 'Buren', exact: true }).click();
+	await anna.getByRole('listitem').filter({ hasText: 'Bert' }).getByLabel('Mag de hele agenda bijwerken').check();
+
+	await addEvent(anna, 'Koffieochtend', { weekly: true, description: 'Koffie en thee.' });
+	await expect(anna.getByText('Elke week op')).toBeVisible();
+	await anna.getByRole('link', { name: 'Activiteit aanpassen' }).first().click();
+
+	await openEvent(bert, 'Koffieochtend');
+	await bert.getByRole('link', { name: 'Activiteit aanpassen' }).first().click();
+	// Each sees that the other is editing too.
+	await expect(anna.getByText('Ook bezig met deze activiteit: Bert')).toBeVisible({ timeout: 20_000 });
+	await expect(bert.getByText('Ook bezig met deze activiteit: Anna')).toBeVisible({ timeout: 20_000 });
+
+	const annaText = anna.getByLabel('Wat gaan we doen?');
+	const bertText = bert.getByLabel('Wat gaan we doen?');
+	await expect(bertText).toHaveValue('Koffie en thee.');
+	await annaText.focus();
+	await anna.keyboard.press('End');
+	await bertText.focus();
+	await bert.keyboard.press('Home');
+	// Both type at the same time, key by key.
+	await Promise.all([
+		anna.keyboard.type(' Neem een vriend mee.', { delay: 40 }),
+		bert.keyboard.type('Gratis! ', { delay: 40 })
+	]);
+	const both = 'Gratis! Koffie en thee. Neem een vriend mee.';
+	await expect(annaText).toHaveValue(both);
+	await expect(bertText).toHaveValue(both);
+
+	// Offline too: Bert adds a line without a connection while Anna keeps typing.
+	await bert.context().setOffline(true);
+	await bert.keyboard.press('End');
+	await bert.keyboard.type(' Tot dan!');
+	await anna.keyboard.press('Home');
+	await anna.keyboard.type('Elke week: ');
+	await bert.context().setOffline(false);
+	const all = 'Elke week: Gratis! Koffie en thee. Neem een vriend mee. Tot dan!';
+	await expect(annaText).toHaveValue(all, { timeout: 20_000 });
+	await expect(bertText).toHaveValue(all, { timeout: 20_000 });
+
+	await anna.getByRole('link', { name: 'Terug' }).first().click();
+	await expect(anna.getByText(all)).toBeVisible();
+});
+
+test('a resident signs up for a full event and moves up from the waiting list when someone cancels', async ({ browser }) => {
+	const anna = await device(browser);
+	const invite = await createNeighbourhood(anna, relay, 'Anna');
+	await addEvent(anna, 'Bingo', { capacity: 1 });
+
+	const bert = await device(browser);
+	await joinAs(bert, invite, 'Bert');
+	await openEvent(bert, 'Bingo');
+	await expect(bert.getByText('Er zijn 1 plaatsen. Nog 1 vrij.')).toBeVisible();
+	await bert.getByRole('button', { name: 'Aanmelden' }).click();
+	await expect(bert.getByText('Bert is aangemeld.')).toBeVisible();
+
+	const carla = await device(browser);
+	await joinAs(carla, invite, 'Carla');
+	await openEvent(carla, 'Bingo');
+	await expect(carla.getByText('Het is vol')).toBeVisible();
+	await carla.getByRole('button', { name: 'Op de wachtlijst' }).click();
+	await expect(carla.getByText('Carla staat op de wachtlijst, plaats 1.')).toBeVisible();
+
+	// The organiser sees who comes and who waits.
+	await expect(anna.getByTestId('participants')).toHaveText('Bert');
+	await expect(anna.getByTestId('waiting')).toHaveText('Carla');
+
+	await bert.getByRole('button', { name: 'Afmelden' }).click();
+	await bert.getByRole('button', { name: 'Ja, afmelden' }).click();
+	// Carla took the place: Bert could only join the waiting list now.
+	await expect(bert.getByRole('button', { name: 'Op de wachtlijst' })).toBeVisible();
+	// Carla moves up on her own screen, without reloading.
+	await expect(carla.getByText('Carla is aangemeld.')).toBeVisible();
+	await expect(anna.getByTestId('participants')).toHaveText('Carla');
+});

@@ -122,3 +122,42 @@ test('a resident signs up for a full event and moves up from the waiting list wh
 	await expect(carla.getByText('Carla is aangemeld.')).toBeVisible();
 	await expect(anna.getByTestId('participants')).toHaveText('Carla');
 });
+
+test('a volunteer skips one coffee morning, moves another, and prints the week for the notice board', async ({ browser }) => {
+	const anna = await device(browser);
+	await createNeighbourhood(anna, relay, 'Anna');
+	await addEvent(anna, 'Koffieochtend', { weekly: true });
+
+	// The next occurrences are listed on the event page; skip the first of them.
+	await anna.getByRole('navigation', { name: 'Noaber' }).getByRole('link', { name: 'Agenda' }).click();
+	await anna.getByRole('link', { name: 'Lijst' }).click();
+	await anna.getByRole('link', { name: 'Koffieochtend' }).nth(1).click();
+	await anna.getByLabel('Waarom gaat het niet door?').fill('Koningsdag');
+	await anna.getByRole('button', { name: 'Deze keer overslaan' }).click();
+	await expect(anna.getByText('Deze keer gaat het niet door. Koningsdag')).toBeVisible();
+
+	await anna.getByRole('navigation', { name: 'Noaber' }).getByRole('link', { name: 'Agenda' }).click();
+	await anna.getByRole('link', { name: 'Lijst' }).click();
+	const items = anna.locator('li.happening');
+	await expect(items.nth(1)).toContainText('Gaat niet door');
+	await expect(items.nth(0)).not.toContainText('Gaat niet door');
+
+	// Another week, another room.
+	await anna.getByRole('link', { name: 'Koffieochtend' }).nth(2).click();
+	await anna.getByRole('button', { name: 'Deze keer wijzigen' }).click();
+	await anna.getByLabel('Andere plek').fill('Kerkzaal');
+	await anna.getByRole('button', { name: 'Wijziging bewaren' }).click();
+	await expect(anna.getByText('Kerkzaal')).toBeVisible();
+
+	await anna.goto(`${relay.origin}/agenda?weergave=maand&dag=${dayAhead(3)}`);
+	await expect(anna.getByRole('table')).toContainText('Koffieochtend');
+
+	// The week of the first coffee morning, on paper.
+	await anna.goto(`${relay.origin}/agenda/afdrukken?dag=${dayAhead(3)}`);
+	await expect(anna.getByRole('heading', { name: 'Agenda Lindenbuurt' })).toBeVisible();
+	await expect(anna.getByRole('article')).toContainText('10.00–11.30 Koffieochtend, Buurthuis De Linde');
+	await expect(anna.getByText('Bel Fatima de Vries: 020 123 4567', { exact: false })).toBeVisible();
+	await expect(anna.getByRole('img', { name: 'Scan de code voor de agenda op uw telefoon.' })).toBeVisible();
+	const pdf = await anna.pdf({ format: 'A4', preferCSSPageSize: true });
+	expect(pdf.subarray(0, 4).toString()).toBe('%PDF');
+});

@@ -204,6 +204,7 @@ export const agendaEn: Record<keyof typeof agendaNl, string> = {
 	'print.button': 'Print',
 	'print.back': 'Back',
 	'print.participants.title': 'Participants {title}',
+	'print.participants.name': 'Name',
 	'print.participants.signature': 'Present',
 	'print.nothing': 'Nothing is planned this week.',
 

@@ -203,6 +203,7 @@ export const agendaNl = {
 	'print.button': 'Afdrukken',
 	'print.back': 'Terug',
 	'print.participants.title': 'Deelnemers {title}',
+	'print.participants.name': 'Naam',
 	'print.participants.signature': 'Aanwezig',
 	'print.nothing': 'Deze week staat er niets in de agenda.',
 

@@ -55,3 +55,31 @@ test('the pages a resident uses have no WCAG A/AA violations', async ({ browser 
 	await manager.getByRole('link', { name: 'Ik zoek hulp' }).click();
 	await expectNoViolations(manager, 'new post');
 });
+
+test('the agenda pages have no WCAG A/AA violations', async ({ browser }) => {
+	const manager = await device(browser);
+	await createNeighbourhood(manager, relay, 'Anna');
+	const day = new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 10);
+	await manager.goto(`${relay.origin}/agenda/nieuw?dag=${day}`);
+	await expect(manager.getByRole('heading', { name: 'Nieuwe activiteit' })).toBeVisible();
+	await manager.getByLabel('Elke week of om de paar weken').check();
+	await manager.getByLabel('Tot en met een datum').check();
+	await expectNoViolations(manager, 'new event');
+	await manager.getByLabel('Naam van de activiteit').fill('Wandelgroep');
+	await manager.getByLabel('Aantal plaatsen').fill('12');
+	await manager.getByLabel('Laatste datum').fill(new Date(Date.now() + 90 * 86_400_000).toISOString().slice(0, 10));
+	await manager.getByRole('button', { name: 'Activiteit toevoegen' }).click();
+	await expect(manager.getByRole('heading', { name: 'Wandelgroep', level: 1 })).toBeVisible();
+	await expectNoViolations(manager, 'event page');
+	await manager.getByRole('link', { name: 'Activiteit aanpassen' }).first().click();
+	await expect(manager.getByLabel('Wat gaan we doen?')).toBeVisible();
+	await expectNoViolations(manager, 'edit event');
+	for (const view of ['vandaag', 'week', 'maand', 'lijst', 'mijn']) {
+		await manager.goto(`${relay.origin}/agenda?weergave=${view}&dag=${day}`);
+		await expect(manager.getByRole('heading', { name: 'Wat is er te doen?' })).toBeVisible();
+		await expectNoViolations(manager, `agenda: ${view}`);
+	}
+	await manager.goto(`${relay.origin}/agenda/afdrukken?dag=${day}`);
+	await expect(manager.getByRole('heading', { name: 'Agenda Lindenbuurt' })).toBeVisible();
+	await expectNoViolations(manager, 'print week');
+});

@@ -1,6 +1,6 @@
 // Creating a hosted neighbourhood: its documents through the shared domain module, its entry in
 // the registry, and the invite link that opens it.
-import type { Repo } from '@automerge/automerge-repo/slim';
+import type { DocumentId, Repo } from '@automerge/automerge-repo/slim';
 import { createNeighbourhood, type FirstManager } from '../src/lib/neighbourhood/create.ts';
 import { inviteLink, relaySocketUrl } from '../src/lib/neighbourhood/invite.ts';
 import type { DetailsInput } from '../src/lib/neighbourhood/schema.ts';
@@ -38,12 +38,12 @@ export async function createHosted(
 		manager: options.manager
 	});
 	// On disk before anyone is told the link: a client may ask for the root at once.
-	await repo.flush([created.root.documentId, created.members.documentId]);
+	await repo.flush(created.documentIds as DocumentId[]);
 	const record = registry.add({
 		id: created.id,
 		name: details.name,
 		root: created.root.url,
-		documents: [created.root.documentId, created.members.documentId]
+		documents: created.documentIds
 	});
 	return describeHosted(record, options.origin);
 }

@@ -2,6 +2,8 @@
 // relay). Everyone else finds the module documents through the root, so histories can merge.
 import type { DocHandle, Repo } from '@automerge/automerge-repo/slim';
 import { imm, randomId } from '../automerge/fields.ts';
+import type { MapDoc } from '../map/document.ts';
+import { newMapDoc } from '../map/create.ts';
 import type { MembersDoc } from '../members/document.ts';
 import { newMember, type ProfileInput } from '../members/mutations.ts';
 import { DEFAULT_HELP_CATEGORIES, SCHEMA_VERSION, type RootDoc } from './document.ts';
@@ -11,6 +13,9 @@ export interface Created {
 	id: string;
 	root: DocHandle<RootDoc>;
 	members: DocHandle<MembersDoc>;
+	map: DocHandle<MapDoc>;
+	/** Every document made, to store and register together. */
+	documentIds: string[];
 }
 
 export interface FirstManager {
@@ -31,6 +36,7 @@ export function createNeighbourhood(
 			doc.members[id] = newMember(id, profile, now);
 		});
 	}
+	const map = repo.create<MapDoc>(newMapDoc());
 	const id = randomId();
 	const root = repo.create<RootDoc>({
 		schemaVersion: SCHEMA_VERSION,
@@ -46,12 +52,12 @@ export function createNeighbourhood(
 		managers: options.manager ? { [options.manager.id]: true } : {},
 		editors: {},
 		relays: options.relays.map(imm),
-		docs: { members: imm(members.url), help: {}, helpArchive: {}, helpSealed: {}, agenda: {} },
+		docs: { members: imm(members.url), help: {}, helpArchive: {}, helpSealed: {}, agenda: {}, map: { [map.url]: imm('map') } },
 		settings: {
 			modules: { help: true, agenda: true, map: true },
 			helpCategories: DEFAULT_HELP_CATEGORIES.map(imm)
 		},
 		createdAt: imm(now)
 	});
-	return { id, root, members };
+	return { id, root, members, map, documentIds: [root.documentId, members.documentId, map.documentId] };
 }

@@ -35,6 +35,11 @@ export interface RootDoc {
 		helpSealed: SealedIndex;
 		/** Agenda documents: URL → year of their one-off events, or 'series'. */
 		agenda: AgendaIndex;
+		/**
+		 * The social map: URL → 'map'. One document, created with the neighbourhood; an index in
+		 * case two devices of an older neighbourhood each start one offline (both are read).
+		 */
+		map: Record<string, ImmutableString>;
 	};
 	settings: {
 		modules: { help: boolean; agenda: boolean; map: boolean };

@@ -33,10 +33,11 @@ const steps: Record<number, (doc: Mutable) => void> = {
 		if (typeof docs.helpArchive !== 'object' || docs.helpArchive === null) docs.helpArchive = {};
 		if (typeof docs.helpSealed !== 'object' || docs.helpSealed === null) docs.helpSealed = {};
 	},
-	// Version 4 adds the agenda's index of documents and the module editors.
+	// Version 4 adds the indexes of the agenda's and the social map's documents, and module editors.
 	4: (doc) => {
 		const docs = doc.docs as Record<string, unknown> | undefined;
 		if (docs && (typeof docs.agenda !== 'object' || docs.agenda === null)) docs.agenda = {};
+		if (docs && (typeof docs.map !== 'object' || docs.map === null)) docs.map = {};
 		if (typeof doc.editors !== 'object' || doc.editors === null) doc.editors = {};
 	}
 };

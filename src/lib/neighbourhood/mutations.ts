@@ -61,6 +61,14 @@ export function addAgendaDoc(handle: DocHandle<RootDoc>, period: string, url: st
 	});
 }
 
+/** Lists the social map's document. */
+export function addMapDoc(handle: DocHandle<RootDoc>, url: string): void {
+	handle.change((doc) => {
+		doc.docs.map ??= {};
+		doc.docs.map[url] = imm('map');
+	});
+}
+
 /** Brings an older root up to date; a no-op (no change recorded) when it already is. */
 export function migrateRoot(handle: DocHandle<RootDoc>): boolean {
 	const doc = handle.doc();

@@ -5,9 +5,9 @@ import { imm } from '../automerge/fields.ts';
 import { createNeighbourhood } from './create.ts';
 import { DEFAULT_HELP_CATEGORIES, SCHEMA_VERSION, type RootDoc } from './document.ts';
 import { migrate, needsMigration } from './migrate.ts';
-import { addHelpCategory, addHelpPeriod, addManager, checkDetails, migrateRoot, removeHelpCategory, updateDetails } from './mutations.ts';
+import { addHelpCategory, addHelpPeriod, addManager, checkDetails, migrateRoot, removeHelpCategory, setEditor, updateDetails } from './mutations.ts';
 import { emptyDetails } from './schema.ts';
-import { isManager, readNeighbourhood } from './view.ts';
+import { isEditor, isManager, readNeighbourhood } from './view.ts';
 
 const details = {
 	...emptyDetails('Lindenbuurt'),
@@ -41,6 +41,8 @@ describe('creating a neighbourhood', () => {
 		expect(n.name).toBe('Lindenbuurt');
 		expect(n.contact).toEqual({ name: 'Fatima de Vries', phone: '06 1234 5678', hours: 'ma-vr 9.00-12.00' });
 		expect(n.docs.members).toBe(created.members.url);
+		expect(n.docs.map).toEqual([{ period: 'map', url: created.map.url }]);
+		expect(n.docs.agenda).toEqual([]);
 		expect(n.relays).toEqual(['ws://localhost:3000/sync']);
 		expect(n.settings.helpCategories).toEqual([...DEFAULT_HELP_CATEGORIES]);
 		expect(n.schemaVersion).toBe(SCHEMA_VERSION);
@@ -209,5 +211,25 @@ describe('help board settings', () => {
 		expect(migrateRoot(root)).toBe(true);
 		expect(root.doc().schemaVersion).toBe(SCHEMA_VERSION);
 		expect(root.doc().docs.help).toEqual({});
+	});
+
+	it('migrates a version-3 root: agenda and map indexes, and nobody an editor yet', () => {
+		const { root } = createNeighbourhood(new Repo(), details, { relays: [], manager: { id: 'manager-0001', profile } });
+		root.change((d) => {
+			d.schemaVersion = 3;
+			delete (d.docs as Partial<RootDoc['docs']>).agenda;
+			delete (d.docs as Partial<RootDoc['docs']>).map;
+			delete (d as Partial<RootDoc>).editors;
+		});
+		expect(migrateRoot(root)).toBe(true);
+		expect(root.doc().docs.agenda).toEqual({});
+		expect(root.doc().docs.map).toEqual({});
+		const read = readNeighbourhood(root.doc());
+		expect(read.ok && isEditor(read.neighbourhood, 'agenda', 'manager-0001')).toBe(true);
+		expect(read.ok && isEditor(read.neighbourhood, 'agenda', 'resident-0002')).toBe(false);
+		setEditor(root, 'agenda', 'resident-0002', true);
+		const after = readNeighbourhood(root.doc());
+		expect(after.ok && isEditor(after.neighbourhood, 'agenda', 'resident-0002')).toBe(true);
+		expect(after.ok && isEditor(after.neighbourhood, 'map', 'resident-0002')).toBe(false);
 	});
 });

@@ -3,6 +3,7 @@
 import * as v from 'valibot';
 import { automergeUrl, bounded, id, str } from '../automerge/fields.ts';
 import { readAgendaIndex } from '../agenda/periods.ts';
+import { readPeriodIndex } from '../automerge/period-index.ts';
 import { readHelpIndex } from '../help/periods.ts';
 
 export const PHONE = /^\+?[0-9][0-9 ()-]{5,19}$/;
@@ -87,7 +88,12 @@ export const RootView = v.object({
 			v.transform((index) => Object.keys(index).filter((url) => v.is(automergeUrl, url)))
 		),
 		/** Agenda documents: the series document(s) and one per year. */
-		agenda: v.pipe(v.optional(v.unknown(), {}), v.transform(readAgendaIndex))
+		agenda: v.pipe(v.optional(v.unknown(), {}), v.transform(readAgendaIndex)),
+		/** The social map's document(s). */
+		map: v.pipe(
+			v.optional(v.unknown(), {}),
+			v.transform((index) => readPeriodIndex(index, (p) => p === 'map'))
+		)
 	}),
 	settings: v.fallback(
 		v.object({

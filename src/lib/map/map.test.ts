@@ -1,0 +1,188 @@
+import * as A from '@automerge/automerge/slim';
+import { describe, expect, it } from 'vitest';
+import { imm } from '../automerge/fields.ts';
+import { wallAt } from '../agenda/time.ts';
+import type { MapDoc } from './document.ts';
+import { newMapDoc } from './create.ts';
+import { hoursText, isOpenAt, type HoursWords } from './hours.ts';
+import {
+	blankService,
+	checkService,
+	createLocation,
+	createOrganization,
+	createService,
+	editService,
+	removeItem,
+	restoreItem,
+	reviewService,
+	type MapHandle,
+	type ServiceInput
+} from './mutations.ts';
+import { byDistance, byTheme, filterServices, needsReview } from './search.ts';
+import { readMap } from './view.ts';
+
+const FATIMA = { memberId: 'fatima-000001' };
+const VERA = { memberId: 'vera-00000002' };
+
+class Device implements MapHandle {
+	doc: A.Doc<MapDoc>;
+	constructor(doc?: A.Doc<MapDoc>) {
+		this.doc = doc ?? A.change(A.init<MapDoc>(), (d) => Object.assign(d, newMapDoc()));
+	}
+	change(fn: A.ChangeFn<MapDoc>) {
+		this.doc = A.change(this.doc, fn);
+	}
+	fork() {
+		return new Device(A.clone(this.doc));
+	}
+	merge(other: Device) {
+		this.doc = A.merge(this.doc, A.clone(other.doc));
+	}
+	read() {
+		return readMap([this.doc]);
+	}
+}
+
+const words: HoursWords = {
+	day: (d) => ({ MO: 'ma', TU: 'di', WE: 'wo', TH: 'do', FR: 'vr', SA: 'za', SU: 'zo' })[d],
+	range: (a, b) => `${a} t/m ${b}`,
+	nth: (n, d) => `elke ${n === 2 ? 'tweede' : n} ${d === 'TU' ? 'dinsdag' : d}`,
+	time: (t) => t.replace(':', '.').replace(/^0/, '')
+};
+
+function service(changes: Partial<ServiceInput>): ServiceInput {
+	const checked = checkService({ ...blankService(), ...changes });
+	if (!checked.ok) throw new Error(JSON.stringify(checked.errors));
+	return checked.value;
+}
+
+function seed() {
+	const device = new Device();
+	const org = createOrganization(device, { name: 'Welzijn Lindenbuurt', description: '', email: '', website: '', phone: '' }, FATIMA);
+	const centre = createLocation(device, { name: 'Buurthuis De Linde', street: 'Lindelaan 4', postcode: '1234ab', city: 'Lindendorp', lat: 52.1, lon: 5.1, accessibility: 'Drempelvrij', transport: '' }, FATIMA);
+	const far = createLocation(device, { name: 'Stadskantoor', street: 'Markt 1', postcode: '', city: 'Lindendorp', lat: 52.2, lon: 5.3, accessibility: '', transport: '' }, FATIMA);
+	const spreekuur = createService(
+		device,
+		service({
+			name: 'Spreekuur ouderenadviseur',
+			organization: org,
+			description: 'Hulp bij aanvragen, zorg en geldzaken.',
+			themes: ['welzijn', 'geldzaken'],
+			schedules: [
+				{ freq: 'WEEKLY', days: ['MO', 'TU', 'WE', 'TH', 'FR'], opensAt: '09:00', closesAt: '12:00', note: '' },
+				{ freq: 'MONTHLY', days: ['TU'], nth: 2, opensAt: '13:00', closesAt: '16:00', note: '' }
+			],
+			phone: '020 123 4567',
+			locations: [centre]
+		}),
+		FATIMA,
+		new Date('2025-01-10T10:00:00Z')
+	);
+	const vervoer = createService(
+		device,
+		service({ name: 'Automaatje', organization: org, description: 'Vrijwilligers rijden naar het ziekenhuis.', themes: ['vervoer'], free: false, fees: '€ 0,35 per km', languages: ['nl', 'tr'], locations: [far] }),
+		VERA
+	);
+	return { device, org, centre, far, spreekuur, vervoer };
+}
+
+describe('opening hours', () => {
+	it('read the way people say them and know when a service is open, in winter and summer time', () => {
+		const { device, spreekuur } = seed();
+		const s = device.read().services.find((x) => x.id === spreekuur)!;
+		expect(hoursText(s.schedules, words)).toBe('ma t/m vr 9.00–12.00; elke tweede dinsdag 13.00–16.00');
+		const at = (iso: string) => wallAt(new Date(iso), 'Europe/Amsterdam');
+		// 09.30 in Amsterdam is 08.30 UTC in winter and 07.30 UTC in summer.
+		expect(isOpenAt(s.schedules, at('2026-03-27T08:30:00Z'))).toBe(true);
+		expect(isOpenAt(s.schedules, at('2026-03-30T07:30:00Z'))).toBe(true);
+		expect(isOpenAt(s.schedules, at('2026-03-30T06:30:00Z'))).toBe(false);
+		expect(isOpenAt(s.schedules, at('2026-03-28T08:30:00Z'))).toBe(false);
+		// The second Tuesday afternoon, and not the third.
+		expect(isOpenAt(s.schedules, '2026-04-14T14:00')).toBe(true);
+		expect(isOpenAt(s.schedules, '2026-04-21T14:00')).toBe(false);
+	});
+});
+
+describe('finding a service', () => {
+	it('searches without accents or case, filters by theme, cost, language and open now', () => {
+		const { device, spreekuur, vervoer } = seed();
+		const map = device.read();
+		expect(filterServices(map, { query: 'ZIEKENHUIS' }).map((s) => s.id)).toEqual([vervoer]);
+		expect(filterServices(map, { query: 'welzijn' }).map((s) => s.id).sort()).toEqual([spreekuur, vervoer].sort());
+		expect(filterServices(map, { theme: 'geldzaken' }).map((s) => s.id)).toEqual([spreekuur]);
+		expect(filterServices(map, { free: true }).map((s) => s.id)).toEqual([spreekuur]);
+		expect(filterServices(map, { language: 'tr' }).map((s) => s.id)).toEqual([vervoer]);
+		expect(filterServices(map, { openAt: '2026-04-14T14:00' }).map((s) => s.id)).toEqual([spreekuur]);
+		expect(byTheme(map.services, map.themes).map((g) => g.theme)).toEqual(['welzijn', 'vervoer', 'geldzaken']);
+	});
+
+	it('lists the nearest first when there is no map', () => {
+		const { device, spreekuur, vervoer } = seed();
+		const map = device.read();
+		const list = byDistance(map.services, map.locations, { lat: 52.21, lon: 5.31 });
+		expect(list.map((p) => p.service.id)).toEqual([vervoer, spreekuur]);
+		expect(list[0].km).toBeLessThan(2);
+	});
+});
+
+describe('keeping it current', () => {
+	it('flags entries not checked for a year, until someone checks them', () => {
+		const { device, spreekuur } = seed();
+		const now = new Date('2026-03-01T10:00:00Z');
+		expect(needsReview(device.read().services.find((s) => s.id === spreekuur)!, now)).toBe(true);
+		reviewService(device, spreekuur, VERA, now);
+		const s = device.read().services.find((x) => x.id === spreekuur)!;
+		expect(needsReview(s, now)).toBe(false);
+		expect(s.reviewed).toMatchObject({ by: VERA.memberId, at: now.toISOString() });
+	});
+
+	it('merges two editors changing different fields, records who changed what, and never deletes', () => {
+		const { device, spreekuur } = seed();
+		const other = device.fork();
+		const current = device.read().services.find((s) => s.id === spreekuur)!;
+		const form = (s: typeof current): ServiceInput => ({
+			...blankService(s.organization),
+			name: s.name,
+			description: s.description,
+			themes: s.themes,
+			free: s.free,
+			languages: s.languages,
+			phone: s.phones[0]?.number ?? '',
+			schedules: s.schedules.map((x) => ({ freq: x.freq, days: x.byday as ServiceInput['schedules'][number]['days'], nth: x.nth, opensAt: x.opensAt, closesAt: x.closesAt, note: x.note })),
+			locations: s.locationIds
+		});
+		expect(editService(device, spreekuur, { ...form(current), howToApply: 'Bel of kom langs.' }, FATIMA)).toEqual(['howToApply']);
+		expect(editService(other, spreekuur, { ...form(current), description: `${current.description} Ook thuis.` }, VERA)).toEqual(['description']);
+		expect(editService(other, spreekuur, form({ ...current, description: `${current.description} Ook thuis.` }), VERA)).toEqual([]);
+		device.merge(other);
+		const merged = device.read().services.find((s) => s.id === spreekuur)!;
+		expect(merged.howToApply).toBe('Bel of kom langs.');
+		expect(merged.description).toContain('Ook thuis.');
+		removeItem(device, 'service', spreekuur, 'Gestopt', FATIMA);
+		expect(filterServices(device.read(), {}).some((s) => s.id === spreekuur)).toBe(false);
+		restoreItem(device, 'service', spreekuur, FATIMA);
+		expect(filterServices(device.read(), {}).some((s) => s.id === spreekuur)).toBe(true);
+		const log = Object.values(device.doc.changes).map((c) => JSON.parse(String(c)) as { action: string; by: string });
+		expect(log.filter((c) => c.action === 'edited').map((c) => c.by).sort()).toEqual([FATIMA.memberId, VERA.memberId].sort());
+		expect(log.some((c) => c.action === 'removed')).toBe(true);
+	});
+
+	it('skips and counts entries from a broken peer', () => {
+		const { device } = seed();
+		device.change((d) => {
+			(d.services as Record<string, unknown>).broken = { id: imm('broken'), name: 7 };
+		});
+		const read = device.read();
+		expect(read.services).toHaveLength(2);
+		expect(read.skipped).toBe(1);
+	});
+
+	it('explains form errors', () => {
+		const result = checkService({ ...blankService(), schedules: [{ freq: 'WEEKLY', days: [], opensAt: '12:00', closesAt: '09:00', note: '' }], phone: 'abc', website: 'nope' });
+		expect(result.ok).toBe(false);
+		if (!result.ok) {
+			expect(result.errors).toMatchObject({ name: 'required', organization: 'required', phone: 'phone', website: 'website' });
+			expect(result.errors['schedules.0.days']).toBe('required');
+		}
+	});
+});

@@ -146,7 +146,7 @@ describe('keeping it current', () => {
 			description: s.description,
 			themes: s.themes,
 			free: s.free,
-			languages: s.languages,
+			languages: s.languages as ServiceInput['languages'],
 			phone: s.phones[0]?.number ?? '',
 			schedules: s.schedules.map((x) => ({ freq: x.freq, days: x.byday as ServiceInput['schedules'][number]['days'], nth: x.nth, opensAt: x.opensAt, closesAt: x.closesAt, note: x.note })),
 			locations: s.locationIds

@@ -9,6 +9,10 @@ import type { AgendaDoc } from '../agenda/document.ts';
 import { agendaLoadOrder, ensureAgendaDoc } from '../agenda/periods.ts';
 import { todayWall } from '../agenda/calendar.ts';
 import { readEvents, type EventsRead } from '../agenda/view.ts';
+import type { MapDoc } from '../map/document.ts';
+import { newMapDoc } from '../map/create.ts';
+import { readMap, type MapRead } from '../map/view.ts';
+import { ensurePeriodDoc as ensureListedDoc } from './period-index.ts';
 import type { MembersDoc } from '../members/document.ts';
 import type { ArchiveDoc, HelpDoc } from '../help/document.ts';
 import { archivable, archivePosts, yearOf } from '../help/archive.ts';
@@ -16,7 +20,7 @@ import { ensurePeriodDoc, loadOrder } from '../help/periods.ts';
 import { readPosts, type PostsRead } from '../help/view.ts';
 import { imm } from './fields.ts';
 import type { RootDoc } from '../neighbourhood/document.ts';
-import { addAgendaDoc, addHelpArchive, addHelpPeriod, migrateRoot, sealHelpPeriod } from '../neighbourhood/mutations.ts';
+import { addAgendaDoc, addMapDoc, addHelpArchive, addHelpPeriod, migrateRoot, sealHelpPeriod } from '../neighbourhood/mutations.ts';
 import { readNeighbourhood, type RootRead } from '../neighbourhood/view.ts';
 import { readMembers, type Member } from '../members/view.ts';
 import type { Read } from './fields.ts';
@@ -67,7 +71,11 @@ export class Connection {
 	events: EventsRead = $derived(
 		readEvents(this.agendaDocs.flatMap((d) => (d.current ? [{ url: d.handle.url, doc: d.current }] : [])))
 	);
+	/** The social map's document(s): normally one, made with the neighbourhood. */
+	mapDocs = $state<ReactiveDoc<MapDoc>[]>([]);
+	map: MapRead = $derived(readMap(this.mapDocs.flatMap((d) => (d.current ? [d.current] : []))));
 	// Bookkeeping only; nothing renders from it.
+	#mapRequested = new Set<string>();
 	#helpRequested = new Set<string>();
 	#agendaRequested = new Set<string>();
 	#timer: ReturnType<typeof setInterval> | undefined;
@@ -112,8 +120,9 @@ export class Connection {
 		root.on('change', ({ doc }) => {
 			void this.#loadHelp(doc);
 			void this.#loadAgenda(doc);
+			void this.#loadMap(doc);
 		});
-		await Promise.all([this.#loadHelp(root.doc()), this.#loadAgenda(root.doc())]);
+		await Promise.all([this.#loadHelp(root.doc()), this.#loadAgenda(root.doc()), this.#loadMap(root.doc())]);
 	}
 
 	async #loadHelp(doc: unknown) {
@@ -157,6 +166,42 @@ export class Connection {
 			this.agendaDocs = [...this.agendaDocs, ...handles.map((h) => new ReactiveDoc(h))];
 			this.agendaPending -= batch.length;
 		}
+	}
+
+	async #loadMap(doc: unknown) {
+		const read = readNeighbourhood(doc);
+		if (!read.ok) return;
+		const fresh = read.neighbourhood.docs.map.filter(({ url }) => !this.#mapRequested.has(url));
+		if (fresh.length === 0) return;
+		fresh.forEach(({ url }) => this.#mapRequested.add(url));
+		const handles = await Promise.all(fresh.map(({ url }) => this.#find<MapDoc>(url)));
+		if (this.#closed) return;
+		this.mapDocs = [...this.mapDocs, ...handles.map((h) => new ReactiveDoc(h))];
+	}
+
+	/** The map document to write to: the listed one, or (for an older neighbourhood) a new one. */
+	async mapDoc(): Promise<DocHandle<MapDoc>> {
+		const root = this.root?.handle;
+		if (!root || !readNeighbourhood(root.doc()).ok) throw new Error('The neighbourhood is not loaded yet');
+		const { handle } = await ensureListedDoc<MapDoc>(
+			{
+				entries: () => {
+					const read = readNeighbourhood(root.doc());
+					return read.ok ? read.neighbourhood.docs.map : [];
+				},
+				open: (url) => this.mapDocs.find((d) => d.handle.url === url)?.handle ?? this.#find<MapDoc>(url),
+				create: (initial) => {
+					const created = this.repo.create<MapDoc>(initial);
+					this.#mapRequested.add(created.url);
+					this.mapDocs = [...this.mapDocs, new ReactiveDoc(created)];
+					return created;
+				},
+				list: (_period, url) => addMapDoc(root, url)
+			},
+			'map',
+			newMapDoc
+		);
+		return handle;
 	}
 
 	/** The agenda document for a year or the series, started (and listed in the root) when missing. */
@@ -291,7 +336,8 @@ export class Connection {
 			this.root?.handle,
 			this.members?.handle,
 			...this.helpDocs.map((d) => d.handle),
-			...this.agendaDocs.map((d) => d.handle)
+			...this.agendaDocs.map((d) => d.handle),
+			...this.mapDocs.map((d) => d.handle)
 		].filter((h) => h?.isReady());
 		const behind = handles.some((handle) => {
 			const theirs = storageId ? handle!.getSyncInfo(storageId)?.lastHeads : undefined;

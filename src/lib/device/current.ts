@@ -3,6 +3,7 @@ import type { Member } from '../members/view.ts';
 import { managedBy } from '../members/view.ts';
 import type { PostsRead } from '../help/view.ts';
 import type { EventsRead } from '../agenda/view.ts';
+import type { MapRead } from '../map/view.ts';
 import type { Neighbourhood } from '../neighbourhood/schema.ts';
 import { isEditor, isManager } from '../neighbourhood/view.ts';
 import type { Connection } from '../automerge/connection.svelte.ts';
@@ -28,6 +29,9 @@ export interface CurrentView {
 	agendaPending: number;
 	/** May edit every event, not just their own. */
 	agendaEditor: boolean;
+	map: MapRead;
+	/** May add and edit entries of the social map. */
+	mapEditor: boolean;
 }
 
 export type CurrentState =
@@ -62,7 +66,9 @@ export function currentState(membership: Membership | undefined, connection: Con
 			helpPending: connection.helpPending,
 			events: connection.events,
 			agendaPending: connection.agendaPending,
-			agendaEditor: isEditor(root.neighbourhood, 'agenda', membership.memberId)
+			agendaEditor: isEditor(root.neighbourhood, 'agenda', membership.memberId),
+			map: connection.map,
+			mapEditor: isEditor(root.neighbourhood, 'map', membership.memberId)
 		}
 	};
 }

@@ -1,8 +1,10 @@
 import { agendaEn } from './agenda.en.ts';
+import { mapEn } from './map.en.ts';
 import type { MessageKey } from './nl.ts';
 
 export const en: Record<MessageKey, string> = {
 	...agendaEn,
+	...mapEn,
 	'app.name': 'Noaber',
 	'app.tagline': 'Neighbours helping each other',
 	'nav.home': 'Home',
@@ -40,7 +42,6 @@ export const en: Record<MessageKey, string> = {
 	'home.agenda.text': 'Coffee mornings, walking groups and more nearby.',
 	'home.map': 'Social map',
 	'home.map.text': 'Care and welfare services near you.',
-	'home.soon': 'Coming soon',
 	'home.members': 'Neighbours in {name}',
 	'home.membersCount': '{count} neighbours take part',
 	'home.membersCountOne': '1 neighbour takes part',

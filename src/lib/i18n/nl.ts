@@ -1,8 +1,10 @@
 // Dutch first, in plain (B1) language: short sentences, everyday words, "u".
 import { agendaNl } from './agenda.nl.ts';
+import { mapNl } from './map.nl.ts';
 
 export const nl = {
 	...agendaNl,
+	...mapNl,
 	'app.name': 'Noaber',
 	'app.tagline': 'Buren helpen elkaar',
 	'nav.home': 'Start',
@@ -40,7 +42,6 @@ export const nl = {
 	'home.agenda.text': 'Koffieochtend, wandelgroep en meer in de buurt.',
 	'home.map': 'Sociale kaart',
 	'home.map.text': 'Zorg en welzijn bij u in de buurt.',
-	'home.soon': 'Komt binnenkort',
 	'home.members': 'Buren in {name}',
 	'home.membersCount': '{count} buren doen mee',
 	'home.membersCountOne': '1 buur doet mee',

@@ -1,0 +1,65 @@
+import { expect, test } from '@playwright/test';
+import { createNeighbourhood, device, joinAs } from './flows.ts';
+import { startRelay, type RunningRelay } from './relay.ts';
+
+let relay: RunningRelay;
+
+test.beforeEach(async () => {
+	relay = await startRelay();
+});
+
+test.afterEach(async () => {
+	await relay.stop();
+});
+
+test('a manager adds a service on one device and a resident finds it by search on another', async ({ browser }) => {
+	const fatima = await device(browser);
+	const invite = await createNeighbourhood(fatima, relay, 'Fatima');
+	await fatima.getByRole('navigation', { name: 'Noaber' }).getByRole('link', { name: 'Sociale kaart' }).click();
+	await fatima.getByRole('link', { name: 'Dienst toevoegen' }).click();
+	await fatima.getByLabel('Naam van de dienst').fill('Spreekuur ouderenadviseur');
+	await fatima.getByLabel('Naam van de nieuwe organisatie').fill('Welzijn Lindenbuurt');
+	await fatima.getByLabel('Wat biedt het?').fill('Hulp bij aanvragen voor zorg en geldzaken.');
+	await fatima.getByLabel('Geldzaken', { exact: true }).check();
+	await fatima.getByLabel('Telefoonnummer').fill('020 765 4321');
+	await fatima.getByRole('button', { name: 'Tijden per week toevoegen' }).click();
+	await fatima.getByLabel('Nieuwe plek').check();
+	await fatima.getByLabel('Naam van de plek').fill('Buurthuis De Linde');
+	await fatima.getByLabel('Straat en huisnummer').fill('Lindelaan 4');
+	await fatima.getByLabel('Postcode').fill('1234ab');
+	await fatima.getByRole('button', { name: 'Bewaren' }).click();
+	await expect(fatima.getByRole('heading', { name: 'Spreekuur ouderenadviseur', level: 1 })).toBeVisible();
+	await expect(fatima.getByText('ma t/m vr 9.00–12.00')).toBeVisible();
+	await expect(fatima.getByRole('link', { name: 'Bel 020 765 4321' })).toBeVisible();
+	await expect(fatima.getByText('1234 AB')).toBeVisible();
+
+	// The manager points the map at a tile server and sets the neighbourhood's centre.
+	await fatima.getByRole('link', { name: 'Terug naar de sociale kaart' }).click();
+	await fatima.getByRole('link', { name: 'Kaart instellen' }).click();
+	await fatima.getByLabel('Adres van de kaartserver').fill('https://tile.openstreetmap.org/{z}/{x}/{y}.png');
+	await fatima.getByLabel('breedtegraad').fill('52.09');
+	await fatima.getByLabel('lengtegraad').fill('5.12');
+	await fatima.getByRole('button', { name: 'Bewaren' }).click();
+	await expect(fatima.getByText('Bewaard.')).toBeVisible();
+
+	const bert = await device(browser);
+	await joinAs(bert, invite, 'Bert');
+	await bert.getByRole('link', { name: 'Waar kan ik terecht?' }).click();
+	await bert.getByLabel('Zoeken').fill('GELDZAKEN');
+	await expect(bert.getByText('1 dienst')).toBeVisible();
+	await bert.getByRole('link', { name: 'Spreekuur ouderenadviseur' }).click();
+	await expect(bert.getByText('Welzijn Lindenbuurt')).toBeVisible();
+	await expect(bert.getByText(/Laatst gecontroleerd op .* door Fatima/)).toBeVisible();
+	// Residents read; only the manager and map volunteers change it.
+	await expect(bert.getByRole('link', { name: 'Aanpassen' })).toHaveCount(0);
+
+	// Without a network the map gives way to the list, with a word of explanation.
+	await bert.context().setOffline(true);
+	await bert.getByRole('link', { name: 'Terug naar de sociale kaart' }).click();
+	await bert.getByLabel('Kaart', { exact: true }).check();
+	await expect(bert.getByTestId('map-fallback')).toHaveText(
+		'Zonder internet kan de kaart niet worden getoond. Hieronder staat alles op afstand, het dichtstbij eerst.'
+	);
+	await expect(bert.getByTestId('by-distance')).toContainText('Spreekuur ouderenadviseur');
+	await bert.context().setOffline(false);
+});

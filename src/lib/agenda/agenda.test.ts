@@ -205,6 +205,16 @@ describe('co-editing', () => {
 	});
 });
 
+describe('a link to the social map', () => {
+	it('ties an event to a service and can undo it', () => {
+		const device = new Device();
+		const id = createEvent(device, form({ service: 'service-00000001' }), ANNA);
+		expect(device.event(id).service).toBe('service-00000001');
+		expect(editEvent(device, id, { ...eventInput(device.event(id)), service: '' }, ANNA)).toEqual(['service']);
+		expect(device.event(id).service).toBeUndefined();
+	});
+});
+
 describe('the form', () => {
 	it('explains what is missing or wrong', () => {
 		const result = checkEvent({ ...blankEvent(''), title: ' ', startTime: '25:00', capacity: -1 });

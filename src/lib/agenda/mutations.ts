@@ -68,7 +68,8 @@ export function eventInput(event: AgendaEvent): EventInput {
 		accessibility: [...event.accessibility],
 		accessibilityNote: event.accessibilityNote,
 		capacity: event.capacity,
-		repeat: choiceFromRule(event.rrule, event.start)
+		repeat: choiceFromRule(event.rrule, event.start),
+		service: event.service ?? ''
 	};
 	if (event.location.lat !== undefined) input.lat = event.location.lat;
 	if (event.location.lon !== undefined) input.lon = event.location.lon;
@@ -114,6 +115,7 @@ function newEventDoc(input: EventInput, actor: Actor, at: string, id: string): E
 		cancelled: null
 	};
 	if (actor.actedBy && actor.actedBy !== actor.memberId) event.actedBy = imm(actor.actedBy);
+	if (input.service) event.service = imm(input.service);
 	return event;
 }
 
@@ -194,6 +196,11 @@ export function editEvent(handle: AgendaHandle, eventId: string, input: EventInp
 		if (event.description !== input.description) {
 			updateText(event, ['description'], input.description);
 			changed.push('description');
+		}
+		if (input.service !== undefined && String(event.service ?? '') !== input.service) {
+			if (input.service) event.service = imm(input.service);
+			else delete event.service;
+			changed.push('service');
 		}
 		return changed.length > 0;
 	});

@@ -29,6 +29,8 @@ export const EventInput = v.pipe(
 		cost: text(60),
 		accessibility: v.array(v.picklist(ACCESSIBILITY)),
 		accessibilityNote: text(300),
+		/** A service on the social map this event belongs to (its consultation hour). */
+		service: v.optional(v.pipe(v.string(), v.check((s) => s === '' || /^[A-Za-z0-9_-]{8,64}$/.test(s)))),
 		capacity: v.pipe(v.number('number'), v.integer('number'), v.minValue(0, 'number'), v.maxValue(10000, 'number')),
 		repeat: v.object({
 			repeat: v.picklist(REPEATS),

@@ -183,6 +183,8 @@ export const agendaEn: Record<keyof typeof agendaNl, string> = {
 	'eventForm.nothing': 'Nothing has changed.',
 	'eventForm.notAllowed': 'Only the person who added it and the agenda volunteers can edit this activity.',
 	'eventForm.othersEditing': 'Also working on this activity: {names}',
+	'eventForm.service': 'Belongs to (social map)',
+	'eventForm.noService': 'None',
 	'eventForm.newTitle': 'New activity',
 
 	'field.time': 'Enter a time, such as 10:00.',

@@ -182,6 +182,8 @@ export const agendaNl = {
 	'eventForm.nothing': 'Er is niets veranderd.',
 	'eventForm.notAllowed': 'Alleen de maker en de agendavrijwilligers kunnen deze activiteit aanpassen.',
 	'eventForm.othersEditing': 'Ook bezig met deze activiteit: {names}',
+	'eventForm.service': 'Hoort bij (sociale kaart)',
+	'eventForm.noService': 'Geen',
 	'eventForm.newTitle': 'Nieuwe activiteit',
 
 	'field.time': 'Vul een tijd in, zoals 10:00.',

@@ -152,5 +152,6 @@ export const mapEn: Record<keyof typeof mapNl, string> = {
 	'field.website': 'A website starts with https://',
 	'field.postcode': 'A postcode is 4 digits and 2 letters, like 1234 AB.',
 
+	'post.alsoServices': 'You can also turn to',
 	'members.mapEditor': 'May edit the social map'
 };

@@ -151,5 +151,6 @@ export const mapNl = {
 	'field.website': 'Een website begint met https://',
 	'field.postcode': 'Een postcode is 4 cijfers en 2 letters, zoals 1234 AB.',
 
+	'post.alsoServices': 'U kunt hiervoor ook terecht bij',
 	'members.mapEditor': 'Mag de sociale kaart bijwerken'
 } as const;

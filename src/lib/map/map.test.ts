@@ -20,6 +20,7 @@ import {
 } from './mutations.ts';
 import { byDistance, byTheme, filterServices, needsReview } from './search.ts';
 import { readMap } from './view.ts';
+import { suggestServices } from './suggest.ts';
 
 const FATIMA = { memberId: 'fatima-000001' };
 const VERA = { memberId: 'vera-00000002' };
@@ -184,5 +185,15 @@ describe('keeping it current', () => {
 			expect(result.errors).toMatchObject({ name: 'required', organization: 'required', phone: 'phone', website: 'website' });
 			expect(result.errors['schedules.0.days']).toBe('required');
 		}
+	});
+});
+
+describe('from the other modules', () => {
+	it('suggests a matching service for a help request', () => {
+		const { device, vervoer } = seed();
+		const map = device.read();
+		const found = suggestServices(map, { category: 'vervoer', title: 'Wie brengt mij naar het ziekenhuis?', description: '' });
+		expect(found.map((s) => s.id)).toEqual([vervoer]);
+		expect(suggestServices(map, { category: 'tuin', title: 'Heg snoeien', description: '' })).toEqual([]);
 	});
 });

@@ -83,3 +83,33 @@ test('the agenda pages have no WCAG A/AA violations', async ({ browser }) => {
 	await expect(manager.getByRole('heading', { name: 'Agenda Lindenbuurt' })).toBeVisible();
 	await expectNoViolations(manager, 'print week');
 });
+
+test('the social map pages have no WCAG A/AA violations', async ({ browser }) => {
+	const manager = await device(browser);
+	await createNeighbourhood(manager, relay, 'Anna');
+	await manager.goto(`${relay.origin}/kaart/nieuw`);
+	await expect(manager.getByRole('heading', { name: 'Dienst toevoegen' })).toBeVisible();
+	await manager.getByRole('button', { name: 'Tijden per week toevoegen' }).click();
+	await manager.getByRole('button', { name: 'Tijden per maand toevoegen (bijvoorbeeld elke tweede dinsdag)' }).click();
+	await manager.getByLabel('Nieuwe plek').check();
+	await expectNoViolations(manager, 'new service');
+	await manager.getByLabel('Naam van de dienst').fill('Formulierenhulp');
+	await manager.getByLabel('Naam van de nieuwe organisatie').fill('Bibliotheek');
+	await manager.getByLabel('Naam van de plek').fill('Bibliotheek Lindendorp');
+	await manager.getByRole('button', { name: 'Bewaren' }).click();
+	await expect(manager.getByRole('heading', { name: 'Formulierenhulp', level: 1 })).toBeVisible();
+	await expectNoViolations(manager, 'service page');
+	for (const [path, heading] of [
+		['/kaart', 'Waar kan ik terecht?'],
+		['/kaart/controleren', 'Controleren'],
+		['/kaart/instellingen', 'Kaart instellen']
+	] as const) {
+		await manager.goto(`${relay.origin}${path}`);
+		await expect(manager.getByRole('heading', { name: heading, level: 1 })).toBeVisible();
+		await expectNoViolations(manager, path);
+	}
+	await manager.getByRole('link', { name: 'Terug naar de sociale kaart' }).click();
+	await manager.getByLabel('Kaart', { exact: true }).check();
+	await expect(manager.getByTestId('map-fallback')).toBeVisible();
+	await expectNoViolations(manager, 'map fallback');
+});

@@ -63,10 +63,13 @@ export interface ServiceDoc {
 	name: ImmutableString;
 	/** Text: what it offers. */
 	description: string;
-	/** Text: for whom (HSDS eligibility_description). */
-	forWhom: string;
-	/** Text: how to apply (HSDS application_process). */
-	howToApply: string;
+	/**
+	 * For whom (HSDS eligibility_description) and how to apply (application_process): short,
+	 * rarely edited at once, so immutable; only the description is co-edited text, which keeps
+	 * a large map quick to open.
+	 */
+	forWhom: ImmutableString;
+	howToApply: ImmutableString;
 	themes: Record<string, true>;
 	free: boolean;
 	fees: ImmutableString;

@@ -260,8 +260,8 @@ export function createService(handle: MapHandle, input: ServiceInput, actor: Act
 			organization: imm(input.organization),
 			name: imm(input.name),
 			description: input.description,
-			forWhom: input.forWhom,
-			howToApply: input.howToApply,
+			forWhom: imm(input.forWhom),
+			howToApply: imm(input.howToApply),
 			themes: {},
 			free: input.free,
 			fees: imm(input.free ? '' : input.fees),
@@ -301,9 +301,11 @@ export function editService(handle: MapHandle, id: string, input: ServiceInput, 
 			fees: input.free ? '' : input.fees,
 			email: input.email,
 			website: input.website,
-			accessibility: input.accessibility
+			accessibility: input.accessibility,
+			forWhom: input.forWhom,
+			howToApply: input.howToApply
 		});
-		for (const field of ['description', 'forWhom', 'howToApply'] as const) if (text(service, field, input[field])) changed.push(field);
+		if (text(service, 'description', input.description)) changed.push('description');
 		if (service.free !== input.free) {
 			service.free = input.free;
 			changed.push('free');

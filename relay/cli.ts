@@ -7,6 +7,7 @@ import { emptyDetails } from '../src/lib/neighbourhood/schema.ts';
 import { checkDetails } from '../src/lib/neighbourhood/mutations.ts';
 import { configFromEnv, publicOrigin, type RelayConfig } from './config.ts';
 import { createHosted, describeHosted, type Hosted } from './create.ts';
+import { feedUrl } from './feed.ts';
 import { startRelay, type Relay } from './main.ts';
 import { Registry } from './registry.ts';
 import { currentSetupToken, issueSetupToken, setupLink } from './setup-token.ts';
@@ -18,6 +19,8 @@ const HELP = `Noaber relay — operator command
   noaber list [--json]                 list the neighbourhoods on this relay
   noaber invite <id|name> [--json]     print a neighbourhood's invite link again
   noaber rotate-key <id|name> [--json] give a neighbourhood a new key; the old one stops working
+  noaber feed <id|name> [--json]       print the agenda's calendar feed address (key "ical")
+  noaber feed <id|name> --rotate       give the feed a new address; the old one stops working
   noaber setup-link                    issue a new one-time setup link for the browser
   noaber help                          this text
 
@@ -26,7 +29,7 @@ copying it, and keep it readable only by the relay's user.`;
 
 type Out = { log: (line: string) => void; error: (line: string) => void };
 
-function printHosted(out: Out, hosted: Hosted, json: boolean) {
+function printHosted(out: Out, hosted: Hosted & { ical?: string }, json: boolean) {
 	if (json) {
 		out.log(JSON.stringify(hosted));
 		return;
@@ -84,7 +87,7 @@ async function create(config: RelayConfig, name: string | undefined, json: boole
 	const repo = new Repo({ storage: new NodeFSStorageAdapter(join(config.data, 'documents')) });
 	try {
 		const hosted = await createHosted(repo, registry, checked.value, { origin: publicOrigin(config) });
-		printHosted(out, hosted, json);
+		printHosted(out, { ...hosted, ical: feedUrl(publicOrigin(config), registry.feedToken(hosted.id)) }, json);
 		return 0;
 	} finally {
 		await repo.shutdown().catch(() => undefined);
@@ -102,7 +105,8 @@ function lookup(config: RelayConfig, which: string | undefined, out: Out) {
 
 export async function main(argv: string[], out: Out = console, env: NodeJS.ProcessEnv = process.env): Promise<number> {
 	const json = argv.includes('--json');
-	const [command, ...rest] = argv.filter((a) => a !== '--json');
+	const rotate = argv.includes('--rotate');
+	const [command, ...rest] = argv.filter((a) => a !== '--json' && !(a === '--rotate' && argv[0] === 'feed'));
 	const flag = rest.find((a) => a.startsWith('--'));
 	if (flag) {
 		out.error(`Unknown option "${flag}". See: noaber help`);
@@ -140,6 +144,18 @@ export async function main(argv: string[], out: Out = console, env: NodeJS.Proce
 			const rotated = registry.rotate(record.id);
 			if (!json) out.log('The old key no longer works. Hand out this new invite link:');
 			printHosted(out, describeHosted(rotated, publicOrigin(config)), json);
+			return 0;
+		}
+		case 'feed': {
+			const { registry, record } = lookup(config, argument, out);
+			if (!record) return 1;
+			const ical = feedUrl(publicOrigin(config), rotate ? registry.rotateFeed(record.id) : registry.feedToken(record.id));
+			if (json) out.log(JSON.stringify({ id: record.id, name: record.name, ical }));
+			else {
+				if (rotate) out.log('The old calendar address no longer works. Subscribers need this new one:');
+				else out.log(`Agenda van ${record.name} als abonnement / calendar feed:`);
+				out.log(ical);
+			}
 			return 0;
 		}
 		case 'setup-link': {

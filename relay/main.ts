@@ -12,6 +12,7 @@ import { configFromEnv, type RelayConfig } from './config.ts';
 import { CLOSE, DEFAULT_LIMITS, GuardedServerAdapter, type Limits } from './guard.ts';
 import { createLogger, type Logger } from './log.ts';
 import { Registry } from './registry.ts';
+import { FEED_PATH, handleFeed, handleFeedAddress } from './feed.ts';
 import { handleSetup } from './setup-api.ts';
 import { staticApp } from './static.ts';
 
@@ -94,6 +95,24 @@ export async function startRelay(given: Partial<RelayOptions> & Pick<RelayOption
 				if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
 				res.end(JSON.stringify({ error: 'failed' }));
 			});
+			return;
+		}
+		const feed = FEED_PATH.exec(path);
+		if (feed || path === '/api/feed') {
+			const context = { repo, registry, log, origin: originOf };
+			const fail = (error: unknown) => {
+				log.error({ err: error }, 'feed failed');
+				if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
+				res.end();
+			};
+			if (feed) handleFeed(req, res, feed[1], context).catch(fail);
+			else {
+				try {
+					handleFeedAddress(req, res, context);
+				} catch (error) {
+					fail(error);
+				}
+			}
 			return;
 		}
 		serveApp(req, res);

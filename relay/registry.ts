@@ -13,7 +13,9 @@ const Record_ = v.object({
 	root: v.pipe(v.string(), v.regex(/^automerge:/)),
 	key: v.pipe(v.string(), v.minLength(16)),
 	createdAt: v.string(),
-	rotatedAt: v.optional(v.string())
+	rotatedAt: v.optional(v.string()),
+	/** The secret in the agenda feed's address; made on first use, replaced to revoke it. */
+	feedToken: v.optional(v.pipe(v.string(), v.minLength(24)))
 });
 export type NeighbourhoodRecord = v.InferOutput<typeof Record_>;
 
@@ -147,6 +149,36 @@ export class Registry {
 		this.#write(record);
 		this.#fingerprint = this.#currentFingerprint();
 		return record;
+	}
+
+	/** The agenda feed's secret, made now if the neighbourhood has none yet. */
+	feedToken(id: string): string {
+		const current = this.#records.get(id);
+		if (!current) throw new Error(`No neighbourhood with id ${id}`);
+		if (current.feedToken) return current.feedToken;
+		return this.rotateFeed(id);
+	}
+
+	/** A new feed secret: calendar apps subscribed to the old address get nothing from now on. */
+	rotateFeed(id: string): string {
+		const current = this.#records.get(id);
+		if (!current) throw new Error(`No neighbourhood with id ${id}`);
+		const record = { ...current, feedToken: randomBytes(24).toString('base64url') };
+		this.#write(record);
+		this.#fingerprint = this.#currentFingerprint();
+		return record.feedToken;
+	}
+
+	/** The neighbourhood whose feed this secret opens, compared in constant time. */
+	neighbourhoodForFeed(token: string | null | undefined): NeighbourhoodRecord | undefined {
+		if (!token) return undefined;
+		const given = Buffer.from(token);
+		for (const record of this.#records.values()) {
+			if (!record.feedToken) continue;
+			const expected = Buffer.from(record.feedToken);
+			if (expected.length === given.length && timingSafeEqual(expected, given)) return record;
+		}
+		return undefined;
 	}
 
 	/** Records that a document belongs to a neighbourhood; the first claim wins. */

@@ -1,0 +1,93 @@
+// The agenda as a subscription feed: calendar apps (phone, Thunderbird, Outlook) fetch
+// /ical/<secret>.ics now and then. The relay reads the agenda documents it stores through the
+// same domain modules the app uses, and writes them with the app's iCalendar writer. The secret
+// is per neighbourhood and can be replaced (`noaber feed <name> --rotate`) to revoke it.
+import type { AutomergeUrl, DocHandle, Repo } from '@automerge/automerge-repo/slim';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { toICalendar } from '../src/lib/agenda/ics.ts';
+import { readEvents, type AgendaEvent } from '../src/lib/agenda/view.ts';
+import { addDays, wallAt } from '../src/lib/agenda/time.ts';
+import { readNeighbourhood } from '../src/lib/neighbourhood/view.ts';
+import type { Logger } from './log.ts';
+import type { NeighbourhoodRecord, Registry } from './registry.ts';
+
+export const FEED_PATH = /^\/ical\/([A-Za-z0-9_-]{24,64})\.ics$/;
+
+export const feedUrl = (origin: string, token: string): string => `${origin}/ical/${token}.ics`;
+
+async function ready<T>(repo: Repo, url: string, ms: number): Promise<DocHandle<T> | undefined> {
+	try {
+		const handle = await Promise.race([
+			repo.find<T>(url as AutomergeUrl, { allowableStates: ['ready', 'unavailable'] }),
+			new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), ms))
+		]);
+		return handle?.isReady() ? handle : undefined;
+	} catch {
+		return undefined;
+	}
+}
+
+/** Every event of the neighbourhood, leaving out one-off events that ended over a year ago. */
+export async function agendaEvents(repo: Repo, record: NeighbourhoodRecord, now = new Date()): Promise<{ name: string; events: AgendaEvent[] }> {
+	const root = await ready<unknown>(repo, record.root, 3000);
+	const read = root ? readNeighbourhood(root.doc()) : undefined;
+	if (!read?.ok) return { name: record.name, events: [] };
+	const sources = await Promise.all(
+		read.neighbourhood.docs.agenda.map(async ({ url }) => {
+			const handle = await ready<unknown>(repo, url, 3000);
+			return handle ? [{ url, doc: handle.doc() }] : [];
+		})
+	);
+	const cutoff = addDays(wallAt(now, 'Europe/Amsterdam'), -365);
+	const events = readEvents(sources.flat()).items.filter((e) => e.rrule || e.end >= cutoff);
+	return { name: read.neighbourhood.name || record.name, events };
+}
+
+export interface FeedContext {
+	repo: Repo;
+	registry: Registry;
+	log: Logger;
+	origin: (req: IncomingMessage) => string;
+}
+
+/** GET/HEAD /ical/<secret>.ics */
+export async function handleFeed(req: IncomingMessage, res: ServerResponse, token: string, context: FeedContext): Promise<void> {
+	if (req.method !== 'GET' && req.method !== 'HEAD') {
+		res.writeHead(405, { allow: 'GET, HEAD' });
+		res.end();
+		return;
+	}
+	let record = context.registry.neighbourhoodForFeed(token);
+	if (!record && context.registry.reloadIfChanged()) record = context.registry.neighbourhoodForFeed(token);
+	if (!record) {
+		res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
+		res.end('Deze agenda bestaat niet (meer). / This calendar does not exist (any more).\n');
+		return;
+	}
+	const { name, events } = await agendaEvents(context.repo, record);
+	const body = toICalendar(events, { name });
+	const filename = name.replace(/[^\p{L}\p{N} _-]/gu, '').trim() || 'agenda';
+	res.writeHead(200, {
+		'content-type': 'text/calendar; charset=utf-8',
+		'cache-control': 'no-cache',
+		'content-disposition': `inline; filename="${encodeURIComponent(filename)}.ics"`,
+		'content-length': Buffer.byteLength(body)
+	});
+	res.end(req.method === 'HEAD' ? undefined : body);
+	context.log.debug({ neighbourhood: record.id, events: events.length }, 'feed served');
+}
+
+/** GET /api/feed with the member key as a bearer token: the address to subscribe to. */
+export function handleFeedAddress(req: IncomingMessage, res: ServerResponse, context: FeedContext): void {
+	const header = req.headers.authorization ?? '';
+	const key = header.startsWith('Bearer ') ? header.slice(7).trim() : '';
+	const neighbourhood = context.registry.neighbourhoodForKey(key);
+	if (!neighbourhood) {
+		res.writeHead(401, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+		res.end(JSON.stringify({ error: 'invalid key' }));
+		return;
+	}
+	const token = context.registry.feedToken(neighbourhood);
+	res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+	res.end(JSON.stringify({ ical: feedUrl(context.origin(req), token) }));
+}

@@ -161,3 +161,34 @@ test('a volunteer skips one coffee morning, moves another, and prints the week f
 	const pdf = await anna.pdf({ format: 'A4', preferCSSPageSize: true });
 	expect(pdf.subarray(0, 4).toString()).toBe('%PDF');
 });
+
+test('the calendar feed served by the relay shows an edit made in the app', async ({ browser }) => {
+	const anna = await device(browser);
+	await createNeighbourhood(anna, relay, 'Anna');
+	await addEvent(anna, 'Repaircafé');
+
+	// One event into the resident's own calendar, as a file.
+	const saved = anna.waitForEvent('download');
+	await anna.getByRole('button', { name: 'In mijn agenda zetten (.ics)' }).click();
+	const file = await saved;
+	expect(file.suggestedFilename()).toBe('repaircafe.ics');
+	const { readFile } = await import('node:fs/promises');
+	expect(await readFile((await file.path())!, 'utf8')).toContain('SUMMARY:Repaircafé');
+
+	await anna.getByRole('navigation', { name: 'Noaber' }).getByRole('link', { name: 'Agenda' }).click();
+	await anna.getByRole('link', { name: 'Agenda in mijn telefoon' }).click();
+	const address = await anna.getByTestId('feed-address').inputValue();
+	expect(address).toMatch(new RegExp(`^${relay.origin}/ical/[A-Za-z0-9_-]{32}\\.ics$`));
+	const feed = async () => (await anna.request.get(address)).text();
+	await expect.poll(feed).toContain('SUMMARY:Repaircafé');
+
+	await anna.getByRole('navigation', { name: 'Noaber' }).getByRole('link', { name: 'Agenda' }).click();
+	await anna.getByRole('link', { name: 'Lijst' }).click();
+	await anna.getByRole('link', { name: 'Repaircafé' }).click();
+	await anna.getByRole('link', { name: 'Activiteit aanpassen' }).first().click();
+	await anna.getByLabel('Naam van de activiteit').fill('Repaircafé en koffie');
+	await anna.getByRole('button', { name: 'Bewaren' }).click();
+	await expect(anna.getByText('Bewaard.')).toBeVisible();
+	await expect.poll(feed, { timeout: 15_000 }).toContain('SUMMARY:Repaircafé en koffie');
+	expect(await feed()).toMatch(/SEQUENCE:1\r\n/);
+});

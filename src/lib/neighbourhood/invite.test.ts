@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { deviceLink, inviteLink, parseInvite, relaySocketUrl } from './invite.ts';
+import { deviceLink, inviteLink, parseInvite, relayHttpOrigin, relaySocketUrl } from './invite.ts';
 
 const root = 'automerge:4NMNnkMhL8jXrdJ9jamS58PAVdXu';
 const key = 'Zk3_9aQ-rT5uVw7xYz1B2c';
@@ -35,5 +35,13 @@ describe('invite links', () => {
 		expect(parseInvite(`http://x/join#r=not-a-url&d=${root}&k=${key}`)).toBeNull();
 		expect(parseInvite(`http://x/join#r=${relay}&d=${root}&k=short`)).toBeNull();
 		expect(parseInvite(`http://x/join#r=${relay}&d=${root}&k=${key}&m=<script>`)).toBeNull();
+	});
+});
+
+describe('the relay web address', () => {
+	it('follows from its websocket address', () => {
+		expect(relayHttpOrigin('wss://buurt.example.nl/sync')).toBe('https://buurt.example.nl');
+		expect(relayHttpOrigin('ws://localhost:3000/sync')).toBe('http://localhost:3000');
+		expect(relayHttpOrigin(relaySocketUrl('https://example.nl/noaber/'))).toBe('https://example.nl/noaber');
 	});
 });

@@ -23,6 +23,16 @@ export function relaySocketUrl(origin: string): string {
 	return url.toString();
 }
 
+/** The web address of a relay, from its websocket address: where its feeds and API live. */
+export function relayHttpOrigin(relay: string): string {
+	const url = new URL(relay);
+	url.protocol = url.protocol === 'wss:' ? 'https:' : 'http:';
+	url.pathname = url.pathname.replace(/\/sync\/?$/, '');
+	url.search = '';
+	url.hash = '';
+	return url.toString().replace(/\/$/, '');
+}
+
 export function inviteLink(origin: string, invite: Pick<Invite, 'relay' | 'root' | 'key'>): string {
 	const base = origin.replace(/\/$/, '');
 	return `${base}/join#r=${encodeURIComponent(invite.relay)}&d=${invite.root}&k=${invite.key}`;

@@ -1,0 +1,15 @@
+// Saving a file the app made (a calendar, an export) without a server round trip.
+export function download(filename: string, content: string, type: string): void {
+	const url = URL.createObjectURL(new Blob([content], { type }));
+	const link = document.createElement('a');
+	link.href = url;
+	link.download = filename;
+	document.body.append(link);
+	link.click();
+	link.remove();
+	setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+/** A file name from a title: letters, digits, dashes. */
+export const fileName = (title: string, extension: string): string =>
+	`${title.normalize('NFD').replace(/\p{Diacritic}/gu, '').replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '').toLowerCase() || 'noaber'}.${extension}`;

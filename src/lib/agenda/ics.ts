@@ -1,6 +1,7 @@
 // The agenda as iCalendar (RFC 5545), for downloads and for the relay's subscription feed:
 // series as RRULE with EXDATE, changed occurrences as RECURRENCE-ID events, times in
 // Europe/Amsterdam with its VTIMEZONE, stable UIDs and SEQUENCE raised on every change.
+import { ACCESSIBILITY, type Accessibility } from './document.ts';
 import { parseRule } from './recurrence.ts';
 import { addDays, addMinutes, dayOf, instantOf, minutesBetween } from './time.ts';
 import type { AgendaEvent } from './view.ts';
@@ -77,9 +78,70 @@ function describe(event: AgendaEvent, labels: Labels): string {
 	if (event.organiser) lines.push(`${labels.organiser}: ${event.organiser}`);
 	if (event.contact) lines.push(`${labels.contact}: ${event.contact}`);
 	lines.push(`${labels.cost}: ${event.cost || labels.free}`);
-	if (event.accessibilityNote) lines.push(`${labels.accessibility}: ${event.accessibilityNote}`);
+	const access = [event.accessibility.map((a) => labels.access[a]).join(', '), event.accessibilityNote].filter(Boolean).join('. ');
+	if (access) lines.push(`${labels.accessibility}: ${access}`);
 	if (event.capacity > 0) lines.push(labels.capacity.replace('{count}', String(event.capacity)));
+	if (event.cancelled) lines.push(`${labels.cancelled}: ${event.cancelled.reason}`.trim());
 	return lines.filter(Boolean).join('\n');
+}
+
+export interface DescriptionParts {
+	description: string;
+	organiser: string;
+	contact: string;
+	cost: string;
+	accessibility: Accessibility[];
+	accessibilityNote: string;
+	capacity: number;
+	cancelled?: string;
+}
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * The inverse of `describe`, so a file exported here and imported into another neighbourhood
+ * keeps organiser, cost and the rest in their own fields. Only labelled lines at the end count,
+ * in the order `describe` writes them; anything else stays part of the description.
+ */
+export function readDescription(text: string, labels: Labels = DUTCH): DescriptionParts {
+	const parts: DescriptionParts = { description: '', organiser: '', contact: '', cost: '', accessibility: [], accessibilityNote: '', capacity: 0 };
+	const lines = text.replace(/\r\n?/g, '\n').split('\n');
+	const labelled = (label: string) => new RegExp(`^${escapeRegExp(label)}:(?: (.*))?$`);
+	const capacity = new RegExp(`^${escapeRegExp(labels.capacity).replace('\\{count\\}', '(\\d{1,5})')}$`);
+	const readers: [RegExp, (value: string) => void][] = [
+		[labelled(labels.cancelled), (value) => (parts.cancelled = value)],
+		[capacity, (value) => (parts.capacity = Number(value))],
+		[labelled(labels.accessibility), (value) => Object.assign(parts, readAccess(value, labels))],
+		[labelled(labels.cost), (value) => (parts.cost = value.toLowerCase() === labels.free.toLowerCase() ? '' : value)],
+		[labelled(labels.contact), (value) => (parts.contact = value)],
+		[labelled(labels.organiser), (value) => (parts.organiser = value)]
+	];
+	for (const [pattern, read] of readers) {
+		const match = lines.length > 0 ? pattern.exec(lines[lines.length - 1].trim()) : null;
+		if (!match) continue;
+		read((match[1] ?? '').trim());
+		lines.pop();
+	}
+	parts.description = lines.join('\n').trim();
+	return parts;
+}
+
+/** 'Toegankelijk met rolstoel, Ringleiding. Drempel bij de achterdeur' → two flags and a note. */
+function readAccess(value: string, labels: Labels): Pick<DescriptionParts, 'accessibility' | 'accessibilityNote'> {
+	const flags: Accessibility[] = [];
+	let rest = value;
+	for (;;) {
+		const flag = ACCESSIBILITY.find((a) => {
+			const label = labels.access[a];
+			return rest.startsWith(label) && [', ', '. ', ''].includes(rest.slice(label.length, label.length + 2));
+		});
+		if (!flag || flags.includes(flag)) break;
+		flags.push(flag);
+		const after = rest.slice(labels.access[flag].length);
+		rest = after.slice(2);
+		if (!after.startsWith(', ')) break;
+	}
+	return { accessibility: ACCESSIBILITY.filter((a) => flags.includes(a)), accessibilityNote: rest.trim() };
 }
 
 function times(event: AgendaEvent, start: string, end: string, name: 'DTSTART' | 'DTEND'): string | undefined {
@@ -95,7 +157,9 @@ export interface Labels {
 	cost: string;
 	free: string;
 	accessibility: string;
+	access: Record<Accessibility, string>;
 	capacity: string;
+	cancelled: string;
 }
 
 /** Dutch labels in the description; the feed has no language setting of its own. */
@@ -105,7 +169,15 @@ export const DUTCH: Labels = {
 	cost: 'Kosten',
 	free: 'gratis',
 	accessibility: 'Toegankelijkheid',
-	capacity: 'Aanmelden nodig: {count} plaatsen'
+	access: {
+		wheelchair: 'toegankelijk met rolstoel',
+		hearingLoop: 'ringleiding',
+		toilet: 'aangepast toilet',
+		parking: 'parkeren dichtbij',
+		seating: 'genoeg zitplaatsen'
+	},
+	capacity: 'Aanmelden nodig: {count} plaatsen',
+	cancelled: 'Gaat niet door'
 };
 
 function vevents(event: AgendaEvent, stamp: string, labels: Labels): string[] {

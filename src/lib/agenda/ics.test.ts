@@ -4,18 +4,35 @@ import { describe, expect, it } from 'vitest';
 import { imm } from '../automerge/fields.ts';
 import type { AgendaDoc } from './document.ts';
 import { eventToICalendar, fold, toICalendar } from './ics.ts';
+import { applyImport, parseICalendar } from './ics-import.ts';
 import { blankEvent, changeOccurrence, checkEvent, createEvent, editEvent, eventInput, skipOccurrence, type AgendaHandle, type EventInput } from './mutations.ts';
+import { occurrencesBetween } from './recurrence.ts';
 import { readEvents, type AgendaEvent } from './view.ts';
 
 const ANNA = { memberId: 'anna-0000-0001' };
 
 class Device implements AgendaHandle {
-	doc = A.change(A.init<AgendaDoc>(), (d) => Object.assign(d, { period: imm('series'), events: {} }));
+	doc: A.Doc<AgendaDoc>;
+	constructor(period = 'series') {
+		this.doc = A.change(A.init<AgendaDoc>(), (d) => Object.assign(d, { period: imm(period), events: {} }));
+	}
 	change(fn: A.ChangeFn<AgendaDoc>) {
 		this.doc = A.change(this.doc, fn);
 	}
 	event(id: string): AgendaEvent {
 		return readEvents([{ url: 'automerge:x', doc: this.doc }]).items.find((e) => e.id === id)!;
+	}
+}
+
+/** A neighbourhood's agenda: one document per period, opened on demand as the app does. */
+class Agenda {
+	devices = new Map<string, Device>();
+	handleFor = async (period: string): Promise<AgendaHandle> => {
+		if (!this.devices.has(period)) this.devices.set(period, new Device(period));
+		return this.devices.get(period)!;
+	};
+	events(): AgendaEvent[] {
+		return readEvents([...this.devices].map(([period, device]) => ({ url: `automerge:${period}`, doc: device.doc }))).items;
 	}
 }
 
@@ -99,10 +116,229 @@ describe('iCalendar export', () => {
 		expect(read(after).description.startsWith(text)).toBe(true);
 	});
 
+	it('writes accessibility, organiser and cost readably, and marks a cancelled event', () => {
+		const device = new Device();
+		const id = createEvent(
+			device,
+			form({ organiser: 'Wijkvereniging', cost: '€ 2,50', accessibility: ['wheelchair', 'hearingLoop'], accessibilityNote: 'Ingang aan de achterkant' }),
+			ANNA
+		);
+		device.change((d) => (d.events[id].cancelled = { by: imm(ANNA.memberId), at: imm('2026-03-01T10:00:00.000Z'), reason: imm('Zaal is dicht') }));
+		const vevent = new ICAL.Component(ICAL.parse(eventToICalendar(device.event(id), { name: 'Lindenbuurt' }))).getFirstSubcomponent('vevent')!;
+		expect(vevent.getFirstPropertyValue('status')).toBe('CANCELLED');
+		expect(String(vevent.getFirstPropertyValue('description')).split('\n')).toEqual([
+			'Organisatie: Wijkvereniging',
+			'Kosten: € 2,50',
+			'Toegankelijkheid: toegankelijk met rolstoel, ringleiding. Ingang aan de achterkant',
+			'Gaat niet door: Zaal is dicht'
+		]);
+	});
+
 	it('folds long lines without splitting a character', () => {
 		const line = `DESCRIPTION:${'é'.repeat(100)}`;
 		const folded = fold(line);
 		expect(folded.split('\r\n').every((part) => new TextEncoder().encode(part).length <= 75)).toBe(true);
 		expect(folded.replace(/\r\n /g, '')).toBe(line);
+	});
+});
+
+/** A file as Outlook or Google would send it: its own zone name, a UTC event, a series, an occurrence moved. */
+const OTHER_APP = [
+	'BEGIN:VCALENDAR',
+	'PRODID:-//Microsoft Corporation//Outlook 16.0 MIMEDIR//EN',
+	'VERSION:2.0',
+	'METHOD:PUBLISH',
+	'X-WR-CALNAME:Wijkvereniging De Linde',
+	'BEGIN:VTIMEZONE',
+	'TZID:W. Europe Standard Time',
+	'BEGIN:STANDARD',
+	'DTSTART:16011028T030000',
+	'RRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=10',
+	'TZOFFSETFROM:+0200',
+	'TZOFFSETTO:+0100',
+	'END:STANDARD',
+	'BEGIN:DAYLIGHT',
+	'DTSTART:16010325T020000',
+	'RRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=3',
+	'TZOFFSETFROM:+0100',
+	'TZOFFSETTO:+0200',
+	'END:DAYLIGHT',
+	'END:VTIMEZONE',
+	'BEGIN:VEVENT',
+	'UID:7kq2a0c1d9e8f7@google.com',
+	'DTSTAMP:20260301T120000Z',
+	'DTSTART:20260415T170000Z',
+	'DTEND:20260415T190000Z',
+	'SUMMARY:Buurtvergadering',
+	'LOCATION:Buurthuis De Linde\\, Lindelaan 4',
+	'DESCRIPTION:Op de agenda: de begroting\\, de speeltuin en het straatfeest.\\nIed',
+	' ereen is welkom\\; koffie staat klaar.',
+	'CATEGORIES:Vergadering',
+	'END:VEVENT',
+	'BEGIN:VEVENT',
+	'UID:040000008200E00074C5B7101A82E008000000001@outlook.com',
+	'DTSTAMP:20260301T120000Z',
+	'DTSTART;TZID=W. Europe Standard Time:20260303T140000',
+	'DTEND;TZID=W. Europe Standard Time:20260303T160000',
+	'RRULE:FREQ=WEEKLY;UNTIL=20260630T120000Z;INTERVAL=1;BYDAY=TU;WKST=MO',
+	'EXDATE;TZID=W. Europe Standard Time:20260428T140000',
+	'SUMMARY:Jeu de boules',
+	'LOCATION:Jeu-de-boulesbaan Lindeplein',
+	'CATEGORIES:Sport,Bewegen',
+	'END:VEVENT',
+	'BEGIN:VEVENT',
+	'UID:040000008200E00074C5B7101A82E008000000001@outlook.com',
+	'DTSTAMP:20260301T120000Z',
+	'RECURRENCE-ID;TZID=W. Europe Standard Time:20260512T140000',
+	'DTSTART;TZID=W. Europe Standard Time:20260512T150000',
+	'DTEND;TZID=W. Europe Standard Time:20260512T170000',
+	'SUMMARY:Jeu de boules',
+	'LOCATION:Sportpark Noord',
+	'END:VEVENT',
+	'BEGIN:VEVENT',
+	'UID:koningsdag-2026@example.org',
+	'DTSTAMP:20260301T120000Z',
+	'DTSTART;VALUE=DATE:20260427',
+	'DTEND;VALUE=DATE:20260428',
+	'SUMMARY:Vrijmarkt Koningsdag',
+	'END:VEVENT',
+	'BEGIN:VEVENT',
+	'UID:datum-volgt@example.org',
+	'DTSTAMP:20260301T120000Z',
+	'SUMMARY:Rommelmarkt (datum volgt)',
+	'END:VEVENT',
+	'BEGIN:VEVENT',
+	'UID:elk-uur@example.org',
+	'DTSTAMP:20260301T120000Z',
+	'DTSTART:20260601T080000Z',
+	'RRULE:FREQ=HOURLY;COUNT=5',
+	'SUMMARY:Inloop wijkagent',
+	'END:VEVENT',
+	'END:VCALENDAR',
+	''
+].join('\r\n');
+
+const shown = (events: AgendaEvent[], title: string, from: string, to: string) => {
+	const event = events.find((e) => e.title === title)!;
+	return occurrencesBetween(event, from, to)
+		.filter((o) => !o.skipped)
+		.map((o) => `${o.start}–${o.end.slice(11)} ${o.override?.location ?? event.location.name}`.trim());
+};
+
+describe('iCalendar import', () => {
+	it('adds what the agenda can show from another app, in Amsterdam time, and says what it refused', async () => {
+		const plan = parseICalendar(OTHER_APP, []);
+		expect(plan.refused).toEqual([
+			{ title: 'Rommelmarkt (datum volgt)', reason: 'no_start' },
+			{ title: 'Inloop wijkagent', start: '2026-06-01T10:00', reason: 'rule' }
+		]);
+		const agenda = new Agenda();
+		const { added } = await applyImport(plan, agenda.handleFor, ANNA, new Date('2026-03-02T09:00:00Z'));
+		expect(added.map((a) => a.title)).toEqual(['Buurtvergadering', 'Jeu de boules', 'Vrijmarkt Koningsdag']);
+		expect([...agenda.devices.keys()].sort()).toEqual(['2026', 'series']);
+
+		const events = agenda.events();
+		const meeting = events.find((e) => e.title === 'Buurtvergadering')!;
+		// 17.00 UTC in April is 19.00 in Amsterdam.
+		expect([meeting.start, meeting.end]).toEqual(['2026-04-15T19:00', '2026-04-15T21:00']);
+		expect(meeting.location.name).toBe('Buurthuis De Linde, Lindelaan 4');
+		expect(meeting.description).toBe('Op de agenda: de begroting, de speeltuin en het straatfeest.\nIedereen is welkom; koffie staat klaar.');
+		expect(meeting.category).toBe('overig');
+		expect(meeting.uid).toBe('7kq2a0c1d9e8f7@google.com');
+
+		const boules = events.find((e) => e.title === 'Jeu de boules')!;
+		expect(boules.category).toBe('bewegen');
+		expect(shown(events, 'Jeu de boules', '2026-04-20T00:00', '2026-05-20T00:00')).toEqual([
+			'2026-04-21T14:00–16:00 Jeu-de-boulesbaan Lindeplein',
+			'2026-05-05T14:00–16:00 Jeu-de-boulesbaan Lindeplein',
+			'2026-05-12T15:00–17:00 Sportpark Noord',
+			'2026-05-19T14:00–16:00 Jeu-de-boulesbaan Lindeplein'
+		]);
+		// UNTIL was 12.00 UTC on 30 June: 14.00 in Amsterdam, so that Tuesday is the last one.
+		expect(shown(events, 'Jeu de boules', '2026-06-25T00:00', '2026-12-31T00:00')).toEqual(['2026-06-30T14:00–16:00 Jeu-de-boulesbaan Lindeplein']);
+
+		const market = events.find((e) => e.title === 'Vrijmarkt Koningsdag')!;
+		expect([market.allDay, market.start, market.end]).toEqual([true, '2026-04-27T00:00', '2026-04-27T00:00']);
+	});
+
+	it('refuses everything already imported when the same file comes again', async () => {
+		const agenda = new Agenda();
+		await applyImport(parseICalendar(OTHER_APP, []), agenda.handleFor, ANNA);
+		const again = parseICalendar(OTHER_APP, agenda.events());
+		expect(again.add).toEqual([]);
+		expect(again.refused.filter((r) => r.reason === 'duplicate').map((r) => r.title)).toEqual([
+			'Buurtvergadering',
+			'Jeu de boules',
+			'Vrijmarkt Koningsdag'
+		]);
+	});
+
+	it('says a file is not a calendar instead of failing', () => {
+		const notCalendar = [{ title: '', reason: 'not_calendar' }];
+		expect(parseICalendar('Beste buren, hierbij de agenda voor april.', []).refused).toEqual(notCalendar);
+		expect(parseICalendar('BEGIN:VCALENDAR\r\nthis is not\r\nEND:VCALENDAR', []).refused).toEqual(notCalendar);
+		expect(parseICalendar('BEGIN:VCARD\r\nVERSION:4.0\r\nFN:Anna\r\nEND:VCARD', []).refused).toEqual(notCalendar);
+		expect(parseICalendar('', [])).toEqual({ add: [], refused: notCalendar });
+	});
+
+	it('adds at most 2,000 events from one file', () => {
+		const event = (n: number) =>
+			['BEGIN:VEVENT', `UID:e${n}@example.org`, `DTSTART:20260105T${String(n % 24).padStart(2, '0')}0000`, `SUMMARY:Les ${n}`, 'END:VEVENT'];
+		const file = ['BEGIN:VCALENDAR', 'VERSION:2.0', ...Array.from({ length: 2003 }, (_, n) => event(n)).flat(), 'END:VCALENDAR'].join('\r\n');
+		const plan = parseICalendar(file, []);
+		expect(plan.add).toHaveLength(2000);
+		expect(plan.refused.map((r) => [r.title, r.reason])).toEqual([
+			['Les 2000', 'too_long'],
+			['Les 2001', 'too_long'],
+			['Les 2002', 'too_long']
+		]);
+	});
+
+	it('keeps Dutch text, organiser, cost and accessibility through export and import', () => {
+		const device = new Device();
+		const description =
+			'Koffie, thee; en koek.\nNeem een vriend mee! Café "De Linde" — héél gezellig, met een lange regel die zeker moet worden afgebroken.\n\nTot ziens!';
+		const id = createEvent(
+			device,
+			form({
+				title: 'Koffieochtend: één, twee; drie',
+				description,
+				category: 'eten',
+				location: 'Buurthuis, zaal 2',
+				organiser: 'Stichting Welzijn; afdeling Oost',
+				cost: '€ 1,50',
+				accessibility: ['wheelchair', 'toilet'],
+				accessibilityNote: 'Lift bij de zij-ingang',
+				capacity: 20
+			}),
+			ANNA
+		);
+		const [imported] = parseICalendar(eventToICalendar(device.event(id), { name: 'Lindenbuurt' }), []).add;
+		const { repeat: _repeat, ...input } = imported.input;
+		const { repeat: _original, ...original } = eventInput(device.event(id));
+		expect(input).toEqual({ ...original, service: undefined });
+		expect(imported.uid).toBe(`${id}@noaber`);
+	});
+
+	it('keeps the occurrences of a series through export, import and export again', async () => {
+		const device = new Device();
+		const id = createEvent(
+			device,
+			form({ day: '2026-03-17', location: 'Buurthuis', repeat: { repeat: 'weekly', interval: 1, weekdays: ['TU', 'TH'], ends: 'until', until: '2026-05-31', count: 0 } }),
+			ANNA
+		);
+		skipOccurrence(device, id, '2026-03-26T10:00', 'Voorjaarsvakantie', ANNA);
+		changeOccurrence(device, id, '2026-04-07T10:00', { location: 'Kerkzaal', start: '2026-04-07T14:00', end: '2026-04-07T15:30', note: 'Andere zaal' }, ANNA);
+		const first = toICalendar([device.event(id)], { name: 'Lindenbuurt' });
+		const agenda = new Agenda();
+		await applyImport(parseICalendar(first, []), agenda.handleFor, ANNA);
+		const [copy] = agenda.events();
+		expect(copy.rrule).toBe(device.event(id).rrule);
+		expect(copy.overrides['2026-04-07T10:00'].note).toBe('Andere zaal');
+		const second = toICalendar([copy], { name: 'Lindenbuurt' });
+		const occurrences = expand(first, '2026-06-30');
+		expect(occurrences).toHaveLength(21);
+		expect(occurrences.map((o) => o.start)).not.toContain('2026-03-26T09:00:00.000Z');
+		expect(expand(second, '2026-06-30')).toEqual(occurrences);
 	});
 });

@@ -119,6 +119,16 @@ export class Registry {
 		return this.#owners.get(documentIdOf(documentId));
 	}
 
+	/**
+	 * The record as it is on disk now. A change is written as the whole record, so one made from a
+	 * copy the poll has not refreshed yet would undo what another process just did: bring back a
+	 * rotated-out member key, or replace the feed address the operator has just handed out.
+	 */
+	#latest(id: string): NeighbourhoodRecord | undefined {
+		this.reloadIfChanged();
+		return this.#records.get(id);
+	}
+
 	#write(record: NeighbourhoodRecord) {
 		const path = join(this.#dir('neighbourhoods'), `${record.id}.json`);
 		const tmp = `${path}.${process.pid}.tmp`;
@@ -143,7 +153,7 @@ export class Registry {
 
 	/** A new member key; the old one stops working everywhere that reads these files. */
 	rotate(id: string): NeighbourhoodRecord {
-		const current = this.#records.get(id);
+		const current = this.#latest(id);
 		if (!current) throw new Error(`No neighbourhood with id ${id}`);
 		const record = { ...current, key: newKey(), rotatedAt: new Date().toISOString() };
 		this.#write(record);
@@ -153,7 +163,7 @@ export class Registry {
 
 	/** The agenda feed's secret, made now if the neighbourhood has none yet. */
 	feedToken(id: string): string {
-		const current = this.#records.get(id);
+		const current = this.#latest(id);
 		if (!current) throw new Error(`No neighbourhood with id ${id}`);
 		if (current.feedToken) return current.feedToken;
 		return this.rotateFeed(id);
@@ -161,7 +171,7 @@ export class Registry {
 
 	/** A new feed secret: calendar apps subscribed to the old address get nothing from now on. */
 	rotateFeed(id: string): string {
-		const current = this.#records.get(id);
+		const current = this.#latest(id);
 		if (!current) throw new Error(`No neighbourhood with id ${id}`);
 		const record = { ...current, feedToken: randomBytes(24).toString('base64url') };
 		this.#write(record);

@@ -28,12 +28,20 @@ async function ready<T>(repo: Repo, url: string, ms: number): Promise<DocHandle<
 }
 
 /** Every event of the neighbourhood, leaving out one-off events that ended over a year ago. */
-export async function agendaEvents(repo: Repo, record: NeighbourhoodRecord, now = new Date()): Promise<{ name: string; events: AgendaEvent[] }> {
+export async function agendaEvents(
+	repo: Repo,
+	registry: Pick<Registry, 'ownerOf'>,
+	record: NeighbourhoodRecord,
+	now = new Date()
+): Promise<{ name: string; events: AgendaEvent[] }> {
 	const root = await ready<unknown>(repo, record.root, 3000);
 	const read = root ? readNeighbourhood(root.doc()) : undefined;
 	if (!read?.ok) return { name: record.name, events: [] };
+	// Any member can list any URL in the root; only documents this neighbourhood brought to the
+	// relay are its own, so a listed URL of another neighbourhood's agenda is not published here.
+	const own = read.neighbourhood.docs.agenda.filter(({ url }) => registry.ownerOf(url) === record.id);
 	const sources = await Promise.all(
-		read.neighbourhood.docs.agenda.map(async ({ url }) => {
+		own.map(async ({ url }) => {
 			const handle = await ready<unknown>(repo, url, 3000);
 			return handle ? [{ url, doc: handle.doc() }] : [];
 		})
@@ -50,6 +58,16 @@ export interface FeedContext {
 	origin: (req: IncomingMessage) => string;
 }
 
+/**
+ * `inline; filename="Wijk t Hofje.ics"; filename*=UTF-8''…`: header values must be plain ASCII, so
+ * accented letters lose their accents in the first form and keep them in the second (RFC 6266).
+ */
+export function contentDisposition(name: string): string {
+	const readable = name.replace(/[^\p{L}\p{N} _-]/gu, '').replace(/\s+/g, ' ').trim() || 'agenda';
+	const ascii = readable.normalize('NFKD').replace(/[^A-Za-z0-9 _-]/g, '').trim() || 'agenda';
+	return `inline; filename="${ascii}.ics"; filename*=UTF-8''${encodeURIComponent(`${readable}.ics`)}`;
+}
+
 /** GET/HEAD /ical/<secret>.ics */
 export async function handleFeed(req: IncomingMessage, res: ServerResponse, token: string, context: FeedContext): Promise<void> {
 	if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -57,20 +75,21 @@ export async function handleFeed(req: IncomingMessage, res: ServerResponse, toke
 		res.end();
 		return;
 	}
-	let record = context.registry.neighbourhoodForFeed(token);
-	if (!record && context.registry.reloadIfChanged()) record = context.registry.neighbourhoodForFeed(token);
+	// Read the files first, not only on a miss: an address the operator has just replaced must stop
+	// working before the next poll.
+	context.registry.reloadIfChanged();
+	const record = context.registry.neighbourhoodForFeed(token);
 	if (!record) {
 		res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
 		res.end('Deze agenda bestaat niet (meer). / This calendar does not exist (any more).\n');
 		return;
 	}
-	const { name, events } = await agendaEvents(context.repo, record);
+	const { name, events } = await agendaEvents(context.repo, context.registry, record);
 	const body = toICalendar(events, { name });
-	const filename = name.replace(/[^\p{L}\p{N} _-]/gu, '').trim() || 'agenda';
 	res.writeHead(200, {
 		'content-type': 'text/calendar; charset=utf-8',
 		'cache-control': 'no-cache',
-		'content-disposition': `inline; filename="${encodeURIComponent(filename)}.ics"`,
+		'content-disposition': contentDisposition(name),
 		'content-length': Buffer.byteLength(body)
 	});
 	res.end(req.method === 'HEAD' ? undefined : body);
@@ -79,15 +98,36 @@ export async function handleFeed(req: IncomingMessage, res: ServerResponse, toke
 
 /** GET /api/feed with the member key as a bearer token: the address to subscribe to. */
 export function handleFeedAddress(req: IncomingMessage, res: ServerResponse, context: FeedContext): void {
+	// The app may be served from another address than the neighbourhood's relay (a member moved the
+	// neighbourhood, or runs the app elsewhere). The member key in the header is the only credential,
+	// never a cookie, so any page may ask.
+	const cors = { 'access-control-allow-origin': '*' };
+	if (req.method === 'OPTIONS') {
+		res.writeHead(204, {
+			...cors,
+			'access-control-allow-methods': 'GET',
+			'access-control-allow-headers': 'authorization',
+			'access-control-max-age': '600'
+		});
+		res.end();
+		return;
+	}
+	if (req.method !== 'GET') {
+		res.writeHead(405, { ...cors, allow: 'GET, OPTIONS' });
+		res.end();
+		return;
+	}
 	const header = req.headers.authorization ?? '';
-	const key = header.startsWith('Bearer ') ? header.slice(7).trim() : '';
-	const neighbourhood = context.registry.neighbourhoodForKey(key);
+	const key = /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1];
+	let neighbourhood = context.registry.neighbourhoodForKey(key);
+	// A neighbourhood created from the shell a moment ago may not have been polled yet.
+	if (!neighbourhood && key && context.registry.reloadIfChanged()) neighbourhood = context.registry.neighbourhoodForKey(key);
 	if (!neighbourhood) {
-		res.writeHead(401, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+		res.writeHead(401, { ...cors, 'content-type': 'application/json', 'cache-control': 'no-store' });
 		res.end(JSON.stringify({ error: 'invalid key' }));
 		return;
 	}
 	const token = context.registry.feedToken(neighbourhood);
-	res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+	res.writeHead(200, { ...cors, 'content-type': 'application/json', 'cache-control': 'no-store' });
 	res.end(JSON.stringify({ ical: feedUrl(context.origin(req), token) }));
 }

@@ -1,5 +1,6 @@
-// JSON logs on stderr. Keys, setup tokens and query strings never reach a log line: the relay logs
-// neighbourhood ids and reasons, and pino's redaction is a second fence.
+// JSON logs on stderr. Keys, setup tokens, query strings and feed addresses (the secret is in the
+// path of /ical/<secret>.ics) never reach a log line: the relay logs neighbourhood ids and reasons,
+// and pino's redaction is a second fence.
 import pino, { type DestinationStream, type Logger } from 'pino';
 
 export type { Logger };
@@ -9,7 +10,23 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
 		{
 			level,
 			base: { service: 'noaber-relay' },
-			redact: { paths: ['key', '*.key', 'token', '*.token', 'url', '*.url', 'req.url'], censor: '[redacted]' }
+			redact: {
+				paths: [
+					'key',
+					'*.key',
+					'token',
+					'*.token',
+					'url',
+					'*.url',
+					'req.url',
+					'ical',
+					'*.ical',
+					'authorization',
+					'*.authorization',
+					'req.headers.authorization'
+				],
+				censor: '[redacted]'
+			}
 		},
 		destination ?? pino.destination(2)
 	);

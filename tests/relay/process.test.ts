@@ -154,6 +154,34 @@ describe('the relay process', () => {
 		expect(await third.exited).toBe(0);
 	}, 60_000);
 
+	it('prints the calendar feed address and replaces it while the relay runs', async () => {
+		const data = tempDir();
+		const port = await freePort();
+		const env = { ...process.env, NOABER_DATA: data, NOABER_PUBLIC_URL: `http://127.0.0.1:${port}` };
+		const created = await createFromShell(data, port);
+		const relay = await startChild(data, port);
+
+		const printed = await run(process.execPath, ['bin/noaber.js', 'feed', 'Lindenbuurt', '--json'], { env });
+		const feed = JSON.parse(printed.stdout) as { id: string; name: string; ical: string };
+		expect(feed).toEqual({ id: created.id, name: 'Lindenbuurt', ical: expect.stringMatching(new RegExp(`^http://127\\.0\\.0\\.1:${port}/ical/[\\w-]{32}\\.ics$`)) });
+		const served = await fetch(feed.ical);
+		expect(served.status).toBe(200);
+		expect(await served.text()).toContain('BEGIN:VCALENDAR');
+
+		const rotated = await run(process.execPath, ['bin/noaber.js', 'feed', 'Lindenbuurt', '--rotate'], { env });
+		const [message, address] = rotated.stdout.trim().split('\n');
+		expect(message).toBe('The old calendar address no longer works. Subscribers need this new one:');
+		expect(address).toMatch(/\/ical\/[\w-]{32}\.ics$/);
+		expect(address).not.toBe(feed.ical);
+		// At once, not after the next poll.
+		expect((await fetch(feed.ical)).status).toBe(404);
+		expect((await fetch(address)).status).toBe(200);
+
+		relay.child.kill('SIGTERM');
+		expect(await relay.exited).toBe(0);
+		for (const secret of [feed.ical, address].map((url) => url.split('/ical/')[1])) expect(relay.output()).not.toContain(secret);
+	}, 30_000);
+
 	it('the operator command prints the invite link as the last line, and explains mistakes', async () => {
 		const data = tempDir();
 		const env = { ...process.env, NOABER_DATA: data, NOABER_PUBLIC_URL: 'https://buurt.example.nl' };

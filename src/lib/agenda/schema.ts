@@ -22,8 +22,9 @@ export const EventInput = v.pipe(
 		endTime: clock,
 		endDay: day,
 		location: text(120),
-		lat: v.optional(v.pipe(v.number(), v.minValue(-90), v.maxValue(90))),
-		lon: v.optional(v.pipe(v.number(), v.minValue(-180), v.maxValue(180))),
+		// An emptied number field gives null.
+		lat: v.pipe(v.nullish(v.pipe(v.number('number'), v.minValue(-90, 'number'), v.maxValue(90, 'number'))), v.transform((x) => x ?? undefined)),
+		lon: v.pipe(v.nullish(v.pipe(v.number('number'), v.minValue(-180, 'number'), v.maxValue(180, 'number'))), v.transform((x) => x ?? undefined)),
 		organiser: text(100),
 		contact: text(100),
 		cost: text(60),

@@ -185,6 +185,8 @@ export const agendaEn: Record<keyof typeof agendaNl, string> = {
 	'eventForm.othersEditing': 'Also working on this activity: {names}',
 	'eventForm.service': 'Belongs to (social map)',
 	'eventForm.noService': 'None',
+	'eventForm.place': 'Choose a place from the social map',
+	'eventForm.coordinates': 'Coordinates (for map and directions)',
 	'eventForm.newTitle': 'New activity',
 
 	'field.time': 'Enter a time, such as 10:00.',

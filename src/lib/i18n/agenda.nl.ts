@@ -184,6 +184,8 @@ export const agendaNl = {
 	'eventForm.othersEditing': 'Ook bezig met deze activiteit: {names}',
 	'eventForm.service': 'Hoort bij (sociale kaart)',
 	'eventForm.noService': 'Geen',
+	'eventForm.place': 'Plek uit de sociale kaart kiezen',
+	'eventForm.coordinates': 'Coördinaten (voor kaart en route)',
 	'eventForm.newTitle': 'Nieuwe activiteit',
 
 	'field.time': 'Vul een tijd in, zoals 10:00.',

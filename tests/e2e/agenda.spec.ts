@@ -192,3 +192,41 @@ test('the calendar feed served by the relay shows an edit made in the app', asyn
 	await expect.poll(feed, { timeout: 15_000 }).toContain('SUMMARY:Repaircafé en koffie');
 	expect(await feed()).toMatch(/SEQUENCE:1\r\n/);
 });
+
+test('a volunteer imports a calendar file and sees what was added and what was refused', async ({ browser }) => {
+	const anna = await device(browser);
+	await createNeighbourhood(anna, relay, 'Anna');
+	const file = [
+		'BEGIN:VCALENDAR',
+		'VERSION:2.0',
+		'PRODID:-//Bibliotheek//NL',
+		'BEGIN:VEVENT',
+		'UID:digicafe-1@bibliotheek.example',
+		'DTSTAMP:20261101T090000Z',
+		'DTSTART:20261208T130000Z',
+		'DTEND:20261208T150000Z',
+		'SUMMARY:Digicafé in de bibliotheek',
+		'LOCATION:Bibliotheek Lindendorp',
+		'END:VEVENT',
+		'BEGIN:VEVENT',
+		'UID:zonder-datum@bibliotheek.example',
+		'DTSTAMP:20261101T090000Z',
+		'SUMMARY:Voorleesuur',
+		'END:VEVENT',
+		'END:VCALENDAR',
+		''
+	].join('\r\n');
+	await anna.goto(`${relay.origin}/agenda/importeren`);
+	await anna.getByLabel('Agendabestand (.ics)').setInputFiles({ name: 'bibliotheek.ics', mimeType: 'text/calendar', buffer: Buffer.from(file) });
+	await expect(anna.getByTestId('import-add')).toContainText('Digicafé in de bibliotheek — dinsdag 8 december, 14.00–16.00');
+	await expect(anna.getByTestId('import-refused')).toContainText('Voorleesuur: Er staat geen datum bij.');
+	await anna.getByRole('button', { name: 'Toevoegen aan de agenda' }).click();
+	await expect(anna.getByText('1 activiteiten toegevoegd.')).toBeVisible();
+
+	// The same file again adds nothing twice.
+	await anna.getByLabel('Agendabestand (.ics)').setInputFiles({ name: 'bibliotheek.ics', mimeType: 'text/calendar', buffer: Buffer.from(file) });
+	await expect(anna.getByTestId('import-refused')).toContainText('Digicafé in de bibliotheek (dinsdag 8 december): Staat al in de agenda.');
+	await expect(anna.getByText('Er is niets om toe te voegen.')).toBeVisible();
+	await anna.goto(`${relay.origin}/agenda?weergave=vandaag&dag=2026-12-08`);
+	await expect(anna.locator('li.happening')).toContainText('Digicafé in de bibliotheek');
+});

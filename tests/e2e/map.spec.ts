@@ -32,6 +32,13 @@ test('a manager adds a service on one device and a resident finds it by search o
 	await expect(fatima.getByText('ma t/m vr 9.00–12.00')).toBeVisible();
 	await expect(fatima.getByRole('link', { name: 'Bel 020 765 4321' })).toBeVisible();
 	await expect(fatima.getByText('1234 AB')).toBeVisible();
+	// Places and organisations are edited on their own, for every service there.
+	await fatima.getByRole('link', { name: 'Plek aanpassen' }).click();
+	await fatima.getByLabel('Naam van de plek').fill('Buurthuis De Linde (zaal 2)');
+	await fatima.getByRole('button', { name: 'Bewaren' }).click();
+	await expect(fatima.getByText('Bewaard.')).toBeVisible();
+	await fatima.goBack();
+	await expect(fatima.getByText('Buurthuis De Linde (zaal 2)')).toBeVisible();
 
 	// The manager points the map at a tile server and sets the neighbourhood's centre.
 	await fatima.getByRole('link', { name: 'Terug naar de sociale kaart' }).click();

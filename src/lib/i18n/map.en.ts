@@ -153,5 +153,10 @@ export const mapEn: Record<keyof typeof mapNl, string> = {
 	'field.postcode': 'A postcode is 4 digits and 2 letters, like 1234 AB.',
 
 	'post.alsoServices': 'You can also turn to',
+	'organizationForm.title': 'Edit organisation',
+	'organizationForm.name': 'Name of the organisation',
+	'organizationForm.description': 'What does the organisation do?',
+	'locationForm.title': 'Edit place',
+	'locationForm.transport': 'Getting there (bus, parking)',
 	'members.mapEditor': 'May edit the social map'
 };

@@ -152,5 +152,10 @@ export const mapNl = {
 	'field.postcode': 'Een postcode is 4 cijfers en 2 letters, zoals 1234 AB.',
 
 	'post.alsoServices': 'U kunt hiervoor ook terecht bij',
+	'organizationForm.title': 'Organisatie aanpassen',
+	'organizationForm.name': 'Naam van de organisatie',
+	'organizationForm.description': 'Wat doet de organisatie?',
+	'locationForm.title': 'Plek aanpassen',
+	'locationForm.transport': 'Bereikbaarheid (bus, parkeren)',
 	'members.mapEditor': 'Mag de sociale kaart bijwerken'
 } as const;

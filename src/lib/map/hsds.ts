@@ -355,6 +355,8 @@ export type RefusalReason =
 	| 'bad_postcode'
 	| 'bad_coordinates'
 	| 'bad_schedule'
+	/** The same service twice in one spreadsheet. */
+	| 'duplicate'
 	| 'invalid';
 
 /** Something in an imported record the map cannot hold; the record itself is imported. */

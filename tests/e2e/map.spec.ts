@@ -70,3 +70,33 @@ test('a manager adds a service on one device and a resident finds it by search o
 	await expect(bert.getByTestId('by-distance')).toContainText('Spreekuur ouderenadviseur');
 	await bert.context().setOffline(false);
 });
+
+test('a map volunteer reads a spreadsheet: good rows are added, bad rows are reported by row, and the map goes out as HSDS', async ({ browser }) => {
+	const fatima = await device(browser);
+	await createNeighbourhood(fatima, relay, 'Fatima');
+	await fatima.goto(`${relay.origin}/kaart/uitwisselen`);
+	const sheet = [
+		'Naam;Organisatie;Omschrijving;Thema;Telefoon;Adres;Postcode;Plaats;Openingstijden',
+		'Voedselbank;Stichting Voedselbank;Pakketten voor wie het krap heeft.;geldzaken;020 111 2222;Markt 3;1234 CD;Lindendorp;ma-vr 9:00-12:00',
+		';Bibliotheek Lindendorp;Zonder naam;;;;;;',
+		'Digicafé;Bibliotheek Lindendorp;Hulp met de telefoon.;digitale-hulp;bel maar;;;;'
+	].join('\n');
+	await fatima.getByLabel('Bestand om in te lezen (.json of .csv)').setInputFiles({ name: 'kaart.csv', mimeType: 'text/csv', buffer: Buffer.from(sheet) });
+	await expect(fatima.getByTestId('exchange-add')).toContainText('Dienst Voedselbank (regel 2)');
+	await expect(fatima.getByTestId('exchange-refused')).toContainText('(regel 3): De naam ontbreekt.');
+	await expect(fatima.getByTestId('exchange-refused')).toContainText('Dienst Digicafé (regel 4): Het telefoonnummer klopt niet.');
+	await fatima.getByRole('button', { name: 'Wijzigingen doorvoeren' }).click();
+	await expect(fatima.getByText(/toegevoegd, 0 bijgewerkt\./)).toBeVisible();
+
+	const saved = fatima.waitForEvent('download');
+	await fatima.getByRole('button', { name: 'Hele kaart downloaden (HSDS, .json)' }).click();
+	const { readFile } = await import('node:fs/promises');
+	const hsds = JSON.parse(await readFile((await (await saved).path())!, 'utf8')) as { services: { name: string; schedules: { byday: string }[] }[] };
+	expect(hsds.services.map((s) => s.name)).toEqual(['Voedselbank']);
+	expect(hsds.services[0].schedules[0].byday).toBe('MO,TU,WE,TH,FR');
+
+	await fatima.getByRole('link', { name: 'Terug naar de sociale kaart' }).click();
+	await fatima.getByLabel('Zoeken').fill('voedsel');
+	await fatima.getByRole('link', { name: 'Voedselbank' }).click();
+	await expect(fatima.getByText('ma t/m vr 9.00–12.00')).toBeVisible();
+});

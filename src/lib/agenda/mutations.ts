@@ -3,10 +3,9 @@
 // never deletes: skips, cancellations and sign-offs are flags that can be undone.
 import { Counter, updateText } from '@automerge/automerge/slim';
 import type { DocHandle } from '@automerge/automerge-repo/slim';
-import * as v from 'valibot';
 import { imm, randomId } from '../automerge/fields.ts';
 import type { Actor } from '../help/document.ts';
-import type { Invalid, Valid } from '../neighbourhood/mutations.ts';
+import { check, type Invalid, type Valid } from '../validation/check.ts';
 import type { AgendaDoc, EventDoc, OverrideDoc, SignupDoc } from './document.ts';
 import { ZONE } from './document.ts';
 import { choiceFromRule, endBefore, nextStart, withUntil } from './recurrence.ts';
@@ -19,16 +18,7 @@ export type { Actor, EventInput };
 /** A DocHandle in the app; in benchmarks and tests anything that applies a change. */
 export type AgendaHandle = Pick<DocHandle<AgendaDoc>, 'change'>;
 
-function errorsOf(issues: v.BaseIssue<unknown>[]): Record<string, string> {
-	const errors: Record<string, string> = {};
-	for (const issue of issues) errors[v.getDotPath(issue) ?? 'form'] ??= issue.message;
-	return errors;
-}
-
-export function checkEvent(input: unknown): Valid<EventInput> | Invalid {
-	const result = v.safeParse(EventInput, input);
-	return result.success ? { ok: true, value: result.output } : { ok: false, errors: errorsOf(result.issues) };
-}
+export const checkEvent = (input: unknown): Valid<EventInput> | Invalid => check(EventInput, input);
 
 export const blankEvent = (day = ''): EventInput => ({
 	title: '',

@@ -2,9 +2,8 @@
 // writes only what changed so concurrent edits of other fields survive, and never deletes.
 import { updateText } from '@automerge/automerge/slim';
 import type { DocHandle } from '@automerge/automerge-repo/slim';
-import * as v from 'valibot';
 import { imm, randomId } from '../automerge/fields.ts';
-import type { Invalid, Valid } from '../neighbourhood/mutations.ts';
+import { check, type Invalid, type Valid } from '../validation/check.ts';
 import type { Actor, HelpDoc, HistoryEntryData, PostDoc } from './document.ts';
 import { PostInput, ResponseInput } from './schema.ts';
 
@@ -16,21 +15,9 @@ export type { PostInput };
  */
 export type HelpHandle = Pick<DocHandle<HelpDoc>, 'change'>;
 
-function errorsOf(issues: v.BaseIssue<unknown>[]): Record<string, string> {
-	const errors: Record<string, string> = {};
-	for (const issue of issues) errors[v.getDotPath(issue) ?? 'form'] ??= issue.message;
-	return errors;
-}
+export const checkPost = (input: unknown): Valid<PostInput> | Invalid => check(PostInput, input);
 
-export function checkPost(input: unknown): Valid<PostInput> | Invalid {
-	const result = v.safeParse(PostInput, input);
-	return result.success ? { ok: true, value: result.output } : { ok: false, errors: errorsOf(result.issues) };
-}
-
-export function checkResponse(input: unknown): Valid<{ message: string }> | Invalid {
-	const result = v.safeParse(ResponseInput, input);
-	return result.success ? { ok: true, value: result.output } : { ok: false, errors: errorsOf(result.issues) };
-}
+export const checkResponse = (input: unknown): Valid<{ message: string }> | Invalid => check(ResponseInput, input);
 
 export const blankPost = (kind: 'request' | 'offer' = 'request'): PostInput => ({
 	kind,

@@ -2,10 +2,9 @@
 // change log), writes only what changed, and never deletes: removal is a flag a manager undoes.
 import { updateText } from '@automerge/automerge/slim';
 import type { DocHandle } from '@automerge/automerge-repo/slim';
-import * as v from 'valibot';
 import { imm, randomId } from '../automerge/fields.ts';
 import type { Actor } from '../help/document.ts';
-import type { Invalid, Valid } from '../neighbourhood/mutations.ts';
+import { check } from '../validation/check.ts';
 import type { LocationDoc, MapDoc, OrganizationDoc, ScheduleDoc, ServiceDoc, Stamp } from './document.ts';
 import { LocationInput, OrganizationInput, ServiceInput } from './schema.ts';
 
@@ -15,17 +14,6 @@ export type { Actor, LocationInput, OrganizationInput, ServiceInput };
 export type MapHandle = Pick<DocHandle<MapDoc>, 'change'>;
 
 type Kind = 'organization' | 'service' | 'location';
-
-function errorsOf(issues: v.BaseIssue<unknown>[]): Record<string, string> {
-	const errors: Record<string, string> = {};
-	for (const issue of issues) errors[v.getDotPath(issue) ?? 'form'] ??= issue.message;
-	return errors;
-}
-
-function check<T>(schema: v.GenericSchema<unknown, T>, input: unknown): Valid<T> | Invalid {
-	const result = v.safeParse(schema, input);
-	return result.success ? { ok: true, value: result.output } : { ok: false, errors: errorsOf(result.issues) };
-}
 
 export const checkOrganization = (input: unknown) => check(OrganizationInput, input);
 export const checkLocation = (input: unknown) => check(LocationInput, input);

@@ -1,19 +1,12 @@
 import type { DocHandle } from '@automerge/automerge-repo/slim';
-import * as v from 'valibot';
 import { imm } from '../automerge/fields.ts';
-import type { Invalid, Valid } from '../neighbourhood/mutations.ts';
+import { check, type Invalid, type Valid } from '../validation/check.ts';
 import type { ConsentHow, MemberDoc, MembersDoc } from './document.ts';
 import { ProfileInput } from './schema.ts';
 
 export type { ProfileInput };
 
-export function checkProfile(input: unknown): Valid<ProfileInput> | Invalid {
-	const result = v.safeParse(ProfileInput, input);
-	if (result.success) return { ok: true, value: result.output };
-	const errors: Record<string, string> = {};
-	for (const issue of result.issues) errors[v.getDotPath(issue) ?? 'form'] ??= issue.message;
-	return { ok: false, errors };
-}
+export const checkProfile = (input: unknown): Valid<ProfileInput> | Invalid => check(ProfileInput, input);
 
 export function newMember(id: string, profile: ProfileInput, now: string): MemberDoc {
 	return {

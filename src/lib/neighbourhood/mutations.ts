@@ -1,25 +1,15 @@
 import { updateText } from '@automerge/automerge/slim';
 import type { DocHandle } from '@automerge/automerge-repo/slim';
-import * as v from 'valibot';
 import { imm } from '../automerge/fields.ts';
 import type { RootDoc } from './document.ts';
 import { migrate, needsMigration } from './migrate.ts';
 import { DetailsInput } from './schema.ts';
+import { check, type Invalid, type Valid } from '../validation/check.ts';
 
-export type Invalid = { ok: false; errors: Record<string, string> };
-export type Valid<T> = { ok: true; value: T };
+export type { Invalid, Valid };
 
 /** Validates form input; errors are message keys per field. */
-export function checkDetails(input: unknown): Valid<DetailsInput> | Invalid {
-	const result = v.safeParse(DetailsInput, input);
-	if (result.success) return { ok: true, value: result.output };
-	const errors: Record<string, string> = {};
-	for (const issue of result.issues) {
-		const key = v.getDotPath(issue) ?? 'form';
-		errors[key] ??= issue.message;
-	}
-	return { ok: false, errors };
-}
+export const checkDetails = (input: unknown): Valid<DetailsInput> | Invalid => check(DetailsInput, input);
 
 /** Text fields merge per character with other managers' edits; the rest is replaced. */
 export function updateDetails(handle: DocHandle<RootDoc>, details: DetailsInput): void {

@@ -113,3 +113,23 @@ test('the social map pages have no WCAG A/AA violations', async ({ browser }) =>
 	await expect(manager.getByTestId('map-fallback')).toBeVisible();
 	await expectNoViolations(manager, 'map fallback');
 });
+
+test('with bigger letters and stronger colours chosen on this device, pages stay free of violations', async ({ browser }) => {
+	const manager = await device(browser);
+	await createNeighbourhood(manager, relay, 'Anna');
+	await manager.getByRole('link', { name: 'Tekst en kleuren' }).click();
+	await manager.getByLabel('Grotere letters').check();
+	await manager.getByLabel('Sterkere kleuren (zwart op wit)').check();
+	await expectNoViolations(manager, 'display settings');
+	const size = () => manager.evaluate(() => parseFloat(getComputedStyle(document.documentElement).fontSize));
+	expect(await size()).toBe(25);
+	// The choice stays after a reload, before anything is painted.
+	await manager.reload();
+	await expect(manager.locator('html')).toHaveAttribute('data-contrast', 'high');
+	expect(await size()).toBe(25);
+	for (const path of ['/', '/hulp', '/agenda', '/kaart', '/leden', '/profiel']) {
+		await manager.goto(`${relay.origin}${path}`);
+		await expect(manager.getByRole('heading', { level: 1 })).toBeVisible();
+		await expectNoViolations(manager, `large, high contrast: ${path}`);
+	}
+});

@@ -16,6 +16,13 @@ export const en: Record<MessageKey, string> = {
 	'nav.settings': 'Edit neighbourhood',
 	'nav.skip': 'Skip to content',
 	'lang.switch': 'Nederlands',
+	'display.title': 'Text and colours',
+	'display.lead': 'Make the letters bigger or the colours stronger if that is easier to read.',
+	'display.large': 'Bigger letters',
+	'display.contrast': 'Stronger colours (black on white)',
+	'display.device': 'This applies to this device only.',
+	'display.done': 'Done',
+	'display.link': 'Text and colours',
 	'lang.label': 'Language',
 
 	'status.connecting': 'Connecting to the neighbourhood…',

@@ -16,6 +16,13 @@ export const nl = {
 	'nav.settings': 'Buurt aanpassen',
 	'nav.skip': 'Naar de inhoud',
 	'lang.switch': 'English',
+	'display.title': 'Tekst en kleuren',
+	'display.lead': 'Maak de letters groter of de kleuren sterker als u dat prettiger leest.',
+	'display.large': 'Grotere letters',
+	'display.contrast': 'Sterkere kleuren (zwart op wit)',
+	'display.device': 'Dit geldt alleen voor dit apparaat.',
+	'display.done': 'Klaar',
+	'display.link': 'Tekst en kleuren',
 	'lang.label': 'Taal',
 
 	'status.connecting': 'Verbinden met de buurt…',

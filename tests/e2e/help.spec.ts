@@ -150,3 +150,23 @@ test('a manager hides a post with a reason and restores it', async ({ browser })
 	await expect(bert.getByTestId('help-count')).toHaveText('1 bericht');
 	await expect(bert.getByRole('link', { name: 'Wie verkoopt mijn fiets?' })).toBeVisible();
 });
+
+test('the helpdesk turns a phone call into a help request in one screen', async ({ browser }) => {
+	const fatima = await device(browser);
+	await createNeighbourhood(fatima, relay, 'Fatima');
+	await fatima.getByRole('link', { name: 'Hulp', exact: true }).click();
+	await fatima.getByRole('link', { name: 'Hulpvraag aan de telefoon' }).click();
+	await fatima.getByLabel('Naam van de beller').fill('Henk');
+	await fatima.getByLabel('Straat').fill('Lindenlaan');
+	await fatima.getByRole('button', { name: 'Hulpvraag plaatsen' }).click();
+	// Consent first: nothing is stored without it.
+	await expect(fatima.getByText('Vraag eerst toestemming en vink dit aan.')).toBeVisible();
+	await fatima.getByLabel('De beller vindt het goed dat we dit bewaren').check();
+	await fatima.getByLabel('Boodschappen', { exact: true }).check();
+	await fatima.getByLabel('Wat is er nodig?').fill('Boodschappen op vrijdag');
+	await fatima.getByRole('button', { name: 'Hulpvraag plaatsen' }).click();
+	await expect(fatima.getByRole('heading', { name: 'Boodschappen op vrijdag', level: 1 })).toBeVisible();
+	await expect(fatima.getByText('Voor Henk, geplaatst door Fatima')).toBeVisible();
+	await fatima.getByRole('link', { name: 'Buren', exact: true }).click();
+	await expect(fatima.getByTestId('member-list')).toContainText('Henk');
+});

@@ -304,6 +304,18 @@ export const en: Record<MessageKey, string> = {
 	'post.archived': 'This post is archived: it was settled long ago.',
 	'post.loadHistory': 'Fetch its history',
 
+	'intake.title': 'Help request by phone',
+	'intake.lead': 'Someone calls with a request for help. Fill in who is calling and what is needed: the request goes on the help board, with you as the contact.',
+	'intake.caller': 'Who is calling?',
+	'intake.newCaller': 'Someone new (without phone or computer)',
+	'intake.name': 'Caller\'s name',
+	'intake.street': 'Street',
+	'intake.phone': 'Caller\'s phone number',
+	'intake.consent': 'The caller agrees that we keep this (asked on the phone)',
+	'intake.what': 'What is needed?',
+	'intake.note': 'More explanation (may stay empty)',
+	'intake.submit': 'Post the request',
+	'help.intake': 'Help request by phone',
 	'offline.title': 'No connection',
 	'error.title': 'Something went wrong',
 	'error.back': 'Back to the start'

@@ -304,6 +304,18 @@ export const nl = {
 	'post.archived': 'Dit bericht is gearchiveerd: het is al lang afgerond.',
 	'post.loadHistory': 'Geschiedenis ophalen',
 
+	'intake.title': 'Hulpvraag aan de telefoon',
+	'intake.lead': 'Iemand belt met een hulpvraag. Vul in wie belt en wat er nodig is: de vraag komt op het hulpbord, met u als contact.',
+	'intake.caller': 'Wie belt er?',
+	'intake.newCaller': 'Iemand nieuw (zonder telefoon of computer)',
+	'intake.name': 'Naam van de beller',
+	'intake.street': 'Straat',
+	'intake.phone': 'Telefoonnummer van de beller',
+	'intake.consent': 'De beller vindt het goed dat we dit bewaren (gevraagd aan de telefoon)',
+	'intake.what': 'Wat is er nodig?',
+	'intake.note': 'Meer uitleg (mag leeg blijven)',
+	'intake.submit': 'Hulpvraag plaatsen',
+	'help.intake': 'Hulpvraag aan de telefoon',
 	'offline.title': 'Geen verbinding',
 	'error.title': 'Er ging iets mis',
 	'error.back': 'Terug naar het begin'

@@ -316,6 +316,13 @@ export const en: Record<MessageKey, string> = {
 	'intake.note': 'More explanation (may stay empty)',
 	'intake.submit': 'Post the request',
 	'help.intake': 'Help request by phone',
+	'paper.title': 'Neighbourhood news {name}',
+	'paper.agenda': 'This week',
+	'paper.requests': 'Who would like a helping hand?',
+	'paper.canHelp': 'Can you help? Call {phone}.',
+	'paper.noRequests': 'There are no open requests for help now.',
+	'paper.service': 'Where can you go?',
+	'paper.link': 'Print the neighbourhood news',
 	'offline.title': 'No connection',
 	'error.title': 'Something went wrong',
 	'error.back': 'Back to the start'

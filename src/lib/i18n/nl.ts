@@ -316,6 +316,13 @@ export const nl = {
 	'intake.note': 'Meer uitleg (mag leeg blijven)',
 	'intake.submit': 'Hulpvraag plaatsen',
 	'help.intake': 'Hulpvraag aan de telefoon',
+	'paper.title': 'Buurtblad {name}',
+	'paper.agenda': 'Deze week',
+	'paper.requests': 'Wie zoekt een helpende hand?',
+	'paper.canHelp': 'Kunt u helpen? Bel {phone}.',
+	'paper.noRequests': 'Er staan nu geen hulpvragen open.',
+	'paper.service': 'Waar kunt u terecht?',
+	'paper.link': 'Buurtblad afdrukken',
 	'offline.title': 'Geen verbinding',
 	'error.title': 'Er ging iets mis',
 	'error.back': 'Terug naar het begin'

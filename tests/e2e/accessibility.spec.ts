@@ -133,3 +133,19 @@ test('with bigger letters and stronger colours chosen on this device, pages stay
 		await expectNoViolations(manager, `large, high contrast: ${path}`);
 	}
 });
+
+test('the help page and the install guide are readable before and after joining', async ({ browser }) => {
+	const newcomer = await device(browser);
+	await newcomer.goto(relay.origin);
+	await newcomer.getByRole('link', { name: 'Hulp bij Noaber' }).click();
+	await expect(newcomer.getByRole('heading', { name: 'Noaber op uw beginscherm' })).toBeVisible();
+	await expect(newcomer.getByText('Vraag de buur die u heeft uitgenodigd')).toBeVisible();
+	await expectNoViolations(newcomer, 'guide without a neighbourhood');
+
+	const manager = await device(browser);
+	await createNeighbourhood(manager, relay, 'Anna');
+	await manager.getByRole('link', { name: 'Hulp bij Noaber' }).click();
+	await expect(manager.getByRole('heading', { name: 'Bel de wijkverbinder' })).toBeVisible();
+	await expect(manager.getByText('Fatima de Vries')).toBeVisible();
+	await expectNoViolations(manager, 'guide');
+});

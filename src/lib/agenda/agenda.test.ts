@@ -20,9 +20,11 @@ import {
 	type EventInput
 } from './mutations.ts';
 import { agendaLoadOrder, agendaPeriodOf } from './periods.ts';
-import { choiceFromRule, occurrencesBetween, ruleFromChoice } from './recurrence.ts';
+import * as fc from 'fast-check';
+import { choiceFromRule, occurrencesBetween, parseRule, ruleFromChoice, ruleStarts, WEEKDAYS } from './recurrence.ts';
+import { RRule } from './rrule-lib.ts';
 import { places, signupStatus } from './signups.ts';
-import { instantOf } from './time.ts';
+import { addDays, floating, instantOf, wallOf } from './time.ts';
 import { readEvents, type AgendaEvent } from './view.ts';
 
 const ANNA = { memberId: 'anna-0000-0001' };
@@ -267,5 +269,39 @@ describe('views and documents', () => {
 		);
 		expect(order.first.map((e) => e.period)).toEqual(['series', '2026', '2027']);
 		expect(order.later.map((e) => e.period)).toEqual(['2019']);
+	});
+});
+
+describe('expanding a long-running series near the window', () => {
+	it('gives the same dates as expanding from the first start, for any rule the agenda makes', () => {
+		const naive = (start: string, rule: string, from: string, to: string) => {
+			const options = parseRule(rule)!;
+			return new RRule({ ...options, dtstart: floating(start) }).between(floating(from), floating(to), true).map(wallOf);
+		};
+		const days = fc.subarray([...WEEKDAYS], { minLength: 1 });
+		const choice = fc.record({
+			repeat: fc.constantFrom('weekly' as const, 'monthlyDate' as const, 'monthlyNth' as const),
+			interval: fc.integer({ min: 1, max: 4 }),
+			weekdays: days,
+			ends: fc.constantFrom('never' as const, 'until' as const),
+			until: fc.constant('2031-06-30'),
+			count: fc.constant(0)
+		});
+		fc.assert(
+			fc.property(
+				choice,
+				fc.integer({ min: 0, max: 3000 }),
+				fc.integer({ min: 0, max: 4000 }),
+				fc.constantFrom(1, 7, 31, 90),
+				(c, startOffset, windowOffset, length) => {
+					const start = addDays('2017-01-02T10:00', startOffset);
+					const rule = ruleFromChoice(c, start);
+					const from = addDays('2017-01-01T00:00', windowOffset);
+					const to = addDays(from, length);
+					expect(ruleStarts({ start, rrule: rule }, from, to)).toEqual(naive(start, rule, from, to));
+				}
+			),
+			{ numRuns: 300 }
+		);
 	});
 });

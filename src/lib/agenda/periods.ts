@@ -16,12 +16,12 @@ export const agendaPeriodOf = (event: { start: string; rrule: string }): string 
 export const readAgendaIndex = (index: unknown): PeriodEntry[] => readPeriodIndex(index, (p) => AGENDA_PERIOD.test(p));
 
 /**
- * What to open before the agenda shows (series, and the years of the weeks around today), and
+ * What to open before the agenda shows (series, and the years of the fortnight around today), and
  * what to load after it, newest first. Without any recent year, the newest listed one comes
  * first, so the agenda is never empty while older years load.
  */
 export function agendaLoadOrder(entries: PeriodEntry[], today: Wall): { first: PeriodEntry[]; later: PeriodEntry[] } {
-	const years = new Set([addDays(today, -7), today, addDays(today, 42)].map((w) => w.slice(0, 4)));
+	const years = new Set([addDays(today, -7), today, addDays(today, 14)].map((w) => w.slice(0, 4)));
 	let first = entries.filter((e) => e.period === SERIES || years.has(e.period));
 	if (!first.some((e) => e.period !== SERIES)) {
 		const newest = entries.find((e) => e.period !== SERIES);

@@ -74,12 +74,51 @@ function ruleFor(start: Wall, rule: string): RRule | undefined {
 	return cached;
 }
 
+const DAY_MS = 24 * 3600_000;
+
+/**
+ * rrule walks every occurrence from the first start to the window asked for: for a weekly
+ * coffee morning that began years ago, hundreds of dates on every new week shown. When the rule
+ * names its days (BYDAY or BYMONTHDAY) and does not count (no COUNT), starting it a whole number
+ * of periods later gives the same dates from there on, so it is started just before the window.
+ */
+function nearRule(start: Wall, rule: string, from: Wall): RRule | undefined {
+	const options = parseRule(rule);
+	if (!options) return undefined;
+	const named = options.byweekday !== null && options.byweekday !== undefined;
+	const monthDays = options.bymonthday !== null && options.bymonthday !== undefined;
+	const first = floating(start);
+	const target = floating(from);
+	const interval = options.interval ?? 1;
+	if (options.count || target <= first || options.bymonth || options.bysetpos) return ruleFor(start, rule);
+	let shifted: Date | undefined;
+	if (options.freq === Frequency.WEEKLY && named) {
+		const period = 7 * interval * DAY_MS;
+		const periods = Math.floor((target.getTime() - first.getTime()) / period) - 1;
+		if (periods > 0) shifted = new Date(first.getTime() + periods * period);
+	} else if (options.freq === Frequency.DAILY) {
+		const period = interval * DAY_MS;
+		const periods = Math.floor((target.getTime() - first.getTime()) / period) - 1;
+		if (periods > 0) shifted = new Date(first.getTime() + periods * period);
+	} else if (options.freq === Frequency.MONTHLY && (named || monthDays)) {
+		const months = (target.getUTCFullYear() - first.getUTCFullYear()) * 12 + target.getUTCMonth() - first.getUTCMonth();
+		const periods = Math.floor(months / interval) - 1;
+		// The first of the month, at the series' time: the named days decide the dates.
+		if (periods > 0) shifted = new Date(Date.UTC(first.getUTCFullYear(), first.getUTCMonth() + periods * interval, 1, first.getUTCHours(), first.getUTCMinutes()));
+	}
+	if (!shifted) return ruleFor(start, rule);
+	return ruleFor(wallOf(shifted), rule);
+}
+
 /** The original starts of a series within [from, to], inclusive. */
 export function ruleStarts(schedule: Pick<Schedule, 'start' | 'rrule'>, from: Wall, to: Wall): Wall[] {
 	if (!schedule.rrule) return schedule.start >= from && schedule.start <= to ? [schedule.start] : [];
-	const rule = ruleFor(schedule.start, schedule.rrule);
+	const rule = nearRule(schedule.start, schedule.rrule, from);
 	if (!rule) return [];
-	return rule.between(floating(from), floating(to), true).map(wallOf);
+	return rule
+		.between(floating(from), floating(to), true)
+		.map(wallOf)
+		.filter((w) => w >= schedule.start);
 }
 
 /** Whether `rid` is one of the series' original starts. */
@@ -99,7 +138,7 @@ export function lastStart(schedule: Pick<Schedule, 'start' | 'rrule'>): Wall | u
 /** The first original start at or after `from`. */
 export function nextStart(schedule: Pick<Schedule, 'start' | 'rrule'>, from: Wall): Wall | undefined {
 	if (!schedule.rrule) return schedule.start >= from ? schedule.start : undefined;
-	const next = ruleFor(schedule.start, schedule.rrule)?.after(floating(from), true);
+	const next = nearRule(schedule.start, schedule.rrule, from)?.after(floating(from > schedule.start ? from : schedule.start), true);
 	return next ? wallOf(next) : undefined;
 }
 

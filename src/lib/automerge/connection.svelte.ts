@@ -78,6 +78,18 @@ export class Connection {
 	#mapRequested = new Set<string>();
 	#helpRequested = new Set<string>();
 	#agendaRequested = new Set<string>();
+	/**
+	 * Older quarters and years wait until every module's recent documents are open: loading is
+	 * work on the one main thread, and what shows first should not queue behind ten years.
+	 */
+	#releaseLater: () => void = () => {};
+	#firstLoaded = new Promise<void>((resolve) => (this.#releaseLater = resolve));
+	/** Help and agenda: the modules with recent documents to open first. */
+	#recentPending = 2;
+	#recentLoaded() {
+		this.#recentPending -= 1;
+		if (this.#recentPending <= 0) this.#releaseLater();
+	}
 	#timer: ReturnType<typeof setInterval> | undefined;
 	#closed = false;
 
@@ -122,6 +134,8 @@ export class Connection {
 			void this.#loadAgenda(doc);
 			void this.#loadMap(doc);
 		});
+		// Should a module have nothing recent to show, the rest still comes.
+		setTimeout(() => this.#releaseLater(), 5000);
 		await Promise.all([this.#loadHelp(root.doc()), this.#loadAgenda(root.doc()), this.#loadMap(root.doc())]);
 	}
 
@@ -138,6 +152,8 @@ export class Connection {
 		// Recent quarters first, so the board shows what matters now; then the archive and any
 		// older live quarter at once, added in one update instead of one per document.
 		await this.#loadBatch(first.map(({ url }) => url));
+		this.#recentLoaded();
+		await this.#firstLoaded;
 		await this.#loadBatch([...archives, ...later.map(({ url }) => url)]);
 		if (this.helpPending === 0) void this.#archiveOld(read.neighbourhood.docs.helpArchive);
 	}
@@ -154,12 +170,16 @@ export class Connection {
 		const read = readNeighbourhood(doc);
 		if (!read.ok) return;
 		const fresh = read.neighbourhood.docs.agenda.filter(({ url }) => !this.#agendaRequested.has(url));
-		if (fresh.length === 0) return;
+		if (fresh.length === 0) return this.#recentLoaded();
 		fresh.forEach(({ url }) => this.#agendaRequested.add(url));
 		this.agendaPending += fresh.length;
 		// The series and the weeks around today first; older years after, in one update.
 		const { first, later } = agendaLoadOrder(fresh, todayWall());
 		for (const batch of [first, later]) {
+			if (batch === later) {
+				this.#recentLoaded();
+				await this.#firstLoaded;
+			}
 			if (batch.length === 0) continue;
 			const handles = await Promise.all(batch.map(({ url }) => this.#find<AgendaDoc>(url)));
 			if (this.#closed) return;

@@ -17,31 +17,9 @@ import { ruleStarts } from '../src/lib/agenda/recurrence.ts';
 import { addDays } from '../src/lib/agenda/time.ts';
 import { readEvents, type AgendaSource } from '../src/lib/agenda/view.ts';
 import { agendaArgs, generateAgenda, hasSavedAgenda, loadAgenda, saveAgenda, type AgendaDocument, type GeneratedAgenda } from './generate-agenda.ts';
+import { fmt, free, kb, median, time, timed } from './timing.ts';
 
 const args = agendaArgs();
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-const fmt = (ms: number) => (ms < 10 ? `${ms.toFixed(2)} ms` : `${Math.round(ms)} ms`);
-const kb = (bytes: number) => `${Math.round(bytes / 1024)} KB`;
-function time<T>(run: () => T): [T, number] {
-	const start = performance.now();
-	const result = run();
-	return [result, performance.now() - start];
-}
-/** Median time of `runs` repetitions, and the last result; `discard` releases the others. */
-function timed<T>(runs: number, run: () => T, discard?: (result: T) => void): [T, number] {
-	const times: number[] = [];
-	let result!: T;
-	for (let i = 0; i < runs; i += 1) {
-		if (i > 0) discard?.(result);
-		const [r, ms] = time(run);
-		result = r;
-		times.push(ms);
-	}
-	return [result, median(times)];
-}
-// Documents live in wasm memory until freed; loading into an ever larger heap is slower than
-// what a device opening the agenda sees (measured for the help board, see help-node.ts).
-const free = (docs: A.Doc<unknown>[]) => docs.forEach((d) => A.free(d));
 const sourcesOf = (documents: AgendaDocument[], docs: A.Doc<AgendaDoc>[]): AgendaSource[] =>
 	documents.map((d, i) => ({ url: `automerge:${d.period}`, doc: docs[i] }));
 

@@ -19,6 +19,7 @@ import { readPosts, type PeriodSource } from '../src/lib/help/view.ts';
 import { BENCH_NOW, benchArgs, type Generated } from './generate-help.ts';
 import { generateParallel } from './generate-parallel.ts';
 import { loadGenerated, saveGenerated } from './help-files.ts';
+import { fmt, free, kb, mb, median, time, timed } from './timing.ts';
 
 const args = benchArgs();
 const rows: [string, string][] = [];
@@ -26,30 +27,6 @@ const report = (what: string, value: string) => {
 	rows.push([what, value]);
 	console.log(`  ${what}: ${value}`);
 };
-const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(2)} MB`;
-const kb = (bytes: number) => `${Math.round(bytes / 1024)} KB`;
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-function time<T>(run: () => T): [T, number] {
-	const start = performance.now();
-	const result = run();
-	return [result, performance.now() - start];
-}
-/** Median time of `runs` repetitions, and the last result; `discard` releases the others. */
-function timed<T>(runs: number, run: () => T, discard?: (result: T) => void): [T, number] {
-	const times: number[] = [];
-	let result!: T;
-	for (let i = 0; i < runs; i += 1) {
-		if (i > 0) discard?.(result);
-		const [r, ms] = time(run);
-		result = r;
-		times.push(ms);
-	}
-	return [result, median(times)];
-}
-// Automerge documents live in wasm memory until freed; loading into an ever larger heap was
-// measured 2–3× slower here, which is not what a device opening the board sees.
-const free = (docs: A.Doc<unknown>[]) => docs.forEach((d) => A.free(d));
-const fmt = (ms: number) => (ms < 10 ? `${ms.toFixed(2)} ms` : `${Math.round(ms)} ms`);
 
 // --- data -----------------------------------------------------------------------------------------
 let generated: Generated;

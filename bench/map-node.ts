@@ -6,21 +6,10 @@ import * as A from '@automerge/automerge/slim';
 import { byDistance, byTheme, filterServices } from '../src/lib/map/search.ts';
 import { readMap } from '../src/lib/map/view.ts';
 import { generateMap, MAP_SIZE } from './generate-map.ts';
+import { fmt, timed } from './timing.ts';
 
 const at = process.argv.indexOf('--scale');
 const scale = at >= 0 ? Number(process.argv[at + 1]) : 1;
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-function timed<T>(runs: number, run: () => T): [T, number] {
-	const times: number[] = [];
-	let result!: T;
-	for (let i = 0; i < runs; i += 1) {
-		const start = performance.now();
-		result = run();
-		times.push(performance.now() - start);
-	}
-	return [result, median(times)];
-}
-const fmt = (ms: number) => (ms < 10 ? `${ms.toFixed(2)} ms` : `${Math.round(ms)} ms`);
 
 console.log(`Social map: ${Math.round(MAP_SIZE.services * scale)} services, ${Math.round(MAP_SIZE.locations * scale)} locations`);
 let started = performance.now();

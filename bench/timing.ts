@@ -1,0 +1,30 @@
+// Measuring and printing, shared by the benchmarks.
+import * as A from '@automerge/automerge/slim';
+
+export const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+export const fmt = (ms: number): string => (ms < 10 ? `${ms.toFixed(2)} ms` : `${Math.round(ms)} ms`);
+export const kb = (bytes: number): string => `${Math.round(bytes / 1024)} KB`;
+export const mb = (bytes: number, digits = 2): string => `${(bytes / 1024 / 1024).toFixed(digits)} MB`;
+
+export function time<T>(run: () => T): [T, number] {
+	const start = performance.now();
+	const result = run();
+	return [result, performance.now() - start];
+}
+
+/** Median time of `runs` repetitions, and the last result; `discard` releases the others. */
+export function timed<T>(runs: number, run: () => T, discard?: (result: T) => void): [T, number] {
+	const times: number[] = [];
+	let result!: T;
+	for (let i = 0; i < runs; i += 1) {
+		if (i > 0) discard?.(result);
+		const [r, ms] = time(run);
+		result = r;
+		times.push(ms);
+	}
+	return [result, median(times)];
+}
+
+// Automerge documents live in wasm memory until freed; loading into an ever larger heap was
+// measured 2–3× slower here, which is not what a device opening a page sees.
+export const free = (docs: A.Doc<unknown>[]): void => docs.forEach((d) => A.free(d));

@@ -20,6 +20,7 @@ import {
 } from './mutations.ts';
 import { byDistance, byTheme, filterServices, needsReview } from './search.ts';
 import { readMap } from './view.ts';
+import { serviceInput } from './form.ts';
 import { suggestServices } from './suggest.ts';
 
 const FATIMA = { memberId: 'fatima-000001' };
@@ -38,6 +39,9 @@ class Device implements MapHandle {
 	}
 	merge(other: Device) {
 		this.doc = A.merge(this.doc, A.clone(other.doc));
+	}
+	changeAt(heads: A.Heads, fn: A.ChangeFn<MapDoc>) {
+		this.doc = A.changeAt(this.doc, heads, fn).newDoc;
 	}
 	read() {
 		return readMap([this.doc]);
@@ -195,5 +199,25 @@ describe('from the other modules', () => {
 		const found = suggestServices(map, { category: 'vervoer', title: 'Wie brengt mij naar het ziekenhuis?', description: '' });
 		expect(found.map((s) => s.id)).toEqual([vervoer]);
 		expect(suggestServices(map, { category: 'tuin', title: 'Heg snoeien', description: '' })).toEqual([]);
+	});
+});
+
+describe('a form saved after someone else changed the text', () => {
+	it('keeps both, because it is saved as of when it was opened', () => {
+		const { device, spreekuur } = seed();
+		const opened = device.read().services.find((s) => s.id === spreekuur)!;
+		const base = A.getHeads(device.doc);
+		// Meanwhile Vera, on her device, adds a sentence, and it reaches this one.
+		const vera = device.fork();
+		editService(vera, spreekuur, { ...serviceInput(opened), description: `${opened.description} Ook aan huis.` }, VERA);
+		device.merge(vera);
+		// Then Fatima saves the form she opened earlier, with her own change.
+		editService(device, spreekuur, { ...serviceInput(opened), description: `Gratis. ${opened.description}` }, FATIMA, new Date(), base);
+		const after = device.read().services.find((s) => s.id === spreekuur)!;
+		expect(after.description).toBe(`Gratis. ${opened.description} Ook aan huis.`);
+		// Without the base, the older form would have removed Vera's sentence.
+		const stale = device.fork();
+		editService(stale, spreekuur, { ...serviceInput(opened), description: `Gratis. ${opened.description}` }, FATIMA);
+		expect(stale.read().services.find((s) => s.id === spreekuur)!.description).not.toContain('Ook aan huis.');
 	});
 });

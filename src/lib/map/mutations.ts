@@ -1,6 +1,6 @@
 // Every change to the social map. Each records who made it and when (on the item and in the
 // change log), writes only what changed, and never deletes: removal is a flag a manager undoes.
-import { updateText } from '@automerge/automerge/slim';
+import { updateText, type ChangeFn } from '@automerge/automerge/slim';
 import type { DocHandle } from '@automerge/automerge-repo/slim';
 import { imm, randomId } from '../automerge/fields.ts';
 import type { Actor } from '../help/document.ts';
@@ -12,6 +12,20 @@ export type { Actor, LocationInput, OrganizationInput, ServiceInput };
 
 /** A DocHandle in the app; anything that applies a change in tests and benchmarks. */
 export type MapHandle = Pick<DocHandle<MapDoc>, 'change'>;
+
+/**
+ * A handle that can apply a change as of earlier heads: a form saved "as of when it was opened",
+ * so text others changed meanwhile merges per character instead of being overwritten by the
+ * form's older copy.
+ */
+export interface BasedHandle<H> extends MapHandle {
+	changeAt(heads: H, fn: ChangeFn<MapDoc>): unknown;
+}
+
+function writer<H>(handle: MapHandle | BasedHandle<H>, base: H | undefined): (fn: ChangeFn<MapDoc>) => void {
+	if (base !== undefined && 'changeAt' in handle) return (fn) => void handle.changeAt(base, fn);
+	return (fn) => handle.change(fn);
+}
 
 type Kind = 'organization' | 'service' | 'location';
 
@@ -93,10 +107,17 @@ export function createOrganization(handle: MapHandle, input: OrganizationInput, 
 	return id;
 }
 
-export function editOrganization(handle: MapHandle, id: string, input: OrganizationInput, actor: Actor, now = new Date()): string[] {
+export function editOrganization<H>(
+	handle: MapHandle | BasedHandle<H>,
+	id: string,
+	input: OrganizationInput,
+	actor: Actor,
+	now = new Date(),
+	base?: H
+): string[] {
 	const at = now.toISOString();
 	let changed: string[] = [];
-	handle.change((doc) => {
+	writer(handle, base)((doc) => {
 		const org = doc.organizations[id];
 		if (!org) return;
 		changed = assign(org, { name: input.name, email: input.email, website: input.website, phone: input.phone });
@@ -276,11 +297,21 @@ export function createService(handle: MapHandle, input: ServiceInput, actor: Act
 	return id;
 }
 
-/** Saves the form; editing also counts as checking the entry. Returns the fields that changed. */
-export function editService(handle: MapHandle, id: string, input: ServiceInput, actor: Actor, now = new Date()): string[] {
+/**
+ * Saves the form; editing also counts as checking the entry. With `base` (the heads when the
+ * form was opened) it is saved as of that moment. Returns the fields that changed.
+ */
+export function editService<H>(
+	handle: MapHandle | BasedHandle<H>,
+	id: string,
+	input: ServiceInput,
+	actor: Actor,
+	now = new Date(),
+	base?: H
+): string[] {
 	const at = now.toISOString();
 	let changed: string[] = [];
-	handle.change((doc) => {
+	writer(handle, base)((doc) => {
 		const service = doc.services[id];
 		if (!service) return;
 		changed = assign(service, {

@@ -194,8 +194,13 @@ export async function startRelay(given: Partial<RelayOptions> & Pick<RelayOption
 				new Promise((r) => setTimeout(r, 500))
 			]);
 			for (const client of wss.clients) client.terminate();
-			await new Promise<void>((resolve) => server.close(() => resolve()));
+			// A browser may keep a request open (or a keep-alive socket busy): give it a moment, then
+			// close every connection, so stopping never waits on a client.
+			const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+			server.closeIdleConnections();
+			await Promise.race([stopped, new Promise((r) => setTimeout(r, 2000))]);
 			server.closeAllConnections();
+			await stopped;
 			try {
 				await repo.shutdown();
 			} catch {

@@ -54,7 +54,11 @@ export async function startRelay(options: { data?: string } = {}): Promise<Runni
 			if (child.exitCode === null) {
 				const exited = new Promise((r) => child.once('exit', r));
 				child.kill('SIGTERM');
+				// A relay that does not stop within 15 s is a failure of its own, not a hung test run.
+				const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
 				await exited;
+				clearTimeout(timer);
+				if (child.signalCode === 'SIGKILL') throw new Error(`relay did not stop on SIGTERM:\n${out}`);
 			}
 			if (!options.data) await rm(data, { recursive: true, force: true });
 		}

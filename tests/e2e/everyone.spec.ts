@@ -1,0 +1,102 @@
+// Issue #6 checks that cut across pages: small screens and zoom, keyboard only, and how few taps
+// a first-time resident needs.
+import { expect, test, type Page } from '@playwright/test';
+import { createNeighbourhood, device } from './flows.ts';
+import { startRelay, type RunningRelay } from './relay.ts';
+
+let relay: RunningRelay;
+
+test.beforeEach(async () => {
+	relay = await startRelay();
+});
+
+test.afterEach(async () => {
+	await relay.stop();
+});
+
+/** Presses Tab until the focused element has this accessible name (or label text); fails after 80. */
+async function tabTo(page: Page, name: RegExp) {
+	for (let i = 0; i < 80; i += 1) {
+		await page.keyboard.press('Tab');
+		const focused = await page.evaluate(() => {
+			const el = document.activeElement as HTMLElement | null;
+			if (!el) return '';
+			const label = el.id ? document.querySelector(`label[for="${el.id}"]`)?.textContent : el.closest('label')?.textContent;
+			return `${el.getAttribute('aria-label') ?? ''} ${label ?? ''} ${el.textContent ?? ''} ${(el as HTMLInputElement).value ?? ''}`;
+		});
+		if (name.test(focused)) return;
+	}
+	throw new Error(`Could not reach ${name} with Tab`);
+}
+
+test('a first-time resident joins and asks for help with the keyboard only, in a handful of taps', async ({ browser }) => {
+	const manager = await device(browser);
+	const invite = await createNeighbourhood(manager, relay, 'Anna');
+
+	const resident = await device(browser);
+	await resident.goto(invite);
+	await tabTo(resident, /Ja, ik doe mee/);
+	await resident.keyboard.press('Enter');
+	await tabTo(resident, /Uw naam/);
+	await resident.keyboard.type('Gerrit');
+	await tabTo(resident, /Klaar/);
+	await resident.keyboard.press('Enter');
+	await expect(resident.getByRole('heading', { name: 'Lindenbuurt', level: 1 })).toBeVisible();
+
+	// From the home screen to a posted grocery request: count every tap (Enter or Space).
+	let taps = 0;
+	const tap = async (key: 'Enter' | 'Space') => {
+		taps += 1;
+		await resident.keyboard.press(key);
+	};
+	await tabTo(resident, /Ik zoek hulp/);
+	await tap('Enter');
+	await tabTo(resident, /Boodschappen/);
+	await tap('Space');
+	await tabTo(resident, /Korte titel/);
+	await resident.keyboard.type('Boodschappen doen');
+	await tabTo(resident, /Plaatsen/);
+	await tap('Enter');
+	await expect(resident.getByRole('heading', { name: 'Boodschappen doen', level: 1 })).toBeVisible();
+	expect(taps).toBeLessThanOrEqual(5);
+	// The manager sees it on the board.
+	await manager.getByRole('link', { name: 'Hulp', exact: true }).click();
+	await expect(manager.getByRole('link', { name: 'Boodschappen doen' })).toBeVisible();
+});
+
+test('no page scrolls sideways on a 320 px screen or at 200 % zoom', async ({ browser }) => {
+	const manager = await device(browser);
+	await createNeighbourhood(manager, relay, 'Anna');
+	const routes = [
+		'/',
+		'/hulp',
+		'/hulp/nieuw',
+		'/hulp/telefoon',
+		'/agenda',
+		'/agenda?weergave=maand',
+		'/agenda/nieuw',
+		'/agenda/abonneren',
+		'/agenda/afdrukken',
+		'/kaart',
+		'/kaart/nieuw',
+		'/kaart/uitwisselen',
+		'/leden',
+		'/leden/nieuw',
+		'/profiel',
+		'/uitnodigen',
+		'/buurt',
+		'/buurtblad',
+		'/uitleg',
+		'/weergave'
+	];
+	// 320 CSS px wide, and a 1280 px screen at 200 % zoom (640 CSS px).
+	for (const width of [320, 640]) {
+		await manager.setViewportSize({ width, height: 800 });
+		for (const route of routes) {
+			await manager.goto(`${relay.origin}${route}`);
+			await expect(manager.getByRole('heading', { level: 1 }).first()).toBeVisible();
+			const overflow = await manager.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+			expect(overflow, `${route} at ${width} px`).toBeLessThanOrEqual(0);
+		}
+	}
+});

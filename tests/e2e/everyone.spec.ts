@@ -87,6 +87,7 @@ test('no page scrolls sideways on a 320 px screen or at 200 % zoom', async ({ br
 		'/buurt',
 		'/buurtblad',
 		'/uitleg',
+		'/bewoners',
 		'/weergave'
 	];
 	// 320 CSS px wide, and a 1280 px screen at 200 % zoom (640 CSS px).
@@ -99,4 +100,41 @@ test('no page scrolls sideways on a 320 px screen or at 200 % zoom', async ({ br
 			expect(overflow, `${route} at ${width} px`).toBeLessThanOrEqual(0);
 		}
 	}
+});
+
+test('a volunteer sees and acts for the residents she helps from one overview', async ({ browser }) => {
+	const anna = await device(browser);
+	await createNeighbourhood(anna, relay, 'Anna');
+	// An activity to sign up for.
+	await anna.goto(`${relay.origin}/agenda/nieuw`);
+	await anna.getByLabel('Naam van de activiteit').fill('Koffieochtend');
+	await anna.getByRole('button', { name: 'Activiteit toevoegen' }).click();
+	await expect(anna.getByRole('heading', { name: 'Koffieochtend', level: 1 })).toBeVisible();
+
+	await anna.getByRole('link', { name: 'Buren', exact: true }).click();
+	await anna.getByRole('link', { name: 'Iemand zonder telefoon of computer toevoegen' }).click();
+	await anna.getByLabel('Uw naam').fill('Henk');
+	await anna.getByLabel('Telefonisch').check();
+	await anna.getByLabel('Deze persoon weet hiervan en is het ermee eens.').check();
+	await anna.getByRole('button', { name: 'Profiel maken' }).click();
+	await anna.getByRole('link', { name: 'Bewoners die ik help' }).click();
+	await expect(anna.getByText(/Toestemming gegeven aan Anna op .* \(Telefonisch\)\./)).toBeVisible();
+
+	await anna.getByRole('link', { name: 'Hulp vragen voor Henk' }).click();
+	await expect(anna.getByLabel('Voor wie is dit?')).toHaveValue(/.+/);
+	await anna.getByLabel('Boodschappen', { exact: true }).check();
+	await anna.getByLabel('Korte titel').fill('Brood halen');
+	await anna.getByRole('button', { name: 'Plaatsen' }).click();
+	await expect(anna.getByText('Voor Henk, geplaatst door Anna')).toBeVisible();
+
+	await anna.goto(`${relay.origin}/agenda?weergave=lijst`);
+	await anna.getByRole('link', { name: 'Koffieochtend' }).click();
+	await anna.getByLabel('Wie meldt u aan?').selectOption({ label: 'Henk' });
+	await anna.getByRole('button', { name: 'Aanmelden' }).click();
+	await expect(anna.getByText('Henk is aangemeld.')).toBeVisible();
+
+	await anna.goto(`${relay.origin}/bewoners`);
+	await expect(anna.getByTestId('resident-posts')).toContainText('Brood halen — Open, Nog geen reacties');
+	await expect(anna.getByTestId('resident-signups')).toContainText('Koffieochtend');
+	await expect(anna.getByTestId('resident-signups')).toContainText('aangemeld');
 });

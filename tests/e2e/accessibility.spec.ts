@@ -149,3 +149,57 @@ test('the help page and the install guide are readable before and after joining'
 	await expect(manager.getByText('Fatima de Vries')).toBeVisible();
 	await expectNoViolations(manager, 'guide');
 });
+
+test('every route, in Dutch and English, plain and with bigger letters and stronger colours, has no violations', async ({ browser }) => {
+	test.setTimeout(240_000);
+	const manager = await device(browser);
+	await createNeighbourhood(manager, relay, 'Anna');
+	const routes = [
+		'/',
+		'/hulp',
+		'/hulp/nieuw',
+		'/hulp/telefoon',
+		'/agenda',
+		'/agenda?weergave=maand',
+		'/agenda/nieuw',
+		'/agenda/abonneren',
+		'/agenda/importeren',
+		'/agenda/afdrukken',
+		'/kaart',
+		'/kaart/nieuw',
+		'/kaart/uitwisselen',
+		'/kaart/controleren',
+		'/kaart/instellingen',
+		'/leden',
+		'/leden/nieuw',
+		'/bewoners',
+		'/profiel',
+		'/uitnodigen',
+		'/apparaat-koppelen',
+		'/buurt',
+		'/buurten',
+		'/buurtblad',
+		'/uitleg',
+		'/weergave'
+	];
+	for (const [language, display] of [
+		['nl', {}],
+		['en', {}],
+		['nl', { large: true, contrast: true }],
+		['en', { large: true, contrast: true }]
+	] as const) {
+		await manager.evaluate(
+			([lang, settings]) => {
+				localStorage.setItem('noaber.language', lang);
+				localStorage.setItem('noaber.display', JSON.stringify(settings));
+			},
+			[language, display] as const
+		);
+		for (const route of routes) {
+			await manager.goto(`${relay.origin}${route}`);
+			await expect(manager.getByRole('heading', { level: 1 }).first()).toBeVisible();
+			await expect(manager.locator('html')).toHaveAttribute('lang', language);
+			await expectNoViolations(manager, `${route} (${language}${'large' in display ? ', large, high contrast' : ''})`);
+		}
+	}
+});

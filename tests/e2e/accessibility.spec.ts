@@ -2,6 +2,7 @@ import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { askForHelp, createNeighbourhood, device, joinAs } from './flows.ts';
 import { startRelay, type RunningRelay } from './relay.ts';
+import { ROUTES } from './routes.ts';
 
 let relay: RunningRelay;
 
@@ -154,34 +155,6 @@ test('every route, in Dutch and English, plain and with bigger letters and stron
 	test.setTimeout(240_000);
 	const manager = await device(browser);
 	await createNeighbourhood(manager, relay, 'Anna');
-	const routes = [
-		'/',
-		'/hulp',
-		'/hulp/nieuw',
-		'/hulp/telefoon',
-		'/agenda',
-		'/agenda?weergave=maand',
-		'/agenda/nieuw',
-		'/agenda/abonneren',
-		'/agenda/importeren',
-		'/agenda/afdrukken',
-		'/kaart',
-		'/kaart/nieuw',
-		'/kaart/uitwisselen',
-		'/kaart/controleren',
-		'/kaart/instellingen',
-		'/leden',
-		'/leden/nieuw',
-		'/bewoners',
-		'/profiel',
-		'/uitnodigen',
-		'/apparaat-koppelen',
-		'/buurt',
-		'/buurten',
-		'/buurtblad',
-		'/uitleg',
-		'/weergave'
-	];
 	for (const [language, display] of [
 		['nl', {}],
 		['en', {}],
@@ -195,7 +168,7 @@ test('every route, in Dutch and English, plain and with bigger letters and stron
 			},
 			[language, display] as const
 		);
-		for (const route of routes) {
+		for (const route of ROUTES) {
 			await manager.goto(`${relay.origin}${route}`);
 			await expect(manager.getByRole('heading', { level: 1 }).first()).toBeVisible();
 			await expect(manager.locator('html')).toHaveAttribute('lang', language);

@@ -227,6 +227,7 @@ test('a volunteer imports a calendar file and sees what was added and what was r
 	await anna.getByLabel('Agendabestand (.ics)').setInputFiles({ name: 'bibliotheek.ics', mimeType: 'text/calendar', buffer: Buffer.from(file) });
 	await expect(anna.getByTestId('import-refused')).toContainText('Digicafé in de bibliotheek (dinsdag 8 december): Staat al in de agenda.');
 	await expect(anna.getByText('Er is niets om toe te voegen.')).toBeVisible();
+	await expect(anna.getByText('Bijgewerkt met de buurt.')).toBeVisible();
 	await anna.goto(`${relay.origin}/agenda?weergave=vandaag&dag=2026-12-08`);
 	await expect(anna.locator('li.happening')).toContainText('Digicafé in de bibliotheek');
 });

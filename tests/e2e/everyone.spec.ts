@@ -3,6 +3,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { createNeighbourhood, device } from './flows.ts';
 import { startRelay, type RunningRelay } from './relay.ts';
+import { ROUTES } from './routes.ts';
 
 let relay: RunningRelay;
 
@@ -35,8 +36,11 @@ test('a first-time resident joins and asks for help with the keyboard only, in a
 
 	const resident = await device(browser);
 	await resident.goto(invite);
+	// Tabbing starts once the page shows what to tab to.
+	await expect(resident.getByRole('button', { name: 'Ja, ik doe mee' })).toBeVisible();
 	await tabTo(resident, /Ja, ik doe mee/);
 	await resident.keyboard.press('Enter');
+	await expect(resident.getByLabel('Uw naam')).toBeVisible();
 	await tabTo(resident, /Uw naam/);
 	await resident.keyboard.type('Gerrit');
 	await tabTo(resident, /Klaar/);
@@ -51,6 +55,7 @@ test('a first-time resident joins and asks for help with the keyboard only, in a
 	};
 	await tabTo(resident, /Ik zoek hulp/);
 	await tap('Enter');
+	await expect(resident.getByLabel('Boodschappen', { exact: true })).toBeVisible();
 	await tabTo(resident, /Boodschappen/);
 	await tap('Space');
 	await tabTo(resident, /Korte titel/);
@@ -67,33 +72,10 @@ test('a first-time resident joins and asks for help with the keyboard only, in a
 test('no page scrolls sideways on a 320 px screen or at 200 % zoom', async ({ browser }) => {
 	const manager = await device(browser);
 	await createNeighbourhood(manager, relay, 'Anna');
-	const routes = [
-		'/',
-		'/hulp',
-		'/hulp/nieuw',
-		'/hulp/telefoon',
-		'/agenda',
-		'/agenda?weergave=maand',
-		'/agenda/nieuw',
-		'/agenda/abonneren',
-		'/agenda/afdrukken',
-		'/kaart',
-		'/kaart/nieuw',
-		'/kaart/uitwisselen',
-		'/leden',
-		'/leden/nieuw',
-		'/profiel',
-		'/uitnodigen',
-		'/buurt',
-		'/buurtblad',
-		'/uitleg',
-		'/bewoners',
-		'/weergave'
-	];
 	// 320 CSS px wide, and a 1280 px screen at 200 % zoom (640 CSS px).
 	for (const width of [320, 640]) {
 		await manager.setViewportSize({ width, height: 800 });
-		for (const route of routes) {
+		for (const route of ROUTES) {
 			await manager.goto(`${relay.origin}${route}`);
 			await expect(manager.getByRole('heading', { level: 1 }).first()).toBeVisible();
 			const overflow = await manager.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
@@ -126,12 +108,15 @@ test('a volunteer sees and acts for the residents she helps from one overview', 
 	await anna.getByLabel('Korte titel').fill('Brood halen');
 	await anna.getByRole('button', { name: 'Plaatsen' }).click();
 	await expect(anna.getByText('Voor Henk, geplaatst door Anna')).toBeVisible();
+	await expect(anna.getByText('Bijgewerkt met de buurt.')).toBeVisible();
 
 	await anna.goto(`${relay.origin}/agenda?weergave=lijst`);
 	await anna.getByRole('link', { name: 'Koffieochtend' }).click();
 	await anna.getByLabel('Wie meldt u aan?').selectOption({ label: 'Henk' });
 	await anna.getByRole('button', { name: 'Aanmelden' }).click();
 	await expect(anna.getByText('Henk is aangemeld.')).toBeVisible();
+	// A full reload comes next: first let the change reach the relay.
+	await expect(anna.getByText('Bijgewerkt met de buurt.')).toBeVisible();
 
 	await anna.goto(`${relay.origin}/bewoners`);
 	await expect(anna.getByTestId('resident-posts')).toContainText('Brood halen — Open, Nog geen reacties');

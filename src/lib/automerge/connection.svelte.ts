@@ -103,6 +103,7 @@ export class Connection {
 		});
 		this.socket.onState(() => this.#updateStatus());
 		this.#timer = setInterval(() => this.#updateStatus(), 1000);
+		addEventListener('pagehide', this.#flush);
 	}
 
 	/** Opens the neighbourhood and finds its documents, from this device or from the relay. */
@@ -377,7 +378,16 @@ export class Connection {
 		}
 	}
 
+	/**
+	 * automerge-repo writes to IndexedDB a moment after a change; a tab closed in that moment
+	 * would lose it if the relay did not have it yet. Start writing now instead.
+	 */
+	#flush = () => {
+		this.repo.flush().catch(() => undefined);
+	};
+
 	async close(): Promise<void> {
+		removeEventListener('pagehide', this.#flush);
 		this.#closed = true;
 		clearInterval(this.#timer);
 		try {

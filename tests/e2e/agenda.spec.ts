@@ -99,7 +99,7 @@ test('a resident signs up for a full event and moves up from the waiting list wh
 	const bert = await device(browser);
 	await joinAs(bert, invite, 'Bert');
 	await openEvent(bert, 'Bingo');
-	await expect(bert.getByText('Er zijn 1 plaatsen. Nog 1 vrij.')).toBeVisible();
+	await expect(bert.getByText('Er is 1 plaats, en die is nog vrij.')).toBeVisible();
 	await bert.getByRole('button', { name: 'Aanmelden' }).click();
 	await expect(bert.getByText('Bert is aangemeld.')).toBeVisible();
 
@@ -221,7 +221,7 @@ test('a volunteer imports a calendar file and sees what was added and what was r
 	await expect(anna.getByTestId('import-add')).toContainText('Digicafé in de bibliotheek — dinsdag 8 december, 14.00–16.00');
 	await expect(anna.getByTestId('import-refused')).toContainText('Voorleesuur: Er staat geen datum bij.');
 	await anna.getByRole('button', { name: 'Toevoegen aan de agenda' }).click();
-	await expect(anna.getByText('1 activiteiten toegevoegd.')).toBeVisible();
+	await expect(anna.getByText('1 activiteit toegevoegd.')).toBeVisible();
 
 	// The same file again adds nothing twice.
 	await anna.getByLabel('Agendabestand (.ics)').setInputFiles({ name: 'bibliotheek.ics', mimeType: 'text/calendar', buffer: Buffer.from(file) });

@@ -98,10 +98,10 @@ export const agendaEn: Record<keyof typeof agendaNl, string> = {
 
 	'signup.title': 'Sign up',
 	'signup.capacity': 'There are {capacity} places. {free} still free.',
-	'signup.capacityFull': 'There are {capacity} places. It is full: you can join the waiting list.',
+	'signup.capacityOne': 'There is 1 place, and it is still free.',
+	'import.doneOne': '1 activity added.',
+	'signup.capacityFull': 'It is full. You can join the waiting list.',
 	'signup.noLimit': 'Everyone is welcome. Signing up helps the organisers.',
-	'signup.count': '{count} neighbours signed up',
-	'signup.countOne': '1 neighbour signed up',
 	'signup.forWho': 'Who are you signing up?',
 	'signup.me': 'Myself',
 	'signup.once': 'Only this time',
@@ -125,7 +125,6 @@ export const agendaEn: Record<keyof typeof agendaNl, string> = {
 	'occurrence.manage': 'Only this time',
 	'occurrence.skip': 'Skip this time',
 	'occurrence.skipReason': 'Why is it not taking place? (for example King\'s Day)',
-	'occurrence.skipConfirm': 'Skip',
 	'occurrence.unskip': 'It takes place after all',
 	'occurrence.change': 'Change this time',
 	'occurrence.start': 'Start time',
@@ -228,7 +227,6 @@ export const agendaEn: Record<keyof typeof agendaNl, string> = {
 	'import.title': 'Import activities',
 	'import.lead': 'Import activities from a calendar file (.ics), for example from the library or the community centre. You first see what will be added.',
 	'import.file': 'Calendar file (.ics)',
-	'import.check': 'Check the file',
 	'import.willAdd': 'This will be added ({count})',
 	'import.refused': 'This will not be added ({count})',
 	'import.confirm': 'Add to the agenda',
@@ -245,6 +243,5 @@ export const agendaEn: Record<keyof typeof agendaNl, string> = {
 	'import.untitled': '(no name)',
 
 	'members.agendaEditor': 'May edit the whole agenda',
-	'members.agendaEditorOn': '{name} may now edit the whole agenda.',
 	'members.agendaEditorOff': '{name} may only edit their own activities.'
 };

@@ -97,10 +97,10 @@ export const agendaNl = {
 
 	'signup.title': 'Aanmelden',
 	'signup.capacity': 'Er zijn {capacity} plaatsen. Nog {free} vrij.',
-	'signup.capacityFull': 'Er zijn {capacity} plaatsen. Het is vol: u kunt op de wachtlijst.',
+	'signup.capacityOne': 'Er is 1 plaats, en die is nog vrij.',
+	'import.doneOne': '1 activiteit toegevoegd.',
+	'signup.capacityFull': 'Het is vol. U kunt op de wachtlijst.',
 	'signup.noLimit': 'Iedereen is welkom. Aanmelden helpt de organisatie.',
-	'signup.count': '{count} buren aangemeld',
-	'signup.countOne': '1 buur aangemeld',
 	'signup.forWho': 'Wie meldt u aan?',
 	'signup.me': 'Mijzelf',
 	'signup.once': 'Alleen deze keer',
@@ -124,7 +124,6 @@ export const agendaNl = {
 	'occurrence.manage': 'Alleen deze keer',
 	'occurrence.skip': 'Deze keer overslaan',
 	'occurrence.skipReason': 'Waarom gaat het niet door? (bijvoorbeeld Koningsdag)',
-	'occurrence.skipConfirm': 'Overslaan',
 	'occurrence.unskip': 'Gaat toch door',
 	'occurrence.change': 'Deze keer wijzigen',
 	'occurrence.start': 'Begintijd',
@@ -227,7 +226,6 @@ export const agendaNl = {
 	'import.title': 'Activiteiten inlezen',
 	'import.lead': 'Lees activiteiten in uit een agendabestand (.ics), bijvoorbeeld van de bibliotheek of het buurthuis. U ziet eerst wat er wordt toegevoegd.',
 	'import.file': 'Agendabestand (.ics)',
-	'import.check': 'Bestand controleren',
 	'import.willAdd': 'Dit wordt toegevoegd ({count})',
 	'import.refused': 'Dit wordt niet toegevoegd ({count})',
 	'import.confirm': 'Toevoegen aan de agenda',
@@ -244,6 +242,5 @@ export const agendaNl = {
 	'import.untitled': '(zonder naam)',
 
 	'members.agendaEditor': 'Mag de hele agenda bijwerken',
-	'members.agendaEditorOn': '{name} mag nu de hele agenda bijwerken.',
 	'members.agendaEditorOff': '{name} mag alleen de eigen activiteiten bijwerken.'
 } as const;

@@ -78,7 +78,6 @@ export const mapEn: Record<keyof typeof mapNl, string> = {
 	'service.route': 'Directions',
 	'service.accessibility': 'Accessibility',
 	'service.languages': 'Languages',
-	'service.organization': 'Organisation',
 	'service.reviewed': 'Last checked on {date} by {name}.',
 	'service.needsReview': 'These details have not been checked for over a year. Call to be sure.',
 	'service.stillRight': 'Everything is still right',

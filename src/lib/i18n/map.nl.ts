@@ -77,7 +77,6 @@ export const mapNl = {
 	'service.route': 'Route',
 	'service.accessibility': 'Toegankelijkheid',
 	'service.languages': 'Talen',
-	'service.organization': 'Organisatie',
 	'service.reviewed': 'Laatst gecontroleerd op {date} door {name}.',
 	'service.needsReview': 'Deze gegevens zijn meer dan een jaar niet gecontroleerd. Bel even om zeker te zijn.',
 	'service.stillRight': 'Alles klopt nog',

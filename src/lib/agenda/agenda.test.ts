@@ -1,4 +1,3 @@
-import * as A from '@automerge/automerge/slim';
 import { describe, expect, it } from 'vitest';
 import { imm } from '../automerge/fields.ts';
 import type { AgendaDoc } from './document.ts';
@@ -16,7 +15,6 @@ import {
 	signUp,
 	skipOccurrence,
 	typeDescription,
-	type AgendaHandle,
 	type EventInput
 } from './mutations.ts';
 import { agendaLoadOrder, agendaPeriodOf } from './periods.ts';
@@ -26,26 +24,17 @@ import { RRule } from './rrule-lib.ts';
 import { places, signupStatus } from './signups.ts';
 import { addDays, floating, instantOf, wallOf } from './time.ts';
 import { readEvents, type AgendaEvent } from './view.ts';
+import { LocalDoc } from '../automerge/local-doc.ts';
 
 const ANNA = { memberId: 'anna-0000-0001' };
 const BEN = { memberId: 'ben-0000-00002' };
 const CAROL = { memberId: 'carol-000-0003' };
 const VERA = { memberId: 'vera-0000-0004' };
 
-/** One device's copy of an agenda document, changed the way a DocHandle would. */
-class Device implements AgendaHandle {
-	doc: A.Doc<AgendaDoc>;
-	constructor(doc?: A.Doc<AgendaDoc>) {
-		this.doc = doc ?? A.change(A.init<AgendaDoc>(), (d) => Object.assign(d, { period: imm('series'), events: {} }));
-	}
-	change(fn: A.ChangeFn<AgendaDoc>) {
-		this.doc = A.change(this.doc, fn);
-	}
-	fork() {
-		return new Device(A.clone(this.doc));
-	}
-	merge(other: Device) {
-		this.doc = A.merge(this.doc, A.clone(other.doc));
+/** One device's copy of an agenda document. */
+class Device extends LocalDoc<AgendaDoc> {
+	constructor() {
+		super({ period: imm('series'), events: {} });
 	}
 	events(): AgendaEvent[] {
 		return readEvents([{ url: 'automerge:agenda', doc: this.doc }]).items;

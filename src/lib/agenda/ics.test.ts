@@ -1,4 +1,3 @@
-import * as A from '@automerge/automerge/slim';
 import ICAL from 'ical.js';
 import { describe, expect, it } from 'vitest';
 import { imm } from '../automerge/fields.ts';
@@ -8,16 +7,13 @@ import { applyImport, parseICalendar } from './ics-import.ts';
 import { blankEvent, changeOccurrence, checkEvent, createEvent, editEvent, eventInput, skipOccurrence, type AgendaHandle, type EventInput } from './mutations.ts';
 import { occurrencesBetween } from './recurrence.ts';
 import { readEvents, type AgendaEvent } from './view.ts';
+import { LocalDoc } from '../automerge/local-doc.ts';
 
 const ANNA = { memberId: 'anna-0000-0001' };
 
-class Device implements AgendaHandle {
-	doc: A.Doc<AgendaDoc>;
+class Device extends LocalDoc<AgendaDoc> {
 	constructor(period = 'series') {
-		this.doc = A.change(A.init<AgendaDoc>(), (d) => Object.assign(d, { period: imm(period), events: {} }));
-	}
-	change(fn: A.ChangeFn<AgendaDoc>) {
-		this.doc = A.change(this.doc, fn);
+		super({ period: imm(period), events: {} });
 	}
 	event(id: string): AgendaEvent {
 		return readEvents([{ url: 'automerge:x', doc: this.doc }]).items.find((e) => e.id === id)!;

@@ -5,16 +5,16 @@ import { parseHours, planCsvImport } from './csv.ts';
 import type { MapDoc } from './document.ts';
 import { hoursText, type HoursWords } from './hours.ts';
 import { applyImport } from './hsds.ts';
-import { blankService, checkService, createOrganization, createService, type MapHandle } from './mutations.ts';
+import { blankService, checkService, createOrganization, createService } from './mutations.ts';
 import { readMap } from './view.ts';
+import { LocalDoc } from '../automerge/local-doc.ts';
 
 const FATIMA = { memberId: 'fatima-000001' };
 const NOW = new Date('2026-02-01T10:00:00Z');
 
-class Device implements MapHandle {
-	doc: A.Doc<MapDoc> = A.change(A.init<MapDoc>(), (d) => Object.assign(d, newMapDoc()));
-	change(fn: A.ChangeFn<MapDoc>) {
-		this.doc = A.change(this.doc, fn);
+class Device extends LocalDoc<MapDoc> {
+	constructor() {
+		super(newMapDoc());
 	}
 	read() {
 		return readMap([this.doc]);

@@ -14,20 +14,19 @@ import {
 	createOrganization,
 	createService,
 	removeItem,
-	type MapHandle,
 	type ServiceInput
 } from './mutations.ts';
 import { needsReview } from './search.ts';
 import { readMap } from './view.ts';
+import { LocalDoc } from '../automerge/local-doc.ts';
 
 const FATIMA = { memberId: 'fatima-000001' };
 const IMPORTER = { memberId: 'jan-000000003' };
 const NOW = new Date('2026-02-01T10:00:00Z');
 
-class Device implements MapHandle {
-	doc: A.Doc<MapDoc> = A.change(A.init<MapDoc>(), (d) => Object.assign(d, newMapDoc()));
-	change(fn: A.ChangeFn<MapDoc>) {
-		this.doc = A.change(this.doc, fn);
+class Device extends LocalDoc<MapDoc> {
+	constructor() {
+		super(newMapDoc());
 	}
 	read() {
 		return readMap([this.doc]);

@@ -15,33 +15,20 @@ import {
 	removeItem,
 	restoreItem,
 	reviewService,
-	type MapHandle,
 	type ServiceInput
 } from './mutations.ts';
 import { byDistance, byTheme, filterServices, needsReview } from './search.ts';
 import { readMap } from './view.ts';
 import { serviceInput } from './form.ts';
 import { suggestServices } from './suggest.ts';
+import { LocalDoc } from '../automerge/local-doc.ts';
 
 const FATIMA = { memberId: 'fatima-000001' };
 const VERA = { memberId: 'vera-00000002' };
 
-class Device implements MapHandle {
-	doc: A.Doc<MapDoc>;
-	constructor(doc?: A.Doc<MapDoc>) {
-		this.doc = doc ?? A.change(A.init<MapDoc>(), (d) => Object.assign(d, newMapDoc()));
-	}
-	change(fn: A.ChangeFn<MapDoc>) {
-		this.doc = A.change(this.doc, fn);
-	}
-	fork() {
-		return new Device(A.clone(this.doc));
-	}
-	merge(other: Device) {
-		this.doc = A.merge(this.doc, A.clone(other.doc));
-	}
-	changeAt(heads: A.Heads, fn: A.ChangeFn<MapDoc>) {
-		this.doc = A.changeAt(this.doc, heads, fn).newDoc;
+class Device extends LocalDoc<MapDoc> {
+	constructor() {
+		super(newMapDoc());
 	}
 	read() {
 		return readMap([this.doc]);

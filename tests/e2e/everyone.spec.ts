@@ -46,6 +46,8 @@ test('a first-time resident joins and asks for help with the keyboard only, in a
 	await tabTo(resident, /Klaar/);
 	await resident.keyboard.press('Enter');
 	await expect(resident.getByRole('heading', { name: 'Lindenbuurt', level: 1 })).toBeVisible();
+	// A person reads the home screen before tabbing; on a slow machine the page may still settle.
+	await expect(resident.getByText('Bijgewerkt met de buurt.')).toBeVisible();
 
 	// From the home screen to a posted grocery request: count every tap (Enter or Space).
 	let taps = 0;
@@ -55,6 +57,7 @@ test('a first-time resident joins and asks for help with the keyboard only, in a
 	};
 	await tabTo(resident, /Ik zoek hulp/);
 	await tap('Enter');
+	await expect(resident).toHaveURL(/\/hulp\/nieuw/);
 	await expect(resident.getByLabel('Boodschappen', { exact: true })).toBeVisible();
 	await tabTo(resident, /Boodschappen/);
 	await tap('Space');

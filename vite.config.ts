@@ -1,8 +1,14 @@
+import { paraglideVitePlugin } from '@inlang/paraglide-js';
 import { sveltekit } from '@sveltejs/kit/vite';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
-	plugins: [sveltekit()],
+	plugins: [
+		// Compiles messages/<language>.json into src/lib/paraglide on every build and dev start. Under
+		// vitest its project handle keeps the process alive, so `test:unit` compiles once beforehand.
+		...(process.env.VITEST ? [] : [paraglideVitePlugin({ project: './project.inlang', outdir: './src/lib/paraglide' })]),
+		sveltekit()
+	],
 	// Automerge's wasm is loaded with top-level await in the slim entry point.
 	build: { target: 'esnext' },
 	test: {

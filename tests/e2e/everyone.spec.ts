@@ -126,3 +126,24 @@ test('a volunteer sees and acts for the residents she helps from one overview', 
 	await expect(anna.getByTestId('resident-signups')).toContainText('Koffieochtend');
 	await expect(anna.getByTestId('resident-signups')).toContainText('aangemeld');
 });
+
+test('a resident switches this device to English, dates follow, and the choice stays after a reload', async ({ browser }) => {
+	const anna = await device(browser);
+	await createNeighbourhood(anna, relay, 'Anna');
+	await anna.goto(`${relay.origin}/agenda/nieuw`);
+	await anna.getByLabel('Naam van de activiteit').fill('Koffieochtend');
+	await anna.getByLabel('Datum', { exact: true }).fill('2030-03-05');
+	await anna.getByRole('button', { name: 'Activiteit toevoegen' }).click();
+	await expect(anna.getByText(/dinsdag 5 maart 2030/)).toBeVisible();
+
+	await anna.getByRole('button', { name: 'English' }).click();
+	await expect(anna.locator('html')).toHaveAttribute('lang', 'en');
+	await expect(anna.getByText(/Tuesday, 5 March 2030, 10:00/)).toBeVisible();
+	await expect(anna.getByRole('link', { name: 'Help', exact: true })).toBeVisible();
+	await expect(anna.getByText('Up to date with the neighbourhood.')).toBeVisible();
+
+	await anna.goto(relay.origin);
+	await expect(anna.getByRole('link', { name: 'I need help' })).toBeVisible();
+	await anna.getByRole('button', { name: 'Nederlands' }).click();
+	await expect(anna.getByRole('link', { name: 'Ik zoek hulp' })).toBeVisible();
+});

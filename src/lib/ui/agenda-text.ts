@@ -3,7 +3,7 @@ import { choiceFromRule, nthOf, weekdayOf, WEEKDAYS, type Occurrence } from '$li
 import type { AgendaEvent } from '$lib/agenda/view.ts';
 import { dayOf } from '$lib/agenda/time.ts';
 import { formatWallDay, formatWallTime } from '$lib/i18n/dates.ts';
-import type { MessageKey } from '$lib/i18n/nl.ts';
+import type { MessageKey } from '$lib/i18n/language.svelte.ts';
 import { t } from '$lib/i18n/language.svelte.ts';
 
 export const agendaCategoryLabel = (category: string): string => t(`agenda.category.${category}` as MessageKey);

@@ -1,16 +1,15 @@
 // Words for the social map, shared by its pages.
 import { hoursText as hours, type HoursWords } from '$lib/map/hours.ts';
 import type { Schedule } from '$lib/map/view.ts';
-import { t } from '$lib/i18n/language.svelte.ts';
-import type { MessageKey } from '$lib/i18n/nl.ts';
-import { locale } from '$lib/i18n/language.svelte.ts';
+import { hasMessage, locale, t, type MessageKey } from '$lib/i18n/language.svelte.ts';
 
-const known = (key: string): key is MessageKey => t(key as MessageKey) !== key;
+/** A message if the catalogue has one for this key, else the text as typed (by a manager, in a file). */
+const known = (key: string, fallback: string): string => (hasMessage(key) ? t(key) : fallback);
 
 /** A starter theme in the device's language; one a manager added is shown as typed. */
-export const themeLabel = (theme: string): string => (known(`theme.${theme}`) ? t(`theme.${theme}` as MessageKey) : theme);
+export const themeLabel = (theme: string): string => known(`theme.${theme}`, theme);
 
-export const languageLabel = (code: string): string => (known(`language.${code}`) ? t(`language.${code}` as MessageKey) : code);
+export const languageLabel = (code: string): string => known(`language.${code}`, code);
 
 const words = (): HoursWords => ({
 	day: (d) => t(`weekdayShort.${d}`),

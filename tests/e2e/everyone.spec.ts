@@ -1,7 +1,7 @@
 // Issue #6 checks that cut across pages: small screens and zoom, keyboard only, and how few taps
 // a first-time resident needs.
 import { expect, test, type Page } from '@playwright/test';
-import { createNeighbourhood, device } from './flows.ts';
+import { askForHelp, createNeighbourhood, device } from './flows.ts';
 import { startRelay, type RunningRelay } from './relay.ts';
 import { ROUTES } from './routes.ts';
 
@@ -146,4 +146,49 @@ test('a resident switches this device to English, dates follow, and the choice s
 	await expect(anna.getByRole('link', { name: 'I need help' })).toBeVisible();
 	await anna.getByRole('button', { name: 'Nederlands' }).click();
 	await expect(anna.getByRole('link', { name: 'Ik zoek hulp' })).toBeVisible();
+});
+
+test('withdrawing a request, cancelling a sign-up or removing a kind of help asks first and can be undone', async ({ browser }) => {
+	const anna = await device(browser);
+	await createNeighbourhood(anna, relay, 'Anna');
+	await askForHelp(anna, 'Brood halen');
+
+	// The question comes first; "no" changes nothing.
+	await anna.getByRole('button', { name: 'Bericht intrekken' }).click();
+	await expect(anna.getByRole('alert')).toContainText('Weet u het zeker?');
+	await anna.getByRole('button', { name: 'Nee, terug' }).click();
+	await expect(anna.getByTestId('post-status')).toHaveText('Stand: Open');
+	await expect(anna.getByRole('button', { name: 'Bericht intrekken' })).toBeFocused();
+
+	await anna.getByRole('button', { name: 'Bericht intrekken' }).click();
+	await anna.getByRole('button', { name: 'Ja, intrekken' }).click();
+	await expect(anna.getByTestId('post-status')).toHaveText('Stand: Ingetrokken');
+	await expect(anna.getByTestId('undo')).toContainText('U heeft "Brood halen" ingetrokken.');
+	await expect(anna.getByTestId('undo')).toBeFocused();
+	await anna.getByRole('button', { name: 'Ongedaan maken' }).click();
+	await expect(anna.getByTestId('post-status')).toHaveText('Stand: Open');
+	await expect(anna.getByText('Het is ongedaan gemaakt.')).toBeVisible();
+
+	// A sign-up: cancelled after the question, then back in its place.
+	await anna.goto(`${relay.origin}/agenda/nieuw`);
+	await anna.getByLabel('Naam van de activiteit').fill('Koffieochtend');
+	await anna.getByRole('button', { name: 'Activiteit toevoegen' }).click();
+	await anna.getByRole('button', { name: 'Aanmelden' }).click();
+	await anna.getByRole('button', { name: 'Afmelden' }).click();
+	await anna.getByRole('button', { name: 'Ja, afmelden' }).click();
+	await expect(anna.getByRole('button', { name: 'Aanmelden' })).toBeVisible();
+	await anna.getByRole('button', { name: 'Ongedaan maken' }).click();
+	await expect(anna.getByRole('button', { name: 'Afmelden' })).toBeVisible();
+
+	// A kind of help removed by the manager comes back; the offer goes away on another page.
+	await anna.goto(`${relay.origin}/buurt`);
+	await anna.getByRole('button', { name: 'Klussen weghalen' }).click();
+	await anna.getByRole('button', { name: 'Ja, weghalen' }).click();
+	await expect(anna.getByRole('button', { name: 'Klussen weghalen' })).toHaveCount(0);
+	await anna.getByRole('button', { name: 'Ongedaan maken' }).click();
+	await expect(anna.getByRole('button', { name: 'Klussen weghalen' })).toBeVisible();
+	await anna.getByRole('button', { name: 'Klussen weghalen' }).click();
+	await anna.getByRole('button', { name: 'Ja, weghalen' }).click();
+	await anna.getByRole('link', { name: 'Hulp', exact: true }).click();
+	await expect(anna.getByTestId('undo')).toHaveCount(0);
 });

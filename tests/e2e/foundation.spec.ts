@@ -145,12 +145,25 @@ test('a resident in two neighbourhoods switches between them and leaves one', as
 	await expect(resident.getByRole('heading', { name: 'Lindenbuurt', level: 1 })).toBeVisible();
 	await expect(resident.getByText('Fatima de Vries')).toBeVisible();
 
-	// Leaving asks once more, then the other neighbourhood is what remains.
-	await resident.getByRole('link', { name: 'Mijn gegevens' }).click();
-	await resident.getByRole('button', { name: 'Stoppen met Lindenbuurt' }).click();
-	await resident.getByRole('button', { name: 'Ja, ik stop' }).click();
-	await expect(resident.getByRole('heading', { name: 'Beukenbuurt', level: 1 })).toBeVisible();
+	// Leaving asks once more, then the other neighbourhood is what remains; "Ongedaan maken" brings
+	// the resident back, profile and all.
+	const leave = async () => {
+		await resident.getByRole('link', { name: 'Mijn gegevens' }).click();
+		await resident.getByRole('button', { name: 'Stoppen met Lindenbuurt' }).click();
+		await resident.getByRole('button', { name: 'Ja, ik stop' }).click();
+		await expect(resident.getByRole('heading', { name: 'Beukenbuurt', level: 1 })).toBeVisible();
+	};
+	await leave();
 	await manager.getByRole('link', { name: 'Buren', exact: true }).click();
+	await expect(manager.getByTestId('member-list').getByRole('heading', { name: /Bert/ })).toHaveCount(0);
+	await expect(resident.getByTestId('undo')).toContainText('U doet niet meer mee met Lindenbuurt.');
+	await expect(resident.getByTestId('undo')).toBeFocused();
+	await resident.getByRole('button', { name: 'Ongedaan maken' }).click();
+	await expect(resident.getByRole('heading', { name: 'Lindenbuurt', level: 1 })).toBeVisible();
+	await expect(resident.getByText('Het is ongedaan gemaakt.')).toBeVisible();
+	await expect(manager.getByTestId('member-list').getByRole('heading', { name: /Bert/ })).toBeVisible();
+
+	await leave();
 	await expect(manager.getByTestId('member-list').getByRole('heading', { name: /Fatima/ })).toBeVisible();
 	await expect(manager.getByTestId('member-list').getByRole('heading', { name: /Bert/ })).toHaveCount(0);
 });

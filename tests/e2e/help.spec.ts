@@ -131,6 +131,7 @@ test('a manager hides a post with a reason and restores it', async ({ browser })
 	await manager.getByLabel('Nieuw onderwerp').fill('Huisdieren');
 	await manager.getByRole('button', { name: 'Toevoegen' }).click();
 	await manager.getByRole('button', { name: 'Tuin weghalen' }).click();
+	await manager.getByRole('button', { name: 'Ja, weghalen' }).click();
 	await bert.getByRole('link', { name: 'Ik zoek hulp' }).click();
 	await expect(bert.getByLabel('Huisdieren', { exact: true })).toBeVisible();
 	await expect(bert.getByLabel('Tuin', { exact: true })).toHaveCount(0);

@@ -25,5 +25,7 @@ export const ROUTES = [
 	'/buurten',
 	'/buurtblad',
 	'/uitleg',
-	'/weergave'
+	'/weergave',
+	// A mistyped or old link.
+	'/bestaat-niet'
 ] as const;

@@ -5,6 +5,7 @@ import { happenings, windowOf, byDay } from './calendar.ts';
 import {
 	blankEvent,
 	cancelSignup,
+	restoreSignup,
 	changeOccurrence,
 	changeSeriesFrom,
 	checkEvent,
@@ -143,6 +144,19 @@ describe('sign-ups', () => {
 		event = device.event(id);
 		expect(signupStatus(event, '', 'dirk-0000-0005').kind).toBe('going');
 		expect(places(event, '').free).toBe(0);
+	});
+
+	it('a cancelled sign-up that is undone takes back its place; the one who moved up waits again', () => {
+		const device = new Device();
+		const id = createEvent(device, form({ capacity: 1 }), ANNA);
+		const ben = signUp(device, id, '', BEN, new Date('2026-03-01T09:00:00Z'))!;
+		signUp(device, id, '', CAROL, new Date('2026-03-01T09:01:00Z'));
+		cancelSignup(device, id, ben, BEN);
+		expect(signupStatus(device.event(id), '', CAROL.memberId).kind).toBe('going');
+		expect(restoreSignup(device, id, ben)).toBe(true);
+		expect(signupStatus(device.event(id), '', BEN.memberId).kind).toBe('going');
+		expect(signupStatus(device.event(id), '', CAROL.memberId)).toMatchObject({ kind: 'waiting', position: 1 });
+		expect(restoreSignup(device, id, ben)).toBe(false);
 	});
 
 	it('made on two devices offline for the last place merge to one place and one on the waiting list', () => {

@@ -323,6 +323,22 @@ export function cancelSignup(handle: AgendaHandle, eventId: string, signupId: st
 	return done;
 }
 
+/**
+ * Undoes a cancelled sign-up: it takes back its place in the order it was first made, so whoever
+ * moved up from the waiting list meanwhile moves back. Meant for "Ongedaan maken" right after.
+ */
+export function restoreSignup(handle: AgendaHandle, eventId: string, signupId: string): boolean {
+	let done = false;
+	handle.change((doc) => {
+		const signup = doc.events[eventId]?.signups[signupId];
+		if (!signup?.cancelledAt) return;
+		delete signup.cancelledAt;
+		delete signup.cancelledBy;
+		done = true;
+	});
+	return done;
+}
+
 /** "Gaat niet door": the event stays listed, struck through, with the reason. */
 export function cancelEvent(handle: AgendaHandle, eventId: string, reason: string, actor: Actor, now = new Date()): boolean {
 	return withEvent(handle, eventId, actor, now, (event) => {

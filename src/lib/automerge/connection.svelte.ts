@@ -92,6 +92,8 @@ export class Connection {
 	}
 	#timer: ReturnType<typeof setInterval> | undefined;
 	#closed = false;
+	#membersFound: (handle: DocHandle<MembersDoc>) => void = () => {};
+	#membersHandle = new Promise<DocHandle<MembersDoc>>((resolve) => (this.#membersFound = resolve));
 
 	private constructor(target: Target) {
 		this.target = target;
@@ -129,6 +131,7 @@ export class Connection {
 		const members = await this.#find<MembersDoc>(membersUrl);
 		if (this.#closed) return;
 		this.members = new ReactiveDoc(members);
+		this.#membersFound(members);
 		// Another device may start a new quarter at any time: follow the root's index.
 		root.on('change', ({ doc }) => {
 			void this.#loadHelp(doc);
@@ -335,6 +338,11 @@ export class Connection {
 			root.on('change', onChange);
 			if (root.isReady()) tryRead(root.doc());
 		});
+	}
+
+	/** The members document once it is found, for a change made right after opening. */
+	membersHandle(): Promise<DocHandle<MembersDoc>> {
+		return this.#membersHandle;
 	}
 
 	/** Loaded from this device or the relay, or still waiting for either. */

@@ -15,8 +15,10 @@ import {
 	hide,
 	markDone,
 	renew,
+	reopen,
 	respond,
 	restore,
+	restoreResponse,
 	thank,
 	withdrawPost,
 	withdrawResponse,
@@ -119,6 +121,39 @@ describe('the life of a request', () => {
 		const post = posts(handle)[0];
 		expect(post.responseCount).toBe(0);
 		expect(post.status).toBe('open');
+	});
+
+	it('"Ongedaan maken" after done or withdrawn brings back open or agreed, and says so in the history', () => {
+		const handle = period();
+		const open = createPost(handle, shopping, anna);
+		const agreed = createPost(handle, { ...shopping, title: 'Naar de huisarts' }, anna);
+		accept(handle, agreed, respond(handle, agreed, 'Ik rijd', bert)!, anna);
+		const byId = (pid: string) => posts(handle).find((p) => p.id === pid)!;
+
+		withdrawPost(handle, open, anna);
+		markDone(handle, agreed, anna);
+		expect([byId(open).status, byId(agreed).status]).toEqual(['withdrawn', 'done']);
+		reopen(handle, open, anna);
+		reopen(handle, agreed, anna);
+		expect([byId(open).status, byId(agreed).status]).toEqual(['open', 'agreed']);
+		expect(byId(agreed).history.at(-1)?.action).toBe('reopened');
+		// Nothing to undo on a post that is already open.
+		const before = byId(open).history.length;
+		reopen(handle, open, anna);
+		expect(byId(open).history).toHaveLength(before);
+	});
+
+	it('a withdrawn response comes back with its message when the helper undoes it', () => {
+		const handle = period();
+		const id = createPost(handle, shopping, anna);
+		const r = respond(handle, id, 'Ik kan donderdag', bert)!;
+		withdrawResponse(handle, id, r, bert);
+		expect(posts(handle)[0].responseCount).toBe(0);
+		restoreResponse(handle, id, r, bert);
+		const post = posts(handle)[0];
+		expect(post.responseCount).toBe(1);
+		expect(post.responses[0]).toMatchObject({ message: 'Ik kan donderdag', by: bert.memberId });
+		expect(post.responses[0].withdrawnAt).toBeUndefined();
 	});
 
 	it('can be edited, withdrawn and renewed; editing records which fields changed', () => {

@@ -137,6 +137,17 @@ export function withdrawResponse(handle: HelpHandle, postId: string, responseId:
 	});
 }
 
+/** Undoes "withdraw my response": the response counts again, with its message and place. */
+export function restoreResponse(handle: HelpHandle, postId: string, responseId: string, actor: Actor, now = new Date()) {
+	const at = now.toISOString();
+	return withPost(handle, postId, (post) => {
+		const response = post.responses[responseId];
+		if (!response?.withdrawnAt) return;
+		delete response.withdrawnAt;
+		log(post, actor, 'response-restored', at);
+	});
+}
+
 /** The poster accepts a helper; the first acceptance makes the post agreed. More may follow. */
 export function accept(handle: HelpHandle, postId: string, responseId: string, actor: Actor, now = new Date()) {
 	const at = now.toISOString();
@@ -173,6 +184,22 @@ export function withdrawPost(handle: HelpHandle, postId: string, actor: Actor, n
 		if (String(post.status) === 'withdrawn') return;
 		setStatus(post, 'withdrawn', at);
 		log(post, actor, 'withdrawn', at);
+	});
+}
+
+/**
+ * Undoes "done" or "withdrawn": the post is open again, or agreed when a helper was accepted.
+ * The 30-day question keeps its own clock; renewing is a separate choice.
+ */
+export function reopen(handle: HelpHandle, postId: string, actor: Actor, now = new Date()) {
+	const at = now.toISOString();
+	return withPost(handle, postId, (post) => {
+		const status = String(post.status);
+		if (status !== 'done' && status !== 'withdrawn') return;
+		post.status = imm(post.agreedAt ? 'agreed' : 'open');
+		delete post.doneAt;
+		delete post.withdrawnAt;
+		log(post, actor, 'reopened', at);
 	});
 }
 

@@ -1,6 +1,6 @@
 // The two translation files stay in step: a text added in Dutch needs its English, with the
 // same placeholders, or English readers would silently get Dutch or a missing name.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
@@ -9,6 +9,14 @@ const read = (language: string): Record<string, string> => {
 	const { $schema: _schema, ...messages } = JSON.parse(readFileSync(join(ROOT, `${language}.json`), 'utf8')) as Record<string, string>;
 	return messages;
 };
+const SRC = join(import.meta.dirname, '..', '..');
+function sources(dir: string): string[] {
+	return readdirSync(dir).flatMap((name) => {
+		const path = join(dir, name);
+		if (statSync(path).isDirectory()) return path.endsWith('paraglide') ? [] : sources(path);
+		return /\.(svelte|ts)$/.test(name) && !name.endsWith('.test.ts') ? [readFileSync(path, 'utf8')] : [];
+	});
+}
 const placeholders = (text: string): string[] => [...text.matchAll(/\{(\w+)\}/g)].map((match) => match[1]).sort();
 
 describe('the translation files', () => {
@@ -35,5 +43,15 @@ describe('the translation files', () => {
 			.filter(([, sentence]) => sentence.split(/\s+/).length > 20)
 			.map(([key, sentence]) => `${key}: ${sentence}`);
 		expect(long).toEqual([]);
+	});
+
+	it('hold no texts that nothing shows', () => {
+		const code = sources(SRC).join('\n');
+		// Keys built at run time (`help.status.${status}`) count for every key under their prefix.
+		const prefixes = [...code.matchAll(/`([\w.-]+\.)\$\{/g)].map((match) => match[1]);
+		const unused = Object.keys(nl).filter(
+			(key) => !code.includes(`'${key}'`) && !code.includes(`"${key}"`) && !prefixes.some((prefix) => key.startsWith(prefix))
+		);
+		expect(unused).toEqual([]);
 	});
 });

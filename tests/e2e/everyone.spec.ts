@@ -1,7 +1,7 @@
 // Issue #6 checks that cut across pages: small screens and zoom, keyboard only, and how few taps
 // a first-time resident needs.
 import { expect, test, type Page } from '@playwright/test';
-import { askForHelp, createNeighbourhood, device } from './flows.ts';
+import { askForHelp, createNeighbourhood, device, joinAs } from './flows.ts';
 import { startRelay, type RunningRelay } from './relay.ts';
 import { ROUTES } from './routes.ts';
 
@@ -87,9 +87,63 @@ test('no page scrolls sideways on a 320 px screen or at 200 % zoom', async ({ br
 	}
 });
 
-test('a volunteer sees and acts for the residents she helps from one overview', async ({ browser }) => {
+test('on every page the text is at least 18 px, every control at least 44 × 44 px, and keyboard focus is visible', async ({ browser }) => {
+	test.setTimeout(180_000);
 	const anna = await device(browser);
 	await createNeighbourhood(anna, relay, 'Anna');
+	// Something on the lists, so their links and buttons are measured too.
+	await askForHelp(anna, 'Brood halen');
+	await anna.goto(`${relay.origin}/agenda/nieuw`);
+	await anna.getByLabel('Naam van de activiteit').fill('Koffieochtend');
+	await anna.getByRole('button', { name: 'Activiteit toevoegen' }).click();
+	await expect(anna.getByRole('heading', { name: 'Koffieochtend', level: 1 })).toBeVisible();
+
+	const everywhere: string[] = [];
+	for (const route of ROUTES) {
+		await anna.goto(`${relay.origin}${route}`);
+		await expect(anna.getByRole('heading', { level: 1 }).first()).toBeVisible();
+		const problems = await anna.evaluate(() => {
+			const found: string[] = [];
+			const base = parseFloat(getComputedStyle(document.body).fontSize);
+			if (base < 18) found.push(`body text ${base} px`);
+			const describe = (el: Element) => `${el.tagName.toLowerCase()} "${(el.textContent || el.getAttribute('aria-label') || '').trim().slice(0, 40)}"`;
+			for (const el of document.querySelectorAll('a[href], button, input, select, textarea, summary')) {
+				const style = getComputedStyle(el);
+				if (style.visibility === 'hidden' || (el as HTMLElement).offsetParent === null) continue;
+				// The skip link waits off-screen until focused; map markers have the list beside them.
+				if (el.classList.contains('skip') || el.closest('.leaflet-marker-pane')) continue;
+				// A link inside a sentence may be as tall as the sentence (WCAG 2.5.8's inline exception).
+				if (el.tagName === 'A' && style.display === 'inline') continue;
+				// A checkbox or radio is tapped through its label, which holds it.
+				const target = (el as HTMLInputElement).type === 'checkbox' || (el as HTMLInputElement).type === 'radio' ? (el.closest('label') ?? el) : el;
+				const box = target.getBoundingClientRect();
+				if (box.width < 44 || box.height < 44) found.push(`${describe(target)} is ${Math.round(box.width)} × ${Math.round(box.height)} px`);
+			}
+			return found;
+		});
+		everywhere.push(...problems.map((problem) => `${route}: ${problem}`));
+
+		// The first controls reached with Tab show where the focus is.
+		for (let i = 0; i < 6; i += 1) {
+			await anna.keyboard.press('Tab');
+			const focus = await anna.evaluate(() => {
+				const el = document.activeElement;
+				if (!el || el === document.body) return 'none';
+				const style = getComputedStyle(el);
+				return style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2 ? 'visible' : `hidden on ${el.tagName} ${el.textContent?.trim().slice(0, 30)}`;
+			});
+			if (focus.startsWith('hidden')) everywhere.push(`${route}, Tab ${i + 1}: focus ${focus}`);
+		}
+	}
+	expect(everywhere).toEqual([]);
+});
+
+test('a volunteer sees and acts for the residents she helps from one overview', async ({ browser }) => {
+	const anna = await device(browser);
+	const invite = await createNeighbourhood(anna, relay, 'Anna');
+	const bert = await device(browser);
+	await joinAs(bert, invite, 'Bert');
+	await askForHelp(bert, 'Wie wandelt mee?', { category: 'Gezelschap' });
 	// An activity to sign up for.
 	await anna.goto(`${relay.origin}/agenda/nieuw`);
 	await anna.getByLabel('Naam van de activiteit').fill('Koffieochtend');
@@ -113,6 +167,16 @@ test('a volunteer sees and acts for the residents she helps from one overview', 
 	await expect(anna.getByText('Voor Henk, geplaatst door Anna')).toBeVisible();
 	await expect(anna.getByText('Bijgewerkt met de buurt.')).toBeVisible();
 
+	// Henk answers Bert's request, through Anna; Bert sees who and through whom.
+	await anna.getByRole('link', { name: 'Hulp', exact: true }).click();
+	await anna.getByRole('link', { name: 'Wie wandelt mee?' }).click();
+	await anna.getByLabel('Wie reageert?').selectOption({ label: 'Henk' });
+	await anna.getByLabel('Bericht (mag leeg blijven)').fill('Henk loopt graag mee op dinsdag.');
+	await anna.getByRole('button', { name: 'Ik kan helpen' }).click();
+	await expect(anna.getByText('Henk heeft gereageerd.')).toBeVisible();
+	await expect(anna.getByLabel('Wie reageert?')).toHaveCount(0);
+	await expect(bert.getByTestId('responses')).toContainText('Henk (via Anna): Henk loopt graag mee op dinsdag.');
+
 	await anna.goto(`${relay.origin}/agenda?weergave=lijst`);
 	await anna.getByRole('link', { name: 'Koffieochtend' }).click();
 	await anna.getByLabel('Wie meldt u aan?').selectOption({ label: 'Henk' });
@@ -125,6 +189,7 @@ test('a volunteer sees and acts for the residents she helps from one overview', 
 	await expect(anna.getByTestId('resident-posts')).toContainText('Brood halen — Open, Nog geen reacties');
 	await expect(anna.getByTestId('resident-signups')).toContainText('Koffieochtend');
 	await expect(anna.getByTestId('resident-signups')).toContainText('aangemeld');
+	await expect(anna.getByTestId('resident-responses')).toContainText('Wie wandelt mee? — gereageerd');
 });
 
 test('a resident switches this device to English, dates follow, and the choice stays after a reload', async ({ browser }) => {

@@ -121,7 +121,7 @@ test('an operator creates a neighbourhood from the shell; its first member runs 
 	await tablet.getByRole('button', { name: 'Ja, koppel dit apparaat' }).click();
 	await tablet.getByRole('link', { name: 'Mijn gegevens' }).click();
 	await expect(tablet.getByLabel('Uw naam')).toHaveValue('Henk');
-	await expect(tablet.getByRole('link', { name: 'Bel 06 1234 5678' })).toBeVisible();
+	await expect(tablet.getByRole('link', { name: 'Bel de wijkverbinder: 06 1234 5678' })).toBeVisible();
 });
 
 test('a resident in two neighbourhoods switches between them and leaves one', async ({ browser }) => {

@@ -156,6 +156,19 @@ describe('the life of a request', () => {
 		expect(post.responses[0].withdrawnAt).toBeUndefined();
 	});
 
+	it('a form saved as of when it was opened keeps what another editor changed meanwhile', () => {
+		const handle = period();
+		const id = createPost(handle, { ...shopping, description: 'Boodschappen van de Jumbo.' }, anna);
+		const opened = handle.heads();
+		// Bert (the volunteer for Anna) adds a sentence while Anna's form is open.
+		editPost(handle, id, { ...shopping, description: 'Boodschappen van de Jumbo. Graag voor vrijdag.' }, bert);
+		// Anna changes the title and the start of the description in her older form.
+		editPost(handle, id, { ...shopping, title: 'Boodschappen (Jumbo)', description: 'Mijn boodschappen van de Jumbo.' }, anna, new Date(), opened);
+		const post = posts(handle)[0];
+		expect(post.title).toBe('Boodschappen (Jumbo)');
+		expect(post.description).toBe('Mijn boodschappen van de Jumbo. Graag voor vrijdag.');
+	});
+
 	it('can be edited, withdrawn and renewed; editing records which fields changed', () => {
 		const handle = period();
 		const id = createPost(handle, shopping, anna, at('2026-11-01T10:00:00Z'));

@@ -2,6 +2,7 @@
 // writes only what changed so concurrent edits of other fields survive, and never deletes.
 import { updateText } from '@automerge/automerge/slim';
 import type { DocHandle } from '@automerge/automerge-repo/slim';
+import { writer, type BasedHandle } from '../automerge/based.ts';
 import { imm, randomId } from '../automerge/fields.ts';
 import { check, type Invalid, type Valid } from '../validation/check.ts';
 import type { Actor, HelpDoc, HistoryEntryData, PostDoc } from './document.ts';
@@ -87,11 +88,24 @@ function withPost(handle: HelpHandle, postId: string, change: (post: PostDoc) =>
 	return found;
 }
 
-/** Returns the fields that changed; an unchanged form records nothing. */
-export function editPost(handle: HelpHandle, postId: string, input: PostInput, actor: Actor, now = new Date()): string[] {
+/**
+ * Returns the fields that changed; an unchanged form records nothing. With `base` (the heads
+ * when the form was opened) it is saved as of that moment, so a description someone else
+ * changed meanwhile keeps their words next to the form's.
+ */
+export function editPost<H>(
+	handle: HelpHandle | BasedHandle<HelpDoc, H>,
+	postId: string,
+	input: PostInput,
+	actor: Actor,
+	now = new Date(),
+	base?: H
+): string[] {
 	const changed: string[] = [];
 	const at = now.toISOString();
-	withPost(handle, postId, (post) => {
+	writer(handle, base)((doc) => {
+		const post = doc.posts[postId];
+		if (!post) return;
 		const simple = { kind: input.kind, category: input.category, title: input.title, where: input.where, contact: input.contact } as const;
 		for (const [field, value] of Object.entries(simple) as [keyof typeof simple, string][]) {
 			if (String(post[field]) !== value) {

@@ -1,7 +1,8 @@
 // Every change to the social map. Each records who made it and when (on the item and in the
 // change log), writes only what changed, and never deletes: removal is a flag a manager undoes.
-import { updateText, type ChangeFn } from '@automerge/automerge/slim';
+import { updateText } from '@automerge/automerge/slim';
 import type { DocHandle } from '@automerge/automerge-repo/slim';
+import { writer, type BasedHandle as Based } from '../automerge/based.ts';
 import { imm, randomId } from '../automerge/fields.ts';
 import type { Actor } from '../help/document.ts';
 import { check } from '../validation/check.ts';
@@ -13,19 +14,8 @@ export type { Actor, LocationInput, OrganizationInput, ServiceInput };
 /** A DocHandle in the app; anything that applies a change in tests and benchmarks. */
 export type MapHandle = Pick<DocHandle<MapDoc>, 'change'>;
 
-/**
- * A handle that can apply a change as of earlier heads: a form saved "as of when it was opened",
- * so text others changed meanwhile merges per character instead of being overwritten by the
- * form's older copy.
- */
-export interface BasedHandle<H> extends MapHandle {
-	changeAt(heads: H, fn: ChangeFn<MapDoc>): unknown;
-}
-
-function writer<H>(handle: MapHandle | BasedHandle<H>, base: H | undefined): (fn: ChangeFn<MapDoc>) => void {
-	if (base !== undefined && 'changeAt' in handle) return (fn) => void handle.changeAt(base, fn);
-	return (fn) => handle.change(fn);
-}
+/** A map handle that can save a form as of when it was opened. */
+export type BasedHandle<H> = Based<MapDoc, H>;
 
 type Kind = 'organization' | 'service' | 'location';
 

@@ -34,18 +34,27 @@ test('a first-time resident joins and asks for help with the keyboard only, in a
 	const manager = await device(browser);
 	const invite = await createNeighbourhood(manager, relay, 'Anna');
 
+	// The invitation as the QR code on a poster carries it. Joining takes three screens: the
+	// invitation, the name, and the neighbourhood's home; each step below must land on the next.
 	const resident = await device(browser);
+	const screens: string[] = [];
+	const screen = async () => screens.push(`${new URL(resident.url()).pathname} ${await resident.getByRole('heading', { level: 1 }).first().innerText()}`);
 	await resident.goto(invite);
 	// Tabbing starts once the page shows what to tab to.
 	await expect(resident.getByRole('button', { name: 'Ja, ik doe mee' })).toBeVisible();
+	await screen();
 	await tabTo(resident, /Ja, ik doe mee/);
 	await resident.keyboard.press('Enter');
 	await expect(resident.getByLabel('Uw naam')).toBeVisible();
+	await screen();
 	await tabTo(resident, /Uw naam/);
 	await resident.keyboard.type('Gerrit');
 	await tabTo(resident, /Klaar/);
 	await resident.keyboard.press('Enter');
+	await expect(resident).toHaveURL(`${relay.origin}/`);
 	await expect(resident.getByRole('heading', { name: 'Lindenbuurt', level: 1 })).toBeVisible();
+	await screen();
+	expect(screens).toEqual(['/join U bent uitgenodigd', '/join Wie bent u?', '/ Lindenbuurt']);
 	// A person reads the home screen before tabbing; on a slow machine the page may still settle.
 	await expect(resident.getByText('Bijgewerkt met de buurt.')).toBeVisible();
 

@@ -96,7 +96,7 @@ test('no page scrolls sideways on a 320 px screen or at 200 % zoom', async ({ br
 	}
 });
 
-test('on every page the text is at least 18 px, every control at least 44 × 44 px, and keyboard focus is visible', async ({ browser }) => {
+test('on every page the title names it, the text is at least 18 px, every control at least 44 × 44 px, and keyboard focus is visible', async ({ browser }) => {
 	test.setTimeout(180_000);
 	const anna = await device(browser);
 	await createNeighbourhood(anna, relay, 'Anna');
@@ -115,6 +115,9 @@ test('on every page the text is at least 18 px, every control at least 44 × 44 
 			const found: string[] = [];
 			const base = parseFloat(getComputedStyle(document.body).fontSize);
 			if (base < 18) found.push(`body text ${base} px`);
+			// The tab's title names the page, as its heading does (WCAG 2.4.2).
+			const heading = document.querySelector('h1')?.textContent?.trim();
+			if (document.title !== `${heading} · Noaber`) found.push(`title "${document.title}" for heading "${heading}"`);
 			const describe = (el: Element) => `${el.tagName.toLowerCase()} "${(el.textContent || el.getAttribute('aria-label') || '').trim().slice(0, 40)}"`;
 			for (const el of document.querySelectorAll('a[href], button, input, select, textarea, summary')) {
 				const style = getComputedStyle(el);

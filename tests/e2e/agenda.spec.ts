@@ -123,6 +123,38 @@ test('a resident signs up for a full event and moves up from the waiting list wh
 	await expect(anna.getByTestId('participants')).toHaveText('Carla');
 });
 
+test('a resident signed up for every week can\'t come once: that date\'s place goes to the waiting list, the rest stays', async ({ browser }) => {
+	const anna = await device(browser);
+	const invite = await createNeighbourhood(anna, relay, 'Anna');
+	await addEvent(anna, 'Wandelgroep', { weekly: true, capacity: 1 });
+
+	const bert = await device(browser);
+	await joinAs(bert, invite, 'Bert');
+	await openEvent(bert, 'Wandelgroep');
+	await bert.getByLabel('Elke keer').check();
+	await bert.getByRole('button', { name: 'Aanmelden' }).click();
+	await expect(bert.getByText('Bert is voor elke keer aangemeld.')).toBeVisible();
+
+	const carla = await device(browser);
+	await joinAs(carla, invite, 'Carla');
+	await openEvent(carla, 'Wandelgroep');
+	await carla.getByRole('button', { name: 'Op de wachtlijst' }).click();
+	await expect(carla.getByText('Carla staat op de wachtlijst, plaats 1.')).toBeVisible();
+
+	await bert.getByRole('button', { name: 'Deze keer kan ik niet' }).click();
+	await expect(bert.getByText('Bert komt deze keer niet. Voor de andere keren blijft de aanmelding staan.')).toBeVisible();
+	await expect(bert.getByTestId('undo')).toContainText('Bert komt deze keer niet.');
+	// Carla has the place for this date, live on her screen.
+	await expect(carla.getByText('Carla is aangemeld.')).toBeVisible();
+	// Next week Bert still has his place.
+	await bert.getByRole('heading', { name: 'Volgende keren' }).locator('xpath=following-sibling::ul[1]').getByRole('link').first().click();
+	await expect(bert.getByText('Bert is voor elke keer aangemeld.')).toBeVisible();
+	await bert.goBack();
+	await bert.getByRole('button', { name: 'Toch komen' }).click();
+	await expect(bert.getByText('Bert is voor elke keer aangemeld.')).toBeVisible();
+	await expect(carla.getByText('Carla staat op de wachtlijst, plaats 1.')).toBeVisible();
+});
+
 test('a volunteer skips one coffee morning, moves another, and prints the week for the notice board', async ({ browser }) => {
 	const anna = await device(browser);
 	await createNeighbourhood(anna, relay, 'Anna');

@@ -5,6 +5,8 @@ import { happenings, windowOf, byDay } from './calendar.ts';
 import {
 	blankEvent,
 	cancelSignup,
+	comeBack,
+	stayAway,
 	restoreSignup,
 	changeOccurrence,
 	changeSeriesFrom,
@@ -181,6 +183,40 @@ describe('sign-ups', () => {
 		const event = device.event(id);
 		expect(places(event, '2026-03-10T10:00').participants.map((s) => s.member)).toEqual([BEN.memberId]);
 		expect(places(event, '2026-03-17T10:00').participants.map((s) => s.member)).toEqual([BEN.memberId, CAROL.memberId]);
+	});
+
+	it('"deze keer niet" gives one date\'s place to the next person and keeps every other date', () => {
+		const device = new Device();
+		const id = createEvent(device, weekly({ capacity: 1 }), ANNA);
+		const ben = signUp(device, id, '', BEN, new Date('2026-03-01T09:00:00Z'))!;
+		signUp(device, id, '', CAROL, new Date('2026-03-01T09:01:00Z'));
+		const [kingsDay, next] = ['2026-03-17T10:00', '2026-03-24T10:00'];
+
+		expect(stayAway(device, id, ben, kingsDay)).toBe(true);
+		let event = device.event(id);
+		expect(signupStatus(event, kingsDay, BEN.memberId).kind).toBe('away');
+		expect(signupStatus(event, kingsDay, CAROL.memberId).kind).toBe('going');
+		expect(signupStatus(event, next, BEN.memberId).kind).toBe('going');
+		expect(signupStatus(event, next, CAROL.memberId)).toMatchObject({ kind: 'waiting', position: 1 });
+		// Signing up again for that date is not a second sign-up: "Toch komen" is.
+		expect(signUp(device, id, kingsDay, BEN)).toBeUndefined();
+
+		expect(comeBack(device, id, ben, kingsDay)).toBe(true);
+		event = device.event(id);
+		expect(signupStatus(event, kingsDay, BEN.memberId).kind).toBe('going');
+		expect(signupStatus(event, kingsDay, CAROL.memberId).kind).toBe('waiting');
+	});
+
+	it('only applies to a sign-up for every time, and a peer\'s broken list of dates keeps the sign-up', () => {
+		const device = new Device();
+		const id = createEvent(device, weekly({ capacity: 2 }), ANNA);
+		const once = signUp(device, id, '2026-03-17T10:00', BEN)!;
+		expect(stayAway(device, id, once, '2026-03-17T10:00')).toBe(false);
+		const always = signUp(device, id, '', CAROL)!;
+		device.change((doc) => {
+			(doc.events[id].signups[always] as unknown as { away: unknown }).away = { 'not a date': 42 };
+		});
+		expect(signupStatus(device.event(id), '2026-03-17T10:00', CAROL.memberId).kind).toBe('going');
 	});
 });
 

@@ -51,6 +51,11 @@ export interface SignupDoc {
 	at: ImmutableString;
 	cancelledAt?: ImmutableString;
 	cancelledBy?: ImmutableString;
+	/**
+	 * For a sign-up to every time: the dates (occurrence ids) this person will not come, with
+	 * when they said so. "Deze keer niet" gives the place to the next person for that date only.
+	 */
+	away?: Record<string, ImmutableString>;
 }
 
 export interface EventDoc {

@@ -339,6 +339,35 @@ export function restoreSignup(handle: AgendaHandle, eventId: string, signupId: s
 	return done;
 }
 
+/**
+ * "Deze keer niet": someone signed up for every time skips one date; their place that day goes
+ * to the next person. `comeBack` undoes it (they may then be on the waiting list for that date).
+ */
+export function stayAway(handle: AgendaHandle, eventId: string, signupId: string, rid: string, now = new Date()): boolean {
+	if (!isWall(rid)) return false;
+	let done = false;
+	handle.change((doc) => {
+		const signup = doc.events[eventId]?.signups[signupId];
+		if (!signup || signup.cancelledAt || String(signup.occurrence) !== '') return;
+		signup.away ??= {};
+		if (signup.away[rid]) return;
+		signup.away[rid] = imm(now.toISOString());
+		done = true;
+	});
+	return done;
+}
+
+export function comeBack(handle: AgendaHandle, eventId: string, signupId: string, rid: string): boolean {
+	let done = false;
+	handle.change((doc) => {
+		const away = doc.events[eventId]?.signups[signupId]?.away;
+		if (!away?.[rid]) return;
+		delete away[rid];
+		done = true;
+	});
+	return done;
+}
+
 /** "Gaat niet door": the event stays listed, struck through, with the reason. */
 export function cancelEvent(handle: AgendaHandle, eventId: string, reason: string, actor: Actor, now = new Date()): boolean {
 	return withEvent(handle, eventId, actor, now, (event) => {

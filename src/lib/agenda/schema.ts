@@ -83,7 +83,10 @@ export const SignupView = v.object({
 	occurrence: v.pipe(str, v.check((s) => s === '' || isWall(s))),
 	at: isoDate,
 	cancelledAt: v.optional(isoDate),
-	cancelledBy: v.optional(id)
+	cancelledBy: v.optional(id),
+	// Dates this person skips. A malformed list from a peer counts as none: better a place kept
+	// than a sign-up lost.
+	away: v.fallback(v.optional(v.record(v.pipe(v.string(), v.check(isWall)), isoDate), {}), {})
 });
 export type Signup = v.InferOutput<typeof SignupView>;
 

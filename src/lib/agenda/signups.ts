@@ -10,11 +10,14 @@ export interface Places {
 	free: number;
 }
 
+/** Someone signed up for every time who said "deze keer niet" for this date. */
+export const isAway = (signup: Signup, rid: string): boolean => signup.occurrence === '' && rid !== '' && rid in (signup.away ?? {});
+
 /** Sign-ups that count for an occurrence: for the whole series, or for this one. */
 export function activeSignups(signups: Signup[], rid: string): Signup[] {
 	const seen = new Set<string>();
 	return signups
-		.filter((s) => !s.cancelledAt && (s.occurrence === '' || s.occurrence === rid))
+		.filter((s) => !s.cancelledAt && (s.occurrence === '' || s.occurrence === rid) && !isAway(s, rid))
 		.filter((s) => !seen.has(s.member) && seen.add(s.member));
 }
 
@@ -31,7 +34,9 @@ export function places(event: { capacity: number; signups: Signup[] }, rid: stri
 export type SignupStatus =
 	| { kind: 'none' }
 	| { kind: 'going'; signup: Signup }
-	| { kind: 'waiting'; signup: Signup; position: number };
+	| { kind: 'waiting'; signup: Signup; position: number }
+	/** Signed up for every time, but not for this date. */
+	| { kind: 'away'; signup: Signup };
 
 export function signupStatus(event: { capacity: number; signups: Signup[] }, rid: string, member: string): SignupStatus {
 	const { participants, waiting } = places(event, rid);
@@ -39,5 +44,7 @@ export function signupStatus(event: { capacity: number; signups: Signup[] }, rid
 	if (going) return { kind: 'going', signup: going };
 	const index = waiting.findIndex((s) => s.member === member);
 	if (index >= 0) return { kind: 'waiting', signup: waiting[index], position: index + 1 };
+	const away = event.signups.find((s) => s.member === member && !s.cancelledAt && isAway(s, rid));
+	if (away) return { kind: 'away', signup: away };
 	return { kind: 'none' };
 }

@@ -4,7 +4,7 @@
 export interface UndoOffer {
 	/** What just happened, in the device's language ("U heeft uw vraag ingetrokken."). */
 	text: string;
-	/** The page it belongs to; another page makes it go away. */
+	/** The page it belongs to (path and query: another date of an activity is another page). */
 	path: string;
 	run: () => void | Promise<void>;
 }
@@ -14,7 +14,7 @@ class Undo {
 	/** Said once the undo is done, until the next page. */
 	undone = $state<{ path: string }>();
 
-	offer(text: string, run: UndoOffer['run'], path = location.pathname): void {
+	offer(text: string, run: UndoOffer['run'], path = location.pathname + location.search): void {
 		this.undone = undefined;
 		this.current = { text, run, path };
 	}

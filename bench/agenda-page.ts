@@ -6,11 +6,13 @@
 // week of the device's clock (and loads the documents of the years around it first).
 // Run: npm run build && npx tsx bench/agenda-page.ts [--scale 0.1 --seed 7 --data <folder from generate-agenda.ts>]
 import '@automerge/automerge';
-import { chromium, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startRelay } from '../relay/main.ts';
+import { launchChromium, startJoining, whenHeldLocally } from './browser.ts';
+import { mb, median } from './timing.ts';
 import { todayWall } from '../src/lib/agenda/calendar.ts';
 import { seedAgendaRelay } from './agenda-relay.ts';
 import { agendaArgs, generateAgenda, hasSavedAgenda, loadAgenda, type GeneratedAgenda } from './generate-agenda.ts';
@@ -25,8 +27,6 @@ if (!existsSync(join(app, 'index.html'))) {
 }
 
 const ms = (start: number) => Math.round(performance.now() - start);
-const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const results: [string, string][] = [];
 const report = (what: string, value: string) => {
 	results.push([what, value]);
@@ -66,18 +66,11 @@ report(
 );
 report('seed the relay (Node)', `${ms(start)} ms`);
 
-const browser = await chromium.launch({
-	executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-	args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync']
-});
+const browser = await launchChromium();
 try {
-	const context = await browser.newContext({ locale: 'nl-NL' });
-	const page = await context.newPage();
-	await page.goto(hosted.invite);
-	await page.getByRole('button', { name: 'Ja, ik doe mee' }).click();
-	await page.getByLabel('Uw naam').fill('Bench');
+	const { context, page, finish } = await startJoining(browser, hosted.invite);
 	start = performance.now();
-	await page.getByRole('button', { name: 'Klaar' }).click();
+	await finish();
 	await page.locator('nav a[href="/agenda"]').first().click();
 	// The app starts fetching the agenda as soon as the root arrives, whichever page is open.
 	report('after joining: the agenda page open', `${ms(start)} ms`);
@@ -86,14 +79,7 @@ try {
 	await page.getByText(LOADING).waitFor({ state: 'detached', timeout: 300_000 });
 	report('all agenda documents synced from the relay', `${ms(start)} ms`);
 	report('happenings this week', String(await page.locator(HAPPENING).count()));
-	await page.getByText('Bijgewerkt met de buurt').waitFor({ timeout: 120_000 });
-	await page.waitForFunction(async () => {
-		await navigator.serviceWorker.ready;
-		return navigator.serviceWorker.controller !== null;
-	});
-	await page.waitForTimeout(2000); // let the last IndexedDB writes land
-	const usage = await page.evaluate(async () => (await navigator.storage.estimate()).usage ?? 0);
-	report('browser storage used (IndexedDB + app cache)', mb(usage));
+	report('browser storage used (IndexedDB + app cache)', mb(await whenHeldLocally(page)));
 
 	// Opening from local storage: offline, so nothing but this device serves the agenda.
 	await context.setOffline(true);

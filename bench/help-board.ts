@@ -4,11 +4,13 @@
 // IndexedDB and the service worker serve it), a filter, a search, and the stored sizes.
 // Run: npm run build && npm run bench [-- --scale 0.1 --seed 7 --data <folder from make-board.ts>]
 import '@automerge/automerge';
-import { chromium, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startRelay } from '../relay/main.ts';
+import { launchChromium, startJoining, whenHeldLocally } from './browser.ts';
+import { mb, median } from './timing.ts';
 import { benchArgs, type Generated } from './generate-help.ts';
 import { generateParallel } from './generate-parallel.ts';
 import { loadGenerated } from './help-files.ts';
@@ -23,7 +25,6 @@ if (!existsSync(join(app, 'index.html'))) {
 }
 
 const ms = (start: number) => Math.round(performance.now() - start);
-const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 const results: [string, string][] = [];
 const report = (what: string, value: string) => {
 	results.push([what, value]);
@@ -70,31 +71,17 @@ report(
 );
 report('seed the relay (Node)', `${ms(start)} ms`);
 
-const browser = await chromium.launch({
-	executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-	args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync']
-});
+const browser = await launchChromium();
 try {
-	const context = await browser.newContext({ locale: 'nl-NL' });
-	const page = await context.newPage();
-	await page.goto(hosted.invite);
-	await page.getByRole('button', { name: 'Ja, ik doe mee' }).click();
-	await page.getByLabel('Uw naam').fill('Bench');
+	const { context, page, finish } = await startJoining(browser, hosted.invite);
 	start = performance.now();
-	await page.getByRole('button', { name: 'Klaar' }).click();
+	await finish();
 	await page.getByRole('link', { name: 'Hulp', exact: true }).click();
 	await page.getByTestId('help-count').waitFor();
 	report('first board after joining (from the relay, recent quarters)', `${ms(start)} ms`);
 	await page.getByText('Oudere berichten worden nog geladen').waitFor({ state: 'detached', timeout: 300_000 });
 	report('all quarters synced from the relay', `${ms(start)} ms`);
-	await page.getByText('Bijgewerkt met de buurt').waitFor({ timeout: 120_000 });
-	await page.waitForFunction(async () => {
-		await navigator.serviceWorker.ready;
-		return navigator.serviceWorker.controller !== null;
-	});
-	await page.waitForTimeout(2000); // let the last IndexedDB writes land
-	const usage = await page.evaluate(async () => (await navigator.storage.estimate()).usage ?? 0);
-	report('browser storage used (IndexedDB + app cache)', mb(usage));
+	report('browser storage used (IndexedDB + app cache)', mb(await whenHeldLocally(page)));
 
 	// Opening from local storage: offline, so nothing but this device serves the board.
 	await context.setOffline(true);
@@ -110,7 +97,6 @@ try {
 		await page.getByText('Oudere berichten worden nog geladen').waitFor({ state: 'detached', timeout: 300_000 });
 		timings.push({ first, all: ms(start) });
 	}
-	const median = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)];
 	report('open board from local storage: first posts shown (median of 3)', `${median(timings.map((t) => t.first))} ms`);
 	report('open board from local storage: all quarters loaded (median of 3)', `${median(timings.map((t) => t.all))} ms`);
 	const allActive = await countText(page);

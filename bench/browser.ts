@@ -1,0 +1,31 @@
+// The browser side shared by the Chromium benchmarks: Debian's Chromium, a new member joining
+// through the invite, and waiting until the device holds everything before measuring offline.
+import { chromium, type Browser, type BrowserContext, type Page } from '@playwright/test';
+
+export function launchChromium(): Promise<Browser> {
+	return chromium.launch({
+		executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+		args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync']
+	});
+}
+
+/** Opens the invite and fills in a name; the caller times the tap on "Klaar". */
+export async function startJoining(browser: Browser, invite: string): Promise<{ context: BrowserContext; page: Page; finish: () => Promise<void> }> {
+	const context = await browser.newContext({ locale: 'nl-NL' });
+	const page = await context.newPage();
+	await page.goto(invite);
+	await page.getByRole('button', { name: 'Ja, ik doe mee' }).click();
+	await page.getByLabel('Uw naam').fill('Bench');
+	return { context, page, finish: () => page.getByRole('button', { name: 'Klaar' }).click() };
+}
+
+/** Waits until the relay has everything, the app shell is cached and IndexedDB settled; returns bytes stored. */
+export async function whenHeldLocally(page: Page): Promise<number> {
+	await page.getByText('Bijgewerkt met de buurt').waitFor({ timeout: 120_000 });
+	await page.waitForFunction(async () => {
+		await navigator.serviceWorker.ready;
+		return navigator.serviceWorker.controller !== null;
+	});
+	await page.waitForTimeout(2000); // let the last IndexedDB writes land
+	return page.evaluate(async () => (await navigator.storage.estimate()).usage ?? 0);
+}

@@ -6,6 +6,7 @@ import type { MapDoc } from './document.ts';
 import { newMapDoc } from './create.ts';
 import { hoursText, isOpenAt, type HoursWords } from './hours.ts';
 import {
+	addTheme,
 	blankService,
 	checkService,
 	createLocation,
@@ -13,6 +14,7 @@ import {
 	createService,
 	editService,
 	removeItem,
+	removeTheme,
 	restoreItem,
 	reviewService,
 	type ServiceInput
@@ -118,6 +120,17 @@ describe('finding a service', () => {
 });
 
 describe('keeping it current', () => {
+	it('puts a removed theme back where it stood when the removal is undone', () => {
+		const device = new Device();
+		const before = device.read().themes;
+		const at = removeTheme(device, before[2]);
+		expect(at).toBe(2);
+		expect(device.read().themes).not.toContain(before[2]);
+		addTheme(device, before[2], at);
+		expect(device.read().themes).toEqual(before);
+		expect(removeTheme(device, 'bestaat-niet')).toBe(-1);
+	});
+
 	it('flags entries not checked for a year, until someone checks them', () => {
 		const { device, spreekuur } = seed();
 		const now = new Date('2026-03-01T10:00:00Z');

@@ -364,22 +364,27 @@ export function restoreItem(handle: MapHandle, kind: Kind, id: string, actor: Ac
 }
 
 /** Themes offered for new services: a list, so concurrent additions by two managers both stay. */
-export function addTheme(handle: MapHandle, theme: string): boolean {
+export function addTheme(handle: MapHandle, theme: string, at?: number): boolean {
 	const name = theme.trim().slice(0, 40);
 	let added = false;
 	handle.change((doc) => {
 		if (!name || doc.themes.some((t) => String(t).toLowerCase() === name.toLowerCase())) return;
-		doc.themes.push(imm(name));
+		// `at` puts a removed theme back where it stood; new ones go last.
+		if (at !== undefined && at >= 0 && at < doc.themes.length) doc.themes.splice(at, 0, imm(name));
+		else doc.themes.push(imm(name));
 		added = true;
 	});
 	return added;
 }
 
-export function removeTheme(handle: MapHandle, theme: string): void {
+/** Returns where the theme stood, or -1. */
+export function removeTheme(handle: MapHandle, theme: string): number {
+	let index = -1;
 	handle.change((doc) => {
-		const index = doc.themes.findIndex((t) => String(t) === theme);
+		index = doc.themes.findIndex((t) => String(t) === theme);
 		if (index >= 0) doc.themes.splice(index, 1);
 	});
+	return index;
 }
 
 export function setMapSettings(handle: MapHandle, settings: { centre: { lat: number; lon: number } | null; tiles: string }): void {

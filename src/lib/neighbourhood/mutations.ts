@@ -74,24 +74,31 @@ export function addHelpPeriod(handle: DocHandle<RootDoc>, period: string, url: s
 	});
 }
 
-/** The help board's categories: a list, so concurrent additions by two managers both stay. */
-export function addHelpCategory(handle: DocHandle<RootDoc>, category: string): boolean {
+/**
+ * The help board's categories: a list, so concurrent additions by two managers both stay. `at`
+ * puts one back where it was (undoing a removal); new ones go last.
+ */
+export function addHelpCategory(handle: DocHandle<RootDoc>, category: string, at?: number): boolean {
 	const name = category.trim().slice(0, 40);
 	let added = false;
 	handle.change((doc) => {
 		if (!name || doc.settings.helpCategories.some((c) => String(c).toLowerCase() === name.toLowerCase())) return;
-		doc.settings.helpCategories.push(imm(name));
+		const list = doc.settings.helpCategories;
+		if (at !== undefined && at >= 0 && at < list.length) list.splice(at, 0, imm(name));
+		else list.push(imm(name));
 		added = true;
 	});
 	return added;
 }
 
-/** Old posts keep their category; it is only no longer offered for new ones. */
-export function removeHelpCategory(handle: DocHandle<RootDoc>, category: string): void {
+/** Old posts keep their category; it is only no longer offered for new ones. Returns where it stood, or -1. */
+export function removeHelpCategory(handle: DocHandle<RootDoc>, category: string): number {
+	let index = -1;
 	handle.change((doc) => {
-		const index = doc.settings.helpCategories.findIndex((c) => String(c) === category);
+		index = doc.settings.helpCategories.findIndex((c) => String(c) === category);
 		if (index >= 0) doc.settings.helpCategories.splice(index, 1);
 	});
+	return index;
 }
 
 /** Lists an archive document of the help board for a year. */

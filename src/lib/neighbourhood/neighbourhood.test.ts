@@ -190,6 +190,16 @@ describe('help board settings', () => {
 		]);
 	});
 
+	it('puts a removed category back where it stood when the removal is undone', () => {
+		const { root } = createNeighbourhood(new Repo(), details, { relays: [] });
+		const at = removeHelpCategory(root, 'vervoer');
+		expect(at).toBe(DEFAULT_HELP_CATEGORIES.indexOf('vervoer'));
+		expect(removeHelpCategory(root, 'bestaat-niet')).toBe(-1);
+		addHelpCategory(root, 'vervoer', at);
+		const read = readNeighbourhood(root.doc());
+		expect(read.ok && read.neighbourhood.settings.helpCategories).toEqual([...DEFAULT_HELP_CATEGORIES]);
+	});
+
 	it('lists period documents newest first, keeping both when two devices started the same quarter', () => {
 		const { root } = createNeighbourhood(new Repo(), details, { relays: [] });
 		addHelpPeriod(root, '2026Q3', 'automerge:2j9knpCseyhnK8izDmLpGP5WMdZQ');

@@ -54,4 +54,42 @@ describe('the translation files', () => {
 		);
 		expect(unused).toEqual([]);
 	});
+
+	it('get every placeholder filled where the code asks for them', () => {
+		// t('key', { name, count: n }): the object's top-level names, against the message's placeholders.
+		const call = /\bt\(\s*'([\w.-]+)'\s*(?:,\s*\{((?:[^{}]|\{[^{}]*\})*)\})?\s*\)/g;
+		const wrong: string[] = [];
+		for (const code of sources(SRC)) {
+			for (const [, key, params = ''] of code.matchAll(call)) {
+				if (!(key in nl)) {
+					wrong.push(`${key}: no such text`);
+					continue;
+				}
+				const given = topLevel(params);
+				if (given.includes('...')) continue;
+				if ([...new Set(placeholders(nl[key]))].join() !== [...new Set(given)].sort().join()) wrong.push(`${key}: given ${given.join(', ') || 'nothing'}`);
+			}
+		}
+		expect(wrong).toEqual([]);
+	});
 });
+
+/** The property names at the top level of an object literal's body ("name: f(a, b), count"). */
+function topLevel(body: string): string[] {
+	const parts: string[] = [];
+	let depth = 0;
+	let current = '';
+	for (const char of body) {
+		if ('({['.includes(char)) depth += 1;
+		if (')}]'.includes(char)) depth -= 1;
+		if (char === ',' && depth === 0) {
+			parts.push(current);
+			current = '';
+		} else current += char;
+	}
+	parts.push(current);
+	return parts
+		.map((part) => part.trim())
+		.filter(Boolean)
+		.map((part) => (part.startsWith('...') ? '...' : (/^(\w+)\s*:/.exec(part)?.[1] ?? part)));
+}

@@ -3,6 +3,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { m } from '$lib/paraglide/messages.js';
 
 const ROOT = join(import.meta.dirname, '..', '..', '..', 'messages');
 const read = (language: string): Record<string, string> => {
@@ -53,6 +54,19 @@ describe('the translation files', () => {
 			(key) => !code.includes(`'${key}'`) && !code.includes(`"${key}"`) && !prefixes.some((prefix) => key.startsWith(prefix))
 		);
 		expect(unused).toEqual([]);
+	});
+
+	it('compile to exactly the text written in the files, in both languages', () => {
+		const differing: string[] = [];
+		for (const [language, messages] of [['nl', nl], ['en', en]] as const) {
+			for (const [key, text] of Object.entries(messages)) {
+				const params = Object.fromEntries(placeholders(text).map((name) => [name, `<${name}>`]));
+				const expected = text.replace(/\{(\w+)\}/g, '<$1>').replace(/\\([{}\\])/g, '$1');
+				const compiled = (m as unknown as Record<string, (p: object, o: object) => string>)[key](params, { locale: language });
+				if (compiled !== expected) differing.push(`${language} ${key}: ${compiled}`);
+			}
+		}
+		expect(differing).toEqual([]);
 	});
 
 	it('get every placeholder filled where the code asks for them', () => {

@@ -269,3 +269,16 @@ test('withdrawing a request, cancelling a sign-up or removing a kind of help ask
 	await anna.getByRole('link', { name: 'Hulp', exact: true }).click();
 	await expect(anna.getByTestId('undo')).toHaveCount(0);
 });
+
+test('a phone set to more contrast gets the stronger colours until the resident chooses otherwise here', async ({ browser }) => {
+	const context = await browser.newContext({ contrast: 'more', locale: 'nl-NL' });
+	const page = await context.newPage();
+	await page.goto(`${relay.origin}/weergave`);
+	await expect(page.locator('html')).toHaveAttribute('data-contrast', 'high');
+	await expect(page.getByLabel('Sterkere kleuren')).toBeChecked();
+	await page.getByLabel('Sterkere kleuren').uncheck();
+	await page.reload();
+	await expect(page.getByLabel('Sterkere kleuren')).not.toBeChecked();
+	await expect(page.locator('html')).not.toHaveAttribute('data-contrast', 'high');
+	await context.close();
+});

@@ -14,7 +14,8 @@ class Display {
 		try {
 			const stored = JSON.parse(localStorage.getItem(KEY) ?? '{}') as { large?: unknown; contrast?: unknown };
 			this.large = stored.large === true;
-			this.contrast = stored.contrast === true;
+			// Until chosen here, a device set to "more contrast" (iOS, Android, Windows) gets it.
+			this.contrast = typeof stored.contrast === 'boolean' ? stored.contrast : matchMedia('(prefers-contrast: more)').matches;
 		} catch {
 			// Unreadable settings: the defaults.
 		}

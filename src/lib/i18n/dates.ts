@@ -10,11 +10,13 @@ export function formatDay(value: string): string {
 	return new Intl.DateTimeFormat(locale.tag, { weekday: 'long', day: 'numeric', month: 'long', timeZone: ZONE }).format(date);
 }
 
-/** "3 maart 2026, 10.00" for an instant. */
+/** "3 maart 2026 om 10.00" for an instant. */
 export function formatMoment(value: string): string {
 	const date = new Date(value);
 	if (Number.isNaN(date.getTime())) return value;
-	return new Intl.DateTimeFormat(locale.tag, { dateStyle: 'long', timeStyle: 'short', timeZone: ZONE }).format(date);
+	const text = new Intl.DateTimeFormat(locale.tag, { dateStyle: 'long', timeStyle: 'short', timeZone: ZONE }).format(date);
+	// Dutch writes clock times with a full stop ("10.00"), as the agenda does; Intl gives "10:00".
+	return locale.language === 'nl' ? text.replace(/(\d{1,2}):(\d{2})$/, '$1.$2') : text;
 }
 
 // Wall-clock times of the agenda ('2026-03-03T10:00') are already Amsterdam time: format them

@@ -14,7 +14,7 @@ describe('formatting in the device language', () => {
 		expect(formatWallTime('2030-03-05T10:00')).toBe('10.00');
 		expect(formatKm(1.234)).toBe('1,2 km');
 		// Summer time: 08:00 UTC is 10.00 in Amsterdam.
-		expect(formatMoment('2030-06-04T08:00:00Z')).toMatch(/^4 juni 2030.* 10:00$/);
+		expect(formatMoment('2030-06-04T08:00:00Z')).toMatch(/^4 juni 2030.* 10\.00$/);
 	});
 
 	it('switches to English when the device asks for it', () => {

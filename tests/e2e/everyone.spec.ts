@@ -81,19 +81,25 @@ test('a first-time resident joins and asks for help with the keyboard only, in a
 	await expect(manager.getByRole('link', { name: 'Boodschappen doen' })).toBeVisible();
 });
 
-test('no page scrolls sideways on a 320 px screen or at 200 % zoom', async ({ browser }) => {
+test('no page scrolls sideways on a 320 px screen or at 200 % zoom, also with larger letters', async ({ browser }) => {
 	const manager = await device(browser);
 	await createNeighbourhood(manager, relay, 'Anna');
-	// 320 CSS px wide, and a 1280 px screen at 200 % zoom (640 CSS px).
-	for (const width of [320, 640]) {
-		await manager.setViewportSize({ width, height: 800 });
-		for (const route of ROUTES) {
-			await manager.goto(`${relay.origin}${route}`);
-			await expect(manager.getByRole('heading', { level: 1 }).first()).toBeVisible();
-			const overflow = await manager.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-			expect(overflow, `${route} at ${width} px`).toBeLessThanOrEqual(0);
+	// 320 CSS px wide, and a 1280 px screen at 200 % zoom (640 CSS px); with the normal letters and
+	// with "Grotere letters", which is what many of our readers choose.
+	const wide: string[] = [];
+	for (const large of [false, true]) {
+		await manager.evaluate((l) => localStorage.setItem('noaber.display', JSON.stringify({ large: l })), large);
+		for (const width of [320, 640]) {
+			await manager.setViewportSize({ width, height: 800 });
+			for (const route of ROUTES) {
+				await manager.goto(`${relay.origin}${route}`);
+				await expect(manager.getByRole('heading', { level: 1 }).first()).toBeVisible();
+				const overflow = await manager.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+				if (overflow > 0) wide.push(`${route} at ${width} px${large ? ' with larger letters' : ''}: ${overflow} px too wide`);
+			}
 		}
 	}
+	expect(wide).toEqual([]);
 });
 
 test('on every page the title names it, the text is at least 18 px, every control at least 44 × 44 px, and keyboard focus is visible', async ({ browser }) => {

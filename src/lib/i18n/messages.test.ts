@@ -1,5 +1,6 @@
-// The two translation files stay in step: a text added in Dutch needs its English, with the
-// same placeholders, or English readers would silently get Dutch or a missing name.
+// The two translation files stay in step with each other and with the code: a text added in
+// Dutch needs its English with the same placeholders, every text is used, and every call fills
+// the placeholders its text has. Otherwise readers would silently get Dutch, or "undefined".
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';

@@ -7,12 +7,12 @@
 // Run: npm run build && npx tsx bench/agenda-page.ts [--scale 0.1 --seed 7 --data <folder from generate-agenda.ts>]
 import '@automerge/automerge';
 import type { Page } from '@playwright/test';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { startRelay } from '../relay/main.ts';
-import { launchChromium, startJoining, whenHeldLocally } from './browser.ts';
-import { mb, median } from './timing.ts';
+import { builtApp, launchChromium, startJoining, whenHeldLocally } from './browser.ts';
+import { mb, median, reporter } from './timing.ts';
 import { todayWall } from '../src/lib/agenda/calendar.ts';
 import { seedAgendaRelay } from './agenda-relay.ts';
 import { agendaArgs, generateAgenda, hasSavedAgenda, loadAgenda, type GeneratedAgenda } from './generate-agenda.ts';
@@ -20,18 +20,9 @@ import { agendaArgs, generateAgenda, hasSavedAgenda, loadAgenda, type GeneratedA
 const args = agendaArgs();
 const now = process.argv.includes('--now') ? args.now : new Date();
 
-const app = resolve('build');
-if (!existsSync(join(app, 'index.html'))) {
-	console.error('Build the app first: npm run build');
-	process.exit(1);
-}
-
+const app = builtApp();
 const ms = (start: number) => Math.round(performance.now() - start);
-const results: [string, string][] = [];
-const report = (what: string, value: string) => {
-	results.push([what, value]);
-	console.log(`  ${what}: ${value}`);
-};
+const { report, table } = reporter();
 
 const HAPPENING = 'ol.agenda-days li.happening';
 // The page says so while any agenda document is still on its way.
@@ -112,5 +103,4 @@ try {
 	rmSync(data, { recursive: true, force: true });
 }
 
-console.log('\n| measure | value |\n|---|---|');
-for (const [what, value] of results) console.log(`| ${what} | ${value} |`);
+table();

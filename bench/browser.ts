@@ -1,6 +1,18 @@
 // The browser side shared by the Chromium benchmarks: Debian's Chromium, a new member joining
 // through the invite, and waiting until the device holds everything before measuring offline.
 import { chromium, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+/** The built app the relay serves; the browser benchmarks measure it, not the dev server. */
+export function builtApp(): string {
+	const app = resolve('build');
+	if (!existsSync(join(app, 'index.html'))) {
+		console.error('Build the app first: npm run build');
+		process.exit(1);
+	}
+	return app;
+}
 
 export function launchChromium(): Promise<Browser> {
 	return chromium.launch({

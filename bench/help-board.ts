@@ -7,10 +7,10 @@ import '@automerge/automerge';
 import type { Page } from '@playwright/test';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { startRelay } from '../relay/main.ts';
-import { launchChromium, startJoining, whenHeldLocally } from './browser.ts';
-import { mb, median } from './timing.ts';
+import { builtApp, launchChromium, startJoining, whenHeldLocally } from './browser.ts';
+import { mb, median, reporter } from './timing.ts';
 import { benchArgs, type Generated } from './generate-help.ts';
 import { generateParallel } from './generate-parallel.ts';
 import { loadGenerated } from './help-files.ts';
@@ -18,18 +18,9 @@ import { seedRelay } from './seed-relay.ts';
 
 const { seed, scale, workers, data: saved } = benchArgs();
 
-const app = resolve('build');
-if (!existsSync(join(app, 'index.html'))) {
-	console.error('Build the app first: npm run build');
-	process.exit(1);
-}
-
+const app = builtApp();
 const ms = (start: number) => Math.round(performance.now() - start);
-const results: [string, string][] = [];
-const report = (what: string, value: string) => {
-	results.push([what, value]);
-	console.log(`  ${what}: ${value}`);
-};
+const { report, table } = reporter();
 
 async function countText(page: Page): Promise<string> {
 	return (await page.getByTestId('help-count').textContent()) ?? '';
@@ -119,5 +110,4 @@ try {
 	rmSync(data, { recursive: true, force: true });
 }
 
-console.log('\n| measure | value |\n|---|---|');
-for (const [what, value] of results) console.log(`| ${what} | ${value} |`);
+table();

@@ -28,3 +28,18 @@ export function timed<T>(runs: number, run: () => T, discard?: (result: T) => vo
 // Automerge documents live in wasm memory until freed; loading into an ever larger heap was
 // measured 2–3× slower here, which is not what a device opening a page sees.
 export const free = (docs: A.Doc<unknown>[]): void => docs.forEach((d) => A.free(d));
+
+/** Lines printed as they are measured, and as a Markdown table at the end for a closing note. */
+export function reporter() {
+	const results: [string, string][] = [];
+	return {
+		report(what: string, value: string): void {
+			results.push([what, value]);
+			console.log(`  ${what}: ${value}`);
+		},
+		table(): void {
+			console.log('\n| measure | value |\n|---|---|');
+			for (const [what, value] of results) console.log(`| ${what} | ${value} |`);
+		}
+	};
+}

@@ -12,13 +12,16 @@ const read = (language: string): Record<string, string> => {
 	return messages;
 };
 const SRC = join(import.meta.dirname, '..', '..');
-function sources(dir: string): string[] {
+function readSources(dir: string): string[] {
 	return readdirSync(dir).flatMap((name) => {
 		const path = join(dir, name);
-		if (statSync(path).isDirectory()) return path.endsWith('paraglide') ? [] : sources(path);
+		if (statSync(path).isDirectory()) return path.endsWith('paraglide') ? [] : readSources(path);
 		return /\.(svelte|ts)$/.test(name) && !name.endsWith('.test.ts') ? [readFileSync(path, 'utf8')] : [];
 	});
 }
+// Read once: two tests look through the same files.
+let cached: string[] | undefined;
+const sources = (): string[] => (cached ??= readSources(SRC));
 const placeholders = (text: string): string[] => [...text.matchAll(/\{(\w+)\}/g)].map((match) => match[1]).sort();
 
 describe('the translation files', () => {
@@ -48,7 +51,7 @@ describe('the translation files', () => {
 	});
 
 	it('hold no texts that nothing shows', () => {
-		const code = sources(SRC).join('\n');
+		const code = sources().join('\n');
 		// Keys built at run time (`help.status.${status}`) count for every key under their prefix.
 		const prefixes = [...code.matchAll(/`([\w.-]+\.)\$\{/g)].map((match) => match[1]);
 		const unused = Object.keys(nl).filter(
@@ -74,7 +77,7 @@ describe('the translation files', () => {
 		// t('key', { name, count: n }): the object's top-level names, against the message's placeholders.
 		const call = /\bt\(\s*'([\w.-]+)'\s*(?:,\s*\{((?:[^{}]|\{[^{}]*\})*)\})?\s*\)/g;
 		const wrong: string[] = [];
-		for (const code of sources(SRC)) {
+		for (const code of sources()) {
 			for (const [, key, params = ''] of code.matchAll(call)) {
 				if (!(key in nl)) {
 					wrong.push(`${key}: no such text`);

@@ -6,3 +6,6 @@ import { register } from 'tsx/esm/api';
 register();
 const { main } = await import('../relay/cli.ts');
 process.exitCode = await main(process.argv.slice(2));
+// Everything is flushed and closed by now. A library timer or socket that lingers (seen once in
+// CI after "Noaber gestopt") must not keep a stopped relay alive for a service manager to kill.
+setTimeout(() => process.exit(), 1000).unref();

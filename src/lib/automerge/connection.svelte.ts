@@ -20,6 +20,7 @@ import { ensurePeriodDoc, loadOrder } from '../help/periods.ts';
 import { readPosts, type PostsRead } from '../help/view.ts';
 import { imm } from './fields.ts';
 import type { RootDoc } from '../neighbourhood/document.ts';
+import { healRoot } from '../neighbourhood/heal.ts';
 import { addAgendaDoc, addMapDoc, addHelpArchive, addHelpPeriod, migrateRoot, sealHelpPeriod } from '../neighbourhood/mutations.ts';
 import { readNeighbourhood, type RootRead } from '../neighbourhood/view.ts';
 import { readMembers, type Member } from '../members/view.ts';
@@ -127,13 +128,19 @@ export class Connection {
 		this.root = new ReactiveDoc(root);
 		const membersUrl = await this.#whenRootReadable(root);
 		if (this.#closed || !membersUrl) return;
-		if (root.isReady()) migrateRoot(root);
+		if (root.isReady()) {
+			migrateRoot(root);
+			healRoot(root);
+		}
 		const members = await this.#find<MembersDoc>(membersUrl);
 		if (this.#closed) return;
 		this.members = new ReactiveDoc(members);
 		this.#membersFound(members);
 		// Another device may start a new quarter at any time: follow the root's index.
-		root.on('change', ({ doc }) => {
+		root.on('change', () => {
+			// A peer's older device may have listed a document in an index this root hides.
+			healRoot(root);
+			const doc = root.doc();
 			void this.#loadHelp(doc);
 			void this.#loadAgenda(doc);
 			void this.#loadMap(doc);

@@ -37,7 +37,8 @@ export interface RootDoc {
 		agenda: AgendaIndex;
 		/**
 		 * The social map: URL → 'map'. One document, created with the neighbourhood; an index in
-		 * case two devices of an older neighbourhood each start one offline (both are read).
+		 * case two devices of an older neighbourhood each start one offline (both are read, and
+		 * `heal.ts` keeps both listed when each device also made its own index).
 		 */
 		map: Record<string, ImmutableString>;
 	};

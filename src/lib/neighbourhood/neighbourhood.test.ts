@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { imm } from '../automerge/fields.ts';
 import { createNeighbourhood } from './create.ts';
 import { DEFAULT_HELP_CATEGORIES, SCHEMA_VERSION, type RootDoc } from './document.ts';
+import { hiddenEntries, healRoot } from './heal.ts';
 import { migrate, needsMigration } from './migrate.ts';
 import { addHelpCategory, addHelpPeriod, addManager, checkDetails, migrateRoot, removeHelpCategory, setEditor, updateDetails } from './mutations.ts';
 import { emptyDetails } from './schema.ts';
@@ -241,5 +242,76 @@ describe('help board settings', () => {
 		const after = readNeighbourhood(root.doc());
 		expect(after.ok && isEditor(after.neighbourhood, 'agenda', 'resident-0002')).toBe(true);
 		expect(after.ok && isEditor(after.neighbourhood, 'map', 'resident-0002')).toBe(false);
+	});
+});
+
+describe('two devices upgrading an older root offline', () => {
+	const MAP_A = 'automerge:2j9knpCseyhnK8izDmLpGP5WMdZQ';
+	const MAP_B = 'automerge:4NMNnkMhL8jXrdJ9jamS58PAVdXu';
+	const AGENDA_B = 'automerge:3uHjZBNV2ShpbgZsvS1NHHQMcGmQ';
+
+	function v3Root() {
+		const { root } = createNeighbourhood(new Repo(), details, { relays: [], manager: { id: 'manager-0001', profile } });
+		root.change((d) => {
+			d.schemaVersion = 3;
+			delete (d.docs as Partial<RootDoc['docs']>).agenda;
+			delete (d.docs as Partial<RootDoc['docs']>).map;
+			delete (d as Partial<RootDoc>).editors;
+		});
+		return root.doc();
+	}
+
+	// Each device migrates and starts its own map document; one also an agenda year and an editor.
+	function meet() {
+		const base = v3Root();
+		const a = A.change(A.clone(base), (d) => {
+			migrate(d as unknown as Record<string, unknown>);
+			d.docs.map[MAP_A] = imm('map');
+		});
+		const b = A.change(A.clone(base), (d) => {
+			migrate(d as unknown as Record<string, unknown>);
+			d.docs.map[MAP_B] = imm('map');
+			d.docs.agenda[AGENDA_B] = imm('2026');
+			d.editors['agenda:resident-0002'] = true;
+		});
+		return { a, b };
+	}
+
+	const listed = (doc: unknown) => {
+		const read = readNeighbourhood(doc);
+		if (!read.ok) throw new Error(read.problems.join('; '));
+		return read.neighbourhood;
+	};
+
+	it('loses a device’s map document when nobody heals the root (why healing exists)', () => {
+		const { a, b } = meet();
+		const merged = A.merge(A.clone(a), b);
+		expect(listed(merged).docs.map.length).toBe(1);
+		expect(hiddenEntries(merged).length).toBeGreaterThan(0);
+	});
+
+	it('lists both devices’ documents and editors once either device heals, the same on both', () => {
+		const { a, b } = meet();
+		const repo = new Repo();
+		const onA = repo.create<RootDoc>();
+		onA.update(() => A.merge(A.clone(a), b));
+		const onB = repo.create<RootDoc>();
+		onB.update(() => A.merge(A.clone(b), a));
+		expect(healRoot(onA)).toBeGreaterThan(0);
+		expect(healRoot(onB)).toBeGreaterThan(0);
+		const together = A.merge(A.clone(onA.doc()), onB.doc());
+		const n = listed(together);
+		expect(n.docs.map.map((d) => d.url).sort()).toEqual([MAP_A, MAP_B].sort());
+		expect(n.docs.agenda.map((d) => d.url)).toEqual([AGENDA_B]);
+		expect(isEditor(n, 'agenda', 'resident-0002')).toBe(true);
+		expect(hiddenEntries(together)).toEqual([]);
+		expect(A.isImmutableString(together.docs.map[MAP_A])).toBe(true);
+	});
+
+	it('records no change for a root without hidden entries', () => {
+		const { root } = createNeighbourhood(new Repo(), details, { relays: [] });
+		const heads = root.heads();
+		expect(healRoot(root)).toBe(0);
+		expect(root.heads()).toEqual(heads);
 	});
 });

@@ -28,6 +28,18 @@ const profile = {
 	helpNote: ''
 };
 
+/** A neighbourhood as a version-3 client left it: no agenda or map index, no editors. */
+function v3Root() {
+	const { root } = createNeighbourhood(new Repo(), details, { relays: [], manager: { id: 'manager-0001', profile } });
+	root.change((d) => {
+		d.schemaVersion = 3;
+		delete (d.docs as Partial<RootDoc['docs']>).agenda;
+		delete (d.docs as Partial<RootDoc['docs']>).map;
+		delete (d as Partial<RootDoc>).editors;
+	});
+	return root;
+}
+
 describe('creating a neighbourhood', () => {
 	it('creates a root that links its members document and reads back as typed', () => {
 		const repo = new Repo();
@@ -225,13 +237,7 @@ describe('help board settings', () => {
 	});
 
 	it('migrates a version-3 root: agenda and map indexes, and nobody an editor yet', () => {
-		const { root } = createNeighbourhood(new Repo(), details, { relays: [], manager: { id: 'manager-0001', profile } });
-		root.change((d) => {
-			d.schemaVersion = 3;
-			delete (d.docs as Partial<RootDoc['docs']>).agenda;
-			delete (d.docs as Partial<RootDoc['docs']>).map;
-			delete (d as Partial<RootDoc>).editors;
-		});
+		const root = v3Root();
 		expect(migrateRoot(root)).toBe(true);
 		expect(root.doc().docs.agenda).toEqual({});
 		expect(root.doc().docs.map).toEqual({});
@@ -250,20 +256,9 @@ describe('two devices upgrading an older root offline', () => {
 	const MAP_B = 'automerge:4NMNnkMhL8jXrdJ9jamS58PAVdXu';
 	const AGENDA_B = 'automerge:3uHjZBNV2ShpbgZsvS1NHHQMcGmQ';
 
-	function v3Root() {
-		const { root } = createNeighbourhood(new Repo(), details, { relays: [], manager: { id: 'manager-0001', profile } });
-		root.change((d) => {
-			d.schemaVersion = 3;
-			delete (d.docs as Partial<RootDoc['docs']>).agenda;
-			delete (d.docs as Partial<RootDoc['docs']>).map;
-			delete (d as Partial<RootDoc>).editors;
-		});
-		return root.doc();
-	}
-
 	// Each device migrates and starts its own map document; one also an agenda year and an editor.
 	function meet() {
-		const base = v3Root();
+		const base = v3Root().doc();
 		const a = A.change(A.clone(base), (d) => {
 			migrate(d as unknown as Record<string, unknown>);
 			d.docs.map[MAP_A] = imm('map');

@@ -81,6 +81,21 @@ test('a first-time resident joins and asks for help with the keyboard only, in a
 	await expect(manager.getByRole('link', { name: 'Boodschappen doen' })).toBeVisible();
 });
 
+test('on a phone the home screen opens with its big choices on the first screen', async ({ browser }) => {
+	const resident = await device(browser);
+	await createNeighbourhood(resident, relay, 'Anna');
+	// A common phone, held upright. Before, the header and the contact card pushed every choice
+	// below the fold.
+	await resident.setViewportSize({ width: 390, height: 844 });
+	await resident.goto(`${relay.origin}/`);
+	for (const name of ['Ik zoek hulp', 'Ik wil helpen', 'Wat is er te doen?']) {
+		const box = await resident.getByRole('link', { name, exact: true }).boundingBox();
+		expect(box, name).not.toBeNull();
+		expect(box!.y + box!.height, `${name} is below the first screen`).toBeLessThanOrEqual(844);
+		expect(box!.height, `${name} is a big choice`).toBeGreaterThanOrEqual(64);
+	}
+});
+
 test('no page scrolls sideways on a 320 px screen or at 200 % zoom, also with larger letters', async ({ browser }) => {
 	const manager = await device(browser);
 	await createNeighbourhood(manager, relay, 'Anna');

@@ -1,21 +1,15 @@
 // Every text a resident sees comes from the translation files: this reads each component and
 // page and lists text in the markup, and in user-visible attributes, that is not an expression.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parse } from 'svelte/compiler';
 import { describe, expect, it } from 'vitest';
+import { sourceFiles } from './source-files.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const VISIBLE_ATTRIBUTES = new Set(['aria-label', 'title', 'placeholder', 'alt', 'aria-description', 'label']);
 /** Symbols and separators between expressions, not words. */
 const ALLOWED = /^[\s·—–‹›,.:;()/+\-|…!?#%&*'"]*$/u;
-
-function files(dir: string): string[] {
-	return readdirSync(dir).flatMap((name) => {
-		const path = join(dir, name);
-		return statSync(path).isDirectory() ? files(path) : path.endsWith('.svelte') ? [path] : [];
-	});
-}
 
 type Node = { type: string; data?: string; name?: string; value?: unknown; start: number; [key: string]: unknown };
 
@@ -56,7 +50,7 @@ function findings(source: string): string[] {
 describe('the interface text', () => {
 	it('comes from the translation files, in every component and page', () => {
 		const found = [join(ROOT, 'lib'), join(ROOT, 'routes')]
-			.flatMap(files)
+			.flatMap((dir) => sourceFiles(dir, /\.svelte$/))
 			.flatMap((file) => findings(readFileSync(file, 'utf8')).map((text) => `${relative(ROOT, file)}: ${text}`));
 		expect(found).toEqual([]);
 	});

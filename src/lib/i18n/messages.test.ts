@@ -1,10 +1,11 @@
 // The two translation files stay in step with each other and with the code: a text added in
 // Dutch needs its English with the same placeholders, every text is used, and every call fills
 // the placeholders its text has. Otherwise readers would silently get Dutch, or "undefined".
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { m } from '$lib/paraglide/messages.js';
+import { sourceFiles } from './source-files.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..', '..', 'messages');
 const read = (language: string): Record<string, string> => {
@@ -12,16 +13,9 @@ const read = (language: string): Record<string, string> => {
 	return messages;
 };
 const SRC = join(import.meta.dirname, '..', '..');
-function readSources(dir: string): string[] {
-	return readdirSync(dir).flatMap((name) => {
-		const path = join(dir, name);
-		if (statSync(path).isDirectory()) return path.endsWith('paraglide') ? [] : readSources(path);
-		return /\.(svelte|ts)$/.test(name) && !name.endsWith('.test.ts') ? [readFileSync(path, 'utf8')] : [];
-	});
-}
 // Read once: two tests look through the same files.
 let cached: string[] | undefined;
-const sources = (): string[] => (cached ??= readSources(SRC));
+const sources = (): string[] => (cached ??= sourceFiles(SRC, /\.(svelte|ts)$/).map((file) => readFileSync(file, 'utf8')));
 const placeholders = (text: string): string[] => [...text.matchAll(/\{(\w+)\}/g)].map((match) => match[1]).sort();
 
 describe('the translation files', () => {

@@ -85,11 +85,19 @@ export class Connection {
 	 */
 	#releaseLater: () => void = () => {};
 	#firstLoaded = new Promise<void>((resolve) => (this.#releaseLater = resolve));
-	/** Help and agenda: the modules with recent documents to open first. */
-	#recentPending = 2;
-	#recentLoaded() {
-		this.#recentPending -= 1;
-		if (this.#recentPending <= 0) this.#releaseLater();
+	// Help and agenda: the modules with recent documents to open first.
+	// The loaders run again on every change of the root. Only a module's first run counts: a later
+	// run with nothing new must not stand in for a first one that is still loading.
+	#recentStarted = new Set<'help' | 'agenda'>();
+	#recentDone = new Set<'help' | 'agenda'>();
+	#isFirstRun(module: 'help' | 'agenda'): boolean {
+		const first = !this.#recentStarted.has(module);
+		this.#recentStarted.add(module);
+		return first;
+	}
+	#recentLoaded(module: 'help' | 'agenda') {
+		this.#recentDone.add(module);
+		if (this.#recentDone.size === 2) this.#releaseLater();
 	}
 	#timer: ReturnType<typeof setInterval> | undefined;
 	#closed = false;
@@ -153,6 +161,7 @@ export class Connection {
 	async #loadHelp(doc: unknown) {
 		const read = readNeighbourhood(doc);
 		if (!read.ok) return;
+		const firstRun = this.#isFirstRun('help');
 		const { help, helpArchive, helpSealed } = read.neighbourhood.docs;
 		const sealed = new Set(helpSealed);
 		const live = help.filter(({ url }) => !sealed.has(url) && !this.#helpRequested.has(url));
@@ -163,7 +172,7 @@ export class Connection {
 		// Recent quarters first, so the board shows what matters now; then the archive and any
 		// older live quarter at once, added in one update instead of one per document.
 		await this.#loadBatch(first.map(({ url }) => url));
-		this.#recentLoaded();
+		if (firstRun) this.#recentLoaded('help');
 		await this.#firstLoaded;
 		await this.#loadBatch([...archives, ...later.map(({ url }) => url)]);
 		if (this.helpPending === 0) void this.#archiveOld(read.neighbourhood.docs.helpArchive);
@@ -180,15 +189,19 @@ export class Connection {
 	async #loadAgenda(doc: unknown) {
 		const read = readNeighbourhood(doc);
 		if (!read.ok) return;
+		const firstRun = this.#isFirstRun('agenda');
 		const fresh = read.neighbourhood.docs.agenda.filter(({ url }) => !this.#agendaRequested.has(url));
-		if (fresh.length === 0) return this.#recentLoaded();
+		if (fresh.length === 0) {
+			if (firstRun) this.#recentLoaded('agenda');
+			return;
+		}
 		fresh.forEach(({ url }) => this.#agendaRequested.add(url));
 		this.agendaPending += fresh.length;
 		// The series and the weeks around today first; older years after, in one update.
 		const { first, later } = agendaLoadOrder(fresh, todayWall());
 		for (const batch of [first, later]) {
 			if (batch === later) {
-				this.#recentLoaded();
+				if (firstRun) this.#recentLoaded('agenda');
 				await this.#firstLoaded;
 			}
 			if (batch.length === 0) continue;

@@ -81,7 +81,7 @@ test('a first-time resident joins and asks for help with the keyboard only, in a
 	await expect(manager.getByRole('link', { name: 'Boodschappen doen' })).toBeVisible();
 });
 
-test('on a phone the home screen opens with its big choices on the first screen', async ({ browser }) => {
+test('on a phone the home screen opens with its big choices on the first screen, and the page links fold into a menu', async ({ browser }) => {
 	const resident = await device(browser);
 	await createNeighbourhood(resident, relay, 'Anna');
 	// A common phone, held upright. Before, the header and the contact card pushed every choice
@@ -94,6 +94,24 @@ test('on a phone the home screen opens with its big choices on the first screen'
 		expect(box!.y + box!.height, `${name} is below the first screen`).toBeLessThanOrEqual(844);
 		expect(box!.height, `${name} is a big choice`).toBeGreaterThanOrEqual(64);
 	}
+
+	// The page links and the tools fold into "Menu" there; it opens to every page and closes again
+	// once one is chosen.
+	const menu = resident.getByRole('button', { name: 'Menu' });
+	const links = resident.locator('header nav');
+	await expect(menu).toHaveAttribute('aria-expanded', 'false');
+	await expect(links).toBeHidden();
+	await menu.click();
+	await expect(menu).toHaveAttribute('aria-expanded', 'true');
+	await expect(links.getByRole('link', { name: 'Tekst en kleuren' })).toBeVisible();
+	await links.getByRole('link', { name: 'Agenda', exact: true }).click();
+	await expect(resident.getByRole('heading', { name: 'Wat is er te doen?', level: 1 })).toBeVisible();
+	await expect(menu).toHaveAttribute('aria-expanded', 'false');
+	await expect(links).toBeHidden();
+	// On a wider screen the links are simply there.
+	await resident.setViewportSize({ width: 1024, height: 768 });
+	await expect(links.getByRole('link', { name: 'Sociale kaart', exact: true })).toBeVisible();
+	await expect(resident.getByRole('button', { name: 'Menu' })).toHaveCount(0);
 });
 
 test('no page scrolls sideways on a 320 px screen or at 200 % zoom, also with larger letters', async ({ browser }) => {

@@ -101,6 +101,12 @@ test('on a phone the home screen opens with its big choices on the first screen,
 	const links = resident.locator('header nav');
 	await expect(menu).toHaveAttribute('aria-expanded', 'false');
 	await expect(links).toBeHidden();
+	// Escape closes it again and leaves the keyboard on "Menu".
+	await menu.click();
+	await expect(links).toBeVisible();
+	await resident.keyboard.press('Escape');
+	await expect(links).toBeHidden();
+	await expect(menu).toBeFocused();
 	await menu.click();
 	await expect(menu).toHaveAttribute('aria-expanded', 'true');
 	await expect(links.getByRole('link', { name: 'Tekst en kleuren' })).toBeVisible();

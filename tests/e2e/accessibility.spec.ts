@@ -135,6 +135,21 @@ test('with bigger letters and stronger colours chosen on this device, pages stay
 	}
 });
 
+test('on a phone, with the menu closed and open, in both colour settings, the home page has no violations', async ({ browser }) => {
+	const resident = await device(browser);
+	await createNeighbourhood(resident, relay, 'Anna');
+	await resident.setViewportSize({ width: 390, height: 844 });
+	for (const contrast of [false, true]) {
+		await resident.evaluate((c) => localStorage.setItem('noaber.display', JSON.stringify({ large: c, contrast: c })), contrast);
+		await resident.goto(`${relay.origin}/`);
+		await expect(resident.getByRole('heading', { level: 1 })).toBeVisible();
+		await expectNoViolations(resident, `phone, menu closed${contrast ? ', large and high contrast' : ''}`);
+		await resident.getByRole('button', { name: 'Menu' }).click();
+		await expect(resident.locator('header nav')).toBeVisible();
+		await expectNoViolations(resident, `phone, menu open${contrast ? ', large and high contrast' : ''}`);
+	}
+});
+
 test('the help page and the install guide are readable before and after joining', async ({ browser }) => {
 	const newcomer = await device(browser);
 	await newcomer.goto(relay.origin);

@@ -1,5 +1,6 @@
 // Events as the app shows them, read and validated from every loaded agenda document.
 import * as v from 'valibot';
+import { isRecord } from '../automerge/fields.ts';
 import { ACCESSIBILITY, type Accessibility } from './document.ts';
 import type { Read } from '../automerge/fields.ts';
 import type { Override, Skip } from './recurrence.ts';
@@ -27,11 +28,10 @@ export interface EventsRead extends Read<AgendaEvent> {
 	skippedParts: number;
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
 
 function readKeyed<T>(map: unknown, schema: v.GenericSchema<unknown, T>, counter: { skipped: number }): Record<string, T> {
 	const out: Record<string, T> = {};
-	if (!isObject(map)) return out;
+	if (!isRecord(map)) return out;
 	for (const [key, value] of Object.entries(map)) {
 		if (value === null) continue; // undone
 		const r = v.safeParse(schema, value);
@@ -43,9 +43,9 @@ function readKeyed<T>(map: unknown, schema: v.GenericSchema<unknown, T>, counter
 
 function readEvent(stored: unknown, period: string, documentUrl: string, counter: { skipped: number }): AgendaEvent | undefined {
 	const core = v.safeParse(EventCore, stored);
-	if (!core.success || !isObject(stored)) return undefined;
+	if (!core.success || !isRecord(stored)) return undefined;
 	const signups: Signup[] = [];
-	if (isObject(stored.signups)) {
+	if (isRecord(stored.signups)) {
 		for (const value of Object.values(stored.signups)) {
 			const r = v.safeParse(SignupView, value);
 			if (r.success) signups.push(r.output);
@@ -53,7 +53,7 @@ function readEvent(stored: unknown, period: string, documentUrl: string, counter
 		}
 	}
 	signups.sort((a, b) => a.at.localeCompare(b.at) || a.id.localeCompare(b.id));
-	const flags = isObject(stored.accessibility) ? Object.keys(stored.accessibility) : [];
+	const flags = isRecord(stored.accessibility) ? Object.keys(stored.accessibility) : [];
 	const sequence = Number((stored.sequence as { value?: unknown } | undefined)?.value ?? stored.sequence ?? 0);
 	return {
 		...core.output,
@@ -76,7 +76,7 @@ function readDocument(source: AgendaSource): EventsRead {
 	const counter = { skipped: 0 };
 	const items: AgendaEvent[] = [];
 	let skipped = 0;
-	if (isObject(doc?.events)) {
+	if (isRecord(doc?.events)) {
 		for (const [key, stored] of Object.entries(doc.events)) {
 			const event = readEvent(stored, period, source.url, counter);
 			if (event && event.id === key) items.push(event);
@@ -89,7 +89,7 @@ function readDocument(source: AgendaSource): EventsRead {
 /** Every event in the given agenda documents, by start; invalid ones skipped and counted. */
 export function readEvents(sources: AgendaSource[]): EventsRead {
 	const reads = sources.map((source) => {
-		const key = isObject(source.doc) ? source.doc : undefined;
+		const key = isRecord(source.doc) ? source.doc : undefined;
 		const hit = key ? cache.get(key) : undefined;
 		if (hit) return hit;
 		const read = readDocument(source);

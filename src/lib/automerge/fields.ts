@@ -3,6 +3,10 @@
 import { ImmutableString, isImmutableString } from '@automerge/automerge/slim';
 import * as v from 'valibot';
 
+/** A map as a peer may have written it: an object, not an array or null. */
+export const isRecord = (value: unknown): value is Record<string, unknown> =>
+	typeof value === 'object' && value !== null && !Array.isArray(value);
+
 /** A short value nobody edits together (id, status, date, URL): one op instead of one per character. */
 export const imm = (value: string): ImmutableString => new ImmutableString(value);
 

@@ -4,6 +4,7 @@
 // refused before anything happens; applying goes through the domain mutations, so a bad file can
 // add and change entries but never deletes anything that is on the map.
 import { WEEKDAYS, type WeekdayCode } from '../agenda/recurrence.ts';
+import { isRecord } from '../automerge/fields.ts';
 import { wallAt } from '../agenda/time.ts';
 import { LANGUAGES } from './document.ts';
 import {
@@ -598,9 +599,8 @@ export function languageOf(code: string): ServiceInput['languages'][number] | un
 
 type Obj = Record<string, unknown>;
 
-const isObj = (x: unknown): x is Obj => typeof x === 'object' && x !== null && !Array.isArray(x);
 const textOf = (x: unknown): string => (typeof x === 'string' ? x.trim() : typeof x === 'number' && Number.isFinite(x) ? String(x) : '');
-const listOf = (x: unknown): Obj[] => (Array.isArray(x) ? x.filter(isObj) : []);
+const listOf = (x: unknown): Obj[] => (Array.isArray(x) ? x.filter(isRecord) : []);
 
 function numberOf(x: unknown): number | undefined {
 	if (typeof x === 'number') return Number.isFinite(x) ? x : NaN;
@@ -658,7 +658,7 @@ function collector() {
 		if (full()) return;
 		c.count += 1;
 		c.services.push({ record: o, path, parent });
-		if (isObj(o.organization)) organization(o.organization, `${path}.organization`, true);
+		if (isRecord(o.organization)) organization(o.organization, `${path}.organization`, true);
 		listOf(o.service_at_locations).forEach((l, i) => link(l, `${path}.service_at_locations[${i}]`, textOf(o.id)));
 	};
 	const location = (o: Obj, path: string) => {
@@ -670,12 +670,12 @@ function collector() {
 		if (full()) return;
 		c.count += 1;
 		c.links.push({ record: o, path, parent });
-		if (isObj(o.location)) location(o.location, `${path}.location`);
-		if (isObj(o.service)) service(o.service, `${path}.service`);
+		if (isRecord(o.location)) location(o.location, `${path}.location`);
+		if (isRecord(o.service)) service(o.service, `${path}.service`);
 	};
 	const any = (item: unknown, path: string) => {
-		const kind = isObj(item) ? kindOf(item) : undefined;
-		if (!isObj(item) || !kind) {
+		const kind = isRecord(item) ? kindOf(item) : undefined;
+		if (!isRecord(item) || !kind) {
 			c.unknown.push(path);
 			return;
 		}
@@ -733,14 +733,14 @@ function nestTabular(json: Obj): Obj {
  */
 function collect(json: unknown): Collected | undefined {
 	const { c, organization, service, location, link, any } = collector();
-	const root = isObj(json) && Object.keys(json).some((k) => k.endsWith('.csv')) ? nestTabular(json) : json;
+	const root = isRecord(json) && Object.keys(json).some((k) => k.endsWith('.csv')) ? nestTabular(json) : json;
 	// An empty list of records is a valid (empty) file; anything else must hold at least one record.
 	let lists = false;
 	if (Array.isArray(root)) root.forEach((item, i) => any(item, `[${i}]`));
-	else if (isObj(root)) {
+	else if (isRecord(root)) {
 		const each = (key: string, add: (o: Obj, path: string) => void) => {
 			const items: unknown[] = Array.isArray(root[key]) ? root[key] : [];
-			items.forEach((item, i) => (isObj(item) ? add(item, `${key}[${i}]`) : c.unknown.push(`${key}[${i}]`)));
+			items.forEach((item, i) => (isRecord(item) ? add(item, `${key}[${i}]`) : c.unknown.push(`${key}[${i}]`)));
 		};
 		// A record has an id or a name; nested lists (a service's service_at_locations) are not tables.
 		const record = 'id' in root || 'name' in root;
@@ -950,8 +950,8 @@ function planInto(plan: ImportPlan, json: unknown, current: MapRead): void {
 
 	const links = new Map<string, { location: string; path: string }[]>();
 	for (const { record: o, path, parent } of collected.links) {
-		const service = resolve(o.service_id ?? parent ?? (isObj(o.service) ? o.service.id : undefined), `link:${path}`);
-		const location = resolve(o.location_id ?? (isObj(o.location) ? o.location.id : undefined), `link:${path}`);
+		const service = resolve(o.service_id ?? parent ?? (isRecord(o.service) ? o.service.id : undefined), `link:${path}`);
+		const location = resolve(o.location_id ?? (isRecord(o.location) ? o.location.id : undefined), `link:${path}`);
 		const list = links.get(service);
 		if (list) list.push({ location, path });
 		else links.set(service, [{ location, path }]);
@@ -967,7 +967,7 @@ function planInto(plan: ImportPlan, json: unknown, current: MapRead): void {
 		const ref: ImportRef = { kind: 'service', name: 'name' in o ? textOf(o.name) : input.name, path };
 		const clip = clipper(ref, plan.notes);
 
-		const organizationRef = o.organization_id ?? (isObj(o.organization) ? o.organization.id : undefined) ?? parent;
+		const organizationRef = o.organization_id ?? (isRecord(o.organization) ? o.organization.id : undefined) ?? parent;
 		if (textOf(organizationRef)) input.organization = resolve(organizationRef, '');
 		const organization = input.organization;
 		if (!organization || refusedOrganizations.has(organization) || (!acceptedOrganizations.has(organization) && !orgs.has(organization))) {
@@ -1027,7 +1027,7 @@ function planInto(plan: ImportPlan, json: unknown, current: MapRead): void {
 			let accessibility = '';
 			const other: string[] = [];
 			for (const a of listOf(o.attributes)) {
-				const term = isObj(a.taxonomy_term) ? a.taxonomy_term : {};
+				const term = isRecord(a.taxonomy_term) ? a.taxonomy_term : {};
 				const taxonomy = textOf(term.taxonomy);
 				const code = textOf(term.code) || textOf(term.name);
 				if (taxonomy === THEME_TAXONOMY && code) themes.push(theme(code));

@@ -1,7 +1,7 @@
 // The social map as the app shows it: validated organisations, services and locations, with
 // each service's phones, opening hours and places resolved. Invalid items are skipped and counted.
 import * as v from 'valibot';
-import { str } from '../automerge/fields.ts';
+import { str, isRecord } from '../automerge/fields.ts';
 import {
 	LocationView,
 	OrganizationView,
@@ -34,10 +34,9 @@ export interface MapRead {
 	skipped: number;
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
 
 function readAll<T extends { id: string }>(map: unknown, schema: v.GenericSchema<unknown, T>, counter: { skipped: number }): T[] {
-	if (!isObject(map)) return [];
+	if (!isRecord(map)) return [];
 	const out: T[] = [];
 	for (const [key, value] of Object.entries(map)) {
 		const r = v.safeParse(schema, value);
@@ -54,7 +53,7 @@ export const EMPTY_MAP: MapRead = { organizations: [], services: [], locations: 
 /** Every map document merged into one view (normally there is one). */
 export function readMap(docs: unknown[]): MapRead {
 	const reads = docs.map((doc) => {
-		if (!isObject(doc)) return EMPTY_MAP;
+		if (!isRecord(doc)) return EMPTY_MAP;
 		const hit = cache.get(doc);
 		if (hit) return hit;
 		const read = readOne(doc);
@@ -83,10 +82,10 @@ function readOne(doc: Record<string, unknown>): MapRead {
 	const locations = readAll(doc.locations, LocationView, counter);
 	const links = readAll(doc.serviceAtLocations, ServiceAtLocationView, counter).filter((l) => !l.removed);
 	const services: Service[] = [];
-	if (isObject(doc.services)) {
+	if (isRecord(doc.services)) {
 		for (const [key, stored] of Object.entries(doc.services)) {
 			const core = v.safeParse(ServiceCore, stored);
-			if (!core.success || core.output.id !== key || !isObject(stored)) {
+			if (!core.success || core.output.id !== key || !isRecord(stored)) {
 				counter.skipped += 1;
 				continue;
 			}
@@ -100,8 +99,8 @@ function readOne(doc: Record<string, unknown>): MapRead {
 	}
 	services.sort((a, b) => a.name.localeCompare(b.name, 'nl'));
 	const themes = Array.isArray(doc.themes) ? doc.themes.flatMap((t) => (v.is(str, t) ? [String(t)] : [])) : [];
-	const settings = isObject(doc.settings) ? doc.settings : {};
-	const centre = isObject(settings.centre) && typeof settings.centre.lat === 'number' && typeof settings.centre.lon === 'number'
+	const settings = isRecord(doc.settings) ? doc.settings : {};
+	const centre = isRecord(settings.centre) && typeof settings.centre.lat === 'number' && typeof settings.centre.lon === 'number'
 		? { lat: settings.centre.lat, lon: settings.centre.lon }
 		: null;
 	const tiles = v.is(str, settings.tiles) ? String(settings.tiles) : '';

@@ -5,7 +5,7 @@
 // only a hidden object lists into the visible one. It never removes anything, so devices that heal
 // at the same time, in any order, end up with the same root.
 import { getConflicts, isImmutableString, type Doc } from '@automerge/automerge/slim';
-import { imm } from '../automerge/fields.ts';
+import { imm, isRecord } from '../automerge/fields.ts';
 import type { RootDoc } from './document.ts';
 
 /** The maps of the root that a migration (or a first use) may have created on two devices. */
@@ -21,8 +21,6 @@ const INDEXES = [
 
 type Entry = { path: readonly string[]; key: string; value: string | true };
 
-const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
-
 function entryValue(value: unknown): string | true | undefined {
 	if (value === true) return true;
 	if (typeof value === 'string' || isImmutableString(value)) return String(value);
@@ -34,14 +32,14 @@ export function hiddenEntries(doc: Doc<unknown>): Entry[] {
 	const found: Entry[] = [];
 	for (const path of INDEXES) {
 		let parent: unknown = doc;
-		for (const step of path.slice(0, -1)) parent = isObject(parent) ? parent[step] : undefined;
+		for (const step of path.slice(0, -1)) parent = isRecord(parent) ? parent[step] : undefined;
 		const prop = path[path.length - 1];
-		if (!isObject(parent)) continue;
+		if (!isRecord(parent)) continue;
 		const visible = parent[prop];
 		const conflicts = getConflicts(parent as Doc<Record<string, unknown>>, prop);
-		if (!isObject(visible) || !conflicts || Object.keys(conflicts).length < 2) continue;
+		if (!isRecord(visible) || !conflicts || Object.keys(conflicts).length < 2) continue;
 		for (const copy of Object.values(conflicts)) {
-			if (!isObject(copy) || copy === visible) continue;
+			if (!isRecord(copy) || copy === visible) continue;
 			for (const [key, raw] of Object.entries(copy)) {
 				const value = entryValue(raw);
 				if (value !== undefined && !(key in visible)) found.push({ path, key, value });
@@ -60,8 +58,8 @@ export function healRoot(handle: { doc(): Doc<RootDoc> | undefined; change(fn: (
 	handle.change((d) => {
 		for (const { path, key, value } of entries) {
 			let target: unknown = d;
-			for (const step of path) target = isObject(target) ? target[step] : undefined;
-			if (isObject(target) && !(key in target)) target[key] = value === true ? true : imm(value);
+			for (const step of path) target = isRecord(target) ? target[step] : undefined;
+			if (isRecord(target) && !(key in target)) target[key] = value === true ? true : imm(value);
 		}
 	});
 	return entries.length;

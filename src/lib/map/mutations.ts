@@ -3,6 +3,7 @@
 import { updateText } from '@automerge/automerge/slim';
 import type { DocHandle } from '@automerge/automerge-repo/slim';
 import { writer, type BasedHandle as Based } from '../automerge/based.ts';
+import { addName, removeName } from '../automerge/name-list.ts';
 import { imm, randomId } from '../automerge/fields.ts';
 import type { Actor } from '../help/document.ts';
 import { check } from '../validation/check.ts';
@@ -365,14 +366,9 @@ export function restoreItem(handle: MapHandle, kind: Kind, id: string, actor: Ac
 
 /** Themes offered for new services: a list, so concurrent additions by two managers both stay. */
 export function addTheme(handle: MapHandle, theme: string, at?: number): boolean {
-	const name = theme.trim().slice(0, 40);
 	let added = false;
 	handle.change((doc) => {
-		if (!name || doc.themes.some((t) => String(t).toLowerCase() === name.toLowerCase())) return;
-		// `at` puts a removed theme back where it stood; new ones go last.
-		if (at !== undefined && at >= 0 && at < doc.themes.length) doc.themes.splice(at, 0, imm(name));
-		else doc.themes.push(imm(name));
-		added = true;
+		added = addName(doc.themes, theme, at);
 	});
 	return added;
 }
@@ -381,8 +377,7 @@ export function addTheme(handle: MapHandle, theme: string, at?: number): boolean
 export function removeTheme(handle: MapHandle, theme: string): number {
 	let index = -1;
 	handle.change((doc) => {
-		index = doc.themes.findIndex((t) => String(t) === theme);
-		if (index >= 0) doc.themes.splice(index, 1);
+		index = removeName(doc.themes, theme);
 	});
 	return index;
 }

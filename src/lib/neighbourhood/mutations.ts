@@ -1,6 +1,7 @@
 import { updateText } from '@automerge/automerge/slim';
 import type { DocHandle } from '@automerge/automerge-repo/slim';
 import { imm } from '../automerge/fields.ts';
+import { addName, removeName } from '../automerge/name-list.ts';
 import type { RootDoc } from './document.ts';
 import { migrate, needsMigration } from './migrate.ts';
 import { DetailsInput } from './schema.ts';
@@ -79,14 +80,9 @@ export function addHelpPeriod(handle: DocHandle<RootDoc>, period: string, url: s
  * puts one back where it was (undoing a removal); new ones go last.
  */
 export function addHelpCategory(handle: DocHandle<RootDoc>, category: string, at?: number): boolean {
-	const name = category.trim().slice(0, 40);
 	let added = false;
 	handle.change((doc) => {
-		if (!name || doc.settings.helpCategories.some((c) => String(c).toLowerCase() === name.toLowerCase())) return;
-		const list = doc.settings.helpCategories;
-		if (at !== undefined && at >= 0 && at < list.length) list.splice(at, 0, imm(name));
-		else list.push(imm(name));
-		added = true;
+		added = addName(doc.settings.helpCategories, category, at);
 	});
 	return added;
 }
@@ -95,8 +91,7 @@ export function addHelpCategory(handle: DocHandle<RootDoc>, category: string, at
 export function removeHelpCategory(handle: DocHandle<RootDoc>, category: string): number {
 	let index = -1;
 	handle.change((doc) => {
-		index = doc.settings.helpCategories.findIndex((c) => String(c) === category);
-		if (index >= 0) doc.settings.helpCategories.splice(index, 1);
+		index = removeName(doc.settings.helpCategories, category);
 	});
 	return index;
 }

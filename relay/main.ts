@@ -13,6 +13,7 @@ import { CLOSE, DEFAULT_LIMITS, GuardedServerAdapter, type Limits } from './guar
 import { createLogger, type Logger } from './log.ts';
 import { Registry } from './registry.ts';
 import { FEED_PATH, handleFeed, handleFeedAddress } from './feed.ts';
+import { securityHeadersHook } from './headers.ts';
 import { handleSetup } from './setup-api.ts';
 import { staticApp } from './static.ts';
 
@@ -72,6 +73,7 @@ export async function startRelay(given: Partial<RelayOptions> & Pick<RelayOption
 	});
 
 	const serveApp = staticApp(options.app);
+	const secure = securityHeadersHook(options.app);
 	const originOf = (req: IncomingMessage): string => {
 		if (options.publicUrl) return options.publicUrl;
 		const host = req.headers.host;
@@ -83,6 +85,7 @@ export async function startRelay(given: Partial<RelayOptions> & Pick<RelayOption
 	const started = Date.now();
 
 	const server = createServer((req, res) => {
+		secure(res);
 		const path = (req.url ?? '/').split('?')[0];
 		if (path === '/healthz') {
 			res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });

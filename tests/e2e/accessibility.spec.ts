@@ -1,5 +1,6 @@
 import AxeBuilder from '@axe-core/playwright';
-import { expect, test, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
+import { expect, test } from './policy.ts';
 import { askForHelp, createNeighbourhood, device, joinAs } from './flows.ts';
 import { startRelay, type RunningRelay } from './relay.ts';
 import { ROUTES } from './routes.ts';

@@ -1,6 +1,7 @@
 // Issue #6 checks that cut across pages: small screens and zoom, keyboard only, and how few taps
 // a first-time resident needs.
-import { expect, test, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
+import { expect, test, watchPolicy } from './policy.ts';
 import { askForHelp, createNeighbourhood, device, joinAs } from './flows.ts';
 import { startRelay, type RunningRelay } from './relay.ts';
 import { ROUTES } from './routes.ts';
@@ -317,6 +318,7 @@ test('withdrawing a request, cancelling a sign-up or removing a kind of help ask
 
 test('a phone set to more contrast gets the stronger colours until the resident chooses otherwise here', async ({ browser }) => {
 	const context = await browser.newContext({ contrast: 'more', locale: 'nl-NL' });
+	await watchPolicy(context);
 	const page = await context.newPage();
 	await page.goto(`${relay.origin}/weergave`);
 	await expect(page.locator('html')).toHaveAttribute('data-contrast', 'high');

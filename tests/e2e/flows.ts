@@ -1,9 +1,11 @@
 // What people do in the app, shared by the browser tests.
 import { expect, type Browser, type Page } from '@playwright/test';
+import { watchPolicy } from './policy.ts';
 import type { RunningRelay } from './relay.ts';
 
 export async function device(browser: Browser): Promise<Page> {
 	const context = await browser.newContext();
+	await watchPolicy(context);
 	return context.newPage();
 }
 

@@ -1,4 +1,5 @@
-import { expect, test, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
+import { expect, test } from './policy.ts';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { device, joinAs, waitForOfflineReady } from './flows.ts';

@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './policy.ts';
 import { createNeighbourhood, device, joinAs } from './flows.ts';
 import { startRelay, type RunningRelay } from './relay.ts';
 

@@ -7,6 +7,7 @@ import { emptyDetails } from '../src/lib/neighbourhood/schema.ts';
 import { checkDetails } from '../src/lib/neighbourhood/mutations.ts';
 import { configFromEnv, publicOrigin, type RelayConfig } from './config.ts';
 import { createHosted, describeHosted, type Hosted } from './create.ts';
+import { restrictNewFiles } from './data-folder.ts';
 import { feedUrl } from './feed.ts';
 import { startRelay, type Relay } from './main.ts';
 import { Registry } from './registry.ts';
@@ -120,6 +121,8 @@ export async function main(argv: string[], out: Out = console, env: NodeJS.Proce
 		out.error((error as Error).message);
 		return 2;
 	}
+	// Every command may write into the data folder (documents, keys, the setup token).
+	restrictNewFiles();
 	switch (command) {
 		case 'relay':
 			return relay(config, out);

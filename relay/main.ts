@@ -9,6 +9,7 @@ import type { DestinationStream } from 'pino';
 import { WebSocketServer } from 'ws';
 import { mayUse } from './access.ts';
 import { configFromEnv, type RelayConfig } from './config.ts';
+import { secureDataFolder } from './data-folder.ts';
 import { CLOSE, DEFAULT_LIMITS, GuardedServerAdapter, type Limits } from './guard.ts';
 import { createLogger, type Logger } from './log.ts';
 import { Registry } from './registry.ts';
@@ -54,6 +55,7 @@ export async function startRelay(given: Partial<RelayOptions> & Pick<RelayOption
 	const options: RelayOptions = { ...configFromEnv({}), ...given };
 	let port = options.port;
 	const log = createLogger(options.logLevel, options.logDestination);
+	secureDataFolder(options.data, log);
 	const registry = new Registry(options.data);
 	const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayload });
 	const adapter = new GuardedServerAdapter(wss, registry, log, options.limits ?? DEFAULT_LIMITS);

@@ -1,6 +1,7 @@
 // The operator configures the relay through the environment; everything has a default that works
 // on a laptop.
 import { resolve } from 'node:path';
+import { parseAllowedHosts, parsePublicUrl } from './origin.ts';
 
 export interface RelayConfig {
 	port: number;
@@ -8,6 +9,8 @@ export interface RelayConfig {
 	data: string;
 	/** The address residents use; when unset, links are built from each request's Host header. */
 	publicUrl: string | undefined;
+	/** Host headers that may be put in links when publicUrl is unset, besides this machine's own. */
+	allowedHosts?: string[];
 	app: string;
 	logLevel: string;
 	/** Largest websocket frame accepted; a first sync of a big document is the largest legitimate one. */
@@ -23,7 +26,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): RelayConfig
 		port,
 		host: env.HOST ?? '0.0.0.0',
 		data: resolve(env.NOABER_DATA ?? './data'),
-		publicUrl: env.NOABER_PUBLIC_URL?.replace(/\/$/, '') || undefined,
+		publicUrl: parsePublicUrl(env.NOABER_PUBLIC_URL),
+		allowedHosts: parseAllowedHosts(env.NOABER_ALLOWED_HOSTS),
 		app: resolve(env.NOABER_APP ?? './build'),
 		logLevel: env.LOG_LEVEL ?? 'info',
 		maxPayload: Number(env.NOABER_MAX_FRAME ?? 32 * 1024 * 1024)

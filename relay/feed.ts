@@ -9,6 +9,7 @@ import { readEvents, type AgendaEvent } from '../src/lib/agenda/view.ts';
 import { addDays, wallAt } from '../src/lib/agenda/time.ts';
 import { readNeighbourhood } from '../src/lib/neighbourhood/view.ts';
 import type { Logger } from './log.ts';
+import { HostNotAllowed } from './origin.ts';
 import type { NeighbourhoodRecord, Registry } from './registry.ts';
 
 export const FEED_PATH = /^\/ical\/([A-Za-z0-9_-]{24,64})\.ics$/;
@@ -127,7 +128,17 @@ export function handleFeedAddress(req: IncomingMessage, res: ServerResponse, con
 		res.end(JSON.stringify({ error: 'invalid key' }));
 		return;
 	}
+	let origin: string;
+	try {
+		origin = context.origin(req);
+	} catch (error) {
+		if (!(error instanceof HostNotAllowed)) throw error;
+		context.log.warn({ neighbourhood, host: error.host.slice(0, 100) }, `feed address refused: ${error.message}`);
+		res.writeHead(400, { ...cors, 'content-type': 'application/json', 'cache-control': 'no-store' });
+		res.end(JSON.stringify({ error: 'host', message: error.message }));
+		return;
+	}
 	const token = context.registry.feedToken(neighbourhood);
 	res.writeHead(200, { ...cors, 'content-type': 'application/json', 'cache-control': 'no-store' });
-	res.end(JSON.stringify({ ical: feedUrl(context.origin(req), token) }));
+	res.end(JSON.stringify({ ical: feedUrl(origin, token) }));
 }

@@ -3,7 +3,7 @@ import '@automerge/automerge';
 import { Repo, type PeerId } from '@automerge/automerge-repo/slim';
 import { NodeFSStorageAdapter } from '@automerge/automerge-repo-storage-nodefs';
 import { randomBytes } from 'node:crypto';
-import { createServer, type IncomingMessage } from 'node:http';
+import { createServer } from 'node:http';
 import { join } from 'node:path';
 import type { DestinationStream } from 'pino';
 import { WebSocketServer } from 'ws';
@@ -15,6 +15,7 @@ import { createLogger, type Logger } from './log.ts';
 import { Registry } from './registry.ts';
 import { FEED_PATH, handleFeed, handleFeedAddress } from './feed.ts';
 import { securityHeadersHook } from './headers.ts';
+import { linkOrigin } from './origin.ts';
 import { handleSetup } from './setup-api.ts';
 import { staticApp } from './static.ts';
 
@@ -40,7 +41,6 @@ export interface Relay {
 }
 
 const LOCAL = new Set(['0.0.0.0', '::', '']);
-const HOST = /^(?:[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
 
 async function waitFor(condition: () => boolean, ms = 10_000) {
 	const deadline = Date.now() + ms;
@@ -76,14 +76,7 @@ export async function startRelay(given: Partial<RelayOptions> & Pick<RelayOption
 
 	const serveApp = staticApp(options.app);
 	const secure = securityHeadersHook(options.app);
-	const originOf = (req: IncomingMessage): string => {
-		if (options.publicUrl) return options.publicUrl;
-		const host = req.headers.host;
-		if (host === undefined) return `http://localhost:${port}`;
-		// The Host header ends up in invite links and in the neighbourhood's relay list.
-		if (!HOST.test(host)) throw new Error('unusable Host header');
-		return `http://${host}`;
-	};
+	const originOf = linkOrigin(options, () => port);
 	const started = Date.now();
 
 	const server = createServer((req, res) => {

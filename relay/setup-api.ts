@@ -5,6 +5,7 @@ import { checkProfile } from '../src/lib/members/mutations.ts';
 import { checkDetails } from '../src/lib/neighbourhood/mutations.ts';
 import { createHosted, type Hosted } from './create.ts';
 import type { Logger } from './log.ts';
+import { HostNotAllowed } from './origin.ts';
 import type { Registry } from './registry.ts';
 import { consumeSetupToken, restoreSetupToken, setupTokenMatches } from './setup-token.ts';
 
@@ -62,8 +63,11 @@ export async function handleSetup(req: IncomingMessage, res: ServerResponse, con
 	try {
 		// A made-up Host header must fail here, while the token is still unused.
 		origin = context.origin(req);
-	} catch {
-		return json(res, 400, { error: 'invalid', errors: { form: 'host' } });
+	} catch (error) {
+		if (!(error instanceof HostNotAllowed)) throw error;
+		// The operator reads the log; the manager's page tells them to ask the operator.
+		context.log.warn({ host: error.host.slice(0, 100) }, `setup refused: ${error.message}`);
+		return json(res, 400, { error: 'host', message: error.message });
 	}
 	// Used up before the (async) creation, so two simultaneous requests cannot both succeed; given
 	// back if creating fails, so the manager can simply try again.

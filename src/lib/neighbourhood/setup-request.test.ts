@@ -27,6 +27,7 @@ describe('asking the relay to set up a neighbourhood', () => {
 			reason: 'invalid',
 			errors: { name: 'required' }
 		});
+		expect(await requestSetup(request, answer(400, { error: 'host', message: 'Set NOABER_PUBLIC_URL' }))).toEqual({ ok: false, reason: 'host' });
 		expect(await requestSetup(request, answer(500, 'oops'))).toEqual({ ok: false, reason: 'failed' });
 		const offline = (async () => {
 			throw new TypeError('Failed to fetch');

@@ -11,7 +11,7 @@ export interface SetupRequest {
 
 export type SetupResult =
 	| { ok: true; invite: string; relay: string; root: string }
-	| { ok: false; reason: 'used' | 'failed' }
+	| { ok: false; reason: 'used' | 'failed' | 'host' }
 	| { ok: false; reason: 'invalid'; errors: Record<string, string> };
 
 export async function requestSetup(request: SetupRequest, fetcher: typeof fetch = fetch): Promise<SetupResult> {
@@ -30,6 +30,8 @@ export async function requestSetup(request: SetupRequest, fetcher: typeof fetch 
 		return { ok: true, invite: body.invite, relay: String(body.relay), root: String(body.root) };
 	}
 	if (response.status === 403) return { ok: false, reason: 'used' };
+	// The relay does not know its public address: only its operator can fix that.
+	if (response.status === 400 && body.error === 'host') return { ok: false, reason: 'host' };
 	if (response.status === 400 && typeof body.errors === 'object' && body.errors !== null) {
 		return { ok: false, reason: 'invalid', errors: body.errors as Record<string, string> };
 	}

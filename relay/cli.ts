@@ -11,7 +11,7 @@ import { restrictNewFiles } from './data-folder.ts';
 import { feedUrl } from './feed.ts';
 import { startRelay, type Relay } from './main.ts';
 import { Registry } from './registry.ts';
-import { currentSetupToken, issueSetupToken, setupLink } from './setup-token.ts';
+import { currentSetupToken, issueSetupToken, retireUsedSetupToken, setupLink } from './setup-token.ts';
 
 const HELP = `Noaber relay — operator command
 
@@ -55,9 +55,10 @@ async function relay(config: RelayConfig, out: Out): Promise<number> {
 	const origin = config.publicUrl ?? `http://localhost:${running.port}`;
 	out.log(`Noaber draait / is running: open ${origin}`);
 	out.log(`Data: ${config.data}`);
-	// The first start issues the link; later starts repeat it for as long as nobody has used it.
-	const token =
-		currentSetupToken(config.data) ?? (running.registry.list().length === 0 ? issueSetupToken(config.data) : undefined);
+	// The first start issues the link; later starts repeat it for as long as no neighbourhood exists.
+	const neighbourhoods = running.registry.list();
+	retireUsedSetupToken(config.data, neighbourhoods.map((r) => r.createdAt));
+	const token = neighbourhoods.length === 0 ? (currentSetupToken(config.data) ?? issueSetupToken(config.data)) : undefined;
 	if (token) {
 		out.log('Eenmalige startlink voor de wijkverbinder / one-time setup link:');
 		out.log(setupLink(origin, token));

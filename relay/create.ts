@@ -5,6 +5,7 @@ import { createNeighbourhood, type FirstManager } from '../src/lib/neighbourhood
 import { inviteLink, relaySocketUrl } from '../src/lib/neighbourhood/invite.ts';
 import type { DetailsInput } from '../src/lib/neighbourhood/schema.ts';
 import type { NeighbourhoodRecord, Registry } from './registry.ts';
+import { consumeSetupToken } from './setup-token.ts';
 
 export interface Hosted {
 	id: string;
@@ -45,5 +46,8 @@ export async function createHosted(
 		root: created.root.url,
 		documents: created.documentIds
 	});
+	// Any creation uses the one-time setup link up, also one from the shell: the link exists only
+	// so that a relay without neighbourhoods can get its first.
+	consumeSetupToken(registry.data);
 	return describeHosted(record, options.origin);
 }

@@ -7,7 +7,7 @@ import { createHosted, type Hosted } from './create.ts';
 import type { Logger } from './log.ts';
 import { HostNotAllowed } from './origin.ts';
 import type { Registry } from './registry.ts';
-import { consumeSetupToken, restoreSetupToken, setupTokenMatches } from './setup-token.ts';
+import { consumeSetupToken, restoreSetupToken, retireUsedSetupToken, setupTokenMatches } from './setup-token.ts';
 
 const MAX_BODY = 64 * 1024;
 const MEMBER_ID = /^[A-Za-z0-9_-]{8,64}$/;
@@ -47,6 +47,10 @@ export async function handleSetup(req: IncomingMessage, res: ServerResponse, con
 		body = parsed as Record<string, unknown>;
 	} catch {
 		return json(res, 400, { error: 'invalid', errors: { form: 'invalid' } });
+	}
+	context.registry.reloadIfChanged();
+	if (retireUsedSetupToken(context.data, context.registry.list().map((r) => r.createdAt))) {
+		context.log.info('setup link refused: a neighbourhood was created after it was issued');
 	}
 	if (!setupTokenMatches(context.data, body.token)) return json(res, 403, { error: 'setup_used' });
 

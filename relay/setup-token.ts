@@ -1,6 +1,6 @@
 // The one-time setup link: lets the first community manager create a neighbourhood in the browser.
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const file = (data: string) => join(data, 'setup-token');
@@ -35,3 +35,21 @@ export function consumeSetupToken(data: string): void {
 }
 
 export const setupLink = (origin: string, token: string): string => `${origin}/setup#token=${token}`;
+
+/**
+ * A token issued before a neighbourhood was created has been used up, however that neighbourhood
+ * came about (the setup link, `noaber create`, or an older relay that left the token in place).
+ * Removes such a token; true when it did.
+ */
+export function retireUsedSetupToken(data: string, createdAt: string[]): boolean {
+	let issued: number;
+	try {
+		issued = statSync(file(data)).mtimeMs;
+	} catch {
+		return false;
+	}
+	const newest = Math.max(...createdAt.map((at) => Date.parse(at)).filter(Number.isFinite));
+	if (!(newest >= issued)) return false;
+	consumeSetupToken(data);
+	return true;
+}

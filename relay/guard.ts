@@ -58,7 +58,15 @@ export interface Connection {
 	closing: boolean;
 }
 
-type Decoded = Record<string, unknown> & { type: string; senderId: string };
+export type Decoded = Record<string, unknown> & { type: string; senderId: string };
+
+/** Set where the relay is composed (main.ts): the durable outbox and the full-disk refusal. */
+export interface AdapterHooks {
+	/** Takes over delivery of a message that passed the checks (durable.ts). */
+	send?: (message: Message, deliver: (message: Message) => void) => void;
+	/** A close code and reason for a well-formed message the relay cannot take now (storage full). */
+	refuse?: (message: Decoded) => { code: number; reason: string } | undefined;
+}
 
 /** Storage ids become file names in the relay's storage (sync state per peer): never a path. */
 const STORAGE_ID = /^[A-Za-z0-9_-]{1,64}$/;
@@ -127,6 +135,7 @@ export class GuardedServerAdapter extends WebSocketServerAdapter {
 	#log: Logger;
 	#limits: Limits;
 	#server: WebSocketServer;
+	hooks: AdapterHooks = {};
 
 	constructor(server: WebSocketServer, registry: Registry, log: Logger, limits: Limits = DEFAULT_LIMITS) {
 		super(server as never);
@@ -230,6 +239,8 @@ export class GuardedServerAdapter extends WebSocketServerAdapter {
 		if (message.type === 'ephemeral' && !isCbor(message.data as Uint8Array)) {
 			return this.#close(socket, CLOSE.badMessage, 'bad ephemeral data');
 		}
+		const refusal = this.hooks.refuse?.(message);
+		if (refusal) return this.#close(socket, refusal.code, refusal.reason);
 
 		if (message.type === 'join') {
 			if (connection.peerId && connection.peerId !== message.senderId) {
@@ -271,6 +282,7 @@ export class GuardedServerAdapter extends WebSocketServerAdapter {
 			// "Unavailable" tells nothing; everything else goes only to the owning neighbourhood.
 			if (message.type !== 'doc-unavailable' && !mayUse(this.#registry, neighbourhood, message.documentId)) return;
 		}
+		if (this.hooks.send) return this.hooks.send(message, (m) => super.send(m));
 		super.send(message);
 	}
 

@@ -1,7 +1,6 @@
 // Composition of the relay: HTTP server, static app, health, setup API and the guarded sync socket.
 import '@automerge/automerge';
-import { Repo, type PeerId } from '@automerge/automerge-repo/slim';
-import { NodeFSStorageAdapter } from '@automerge/automerge-repo-storage-nodefs';
+import { Repo, type PeerId, type StorageAdapterInterface } from '@automerge/automerge-repo/slim';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
@@ -18,12 +17,19 @@ import { securityHeadersHook } from './headers.ts';
 import { linkOrigin } from './origin.ts';
 import { handleSetup } from './setup-api.ts';
 import { staticApp } from './static.ts';
+import { AtomicFSStorageAdapter, GuardedStorage } from './storage.ts';
+import { DurableOutbox } from './durable.ts';
+import { refuseChangesWhileReadOnly } from './read-only.ts';
 
 export interface RelayOptions extends RelayConfig {
 	logDestination?: DestinationStream;
 	limits?: Limits;
 	/** How often the registry files are checked for changes by the operator command. */
 	pollMs?: number;
+	/** The storage under the relay's full-disk guard; by default the data folder's `documents`. */
+	storage?: StorageAdapterInterface;
+	/** How often writes the disk refused are tried again. */
+	storageRetryMs?: number;
 }
 
 export interface Relay {
@@ -34,6 +40,8 @@ export interface Relay {
 	registry: Registry;
 	repo: Repo;
 	adapter: GuardedServerAdapter;
+	/** `storage.writable` is false while the disk refuses writes (the relay is then read-only). */
+	storage: GuardedStorage;
 	log: Logger;
 	/** Links for requests without a Host header (and the operator command). */
 	origin: string;
@@ -59,9 +67,13 @@ export async function startRelay(given: Partial<RelayOptions> & Pick<RelayOption
 	const registry = new Registry(options.data);
 	const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayload });
 	const adapter = new GuardedServerAdapter(wss, registry, log, options.limits ?? DEFAULT_LIMITS);
+	const storage = new GuardedStorage(options.storage ?? new AtomicFSStorageAdapter(join(options.data, 'documents')), {
+		log,
+		retryMs: options.storageRetryMs
+	});
 	const repo = new Repo({
 		network: [adapter],
-		storage: new NodeFSStorageAdapter(join(options.data, 'documents')),
+		storage,
 		peerId: `noaber-relay-${randomBytes(4).toString('hex')}` as PeerId,
 		// Like the reference sync server: announce nothing, serve what a peer of the owning
 		// neighbourhood asks for.
@@ -73,6 +85,10 @@ export async function startRelay(given: Partial<RelayOptions> & Pick<RelayOption
 			}
 		}
 	});
+
+	const outbox = new DurableOutbox(repo, storage, log, (peerId) => adapter.sockets[peerId as PeerId]);
+	adapter.hooks.send = (message, deliver) => outbox.send(message, deliver);
+	adapter.hooks.refuse = refuseChangesWhileReadOnly(storage);
 
 	const serveApp = staticApp(options.app);
 	const secure = securityHeadersHook(options.app);
@@ -206,11 +222,12 @@ export async function startRelay(given: Partial<RelayOptions> & Pick<RelayOption
 				const ready = Object.values(repo.handles).filter((h) => h.isReady());
 				await repo.flush(ready.map((h) => h.documentId)).catch(() => undefined);
 			}
+			storage.close();
 			wss.close();
 			log.info('relay stopped');
 			log.flush?.();
 		})());
 
 	const url = `http://${LOCAL.has(options.host) ? 'localhost' : options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`;
-	return { port, url, registry, repo, adapter, log, origin: options.publicUrl ?? `http://localhost:${port}`, close };
+	return { port, url, registry, repo, adapter, storage, log, origin: options.publicUrl ?? `http://localhost:${port}`, close };
 }

@@ -22,7 +22,9 @@ import { imm } from './fields.ts';
 import type { RootDoc } from '../neighbourhood/document.ts';
 import { healRoot } from '../neighbourhood/heal.ts';
 import { addAgendaDoc, addMapDoc, addHelpArchive, addHelpPeriod, migrateRoot, sealHelpPeriod } from '../neighbourhood/mutations.ts';
-import { readNeighbourhood, type RootRead } from '../neighbourhood/view.ts';
+import type { MigrationResult } from '../neighbourhood/migrate.ts';
+import { repairRoot } from '../neighbourhood/repair.ts';
+import { readNeighbourhood, type RootProblem, type RootRead } from '../neighbourhood/view.ts';
 import { readMembers, type Member } from '../members/view.ts';
 import type { Read } from './fields.ts';
 import { ReactiveDoc } from './reactive.svelte.ts';
@@ -47,6 +49,8 @@ export class Connection {
 	root = $state<ReactiveDoc<RootDoc>>();
 	members = $state<ReactiveDoc<MembersDoc>>();
 	status = $state<SyncStatus>('connecting');
+	/** What opening did to an older root; a version it could not follow is read as well as possible. */
+	migration = $state<MigrationResult>();
 	/** Typed, validated views: what pages show. */
 	neighbourhood: RootRead | undefined = $derived(
 		this.root?.current ? readNeighbourhood(this.root.current) : undefined
@@ -137,8 +141,8 @@ export class Connection {
 		const membersUrl = await this.#whenRootReadable(root);
 		if (this.#closed || !membersUrl) return;
 		if (root.isReady()) {
-			migrateRoot(root);
-			healRoot(root);
+			this.migration = migrateRoot(root);
+			this.#heal(root);
 		}
 		const members = await this.#find<MembersDoc>(membersUrl);
 		if (this.#closed) return;
@@ -147,7 +151,7 @@ export class Connection {
 		// Another device may start a new quarter at any time: follow the root's index.
 		root.on('change', () => {
 			// A peer's older device may have listed a document in an index this root hides.
-			healRoot(root);
+			this.#heal(root);
 			const doc = root.doc();
 			void this.#loadHelp(doc);
 			void this.#loadAgenda(doc);
@@ -156,6 +160,21 @@ export class Connection {
 		// Should a module have nothing recent to show, the rest still comes.
 		setTimeout(() => this.#releaseLater(), 5000);
 		await Promise.all([this.#loadHelp(root.doc()), this.#loadAgenda(root.doc()), this.#loadMap(root.doc())]);
+	}
+
+	/** Healing is a courtesy to other devices: a root it cannot heal is still read and shown. */
+	#heal(root: DocHandle<RootDoc>) {
+		try {
+			healRoot(root);
+		} catch {
+			// Reading skips what healing could not copy; nothing to tell the resident.
+		}
+	}
+
+	/** A manager's repair of a damaged root (see `neighbourhood/repair.ts`). */
+	repair(): RootProblem[] {
+		const root = this.root?.handle;
+		return root ? repairRoot(root) : [];
 	}
 
 	async #loadHelp(doc: unknown) {

@@ -5,7 +5,7 @@ import type { PostsRead } from '../help/view.ts';
 import type { EventsRead } from '../agenda/view.ts';
 import type { MapRead } from '../map/view.ts';
 import type { Neighbourhood } from '../neighbourhood/schema.ts';
-import { isEditor, isManager } from '../neighbourhood/view.ts';
+import { isEditor, isManager, type RootProblem, type RootRemains } from '../neighbourhood/view.ts';
 import type { Connection } from '../automerge/connection.svelte.ts';
 import type { Membership } from './memberships.ts';
 
@@ -18,6 +18,8 @@ export interface CurrentView {
 	skipped: number;
 	me: Member | undefined;
 	manager: boolean;
+	/** What is wrong with the root, read around: a manager is told and may repair it. */
+	problems: RootProblem[];
 	/** Residents without a device that this member acts for. */
 	managed: Member[];
 	/** Names of everyone who ever took part, for history and attribution. */
@@ -38,7 +40,8 @@ export type CurrentState =
 	| { kind: 'none' }
 	| { kind: 'loading' }
 	| { kind: 'refused' }
-	| { kind: 'unreadable' }
+	/** The root cannot be shown at all: what is left of it says whom to call and who may help. */
+	| { kind: 'unreadable'; remains: RootRemains; manager: boolean }
 	| { kind: 'ready'; view: CurrentView };
 
 export function currentState(membership: Membership | undefined, connection: Connection | undefined): CurrentState {
@@ -47,7 +50,7 @@ export function currentState(membership: Membership | undefined, connection: Con
 	if (connection.status === 'refused' && !connection.neighbourhood) return { kind: 'refused' };
 	const root = connection.neighbourhood;
 	if (!root) return { kind: 'loading' };
-	if (!root.ok) return { kind: 'unreadable' };
+	if (!root.ok) return { kind: 'unreadable', remains: root.remains, manager: root.remains.managers.includes(membership.memberId) };
 	const members = connection.memberList;
 	if (!members) return { kind: 'loading' };
 	return {
@@ -60,6 +63,7 @@ export function currentState(membership: Membership | undefined, connection: Con
 			skipped: members.skipped,
 			me: connection.everyone?.items.find((m) => m.id === membership.memberId),
 			manager: isManager(root.neighbourhood, membership.memberId),
+			problems: root.problems,
 			managed: managedBy(members.items, membership.memberId),
 			names: connection.names,
 			posts: connection.posts,

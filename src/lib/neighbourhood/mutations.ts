@@ -1,9 +1,9 @@
 import { updateText } from '@automerge/automerge/slim';
 import type { DocHandle } from '@automerge/automerge-repo/slim';
-import { imm } from '../automerge/fields.ts';
+import { imm, isRecord } from '../automerge/fields.ts';
 import { addName, removeName } from '../automerge/name-list.ts';
 import type { RootDoc } from './document.ts';
-import { migrate, needsMigration } from './migrate.ts';
+import { migrate, readVersion, type MigrationResult } from './migrate.ts';
 import { DetailsInput } from './schema.ts';
 import { check, type Invalid, type Valid } from '../validation/check.ts';
 
@@ -60,12 +60,25 @@ export function addMapDoc(handle: DocHandle<RootDoc>, url: string): void {
 	});
 }
 
-/** Brings an older root up to date; a no-op (no change recorded) when it already is. */
-export function migrateRoot(handle: DocHandle<RootDoc>): boolean {
-	const doc = handle.doc();
-	if (!doc || !needsMigration(doc)) return false;
-	handle.change((d) => migrate(d as unknown as Record<string, unknown>));
-	return true;
+/**
+ * Brings an older root up to date; records no change unless it is older. Never throws: what it
+ * could not do is in the result, and the app shows the root as well as it can.
+ */
+export function migrateRoot(handle: DocHandle<RootDoc>): MigrationResult {
+	const doc: unknown = handle.doc();
+	// Not a map at all: nothing to migrate, and the view tells the resident it cannot be read.
+	if (!isRecord(doc)) return { kind: 'current' };
+	const version = readVersion(doc.schemaVersion);
+	if (version.kind !== 'older') return version;
+	let result: MigrationResult = { kind: 'current' };
+	try {
+		handle.change((d) => {
+			result = migrate(d as unknown as Record<string, unknown>);
+		});
+	} catch (error) {
+		return { kind: 'failed', from: version.version, at: version.version + 1, reason: error instanceof Error ? error.message : String(error) };
+	}
+	return result;
 }
 
 /** Lists a period document of the help board; two devices may list one for the same period. */

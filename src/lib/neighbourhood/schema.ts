@@ -5,6 +5,7 @@ import { automergeUrl, bounded, id, str } from '../automerge/fields.ts';
 import { readAgendaIndex } from '../agenda/periods.ts';
 import { readPeriodIndex } from '../automerge/period-index.ts';
 import { readHelpIndex } from '../help/periods.ts';
+import { readVersion } from './migrate.ts';
 
 export const PHONE = /^\+?[0-9][0-9 ()-]{5,19}$/;
 
@@ -34,10 +35,13 @@ export const emptyDetails = (name = ''): DetailsInput => ({
 
 const flag = v.fallback(v.boolean(), true);
 
-/** The root as the app reads it. Optional parts fall back so one odd field never hides a neighbourhood. */
+/**
+ * The root as the app reads it. Optional parts fall back so one odd field never hides a
+ * neighbourhood; a missing id or members document reads as '' and `view.ts` looks further.
+ */
 export const RootView = v.object({
-	schemaVersion: v.number(),
-	id,
+	schemaVersion: v.pipe(v.optional(v.unknown()), v.transform(readVersion)),
+	id: v.fallback(id, ''),
 	name: v.fallback(bounded(200), ''),
 	description: v.fallback(bounded(2000), ''),
 	area: v.fallback(v.object({ description: v.fallback(bounded(1000), '') }), { description: '' }),
@@ -66,8 +70,8 @@ export const RootView = v.object({
 		v.fallback(v.array(v.unknown()), []),
 		v.transform((list) => list.map((r) => v.safeParse(str, r)).flatMap((r) => (r.success ? [r.output] : [])))
 	),
-	docs: v.object({
-		members: automergeUrl,
+	docs: v.fallback(v.object({
+		members: v.fallback(automergeUrl, ''),
 		/** Period documents of the help board, newest period first. */
 		help: v.pipe(v.optional(v.unknown(), {}), v.transform(readHelpIndex)),
 		/** Archive documents of the help board (one or more per year). */
@@ -94,7 +98,7 @@ export const RootView = v.object({
 			v.optional(v.unknown(), {}),
 			v.transform((index) => readPeriodIndex(index, (p) => p === 'map'))
 		)
-	}),
+	}), () => ({ members: '', help: [], helpArchive: [], helpSealed: [], agenda: [], map: [] })),
 	settings: v.fallback(
 		v.object({
 			modules: v.fallback(v.object({ help: flag, agenda: flag, map: flag }), {

@@ -1,0 +1,127 @@
+// The relay under hostile input (issue #10): for each input, against a fresh relay from each
+// checkout, the longest time /healthz went unanswered (goal < 1 s), the relay's peak memory (goal
+// < 300 MB), whether it died, and figures of the case itself.
+// Run: npx tsx bench/hostile.ts --relay before=/tmp/hostile-base --relay after=. [--only <case>]
+//   [--cap 90]   (npm run bench:hostile -- …). Cases: heads-only, deep-10k, deep-root, bomb,
+//   writer, churn, presence, many-docs. Everything talks to 127.0.0.1 only.
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { CASES, type CaseContext, type HostileCase } from './hostile-cases.ts';
+import { stopClients, type RawPeer } from './hostile-peer.ts';
+import { startRelay, watch, type Watch, type Watched } from './hostile-relay.ts';
+import { reporter } from './timing.ts';
+
+const { values } = parseArgs({
+	options: {
+		relay: { type: 'string', multiple: true },
+		only: { type: 'string', multiple: true },
+		cap: { type: 'string', default: '90' }
+	}
+});
+
+const relays = (values.relay ?? ['this=.']).map((given) => {
+	const at = given.indexOf('=');
+	const [name, dir] = at > 0 ? [given.slice(0, at), given.slice(at + 1)] : [given, given];
+	if (!existsSync(join(resolve(dir), 'bin/noaber.js'))) throw new Error(`${dir} is not a Noaber checkout (no bin/noaber.js)`);
+	return { name, dir };
+});
+const capMs = Number(values.cap) * 1000;
+const cases = values.only ? CASES.filter((c) => values.only!.includes(c.name)) : CASES;
+if (cases.length === 0) throw new Error(`no such case; choose from ${CASES.map((c) => c.name).join(', ')}`);
+
+// The stock Node client throws from a socket callback when the relay resets or dies under it; that
+// is the relay's failure being measured, not a reason to stop measuring the others.
+const stray: string[] = [];
+process.on('uncaughtException', (error) => stray.push(error.message));
+process.on('unhandledRejection', (error) => stray.push(String((error as Error)?.message ?? error)));
+
+interface Outcome {
+	relay: string;
+	case: HostileCase;
+	watched?: Watched;
+	died: string;
+	cutOff: boolean;
+	error?: string;
+}
+
+const results = reporter();
+const outcomes: Outcome[] = [];
+const mb = (bytes: number | undefined) => (bytes === undefined ? 'n/a' : `${Math.round(bytes / 1024 / 1024)} MB`);
+const capText = `${capMs / 1000} s`;
+
+async function runCase(relayName: string, dir: string, hostile: HostileCase): Promise<Outcome> {
+	await hostile.prepare?.();
+	const relay = await startRelay(dir);
+	const started = Date.now();
+	let watcher: Watch | undefined;
+	const clients: CaseContext['clients'] = [];
+	const peers: RawPeer[] = [];
+	const ctx: CaseContext = {
+		relay,
+		report: (what, value) => results.report(`${relayName} · ${hostile.name} · ${what}`, value),
+		measure: () => {
+			watcher ??= watch(relay);
+		},
+		rss: () => watcher?.rss(),
+		left: () => capMs - (Date.now() - started),
+		clients,
+		peers
+	};
+	let cutOff = false;
+	let error: string | undefined;
+	let timer: NodeJS.Timeout | undefined;
+	const cap = new Promise<void>((done) => {
+		timer = setTimeout(() => {
+			cutOff = true;
+			done();
+		}, capMs);
+	});
+	try {
+		await Promise.race([hostile.run(ctx), relay.exited, cap]);
+	} catch (caught) {
+		error = (caught as Error).message;
+	} finally {
+		clearTimeout(timer);
+	}
+	// A case that stopped early (the relay died) may still not have started measuring.
+	watcher ??= watch(relay);
+	const watched = await watcher.stop();
+	for (const peer of peers) peer.close();
+	await stopClients(clients);
+	const exit = relay.exit;
+	if (cutOff && !exit) relay.child.kill('SIGKILL');
+	const died = exit ? `yes (exit ${exit.code ?? exit.signal} after ${(exit.at / 1000).toFixed(1)} s)` : 'no';
+	if (exit) {
+		const reason = relay.output().split('\n').find((line) => /Error|panic|terminated/i.test(line));
+		if (reason) ctx.report('last words', reason.trim().slice(0, 160));
+	}
+	await relay.stop();
+	return { relay: relayName, case: hostile, watched, died, cutOff, error };
+}
+
+for (const { name, dir } of relays) {
+	console.log(`\n=== relay "${name}" from ${resolve(dir)}`);
+	for (const hostile of cases) {
+		console.log(`\n${name} · ${hostile.name}: ${hostile.title}`);
+		const started = Date.now();
+		const outcome = await runCase(name, dir, hostile);
+		outcomes.push(outcome);
+		const key = `${name} · ${hostile.name}`;
+		const silence = outcome.watched ? `${outcome.watched.longestSilenceMs} ms` : 'n/a';
+		results.report(`${key} · longest /healthz silence`, outcome.cutOff && outcome.watched && outcome.watched.longestSilenceMs >= capMs - 5000 ? `> ${capText}` : silence);
+		results.report(`${key} · peak RSS`, mb(outcome.watched?.peakRssBytes));
+		results.report(`${key} · relay died`, outcome.cutOff && outcome.died === 'no' ? `cut off at ${capText} (killed)` : outcome.died);
+		if (outcome.error) results.report(`${key} · case stopped`, outcome.error);
+		console.log(`  (${((Date.now() - started) / 1000).toFixed(0)} s)`);
+	}
+}
+
+results.table();
+console.log('\n| case | relay | longest /healthz silence | peak RSS | died |\n|---|---|---|---|---|');
+for (const o of outcomes) {
+	const silence = o.watched ? `${o.watched.longestSilenceMs} ms` : 'n/a';
+	console.log(`| ${o.case.name} | ${o.relay} | ${silence} | ${mb(o.watched?.peakRssBytes)} | ${o.died}${o.cutOff && o.died === 'no' ? ' (cut off)' : ''} |`);
+}
+if (stray.length) console.log(`\n(${stray.length} errors thrown by clients while relays failed, first: ${stray[0]})`);
+process.exit(0);

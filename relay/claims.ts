@@ -70,6 +70,7 @@ export class ListingWatcher {
 	#log: Logger;
 	#watched = new Map<string, Watched>();
 	#opening = new Set<string>();
+	#unreadable = new Set<string>();
 	#timer: ReturnType<typeof setInterval>;
 	#closed = false;
 
@@ -104,9 +105,12 @@ export class ListingWatcher {
 		try {
 			handle = await this.#repo.find<unknown>(rootUrl as AutomergeUrl, { allowableStates: ['ready', 'unavailable'] });
 		} catch (error) {
-			this.#log.warn({ neighbourhood, reason: String(error) }, 'root not readable for its document list');
+			// Tried again at every poll; said once.
+			if (!this.#unreadable.has(neighbourhood)) this.#log.warn({ neighbourhood, reason: String(error) }, 'root not readable for its document list');
+			this.#unreadable.add(neighbourhood);
 			return;
 		}
+		this.#unreadable.delete(neighbourhood);
 		if (this.#closed) return;
 		const watched: Watched = { handle, listed: new Set(), stop: () => handle.off('change', onChange) };
 		const onChange = ({ doc }: DocHandleChangePayload<unknown>) => this.#read(neighbourhood, watched, doc);

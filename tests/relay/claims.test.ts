@@ -6,7 +6,7 @@ import { Repo, cbor, generateAutomergeUrl, type DocHandle } from '@automerge/aut
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { replyAsEmptyPeer } from '../../relay/claims.ts';
+import { applyListing, replyAsEmptyPeer } from '../../relay/claims.ts';
 import { Registry } from '../../relay/registry.ts';
 import type { RootDoc } from '../../src/lib/neighbourhood/document.ts';
 import { addHelpPeriod } from '../../src/lib/neighbourhood/mutations.ts';
@@ -230,6 +230,31 @@ describe('ownership is kept on disk', () => {
 		expect((await again.answerTo(listed.documentId))?.type).toBe('doc-unavailable');
 		again.raw.socket.close();
 		expect(relay.registry.ownerOf(listed.documentId)).toBe(lindenbuurt.id);
+	});
+
+	it('decides each newly listed id: claim, confirm, take over a provisional claim, never a final one', () => {
+		const data = tempDir();
+		const registry = new Registry(data);
+		for (const id of ['lindenbuurt', 'beukenbuurt']) {
+			writeFileSync(
+				join(data, 'neighbourhoods', `${id}.json`),
+				JSON.stringify({ id, name: id, root: `automerge:root-${id}`, key: `${id}-member-key`, createdAt: new Date().toISOString() })
+			);
+		}
+		registry.reload();
+		const [free, mine, squatted, theirs] = Array.from({ length: 4 }, () => generateAutomergeUrl().replace('automerge:', ''));
+		registry.claimProvisionally(mine, 'lindenbuurt');
+		registry.claimProvisionally(squatted, 'beukenbuurt');
+		registry.claim(theirs, 'beukenbuurt');
+		expect([free, mine, squatted, theirs, free].map((id) => applyListing(registry, 'lindenbuurt', id))).toEqual([
+			'claimed',
+			'confirmed',
+			'taken over',
+			'listed elsewhere',
+			'own'
+		]);
+		expect([free, mine, squatted, theirs].map((id) => registry.ownerOf(id))).toEqual(['lindenbuurt', 'lindenbuurt', 'lindenbuurt', 'beukenbuurt']);
+		expect([free, mine, squatted].some((id) => registry.isProvisional(id))).toBe(false);
 	});
 
 	it('reads a final claim in one neighbourhood’s log over a provisional one in another’s, in any file order', () => {

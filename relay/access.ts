@@ -1,5 +1,6 @@
-// Who may use which document: a document belongs to the neighbourhood whose member first brought
-// it to the relay, and only that neighbourhood's connections may read or change it. Asked in three
+// Who may use which document: a document belongs to the neighbourhood whose root lists it, or
+// provisionally to the one whose member brought it (claims.ts), and only that neighbourhood's
+// connections may read or change it. Asked in three
 // places (the repo's share config, incoming and outgoing messages) so that one lapse leaks nothing.
 import type { Registry } from './registry.ts';
 

@@ -6,6 +6,7 @@ import { cbor, isValidDocumentId, type Message } from '@automerge/automerge-repo
 import { WebSocketServerAdapter } from '@automerge/automerge-repo-network-websocket';
 import type { WebSocket, WebSocketServer } from 'ws';
 import { mayUse } from './access.ts';
+import { carriesChanges, replyAsEmptyPeer } from './claims.ts';
 import type { Logger } from './log.ts';
 import type { Registry } from './registry.ts';
 
@@ -208,6 +209,13 @@ export class GuardedServerAdapter extends WebSocketServerAdapter {
 		} as Message);
 	}
 
+	/** Answers a heads-only first sync for a new document as a peer that has nothing of it yet. */
+	#askForContent(message: Decoded) {
+		const data = replyAsEmptyPeer(message.data as Uint8Array);
+		if (!data) return this.#unavailable(message);
+		super.send({ type: 'sync', senderId: this.peerId!, targetId: message.senderId, documentId: message.documentId, data } as Message);
+	}
+
 	override receiveMessage(messageBytes: Uint8Array, socket: WebSocket): void {
 		try {
 			this.#receive(messageBytes, socket);
@@ -262,10 +270,11 @@ export class GuardedServerAdapter extends WebSocketServerAdapter {
 			if (connection.sessions.size > MAX_SESSIONS) return this.#close(socket, CLOSE.badMessage, 'too many sessions');
 		}
 		if (typeof message.documentId === 'string') {
-			// Only sync carries content: a document new to the relay belongs to whoever brings it.
+			// Only content claims a document new to the relay, and only until a root lists it (claims.ts).
 			if (message.type === 'sync' && this.#registry.ownerOf(message.documentId) === undefined) {
+				if (!carriesChanges(message.data as Uint8Array)) return this.#askForContent(message);
 				if (!this.#mayClaim(connection)) return this.#close(socket, CLOSE.tooMany, 'too many new documents');
-				this.#registry.claim(message.documentId, connection.neighbourhood);
+				this.#registry.claimProvisionally(message.documentId, connection.neighbourhood);
 			}
 			if (!mayUse(this.#registry, connection.neighbourhood, message.documentId)) {
 				// Unknown ids never reach the repo: each would become a handle that is never evicted.

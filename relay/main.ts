@@ -8,6 +8,7 @@ import type { DestinationStream } from 'pino';
 import { WebSocketServer } from 'ws';
 import { mayUse } from './access.ts';
 import { configFromEnv, type RelayConfig } from './config.ts';
+import { ListingWatcher } from './claims.ts';
 import { secureDataFolder } from './data-folder.ts';
 import { CLOSE, DEFAULT_LIMITS, GuardedServerAdapter, type Limits } from './guard.ts';
 import { createLogger, type Logger } from './log.ts';
@@ -183,6 +184,7 @@ export async function startRelay(given: Partial<RelayOptions> & Pick<RelayOption
 	const address = server.address();
 	if (typeof address === 'object' && address) port = address.port;
 
+	const listings = new ListingWatcher(repo, registry, log, options.pollMs);
 	const poll = setInterval(() => {
 		try {
 			if (registry.reloadIfChanged()) {
@@ -199,6 +201,7 @@ export async function startRelay(given: Partial<RelayOptions> & Pick<RelayOption
 	const close = () =>
 		(closing ??= (async () => {
 			clearInterval(poll);
+			listings.close();
 			// A clean close rather than a reset: the stock Node client throws on ECONNRESET, and
 			// browsers reconnect sooner after 1001 "going away".
 			const open = [...wss.clients];

@@ -1,7 +1,9 @@
 // The relay's record of hosted neighbourhoods: their member keys and which documents belong to
 // them. Kept as small files so the operator command can change it while the relay runs:
 //   neighbourhoods/<id>.json  written whole (tmp + rename) by create, rotate and setup
-//   owners/<id>.log           one document id per line, appended by the relay as members bring them
+//   owners/<id>.log           one document id per line, appended by the relay as members bring them;
+//                             `?<id>` marks a provisional claim (see claims.ts), a later plain line
+//                             for the same id makes it final, for this or another neighbourhood
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { appendFileSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -27,6 +29,8 @@ export class Registry {
 	readonly data: string;
 	#records = new Map<string, NeighbourhoodRecord>();
 	#owners = new Map<string, string>();
+	/** Owners in `#owners` whose claim is provisional: a neighbourhood whose root lists it takes it. */
+	#provisional = new Set<string>();
 	#fingerprint = '';
 
 	constructor(data: string) {
@@ -78,17 +82,30 @@ export class Registry {
 			}
 		}
 		const owners = new Map<string, string>();
+		const provisional = new Set<string>();
 		for (const record of records.values()) owners.set(documentIdOf(record.root), record.id);
 		for (const file of readdirSync(this.#dir('owners'))) {
 			const id = file.replace(/\.log$/, '');
 			if (!records.has(id)) continue;
 			for (const line of readFileSync(join(this.#dir('owners'), file), 'utf8').split('\n')) {
-				const documentId = line.trim();
-				if (documentId && !owners.has(documentId)) owners.set(documentId, id);
+				const entry = line.trim();
+				const documentId = entry.replace(/^\?/, '');
+				if (!documentId) continue;
+				// A final claim outranks a provisional one, whichever file is read first.
+				if (entry.startsWith('?')) {
+					if (!owners.has(documentId)) {
+						owners.set(documentId, id);
+						provisional.add(documentId);
+					}
+				} else if (!owners.has(documentId) || provisional.has(documentId)) {
+					owners.set(documentId, id);
+					provisional.delete(documentId);
+				}
 			}
 		}
 		this.#records = records;
 		this.#owners = owners;
+		this.#provisional = provisional;
 		this.#fingerprint = this.#currentFingerprint();
 	}
 
@@ -191,16 +208,39 @@ export class Registry {
 		return undefined;
 	}
 
-	/** Records that a document belongs to a neighbourhood; the first claim wins. */
+	/** Whether the document's owner holds it only provisionally (see claims.ts). */
+	isProvisional(documentId: string): boolean {
+		return this.#provisional.has(documentIdOf(documentId));
+	}
+
+	/**
+	 * Records that a document belongs to a neighbourhood for good. The first final claim wins; a
+	 * provisional owner, this neighbourhood or another, gives way to it.
+	 */
 	claim(documentIdOrUrl: string, neighbourhood: string): boolean {
 		const documentId = documentIdOf(documentIdOrUrl);
-		if (this.#owners.has(documentId)) return this.#owners.get(documentId) === neighbourhood;
+		if (this.#owners.has(documentId) && !this.#provisional.has(documentId)) return this.#owners.get(documentId) === neighbourhood;
+		this.#append(neighbourhood, documentId);
+		this.#owners.set(documentId, neighbourhood);
+		this.#provisional.delete(documentId);
+		return true;
+	}
+
+	/** Records a claim that a final one may still take over; false when someone owns it already. */
+	claimProvisionally(documentIdOrUrl: string, neighbourhood: string): boolean {
+		const documentId = documentIdOf(documentIdOrUrl);
+		if (this.#owners.has(documentId)) return false;
+		this.#append(neighbourhood, `?${documentId}`);
+		this.#owners.set(documentId, neighbourhood);
+		this.#provisional.add(documentId);
+		return true;
+	}
+
+	#append(neighbourhood: string, line: string) {
 		// Our own append should not look like another process's change at the next poll, unless
 		// something else had already changed since we last read.
 		const current = this.#currentFingerprint() === this.#fingerprint;
-		appendFileSync(join(this.#dir('owners'), `${neighbourhood}.log`), `${documentId}\n`, { mode: 0o600 });
-		this.#owners.set(documentId, neighbourhood);
+		appendFileSync(join(this.#dir('owners'), `${neighbourhood}.log`), `${line}\n`, { mode: 0o600 });
 		if (current) this.#fingerprint = this.#currentFingerprint();
-		return true;
 	}
 }

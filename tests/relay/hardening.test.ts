@@ -2,6 +2,7 @@ import * as A from '@automerge/automerge/slim';
 import { Repo, cbor, generateAutomergeUrl, type PeerId } from '@automerge/automerge-repo/slim';
 import { WebSocketClientAdapter } from '@automerge/automerge-repo-network-websocket';
 import { describe, expect, it } from 'vitest';
+import { replyAsEmptyPeer } from '../../relay/claims.ts';
 import type { RootDoc } from '../../src/lib/neighbourhood/document.ts';
 import { updateDetails } from '../../src/lib/neighbourhood/mutations.ts';
 import { emptyDetails } from '../../src/lib/neighbourhood/schema.ts';
@@ -111,7 +112,11 @@ describe('bad input never takes the relay down', () => {
 		const raw = rawSocket(socketUrl(relay, hosted.key));
 		await raw.opened;
 		raw.socket.send(cbor.encode({ type: 'join', senderId: 'hoarder', peerMetadata: {}, supportedProtocolVersions: ['1'] }));
-		const [, data] = A.generateSyncMessage(A.from({ note: 'boodschappen' }), A.initSyncState());
+		// Only content claims a document: the message a client sends once the relay said it has nothing.
+		const doc = A.from({ note: 'boodschappen' });
+		const [asked, first] = A.generateSyncMessage(doc, A.initSyncState());
+		const [, told] = A.receiveSyncMessage(doc, asked, replyAsEmptyPeer(first!)!);
+		const [, data] = A.generateSyncMessage(doc, told);
 		const brought: string[] = [];
 		for (let i = 0; i < 3; i++) {
 			const documentId = generateAutomergeUrl().replace('automerge:', '');

@@ -6,6 +6,7 @@ import type { MapDoc } from '../map/document.ts';
 import { newMapDoc } from '../map/create.ts';
 import type { MembersDoc } from '../members/document.ts';
 import { newMember, type ProfileInput } from '../members/mutations.ts';
+import { listedDocuments } from './documents.ts';
 import { DEFAULT_HELP_CATEGORIES, SCHEMA_VERSION, type RootDoc } from './document.ts';
 import type { DetailsInput } from './schema.ts';
 
@@ -59,5 +60,6 @@ export function createNeighbourhood(
 		},
 		createdAt: imm(now)
 	});
-	return { id, root, members, map, documentIds: [root.documentId, members.documentId, map.documentId] };
+	const listed = listedDocuments(root.doc()).map((url) => url.replace(/^automerge:/, ''));
+	return { id, root, members, map, documentIds: [root.documentId, ...listed] };
 }

@@ -6,6 +6,7 @@ import { cbor, isValidDocumentId, type Message } from '@automerge/automerge-repo
 import { WebSocketServerAdapter } from '@automerge/automerge-repo-network-websocket';
 import type { WebSocket, WebSocketServer } from 'ws';
 import { mayUse } from './access.ts';
+import { DEFAULT_CHANGE_LIMITS, type ChangeGate, type ChangeLimits } from './change-limits.ts';
 import type { Logger } from './log.ts';
 import type { Registry } from './registry.ts';
 
@@ -31,7 +32,7 @@ const TYPES = new Set([
 ]);
 const WITH_DOCUMENT = new Set(['request', 'sync', 'ephemeral', 'doc-unavailable', 'remote-heads-changed']);
 const WITH_DATA = new Set(['request', 'sync', 'ephemeral']);
-export interface Limits {
+export interface Limits extends ChangeLimits {
 	/** Messages per second a connection may send on average, and the burst it may save up. */
 	messagesPerSecond: number;
 	burst: number;
@@ -39,7 +40,7 @@ export interface Limits {
 	claimsPerMinute: number;
 }
 
-export const DEFAULT_LIMITS: Limits = { messagesPerSecond: 200, burst: 2000, claimsPerMinute: 100 };
+export const DEFAULT_LIMITS: Limits = { messagesPerSecond: 200, burst: 2000, claimsPerMinute: 100, ...DEFAULT_CHANGE_LIMITS };
 
 /** A repo has one ephemeral session id; a few allow for a client restarting on the same socket. */
 const MAX_SESSIONS = 4;
@@ -127,6 +128,8 @@ export class GuardedServerAdapter extends WebSocketServerAdapter {
 	#log: Logger;
 	#limits: Limits;
 	#server: WebSocketServer;
+	/** Measures changes before the repo applies them (set by the relay once its repo exists). */
+	changeGate: ChangeGate | undefined;
 
 	constructor(server: WebSocketServer, registry: Registry, log: Logger, limits: Limits = DEFAULT_LIMITS) {
 		super(server as never);
@@ -249,6 +252,11 @@ export class GuardedServerAdapter extends WebSocketServerAdapter {
 		if (message.type === 'ephemeral') {
 			connection.sessions.add(message.sessionId as string);
 			if (connection.sessions.size > MAX_SESSIONS) return this.#close(socket, CLOSE.badMessage, 'too many sessions');
+		}
+		if ((message.type === 'sync' || message.type === 'request') && this.changeGate) {
+			const sender = { neighbourhood: connection.neighbourhood, peer: connection.peerId, document: message.documentId as string };
+			const refused = this.changeGate.check(sender, { type: message.type, data: message.data as Uint8Array });
+			if (refused) return this.#close(socket, refused.code, refused.reason);
 		}
 		if (typeof message.documentId === 'string') {
 			// Only sync carries content: a document new to the relay belongs to whoever brings it.

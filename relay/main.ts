@@ -1,6 +1,6 @@
 // Composition of the relay: HTTP server, static app, health, setup API and the guarded sync socket.
 import '@automerge/automerge';
-import { Repo, type PeerId } from '@automerge/automerge-repo/slim';
+import { Repo, type DocumentId, type PeerId } from '@automerge/automerge-repo/slim';
 import { NodeFSStorageAdapter } from '@automerge/automerge-repo-storage-nodefs';
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage } from 'node:http';
@@ -9,9 +9,11 @@ import type { DestinationStream } from 'pino';
 import { WebSocketServer } from 'ws';
 import { mayUse } from './access.ts';
 import { configFromEnv, type RelayConfig } from './config.ts';
+import { ChangeGate } from './change-limits.ts';
 import { CLOSE, DEFAULT_LIMITS, GuardedServerAdapter, type Limits } from './guard.ts';
 import { createLogger, type Logger } from './log.ts';
 import { Registry } from './registry.ts';
+import { StorageUsage } from './usage.ts';
 import { FEED_PATH, handleFeed, handleFeedAddress } from './feed.ts';
 import { handleSetup } from './setup-api.ts';
 import { staticApp } from './static.ts';
@@ -68,6 +70,18 @@ export async function startRelay(given: Partial<RelayOptions> & Pick<RelayOption
 				const neighbourhood = adapter.peerNeighbourhood.get(peerId);
 				return mayUse(registry, neighbourhood, documentId);
 			}
+		}
+	});
+
+	adapter.changeGate = new ChangeGate({
+		limits: { ...DEFAULT_LIMITS, ...options.limits },
+		log,
+		usage: new StorageUsage(join(options.data, 'documents'), (id) => registry.documentsOf(id)),
+		ownerOf: (id) => registry.ownerOf(id),
+		documentCount: (id) => registry.documentsOf(id).length,
+		documentOf: (id) => {
+			const handle = repo.handles[id as DocumentId];
+			return handle?.isReady() ? handle.doc() : undefined;
 		}
 	});
 

@@ -191,6 +191,11 @@ export class Registry {
 		return undefined;
 	}
 
+	/** The documents a neighbourhood's members brought, its root included. */
+	documentsOf(neighbourhood: string): string[] {
+		return [...this.#owners].filter(([, owner]) => owner === neighbourhood).map(([documentId]) => documentId);
+	}
+
 	/** Records that a document belongs to a neighbourhood; the first claim wins. */
 	claim(documentIdOrUrl: string, neighbourhood: string): boolean {
 		const documentId = documentIdOf(documentIdOrUrl);

@@ -1,0 +1,103 @@
+import * as A from '@automerge/automerge/slim';
+import { deflateRawSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { CHUNK_TYPE, MalformedChunk, OverLimit, readChunk, summariseChunk } from './chunks.ts';
+
+const roomy = { bytes: 1e9, operations: 1e9 };
+
+function uleb(n: number): number[] {
+	const out: number[] = [];
+	do {
+		let b = n & 0x7f;
+		n = Math.floor(n / 128);
+		if (n) b |= 0x80;
+		out.push(b);
+	} while (n);
+	return out;
+}
+
+/** A chunk of the given type around any body; the checksum is not ours to verify. */
+function chunk(type: number, body: Uint8Array): Uint8Array {
+	return new Uint8Array([0x85, 0x6f, 0x4a, 0x83, 0, 0, 0, 0, type, ...uleb(body.length), ...body]);
+}
+
+interface Board {
+	items: Record<string, { title: string; n: number; sub: { deep: { t: string } } }>;
+	list: number[];
+}
+
+function board(changes: number): A.Doc<Board> {
+	let doc = A.from<Board>({ items: {}, list: [] });
+	for (let i = 0; i < changes; i++) {
+		doc = A.change(doc, { message: `stap ${i}` }, (d) => {
+			d.items[`k${i}`] = { title: 'x'.repeat(i % 40), n: i, sub: { deep: { t: 'tekst' } } };
+			d.list.push(i);
+			if (i % 7 === 0) delete d.items[`k${i - 1}`];
+			A.splice(d, ['items', `k${i}`, 'sub', 'deep', 't'], 0, 0, 'ab');
+		});
+	}
+	return doc;
+}
+
+describe('reading Automerge chunks without Automerge', () => {
+	it('counts the operations and names the objects each change makes, as Automerge decodes them', () => {
+		for (const change of A.getAllChanges(board(30))) {
+			const summary = summariseChunk(change, roomy);
+			const decoded = A.decodeChange(change);
+			expect(summary.type).toBe(CHUNK_TYPE.change);
+			expect(summary.operations).toBe(decoded.ops.length);
+			const made = decoded.ops
+				.map((op, i) => ({ action: op.action, id: `${decoded.startOp + i}@${decoded.actor}`, parent: op.obj }))
+				.filter((op) => op.action.startsWith('make'))
+				.map(({ id, parent }) => ({ id, parent }));
+			expect(summary.made).toEqual(made);
+		}
+	});
+
+	it('reads a whole document, deflated columns included: every operation, every object', () => {
+		const doc = board(60);
+		const saved = A.save(doc);
+		const summary = summariseChunk(saved, roomy);
+		expect(summary.type).toBe(CHUNK_TYPE.document);
+		expect(summary.operations).toBe(A.stats(doc).numOps);
+		expect(summary.inflatedBytes).toBeGreaterThan(saved.length);
+		const visible = new Set<string>();
+		const walk = (value: unknown) => {
+			if (typeof value !== 'object' || value === null) return;
+			const id = A.getObjectId(value);
+			if (id && id !== '_root') visible.add(id);
+			for (const inner of Object.values(value)) walk(inner);
+		};
+		walk(doc);
+		const made = new Map(summary.made.map((m) => [m.id, m.parent]));
+		for (const id of visible) expect(made.has(id)).toBe(true);
+		expect(made.get(A.getObjectId(doc.items)!)).toBe('_root');
+		expect(made.get(A.getObjectId(doc.items.k5.sub)!)).toBe(A.getObjectId(doc.items.k5));
+	});
+
+	it('reads a compressed change by inflating it, and stops a deflate bomb at the cap', () => {
+		const change = A.getAllChanges(board(3))[2];
+		const { body } = readChunk(change);
+		const compressed = chunk(CHUNK_TYPE.compressed, deflateRawSync(body));
+		expect(summariseChunk(compressed, roomy).operations).toBe(A.decodeChange(change).ops.length);
+
+		const bomb = chunk(CHUNK_TYPE.compressed, deflateRawSync(Buffer.alloc(64 * 1024 * 1024)));
+		expect(bomb.length).toBeLessThan(100_000);
+		expect(() => summariseChunk(bomb, { bytes: 1024 * 1024, operations: 1e6 })).toThrow(OverLimit);
+	});
+
+	it('stops counting at the operation cap, however long a run the bytes claim', () => {
+		const change = A.getAllChanges(board(30))[29];
+		const operations = A.decodeChange(change).ops.length;
+		expect(() => summariseChunk(change, { bytes: 1e9, operations: operations - 1 })).toThrow(OverLimit);
+		expect(summariseChunk(change, { bytes: 1e9, operations }).operations).toBe(operations);
+	});
+
+	it('refuses bytes that are not a chunk', () => {
+		expect(() => summariseChunk(new Uint8Array([1, 2, 3]), roomy)).toThrow(MalformedChunk);
+		expect(() => summariseChunk(chunk(9, new Uint8Array([1])), roomy)).toThrow(MalformedChunk);
+		const change = A.getAllChanges(board(2))[1];
+		expect(() => summariseChunk(change.subarray(0, change.length - 3), roomy)).toThrow(MalformedChunk);
+		expect(() => summariseChunk(chunk(CHUNK_TYPE.compressed, new Uint8Array([0xff, 0xfe, 0x00])), roomy)).toThrow(MalformedChunk);
+	});
+});

@@ -1,0 +1,67 @@
+// Changes an attacker (or a broken client) could send, built the cheap way: the low-level
+// Automerge API makes a 10,000-deep chain in well under a second, where the proxy API would not.
+import * as A from '@automerge/automerge/slim';
+import { deflateRawSync } from 'node:zlib';
+
+interface Backend {
+	putObject(obj: string, prop: string, value: object): string;
+	put(obj: string, prop: string, value: unknown): void;
+	commit(message: string | null, time: number | null): string | null;
+	getLastLocalChange(): Uint8Array | null;
+}
+
+/** Maps nested inside each other, grown one change at a time from the same actor. */
+export class DeepChain {
+	#backend: Backend;
+	#tip = '_root';
+	depth = 0;
+
+	constructor(readonly key = 'x') {
+		this.#backend = A.getBackend(A.init()) as unknown as Backend;
+	}
+
+	/** One change that nests `levels` more maps under the deepest one so far. */
+	grow(levels: number): Uint8Array {
+		for (let i = 0; i < levels; i++) this.#tip = this.#backend.putObject(this.#tip, this.depth === 0 ? this.key : 'x', {});
+		this.depth += levels;
+		this.#backend.commit(null, null);
+		return this.#backend.getLastLocalChange()!;
+	}
+}
+
+/** One change that sets a string of `bytes` characters in the root (incompressible, so its size is real). */
+export function bigValue(key: string, bytes: number): Uint8Array {
+	const backend = A.getBackend(A.init()) as unknown as Backend;
+	let text = '';
+	let seed = 7;
+	while (text.length < bytes) {
+		seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+		text += seed.toString(36);
+	}
+	backend.put('_root', key, text.slice(0, bytes));
+	backend.commit(null, null);
+	return backend.getLastLocalChange()!;
+}
+
+function uleb(n: number): number[] {
+	const out: number[] = [];
+	do {
+		let b = n & 0x7f;
+		n = Math.floor(n / 128);
+		if (n) b |= 0x80;
+		out.push(b);
+	} while (n);
+	return out;
+}
+
+/** A compressed-change chunk whose body inflates to `inflated` zero bytes from a few hundred KB. */
+export function compressionBomb(inflated: number): Uint8Array {
+	const body = deflateRawSync(Buffer.alloc(inflated), { level: 9 });
+	return new Uint8Array([0x85, 0x6f, 0x4a, 0x83, 0, 0, 0, 0, 2, ...uleb(body.length), ...body]);
+}
+
+/** A sync message carrying the given chunks, as a peer that knows nothing would send it. */
+export function syncWith(changes: Uint8Array[]): Uint8Array {
+	const [, empty] = A.generateSyncMessage(A.from({ seed: 1 }), A.initSyncState());
+	return A.encodeSyncMessage({ ...A.decodeSyncMessage(empty!), changes });
+}

@@ -135,7 +135,9 @@ describe('the gate in front of the repo', () => {
 		expect(gate.check(lindenbuurt('doc3'), sync([change]))).toMatchObject({ code: LIMIT_CLOSE.neighbourhoodFull, reason: 'too many documents' });
 		expect(gate.check(lindenbuurt('other'), sync([new DeepChain().grow(100)]))).toBeUndefined();
 		expect(gate.check(lindenbuurt('doc3'), { type: 'request', data: syncWith([change]) })).toBeUndefined();
-		// Heads only: nothing to store, nothing to refuse.
-		expect(gate.check(lindenbuurt('doc4'), sync([]))).toBeUndefined();
+		// Heads only claims a new document too, so it is refused; for a document it has, it passes.
+		expect(gate.check(lindenbuurt('doc4'), sync([]))?.reason).toBe('too many documents');
+		expect(gate.check(lindenbuurt('doc2'), sync([]))).toBeUndefined();
+		expect(gate.refused.get('maxNeighbourhoodDocuments')).toBe(2);
 	});
 });

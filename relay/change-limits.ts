@@ -253,12 +253,12 @@ export class ChangeGate {
 		// Another neighbourhood's document, or a request for one nobody brought: the guard answers
 		// "unavailable" and nothing is applied.
 		if (owner !== undefined ? owner !== sender.neighbourhood : message.type === 'request') return undefined;
-		const data = message.data;
-		const { changes } = decodeSyncMessage(data);
-		if (changes.length === 0) return undefined;
+		// Any sync for a document nobody brought yet claims it, heads only or not.
 		if (owner === undefined && documentCount(sender.neighbourhood) >= limits.maxNeighbourhoodDocuments) {
 			return this.#refuse(sender, 'maxNeighbourhoodDocuments', documentCount(sender.neighbourhood));
 		}
+		const { changes } = decodeSyncMessage(message.data);
+		if (changes.length === 0) return undefined;
 		const measured = measureChanges(changes, limits, this.#knownDepth(sender.document));
 		if (typeof measured === 'string') return this.#refuse(sender, measured);
 		const over = (documentBytes: number, neighbourhoodBytes: number): LimitName | undefined => {

@@ -22,8 +22,10 @@ export class DeepChain {
 
 	/** One change that nests `levels` more maps under the deepest one so far. */
 	grow(levels: number): Uint8Array {
-		for (let i = 0; i < levels; i++) this.#tip = this.#backend.putObject(this.#tip, this.depth === 0 ? this.key : 'x', {});
-		this.depth += levels;
+		for (let i = 0; i < levels; i++) {
+			this.#tip = this.#backend.putObject(this.#tip, this.depth === 0 ? this.key : 'x', {});
+			this.depth += 1;
+		}
 		this.#backend.commit(null, null);
 		return this.#backend.getLastLocalChange()!;
 	}

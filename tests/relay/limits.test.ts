@@ -5,7 +5,7 @@ import { cbor, generateAutomergeUrl, type AutomergeUrl, type DocumentId } from '
 import { describe, expect, it } from 'vitest';
 import { generateMembers, generateQuarter } from '../../bench/generate-help.ts';
 import { generateYear } from '../../bench/generate-agenda.ts';
-import { LIMIT_CLOSE } from '../../relay/change-limits.ts';
+import { DEFAULT_CHANGE_LIMITS, LIMIT_CLOSE, measureChanges } from '../../relay/change-limits.ts';
 import type { RootDoc } from '../../src/lib/neighbourhood/document.ts';
 import { updateDetails } from '../../src/lib/neighbourhood/mutations.ts';
 import { emptyDetails } from '../../src/lib/neighbourhood/schema.ts';
@@ -185,6 +185,13 @@ describe('limits before work', () => {
 		const scale = { posts: 200, responses: 500, members: 40, periods: 2 };
 		const members = generateMembers(5, scale).map((m) => m.id);
 		const documents = [generateQuarter(5, scale, 0).bytes, generateQuarter(5, scale, 1).bytes, generateYear(5, '2026', 50, members).bytes];
+		// The relay places objects it cannot see at half the depth limit: sound only while our own
+		// documents stay shallower than that.
+		for (const bytes of documents) {
+			const measured = measureChanges([bytes], DEFAULT_CHANGE_LIMITS, () => undefined);
+			if (typeof measured === 'string') throw new Error(`a generated document breaks ${measured}`);
+			expect(Math.max(...measured.made.values())).toBeLessThan(DEFAULT_CHANGE_LIMITS.maxDepth / 2);
+		}
 		const phone = client(relay, n.hosted.key);
 		const other = client(relay, n.hosted.key);
 		repos.push(phone, other);

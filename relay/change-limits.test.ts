@@ -1,34 +1,35 @@
 import * as A from '@automerge/automerge/slim';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { deflateRawSync } from 'node:zlib';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { bigValue, compressionBomb, DeepChain, syncWith } from '../tests/relay/hostile-changes.ts';
+import { bigValue, chunk, compressionBomb, DeepChain, syncWith, uleb } from '../tests/relay/hostile-changes.ts';
 import { ChangeGate, DEFAULT_CHANGE_LIMITS, LIMIT_CLOSE, measureChanges, type ChangeLimits } from './change-limits.ts';
 import { createLogger } from './log.ts';
 import { StorageUsage } from './usage.ts';
 
 const limits = DEFAULT_CHANGE_LIMITS;
-const atRoot = () => undefined;
+const nothingKnown = () => undefined;
 
 describe('measuring changes before they are applied', () => {
 	it('gives every object the message makes its depth, and refuses nesting past the limit', () => {
 		const chain = new DeepChain();
-		const measured = measureChanges([chain.grow(limits.maxDepth)], limits, atRoot);
+		const measured = measureChanges([chain.grow(limits.maxDepth)], limits, nothingKnown);
 		expect(typeof measured).toBe('object');
 		if (typeof measured === 'string') return;
 		expect([...measured.made.values()].sort((a, b) => a - b)).toEqual(Array.from({ length: limits.maxDepth }, (_, i) => i + 1));
-		expect(measureChanges([new DeepChain().grow(limits.maxDepth + 1)], limits, atRoot)).toBe('maxDepth');
-		expect(measureChanges([new DeepChain().grow(1_000)], limits, atRoot)).toBe('maxDepth');
+		expect(measureChanges([new DeepChain().grow(limits.maxDepth + 1)], limits, nothingKnown)).toBe('maxDepth');
+		expect(measureChanges([new DeepChain().grow(1_000)], limits, nothingKnown)).toBe('maxDepth');
 	});
 
 	it('adds the depth of the existing object a change builds under, across the changes of one message', () => {
 		const chain = new DeepChain();
 		const first = chain.grow(10);
 		const second = chain.grow(10);
-		expect(measureChanges([first, second], limits, atRoot)).toMatchObject({ operations: 20 });
-		expect(measureChanges([first, second, chain.grow(10)], limits, atRoot)).toBe('maxDepth');
+		expect(measureChanges([first, second], limits, nothingKnown)).toMatchObject({ operations: 20 });
+		expect(measureChanges([first, second, chain.grow(10)], limits, nothingKnown)).toBe('maxDepth');
 		// The third change alone, under objects the relay already holds 20 deep.
 		const third = new DeepChain();
 		third.grow(20);
@@ -38,14 +39,14 @@ describe('measuring changes before they are applied', () => {
 	});
 
 	it('refuses a deflate bomb without inflating it, and counts operations per change and per message', () => {
-		expect(measureChanges([compressionBomb(32 * 1024 * 1024)], limits, atRoot)).toBe('maxChangeBytes');
+		expect(measureChanges([compressionBomb(32 * 1024 * 1024)], limits, nothingKnown)).toBe('maxChangeBytes');
 		const small: ChangeLimits = { ...limits, maxChangeOperations: 30, maxMessageOperations: 50 };
 		const chain = new DeepChain();
-		expect(measureChanges([chain.grow(31)], { ...small, maxDepth: 100 }, atRoot)).toBe('maxChangeOperations');
+		expect(measureChanges([chain.grow(31)], { ...small, maxDepth: 100 }, nothingKnown)).toBe('maxChangeOperations');
 		const wide = new DeepChain();
 		const two = [wide.grow(20), wide.grow(20), wide.grow(20)];
-		expect(measureChanges(two, { ...small, maxDepth: 100 }, atRoot)).toBe('maxMessageOperations');
-		expect(measureChanges([bigValue('note', 20_000)], { ...limits, maxChangeBytes: 10_000 }, atRoot)).toBe('maxChangeBytes');
+		expect(measureChanges(two, { ...small, maxDepth: 100 }, nothingKnown)).toBe('maxMessageOperations');
+		expect(measureChanges([bigValue('note', 20_000)], { ...limits, maxChangeBytes: 10_000 }, nothingKnown)).toBe('maxChangeBytes');
 	});
 
 	it('measures a whole document chunk, the first sync of a new document, by the same rules', () => {
@@ -57,12 +58,27 @@ describe('measuring changes before they are applied', () => {
 				at = at.x as Record<string, unknown>;
 			}
 		});
-		expect(measureChanges([A.save(doc)], limits, atRoot)).toBe('maxDepth');
-		expect(measureChanges([A.save(doc)], { ...limits, maxDepth: 31 }, atRoot)).toMatchObject({ operations: 31 });
+		expect(measureChanges([A.save(doc)], limits, nothingKnown)).toBe('maxDepth');
+		expect(measureChanges([A.save(doc)], { ...limits, maxDepth: 31 }, nothingKnown)).toMatchObject({ operations: 31 });
+	});
+
+	it('holds a whole document to the message totals, not the per-change ones, deflated columns included', () => {
+		let doc = A.from<{ items: Record<string, number> }>({ items: {} });
+		doc = A.change(doc, (d) => {
+			for (let i = 0; i < 200; i++) d.items[`k${i}`] = i;
+		});
+		const firstSync = A.save(doc);
+		expect(measureChanges([firstSync], { ...limits, maxChangeOperations: 100, maxChangeBytes: 100 }, nothingKnown)).toMatchObject({ operations: 201 });
+		expect(measureChanges([firstSync], { ...limits, maxMessageOperations: 200 }, nothingKnown)).toBe('maxMessageOperations');
+		// A document whose one operation column claims to inflate to 64 MB.
+		const column = deflateRawSync(Buffer.alloc(64 * 1024 * 1024));
+		const body = Buffer.concat([Buffer.from([0, 0, 0, 1, 0x42 | 0x08]), Buffer.from(uleb(column.length)), column]);
+		const bomb = chunk(0, body);
+		expect(measureChanges([bomb], limits, nothingKnown)).toBe('maxMessageBytes');
 	});
 
 	it('calls bytes that are not a change malformed', () => {
-		expect(measureChanges([new Uint8Array([0x85, 0x6f, 0x4a, 0x83, 1, 2, 3, 4, 1, 200])], limits, atRoot)).toBe('wellFormed');
+		expect(measureChanges([new Uint8Array([0x85, 0x6f, 0x4a, 0x83, 1, 2, 3, 4, 1, 200])], limits, nothingKnown)).toBe('wellFormed');
 	});
 });
 

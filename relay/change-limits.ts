@@ -6,7 +6,7 @@
 // applied or passed on, and the connection is closed with one of the codes below.
 import * as A from '@automerge/automerge/slim';
 import { decodeSyncMessage } from '@automerge/automerge/slim';
-import { MalformedChunk, OverLimit, summariseChunk } from './chunks.ts';
+import { isDocumentChunk, MalformedChunk, OverLimit, summariseChunk } from './chunks.ts';
 import type { Logger } from './log.ts';
 import type { StorageUsage } from './usage.ts';
 
@@ -110,23 +110,22 @@ export function measureChanges(changes: Uint8Array[], limits: ChangeLimits, know
 	let bytes = 0;
 	let operations = 0;
 	for (const change of changes) {
+		// A whole document is measured against the message's totals only: it is a first sync.
+		const whole = isDocumentChunk(change);
+		const byChange = !whole && limits.maxChangeBytes <= budget.bytes;
+		const opsByChange = !whole && limits.maxChangeOperations <= budget.operations;
 		let summary;
 		try {
 			summary = summariseChunk(change, {
-				bytes: Math.min(budget.bytes, limits.maxChangeBytes),
-				operations: Math.min(budget.operations, limits.maxChangeOperations)
+				bytes: byChange ? limits.maxChangeBytes : budget.bytes,
+				operations: opsByChange ? limits.maxChangeOperations : budget.operations
 			});
 		} catch (error) {
-			if (error instanceof OverLimit) {
-				const single = error.what === 'bytes' ? limits.maxChangeBytes : limits.maxChangeOperations;
-				const whole = error.what === 'bytes' ? budget.bytes : budget.operations;
-				if (error.what === 'bytes') return single <= whole ? 'maxChangeBytes' : 'maxMessageBytes';
-				return single <= whole ? 'maxChangeOperations' : 'maxMessageOperations';
-			}
+			if (error instanceof OverLimit && error.what === 'bytes') return byChange ? 'maxChangeBytes' : 'maxMessageBytes';
+			if (error instanceof OverLimit) return opsByChange ? 'maxChangeOperations' : 'maxMessageOperations';
 			if (error instanceof MalformedChunk) return 'wellFormed';
 			throw error;
 		}
-		// A whole document is one chunk, measured against the message's totals only.
 		budget.bytes -= summary.inflatedBytes;
 		budget.operations -= summary.operations;
 		bytes += change.length;

@@ -1,25 +1,10 @@
 import * as A from '@automerge/automerge/slim';
 import { deflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { chunk } from '../tests/relay/hostile-changes.ts';
 import { CHUNK_TYPE, MalformedChunk, OverLimit, readChunk, summariseChunk } from './chunks.ts';
 
 const roomy = { bytes: 1e9, operations: 1e9 };
-
-function uleb(n: number): number[] {
-	const out: number[] = [];
-	do {
-		let b = n & 0x7f;
-		n = Math.floor(n / 128);
-		if (n) b |= 0x80;
-		out.push(b);
-	} while (n);
-	return out;
-}
-
-/** A chunk of the given type around any body; the checksum is not ours to verify. */
-function chunk(type: number, body: Uint8Array): Uint8Array {
-	return new Uint8Array([0x85, 0x6f, 0x4a, 0x83, 0, 0, 0, 0, type, ...uleb(body.length), ...body]);
-}
 
 interface Board {
 	items: Record<string, { title: string; n: number; sub: { deep: { t: string } } }>;

@@ -177,14 +177,19 @@ interface Budget {
 	operations: number;
 }
 
-/** Reads column metadata and returns each column's (inflated) data by spec, charging the budget. */
+/**
+ * Each column's data by spec, inflated where it is deflated. The budget, already charged with the
+ * body as sent, is charged with what inflating adds.
+ */
 function readColumns(reader: Reader, specs: Array<[number, number]>, budget: Budget): Map<number, Uint8Array> {
 	const columns = new Map<number, Uint8Array>();
 	for (const [spec, length] of specs) {
 		let data = reader.take(length);
-		if (spec & DEFLATE) data = inflateCapped(data, budget.bytes);
-		budget.bytes -= data.length;
-		if (budget.bytes < 0) throw new OverLimit('bytes');
+		if (spec & DEFLATE) {
+			data = inflateCapped(data, budget.bytes + length);
+			budget.bytes -= data.length - length;
+			if (budget.bytes < 0) throw new OverLimit('bytes');
+		}
 		columns.set(spec & ~DEFLATE, data);
 	}
 	return columns;
@@ -246,7 +251,8 @@ function walkOperations(columns: Map<number, Uint8Array>, actors: string[], budg
 
 /** A change chunk's body (already inflated when it came compressed). */
 export function summariseChange(body: Uint8Array, budget: Budget): ChunkSummary {
-	if (body.length > budget.bytes) throw new OverLimit('bytes');
+	const remaining = { ...budget, bytes: budget.bytes - body.length };
+	if (remaining.bytes < 0) throw new OverLimit('bytes');
 	const reader = new Reader(body);
 	const deps = reader.uleb();
 	reader.take(deps * 32);
@@ -258,9 +264,9 @@ export function summariseChange(body: Uint8Array, budget: Budget): ChunkSummary 
 	const others = reader.uleb();
 	if (others > body.length) throw new MalformedChunk('too many actors');
 	for (let i = 0; i < others; i++) actors.push(readActor(reader));
-	const columns = readColumns(reader, readSpecs(reader), { ...budget });
+	const columns = readColumns(reader, readSpecs(reader), remaining);
 	const { operations, made } = walkOperations(columns, actors, budget, (row) => `${startOp + row}@${actors[0]}`);
-	return { operations, inflatedBytes: body.length, made };
+	return { operations, inflatedBytes: budget.bytes - remaining.bytes, made };
 }
 
 /** A whole-document chunk, as a stock client sends on the first sync of a document the relay lacks. */
@@ -281,6 +287,9 @@ export function summariseDocument(body: Uint8Array, budget: Budget): ChunkSummar
 	const { operations, made } = walkOperations(columns, actors, budget, (_row, id) => objectId(actors, id.actor.next(), id.counter.next()));
 	return { operations, inflatedBytes: budget.bytes - remaining.bytes, made };
 }
+
+/** Whether an entry of a sync message's `changes` is a whole document (cheap: reads the header). */
+export const isDocumentChunk = (bytes: Uint8Array): boolean => bytes.length > 8 && bytes[8] === CHUNK_TYPE.document;
 
 /** Measures one entry of a sync message's `changes`, within the given caps. */
 export function summariseChunk(bytes: Uint8Array, budget: Budget): ChunkSummary & { type: number } {

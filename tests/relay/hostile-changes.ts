@@ -45,7 +45,7 @@ export function bigValue(key: string, bytes: number): Uint8Array {
 	return backend.getLastLocalChange()!;
 }
 
-function uleb(n: number): number[] {
+export function uleb(n: number): number[] {
 	const out: number[] = [];
 	do {
 		let b = n & 0x7f;
@@ -56,10 +56,14 @@ function uleb(n: number): number[] {
 	return out;
 }
 
+/** A chunk of the given type around any body (the checksum is left zero: the relay never gets that far). */
+export function chunk(type: number, body: Uint8Array): Uint8Array {
+	return new Uint8Array([0x85, 0x6f, 0x4a, 0x83, 0, 0, 0, 0, type, ...uleb(body.length), ...body]);
+}
+
 /** A compressed-change chunk whose body inflates to `inflated` zero bytes from a few hundred KB. */
 export function compressionBomb(inflated: number): Uint8Array {
-	const body = deflateRawSync(Buffer.alloc(inflated), { level: 9 });
-	return new Uint8Array([0x85, 0x6f, 0x4a, 0x83, 0, 0, 0, 0, 2, ...uleb(body.length), ...body]);
+	return chunk(2, deflateRawSync(Buffer.alloc(inflated), { level: 9 }));
 }
 
 /** A sync message carrying the given chunks, as a peer that knows nothing would send it. */

@@ -1,7 +1,9 @@
 // Changes an attacker (or a broken client) could send, built the cheap way: the low-level
 // Automerge API makes a 10,000-deep chain in well under a second, where the proxy API would not.
 import * as A from '@automerge/automerge/slim';
+import { cbor, generateAutomergeUrl } from '@automerge/automerge-repo/slim';
 import { deflateRawSync } from 'node:zlib';
+import { WebSocket } from 'ws';
 
 interface Backend {
 	putObject(obj: string, prop: string, value: object): string;
@@ -70,4 +72,39 @@ export function compressionBomb(inflated: number): Uint8Array {
 export function syncWith(changes: Uint8Array[]): Uint8Array {
 	const [, empty] = A.generateSyncMessage(A.from({ seed: 1 }), A.initSyncState());
 	return A.encodeSyncMessage({ ...A.decodeSyncMessage(empty!), changes });
+}
+
+const idOf = (url: string) => url.replace('automerge:', '');
+
+/**
+ * A raw peer that joins and sends one sync message per batch of changes for a document. Resolves
+ * with the close code once the relay closes the connection, or 'open' when it is still open after
+ * the relay answered a request sent behind every batch.
+ */
+export async function sendChanges(socketUrl: string, documentUrl: string, batches: Uint8Array[][]): Promise<number | 'open'> {
+	const socket = new WebSocket(socketUrl);
+	socket.on('error', () => undefined);
+	const closed = new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));
+	const senderId = `aanvaller-${Math.random().toString(36).slice(2)}`;
+	let relayPeer: (id: string) => void;
+	const relay = new Promise<string>((resolve) => (relayPeer = resolve));
+	let answered: () => void;
+	const answer = new Promise<'open'>((resolve) => (answered = () => resolve('open')));
+	socket.on('message', (bytes: Buffer) => {
+		const message = cbor.decode(new Uint8Array(bytes)) as { type: string; senderId: string };
+		if (message.type === 'peer') relayPeer(message.senderId);
+		if (message.type === 'doc-unavailable') answered();
+	});
+	await new Promise<void>((resolve) => socket.once('open', () => resolve()));
+	socket.send(cbor.encode({ type: 'join', senderId, peerMetadata: {}, supportedProtocolVersions: ['1'] }));
+	const targetId = await Promise.race([relay, closed.then(() => undefined)]);
+	if (targetId === undefined) return closed;
+	for (const changes of batches) {
+		socket.send(cbor.encode({ type: 'sync', senderId, targetId, documentId: idOf(documentUrl), data: syncWith(changes) }));
+	}
+	// The relay answers a request for a document nobody has with "unavailable", in order.
+	socket.send(cbor.encode({ type: 'request', senderId, targetId, documentId: idOf(generateAutomergeUrl()), data: syncWith([]) }));
+	const outcome = await Promise.race([closed, answer]);
+	if (outcome === 'open') socket.close();
+	return outcome;
 }

@@ -80,7 +80,7 @@ try {
 		['maps nested 3,000 deep in the root', async () => [[new DeepChain('aanval').grow(3_000)]]],
 		['nesting built up 10 levels a message', async () => [[built.grow(10)], [built.grow(10)], [built.grow(10)]]],
 		['compressed change inflating to 1 GB', async () => [[await bomb(1024 * 1024 * 1024)]]],
-		['four 10 MB changes to one document', async () => [0, 1, 2, 3].map((i) => [bigValue(`bijlage${i}`, 10 * 1024 * 1024)])]
+		['3.5 MB changes until the document is over 16 MB', async () => [0, 1, 2, 3, 4].map((i) => [bigValue(`bijlage${i}`, 3.5 * 1024 * 1024)])]
 	];
 	console.log(`relay pid ${child.pid}, memory at start ${mb(memory(child.pid!, 'VmRSS'))}`);
 	console.log('| hostile input | sent | close code | longest /healthz silence | relay peak memory |');
@@ -93,7 +93,7 @@ try {
 		const code = await sendChanges(socket, hosted.root, batches);
 		// Whatever the relay still does with it shows in the next answers.
 		await new Promise((resolve) => setTimeout(resolve, 500));
-		console.log(`| ${name} | ${(sent / 1024).toFixed(0)} KB | ${code} | ${Math.round(longest)} ms | ${mb(memory(child.pid!, 'VmHWM'))} |`);
+		console.log(`| ${name} | ${(sent / 1024).toFixed(1)} KB | ${code} | ${Math.round(longest)} ms | ${mb(memory(child.pid!, 'VmHWM'))} |`);
 	}
 	watching = false;
 	await watcher;

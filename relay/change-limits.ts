@@ -44,15 +44,17 @@ const MB = 1024 * 1024;
  * Measured against the bench generators (ten years of a neighbourhood): the deepest object our
  * schema makes is 5 levels down, a quarter of the help board is ~70,000 operations, 1 MB inflated
  * and 0.2 MB stored, the whole ten-year board 40 documents and 5.4 MB. Each default leaves
- * several times that room; the README explains each one.
+ * several times that room; the README explains each one. Bytes are kept lower than that room
+ * allows because applying them is what stalls the relay: four 10 MB changes kept it from
+ * answering for 5 s (bench/hostile-changes.ts on a busy 2-core machine).
  */
 export const DEFAULT_CHANGE_LIMITS: ChangeLimits = {
 	maxDepth: 24,
 	maxChangeOperations: 100_000,
-	maxChangeBytes: 16 * MB,
+	maxChangeBytes: 4 * MB,
 	maxMessageOperations: 500_000,
-	maxMessageBytes: 64 * MB,
-	maxDocumentBytes: 32 * MB,
+	maxMessageBytes: 16 * MB,
+	maxDocumentBytes: 16 * MB,
 	maxNeighbourhoodDocuments: 1_000,
 	maxNeighbourhoodBytes: 512 * MB
 };

@@ -129,6 +129,16 @@ describe('the gate in front of the repo', () => {
 		expect(gate.check(lindenbuurt(), sync([deep.grow(13)]))?.reason).toBe('too deeply nested');
 	});
 
+	it('remembers a bounded number of deep objects per document, and refuses more', () => {
+		const { gate } = gateFor({ owners: { doc1: 'linden' } });
+		const backend = A.getBackend(A.init()) as unknown as { putObject(obj: string, prop: string, value: object): string; commit(): void; getLastLocalChange(): Uint8Array };
+		let tip = '_root';
+		for (let i = 0; i < 11; i++) tip = backend.putObject(tip, 'x', {});
+		for (let i = 0; i < 10_001; i++) backend.putObject(tip, `k${i}`, {});
+		backend.commit();
+		expect(gate.check(lindenbuurt(), sync([backend.getLastLocalChange()]))?.reason).toBe('too deeply nested');
+	});
+
 	it('keeps each document and neighbourhood within its bytes, reading what is already stored', () => {
 		const documentsDir = mkdtempSync(join(tmpdir(), 'noaber-usage-'));
 		mkdirSync(join(documentsDir, 'do', 'c1', 'snapshot'), { recursive: true });

@@ -193,8 +193,12 @@ export interface ChangeGateOptions {
 
 /** Objects at least this deep are remembered per document (honest documents have none). */
 const deepFrom = (limits: ChangeLimits) => Math.floor(limits.maxDepth / 2);
-/** Deep objects remembered per document; past it, deep objects are refused rather than forgotten. */
+/**
+ * Deep objects remembered per document and in all; past either, deep objects are refused rather
+ * than forgotten. Honest documents have none, so only the one who made so many notices.
+ */
 const MAX_REMEMBERED = 10_000;
+const MAX_REMEMBERED_IN_ALL = 200_000;
 
 /**
  * Applies the limits to each incoming sync or request message, and keeps the little it needs to:
@@ -205,6 +209,7 @@ export class ChangeGate {
 	readonly refused = new Map<LimitName, number>();
 	#options: ChangeGateOptions;
 	#deep = new Map<string, Map<string, number>>();
+	#rememberedInAll = 0;
 
 	constructor(options: ChangeGateOptions) {
 		this.#options = options;
@@ -240,7 +245,8 @@ export class ChangeGate {
 		for (const [id, depth] of made) {
 			if (depth < floor) continue;
 			if (!deep) this.#deep.set(documentId, (deep = new Map()));
-			if (deep.size >= MAX_REMEMBERED) return false;
+			if (deep.size >= MAX_REMEMBERED || this.#rememberedInAll >= MAX_REMEMBERED_IN_ALL) return false;
+			if (!deep.has(id)) this.#rememberedInAll += 1;
 			deep.set(id, depth);
 		}
 		return true;

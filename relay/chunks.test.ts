@@ -6,10 +6,10 @@ import { CHUNK_TYPE, MalformedChunk, OverLimit, readChunk, summariseChunk } from
 
 const roomy = { bytes: 1e9, operations: 1e9 };
 
-interface Board {
+type Board = {
 	items: Record<string, { title: string; n: number; sub: { deep: { t: string } } }>;
 	list: number[];
-}
+};
 
 function board(changes: number): A.Doc<Board> {
 	let doc = A.from<Board>({ items: {}, list: [] });

@@ -1,5 +1,6 @@
 import * as A from '@automerge/automerge/slim';
 import { deflateRawSync } from 'node:zlib';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { chunk } from '../tests/relay/hostile-changes.ts';
 import { CHUNK_TYPE, MalformedChunk, OverLimit, readChunk, summariseChunk } from './chunks.ts';
@@ -84,5 +85,29 @@ describe('reading Automerge chunks without Automerge', () => {
 		const change = A.getAllChanges(board(2))[1];
 		expect(() => summariseChunk(change.subarray(0, change.length - 3), roomy)).toThrow(MalformedChunk);
 		expect(() => summariseChunk(chunk(CHUNK_TYPE.compressed, new Uint8Array([0xff, 0xfe, 0x00])), roomy)).toThrow(MalformedChunk);
+	});
+
+	it('answers any bytes, and any damage to real chunks, with a measure or one of its two refusals', () => {
+		const doc = board(20);
+		const real = [A.save(doc), ...A.getAllChanges(doc).slice(-3)];
+		const refusedOrMeasured = (bytes: Uint8Array) => {
+			try {
+				summariseChunk(bytes, { bytes: 1024 * 1024, operations: 100_000 });
+			} catch (error) {
+				if (!(error instanceof MalformedChunk || error instanceof OverLimit)) throw error;
+			}
+		};
+		fc.assert(
+			fc.property(fc.integer({ min: 0, max: 2 }), fc.uint8Array({ maxLength: 300 }), (type, body) => refusedOrMeasured(chunk(type, body))),
+			{ numRuns: 2000 }
+		);
+		fc.assert(
+			fc.property(fc.constantFrom(...real), fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 8 }), (original, damage) => {
+				const bytes = original.slice();
+				for (const [at, value] of damage) bytes[9 + (at % (bytes.length - 9))] = value;
+				refusedOrMeasured(bytes);
+			}),
+			{ numRuns: 2000 }
+		);
 	});
 });

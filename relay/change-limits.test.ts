@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { bigValue, chunk, compressionBomb, DeepChain, syncWith, uleb } from '../tests/relay/hostile-changes.ts';
-import { ChangeGate, DEFAULT_CHANGE_LIMITS, LIMIT_CLOSE, measureChanges, type ChangeLimits } from './change-limits.ts';
+import { ChangeGate, changeLimitsFromEnv, DEFAULT_CHANGE_LIMITS, LIMIT_CLOSE, measureChanges, type ChangeLimits } from './change-limits.ts';
+import { configFromEnv } from './config.ts';
 import { createLogger } from './log.ts';
 import { StorageUsage } from './usage.ts';
 
@@ -165,5 +166,15 @@ describe('the gate in front of the repo', () => {
 		expect(gate.check(lindenbuurt('doc4'), sync([]))?.reason).toBe('too many documents');
 		expect(gate.check(lindenbuurt('doc2'), sync([]))).toBeUndefined();
 		expect(gate.refused.get('maxNeighbourhoodDocuments')).toBe(2);
+	});
+});
+
+describe('limits set by the operator', () => {
+	it('reads NOABER_MAX_… variables, keeps the other defaults, and explains a wrong value', () => {
+		expect(changeLimitsFromEnv({ NOABER_MAX_DOCUMENT_BYTES: '33554432', NOABER_MAX_DEPTH: '30' })).toEqual({ maxDocumentBytes: 33554432, maxDepth: 30 });
+		expect(configFromEnv({ NOABER_MAX_NEIGHBOURHOOD_DOCUMENTS: '5000' }).limits).toEqual({ maxNeighbourhoodDocuments: 5000 });
+		expect(configFromEnv({}).limits).toEqual({});
+		expect(() => changeLimitsFromEnv({ NOABER_MAX_CHANGE_BYTES: '4 MB' })).toThrow('NOABER_MAX_CHANGE_BYTES must be a whole number above 0, not "4 MB"');
+		expect(() => changeLimitsFromEnv({ NOABER_MAX_DEPTH: '0' })).toThrow('NOABER_MAX_DEPTH');
 	});
 });

@@ -59,6 +59,22 @@ export const DEFAULT_CHANGE_LIMITS: ChangeLimits = {
 	maxNeighbourhoodBytes: 512 * MB
 };
 
+/** `maxDocumentBytes` is set by NOABER_MAX_DOCUMENT_BYTES, and so on for every limit. */
+export const envName = (limit: keyof ChangeLimits): string => `NOABER_${limit.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;
+
+/** The limits an operator set in the environment; the others keep their defaults. */
+export function changeLimitsFromEnv(env: NodeJS.ProcessEnv): Partial<ChangeLimits> {
+	const limits: Partial<ChangeLimits> = {};
+	for (const limit of Object.keys(DEFAULT_CHANGE_LIMITS) as Array<keyof ChangeLimits>) {
+		const value = env[envName(limit)];
+		if (value === undefined || value === '') continue;
+		const number = Number(value);
+		if (!Number.isSafeInteger(number) || number < 1) throw new Error(`${envName(limit)} must be a whole number above 0, not "${value}"`);
+		limits[limit] = number;
+	}
+	return limits;
+}
+
 export type LimitName = keyof ChangeLimits | 'wellFormed';
 
 export interface Refusal {

@@ -1,6 +1,7 @@
 // The operator configures the relay through the environment; everything has a default that works
 // on a laptop.
 import { resolve } from 'node:path';
+import { changeLimitsFromEnv, type ChangeLimits } from './change-limits.ts';
 
 export interface RelayConfig {
 	port: number;
@@ -12,6 +13,8 @@ export interface RelayConfig {
 	logLevel: string;
 	/** Largest websocket frame accepted; a first sync of a big document is the largest legitimate one. */
 	maxPayload: number;
+	/** Limits on changes set by NOABER_MAX_… variables (README "Limits"). */
+	limits: Partial<ChangeLimits>;
 }
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): RelayConfig {
@@ -26,7 +29,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): RelayConfig
 		publicUrl: env.NOABER_PUBLIC_URL?.replace(/\/$/, '') || undefined,
 		app: resolve(env.NOABER_APP ?? './build'),
 		logLevel: env.LOG_LEVEL ?? 'info',
-		maxPayload: Number(env.NOABER_MAX_FRAME ?? 32 * 1024 * 1024)
+		maxPayload: Number(env.NOABER_MAX_FRAME ?? 32 * 1024 * 1024),
+		limits: changeLimitsFromEnv(env)
 	};
 }
 

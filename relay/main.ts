@@ -20,7 +20,7 @@ import { staticApp } from './static.ts';
 
 export interface RelayOptions extends RelayConfig {
 	logDestination?: DestinationStream;
-	limits?: Limits;
+	limits: Partial<Limits>;
 	/** How often the registry files are checked for changes by the operator command. */
 	pollMs?: number;
 }
@@ -57,7 +57,8 @@ export async function startRelay(given: Partial<RelayOptions> & Pick<RelayOption
 	const log = createLogger(options.logLevel, options.logDestination);
 	const registry = new Registry(options.data);
 	const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayload });
-	const adapter = new GuardedServerAdapter(wss, registry, log, options.limits ?? DEFAULT_LIMITS);
+	const limits: Limits = { ...DEFAULT_LIMITS, ...options.limits };
+	const adapter = new GuardedServerAdapter(wss, registry, log, limits);
 	const repo = new Repo({
 		network: [adapter],
 		storage: new NodeFSStorageAdapter(join(options.data, 'documents')),
@@ -74,7 +75,7 @@ export async function startRelay(given: Partial<RelayOptions> & Pick<RelayOption
 	});
 
 	adapter.changeGate = new ChangeGate({
-		limits: { ...DEFAULT_LIMITS, ...options.limits },
+		limits,
 		log,
 		usage: new StorageUsage(join(options.data, 'documents'), (id) => registry.documentsOf(id)),
 		ownerOf: (id) => registry.ownerOf(id),

@@ -113,8 +113,8 @@ export interface Measured {
 }
 
 /**
- * The depth of an object the message does not make itself: from what the relay already knows,
- * or undefined when it cannot tell (an object deleted from the relay's copy, or one not loaded).
+ * The depth of an object the message does not make itself, from what the relay already knows.
+ * Undefined counts as too deep: the gate below always answers with a number instead.
  */
 export type KnownDepth = (objectId: string) => number | undefined;
 

@@ -2,6 +2,7 @@
 // on a laptop.
 import { resolve } from 'node:path';
 import { parseAllowedHosts, parsePublicUrl } from './origin.ts';
+import { changeLimitsFromEnv, type ChangeLimits } from './change-limits.ts';
 
 export interface RelayConfig {
 	port: number;
@@ -15,6 +16,8 @@ export interface RelayConfig {
 	logLevel: string;
 	/** Largest websocket frame accepted; a first sync of a big document is the largest legitimate one. */
 	maxPayload: number;
+	/** Limits on changes set by NOABER_MAX_… variables (README "Limits"). */
+	limits: Partial<ChangeLimits>;
 }
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): RelayConfig {
@@ -30,7 +33,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): RelayConfig
 		allowedHosts: parseAllowedHosts(env.NOABER_ALLOWED_HOSTS),
 		app: resolve(env.NOABER_APP ?? './build'),
 		logLevel: env.LOG_LEVEL ?? 'info',
-		maxPayload: Number(env.NOABER_MAX_FRAME ?? 32 * 1024 * 1024)
+		maxPayload: Number(env.NOABER_MAX_FRAME ?? 32 * 1024 * 1024),
+		limits: changeLimitsFromEnv(env)
 	};
 }
 

@@ -7,6 +7,7 @@ import { WebSocketServerAdapter } from '@automerge/automerge-repo-network-websoc
 import type { WebSocket, WebSocketServer } from 'ws';
 import { mayUse } from './access.ts';
 import { carriesChanges, replyAsEmptyPeer } from './claims.ts';
+import { DEFAULT_CHANGE_LIMITS, type ChangeGate, type ChangeLimits } from './change-limits.ts';
 import type { Logger } from './log.ts';
 import type { Registry } from './registry.ts';
 
@@ -32,7 +33,7 @@ const TYPES = new Set([
 ]);
 const WITH_DOCUMENT = new Set(['request', 'sync', 'ephemeral', 'doc-unavailable', 'remote-heads-changed']);
 const WITH_DATA = new Set(['request', 'sync', 'ephemeral']);
-export interface Limits {
+export interface Limits extends ChangeLimits {
 	/** Messages per second a connection may send on average, and the burst it may save up. */
 	messagesPerSecond: number;
 	burst: number;
@@ -40,7 +41,7 @@ export interface Limits {
 	claimsPerMinute: number;
 }
 
-export const DEFAULT_LIMITS: Limits = { messagesPerSecond: 200, burst: 2000, claimsPerMinute: 100 };
+export const DEFAULT_LIMITS: Limits = { messagesPerSecond: 200, burst: 2000, claimsPerMinute: 100, ...DEFAULT_CHANGE_LIMITS };
 
 /** A repo has one ephemeral session id; a few allow for a client restarting on the same socket. */
 const MAX_SESSIONS = 4;
@@ -137,6 +138,8 @@ export class GuardedServerAdapter extends WebSocketServerAdapter {
 	#limits: Limits;
 	#server: WebSocketServer;
 	hooks: AdapterHooks = {};
+	/** Measures changes before the repo applies them (set by the relay once its repo exists). */
+	changeGate: ChangeGate | undefined;
 
 	constructor(server: WebSocketServer, registry: Registry, log: Logger, limits: Limits = DEFAULT_LIMITS) {
 		super(server as never);
@@ -268,6 +271,11 @@ export class GuardedServerAdapter extends WebSocketServerAdapter {
 		if (message.type === 'ephemeral') {
 			connection.sessions.add(message.sessionId as string);
 			if (connection.sessions.size > MAX_SESSIONS) return this.#close(socket, CLOSE.badMessage, 'too many sessions');
+		}
+		if ((message.type === 'sync' || message.type === 'request') && this.changeGate) {
+			const sender = { neighbourhood: connection.neighbourhood, peer: connection.peerId, document: message.documentId as string };
+			const refused = this.changeGate.check(sender, { type: message.type, data: message.data as Uint8Array });
+			if (refused) return this.#close(socket, refused.code, refused.reason);
 		}
 		if (typeof message.documentId === 'string') {
 			// Only content claims a document new to the relay, and only until a root lists it (claims.ts).

@@ -1,6 +1,6 @@
 // Composition of the relay: HTTP server, static app, health, setup API and the guarded sync socket.
 import '@automerge/automerge';
-import { Repo, type PeerId, type StorageAdapterInterface } from '@automerge/automerge-repo/slim';
+import { Repo, type DocumentId, type PeerId, type StorageAdapterInterface } from '@automerge/automerge-repo/slim';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
@@ -10,9 +10,11 @@ import { mayUse } from './access.ts';
 import { configFromEnv, type RelayConfig } from './config.ts';
 import { ListingWatcher } from './claims.ts';
 import { secureDataFolder } from './data-folder.ts';
+import { ChangeGate } from './change-limits.ts';
 import { CLOSE, DEFAULT_LIMITS, GuardedServerAdapter, type Limits } from './guard.ts';
 import { createLogger, type Logger } from './log.ts';
 import { Registry } from './registry.ts';
+import { StorageUsage } from './usage.ts';
 import { FEED_PATH, handleFeed, handleFeedAddress } from './feed.ts';
 import { securityHeadersHook } from './headers.ts';
 import { linkOrigin } from './origin.ts';
@@ -24,7 +26,7 @@ import { refuseChangesWhileReadOnly } from './read-only.ts';
 
 export interface RelayOptions extends RelayConfig {
 	logDestination?: DestinationStream;
-	limits?: Limits;
+	limits: Partial<Limits>;
 	/** How often the registry files are checked for changes by the operator command. */
 	pollMs?: number;
 	/** The storage under the relay's full-disk guard; by default the data folder's `documents`. */
@@ -67,7 +69,8 @@ export async function startRelay(given: Partial<RelayOptions> & Pick<RelayOption
 	secureDataFolder(options.data, log);
 	const registry = new Registry(options.data);
 	const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayload });
-	const adapter = new GuardedServerAdapter(wss, registry, log, options.limits ?? DEFAULT_LIMITS);
+	const limits: Limits = { ...DEFAULT_LIMITS, ...options.limits };
+	const adapter = new GuardedServerAdapter(wss, registry, log, limits);
 	const storage = new GuardedStorage(options.storage ?? new AtomicFSStorageAdapter(join(options.data, 'documents')), {
 		log,
 		retryMs: options.storageRetryMs
@@ -90,6 +93,17 @@ export async function startRelay(given: Partial<RelayOptions> & Pick<RelayOption
 	const outbox = new DurableOutbox(repo, storage, log, (peerId) => adapter.sockets[peerId as PeerId]);
 	adapter.hooks.send = (message, deliver) => outbox.send(message, deliver);
 	adapter.hooks.refuse = refuseChangesWhileReadOnly(storage);
+	adapter.changeGate = new ChangeGate({
+		limits,
+		log,
+		usage: new StorageUsage(join(options.data, 'documents'), (id) => registry.documentsOf(id)),
+		ownerOf: (id) => registry.ownerOf(id),
+		documentCount: (id) => registry.documentsOf(id).length,
+		documentOf: (id) => {
+			const handle = repo.handles[id as DocumentId];
+			return handle?.isReady() ? handle.doc() : undefined;
+		}
+	});
 
 	const serveApp = staticApp(options.app);
 	const secure = securityHeadersHook(options.app);

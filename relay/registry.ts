@@ -208,6 +208,11 @@ export class Registry {
 		return undefined;
 	}
 
+	/** The documents a neighbourhood's members brought, its root included. */
+	documentsOf(neighbourhood: string): string[] {
+		return [...this.#owners].filter(([, owner]) => owner === neighbourhood).map(([documentId]) => documentId);
+	}
+
 	/** Whether the document's owner holds it only provisionally (see claims.ts). */
 	isProvisional(documentId: string): boolean {
 		return this.#provisional.has(documentIdOf(documentId));

@@ -4,6 +4,7 @@ import { existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync }
 import { join } from 'node:path';
 
 const file = (data: string) => join(data, 'setup-token');
+const USED_MARGIN_MS = 2000;
 
 export function currentSetupToken(data: string): string | undefined {
 	return existsSync(file(data)) ? readFileSync(file(data), 'utf8').trim() || undefined : undefined;
@@ -49,7 +50,10 @@ export function retireUsedSetupToken(data: string, createdAt: string[]): boolean
 		return false;
 	}
 	const newest = Math.max(...createdAt.map((at) => Date.parse(at)).filter(Number.isFinite));
-	if (!(newest >= issued)) return false;
+	// File times come from the kernel's coarse clock (a few ms behind Date.now()), so a link issued
+	// right after a creation could look older than it. Every creation now removes the token itself;
+	// this rule is for tokens an older relay left behind, created long before.
+	if (!(newest > issued + USED_MARGIN_MS)) return false;
 	consumeSetupToken(data);
 	return true;
 }

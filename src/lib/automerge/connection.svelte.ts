@@ -18,7 +18,7 @@ import type { ArchiveDoc, HelpDoc } from '../help/document.ts';
 import { archivable, archivePosts, yearOf } from '../help/archive.ts';
 import { ensurePeriodDoc, loadOrder } from '../help/periods.ts';
 import { readPosts, type PostsRead } from '../help/view.ts';
-import { imm } from './fields.ts';
+import { imm, textOf } from './fields.ts';
 import type { RootDoc } from '../neighbourhood/document.ts';
 import { healRoot } from '../neighbourhood/heal.ts';
 import { addAgendaDoc, addMapDoc, addHelpArchive, addHelpPeriod, migrateRoot, sealHelpPeriod } from '../neighbourhood/mutations.ts';
@@ -307,7 +307,7 @@ export class Connection {
 			for (const reactive of this.helpDocs) {
 				const doc = reactive.current as { period?: unknown; posts?: unknown } | undefined;
 				if (!doc || !('period' in doc)) continue;
-				const period = String(doc.period);
+				const period = textOf(doc.period);
 				const posts = readPosts([{ url: reactive.handle.url, doc }]).items;
 				if (posts.length === 0 || !archivable(period, posts, now)) continue;
 				const year = yearOf(period);

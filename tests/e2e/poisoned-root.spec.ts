@@ -82,3 +82,22 @@ test('a root with an impossible version and no id still shows, and the manager r
 	await expect(bert.getByText('Er is een nieuwere versie van Noaber.')).toBeVisible();
 	await expect(bert.getByRole('heading', { name: 'Lindenbuurt', level: 1 })).toBeVisible();
 });
+
+test('a root pointed at a members list nobody has: a clear message, and the manager points it back', async ({ browser }) => {
+	const fatima = await device(browser);
+	const invite = await createNeighbourhood(fatima, relay, 'Fatima');
+	const root = await memberRoot(invite);
+	await poison(root, (doc) => void ((doc.docs as Root).members = 'automerge:4NMNnkMhL8jXrdJ9jamS58PAVdXu'));
+
+	// A new neighbour is told plainly whom to call, instead of waiting forever.
+	const bert = await device(browser);
+	await bert.goto(invite);
+	await expect(bert.getByText('Deze buurt kan nu niet getoond worden.', { exact: false })).toBeVisible();
+	await expect(bert.getByRole('link', { name: 'Bel de wijkverbinder: 020 123 4567' })).toBeVisible();
+
+	await fatima.goto(relay.origin);
+	await expect(fatima.getByText('De lijst met buren is niet te vinden.')).toBeVisible();
+	await fatima.getByRole('button', { name: 'Gegevens herstellen' }).click();
+	await expect(fatima.getByRole('heading', { name: 'Lindenbuurt', level: 1 })).toBeVisible();
+	await expect(fatima.getByText('1 buur doet mee')).toBeVisible();
+});

@@ -344,3 +344,17 @@ describe('expanding a long-running series near the window', () => {
 		);
 	});
 });
+
+describe('reading events a hostile peer wrote', () => {
+	it('reads an event whose sequence and document period are maps that cannot become text', () => {
+		const device = new Device();
+		const id = createEvent(device, form({}), ANNA);
+		const trap = { toString: 'x', valueOf: 'y', value: 'z' };
+		device.change((doc) => {
+			(doc as unknown as Record<string, unknown>).period = trap;
+			(doc.events[id] as unknown as Record<string, unknown>).sequence = trap;
+		});
+		const read = readEvents([{ url: 'automerge:x', doc: device.doc }]);
+		expect(read.items.map((e) => [e.id, e.sequence, e.period])).toEqual([[id, 0, '']]);
+	});
+});

@@ -1,6 +1,6 @@
 // Events as the app shows them, read and validated from every loaded agenda document.
 import * as v from 'valibot';
-import { isRecord } from '../automerge/fields.ts';
+import { isRecord, textOf } from '../automerge/fields.ts';
 import { ACCESSIBILITY, type Accessibility } from './document.ts';
 import type { Read } from '../automerge/fields.ts';
 import type { Override, Skip } from './recurrence.ts';
@@ -41,6 +41,12 @@ function readKeyed<T>(map: unknown, schema: v.GenericSchema<unknown, T>, counter
 	return out;
 }
 
+/** A Counter or a plain number; 0 for anything else (`Number()` of a peer's map can throw). */
+function countOf(value: unknown): number {
+	const raw = isRecord(value) ? value.value : value;
+	return typeof raw === 'number' && Number.isFinite(raw) ? raw : 0;
+}
+
 function readEvent(stored: unknown, period: string, documentUrl: string, counter: { skipped: number }): AgendaEvent | undefined {
 	const core = v.safeParse(EventCore, stored);
 	if (!core.success || !isRecord(stored)) return undefined;
@@ -54,14 +60,14 @@ function readEvent(stored: unknown, period: string, documentUrl: string, counter
 	}
 	signups.sort((a, b) => a.at.localeCompare(b.at) || a.id.localeCompare(b.id));
 	const flags = isRecord(stored.accessibility) ? Object.keys(stored.accessibility) : [];
-	const sequence = Number((stored.sequence as { value?: unknown } | undefined)?.value ?? stored.sequence ?? 0);
+	const sequence = countOf(stored.sequence);
 	return {
 		...core.output,
 		skipped: readKeyed(stored.skipped, SkipView, counter),
 		overrides: readKeyed(stored.overrides, OverrideView, counter),
 		accessibility: ACCESSIBILITY.filter((a) => flags.includes(a)),
 		signups,
-		sequence: Number.isFinite(sequence) ? sequence : 0,
+		sequence,
 		period,
 		documentUrl
 	};
@@ -72,7 +78,7 @@ const cache = new WeakMap<object, EventsRead>();
 
 function readDocument(source: AgendaSource): EventsRead {
 	const doc = source.doc as { period?: unknown; events?: unknown } | undefined;
-	const period = String(doc?.period ?? '');
+	const period = textOf(doc?.period);
 	const counter = { skipped: 0 };
 	const items: AgendaEvent[] = [];
 	let skipped = 0;

@@ -18,12 +18,12 @@ import type { ArchiveDoc, HelpDoc } from '../help/document.ts';
 import { archivable, archivePosts, yearOf } from '../help/archive.ts';
 import { ensurePeriodDoc, loadOrder } from '../help/periods.ts';
 import { readPosts, type PostsRead } from '../help/view.ts';
-import { imm } from './fields.ts';
+import { imm, textOf } from './fields.ts';
 import type { RootDoc } from '../neighbourhood/document.ts';
 import { healRoot } from '../neighbourhood/heal.ts';
 import { addAgendaDoc, addMapDoc, addHelpArchive, addHelpPeriod, migrateRoot, sealHelpPeriod } from '../neighbourhood/mutations.ts';
 import type { MigrationResult } from '../neighbourhood/migrate.ts';
-import { repairRoot } from '../neighbourhood/repair.ts';
+import { repairRoot, restoreMembers } from '../neighbourhood/repair.ts';
 import { readNeighbourhood, type RootProblem, type RootRead } from '../neighbourhood/view.ts';
 import { readMembers, type Member } from '../members/view.ts';
 import type { Read } from './fields.ts';
@@ -51,6 +51,8 @@ export class Connection {
 	status = $state<SyncStatus>('connecting');
 	/** What opening did to an older root; a version it could not follow is read as well as possible. */
 	migration = $state<MigrationResult>();
+	/** Nobody has the members document the root points at: a peer may have pointed it elsewhere. */
+	membersUnavailable = $state(false);
 	/** Typed, validated views: what pages show. */
 	neighbourhood: RootRead | undefined = $derived(
 		this.root?.current ? readNeighbourhood(this.root.current) : undefined
@@ -146,7 +148,7 @@ export class Connection {
 		}
 		const members = await this.#find<MembersDoc>(membersUrl);
 		if (this.#closed) return;
-		this.members = new ReactiveDoc(members);
+		this.#useMembers(members);
 		this.#membersFound(members);
 		// Another device may start a new quarter at any time: follow the root's index.
 		root.on('change', () => {
@@ -175,6 +177,23 @@ export class Connection {
 	repair(): RootProblem[] {
 		const root = this.root?.handle;
 		return root ? repairRoot(root) : [];
+	}
+
+	#useMembers(members: DocHandle<MembersDoc>) {
+		this.members = new ReactiveDoc(members);
+		this.membersUnavailable = members.state === 'unavailable';
+		// Not final: the relay may get it later (from the device that made it). automerge-repo 2.5.6
+		// emits no event on becoming unavailable; `find` has already waited for that or for ready.
+		members.on('change', () => (this.membersUnavailable = false));
+	}
+
+	/** Points the root back at the members document it was created with, and opens that one. */
+	async restoreMembers(): Promise<boolean> {
+		const root = this.root?.handle;
+		const url = root ? restoreMembers(root) : undefined;
+		if (!url) return false;
+		this.#useMembers(await this.#find<MembersDoc>(url));
+		return true;
 	}
 
 	async #loadHelp(doc: unknown) {
@@ -307,7 +326,7 @@ export class Connection {
 			for (const reactive of this.helpDocs) {
 				const doc = reactive.current as { period?: unknown; posts?: unknown } | undefined;
 				if (!doc || !('period' in doc)) continue;
-				const period = String(doc.period);
+				const period = textOf(doc.period);
 				const posts = readPosts([{ url: reactive.handle.url, doc }]).items;
 				if (posts.length === 0 || !archivable(period, posts, now)) continue;
 				const year = yearOf(period);

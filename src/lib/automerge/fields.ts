@@ -24,6 +24,13 @@ export const nonEmpty = (max: number) =>
 
 export const bounded = (max: number) => v.pipe(str, v.maxLength(max));
 
+/**
+ * Text as a peer may have written it, or '' for anything else. Never `String(value)` on peer data:
+ * a map with keys `toString` and `valueOf` makes that throw.
+ */
+export const textOf = (value: unknown): string =>
+	typeof value === 'string' || isImmutableString(value) ? String(value) : '';
+
 /** ISO 8601 instant, as written by `new Date().toISOString()`. */
 export const isoDate = v.pipe(str, v.isoTimestamp());
 

@@ -5,6 +5,7 @@ import type { PostsRead } from '../help/view.ts';
 import type { EventsRead } from '../agenda/view.ts';
 import type { MapRead } from '../map/view.ts';
 import type { Neighbourhood } from '../neighbourhood/schema.ts';
+import { membersToRestore } from '../neighbourhood/repair.ts';
 import { isEditor, isManager, type RootProblem, type RootRemains } from '../neighbourhood/view.ts';
 import type { Connection } from '../automerge/connection.svelte.ts';
 import type { Membership } from './memberships.ts';
@@ -41,7 +42,7 @@ export type CurrentState =
 	| { kind: 'loading' }
 	| { kind: 'refused' }
 	/** The root cannot be shown at all: what is left of it says whom to call and who may help. */
-	| { kind: 'unreadable'; remains: RootRemains; manager: boolean }
+	| { kind: 'unreadable'; remains: RootRemains; manager: boolean; membersLost?: { restorable: boolean } }
 	| { kind: 'ready'; view: CurrentView };
 
 export function currentState(membership: Membership | undefined, connection: Connection | undefined): CurrentState {
@@ -52,6 +53,13 @@ export function currentState(membership: Membership | undefined, connection: Con
 	if (!root) return { kind: 'loading' };
 	if (!root.ok) return { kind: 'unreadable', remains: root.remains, manager: root.remains.managers.includes(membership.memberId) };
 	const members = connection.memberList;
+	if (!members && connection.membersUnavailable && connection.status !== 'connecting') {
+		// The relay answered and nobody has the list of members: say so rather than wait forever.
+		const n = root.neighbourhood;
+		const remains = { name: n.name, phone: n.contact.phone, managers: n.managers };
+		const restorable = membersToRestore(connection.root?.current) !== undefined;
+		return { kind: 'unreadable', remains, manager: isManager(n, membership.memberId), membersLost: { restorable } };
+	}
 	if (!members) return { kind: 'loading' };
 	return {
 		kind: 'ready',

@@ -386,3 +386,18 @@ describe('periods', () => {
 		expect(sortPeriods(['2025Q4', 'bogus', '2026Q2', '2026Q1'])).toEqual(['2026Q2', '2026Q1', '2025Q4']);
 	});
 });
+
+describe('reading posts a hostile peer wrote', () => {
+	// `String()` of a map with keys toString and valueOf throws: one such value must not blank the board.
+	const trap = { toString: 'x', valueOf: 'y' };
+
+	it('reads a period document whose period is a map, and an archived post whose period is one', () => {
+		const handle = period();
+		const id = createPost(handle, shopping, anna);
+		const archived = JSON.stringify({ ...JSON.parse(JSON.stringify(handle.doc()!.posts[id])), id: 'archived-01', period: trap });
+		const doc = A.from<Record<string, unknown>>({ period: trap, posts: { [id]: JSON.parse(JSON.stringify(handle.doc()!.posts[id])), 'archived-01': archived } });
+		const read = readPosts([{ url: 'automerge:x', doc }]);
+		expect(read.items.map((p) => p.id).sort()).toEqual(['archived-01', id].sort());
+		expect(read.items.every((p) => p.period === '')).toBe(true);
+	});
+});

@@ -1,6 +1,6 @@
 // Posts as the app shows them, read and validated from every loaded period document.
 import * as v from 'valibot';
-import type { Read } from '../automerge/fields.ts';
+import { textOf, type Read } from '../automerge/fields.ts';
 import { isImmutableString } from '@automerge/automerge/slim';
 import { HistoryView, PostCore, ResponseView, type HistoryEntry, type Response } from './schema.ts';
 import { effectiveStatus } from './status.ts';
@@ -74,7 +74,7 @@ function readPeriod(source: PeriodSource): PostsRead {
 	let skipped = 0;
 	let skippedParts = 0;
 	const doc = source.doc as { period?: unknown; posts?: unknown } | undefined;
-	const period = String(doc?.period ?? '');
+	const period = textOf(doc?.period);
 	const posts = doc?.posts;
 	if (typeof posts !== 'object' || posts === null) return { items, skipped, skippedParts };
 	for (const [key, stored] of Object.entries(posts)) {
@@ -107,7 +107,7 @@ function readPeriod(source: PeriodSource): PostsRead {
 			history: history.items,
 			responseCount: new Set(live.map((r) => r.by)).size,
 			helpers: [...new Set(live.filter((r) => r.acceptedAt).map((r) => r.by))],
-			period: archived ? String(raw.period ?? '') : period,
+			period: archived ? textOf(raw.period) : period,
 			documentUrl: source.url,
 			...(archived ? { archivedFrom: typeof raw.archivedFrom === 'string' ? raw.archivedFrom : source.url } : {})
 		});

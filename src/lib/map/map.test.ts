@@ -221,3 +221,34 @@ describe('a form saved after someone else changed the text', () => {
 		expect(stale.read().services.find((s) => s.id === spreekuur)!.description).not.toContain('Ook aan huis.');
 	});
 });
+
+describe('links written by a peer', () => {
+	it('shows a service or organisation website only when it is a web, e-mail or phone link', () => {
+		const { device, org, spreekuur, vervoer } = seed();
+		// The form only takes http(s) addresses; another app, or a member's script, writes anything.
+		device.change((d) => {
+			d.services[spreekuur].website = imm('javascript:alert(document.cookie)');
+			d.organizations[org].website = imm('data:text/html,<script>alert(1)</script>');
+			d.services[vervoer].website = imm('https://www.automaatje.nl');
+		});
+		const read = device.read();
+		expect(read.services.find((s) => s.id === spreekuur)?.website).toBe('');
+		expect(read.organizations.find((o) => o.id === org)?.website).toBe('');
+		expect(read.services.find((s) => s.id === vervoer)?.website).toBe('https://www.automaatje.nl');
+		// The service itself still shows.
+		expect(read.skipped).toBe(0);
+	});
+});
+
+describe('a map centre written by a peer', () => {
+	it('is no centre unless it is a real place: NaN or a huge number would stop the map from drawing', () => {
+		for (const centre of [{ lat: NaN, lon: 5 }, { lat: 52, lon: Infinity }, { lat: 91, lon: 5 }, { lat: '52', lon: 5 }, [52, 5]]) {
+			const device = new Device();
+			device.change((d) => void ((d.settings as unknown as Record<string, unknown>).centre = centre));
+			expect(device.read().centre, JSON.stringify(centre)).toBeNull();
+		}
+		const device = new Device();
+		device.change((d) => void ((d.settings as unknown as Record<string, unknown>).centre = { lat: 52.09, lon: 5.12 }));
+		expect(device.read().centre).toEqual({ lat: 52.09, lon: 5.12 });
+	});
+});

@@ -3,6 +3,7 @@ import * as v from 'valibot';
 import { bounded, id, isoDate, str } from '../automerge/fields.ts';
 import { WEEKDAYS } from '../agenda/recurrence.ts';
 import { LANGUAGES } from './document.ts';
+import { safeHref } from '../validation/link.ts';
 
 const text = (max: number) => v.pipe(v.string(), v.trim(), v.maxLength(max, 'too_long'));
 const required = (max: number) => v.pipe(v.string(), v.trim(), v.minLength(1, 'required'), v.maxLength(max, 'too_long'));
@@ -75,6 +76,8 @@ export const StampView = v.object({ by: id, actedBy: v.optional(id), at: isoDate
 export type Stamp = v.InferOutput<typeof StampView>;
 const removal = v.fallback(v.nullish(v.object({ by: id, actedBy: v.optional(id), at: isoDate, reason: v.fallback(bounded(300), '') })), null);
 const number = (min: number, max: number) => v.optional(v.pipe(v.number(), v.minValue(min), v.maxValue(max)));
+/** A website from a peer: only a web, e-mail or phone link, else none (see validation/link.ts). */
+const peerLink = v.fallback(v.pipe(bounded(300), v.transform(safeHref)), '');
 const keys = v.pipe(
 	v.fallback(v.record(v.string(), v.unknown()), {}),
 	v.transform((m) => Object.keys(m).filter((k) => m[k] === true))
@@ -85,7 +88,7 @@ export const OrganizationView = v.object({
 	name: v.pipe(str, v.minLength(1), v.maxLength(200)),
 	description: v.fallback(bounded(5000), ''),
 	email: v.fallback(bounded(200), ''),
-	website: v.fallback(bounded(300), ''),
+	website: peerLink,
 	phone: v.fallback(bounded(40), ''),
 	created: StampView,
 	updated: StampView,
@@ -122,7 +125,7 @@ export const ServiceCore = v.object({
 	fees: v.fallback(bounded(300), ''),
 	languages: keys,
 	email: v.fallback(bounded(200), ''),
-	website: v.fallback(bounded(300), ''),
+	website: peerLink,
 	accessibility: v.fallback(bounded(500), ''),
 	reviewed: StampView,
 	created: StampView,

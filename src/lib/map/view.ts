@@ -76,6 +76,14 @@ export function readMap(docs: unknown[]): MapRead {
 	};
 }
 
+/** A real place: NaN or 1e999 from a peer would make the map fail to draw. */
+function centreOf(value: unknown): { lat: number; lon: number } | null {
+	if (!isRecord(value)) return null;
+	const { lat, lon } = value;
+	const within = (n: unknown, limit: number): n is number => typeof n === 'number' && Number.isFinite(n) && Math.abs(n) <= limit;
+	return within(lat, 90) && within(lon, 180) ? { lat, lon } : null;
+}
+
 function readOne(doc: Record<string, unknown>): MapRead {
 	const counter = { skipped: 0 };
 	const organizations = readAll(doc.organizations, OrganizationView, counter);
@@ -100,9 +108,7 @@ function readOne(doc: Record<string, unknown>): MapRead {
 	services.sort((a, b) => a.name.localeCompare(b.name, 'nl'));
 	const themes = Array.isArray(doc.themes) ? doc.themes.flatMap((t) => (v.is(str, t) ? [String(t)] : [])) : [];
 	const settings = isRecord(doc.settings) ? doc.settings : {};
-	const centre = isRecord(settings.centre) && typeof settings.centre.lat === 'number' && typeof settings.centre.lon === 'number'
-		? { lat: settings.centre.lat, lon: settings.centre.lon }
-		: null;
+	const centre = centreOf(settings.centre);
 	const tiles = v.is(str, settings.tiles) ? String(settings.tiles) : '';
 	return { organizations, services, locations, themes, centre, tiles: /^https:\/\/\S+$/.test(tiles) ? tiles : '', skipped: counter.skipped };
 }

@@ -2,8 +2,7 @@
 // opened. Each step brings the document from version N-1 to N. The root comes from peers, so a
 // migration never throws: a version it cannot follow is reported as a result, and every device
 // keeps showing the neighbourhood as well as it can.
-import { isImmutableString } from '@automerge/automerge/slim';
-import { imm, isRecord } from '../automerge/fields.ts';
+import { imm, isRecord, textOf } from '../automerge/fields.ts';
 import { DEFAULT_HELP_CATEGORIES, SCHEMA_VERSION } from './document.ts';
 
 type Mutable = Record<string, unknown>;
@@ -14,15 +13,11 @@ function mapAt(parent: Mutable, key: string): Mutable {
 	return parent[key] as Mutable;
 }
 
-/** Text written as text or as an ImmutableString; anything else (a map, a number) is no text. */
-const textOf = (value: unknown): string | undefined =>
-	typeof value === 'string' || isImmutableString(value) ? String(value) : undefined;
-
 const steps: Record<number, (doc: Mutable) => void> = {
 	// Version 0 (the first prototype) had no settings and a single `phone` on the root.
 	1: (doc) => {
 		// A copy of the text, never the value itself: Automerge refuses a second reference to an object.
-		if (!isRecord(doc.contact)) doc.contact = { name: imm(''), phone: imm(textOf(doc.phone) ?? ''), hours: '' };
+		if (!isRecord(doc.contact)) doc.contact = { name: imm(''), phone: imm(textOf(doc.phone)), hours: '' };
 		delete doc.phone;
 		if (!isRecord(doc.settings)) {
 			doc.settings = {

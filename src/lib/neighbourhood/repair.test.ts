@@ -5,7 +5,7 @@ import { Repo } from '@automerge/automerge-repo/slim';
 import { describe, expect, it } from 'vitest';
 import { createNeighbourhood } from './create.ts';
 import { SCHEMA_VERSION, type RootDoc } from './document.ts';
-import { repairRoot, repairs } from './repair.ts';
+import { membersToRestore, repairRoot, repairs, restoreMembers } from './repair.ts';
 import { emptyDetails } from './schema.ts';
 import { readNeighbourhood } from './view.ts';
 
@@ -57,5 +57,20 @@ describe('repairing a damaged root', () => {
 		const read = readNeighbourhood(doc);
 		expect(read.ok && read.problems).toEqual([{ kind: 'id-missing', restorable: false }]);
 		expect(repairs(doc)).toEqual([]);
+	});
+});
+
+describe('a root pointed at a members document nobody has', () => {
+	it('points it back at the members document it was created with, once', () => {
+		const { root, members } = poisoned((d) => {
+			(d.docs as Record<string, unknown>).members = 'automerge:4NMNnkMhL8jXrdJ9jamS58PAVdXu';
+		});
+		expect(membersToRestore(root.doc())).toBe(members.url);
+		expect(restoreMembers(root)).toBe(members.url);
+		const read = readNeighbourhood(root.doc());
+		expect(read.ok && read.neighbourhood.docs.members).toBe(members.url);
+		const heads = root.heads();
+		expect(restoreMembers(root)).toBeUndefined();
+		expect(root.heads()).toEqual(heads);
 	});
 });

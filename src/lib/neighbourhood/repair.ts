@@ -39,6 +39,28 @@ function indexesOf(origin: unknown): Mutable {
 	return indexes;
 }
 
+/** The members document the root was created with, when the root now points elsewhere. */
+export function membersToRestore(doc: unknown): string | undefined {
+	const read = readNeighbourhood(doc);
+	const created = original(doc, ['docs', 'members'], automergeUrl);
+	return read.ok && created !== undefined && created !== read.neighbourhood.docs.members ? created : undefined;
+}
+
+/**
+ * For a members document nobody has: points the root back at the one it was created with.
+ * Returns that URL, or undefined (no change) when there is none to go back to.
+ */
+export function restoreMembers(handle: DocHandle<RootDoc>): string | undefined {
+	const url = membersToRestore(handle.doc());
+	if (url === undefined) return undefined;
+	handle.change((root) => {
+		const d = root as unknown as Mutable;
+		if (!isRecord(d.docs)) d.docs = indexesOf(createdAs(handle.doc()));
+		(d.docs as Mutable).members = imm(url);
+	});
+	return url;
+}
+
 /** Repairs what it can in one change; returns the problems it repaired (none: no change recorded). */
 export function repairRoot(handle: DocHandle<RootDoc>): RootProblem[] {
 	const doc = handle.doc();

@@ -1,0 +1,57 @@
+// What a page shows for the current neighbourhood: never an endless "wordt geladen" once the relay
+// has answered, whatever a peer did to the root.
+import { Repo } from '@automerge/automerge-repo/slim';
+import { describe, expect, it } from 'vitest';
+import type { Connection } from '../automerge/connection.svelte.ts';
+import { createNeighbourhood } from '../neighbourhood/create.ts';
+import { emptyDetails } from '../neighbourhood/schema.ts';
+import { readNeighbourhood } from '../neighbourhood/view.ts';
+import { currentState } from './current.ts';
+import type { Membership } from './memberships.ts';
+
+const MANAGER = 'manager-0001';
+
+function opened(change: (root: Record<string, unknown>) => void, connection: Partial<Connection> = {}) {
+	const created = createNeighbourhood(new Repo(), { ...emptyDetails('Lindenbuurt'), contactPhone: '020 123 4567' }, {
+		relays: [],
+		manager: { id: MANAGER, profile: { name: 'Fatima', area: '', phone: '', phoneVisibility: 'nobody', helpWith: [], helpNote: '' } }
+	});
+	created.root.change((d) => change(d as unknown as Record<string, unknown>));
+	const doc = created.root.doc();
+	const membership = (memberId: string): Membership => ({ root: created.root.url, relay: 'ws://x/sync', key: 'k'.repeat(16), memberId, name: 'Lindenbuurt' });
+	const fake = {
+		target: { root: created.root.url },
+		status: 'shared',
+		root: { current: doc },
+		neighbourhood: readNeighbourhood(doc),
+		memberList: { items: [], skipped: 0 },
+		everyone: { items: [], skipped: 0 },
+		membersUnavailable: false,
+		...connection
+	} as unknown as Connection;
+	return { manager: currentState(membership(MANAGER), fake), resident: currentState(membership('resident-01'), fake), created };
+}
+
+describe('the current neighbourhood after a peer damaged its root', () => {
+	it('is shown, with the problems for the manager, when the version is impossible and the id gone', () => {
+		const { manager, resident } = opened((d) => {
+			d.schemaVersion = -3;
+			delete d.id;
+		});
+		expect(manager.kind === 'ready' && manager.view.problems.map((p) => p.kind)).toEqual(['version-impossible', 'id-missing']);
+		expect(manager.kind === 'ready' && manager.view.manager).toBe(true);
+		expect(resident.kind === 'ready' && resident.view.neighbourhood.name).toBe('Lindenbuurt');
+	});
+
+	it('says the members list cannot be found, instead of loading forever, once the relay answered', () => {
+		const lost = { memberList: undefined, everyone: undefined, membersUnavailable: true };
+		const { manager, resident } = opened((d) => {
+			(d.docs as Record<string, unknown>).members = 'automerge:4NMNnkMhL8jXrdJ9jamS58PAVdXu';
+		}, lost);
+		expect(manager).toMatchObject({ kind: 'unreadable', manager: true, membersLost: { restorable: true } });
+		expect(resident).toMatchObject({ kind: 'unreadable', manager: false, remains: { phone: '020 123 4567' } });
+		// Without an answer from the relay it may still come: that is loading, not lost.
+		const waiting = opened(() => undefined, { ...lost, status: 'connecting' });
+		expect(waiting.resident.kind).toBe('loading');
+	});
+});

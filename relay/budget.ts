@@ -37,7 +37,7 @@ export const DEFAULT_BUDGET_LIMITS: BudgetLimits = {
 	presencePerSecond: 20,
 	presenceBurst: 100,
 	fanOutPerSecond: 2000,
-	fanOutBurst: 10_000,
+	fanOutBurst: 4000,
 	maxQueuedMessages: 10_000,
 	// Larger than the largest frame the relay accepts (32 MB by default), so that one big first sync
 	// arriving behind a few queued messages still fits.

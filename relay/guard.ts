@@ -176,9 +176,14 @@ export class GuardedServerAdapter extends WebSocketServerAdapter {
 		}
 	}
 
-	/** Whether a message waits (paced) or is dropped (presence over budget) instead of handled now. */
-	#heldBack(connection: Connection, socket: WebSocket, message: Decoded, bytes: Uint8Array): boolean {
-		const verdict = connection.lane.offer(message.type === 'ephemeral' ? 'presence' : 'paced', bytes);
+	/**
+	 * Whether a message waits (paced) or is dropped (presence over budget) instead of handled now.
+	 * Asked before the message is checked: presence that goes nowhere need not be, and a waiting
+	 * message is checked when its turn comes.
+	 */
+	#heldBack(connection: Connection, socket: WebSocket, decoded: unknown, bytes: Uint8Array): boolean {
+		const presence = typeof decoded === 'object' && decoded !== null && (decoded as { type?: unknown }).type === 'ephemeral';
+		const verdict = connection.lane.offer(presence ? 'presence' : 'paced', bytes);
 		if (verdict === 'overflow') this.#close(socket, CLOSE.tooMany, 'too many queued messages');
 		return verdict !== 'deliver';
 	}
@@ -221,6 +226,7 @@ export class GuardedServerAdapter extends WebSocketServerAdapter {
 		} catch {
 			return this.#close(socket, CLOSE.badMessage, 'undecodable frame');
 		}
+		if (!paced && this.#heldBack(connection, socket, decoded, messageBytes)) return;
 		const problem = shapeProblem(decoded);
 		if (problem) return this.#close(socket, CLOSE.badMessage, problem);
 		const message = decoded as Decoded;
@@ -231,7 +237,6 @@ export class GuardedServerAdapter extends WebSocketServerAdapter {
 		if (message.type === 'ephemeral' && !isCbor(message.data as Uint8Array)) {
 			return this.#close(socket, CLOSE.badMessage, 'bad ephemeral data');
 		}
-		if (!paced && this.#heldBack(connection, socket, message, messageBytes)) return;
 
 		if (message.type === 'join') {
 			if (connection.peerId && connection.peerId !== message.senderId) {

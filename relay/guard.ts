@@ -183,6 +183,10 @@ export class GuardedServerAdapter extends WebSocketServerAdapter {
 	 */
 	#heldBack(connection: Connection, socket: WebSocket, decoded: unknown, bytes: Uint8Array): boolean {
 		const presence = typeof decoded === 'object' && decoded !== null && (decoded as { type?: unknown }).type === 'ephemeral';
+		// automerge-repo 2.5.6 clients pass every presence message they receive on to their other
+		// peers, the relay included: each comes back from every device that got it. It is ignored
+		// below (another peer's id), and must not use up the echoing device's own budget.
+		if (presence && (decoded as { senderId?: unknown }).senderId !== connection.peerId) return true;
 		const verdict = connection.lane.offer(presence ? 'presence' : 'paced', bytes);
 		if (verdict === 'overflow') this.#close(socket, CLOSE.tooMany, 'too many queued messages');
 		return verdict !== 'deliver';

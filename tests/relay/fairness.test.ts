@@ -20,8 +20,8 @@ import { eventually, find, rawSocket, shutdown, tempDir } from './harness.ts';
 const FLOODERS = 50;
 /** Per connection, well under the old per-connection limit (200/s): the old relay never closed them,
  * yet passed each message on to all 51 other devices. bench/flood.ts floods harder. */
-const FLOOD_RATE = 40;
-const SAMPLES = 7;
+const FLOOD_RATE = 20;
+const SAMPLES = 9;
 const SEEDED = 100;
 
 let data: string;
@@ -81,8 +81,6 @@ async function floodLinden(): Promise<Flood> {
 		perSecond: FLOOD_RATE
 	});
 	flood = started;
-	// The relay says so once it drops the flood's presence.
-	await eventually(relay.output, (out) => out.includes('over budget: dropping'), 15_000);
 	return started;
 }
 
@@ -106,7 +104,7 @@ async function expectUnhurt(from: DocHandle<RootDoc>, to: DocHandle<RootDoc>, qu
 	const bar = Math.max(200, 2 * percentile(quiet, 0.5));
 	// Not the flood's first moments, when fifty new devices join and ask for the document at once
 	// (any relay takes a moment for that), but the flood as it goes on: the old relay never recovers.
-	await eventually(() => roundTrip(from, to), (ms) => ms < bar, 20_000);
+	await eventually(() => roundTrip(from, to).catch(() => Infinity), (ms) => ms < bar, 20_000);
 	const times = await roundTrips(from, to, SAMPLES);
 	expect(percentile(times, 0.5), `round trips ${times.map(Math.round).join(', ')} ms; quiet ${quiet.map(Math.round).join(', ')} ms`).toBeLessThan(bar);
 	return times;
@@ -120,6 +118,8 @@ describe('a member flooding their neighbourhood with presence from 50 connection
 
 		await expectUnhurt(anna, bert, quiet);
 		await presenceArrives(anna, bert);
+		// The relay says it drops the flood's presence.
+		expect(relay.output()).toContain('over budget: dropping');
 
 		const status = flooding.status();
 		expect(status.closed).toEqual({});

@@ -8,6 +8,7 @@ import type { WebSocket, WebSocketServer } from 'ws';
 import { mayUse } from './access.ts';
 import { carriesChanges, replyAsEmptyPeer } from './claims.ts';
 import { DEFAULT_CHANGE_LIMITS, type ChangeGate, type ChangeLimits } from './change-limits.ts';
+import { DEFAULT_BUDGET_LIMITS, FairSharing, type BudgetLimits, type Lane } from './budget.ts';
 import type { Logger } from './log.ts';
 import type { Registry } from './registry.ts';
 
@@ -33,15 +34,13 @@ const TYPES = new Set([
 ]);
 const WITH_DOCUMENT = new Set(['request', 'sync', 'ephemeral', 'doc-unavailable', 'remote-heads-changed']);
 const WITH_DATA = new Set(['request', 'sync', 'ephemeral']);
-export interface Limits extends ChangeLimits {
-	/** Messages per second a connection may send on average, and the burst it may save up. */
-	messagesPerSecond: number;
-	burst: number;
+/** Message budgets (see budget.ts), change limits (change-limits.ts), and what else a connection may do. */
+export interface Limits extends BudgetLimits, ChangeLimits {
 	/** New documents a connection may bring per minute. */
 	claimsPerMinute: number;
 }
 
-export const DEFAULT_LIMITS: Limits = { messagesPerSecond: 200, burst: 2000, claimsPerMinute: 100, ...DEFAULT_CHANGE_LIMITS };
+export const DEFAULT_LIMITS: Limits = { ...DEFAULT_BUDGET_LIMITS, claimsPerMinute: 100, ...DEFAULT_CHANGE_LIMITS };
 
 /** A repo has one ephemeral session id; a few allow for a client restarting on the same socket. */
 const MAX_SESSIONS = 4;
@@ -50,8 +49,8 @@ export interface Connection {
 	neighbourhood: string;
 	key: string;
 	peerId?: string;
-	tokens: number;
-	refilledAt: number;
+	/** Its share of the neighbourhood's message budgets, and its queue of paced messages. */
+	lane: Lane;
 	claims: number[];
 	/** Whether the frame being handled arrived as text: the stock adapter's listener drops that flag. */
 	textFrame: boolean;
@@ -140,6 +139,8 @@ export class GuardedServerAdapter extends WebSocketServerAdapter {
 	hooks: AdapterHooks = {};
 	/** Measures changes before the repo applies them (set by the relay once its repo exists). */
 	changeGate: ChangeGate | undefined;
+	#sharing: FairSharing;
+	#connections = 0;
 
 	constructor(server: WebSocketServer, registry: Registry, log: Logger, limits: Limits = DEFAULT_LIMITS) {
 		super(server as never);
@@ -147,15 +148,17 @@ export class GuardedServerAdapter extends WebSocketServerAdapter {
 		this.#registry = registry;
 		this.#log = log;
 		this.#limits = limits;
+		this.#sharing = new FairSharing(limits, { report: (event) => log.info(event, `over budget: ${event.kind}`) });
 	}
 
 	/** Called at the upgrade, before the adapter sees the socket. */
 	admit(socket: WebSocket, neighbourhood: string, key: string): void {
+		// Until it joins, a connection is its own member; then its peer id is (see #receive).
+		const lane = this.#sharing.open(neighbourhood, `connection-${++this.#connections}`, (bytes) => this.receiveMessage(bytes, socket, true));
 		const connection: Connection = {
 			neighbourhood,
 			key,
-			tokens: this.#limits.burst,
-			refilledAt: Date.now(),
+			lane,
 			claims: [],
 			textFrame: false,
 			sessions: new Set(),
@@ -167,6 +170,7 @@ export class GuardedServerAdapter extends WebSocketServerAdapter {
 			connection.textFrame = !isBinary;
 		});
 		socket.on('close', () => {
+			lane.close();
 			// Forget the peer unless it already reconnected on another socket.
 			const peerId = this.connections.get(socket)?.peerId;
 			const holder = peerId ? (this.sockets[peerId as keyof typeof this.sockets] as WebSocket | undefined) : undefined;
@@ -185,14 +189,20 @@ export class GuardedServerAdapter extends WebSocketServerAdapter {
 		}
 	}
 
-	#withinRate(connection: Connection): boolean {
-		const now = Date.now();
-		const refill = ((now - connection.refilledAt) / 1000) * this.#limits.messagesPerSecond;
-		connection.tokens = Math.min(this.#limits.burst, connection.tokens + refill);
-		connection.refilledAt = now;
-		if (connection.tokens < 1) return false;
-		connection.tokens -= 1;
-		return true;
+	/**
+	 * Whether a message waits (paced) or is dropped (presence over budget) instead of handled now.
+	 * Asked before the message is checked: presence that goes nowhere need not be, and a waiting
+	 * message is checked when its turn comes.
+	 */
+	#heldBack(connection: Connection, socket: WebSocket, decoded: unknown, bytes: Uint8Array): boolean {
+		const presence = typeof decoded === 'object' && decoded !== null && (decoded as { type?: unknown }).type === 'ephemeral';
+		// automerge-repo 2.5.6 clients pass every presence message they receive on to their other
+		// peers, the relay included: each comes back from every device that got it. It is ignored
+		// below (another peer's id), and must not use up the echoing device's own budget.
+		if (presence && (decoded as { senderId?: unknown }).senderId !== connection.peerId) return true;
+		const verdict = connection.lane.offer(presence ? 'presence' : 'paced', bytes);
+		if (verdict === 'overflow') this.#close(socket, CLOSE.tooMany, 'too many queued messages');
+		return verdict !== 'deliver';
 	}
 
 	#mayClaim(connection: Connection): boolean {
@@ -219,27 +229,28 @@ export class GuardedServerAdapter extends WebSocketServerAdapter {
 		super.send({ type: 'sync', senderId: this.peerId!, targetId: message.senderId, documentId: message.documentId, data } as Message);
 	}
 
-	override receiveMessage(messageBytes: Uint8Array, socket: WebSocket): void {
+	/** `paced`: a message released from its connection's queue, already counted against the budgets. */
+	override receiveMessage(messageBytes: Uint8Array, socket: WebSocket, paced = false): void {
 		try {
-			this.#receive(messageBytes, socket);
+			this.#receive(messageBytes, socket, paced);
 		} catch (error) {
 			this.#log.error({ err: error }, 'message handling failed');
 			this.#close(socket, CLOSE.internal, 'internal error');
 		}
 	}
 
-	#receive(messageBytes: Uint8Array, socket: WebSocket): void {
+	#receive(messageBytes: Uint8Array, socket: WebSocket, paced: boolean): void {
 		const connection = this.connections.get(socket);
 		if (!connection) return this.#close(socket, CLOSE.invalidKey, 'invalid key');
 		if (connection.closing) return;
 		if (connection.textFrame || !(messageBytes instanceof Uint8Array)) return this.#close(socket, CLOSE.badMessage, 'not binary');
-		if (!this.#withinRate(connection)) return this.#close(socket, CLOSE.tooMany, 'too many messages');
 		let decoded: unknown;
 		try {
 			decoded = cbor.decode(messageBytes);
 		} catch {
 			return this.#close(socket, CLOSE.badMessage, 'undecodable frame');
 		}
+		if (!paced && this.#heldBack(connection, socket, decoded, messageBytes)) return;
 		const problem = shapeProblem(decoded);
 		if (problem) return this.#close(socket, CLOSE.badMessage, problem);
 		const message = decoded as Decoded;
@@ -263,6 +274,13 @@ export class GuardedServerAdapter extends WebSocketServerAdapter {
 				return this.#close(socket, CLOSE.peerTaken, 'peer id in use');
 			}
 			connection.peerId = message.senderId;
+			// The unit of fairness is the peer id, not the key and remote address: all connections of a
+			// neighbourhood share one key, and behind the reverse proxy the README recommends (or a care
+			// home's one internet line) every connection has the same address, so fairness between
+			// residents would vanish. A peer id is bound to its connection here; many of them can only
+			// share the neighbourhood's budget. Once devices have their own credentials, this becomes
+			// the device or member id.
+			connection.lane.identify(message.senderId);
 			this.peerNeighbourhood.set(message.senderId, connection.neighbourhood);
 			return super.receiveMessage(messageBytes, socket as never);
 		}

@@ -96,8 +96,8 @@ describe('bad input never takes the relay down', () => {
 		after.socket.close();
 	});
 
-	it('closes a connection that floods the relay', async () => {
-		relay = await startTestRelay({ limits: { messagesPerSecond: 10, burst: 20 } });
+	it('closes a connection that floods the relay faster than its queue can take', async () => {
+		relay = await startTestRelay({ limits: { messagesPerSecond: 10, burst: 20, maxQueuedMessages: 10 } });
 		const hosted = await hostNeighbourhood(relay, 'Lindenbuurt');
 		const raw = rawSocket(socketUrl(relay, hosted.key));
 		await raw.opened;

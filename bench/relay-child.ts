@@ -1,0 +1,107 @@
+// A relay checkout started the way an operator starts it (`node bin/noaber.js relay`), in a process
+// of its own: what is measured is the relay, not the event loop of whoever measures it. Any checkout
+// works (for example the base commit beside this branch), as long as it has its node_modules.
+import { execFile, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+export interface RelayChild {
+	port: number;
+	/** http://127.0.0.1:port */
+	url: string;
+	/** Everything the relay printed (its JSON log included). */
+	output(): string;
+	/** Whether the process has exited, and how. */
+	exitCode(): number | null | undefined;
+	/** The most memory the process has held so far (resident set high-water mark, Linux), in bytes. */
+	peakMemory(): number | undefined;
+	stop(): Promise<void>;
+}
+
+export async function freePort(): Promise<number> {
+	return new Promise((done) => {
+		const server = createServer().listen(0, '127.0.0.1', () => {
+			const address = server.address();
+			server.close(() => done(typeof address === 'object' && address ? address.port : 0));
+		});
+	});
+}
+
+async function until(condition: () => Promise<boolean>, ms: number, what: string): Promise<void> {
+	const deadline = Date.now() + ms;
+	while (!(await condition())) {
+		if (Date.now() > deadline) throw new Error(`${what} within ${ms} ms`);
+		await new Promise((r) => setTimeout(r, 50));
+	}
+}
+
+/** `nodeArgs`: e.g. ['--cpu-prof'] to see where the relay spends its time. */
+export async function startRelayChild(options: { checkout?: string; data: string; logLevel?: string; nodeArgs?: string[] }): Promise<RelayChild> {
+	const checkout = resolve(options.checkout ?? '.');
+	const port = await freePort();
+	const child = spawn(process.execPath, [...(options.nodeArgs ?? []), join(checkout, 'bin/noaber.js'), 'relay'], {
+		cwd: checkout,
+		env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', NOABER_DATA: options.data, LOG_LEVEL: options.logLevel ?? 'info' },
+		stdio: ['ignore', 'pipe', 'pipe']
+	});
+	let output = '';
+	let exit: number | null | undefined;
+	child.stdout.on('data', (c) => (output += c));
+	child.stderr.on('data', (c) => (output += c));
+	const exited = new Promise<void>((r) => child.once('exit', (code) => ((exit = code), r())));
+	// A relay started for a measurement must not outlive it, even when the measurement fails.
+	const kill = () => child.kill('SIGKILL');
+	process.once('exit', kill);
+	void exited.then(() => process.off('exit', kill));
+	const url = `http://127.0.0.1:${port}`;
+	try {
+		await until(() => fetch(`${url}/healthz`).then((r) => r.ok, () => exit !== undefined), 30_000, 'relay did not answer /healthz');
+		if (exit !== undefined) throw new Error(`relay exited with ${exit}: ${output}`);
+	} catch (error) {
+		child.kill('SIGKILL');
+		throw error;
+	}
+	return {
+		port,
+		url,
+		output: () => output,
+		exitCode: () => exit,
+		peakMemory() {
+			try {
+				const kb = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1];
+				return kb ? Number(kb) * 1024 : undefined;
+			} catch {
+				return undefined;
+			}
+		},
+		async stop() {
+			if (exit !== undefined) return;
+			child.kill('SIGTERM');
+			const killer = setTimeout(() => child.kill('SIGKILL'), 5000);
+			await exited;
+			clearTimeout(killer);
+		}
+	};
+}
+
+export interface CreatedNeighbourhood {
+	id: string;
+	key: string;
+	root: string;
+}
+
+/** Creates a neighbourhood with the checkout's own operator command, as an operator would. */
+export async function createWithCli(options: { checkout?: string; data: string; name: string; port: number }): Promise<CreatedNeighbourhood> {
+	const checkout = resolve(options.checkout ?? '.');
+	const { stdout } = await run(process.execPath, [join(checkout, 'bin/noaber.js'), 'create', options.name, '--json'], {
+		cwd: checkout,
+		env: { ...process.env, NOABER_DATA: options.data, NOABER_PUBLIC_URL: `http://localhost:${options.port}` }
+	});
+	return JSON.parse(stdout.trim().split('\n').at(-1)!) as CreatedNeighbourhood;
+}
+
+export const socketUrl = (port: number, key: string): string => `ws://127.0.0.1:${port}/sync?key=${encodeURIComponent(key)}`;

@@ -240,8 +240,8 @@ const bigWriter: HostileCase = {
 		let written = 0;
 		let refused: string | undefined;
 		let documents = 0;
-		// 15 s stay for watching the memory afterwards.
-		for (let i = 0; i < 40 && !ctx.relay.exit && ctx.left() > 15_000; i += 1) {
+		// 15 s stay for watching the memory afterwards, and each document gets at least 10 s.
+		for (let i = 0; i < 40 && !ctx.relay.exit && ctx.left() > 25_000; i += 1) {
 			// Random text: what the relay keeps cannot be compressed away.
 			const change = stringChange(randomBytes(3_750_000).toString('base64'));
 			const answer = await sendChange(ctx, peer, newDocumentId(), change, Math.min(30_000, ctx.left() - 15_000));
@@ -361,16 +361,20 @@ const presenceFlood: HostileCase = {
 		const writerRepo = honestClient(ctx.relay, { retryMs: 1000 });
 		const readerRepo = honestClient(ctx.relay, { retryMs: 1000 });
 		ctx.clients.push(writerRepo, readerRepo);
-		const writer = writerRepo.create<{ n: number }>({ n: 0 });
-		const reader = await findReady<{ n: number }>(readerRepo, writer.documentId, 15_000);
-		if (!reader) throw new Error('the honest member could not open its document');
+		// Brought to the relay first: the relay announces nothing, so a device that asked before the
+		// relay had it would wait for good.
+		const [documentId] = await seedDocuments(ctx, 1, 1);
+		if (!documentId) throw new Error('the relay did not take the honest member’s document');
+		const writer = await findReady<{ n: number }>(writerRepo, documentId, 15_000);
+		const reader = await findReady<{ n: number }>(readerRepo, documentId, 15_000);
+		if (!writer || !reader) throw new Error('the honest member could not open its document');
 		let n = 0;
 		const quiet: number[] = [];
 		for (let i = 0; i < 10; i += 1) quiet.push(await roundTrip(writer, reader, ++n, ROUND_TRIP_WAIT));
 		ctx.report('honest round trip before, p95', roundTripText(percentile(quiet, 95)));
 
 		ctx.measure();
-		const plan: FloodPlan = { port: ctx.relay.port, key: ctx.relay.key, documentId: writer.documentId, connections: 50, perSecond: 190, seconds: FLOOD_SECONDS };
+		const plan: FloodPlan = { port: ctx.relay.port, key: ctx.relay.key, documentId, connections: 50, perSecond: 190, seconds: FLOOD_SECONDS };
 		let markReady: () => void = () => undefined;
 		const ready = new Promise<void>((resolve) => (markReady = resolve));
 		const flood = helper<FloodResult>('hostile-flood.ts', plan, Math.max(0, ctx.left() - 2000), (out) => out.includes('ready') && markReady());

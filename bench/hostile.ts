@@ -51,6 +51,11 @@ const results = reporter();
 const outcomes: Outcome[] = [];
 const mb = (bytes: number | undefined) => (bytes === undefined ? 'n/a' : `${Math.round(bytes / 1024 / 1024)} MB`);
 const capText = `${capMs / 1000} s`;
+const silenceText = ({ watched, cutOff }: Outcome) => {
+	if (!watched) return 'n/a';
+	return cutOff && watched.longestSilenceMs >= capMs - 5000 ? `> ${capText}` : `${watched.longestSilenceMs} ms`;
+};
+const diedText = ({ died, cutOff }: Outcome) => (cutOff && died === 'no' ? `no, cut off at ${capText} (killed)` : died);
 
 async function runCase(relayName: string, dir: string, hostile: HostileCase): Promise<Outcome> {
 	await hostile.prepare?.();
@@ -114,10 +119,9 @@ for (const { name, dir } of relays) {
 		const outcome = await runCase(name, dir, hostile);
 		outcomes.push(outcome);
 		const key = `${name} · ${hostile.name}`;
-		const silence = outcome.watched ? `${outcome.watched.longestSilenceMs} ms` : 'n/a';
-		results.report(`${key} · longest /healthz silence`, outcome.cutOff && outcome.watched && outcome.watched.longestSilenceMs >= capMs - 5000 ? `> ${capText}` : silence);
+		results.report(`${key} · longest /healthz silence`, silenceText(outcome));
 		results.report(`${key} · peak RSS`, mb(outcome.watched?.peakRssBytes));
-		results.report(`${key} · relay died`, outcome.cutOff && outcome.died === 'no' ? `cut off at ${capText} (killed)` : outcome.died);
+		results.report(`${key} · relay died`, diedText(outcome));
 		if (outcome.error) results.report(`${key} · case stopped`, outcome.error);
 		console.log(`  (${((Date.now() - started) / 1000).toFixed(0)} s)`);
 	}
@@ -126,8 +130,7 @@ for (const { name, dir } of relays) {
 results.table();
 console.log('\n| case | relay | longest /healthz silence | peak RSS | died |\n|---|---|---|---|---|');
 for (const o of outcomes) {
-	const silence = o.watched ? `${o.watched.longestSilenceMs} ms` : 'n/a';
-	console.log(`| ${o.case.name} | ${o.relay} | ${silence} | ${mb(o.watched?.peakRssBytes)} | ${o.died}${o.cutOff && o.died === 'no' ? ' (cut off)' : ''} |`);
+	console.log(`| ${o.case.name} | ${o.relay} | ${silenceText(o)} | ${mb(o.watched?.peakRssBytes)} | ${diedText(o)} |`);
 }
 if (stray.length) console.log(`\n(${stray.length} errors thrown by clients while relays failed, first: ${stray[0]})`);
 process.exit(0);

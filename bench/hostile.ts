@@ -116,7 +116,10 @@ for (const { name, dir } of relays) {
 	for (const hostile of cases) {
 		console.log(`\n${name} · ${hostile.name}: ${hostile.title}`);
 		const started = Date.now();
-		const outcome = await runCase(name, dir, hostile);
+		// A relay that does not start is a figure too; the other cases and relays still run.
+		const outcome = await runCase(name, dir, hostile).catch(
+			(error: Error): Outcome => ({ relay: name, case: hostile, died: 'did not start', cutOff: false, error: error.message.split('\n')[0] })
+		);
 		outcomes.push(outcome);
 		const key = `${name} · ${hostile.name}`;
 		results.report(`${key} · longest /healthz silence`, silenceText(outcome));

@@ -81,7 +81,8 @@ async function calm(ctx: CaseContext, since: number, settled: () => boolean, qui
 }
 
 /** Sends a change as a sync message and waits for the relay's answer on that document. */
-async function sendChange(ctx: CaseContext, peer: RawPeer, documentId: string, change: Crafted, ms = ctx.left()) {
+// By default it waits past the cap, so that a relay still busy at the cap is reported as cut off.
+async function sendChange(ctx: CaseContext, peer: RawPeer, documentId: string, change: Crafted, ms = ctx.left() + 1000) {
 	const started = Date.now();
 	const answer = peer.next((m) => m.documentId === documentId, ms);
 	peer.sync(documentId, syncWith([change.bytes], [change.hash]));

@@ -11,6 +11,10 @@ import { mayUse } from './access.ts';
 import { configFromEnv, type RelayConfig } from './config.ts';
 import { CLOSE, DEFAULT_LIMITS, GuardedServerAdapter, type Limits } from './guard.ts';
 import { createLogger, type Logger } from './log.ts';
+import { Faults } from './faults.ts';
+import { IdleUnloader } from './idle.ts';
+import { PeerJanitor } from './peers.ts';
+import { RepoHooks } from './repo-hooks.ts';
 import { Registry } from './registry.ts';
 import { FEED_PATH, handleFeed, handleFeedAddress } from './feed.ts';
 import { handleSetup } from './setup-api.ts';
@@ -32,6 +36,12 @@ export interface Relay {
 	repo: Repo;
 	adapter: GuardedServerAdapter;
 	log: Logger;
+	/** Errors confined to one document or connection, counted by reason. */
+	faults: Faults;
+	/** What is held per peer, and what lets go of it when a peer leaves. */
+	peers: PeerJanitor;
+	/** Unloads documents nobody used for a while. */
+	idle: IdleUnloader;
 	/** Links for requests without a Host header (and the operator command). */
 	origin: string;
 	close(): Promise<void>;
@@ -56,9 +66,10 @@ export async function startRelay(given: Partial<RelayOptions> & Pick<RelayOption
 	const registry = new Registry(options.data);
 	const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayload });
 	const adapter = new GuardedServerAdapter(wss, registry, log, options.limits ?? DEFAULT_LIMITS);
+	const storage = new NodeFSStorageAdapter(join(options.data, 'documents'));
 	const repo = new Repo({
 		network: [adapter],
-		storage: new NodeFSStorageAdapter(join(options.data, 'documents')),
+		storage,
 		peerId: `noaber-relay-${randomBytes(4).toString('hex')}` as PeerId,
 		// Like the reference sync server: announce nothing, serve what a peer of the owning
 		// neighbourhood asks for.
@@ -70,6 +81,11 @@ export async function startRelay(given: Partial<RelayOptions> & Pick<RelayOption
 			}
 		}
 	});
+
+	const faults = new Faults(log);
+	const hooks = new RepoHooks(repo, faults, options.syncTimeoutMs);
+	const peers = new PeerJanitor(repo, hooks, adapter);
+	const idle = new IdleUnloader(repo, hooks, { idleMs: options.idleUnloadMs, storage, faults, log });
 
 	const serveApp = staticApp(options.app);
 	const originOf = (req: IncomingMessage): string => {
@@ -180,11 +196,13 @@ export async function startRelay(given: Partial<RelayOptions> & Pick<RelayOption
 		}
 	}, options.pollMs ?? 1000);
 	poll.unref();
+	idle.start();
 
 	let closing: Promise<void> | undefined;
 	const close = () =>
 		(closing ??= (async () => {
 			clearInterval(poll);
+			await idle.stop();
 			// A clean close rather than a reset: the stock Node client throws on ECONNRESET, and
 			// browsers reconnect sooner after 1001 "going away".
 			const open = [...wss.clients];
@@ -214,5 +232,5 @@ export async function startRelay(given: Partial<RelayOptions> & Pick<RelayOption
 		})());
 
 	const url = `http://${LOCAL.has(options.host) ? 'localhost' : options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`;
-	return { port, url, registry, repo, adapter, log, origin: options.publicUrl ?? `http://localhost:${port}`, close };
+	return { port, url, registry, repo, adapter, log, faults, peers, idle, origin: options.publicUrl ?? `http://localhost:${port}`, close };
 }

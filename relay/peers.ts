@@ -17,6 +17,8 @@ interface Departures {
 }
 
 export interface PeerState {
+	/** Open websocket connections, joined or not. */
+	connections: number;
 	/** Peer metadata the repo holds (automerge-repo's peerMetadataByPeerId). */
 	metadata: number;
 	/** Peers the relay's network adapter holds a socket for. */
@@ -32,6 +34,7 @@ export interface PeerState {
 export interface PeerHolders {
 	peerNeighbourhood: Map<string, string>;
 	sockets: Record<string, unknown>;
+	server: { clients: Set<unknown> };
 }
 
 export class PeerJanitor {
@@ -99,6 +102,7 @@ export class PeerJanitor {
 			if (this.#hooks.synchronizer(documentId) === departures.synchronizer) departedSyncStates += departures.peers.size;
 		}
 		return {
+			connections: this.#holders.server.clients.size,
 			metadata: Object.keys(this.#repo.peerMetadataByPeerId).length,
 			sockets: Object.keys(this.#holders.sockets).length,
 			neighbourhoods: this.#holders.peerNeighbourhood.size,

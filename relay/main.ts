@@ -84,7 +84,7 @@ export async function startRelay(given: Partial<RelayOptions> & Pick<RelayOption
 
 	const faults = new Faults(log);
 	const hooks = new RepoHooks(repo, faults, options.syncTimeoutMs);
-	const peers = new PeerJanitor(repo, hooks, adapter);
+	const peers = new PeerJanitor(repo, hooks, { peerNeighbourhood: adapter.peerNeighbourhood, sockets: adapter.sockets, server: wss });
 	const idle = new IdleUnloader(repo, hooks, { idleMs: options.idleUnloadMs, storage, faults, log });
 
 	const serveApp = staticApp(options.app);

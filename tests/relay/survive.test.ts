@@ -2,7 +2,7 @@
 // connection used to make the relay exit 60 s later (an unhandled rejection inside automerge-repo
 // 2.5.6). The relay runs as a child process here, so an unhandled rejection would really kill it.
 import { next as A } from '@automerge/automerge';
-import { cbor, generateAutomergeUrl, parseAutomergeUrl, type DocumentId, type Repo } from '@automerge/automerge-repo/slim';
+import { generateAutomergeUrl, parseAutomergeUrl, type Repo } from '@automerge/automerge-repo/slim';
 import { EventEmitter } from 'node:events';
 import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -11,8 +11,9 @@ import { createLogger } from '../../relay/log.ts';
 import type { RootDoc } from '../../src/lib/neighbourhood/document.ts';
 import { updateDetails } from '../../src/lib/neighbourhood/mutations.ts';
 import { emptyDetails } from '../../src/lib/neighbourhood/schema.ts';
+import { announceAndVanish, type Note } from './announce.ts';
 import { createFromShell, startChild, type Child } from './child.ts';
-import { client, eventually, find, nameOf, rawSocket, shutdown, socketUrl, tempDir } from './harness.ts';
+import { client, eventually, find, nameOf, shutdown, tempDir } from './harness.ts';
 
 const children: Child[] = [];
 const repos: Repo[] = [];
@@ -21,28 +22,6 @@ afterEach(async () => {
 	await shutdown(...repos.splice(0));
 	for (const { child } of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
 });
-
-interface Note {
-	title: string;
-}
-
-/** What a stock client sends first for a document the relay does not have: its heads, no changes. */
-async function announceAndVanish(port: number, key: string, doc: A.Doc<Note>, documentId: DocumentId) {
-	const { socket, opened, closed } = rawSocket(socketUrl({ port }, key));
-	await opened;
-	const replies: Array<Record<string, unknown>> = [];
-	socket.on('message', (data: Buffer) => replies.push(cbor.decode(new Uint8Array(data)) as Record<string, unknown>));
-	const senderId = `phone-${Math.random().toString(36).slice(2)}`;
-	socket.send(cbor.encode({ type: 'join', senderId, peerMetadata: { isEphemeral: true }, supportedProtocolVersions: ['1'] }));
-	const peer = await eventually(() => replies.find((m) => m.type === 'peer'), Boolean);
-	const [, first] = A.generateSyncMessage(doc, A.initSyncState());
-	expect(A.decodeSyncMessage(first!).changes).toHaveLength(0);
-	socket.send(cbor.encode({ type: 'sync', senderId, targetId: peer!.senderId, documentId, data: first }));
-	// The relay answered (asking for the changes): it holds a handle waiting for this document.
-	await eventually(() => replies.some((m) => m.type === 'sync' && m.documentId === documentId), Boolean);
-	socket.terminate(); // the phone loses its network
-	await closed;
-}
 
 describe('a relay that stays up', () => {
 	it('survives a phone that announces a document and vanishes, and still syncs everyone', async () => {

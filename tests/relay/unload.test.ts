@@ -1,8 +1,8 @@
 // Idle documents leave the relay's memory and come back from disk, and that never loses or empties
 // a document, also while clients keep writing. automerge-repo 2.5.6's removeFromCache alone would
 // save an emptied document over the real one.
-import '@automerge/automerge';
-import { Repo, type AutomergeUrl, type DocHandle } from '@automerge/automerge-repo/slim';
+import { next as A } from '@automerge/automerge';
+import { generateAutomergeUrl, parseAutomergeUrl, Repo, type AutomergeUrl, type DocHandle } from '@automerge/automerge-repo/slim';
 import { NodeFSStorageAdapter } from '@automerge/automerge-repo-storage-nodefs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -11,6 +11,7 @@ import { createHosted } from '../../relay/create.ts';
 import { DEFAULT_LIMITS } from '../../relay/guard.ts';
 import { startRelay, type Relay } from '../../relay/main.ts';
 import { emptyDetails } from '../../src/lib/neighbourhood/schema.ts';
+import { announceAndVanish, type Note } from './announce.ts';
 import { client, eventually, fakeApp, find, shutdown, tempDir } from './harness.ts';
 
 interface List {
@@ -25,7 +26,7 @@ afterEach(async () => {
 	await shutdown(...started.splice(0));
 });
 
-async function relayWithIdle(idleUnloadMs: number, data = tempDir()) {
+async function relayWithIdle(idleUnloadMs: number, data = tempDir(), syncTimeoutMs = 60_000) {
 	const relay = await startRelay({
 		port: 0,
 		host: '127.0.0.1',
@@ -35,6 +36,7 @@ async function relayWithIdle(idleUnloadMs: number, data = tempDir()) {
 		limits: DEFAULT_LIMITS,
 		pollMs: 100,
 		idleUnloadMs,
+		syncTimeoutMs,
 		logDestination: new Writable({ write: (_chunk, _encoding, done) => done() })
 	});
 	started.push(relay);
@@ -110,13 +112,18 @@ describe('idle documents', () => {
 						list.change((d) => void d.items.push(item));
 						written.set(list.url, [...(written.get(list.url) ?? []), item]);
 					}
-					// Some rounds quickly after another, some after the relay unloaded the documents.
-					await pause(round % 3 === 0 ? 700 : 40 + n * 30);
+					// Some rounds quickly after another, some once the relay unloaded the documents.
+					if (round % 3 === 0) {
+						// The writes reached the relay (loading the documents again), then it lets go of them.
+						await eventually(() => people.every((p) => p.lists.every((l) => relayHas(p.repo, l))), Boolean);
+						const ids = people[0].lists.map((l) => l.documentId);
+						await eventually(() => ids.some((id) => id in relay.repo.handles), (loaded) => !loaded);
+					} else await pause(40 + n * 30);
 				}
 			})
 		);
 		// Documents really left memory and came back while the clients wrote.
-		expect(relay.idle.state().unloaded - unloadedBefore).toBeGreaterThanOrEqual(6);
+		expect(relay.idle.state().unloaded - unloadedBefore).toBeGreaterThanOrEqual(4 * 2 * writers.length);
 
 		// Every client ends with everything everyone wrote, and so does the relay, in memory and on disk.
 		for (const { people } of writers) {
@@ -142,4 +149,30 @@ describe('idle documents', () => {
 		}
 		expect(relay.faults.total).toBe(0);
 	}, 60_000);
+
+	it('include one a phone announced and never delivered, which can still arrive later', async () => {
+		const { relay } = await relayWithIdle(300, tempDir(), 500);
+		const hosted = await createHosted(relay.repo, relay.registry, emptyDetails('Lindenbuurt'), { origin: `http://127.0.0.1:${relay.port}` });
+		const documentId = parseAutomergeUrl(generateAutomergeUrl()).documentId;
+		const doc = A.change(A.init<Note>(), (d) => {
+			d.title = 'Ladder te leen';
+		});
+		await announceAndVanish(relay.port, hosted.key, doc, documentId);
+		await eventually(() => relay.repo.handles[documentId], (handle) => handle === undefined);
+		await eventually(() => relay.faults.counts['sync-timeout'] ?? 0, (n) => n >= 1);
+
+		const phone = client(relay, hosted.key);
+		const other = client(relay, hosted.key);
+		repos.push(phone, other);
+		phone.import<Note>(A.save(doc), { docId: documentId });
+		const title = await eventually(
+			async () => {
+				const handle = await find<Note>(other, `automerge:${documentId}`);
+				return handle.isReady() ? handle.doc().title : undefined;
+			},
+			(t) => t === 'Ladder te leen',
+			15_000
+		);
+		expect(title).toBe('Ladder te leen');
+	}, 30_000);
 });

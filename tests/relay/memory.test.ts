@@ -127,6 +127,15 @@ describe('memory per peer', () => {
 		expect(late.peers.departedSyncStates).toBeLessThan(16 * handles.length);
 		expect(late.idle.loaded).toBe(handles.length);
 
+		// The kiosk's documents were rebuilt many times under it: its changes still get through.
+		const list = others[0] as DocHandle<{ items: string[] }>;
+		list.change((d) => void d.items.push('nieuw punt'));
+		await eventually(() => relayHas(kiosk, list), Boolean);
+		const visitor = new Repo({ network: [new WebSocketClientAdapter(socketUrl(relay, created.key), 60_000)] });
+		repos.push(visitor);
+		const seen = await visitor.find<{ items: string[] }>(list.url, { allowableStates: ['ready', 'unavailable'] });
+		await eventually(() => (seen.isReady() ? seen.doc().items.at(-1) : undefined), (item) => item === 'nieuw punt');
+
 		// Once the kiosk leaves too, nothing is kept for any peer.
 		await shutdown(...repos.splice(0));
 		const after = await eventually(() => probe(relay), (p) => p.peers.connections === 0 && p.peers.departedSyncStates === 0);

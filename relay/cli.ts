@@ -8,6 +8,7 @@ import { checkDetails } from '../src/lib/neighbourhood/mutations.ts';
 import { configFromEnv, publicOrigin, type RelayConfig } from './config.ts';
 import { createHosted, describeHosted, type Hosted } from './create.ts';
 import { restrictNewFiles } from './data-folder.ts';
+import { containUnhandledRejections } from './faults.ts';
 import { feedUrl } from './feed.ts';
 import { startRelay, type Relay } from './main.ts';
 import { Registry } from './registry.ts';
@@ -52,6 +53,7 @@ async function relay(config: RelayConfig, out: Out): Promise<number> {
 		else out.error(`The relay could not start: ${(error as Error).message}`);
 		return 1;
 	}
+	const uncontain = containUnhandledRejections(running.log, running.faults);
 	const origin = config.publicUrl ?? `http://localhost:${running.port}`;
 	out.log(`Noaber draait / is running: open ${origin}`);
 	out.log(`Data: ${config.data}`);
@@ -69,6 +71,7 @@ async function relay(config: RelayConfig, out: Out): Promise<number> {
 		process.once('SIGINT', stop);
 	});
 	await running.close();
+	uncontain();
 	out.log('Noaber gestopt / stopped.');
 	return 0;
 }

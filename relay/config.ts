@@ -18,6 +18,19 @@ export interface RelayConfig {
 	maxPayload: number;
 	/** Limits on changes set by NOABER_MAX_… variables (README "Limits"). */
 	limits: Partial<ChangeLimits>;
+	/** How long automerge-repo waits for a document a peer announced before giving up on it. */
+	syncTimeoutMs: number;
+	/** Documents no peer used for this long leave memory; they come back from disk on demand. */
+	idleUnloadMs: number;
+}
+
+/** A whole number of milliseconds from the environment, within reason, or the default. */
+function millisFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+	const given = env[name];
+	if (given === undefined || given === '') return fallback;
+	const ms = Number(given);
+	if (!Number.isInteger(ms) || ms < min || ms > max) throw new Error(`${name} must be a number of milliseconds from ${min} to ${max}, not "${given}"`);
+	return ms;
 }
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): RelayConfig {
@@ -34,7 +47,9 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): RelayConfig
 		app: resolve(env.NOABER_APP ?? './build'),
 		logLevel: env.LOG_LEVEL ?? 'info',
 		maxPayload: Number(env.NOABER_MAX_FRAME ?? 32 * 1024 * 1024),
-		limits: changeLimitsFromEnv(env)
+		limits: changeLimitsFromEnv(env),
+		syncTimeoutMs: millisFromEnv(env, 'NOABER_SYNC_TIMEOUT_MS', 60_000, 100, 60_000),
+		idleUnloadMs: millisFromEnv(env, 'NOABER_IDLE_UNLOAD_MS', 5 * 60_000, 250, 24 * 3600_000)
 	};
 }
 

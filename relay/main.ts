@@ -13,6 +13,10 @@ import { secureDataFolder } from './data-folder.ts';
 import { ChangeGate } from './change-limits.ts';
 import { CLOSE, DEFAULT_LIMITS, GuardedServerAdapter, type Limits } from './guard.ts';
 import { createLogger, type Logger } from './log.ts';
+import { Faults } from './faults.ts';
+import { IdleUnloader } from './idle.ts';
+import { PeerJanitor } from './peers.ts';
+import { RepoHooks } from './repo-hooks.ts';
 import { Registry } from './registry.ts';
 import { StorageUsage } from './usage.ts';
 import { FEED_PATH, handleFeed, handleFeedAddress } from './feed.ts';
@@ -46,6 +50,12 @@ export interface Relay {
 	/** `storage.writable` is false while the disk refuses writes (the relay is then read-only). */
 	storage: GuardedStorage;
 	log: Logger;
+	/** Errors confined to one document or connection, counted by reason. */
+	faults: Faults;
+	/** What is held per peer, and what lets go of it when a peer leaves. */
+	peers: PeerJanitor;
+	/** Unloads documents nobody used for a while. */
+	idle: IdleUnloader;
 	/** Links for requests without a Host header (and the operator command). */
 	origin: string;
 	close(): Promise<void>;
@@ -71,7 +81,8 @@ export async function startRelay(given: Partial<RelayOptions> & Pick<RelayOption
 	const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayload });
 	const limits: Limits = { ...DEFAULT_LIMITS, ...options.limits };
 	const adapter = new GuardedServerAdapter(wss, registry, log, limits);
-	const storage = new GuardedStorage(options.storage ?? new AtomicFSStorageAdapter(join(options.data, 'documents')), {
+	const disk = options.storage ?? new AtomicFSStorageAdapter(join(options.data, 'documents'));
+	const storage = new GuardedStorage(disk, {
 		log,
 		retryMs: options.storageRetryMs
 	});
@@ -104,6 +115,10 @@ export async function startRelay(given: Partial<RelayOptions> & Pick<RelayOption
 			return handle?.isReady() ? handle.doc() : undefined;
 		}
 	});
+	const faults = new Faults(log);
+	const hooks = new RepoHooks(repo, faults, options.syncTimeoutMs);
+	const peers = new PeerJanitor(repo, hooks, { peerNeighbourhood: adapter.peerNeighbourhood, sockets: adapter.sockets, server: wss });
+	const idle = new IdleUnloader(repo, hooks, { idleMs: options.idleUnloadMs, storage: disk, faults, log });
 
 	const serveApp = staticApp(options.app);
 	const secure = securityHeadersHook(options.app);
@@ -210,12 +225,14 @@ export async function startRelay(given: Partial<RelayOptions> & Pick<RelayOption
 		}
 	}, options.pollMs ?? 1000);
 	poll.unref();
+	idle.start();
 
 	let closing: Promise<void> | undefined;
 	const close = () =>
 		(closing ??= (async () => {
 			clearInterval(poll);
 			listings.close();
+			await idle.stop();
 			// A clean close rather than a reset: the stock Node client throws on ECONNRESET, and
 			// browsers reconnect sooner after 1001 "going away".
 			const open = [...wss.clients];
@@ -246,5 +263,5 @@ export async function startRelay(given: Partial<RelayOptions> & Pick<RelayOption
 		})());
 
 	const url = `http://${LOCAL.has(options.host) ? 'localhost' : options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`;
-	return { port, url, registry, repo, adapter, storage, log, origin: options.publicUrl ?? `http://localhost:${port}`, close };
+	return { port, url, registry, repo, adapter, storage, log, faults, peers, idle, origin: options.publicUrl ?? `http://localhost:${port}`, close };
 }

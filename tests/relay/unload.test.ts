@@ -1,0 +1,178 @@
+// Idle documents leave the relay's memory and come back from disk, and that never loses or empties
+// a document, also while clients keep writing. automerge-repo 2.5.6's removeFromCache alone would
+// save an emptied document over the real one.
+import { next as A } from '@automerge/automerge';
+import { generateAutomergeUrl, parseAutomergeUrl, Repo, type AutomergeUrl, type DocHandle } from '@automerge/automerge-repo/slim';
+import { NodeFSStorageAdapter } from '@automerge/automerge-repo-storage-nodefs';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createHosted } from '../../relay/create.ts';
+import { DEFAULT_LIMITS } from '../../relay/guard.ts';
+import { startRelay, type Relay } from '../../relay/main.ts';
+import { emptyDetails } from '../../src/lib/neighbourhood/schema.ts';
+import { announceAndVanish, type Note } from './announce.ts';
+import { client, eventually, fakeApp, find, shutdown, tempDir } from './harness.ts';
+
+interface List {
+	items: string[];
+}
+
+const started: Relay[] = [];
+const repos: Repo[] = [];
+
+afterEach(async () => {
+	await shutdown(...repos.splice(0));
+	await shutdown(...started.splice(0));
+});
+
+async function relayWithIdle(idleUnloadMs: number, data = tempDir(), syncTimeoutMs = 60_000) {
+	const relay = await startRelay({
+		port: 0,
+		host: '127.0.0.1',
+		data,
+		app: fakeApp(),
+		logLevel: 'debug',
+		limits: DEFAULT_LIMITS,
+		pollMs: 100,
+		idleUnloadMs,
+		syncTimeoutMs,
+		logDestination: new Writable({ write: (_chunk, _encoding, done) => done() })
+	});
+	started.push(relay);
+	return { relay, data };
+}
+
+/** The relay's last known heads for this handle are the client's own. */
+function relayHas(repo: Repo, handle: DocHandle<unknown>): boolean {
+	const relayPeer = repo.peers[0];
+	const storageId = relayPeer ? repo.getStorageIdOfPeer(relayPeer) : undefined;
+	return storageId !== undefined && handle.getSyncInfo(storageId)?.lastHeads?.join() === handle.heads().join();
+}
+
+/** What a fresh process reading the relay's data folder finds. */
+async function onDisk(data: string, url: string): Promise<{ heads: string; doc: unknown }> {
+	const repo = new Repo({ storage: new NodeFSStorageAdapter(join(data, 'documents')) });
+	try {
+		const handle = await repo.find<unknown>(url as AutomergeUrl);
+		return { heads: handle.heads().join(), doc: handle.doc() };
+	} finally {
+		await repo.shutdown().catch(() => undefined);
+	}
+}
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('idle documents', () => {
+	it('leave memory and come back from disk whole (the upstream unload would save them empty)', async () => {
+		const { relay, data } = await relayWithIdle(300);
+		const handle = relay.repo.create<List>({ items: ['koffie', 'thee'] });
+		handle.change((d) => void d.items.push('soep'));
+		const heads = handle.heads().join();
+
+		await eventually(() => relay.idle.state().unloaded, (n) => n === 1);
+		expect(relay.repo.handles[handle.documentId]).toBeUndefined();
+		// After the compaction that would have written the empty document.
+		await pause(300);
+		expect(await onDisk(data, handle.url)).toEqual({ heads, doc: { items: ['koffie', 'thee', 'soep'] } });
+
+		const again = await relay.repo.find<List>(handle.url);
+		expect(again.heads().join()).toBe(heads);
+		expect(again.doc().items).toEqual(['koffie', 'thee', 'soep']);
+		expect(relay.faults.total).toBe(0);
+	});
+
+	it('never lose or empty a document while clients in several neighbourhoods keep writing', async () => {
+		const { relay, data } = await relayWithIdle(300);
+		const neighbourhoods = await Promise.all(
+			['Lindenbuurt', 'Eikenbuurt', 'Berkenbuurt'].map((name) => createHosted(relay.repo, relay.registry, emptyDetails(name), { origin: `http://127.0.0.1:${relay.port}` }))
+		);
+
+		const writers = await Promise.all(
+			neighbourhoods.map(async (hosted, n) => {
+				const anna = client(relay, hosted.key);
+				const bert = client(relay, hosted.key);
+				repos.push(anna, bert);
+				const lists = [anna.create<List>({ items: [] }), anna.create<List>({ items: [] })];
+				await eventually(() => lists.every((l) => relayHas(anna, l)), Boolean);
+				const theirs = await Promise.all(lists.map((l) => find<List>(bert, l.url)));
+				await eventually(() => theirs.every((l) => l.isReady()), Boolean);
+				return { n, hosted, people: [{ name: 'anna', repo: anna, lists }, { name: 'bert', repo: bert, lists: theirs }] };
+			})
+		);
+
+		const written = new Map<string, string[]>();
+		const unloadedBefore = relay.idle.state().unloaded;
+		await Promise.all(
+			writers.map(async ({ n, people }) => {
+				for (let round = 0; round < 10; round += 1) {
+					for (const person of people) {
+						const list = person.lists[(round + people.indexOf(person)) % person.lists.length];
+						const item = `${person.name}-${n}-${round}`;
+						list.change((d) => void d.items.push(item));
+						written.set(list.url, [...(written.get(list.url) ?? []), item]);
+					}
+					// Some rounds quickly after another, some once the relay unloaded the documents.
+					if (round % 3 === 0) {
+						// The writes reached the relay (loading the documents again), then it lets go of them.
+						await eventually(() => people.every((p) => p.lists.every((l) => relayHas(p.repo, l))), Boolean);
+						const ids = people[0].lists.map((l) => l.documentId);
+						await eventually(() => ids.some((id) => id in relay.repo.handles), (loaded) => !loaded);
+					} else await pause(40 + n * 30);
+				}
+			})
+		);
+		// Documents really left memory and came back while the clients wrote.
+		expect(relay.idle.state().unloaded - unloadedBefore).toBeGreaterThanOrEqual(4 * 2 * writers.length);
+
+		// Every client ends with everything everyone wrote, and so does the relay, in memory and on disk.
+		for (const { people } of writers) {
+			const [anna, bert] = people;
+			for (let i = 0; i < anna.lists.length; i += 1) {
+				const [a, b] = [anna.lists[i], bert.lists[i]];
+				const expected = [...written.get(a.url)!].sort();
+				await eventually(() => [a, b].map((h) => [...h.doc().items].sort().join()), (seen) => seen.every((s) => s === expected.join()), 15_000);
+				await eventually(() => relayHas(anna.repo, a) && relayHas(bert.repo, b), Boolean);
+				expect(a.heads().join()).toBe(b.heads().join());
+				const onRelay = await relay.repo.find<List>(a.url);
+				expect(onRelay.heads().join()).toBe(a.heads().join());
+			}
+		}
+		await shutdown(...repos.splice(0));
+		await relay.close();
+		for (const { people } of writers) {
+			for (const list of people[0].lists) {
+				const stored = await onDisk(data, list.url);
+				expect(stored.heads).toBe(list.heads().join());
+				expect([...(stored.doc as List).items].sort()).toEqual([...written.get(list.url)!].sort());
+			}
+		}
+		expect(relay.faults.total).toBe(0);
+	}, 60_000);
+
+	it('include one a phone announced and never delivered, which can still arrive later', async () => {
+		const { relay } = await relayWithIdle(300, tempDir(), 500);
+		const hosted = await createHosted(relay.repo, relay.registry, emptyDetails('Lindenbuurt'), { origin: `http://127.0.0.1:${relay.port}` });
+		const documentId = parseAutomergeUrl(generateAutomergeUrl()).documentId;
+		const doc = A.change(A.init<Note>(), (d) => {
+			d.title = 'Ladder te leen';
+		});
+		await announceAndVanish(relay.port, hosted.key, doc, documentId);
+		await eventually(() => relay.repo.handles[documentId], (handle) => handle === undefined);
+		await eventually(() => relay.faults.counts['sync-timeout'] ?? 0, (n) => n >= 1);
+
+		const phone = client(relay, hosted.key);
+		const other = client(relay, hosted.key);
+		repos.push(phone, other);
+		phone.import<Note>(A.save(doc), { docId: documentId });
+		const title = await eventually(
+			async () => {
+				const handle = await find<Note>(other, `automerge:${documentId}`);
+				return handle.isReady() ? handle.doc().title : undefined;
+			},
+			(t) => t === 'Ladder te leen',
+			15_000
+		);
+		expect(title).toBe('Ladder te leen');
+	}, 30_000);
+});

@@ -174,12 +174,17 @@ export async function runCrashRounds(options: CrashOptions): Promise<CrashResult
 
 	try {
 		for (let round = 1; round <= rounds + 1; round++) {
+			const t0 = Date.now();
+			const marks: string[] = [];
+			const mark = (what: string) => marks.push(`${what} ${Date.now() - t0}`);
 			const anna = newClient(port, key);
 			const bert = newClient(port, key);
 			try {
 				const annas = await open(anna, url);
 				const berts = await open(bert, url);
+				mark('open');
 				await syncedWithRelay(anna, annas);
+				mark('synced');
 				// Anna is fresh: what she got from the relay is what the relay kept through the kill.
 				check(annas.doc());
 				if (round > rounds) break;
@@ -194,6 +199,7 @@ export async function runCrashRounds(options: CrashOptions): Promise<CrashResult
 				}, everyMs);
 				const received = (doc: CrashDoc, who: 'a' | 'b') => Object.keys(doc[who]).filter((e) => e.startsWith(`${round}-`)).length;
 				await until(() => Math.min(received(berts.doc(), 'a'), received(annas.doc(), 'b')), (count) => count >= crossed, 'entries crossing');
+				mark('crossed');
 				const [low, high] = writeMs;
 				await new Promise((r) => setTimeout(r, low + Math.random() * (high - low)));
 				relay.child.kill('SIGKILL');
@@ -201,14 +207,17 @@ export async function runCrashRounds(options: CrashOptions): Promise<CrashResult
 				await relay.exited;
 				// Everything the relay sent before it died has arrived once the clients see it gone.
 				await until(() => anna.peers.length + bert.peers.length, (peers) => peers === 0, 'clients see the relay gone');
+				mark('gone');
 				const before = acknowledged.size;
 				for (const entry of Object.keys(berts.doc().a)) if (entry.startsWith(`${round}-`)) acknowledged.add(`a/${entry}`);
 				for (const entry of Object.keys(annas.doc().b)) if (entry.startsWith(`${round}-`)) acknowledged.add(`b/${entry}`);
-				progress(`round ${round}: ${n} entries written per client, ${acknowledged.size - before} received by the other client`);
+				progress(`round ${round}: ${n} entries written per client, ${acknowledged.size - before} received by the other client (${marks.join(', ')} ms)`);
 			} finally {
 				await Promise.allSettled([anna.shutdown(), bert.shutdown()]);
 			}
+			const restart = Date.now();
 			relay = await startRelay(checkout, data, port);
+			progress(`  restarted in ${Date.now() - restart} ms`);
 			if (lost.size > 0) progress(`lost so far: ${lost.size}`);
 		}
 	} finally {

@@ -105,7 +105,8 @@ export class DurableOutbox {
 				this.#stored.set(documentId, heads);
 			}
 		} catch (error) {
-			this.#log.error({ err: error, document: documentId }, 'saving a document before sharing it failed; retrying');
+			// No document id in the log: it lets whoever reads it ask the relay for the document.
+			this.#log.error({ code: (error as NodeJS.ErrnoException | undefined)?.code, reason: (error as Error | undefined)?.name }, 'saving a document before sharing it failed; retrying');
 			queue.saving = false;
 			setTimeout(() => void this.#save(documentId), RETRY_MS).unref();
 			return;
@@ -115,7 +116,7 @@ export class DurableOutbox {
 			try {
 				deliver();
 			} catch (error) {
-				this.#log.warn({ err: error, document: documentId }, 'sending a saved change failed');
+				this.#log.warn({ reason: (error as Error | undefined)?.message }, 'sending a saved change failed');
 			}
 		}
 		if (queue.messages.length === 0) this.#queues.delete(documentId);

@@ -205,10 +205,12 @@ export class GuardedStorage implements StorageAdapterInterface {
 
 	#becomeReadOnly(error: unknown) {
 		if (this.#failure !== undefined) return;
-		this.#failure = (error as NodeJS.ErrnoException | undefined)?.code ?? 'EUNKNOWN';
-		// Once per state change, not per write: the operator has one thing to fix.
+		const failed = error as NodeJS.ErrnoException | undefined;
+		this.#failure = failed?.code ?? 'EUNKNOWN';
+		// Once per state change, not per write: the operator has one thing to fix. No message: it
+		// names the file, whose name is a document id, and a document id lets a peer ask for it.
 		this.#log.error(
-			{ code: this.#failure, reason: (error as Error | undefined)?.message },
+			{ code: this.#failure, syscall: failed?.syscall },
 			'relay storage refuses writes: the relay is read-only and refuses changes until it can write again'
 		);
 		this.#scheduleRetry();

@@ -192,6 +192,8 @@ export class GuardedStorage implements StorageAdapterInterface {
 
 	#queue(operation: Operation) {
 		const key = keyString(operation.key);
+		// Whatever a range removal covers is gone: saves in the backlog after it are all newer.
+		if (operation.kind === 'removeRange') for (const [k, o] of this.#backlog) if (isUnder(o.key, operation.key)) this.#backlog.delete(k);
 		// The latest operation on a key is the only one that matters; it moves to the end.
 		this.#backlog.delete(key);
 		this.#backlog.set(key, operation);
@@ -226,10 +228,10 @@ export class GuardedStorage implements StorageAdapterInterface {
 	#replay(): Promise<void> {
 		return (this.#replaying ??= (async () => {
 			try {
-				// Saves before removals: a compaction deletes the chunks its snapshot replaces, and
-				// a crash between the two must find the snapshot already written. Extra chunks are
-				// harmless; Automerge loads a change it already has as a no-op.
-				const ordered = [...this.#backlog.values()].sort((a, b) => Number(a.kind !== 'save') - Number(b.kind !== 'save'));
+				// In order, but chunk removals last: a compaction deletes the chunks its snapshot
+				// replaces, and a crash in between must find the snapshot already written. Extra
+				// chunks are harmless; Automerge loads a change it already has as a no-op.
+				const ordered = [...this.#backlog.values()].sort((a, b) => Number(a.kind === 'remove') - Number(b.kind === 'remove'));
 				for (const operation of ordered) {
 					await this.#apply(operation);
 					const key = keyString(operation.key);

@@ -26,3 +26,33 @@ describe('writing a chunk', () => {
 		expect(readdirSync(join(folder, '.partial'))).toEqual([]);
 	});
 });
+
+describe('writes the disk refused', () => {
+	it('are replayed in order once it takes writes again: a document removed and brought back keeps its new chunk', async () => {
+		const folder = tempDir();
+		let full = false;
+		const disk = new AtomicFSStorageAdapter(folder);
+		const refusing = {
+			load: disk.load.bind(disk),
+			loadRange: disk.loadRange.bind(disk),
+			remove: disk.remove.bind(disk),
+			removeRange: disk.removeRange.bind(disk),
+			save: async (key: string[], data: Uint8Array) => {
+				if (full) throw Object.assign(new Error('no space'), { code: 'ENOSPC' });
+				return disk.save(key, data);
+			}
+		};
+		const storage = new GuardedStorage(refusing, { log: createLogger('silent'), retryMs: 20 });
+		const id = '4NMNnkMhL8jXrdJ9jamS58PAVdXu';
+		await storage.save([id, 'snapshot', 'old'], new Uint8Array([1]));
+		full = true;
+		await storage.save([id, 'incremental', 'lost'], new Uint8Array([2]));
+		await storage.removeRange([id]);
+		await storage.save([id, 'snapshot', 'new'], new Uint8Array([3]));
+		expect((await storage.loadRange([id])).map((c) => c.key.at(-1))).toEqual(['new']);
+		full = false;
+		await storage.whenStored(id);
+		expect((await disk.loadRange([id])).map((c) => [c.key.at(-1), [...c.data!]])).toEqual([['new', [3]]]);
+		storage.close();
+	});
+});

@@ -10,12 +10,16 @@ import { resolve } from 'node:path';
 import { runCrashRounds } from '../tests/relay/crash-rounds.ts';
 
 const checkouts = process.argv.slice(2).length > 0 ? process.argv.slice(2) : ['.'];
+// ROUNDS, EVERY_MS (how often each client writes) and CROSSED (entries received before a kill may
+// come) change the experiment; the defaults are the test's.
 const rounds = Number(process.env.ROUNDS ?? 20);
+const everyMs = Number(process.env.EVERY_MS ?? 10);
+const crossed = Number(process.env.CROSSED ?? 3);
 const results: string[] = [];
 for (const checkout of checkouts.map((c) => resolve(c))) {
-	console.log(`relay of ${checkout}: ${rounds} rounds`);
+	console.log(`relay of ${checkout}: ${rounds} rounds, an entry every ${everyMs} ms per client`);
 	const started = Date.now();
-	const result = await runCrashRounds({ checkout, rounds, progress: (line) => console.log(`  ${line}`) });
+	const result = await runCrashRounds({ checkout, rounds, everyMs, crossed, writeMs: [0, 250], progress: (line) => console.log(`  ${line}`) });
 	const share = result.acknowledged === 0 ? 0 : (100 * result.lost) / result.acknowledged;
 	const line = `${checkout}: lost ${result.lost} of ${result.acknowledged} acknowledged entries (${share.toFixed(1)} %) in ${result.rounds} kill -9 rounds, ${Math.round((Date.now() - started) / 1000)} s`;
 	if (result.examples.length > 0) console.log(`  lost, for example: ${result.examples.join(', ')}`);

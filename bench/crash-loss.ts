@@ -3,8 +3,8 @@
 // (acknowledged) that the relay no longer had after its restart (lost).
 //   npx tsx bench/crash-loss.ts [relay checkout …]     (default: this checkout)
 // Several checkouts run one after the other, e.g. the base commit and this one:
-//   git worktree add /tmp/base c0c255d && (cd /tmp/base && npm ci)
-//   npx tsx bench/crash-loss.ts /tmp/base .
+//   git worktree add --detach /tmp/noaber-base c0c255d && (cd /tmp/noaber-base && npm ci)
+//   npx tsx bench/crash-loss.ts /tmp/noaber-base .
 // The clients always come from this checkout; only the relay changes.
 import { resolve } from 'node:path';
 import { runCrashRounds } from '../tests/relay/crash-rounds.ts';

@@ -1,5 +1,5 @@
 // Issue #10, "durable before shared": 20 rounds of kill -9 of a relay while two clients write to
-// one document; counts the entries one client had received from the other through the relay
+// one document (a new one each round); counts the entries one client had received from the other through the relay
 // (acknowledged) that the relay no longer had after its restart (lost).
 //   npx tsx bench/crash-loss.ts [relay checkout …]     (default: this checkout)
 // Several checkouts run one after the other, e.g. the base commit and this one:

@@ -5,6 +5,11 @@
 // seen (8.4 % of them in 20 kill -9 rounds). This outbox sits in the server adapter's `send`. A
 // sync message of a document whose current state is not yet on disk waits until one save has
 // written it; every message that waited meanwhile goes out after that same save.
+//
+// What "on disk" means: the save has handed every byte to the kernel (storage.ts), which a kill -9
+// cannot take back. A save writes one new incremental chunk, or, when those outgrow the snapshot,
+// a new snapshot first and only then removes the chunks it replaces (StorageSubsystem, 2.5.6): a
+// crash in between leaves both, and loading merges them, so no save ever puts stored data at risk.
 import { getHeads } from '@automerge/automerge/slim';
 import type { DocumentId, Message, Repo } from '@automerge/automerge-repo/slim';
 import type { Logger } from './log.ts';
@@ -105,7 +110,8 @@ export class DurableOutbox {
 				this.#stored.set(documentId, heads);
 			}
 		} catch (error) {
-			this.#log.error({ err: error, document: documentId }, 'saving a document before sharing it failed; retrying');
+			// No document id in the log: it lets whoever reads it ask the relay for the document.
+			this.#log.error({ code: (error as NodeJS.ErrnoException | undefined)?.code, reason: (error as Error | undefined)?.name }, 'saving a document before sharing it failed; retrying');
 			queue.saving = false;
 			setTimeout(() => void this.#save(documentId), RETRY_MS).unref();
 			return;
@@ -115,7 +121,7 @@ export class DurableOutbox {
 			try {
 				deliver();
 			} catch (error) {
-				this.#log.warn({ err: error, document: documentId }, 'sending a saved change failed');
+				this.#log.warn({ reason: (error as Error | undefined)?.message }, 'sending a saved change failed');
 			}
 		}
 		if (queue.messages.length === 0) this.#queues.delete(documentId);

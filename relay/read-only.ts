@@ -16,7 +16,8 @@ const FULL = new Set(['ENOSPC', 'EDQUOT']);
 /** The close code and reason for a message that carries changes while storage refuses writes. */
 export function refuseChangesWhileReadOnly(storage: Writability) {
 	return (message: Decoded): { code: number; reason: string } | undefined => {
-		if (storage.writable || message.type !== 'sync' || !(message.data instanceof Uint8Array)) return undefined;
+		// A `request` carries sync data too, and automerge-repo applies changes found in it.
+		if (storage.writable || (message.type !== 'sync' && message.type !== 'request') || !(message.data instanceof Uint8Array)) return undefined;
 		// Heads, haves and needs only ask for data: reading goes on.
 		if (decodeSyncMessage(message.data).changes.length === 0) return undefined;
 		return { code: STORAGE_REFUSED, reason: FULL.has(storage.failure ?? '') ? 'relay storage full' : 'relay storage unavailable' };

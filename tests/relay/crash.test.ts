@@ -5,10 +5,12 @@ import { runCrashRounds } from './crash-rounds.ts';
 
 describe('the relay killed with -9 while two residents write', () => {
 	it('still has, after each restart, every entry one resident had already received from the other', async () => {
-		const result = await runCrashRounds({ checkout: process.cwd(), rounds: 20, crossed: 5, writeMs: [0, 300] });
+		// About 60 s on a quiet 2-core machine, most of it 21 starts of the relay (tsx); 200 s at a load of
+		// 16 on 2 cores, hence the timeout.
+		const result = await runCrashRounds({ checkout: process.cwd(), rounds: 20, crossed: 3, everyMs: 10, writeMs: [0, 250] });
 		// The experiment really ran: entries crossed from one resident to the other in every round.
-		expect(result.acknowledged).toBeGreaterThan(20 * 10);
+		expect(result.acknowledged).toBeGreaterThanOrEqual(20 * 3 * 2);
 		expect(result.examples).toEqual([]);
 		expect(result.lost).toBe(0);
-	}, 120_000);
+	}, 400_000);
 });

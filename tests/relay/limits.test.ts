@@ -166,6 +166,13 @@ describe('limits before work', () => {
 		const other = client(relay, n.hosted.key);
 		repos.push(phone, other);
 		const imported = documents.map((bytes) => phone.import<unknown>(bytes));
+		// Another device learns of a new document through the root once it is on the relay; a
+		// request for an id nobody has brought yet is answered "unavailable".
+		await eventually(
+			() => relay!.registry.documentsOf(n.hosted.id),
+			(owned) => imported.every((h) => owned.includes(idOf(h.url))),
+			15_000
+		);
 		for (const handle of imported) {
 			const copy = await eventually(() => find<unknown>(other, handle.url as AutomergeUrl), (h) => h.isReady(), 15_000);
 			await eventually(() => copy.heads().join(), (heads) => heads === handle.heads().join(), 15_000);

@@ -2,7 +2,7 @@
 // a document, also while clients keep writing. automerge-repo 2.5.6's removeFromCache alone would
 // save an emptied document over the real one.
 import { next as A } from '@automerge/automerge';
-import { generateAutomergeUrl, parseAutomergeUrl, Repo, type AutomergeUrl, type DocHandle } from '@automerge/automerge-repo/slim';
+import { Repo, type AutomergeUrl, type DocHandle } from '@automerge/automerge-repo/slim';
 import { NodeFSStorageAdapter } from '@automerge/automerge-repo-storage-nodefs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -11,7 +11,7 @@ import { createHosted } from '../../relay/create.ts';
 import { DEFAULT_LIMITS } from '../../relay/guard.ts';
 import { startRelay, type Relay } from '../../relay/main.ts';
 import { emptyDetails } from '../../src/lib/neighbourhood/schema.ts';
-import { announceAndVanish, type Note } from './announce.ts';
+import { announceAndVanish, listOnRoot, newQuarter, type Quarter } from './announce.ts';
 import { client, eventually, fakeApp, find, shutdown, tempDir } from './harness.ts';
 
 interface List {
@@ -26,7 +26,7 @@ afterEach(async () => {
 	await shutdown(...started.splice(0));
 });
 
-async function relayWithIdle(idleUnloadMs: number, data = tempDir(), syncTimeoutMs = 60_000) {
+async function relayWithIdle(idleUnloadMs: number, data = tempDir(), syncTimeoutMs = 60_000, lines: string[] = []) {
 	const relay = await startRelay({
 		port: 0,
 		host: '127.0.0.1',
@@ -37,7 +37,7 @@ async function relayWithIdle(idleUnloadMs: number, data = tempDir(), syncTimeout
 		pollMs: 100,
 		idleUnloadMs,
 		syncTimeoutMs,
-		logDestination: new Writable({ write: (_chunk, _encoding, done) => done() })
+		logDestination: new Writable({ write: (chunk, _encoding, done) => (lines.push(String(chunk)), done()) })
 	});
 	started.push(relay);
 	return { relay, data };
@@ -151,28 +151,49 @@ describe('idle documents', () => {
 	}, 60_000);
 
 	it('include one a phone announced and never delivered, which can still arrive later', async () => {
-		const { relay } = await relayWithIdle(300, tempDir(), 500);
+		const lines: string[] = [];
+		const { relay } = await relayWithIdle(300, tempDir(), 500, lines);
 		const hosted = await createHosted(relay.repo, relay.registry, emptyDetails('Lindenbuurt'), { origin: `http://127.0.0.1:${relay.port}` });
-		const documentId = parseAutomergeUrl(generateAutomergeUrl()).documentId;
-		const doc = A.change(A.init<Note>(), (d) => {
-			d.title = 'Ladder te leen';
-		});
-		await announceAndVanish(relay.port, hosted.key, doc, documentId);
-		await eventually(() => relay.repo.handles[documentId], (handle) => handle === undefined);
-		await eventually(() => relay.faults.counts['sync-timeout'] ?? 0, (n) => n >= 1);
 
+		// A phone announces a document nobody lists: answered as by an empty peer, nothing is kept.
+		const stray = newQuarter('Fiets te koop');
+		await announceAndVanish(relay.port, hosted.key, stray.doc, stray.documentId);
+		expect(relay.repo.handles[stray.documentId]).toBeUndefined();
+		expect(relay.registry.ownerOf(stray.documentId)).toBeUndefined();
+
+		// The phone's app lists its new quarter in the root, then announces the quarter and vanishes.
 		const phone = client(relay, hosted.key);
+		repos.push(phone);
+		const quarter = newQuarter('Ladder te leen');
+		await listOnRoot(phone, hosted.root, quarter);
+		await eventually(() => relay.registry.ownerOf(quarter.documentId), (owner) => owner === hosted.id);
+		await announceAndVanish(relay.port, hosted.key, quarter.doc, quarter.documentId);
+		await shutdown(...repos.splice(0));
+		// The relay waited for the listed one, gave up, and let go of it; never of the stray one.
+		await eventually(() => relay.repo.handles[quarter.documentId], (handle) => handle === undefined);
+		const timedOut = () => lines.filter((line) => line.includes('"reason":"sync-timeout"'));
+		await eventually(timedOut, (found) => found.some((line) => line.includes(quarter.documentId)));
+		expect(timedOut().some((line) => line.includes(stray.documentId))).toBe(false);
+		expect(relay.repo.handles[stray.documentId]).toBeUndefined();
+		expect(relay.registry.ownerOf(stray.documentId)).toBeUndefined();
+
+		// Later the phone is back with both; another device gets both.
+		const back = client(relay, hosted.key);
 		const other = client(relay, hosted.key);
-		repos.push(phone, other);
-		phone.import<Note>(A.save(doc), { docId: documentId });
-		const title = await eventually(
-			async () => {
-				const handle = await find<Note>(other, `automerge:${documentId}`);
-				return handle.isReady() ? handle.doc().title : undefined;
-			},
-			(t) => t === 'Ladder te leen',
-			15_000
-		);
-		expect(title).toBe('Ladder te leen');
+		repos.push(back, other);
+		for (const { doc, documentId } of [quarter, stray]) back.import<Quarter>(A.save(doc), { docId: documentId });
+		for (const { url, doc } of [quarter, stray]) {
+			const text = await eventually(
+				async () => {
+					const handle = await find<Quarter>(other, url);
+					return handle.isReady() ? handle.doc().posts.first : undefined;
+				},
+				(t) => t === doc.posts.first,
+				15_000
+			);
+			expect(text).toBe(doc.posts.first);
+		}
+		expect(relay.registry.isProvisional(quarter.documentId)).toBe(false);
+		expect(relay.registry.ownerOf(stray.documentId)).toBe(hosted.id);
 	}, 30_000);
 });

@@ -20,7 +20,8 @@ export function listedDocuments(root: unknown): string[] {
 	if (!isRecord(docs)) return [];
 	const urls = new Set<string>();
 	const members = v.safeParse(DOCS.members, docs.members);
-	if (members.success) urls.add(members.output);
+	// The schema reads a missing or broken members address as '' so the app can look further.
+	if (members.success && members.output !== '') urls.add(members.output);
 	for (const { url } of [
 		...read(DOCS.help, docs.help),
 		...read(DOCS.helpArchive, docs.helpArchive),

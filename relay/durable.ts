@@ -115,7 +115,8 @@ export class DurableOutbox {
 			if (doc !== undefined) {
 				const heads = getHeads(doc).join();
 				// Writes only what changed since the last save (or nothing); the same call the repo's
-				// throttled save makes, and automerge-repo orders concurrent saves of one document.
+				// throttled save makes, and automerge-repo orders concurrent saves of one document
+				// (a chunk both happen to write twice is not held as unstored: storage.ts).
 				await this.#repo.storageSubsystem?.saveDoc(documentId, doc);
 				// Written, or waiting in the backlog of a full disk until it is.
 				await this.#storage.whenStored(documentId);

@@ -10,7 +10,7 @@
 // cannot take back. A save writes one new incremental chunk, or, when those outgrow the snapshot,
 // a new snapshot first and only then removes the chunks it replaces (StorageSubsystem, 2.5.6): a
 // crash in between leaves both, and loading merges them, so no save ever puts stored data at risk.
-import { getHeads } from '@automerge/automerge/slim';
+import { decodeSyncMessage, getHeads } from '@automerge/automerge/slim';
 import type { DocumentId, Message, Repo } from '@automerge/automerge-repo/slim';
 import type { Logger } from './log.ts';
 
@@ -64,7 +64,7 @@ export class DurableOutbox {
 		const queue = this.#queues.get(documentId);
 		// Anything about a document with messages waiting queues behind them: per peer and per
 		// document, messages keep their order.
-		if (queue === undefined && (message.type !== 'sync' || this.#isStored(documentId))) return deliver(message);
+		if (queue === undefined && (message.type !== 'sync' || this.#isStored(documentId, message))) return deliver(message);
 		const connection = this.#connectionOf(message.targetId);
 		const later = () => {
 			if (this.#connectionOf(message.targetId) === connection) deliver(message);
@@ -83,9 +83,21 @@ export class DurableOutbox {
 		return handle?.isReady() ? handle.doc() : undefined;
 	}
 
-	#isStored(documentId: DocumentId): boolean {
+	#isStored(documentId: DocumentId, message: Message): boolean {
 		const doc = this.#current(documentId);
-		return doc === undefined || this.#stored.get(documentId) === getHeads(doc).join();
+		if (doc !== undefined) return this.#stored.get(documentId) === getHeads(doc).join();
+		// automerge-repo 2.5.6 answers the first changes of a document new to the relay from inside
+		// `handle.update`, before the handle turns ready: that answer already announces the new
+		// heads (the sender then counts its change as on the relay) while nothing is saved yet.
+		// Judged by what it announces, it waits like any other; heads-only requests pass.
+		return !('data' in message && message.data instanceof Uint8Array) || decodeSyncMessage(message.data).heads.length === 0;
+	}
+
+	/** The document once its handle is ready: at once, or after the update underway (see #isStored). */
+	async #ready(documentId: DocumentId) {
+		const handle = this.#repo.handles[documentId];
+		if (handle && !handle.isReady() && !handle.inState(['deleted', 'unloaded'])) await handle.whenReady(['ready', 'unavailable', 'deleted', 'unloaded']);
+		return this.#current(documentId);
 	}
 
 	/**
@@ -98,12 +110,13 @@ export class DurableOutbox {
 		if (!queue || queue.saving) return;
 		queue.saving = true;
 		const covered = queue.messages.length;
-		const doc = this.#current(documentId);
 		try {
+			const doc = await this.#ready(documentId);
 			if (doc !== undefined) {
 				const heads = getHeads(doc).join();
 				// Writes only what changed since the last save (or nothing); the same call the repo's
-				// throttled save makes, and automerge-repo orders concurrent saves of one document.
+				// throttled save makes, and automerge-repo orders concurrent saves of one document
+				// (a chunk both happen to write twice is not held as unstored: storage.ts).
 				await this.#repo.storageSubsystem?.saveDoc(documentId, doc);
 				// Written, or waiting in the backlog of a full disk until it is.
 				await this.#storage.whenStored(documentId);

@@ -97,6 +97,12 @@ export class GuardedStorage implements StorageAdapterInterface {
 	#failure: string | undefined;
 	#retry: NodeJS.Timeout | undefined;
 	#replaying: Promise<void> | undefined;
+	/**
+	 * Content chunks this storage has written and not removed since. Their keys name their content
+	 * (an incremental by a hash of its bytes, a snapshot by a hash of its heads), so writing one
+	 * again adds nothing: while read-only it need not wait in the backlog.
+	 */
+	#written = new Set<string>();
 	/** Documents whose content is only in the backlog, with who waits for them to reach the disk. */
 	#waiting = new Map<string, Array<() => void>>();
 	#closed = false;
@@ -117,10 +123,13 @@ export class GuardedStorage implements StorageAdapterInterface {
 		return this.#failure;
 	}
 
-	/** Whether every content chunk of this document that was asked to be written is on disk. */
+	/**
+	 * Whether every content chunk of this document that was asked to be written is on disk. A removal
+	 * that waits loses nothing: the snapshot that replaces the chunk was written first.
+	 */
 	isStored(documentId: string): boolean {
 		if (this.writable) return true;
-		for (const operation of this.#backlog.values()) if (operation.key[0] === documentId && isContent(operation.key)) return false;
+		for (const operation of this.#backlog.values()) if (operation.kind === 'save' && operation.key[0] === documentId && isContent(operation.key)) return false;
 		return true;
 	}
 
@@ -192,6 +201,10 @@ export class GuardedStorage implements StorageAdapterInterface {
 
 	#queue(operation: Operation) {
 		const key = keyString(operation.key);
+		// automerge-repo 2.5.6 can save the same heads twice (the repo's throttled save and the
+		// outbox's run side by side, and each records its heads only when its write is done): the
+		// second copy of a chunk already on disk would otherwise hold the document back as unstored.
+		if (operation.kind === 'save' && this.#written.has(key) && !this.#backlog.has(key) && !this.#removedByRange(operation.key)) return;
 		// Whatever a range removal covers is gone: saves in the backlog after it are all newer.
 		if (operation.kind === 'removeRange') for (const [k, o] of this.#backlog) if (isUnder(o.key, operation.key)) this.#backlog.delete(k);
 		// The latest operation on a key is the only one that matters; it moves to the end.
@@ -199,10 +212,18 @@ export class GuardedStorage implements StorageAdapterInterface {
 		this.#backlog.set(key, operation);
 	}
 
-	#apply(operation: Operation): Promise<void> {
-		if (operation.kind === 'save') return this.#inner.save(operation.key, operation.data);
-		if (operation.kind === 'remove') return this.#inner.remove(operation.key);
-		return this.#inner.removeRange(operation.key);
+	async #apply(operation: Operation): Promise<void> {
+		const key = keyString(operation.key);
+		if (operation.kind === 'save') {
+			await this.#inner.save(operation.key, operation.data);
+			if (isContent(operation.key)) this.#written.add(key);
+		} else if (operation.kind === 'remove') {
+			await this.#inner.remove(operation.key);
+			this.#written.delete(key);
+		} else {
+			await this.#inner.removeRange(operation.key);
+			for (const written of this.#written) if (written === key || written.startsWith(`${key}/`)) this.#written.delete(written);
+		}
 	}
 
 	#becomeReadOnly(error: unknown) {

@@ -135,11 +135,11 @@ describe('the relay on a full disk', () => {
 		await eventually(() => closes, (list) => list.length > 0);
 		expect(closes[0]).toEqual({ code: STORAGE_REFUSED, reason: 'relay storage full' });
 
-		// Reads go on: a resident who opens the app now gets the neighbourhood.
-		// (Not yet checked: another document written just before the disk filled, like `agenda`,
-		// can stay unserved until the disk has room; see the report of w/durable.)
+		// Reads go on: a resident who opens the app now gets the neighbourhood and the agenda.
 		const carla = resident(relay, hosted.key);
 		expect(nameOf((await find<RootDoc>(carla, hosted.root)).doc())).toBe('Lindenbuurt');
+		const carlasAgenda = await eventually(() => find<Notes>(carla, agenda.url), (h) => h.isReady());
+		expect(itemsOf(carlasAgenda)).toEqual(['koffieochtend dinsdag']);
 		expect((await fetch(`${relay.url}/healthz`)).status).toBe(200);
 		// Loud, once: not a line per failed write or retry.
 		const refused = () => logs.filter((line) => line.includes('relay storage refuses writes'));

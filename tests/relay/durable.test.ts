@@ -4,9 +4,12 @@
 import '@automerge/automerge';
 import { Repo, type Chunk, type DocumentId, type Message, type StorageAdapterInterface, type StorageKey } from '@automerge/automerge-repo/slim';
 import { describe, expect, it } from 'vitest';
+import { createHosted } from '../../relay/create.ts';
 import { DurableOutbox } from '../../relay/durable.ts';
 import { createLogger } from '../../relay/log.ts';
-import { eventually } from './harness.ts';
+import { startRelay } from '../../relay/main.ts';
+import { emptyDetails } from '../../src/lib/neighbourhood/schema.ts';
+import { client, eventually, fakeApp, shutdown, tempDir } from './harness.ts';
 
 /** A disk on which writes of one document hang until released; counts content writes per document. */
 class SlowDisk implements StorageAdapterInterface {
@@ -100,5 +103,30 @@ describe('the durable outbox', () => {
 		await eventually(() => outbox.waiting, (waiting) => waiting === 0);
 		expect(delivered).toEqual([1, 2]);
 		await repo.shutdown();
+	});
+
+	it('tells a phone that the relay has a document it just sent only once that document is on disk', async () => {
+		const disk = new SlowDisk();
+		const relay = await startRelay({ port: 0, host: '127.0.0.1', data: tempDir(), publicUrl: undefined, app: fakeApp(), logLevel: 'silent', pollMs: 100, storage: disk });
+		const anna = client(relay, (await createHosted(relay.repo, relay.registry, emptyDetails('Lindenbuurt'), { origin: `http://127.0.0.1:${relay.port}` })).key);
+		try {
+			// A document the relay has never seen: its first answer comes from inside automerge-repo's
+			// update, before the relay's handle is ready (2.5.6).
+			const agenda = anna.create<{ items: string[] }>({ items: ['koffieochtend dinsdag'] });
+			disk.slow = agenda.documentId;
+			const relaysHeads = () => {
+				const storageId = anna.peers[0] ? anna.getStorageIdOfPeer(anna.peers[0]) : undefined;
+				return storageId ? agenda.getSyncInfo(storageId)?.lastHeads?.join() : undefined;
+			};
+			// The relay has the document and is writing it; the write hangs.
+			await eventually(() => disk.writes.get(agenda.documentId) ?? 0, (writes) => writes > 0);
+			expect(relaysHeads()).not.toBe(agenda.heads().join());
+			disk.release();
+			await eventually(relaysHeads, (heads) => heads === agenda.heads().join());
+			expect(onDisk(disk, agenda.documentId)).toBe(true);
+		} finally {
+			disk.release();
+			await shutdown(anna, relay);
+		}
 	});
 });

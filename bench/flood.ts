@@ -7,13 +7,13 @@
 //   npx tsx bench/flood.ts /tmp/base .
 import '@automerge/automerge';
 import { Repo, type AutomergeUrl, type DocHandle } from '@automerge/automerge-repo/slim';
-import { WebSocketClientAdapter } from '@automerge/automerge-repo-network-websocket';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { RootDoc } from '../src/lib/neighbourhood/document.ts';
 import { startPresenceFlood } from './presence-flood.ts';
-import { createWithCli, socketUrl, startRelayChild } from './relay-child.ts';
+import { createWithCli, startRelayChild } from './relay-child.ts';
+import { doorAdapter } from '../tests/relay/door.ts';
 import { percentile, roundTrips } from './round-trip.ts';
 import { fmt, mb } from './timing.ts';
 
@@ -43,7 +43,7 @@ async function measure(checkout: string, connections: number, rate: number, samp
 	try {
 		const hosted = await createWithCli({ checkout, data, name: 'Floodbuurt', port: relay.port });
 		const device = () => {
-			const repo = new Repo({ network: [new WebSocketClientAdapter(socketUrl(relay.port, hosted.key), 100)] });
+			const repo = new Repo({ network: [doorAdapter(relay.door(hosted.key), 100)] });
 			repos.push(repo);
 			return repo.find<RootDoc>(hosted.root as AutomergeUrl);
 		};
@@ -54,7 +54,7 @@ async function measure(checkout: string, connections: number, rate: number, samp
 
 		const quiet = await roundTrips(anna, bert, samples);
 		const flood = await startPresenceFlood({
-			url: socketUrl(relay.port, hosted.key),
+			door: relay.door(hosted.key),
 			documentId: hosted.root.replace('automerge:', ''),
 			connections,
 			perSecond: rate

@@ -203,7 +203,7 @@ const deepRoot: HostileCase = {
 		if (ctx.relay.exit) return;
 		ctx.report('sender disconnected', closeText(peer.closedWith));
 		if (ctx.left() < 5000) return;
-		const plan: LoadPlan = { port: ctx.relay.port, key: ctx.relay.key, documentId: ctx.relay.root, mark: 'diep' };
+		const plan: LoadPlan = { port: ctx.relay.port, key: ctx.relay.key, legacy: ctx.relay.legacy, documentId: ctx.relay.root, mark: 'diep' };
 		const ms = Math.max(0, ctx.left() - 2000);
 		const loaded = await helper<{ ms: number; has: boolean }>('hostile-load.ts', plan, ms);
 		ctx.report(
@@ -375,7 +375,7 @@ const presenceFlood: HostileCase = {
 		ctx.report('honest round trip before, p95', roundTripText(percentile(quiet, 95)));
 
 		ctx.measure();
-		const plan: FloodPlan = { port: ctx.relay.port, key: ctx.relay.key, documentId, connections: 50, perSecond: 190, seconds: FLOOD_SECONDS };
+		const plan: FloodPlan = { port: ctx.relay.port, key: ctx.relay.key, legacy: ctx.relay.legacy, documentId, connections: 50, perSecond: 190, seconds: FLOOD_SECONDS };
 		let markReady: () => void = () => undefined;
 		const ready = new Promise<void>((resolve) => (markReady = resolve));
 		const flood = helper<FloodResult>('hostile-flood.ts', plan, Math.max(0, ctx.left() - 2000), (out) => out.includes('ready') && markReady());

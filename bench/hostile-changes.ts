@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { createDeflateRaw } from 'node:zlib';
 import { bigValue, chunk, DeepChain, sendChanges } from '../tests/relay/hostile-changes.ts';
+import { doorAt } from '../tests/relay/door.ts';
 
 const run = promisify(execFile);
 
@@ -57,7 +58,7 @@ try {
 	const hosted = JSON.parse(stdout.trim().split('\n').at(-1)!) as { key: string; root: string };
 	// The relay polls the registry every second; a fresh key may need a moment.
 	await new Promise((resolve) => setTimeout(resolve, 1500));
-	const socket = `ws://127.0.0.1:${port}/sync?key=${encodeURIComponent(hosted.key)}`;
+	const socket = doorAt(port, hosted.key);
 
 	let lastAnswer = performance.now();
 	let longest = 0;

@@ -2,31 +2,28 @@
 // protocol (join, sync, request, ephemeral), and the stock Node client for honest members.
 import '@automerge/automerge';
 import { Repo, cbor, generateAutomergeUrl } from '@automerge/automerge-repo/slim';
-import { WebSocketClientAdapter } from '@automerge/automerge-repo-network-websocket';
 import { randomBytes } from 'node:crypto';
 import { WebSocket } from 'ws';
+import { doorAdapter, doorAt, openDoor } from '../tests/relay/door.ts';
 
 export interface Target {
 	port: number;
 	/** The neighbourhood's member key, from `noaber create --json`. */
 	key: string;
+	/** The relay is from before the key moved into the first frame (tests/relay/door.ts). */
+	legacy?: boolean;
 }
 
-/**
- * The one place that knows how a member authenticates. Today the key travels in the /sync URL; if
- * authentication moves (a header, a first message), change this function and `openSocket`.
- */
-export function syncAddress(target: Target): string {
-	return `ws://127.0.0.1:${target.port}/sync?key=${encodeURIComponent(target.key)}`;
-}
+/** The one place that knows how a member authenticates (tests/relay/door.ts). */
+const doorOf = (target: Target) => doorAt(target.port, target.key, target.legacy);
 
 function openSocket(target: Target): WebSocket {
-	return new WebSocket(syncAddress(target), { perMessageDeflate: false });
+	return openDoor(doorOf(target), { perMessageDeflate: false });
 }
 
 /** A stock automerge-repo client, as the app's devices run it (the app retries every 3 s). */
 export function honestClient(target: Target, options: { retryMs?: number; onDisconnect?: () => void } = {}): Repo {
-	const adapter = new WebSocketClientAdapter(syncAddress(target), options.retryMs ?? 3000);
+	const adapter = doorAdapter(doorOf(target), options.retryMs ?? 3000);
 	if (options.onDisconnect) adapter.on('peer-disconnected', options.onDisconnect);
 	return new Repo({ network: [adapter] });
 }

@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import type { Target } from './hostile-peer.ts';
+import { readsKeyFromAddress } from '../tests/relay/door.ts';
 
 const run = promisify(execFile);
 
@@ -85,6 +86,7 @@ export async function startRelay(checkout: string): Promise<RunningRelay> {
 		data,
 		port,
 		key: hosted.key,
+		legacy: readsKeyFromAddress(dir),
 		root: hosted.root.replace('automerge:', ''),
 		child,
 		exit: undefined,

@@ -6,10 +6,11 @@
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { openDoor, type Door } from '../tests/relay/door.ts';
 
 export interface FloodOptions {
-	/** ws://…/sync?key=… */
-	url: string;
+	/** Where the flooding member connects, with its key. */
+	door: Door;
 	documentId: string;
 	connections: number;
 	/** Presence messages each connection sends per second. */
@@ -74,13 +75,12 @@ async function flood(options: FloodOptions): Promise<void> {
 	process.stdout.on('error', () => process.exit(0));
 	const A = await import('@automerge/automerge');
 	const { cbor } = await import('@automerge/automerge-repo/slim');
-	const { WebSocket } = await import('ws');
 	// What a stock client sends first for a document it does not have.
 	const [, request] = A.generateSyncMessage(A.init(), A.initSyncState());
 	const status: FloodStatus = { joined: 0, closed: {}, sent: 0 };
-	const sockets: Array<{ socket: InstanceType<typeof WebSocket>; peerId: string; relay?: string; count: number; allowance: number }> = [];
+	const sockets: Array<{ socket: ReturnType<typeof openDoor>; peerId: string; relay?: string; count: number; allowance: number }> = [];
 	for (let i = 0; i < options.connections; i++) {
-		const entry = { socket: new WebSocket(options.url), peerId: `flooder-${process.pid}-${i}`, relay: undefined as string | undefined, count: 0, allowance: 0 };
+		const entry = { socket: openDoor(options.door), peerId: `flooder-${process.pid}-${i}`, relay: undefined as string | undefined, count: 0, allowance: 0 };
 		sockets.push(entry);
 		const { socket, peerId } = entry;
 		socket.on('error', () => undefined);

@@ -7,10 +7,14 @@ import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 
+import { doorAt, readsKeyFromAddress, type Door } from '../tests/relay/door.ts';
+
 const run = promisify(execFile);
 
 export interface RelayChild {
 	port: number;
+	/** Where a member of this relay connects, showing `key` the way this checkout reads it. */
+	door(key: string): Door;
 	/** http://127.0.0.1:port */
 	url: string;
 	/** Everything the relay printed (its JSON log included). */
@@ -65,7 +69,9 @@ export async function startRelayChild(options: { checkout?: string; data: string
 		child.kill('SIGKILL');
 		throw error;
 	}
+	const legacy = readsKeyFromAddress(checkout);
 	return {
+		door: (key) => doorAt(port, key, legacy),
 		port,
 		url,
 		output: () => output,
@@ -104,4 +110,3 @@ export async function createWithCli(options: { checkout?: string; data: string; 
 	return JSON.parse(stdout.trim().split('\n').at(-1)!) as CreatedNeighbourhood;
 }
 
-export const socketUrl = (port: number, key: string): string => `ws://127.0.0.1:${port}/sync?key=${encodeURIComponent(key)}`;

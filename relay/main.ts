@@ -9,6 +9,7 @@ import { WebSocketServer } from 'ws';
 import { mayUse } from './access.ts';
 import { configFromEnv, type RelayConfig } from './config.ts';
 import { ListingWatcher } from './claims.ts';
+import { awaitKey } from './doorway.ts';
 import { secureDataFolder } from './data-folder.ts';
 import { ChangeGate } from './change-limits.ts';
 import { CLOSE, DEFAULT_LIMITS, GuardedServerAdapter, type Limits } from './guard.ts';
@@ -31,6 +32,8 @@ import { refuseChangesWhileReadOnly } from './read-only.ts';
 export interface RelayOptions extends RelayConfig {
 	logDestination?: DestinationStream;
 	limits: Partial<Limits>;
+	/** How long a new socket may take to show its member key (doorway.ts). */
+	keyWaitMs?: number;
 	/** How often the registry files are checked for changes by the operator command. */
 	pollMs?: number;
 	/** The storage under the relay's full-disk guard; by default the data folder's `documents`. */
@@ -174,26 +177,25 @@ export async function startRelay(given: Partial<RelayOptions> & Pick<RelayOption
 			socket.destroy();
 			return;
 		}
-		const key = url.searchParams.get('key');
-		let neighbourhood = registry.neighbourhoodForKey(key);
-		// A neighbourhood created from the shell a moment ago may not have been polled yet.
-		try {
-			if (!neighbourhood && registry.reloadIfChanged()) neighbourhood = registry.neighbourhoodForKey(key);
-		} catch (error) {
-			log.error({ err: error }, 'registry reload failed');
-		}
 		wss.handleUpgrade(req, socket, head, (ws) => {
+			const remote = req.socket.remoteAddress;
 			// ws reports oversized frames (it closes with 1009 itself) and protocol errors here.
-			ws.on('error', (error) => log.warn({ neighbourhood, reason: error.message }, 'connection error'));
-			ws.on('close', (code) => log.debug({ neighbourhood, code }, 'connection closed'));
-			if (!neighbourhood || !key) {
-				log.info({ remote: req.socket.remoteAddress }, 'connection refused: invalid key');
-				ws.close(CLOSE.invalidKey, 'invalid key');
-				return;
-			}
-			adapter.admit(ws, neighbourhood, key);
-			log.debug({ neighbourhood }, 'connection opened');
-			wss.emit('connection', ws, req);
+			ws.on('error', (error) => log.warn({ remote, reason: error.message }, 'connection error'));
+			ws.on('close', (code) => log.debug({ remote, code }, 'connection closed'));
+			awaitKey(
+				ws,
+				registry,
+				({ neighbourhood, key }) => {
+					adapter.admit(ws, neighbourhood, key);
+					log.debug({ neighbourhood }, 'connection opened');
+					wss.emit('connection', ws, req);
+				},
+				(reason) => {
+					log.info({ remote, reason }, 'connection refused: invalid key');
+					ws.close(CLOSE.invalidKey, 'invalid key');
+				},
+				options.keyWaitMs
+			);
 		});
 	});
 

@@ -2,7 +2,7 @@
 // a valid key) writes an impossible schemaVersion and removes the root's id; every device still
 // shows the neighbourhood, and the manager is told what is wrong and repairs it with one button.
 import { Repo, type AutomergeUrl, type DocHandle } from '@automerge/automerge-repo';
-import { WebSocketClientAdapter } from '@automerge/automerge-repo-network-websocket';
+import { KeyedClientAdapter } from '../../src/lib/automerge/relay-key.ts';
 import { expect, test } from '@playwright/test';
 import { parseInvite } from '../../src/lib/neighbourhood/invite.ts';
 import { createNeighbourhood, device, joinAs } from './flows.ts';
@@ -26,9 +26,7 @@ test.afterEach(async () => {
 /** The root as another member's device holds it, synced through the relay. */
 async function memberRoot(invite: string): Promise<DocHandle<Root>> {
 	const parsed = parseInvite(invite)!;
-	const url = new URL(parsed.relay);
-	url.searchParams.set('key', parsed.key);
-	member = new Repo({ network: [new WebSocketClientAdapter(url.toString(), 200)] });
+	member = new Repo({ network: [new KeyedClientAdapter(parsed.relay, parsed.key, 200)] });
 	return member.find<Root>(parsed.root as AutomergeUrl);
 }
 

@@ -7,7 +7,7 @@ import { cbor, generateAutomergeUrl, parseAutomergeUrl, type DocHandle, type Doc
 import { expect } from 'vitest';
 import type { RootDoc } from '../../src/lib/neighbourhood/document.ts';
 import { addHelpPeriod } from '../../src/lib/neighbourhood/mutations.ts';
-import { eventually, find, rawSocket, socketUrl } from './harness.ts';
+import { eventually, find, rawSocket, door } from './harness.ts';
 
 export interface Quarter {
 	period: string;
@@ -33,7 +33,7 @@ export async function listOnRoot(phone: Repo, rootUrl: string, quarter: { url: s
 
 /** What a stock client sends first for a document the relay does not have: its heads, no changes. */
 export async function announceAndVanish(port: number, key: string, doc: A.Doc<unknown>, documentId: DocumentId) {
-	const { socket, opened, closed } = rawSocket(socketUrl({ port }, key));
+	const { socket, opened, closed } = rawSocket(door({ port }, key));
 	await opened;
 	const replies: Array<Record<string, unknown>> = [];
 	socket.on('message', (data: Buffer) => replies.push(cbor.decode(new Uint8Array(data)) as Record<string, unknown>));

@@ -10,7 +10,7 @@ import { applyListing, replyAsEmptyPeer } from '../../relay/claims.ts';
 import { Registry } from '../../relay/registry.ts';
 import type { RootDoc } from '../../src/lib/neighbourhood/document.ts';
 import { addHelpPeriod } from '../../src/lib/neighbourhood/mutations.ts';
-import { client, eventually, find, hostNeighbourhood, rawSocket, socketUrl, startTestRelay, tempDir, type TestRelay, stopAfterEach } from './harness.ts';
+import { client, eventually, find, hostNeighbourhood, rawSocket, door, startTestRelay, tempDir, type TestRelay, stopAfterEach } from './harness.ts';
 
 let relay: TestRelay | undefined;
 const repos = stopAfterEach(() => relay);
@@ -33,7 +33,7 @@ function contentMessage(content: Record<string, unknown>): Uint8Array {
 
 /** A raw connection that has joined: what a hand-written attacker would use. */
 async function rawPeer(relay: TestRelay, key: string, peerId: string) {
-	const raw = rawSocket(socketUrl(relay, key));
+	const raw = rawSocket(door(relay, key));
 	const received: Array<Record<string, unknown>> = [];
 	raw.socket.on('message', (data: Buffer) => received.push(cbor.decode(new Uint8Array(data)) as Record<string, unknown>));
 	await raw.opened;

@@ -6,7 +6,9 @@
 // The full entry point loads the wasm; the /slim imports below only use it.
 import '@automerge/automerge';
 import { Repo, type AutomergeUrl, type DocHandle, type PeerId, type PeerMetadata } from '@automerge/automerge-repo/slim';
-import { WebSocketClientAdapter } from '@automerge/automerge-repo-network-websocket';
+import type { WebSocketClientAdapter } from '@automerge/automerge-repo-network-websocket';
+import { KeyedClientAdapter } from '../../src/lib/automerge/relay-key.ts';
+import { doorAddress, doorAt, readsKeyFromAddress, type Door } from './door.ts';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -72,11 +74,11 @@ async function freePort(): Promise<number> {
  * ECONNRESET (an uncaught exception in the test process) and its reconnect timer outlives
  * `disconnect()`; a client that comes back after the restart would hand the relay what it lost.
  */
-class KillTolerantClientAdapter extends WebSocketClientAdapter {
+class KillTolerantClientAdapter extends KeyedClientAdapter {
 	#stopped = false;
 
-	constructor(url: string) {
-		super(url, 100);
+	constructor(to: Door) {
+		super(doorAddress(to), to.legacy ? undefined : to.key, 100);
 		this.onError = () => undefined;
 	}
 
@@ -124,8 +126,8 @@ async function startRelay(checkout: string, data: string, port: number): Promise
 	return { child, exited, output: () => output };
 }
 
-function newClient(port: number, key: string): Repo {
-	return new Repo({ network: [new KillTolerantClientAdapter(`ws://127.0.0.1:${port}/sync?key=${encodeURIComponent(key)}`)] });
+function newClient(to: Door): Repo {
+	return new Repo({ network: [new KillTolerantClientAdapter(to)] });
 }
 
 /** Waits until this client holds everything the relay holds of the document (same heads). */
@@ -155,6 +157,7 @@ export async function runCrashRounds(options: CrashOptions): Promise<CrashResult
 		env: { ...process.env, NOABER_DATA: data, NOABER_PUBLIC_URL: `http://127.0.0.1:${port}` }
 	});
 	const { key } = JSON.parse(stdout.trim().split('\n').at(-1)!) as { key: string };
+	const door = doorAt(port, key, readsKeyFromAddress(checkout));
 
 	let relay = await startRelay(checkout, data, port);
 	/**
@@ -183,8 +186,8 @@ export async function runCrashRounds(options: CrashOptions): Promise<CrashResult
 			const t0 = Date.now();
 			const marks: string[] = [];
 			const mark = (what: string) => marks.push(`${what} ${Date.now() - t0}`);
-			const anna = newClient(port, key);
-			const bert = newClient(port, key);
+			const anna = newClient(door);
+			const bert = newClient(door);
 			try {
 				// Anna is fresh: what she gets from the relay is what the relay kept through the kill.
 				const previous = [...acknowledged.keys()];

@@ -2,7 +2,7 @@
 // code, keeps serving what it has, says so once in its log, and takes changes again by itself once
 // there is room, with nothing lost that anyone had been told was stored.
 import type { Chunk, DocHandle, Repo, StorageAdapterInterface, StorageKey } from '@automerge/automerge-repo/slim';
-import { WebSocketClientAdapter } from '@automerge/automerge-repo-network-websocket';
+import { KeyedClientAdapter } from '../../src/lib/automerge/relay-key.ts';
 import { Repo as ClientRepo } from '@automerge/automerge-repo/slim';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -109,7 +109,7 @@ describe('the relay on a full disk', () => {
 		const hosted = await createHosted(relay.repo, relay.registry, emptyDetails('Lindenbuurt'), { origin: relay.url });
 
 		// Anna connects through an adapter whose socket we can watch for the relay's close code.
-		const annasAdapter = new WebSocketClientAdapter(socketUrl(relay, hosted.key), 100);
+		const annasAdapter = new KeyedClientAdapter(socketUrl(relay), hosted.key, 100);
 		const anna = new ClientRepo({ network: [annasAdapter] });
 		repos.push(anna);
 		const bert = resident(relay, hosted.key);

@@ -3,13 +3,13 @@
 // off. The relay runs as the operator runs it (its own process), and so does the flood.
 import * as A from '@automerge/automerge/slim';
 import { Repo, cbor, generateAutomergeUrl, type AutomergeUrl, type DocHandle } from '@automerge/automerge-repo/slim';
-import { WebSocketClientAdapter } from '@automerge/automerge-repo-network-websocket';
 import { NodeFSStorageAdapter } from '@automerge/automerge-repo-storage-nodefs';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startPresenceFlood, type Flood } from '../../bench/presence-flood.ts';
-import { socketUrl, startRelayChild, type RelayChild } from '../../bench/relay-child.ts';
+import { startRelayChild, type RelayChild } from '../../bench/relay-child.ts';
+import { doorAdapter } from './door.ts';
 import { percentile, roundTrip, roundTrips } from '../../bench/round-trip.ts';
 import { createHosted, type Hosted } from '../../relay/create.ts';
 import { Registry } from '../../relay/registry.ts';
@@ -62,7 +62,7 @@ afterAll(async () => {
 });
 
 function device(hosted: Hosted): Repo {
-	const repo = new Repo({ network: [new WebSocketClientAdapter(socketUrl(relay.port, hosted.key), 100)] });
+	const repo = new Repo({ network: [doorAdapter(relay.door(hosted.key), 100)] });
 	repos.push(repo);
 	return repo;
 }
@@ -75,7 +75,7 @@ async function twoDevices(hosted: Hosted): Promise<[DocHandle<RootDoc>, DocHandl
 
 async function floodLinden(): Promise<Flood> {
 	const started = await startPresenceFlood({
-		url: socketUrl(relay.port, linden.key),
+		door: relay.door(linden.key),
 		documentId: linden.root.replace('automerge:', ''),
 		connections: FLOODERS,
 		perSecond: FLOOD_RATE
@@ -143,7 +143,7 @@ describe('a device that opens 3,000 documents at once', () => {
 	// A raw client speaking the stock client's protocol: the stock client itself needs most of a
 	// minute of its own CPU for 3,000 documents on a busy machine, which would measure it, not the relay.
 	it('gets every one of them, or hears it is unavailable, without being disconnected', async () => {
-		const raw = rawSocket(socketUrl(relay.port, linden.key));
+		const raw = rawSocket(relay.door(linden.key));
 		await raw.opened;
 		const peerId = 'reader-with-many-documents';
 		const answers = new Map<string, { type: string; data?: Uint8Array }>();

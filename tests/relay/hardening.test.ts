@@ -1,6 +1,6 @@
 import * as A from '@automerge/automerge/slim';
 import { Repo, cbor, generateAutomergeUrl, type PeerId } from '@automerge/automerge-repo/slim';
-import { WebSocketClientAdapter } from '@automerge/automerge-repo-network-websocket';
+import { KeyedClientAdapter } from '../../src/lib/automerge/relay-key.ts';
 import { describe, expect, it } from 'vitest';
 import { replyAsEmptyPeer } from '../../relay/claims.ts';
 import type { RootDoc } from '../../src/lib/neighbourhood/document.ts';
@@ -8,14 +8,15 @@ import { updateDetails } from '../../src/lib/neighbourhood/mutations.ts';
 import { emptyDetails } from '../../src/lib/neighbourhood/schema.ts';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { client, eventually, find, hostNeighbourhood, rawSocket, socketUrl, startTestRelay, tempDir, type TestRelay, nameOf, stopAfterEach } from './harness.ts';
+import { client, eventually, find, hostNeighbourhood, rawSocket, door, socketUrl, startTestRelay, tempDir, type TestRelay, nameOf, stopAfterEach } from './harness.ts';
+import type { Door } from './harness.ts';
 
 let relay: TestRelay | undefined;
 const repos = stopAfterEach(() => relay);
 
 
-async function send(url: string, frame: Buffer | string): Promise<number> {
-	const raw = rawSocket(url);
+async function send(to: Door, frame: Buffer | string): Promise<number> {
+	const raw = rawSocket(to);
 	await raw.opened;
 	raw.socket.send(frame);
 	return raw.closed;
@@ -30,7 +31,7 @@ describe('bad input never takes the relay down', () => {
 		repos.push(anna, bert);
 		const annasRoot = await find<RootDoc>(anna, hosted.root);
 		const bertsRoot = await find<RootDoc>(bert, hosted.root);
-		const url = socketUrl(relay, hosted.key);
+		const url = door(relay, hosted.key);
 
 		// CBOR null: the frame that makes the stock adapter throw and the process exit.
 		expect(await send(url, Buffer.from([0xf6]))).toBe(4400);
@@ -56,7 +57,7 @@ describe('bad input never takes the relay down', () => {
 		const b = await hostNeighbourhood(relay, 'Beukenbuurt');
 		const victim = new Repo({
 			peerId: 'victim-peer' as PeerId,
-			network: [new WebSocketClientAdapter(socketUrl(relay, b.key), 100)]
+			network: [new KeyedClientAdapter(socketUrl(relay), b.key, 100)]
 		});
 		const neighbour = client(relay, b.key);
 		repos.push(victim, neighbour);
@@ -64,7 +65,7 @@ describe('bad input never takes the relay down', () => {
 		const neighboursRoot = await find<RootDoc>(neighbour, b.root);
 
 		const join = { type: 'join', senderId: 'victim-peer', peerMetadata: {}, supportedProtocolVersions: ['1'] };
-		expect(await send(socketUrl(relay, a.key), Buffer.from(cbor.encode(join)))).toBe(4409);
+		expect(await send(door(relay, a.key), Buffer.from(cbor.encode(join)))).toBe(4409);
 
 		updateDetails(victimsRoot, emptyDetails('Beukenbuurt blijft'));
 		await eventually(() => nameOf(neighboursRoot.doc()), (name) => name === 'Beukenbuurt blijft');
@@ -76,18 +77,18 @@ describe('bad input never takes the relay down', () => {
 		const join = (senderId: string) =>
 			Buffer.from(cbor.encode({ type: 'join', senderId, peerMetadata: {}, supportedProtocolVersions: ['1'] }));
 
-		const twoFaced = rawSocket(socketUrl(relay, a.key));
+		const twoFaced = rawSocket(door(relay, a.key));
 		await twoFaced.opened;
 		twoFaced.socket.send(join('first-face'));
 		twoFaced.socket.send(join('second-face'));
 		expect(await twoFaced.closed).toBe(4409);
 
 		// A phone that lost its connection comes back on a new socket before the old one timed out.
-		const before = rawSocket(socketUrl(relay, a.key));
+		const before = rawSocket(door(relay, a.key));
 		await before.opened;
 		before.socket.send(join('returning-phone'));
 		await eventually(() => relay!.adapter.peerNeighbourhood.get('returning-phone'), (n) => n === a.id);
-		const after = rawSocket(socketUrl(relay, a.key));
+		const after = rawSocket(door(relay, a.key));
 		await after.opened;
 		after.socket.send(join('returning-phone'));
 		await before.closed;
@@ -99,7 +100,7 @@ describe('bad input never takes the relay down', () => {
 	it('closes a connection that floods the relay faster than its queue can take', async () => {
 		relay = await startTestRelay({ limits: { messagesPerSecond: 10, burst: 20, maxQueuedMessages: 10 } });
 		const hosted = await hostNeighbourhood(relay, 'Lindenbuurt');
-		const raw = rawSocket(socketUrl(relay, hosted.key));
+		const raw = rawSocket(door(relay, hosted.key));
 		await raw.opened;
 		const leave = Buffer.from(cbor.encode({ type: 'leave', senderId: 'flooder' }));
 		for (let i = 0; i < 50 && raw.socket.readyState === raw.socket.OPEN; i++) raw.socket.send(leave);
@@ -109,7 +110,7 @@ describe('bad input never takes the relay down', () => {
 	it('closes a connection that brings too many new documents at once', async () => {
 		relay = await startTestRelay({ limits: { claimsPerMinute: 2 } });
 		const hosted = await hostNeighbourhood(relay, 'Lindenbuurt');
-		const raw = rawSocket(socketUrl(relay, hosted.key));
+		const raw = rawSocket(door(relay, hosted.key));
 		await raw.opened;
 		raw.socket.send(cbor.encode({ type: 'join', senderId: 'hoarder', peerMetadata: {}, supportedProtocolVersions: ['1'] }));
 		// Only content claims a document: the message a client sends once the relay said it has nothing.
@@ -149,7 +150,7 @@ describe('a member with a valid key still cannot harm the relay', () => {
 	it('refuses peer metadata that would become a file path or an object key', async () => {
 		relay = await startTestRelay();
 		const hosted = await hostNeighbourhood(relay, 'Lindenbuurt');
-		const url = socketUrl(relay, hosted.key);
+		const url = door(relay, hosted.key);
 		const outside = tempDir('noaber-outside-');
 		// The relay saves sync state under each peer's storage id: a path here would escape the data folder.
 		const escape = `../../../../../../../../..${join(outside, 'pwned')}`;
@@ -176,7 +177,7 @@ describe('a member with a valid key still cannot harm the relay', () => {
 		const annasRoot = await find<RootDoc>(anna, hosted.root);
 		const bertsRoot = await find<RootDoc>(bert, hosted.root);
 
-		const url = socketUrl(relay, hosted.key);
+		const url = door(relay, hosted.key);
 		const documentId = hosted.root.replace('automerge:', '');
 		const newDocument = generateAutomergeUrl().replace('automerge:', '');
 		const to = { senderId: 'mallory', targetId: relay.adapter.peerId };
@@ -224,7 +225,7 @@ describe('a member with a valid key still cannot harm the relay', () => {
 	it('closes a connection that invents ephemeral sessions, which the relay would remember forever', async () => {
 		relay = await startTestRelay();
 		const hosted = await hostNeighbourhood(relay, 'Lindenbuurt');
-		const raw = rawSocket(socketUrl(relay, hosted.key));
+		const raw = rawSocket(door(relay, hosted.key));
 		await raw.opened;
 		raw.socket.send(joinAs('chatty'));
 		const documentId = hosted.root.replace('automerge:', '');

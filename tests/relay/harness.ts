@@ -1,6 +1,5 @@
 // A real relay on a free port with a temporary data folder, and stock automerge-repo clients.
 import { Repo, type AutomergeUrl, type DocHandle } from '@automerge/automerge-repo/slim';
-import { WebSocketClientAdapter } from '@automerge/automerge-repo-network-websocket';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +11,10 @@ import { DEFAULT_LIMITS, type Limits } from '../../relay/guard.ts';
 import { startRelay, type Relay } from '../../relay/main.ts';
 import { emptyDetails } from '../../src/lib/neighbourhood/schema.ts';
 import { readNeighbourhood } from '../../src/lib/neighbourhood/view.ts';
+import { KeyedClientAdapter } from '../../src/lib/automerge/relay-key.ts';
+import { doorAt, openDoor, type Door } from './door.ts';
+
+export type { Door };
 
 export interface TestRelay extends Relay {
 	data: string;
@@ -47,6 +50,7 @@ export async function startTestRelay(
 		maxPayload: options.maxPayload ?? 32 * 1024 * 1024,
 		limits: { ...DEFAULT_LIMITS, ...options.limits },
 		pollMs: 100,
+		keyWaitMs: 500,
 		logDestination: new Writable({
 			write(chunk, _encoding, done) {
 				logs.push(String(chunk));
@@ -61,12 +65,12 @@ export async function hostNeighbourhood(relay: TestRelay, name: string): Promise
 	return createHosted(relay.repo, relay.registry, emptyDetails(name), { origin: relay.url });
 }
 
-export function socketUrl(relay: { port: number }, key?: string): string {
-	return `ws://127.0.0.1:${relay.port}/sync${key === undefined ? '' : `?key=${encodeURIComponent(key)}`}`;
+export function socketUrl(relay: { port: number }): string {
+	return `ws://127.0.0.1:${relay.port}/sync`;
 }
 
 export function client(relay: { port: number }, key: string): Repo {
-	return new Repo({ network: [new WebSocketClientAdapter(socketUrl(relay, key), 100)] });
+	return new Repo({ network: [new KeyedClientAdapter(socketUrl(relay), key, 100)] });
 }
 
 export async function find<T>(repo: Repo, url: string): Promise<DocHandle<T>> {
@@ -83,9 +87,11 @@ export async function eventually<T>(read: () => T | Promise<T>, ok: (value: T) =
 	}
 }
 
-/** Opens a raw websocket and resolves with the close code the relay chose. */
-export function rawSocket(url: string): { socket: WebSocket; opened: Promise<void>; closed: Promise<number> } {
-	const socket = new WebSocket(url);
+export const door = (relay: { port: number }, key?: string): Door => doorAt(relay.port, key);
+
+/** Opens a raw websocket (showing the door's key first) and resolves with the close code the relay chose. */
+export function rawSocket(to: Door): { socket: WebSocket; opened: Promise<void>; closed: Promise<number> } {
+	const socket = openDoor(to);
 	socket.on('error', () => undefined);
 	const opened = new Promise<void>((resolve) => socket.once('open', () => resolve()));
 	const closed = new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));

@@ -3,7 +3,7 @@
 import * as A from '@automerge/automerge/slim';
 import { cbor, generateAutomergeUrl } from '@automerge/automerge-repo/slim';
 import { deflateRawSync } from 'node:zlib';
-import { WebSocket } from 'ws';
+import { openDoor, type Door } from './door.ts';
 
 interface Backend {
 	putObject(obj: string, prop: string, value: object): string;
@@ -81,8 +81,8 @@ const idOf = (url: string) => url.replace('automerge:', '');
  * with the close code once the relay closes the connection, or 'open' when it is still open after
  * the relay answered a request sent behind every batch.
  */
-export async function sendChanges(socketUrl: string, documentUrl: string, batches: Uint8Array[][]): Promise<number | 'open'> {
-	const socket = new WebSocket(socketUrl);
+export async function sendChanges(to: Door, documentUrl: string, batches: Uint8Array[][]): Promise<number | 'open'> {
+	const socket = openDoor(to);
 	socket.on('error', () => undefined);
 	const closed = new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));
 	const senderId = `aanvaller-${Math.random().toString(36).slice(2)}`;

@@ -10,7 +10,7 @@ import type { RootDoc } from '../../src/lib/neighbourhood/document.ts';
 import { updateDetails } from '../../src/lib/neighbourhood/mutations.ts';
 import { emptyDetails } from '../../src/lib/neighbourhood/schema.ts';
 import { bigValue, compressionBomb, DeepChain, sendChanges as send } from './hostile-changes.ts';
-import { client, eventually, find, hostNeighbourhood, nameOf, socketUrl, startTestRelay, stopAfterEach, type TestRelay } from './harness.ts';
+import { client, eventually, find, hostNeighbourhood, nameOf, door, startTestRelay, stopAfterEach, type TestRelay } from './harness.ts';
 import type { Hosted } from '../../relay/create.ts';
 
 let relay: TestRelay | undefined;
@@ -18,7 +18,7 @@ const repos = stopAfterEach(() => relay);
 
 const idOf = (url: string) => url.replace('automerge:', '') as DocumentId;
 
-const sendChanges = (target: TestRelay, key: string, url: string, batches: Uint8Array[][]) => send(socketUrl(target, key), url, batches);
+const sendChanges = (target: TestRelay, key: string, url: string, batches: Uint8Array[][]) => send(door(target, key), url, batches);
 
 interface Neighbourhood {
 	hosted: Hosted;

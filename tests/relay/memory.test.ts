@@ -3,7 +3,7 @@
 // so its heap is measured alone, after a full collection.
 import { next as A } from '@automerge/automerge';
 import { Repo, type AutomergeUrl, type Chunk, type DocHandle, type PeerId, type StorageAdapterInterface, type StorageKey } from '@automerge/automerge-repo/slim';
-import { WebSocketClientAdapter } from '@automerge/automerge-repo-network-websocket';
+import { KeyedClientAdapter } from '../../src/lib/automerge/relay-key.ts';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { IdleState } from '../../relay/idle.ts';
 import type { PeerState } from '../../relay/peers.ts';
@@ -70,7 +70,7 @@ async function pageLoad(relay: Child, key: string, device: DeviceStorage | undef
 	const repo = new Repo({
 		// No retry within a page load: the stock client opens a new socket on each retry without
 		// closing the one still connecting, and on a busy machine that leaves sockets behind.
-		network: [new WebSocketClientAdapter(socketUrl(relay, key), 60_000)],
+		network: [new KeyedClientAdapter(socketUrl(relay), key, 60_000)],
 		storage: device,
 		peerId: `page-${(loads += 1)}-${Math.random().toString(36).slice(2)}` as PeerId
 	});
@@ -92,7 +92,7 @@ describe('memory per peer', () => {
 
 		// A kiosk in the community centre keeps the neighbourhood open all day, so no document ever
 		// goes idle: only letting go per peer can keep memory bounded.
-		const kiosk = new Repo({ network: [new WebSocketClientAdapter(socketUrl(relay, created.key), 60_000)], storage: new DeviceStorage() });
+		const kiosk = new Repo({ network: [new KeyedClientAdapter(socketUrl(relay), created.key, 60_000)], storage: new DeviceStorage() });
 		repos.push(kiosk);
 		const root = await kiosk.find<unknown>(created.root as AutomergeUrl);
 		// Written one item at a time, as people do: a peer that receives them all keeps their hashes.
@@ -131,7 +131,7 @@ describe('memory per peer', () => {
 		const list = others[0] as DocHandle<{ items: string[] }>;
 		list.change((d) => void d.items.push('nieuw punt'));
 		await eventually(() => relayHas(kiosk, list), Boolean);
-		const visitor = new Repo({ network: [new WebSocketClientAdapter(socketUrl(relay, created.key), 60_000)] });
+		const visitor = new Repo({ network: [new KeyedClientAdapter(socketUrl(relay), created.key, 60_000)] });
 		repos.push(visitor);
 		const seen = await visitor.find<{ items: string[] }>(list.url, { allowableStates: ['ready', 'unavailable'] });
 		await eventually(() => (seen.isReady() ? seen.doc().items.at(-1) : undefined), (item) => item === 'nieuw punt');

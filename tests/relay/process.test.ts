@@ -7,7 +7,7 @@ import type { RootDoc } from '../../src/lib/neighbourhood/document.ts';
 import { updateDetails } from '../../src/lib/neighbourhood/mutations.ts';
 import { emptyDetails } from '../../src/lib/neighbourhood/schema.ts';
 import { parseInvite } from '../../src/lib/neighbourhood/invite.ts';
-import { client, eventually, find, rawSocket, shutdown, socketUrl, tempDir, nameOf } from './harness.ts';
+import { client, eventually, find, rawSocket, shutdown, door, tempDir, nameOf } from './harness.ts';
 import type { Repo } from '@automerge/automerge-repo/slim';
 
 const run = promisify(execFile);
@@ -86,7 +86,7 @@ describe('the relay process', () => {
 		const port = await freePort();
 		const created = await createFromShell(data, port);
 		const relay = await startChild(data, port);
-		const open = rawSocket(socketUrl({ port }, created.key));
+		const open = rawSocket(door({ port }, created.key));
 		await open.opened;
 
 		const { stdout } = await run(process.execPath, ['bin/noaber.js', 'rotate-key', 'Lindenbuurt'], {
@@ -97,7 +97,7 @@ describe('the relay process', () => {
 		expect(invite!.key).not.toBe(created.key);
 
 		expect(await open.closed).toBe(4401);
-		expect(await rawSocket(socketUrl({ port }, created.key)).closed).toBe(4401);
+		expect(await rawSocket(door({ port }, created.key)).closed).toBe(4401);
 		// A second relay on the same port explains itself and exits instead of hanging.
 		await expect(
 			run(process.execPath, ['bin/noaber.js', 'relay'], { env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', NOABER_DATA: tempDir() }, timeout: 15_000 })

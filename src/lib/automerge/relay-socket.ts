@@ -1,19 +1,18 @@
 // The stock client adapter retries forever and hides why a socket closed. The relay closes with
 // 4401 when a member key is no longer valid; the app must stop retrying and tell the resident.
-import { WebSocketClientAdapter } from '@automerge/automerge-repo-network-websocket';
+import type { WebSocketClientAdapter } from '@automerge/automerge-repo-network-websocket';
+import { KeyedClientAdapter } from './relay-key.ts';
 
 export const INVALID_KEY = 4401;
 
 export type SocketState = 'connecting' | 'open' | 'closed' | 'refused';
 
-export class RelaySocket extends WebSocketClientAdapter {
+export class RelaySocket extends KeyedClientAdapter {
 	#listeners = new Set<(state: SocketState) => void>();
 	state: SocketState = 'connecting';
 
 	constructor(relay: string, key: string, retryMs = 3000) {
-		const url = new URL(relay);
-		url.searchParams.set('key', key);
-		super(url.toString(), retryMs);
+		super(relay, key, retryMs);
 		// A socket can linger for a while after the network is gone; trust the browser's word so
 		// the status line is honest, and reconnect at once when the network is back.
 		if (typeof window !== 'undefined') {

@@ -5,7 +5,7 @@ import { deflateRawSync } from 'node:zlib';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { bigValue, chunk, compressionBomb, DeepChain, syncWith, uleb } from '../tests/relay/hostile-changes.ts';
+import { bigValue, chunk, compressionBomb, DeepChain, uleb } from '../tests/relay/hostile-changes.ts';
 import { ChangeGate, changeLimitsFromEnv, DEFAULT_CHANGE_LIMITS, LIMIT_CLOSE, measureChanges, type ChangeLimits } from './change-limits.ts';
 import { configFromEnv } from './config.ts';
 import { createLogger } from './log.ts';
@@ -99,7 +99,7 @@ function gateFor(options: { limits?: Partial<ChangeLimits>; owners?: Record<stri
 }
 
 const lindenbuurt = (document = 'doc1') => ({ neighbourhood: 'linden', peer: 'peer-anna', document });
-const sync = (changes: Uint8Array[]) => ({ type: 'sync' as const, data: syncWith(changes) });
+const sync = (changes: Uint8Array[]) => ({ type: 'sync' as const, changes });
 
 describe('the gate in front of the repo', () => {
 	it('remembers deep objects, so nesting built up over many small messages is refused', () => {
@@ -161,7 +161,7 @@ describe('the gate in front of the repo', () => {
 		expect(gate.check(lindenbuurt('doc1'), sync([change]))).toBeUndefined();
 		expect(gate.check(lindenbuurt('doc3'), sync([change]))).toMatchObject({ code: LIMIT_CLOSE.neighbourhoodFull, reason: 'too many documents' });
 		expect(gate.check(lindenbuurt('other'), sync([new DeepChain().grow(100)]))).toBeUndefined();
-		expect(gate.check(lindenbuurt('doc3'), { type: 'request', data: syncWith([change]) })).toBeUndefined();
+		expect(gate.check(lindenbuurt('doc3'), { type: 'request', changes: [change] })).toBeUndefined();
 		// Heads only claims a new document too, so it is refused; for a document it has, it passes.
 		expect(gate.check(lindenbuurt('doc4'), sync([]))?.reason).toBe('too many documents');
 		expect(gate.check(lindenbuurt('doc2'), sync([]))).toBeUndefined();

@@ -5,7 +5,6 @@
 // 1 MB deflate bomb takes gigabytes. A message over a limit is refused whole: nothing of it is
 // applied or passed on, and the connection is closed with one of the codes below.
 import * as A from '@automerge/automerge/slim';
-import { decodeSyncMessage } from '@automerge/automerge/slim';
 import { isDocumentChunk, MalformedChunk, OverLimit, summariseChunk } from './chunks.ts';
 import type { Logger } from './log.ts';
 import type { StorageUsage } from './usage.ts';
@@ -276,7 +275,8 @@ export class ChangeGate {
 	}
 
 	/** Checks one sync or request message; what passes is counted as stored. */
-	check(sender: Sender, message: { type: 'sync' | 'request'; data: Uint8Array }): Refusal | undefined {
+	/** `changes`: those of the message's sync data, decoded once by the guard. */
+	check(sender: Sender, message: { type: 'sync' | 'request'; changes: Uint8Array[] }): Refusal | undefined {
 		const { limits, usage, ownerOf, documentCount } = this.#options;
 		const owner = ownerOf(sender.document);
 		// Another neighbourhood's document, or a request for one nobody brought: the guard answers
@@ -286,7 +286,7 @@ export class ChangeGate {
 		if (owner === undefined && documentCount(sender.neighbourhood) >= limits.maxNeighbourhoodDocuments) {
 			return this.#refuse(sender, 'maxNeighbourhoodDocuments', documentCount(sender.neighbourhood));
 		}
-		const { changes } = decodeSyncMessage(message.data);
+		const { changes } = message;
 		if (changes.length === 0) return undefined;
 		const measured = measureChanges(changes, limits, this.#knownDepth(sender.document));
 		if (typeof measured === 'string') return this.#refuse(sender, measured);

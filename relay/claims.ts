@@ -11,22 +11,13 @@
 // The relay follows each hosted root's 'change' events and walks only that root's indexes (tens
 // to hundreds of entries), never the listed documents. Every decision is appended to the owners
 // logs (registry.ts) at once, so a restart keeps it.
-import { decodeSyncMessage, generateSyncMessage, init, initSyncState, receiveSyncMessage } from '@automerge/automerge/slim';
+import { generateSyncMessage, init, initSyncState, receiveSyncMessage } from '@automerge/automerge/slim';
 import type { AutomergeUrl, DocHandle, DocHandleChangePayload, Repo } from '@automerge/automerge-repo/slim';
 import { listedDocuments } from '../src/lib/neighbourhood/documents.ts';
 import type { Logger } from './log.ts';
 import type { Registry } from './registry.ts';
 
 const documentIdOf = (urlOrId: string) => urlOrId.replace(/^automerge:/, '');
-
-/** Whether a sync message brings changes: only content may claim a document. */
-export function carriesChanges(data: Uint8Array): boolean {
-	try {
-		return decodeSyncMessage(data).changes.length > 0;
-	} catch {
-		return false;
-	}
-}
 
 /**
  * The answer of a peer that has nothing of the document yet, to a heads-only first sync message.

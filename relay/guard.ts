@@ -6,7 +6,7 @@ import { cbor, isValidDocumentId, type Message } from '@automerge/automerge-repo
 import { WebSocketServerAdapter } from '@automerge/automerge-repo-network-websocket';
 import type { WebSocket, WebSocketServer } from 'ws';
 import { mayUse } from './access.ts';
-import { carriesChanges, replyAsEmptyPeer } from './claims.ts';
+import { replyAsEmptyPeer } from './claims.ts';
 import { DEFAULT_CHANGE_LIMITS, type ChangeGate, type ChangeLimits } from './change-limits.ts';
 import { DEFAULT_BUDGET_LIMITS, FairSharing, type BudgetLimits, type Lane } from './budget.ts';
 import type { Logger } from './log.ts';
@@ -66,7 +66,7 @@ export interface AdapterHooks {
 	/** Takes over delivery of a message that passed the checks (durable.ts). */
 	send?: (message: Message, deliver: (message: Message) => void) => void;
 	/** A close code and reason for a well-formed message the relay cannot take now (storage full). */
-	refuse?: (message: Decoded) => { code: number; reason: string } | undefined;
+	refuse?: (message: Decoded, changes: readonly Uint8Array[]) => { code: number; reason: string } | undefined;
 }
 
 /** Storage ids become file names in the relay's storage (sync state per peer): never a path. */
@@ -110,12 +110,12 @@ export function shapeProblem(message: unknown): string | undefined {
 	return undefined;
 }
 
-function isSyncData(data: Uint8Array): boolean {
+/** The changes a sync message's data carries, or undefined when it is no sync message. */
+function syncChanges(data: Uint8Array): Uint8Array[] | undefined {
 	try {
-		decodeSyncMessage(data);
-		return true;
+		return decodeSyncMessage(data).changes;
 	} catch {
-		return false;
+		return undefined;
 	}
 }
 
@@ -255,13 +255,13 @@ export class GuardedServerAdapter extends WebSocketServerAdapter {
 		if (problem) return this.#close(socket, CLOSE.badMessage, problem);
 		const message = decoded as Decoded;
 		// Checked here so nonsense neither claims a document nor reaches the repo's error printing.
-		if ((message.type === 'sync' || message.type === 'request') && !isSyncData(message.data as Uint8Array)) {
-			return this.#close(socket, CLOSE.badMessage, 'bad sync data');
-		}
+		// Decoded once here; the read-only check, the change limits and the claim rule all use it.
+		const changes = message.type === 'sync' || message.type === 'request' ? syncChanges(message.data as Uint8Array) : [];
+		if (!changes) return this.#close(socket, CLOSE.badMessage, 'bad sync data');
 		if (message.type === 'ephemeral' && !isCbor(message.data as Uint8Array)) {
 			return this.#close(socket, CLOSE.badMessage, 'bad ephemeral data');
 		}
-		const refusal = this.hooks.refuse?.(message);
+		const refusal = this.hooks.refuse?.(message, changes);
 		if (refusal) return this.#close(socket, refusal.code, refusal.reason);
 
 		if (message.type === 'join') {
@@ -292,13 +292,13 @@ export class GuardedServerAdapter extends WebSocketServerAdapter {
 		}
 		if ((message.type === 'sync' || message.type === 'request') && this.changeGate) {
 			const sender = { neighbourhood: connection.neighbourhood, peer: connection.peerId, document: message.documentId as string };
-			const refused = this.changeGate.check(sender, { type: message.type, data: message.data as Uint8Array });
+			const refused = this.changeGate.check(sender, { type: message.type, changes });
 			if (refused) return this.#close(socket, refused.code, refused.reason);
 		}
 		if (typeof message.documentId === 'string') {
 			// Only content claims a document new to the relay, and only until a root lists it (claims.ts).
 			if (message.type === 'sync' && this.#registry.ownerOf(message.documentId) === undefined) {
-				if (!carriesChanges(message.data as Uint8Array)) return this.#askForContent(message);
+				if (changes.length === 0) return this.#askForContent(message);
 				if (!this.#mayClaim(connection)) return this.#close(socket, CLOSE.tooMany, 'too many new documents');
 				this.#registry.claimProvisionally(message.documentId, connection.neighbourhood);
 			}

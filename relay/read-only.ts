@@ -1,7 +1,6 @@
 // While the relay's disk refuses writes, a client may still read but not change anything: a change
 // the relay cannot store would only wait in memory, shared with nobody, and be lost on a restart.
 // The client keeps its change and sends it again when it reconnects after the disk has room.
-import { decodeSyncMessage } from '@automerge/automerge/slim';
 import type { Decoded } from './guard.ts';
 import { STORAGE_REFUSED } from './storage.ts';
 
@@ -15,11 +14,10 @@ const FULL = new Set(['ENOSPC', 'EDQUOT']);
 
 /** The close code and reason for a message that carries changes while storage refuses writes. */
 export function refuseChangesWhileReadOnly(storage: Writability) {
-	return (message: Decoded): { code: number; reason: string } | undefined => {
-		// A `request` carries sync data too, and automerge-repo applies changes found in it.
-		if (storage.writable || (message.type !== 'sync' && message.type !== 'request') || !(message.data instanceof Uint8Array)) return undefined;
+	// `changes`: those a sync or request carries (automerge-repo applies changes found in a request too).
+	return (_message: Decoded, changes: readonly Uint8Array[]): { code: number; reason: string } | undefined => {
 		// Heads, haves and needs only ask for data: reading goes on.
-		if (decodeSyncMessage(message.data).changes.length === 0) return undefined;
+		if (storage.writable || changes.length === 0) return undefined;
 		return { code: STORAGE_REFUSED, reason: FULL.has(storage.failure ?? '') ? 'relay storage full' : 'relay storage unavailable' };
 	};
 }

@@ -5,16 +5,15 @@ import type { Chunk, DocHandle, Repo, StorageAdapterInterface, StorageKey } from
 import { KeyedClientAdapter } from '../../src/lib/automerge/relay-key.ts';
 import { Repo as ClientRepo } from '@automerge/automerge-repo/slim';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { WebSocket } from 'ws';
 import { createHosted } from '../../relay/create.ts';
-import { startRelay, type Relay } from '../../relay/main.ts';
+import type { Relay } from '../../relay/main.ts';
 import { AtomicFSStorageAdapter, GuardedStorage, STORAGE_REFUSED } from '../../relay/storage.ts';
 import { createLogger } from '../../relay/log.ts';
 import type { RootDoc } from '../../src/lib/neighbourhood/document.ts';
 import { emptyDetails } from '../../src/lib/neighbourhood/schema.ts';
-import { client, eventually, fakeApp, find, nameOf, shutdown, socketUrl, tempDir } from './harness.ts';
+import { client, eventually, find, nameOf, shutdown, socketUrl, startTestRelay, tempDir } from './harness.ts';
 
 /** The relay's documents folder on a disk that can be made full: every write then fails with ENOSPC. */
 class FillableDisk implements StorageAdapterInterface {
@@ -60,26 +59,9 @@ afterEach(async () => {
 });
 
 async function start(data: string, storage?: StorageAdapterInterface) {
-	const logs: string[] = [];
-	const relay = await startRelay({
-		port: 0,
-		host: '127.0.0.1',
-		data,
-		publicUrl: undefined,
-		app: fakeApp(),
-		logLevel: 'info',
-		pollMs: 100,
-		storage,
-		storageRetryMs: 100,
-		logDestination: new Writable({
-			write(chunk, _encoding, done) {
-				logs.push(String(chunk));
-				done();
-			}
-		})
-	});
+	const relay = await startTestRelay({ data, storage, storageRetryMs: 100 });
 	relays.push(relay);
-	return { relay, logs };
+	return { relay, logs: relay.logs };
 }
 
 function resident(relay: Relay, key: string): Repo {

@@ -1,5 +1,5 @@
 // A real relay on a free port with a temporary data folder, and stock automerge-repo clients.
-import { Repo, type AutomergeUrl, type DocHandle } from '@automerge/automerge-repo/slim';
+import { Repo, type AutomergeUrl, type DocHandle, type StorageAdapterInterface } from '@automerge/automerge-repo/slim';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -36,7 +36,7 @@ export function fakeApp(): string {
 }
 
 export async function startTestRelay(
-	options: { data?: string; app?: string; limits?: Partial<Limits>; maxPayload?: number } = {}
+	options: { data?: string; app?: string; limits?: Partial<Limits>; maxPayload?: number; storage?: StorageAdapterInterface; storageRetryMs?: number } = {}
 ): Promise<TestRelay> {
 	const data = options.data ?? tempDir();
 	const logs: string[] = [];
@@ -51,6 +51,8 @@ export async function startTestRelay(
 		limits: { ...DEFAULT_LIMITS, ...options.limits },
 		pollMs: 100,
 		keyWaitMs: 500,
+		storage: options.storage,
+		storageRetryMs: options.storageRetryMs,
 		logDestination: new Writable({
 			write(chunk, _encoding, done) {
 				logs.push(String(chunk));

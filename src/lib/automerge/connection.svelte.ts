@@ -28,11 +28,11 @@ import { readNeighbourhood, type RootProblem, type RootRead } from '../neighbour
 import { readMembers, type Member } from '../members/view.ts';
 import type { Read } from './fields.ts';
 import { ReactiveDoc } from './reactive.svelte.ts';
-import { RelaySocket } from './relay-socket.ts';
+import { RelaySocket, type Refusal } from './relay-socket.ts';
 import { automergeReady } from './wasm.ts';
 
 /** What the status line tells the resident. */
-export type SyncStatus = 'connecting' | 'local' | 'sharing' | 'shared' | 'refused';
+export type SyncStatus = 'connecting' | 'local' | 'sharing' | 'shared' | 'refused' | Refusal;
 
 export interface Target {
 	root: string;
@@ -415,7 +415,7 @@ export class Connection {
 		}
 		const relay = this.socket.remotePeerId as PeerId | undefined;
 		if (this.socket.state !== 'open' || !relay) {
-			this.status = this.loaded ? 'local' : 'connecting';
+			this.status = this.socket.refusal ?? (this.loaded ? 'local' : 'connecting');
 			return;
 		}
 		const storageId = this.repo.getStorageIdOfPeer(relay);
@@ -430,7 +430,9 @@ export class Connection {
 			const theirs = storageId ? handle!.getSyncInfo(storageId)?.lastHeads : undefined;
 			return !theirs || theirs.join() !== handle!.heads().join();
 		});
-		this.status = behind ? 'sharing' : 'shared';
+		// Once everything is on the relay, whatever it turned away earlier has gone through after all.
+		if (!behind) this.socket.refusal = undefined;
+		this.status = behind ? (this.socket.refusal ?? 'sharing') : 'shared';
 	}
 
 	/** Resolves true once every open document is on the relay, false if that takes too long. */

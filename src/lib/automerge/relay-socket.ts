@@ -4,12 +4,20 @@ import type { WebSocketClientAdapter } from '@automerge/automerge-repo-network-w
 import { KeyedClientAdapter } from './relay-key.ts';
 
 export const INVALID_KEY = 4401;
+/** The relay's disk is full (relay/read-only.ts): the change waits on the device and goes later. */
+export const STORAGE_FULL = 4507;
+/** The relay refused a change over its limits (relay/change-limits.ts): it stays on the device. */
+export const CHANGE_REFUSED = 4413;
+
+/** Why the relay last turned this device's changes away, until they all reach it. */
+export type Refusal = 'full' | 'tooLarge';
 
 export type SocketState = 'connecting' | 'open' | 'closed' | 'refused';
 
 export class RelaySocket extends KeyedClientAdapter {
 	#listeners = new Set<(state: SocketState) => void>();
 	state: SocketState = 'connecting';
+	refusal: Refusal | undefined;
 
 	constructor(relay: string, key: string, retryMs = 3000) {
 		super(relay, key, retryMs);
@@ -57,6 +65,8 @@ export class RelaySocket extends KeyedClientAdapter {
 		const socket = this.socket;
 		socket?.addEventListener('open', () => this.#set('open'));
 		socket?.addEventListener('close', (event: { code: number }) => {
+			if (event.code === STORAGE_FULL) this.refusal = 'full';
+			if (event.code === CHANGE_REFUSED) this.refusal = 'tooLarge';
 			if (event.code === INVALID_KEY) {
 				this.#set('refused');
 				this.disconnect();

@@ -78,6 +78,19 @@ describe('measuring changes before they are applied', () => {
 		expect(measureChanges([bomb], limits, nothingKnown)).toBe('maxMessageBytes');
 	});
 
+	it('measures several changes sent back to back in one entry, as Automerge 3 sends them while two people type', () => {
+		let doc = A.from<{ text: string }>({ text: 'Koffie en thee.' });
+		doc = A.change(doc, (d) => A.splice(d, ['text'], 0, 0, 'Gratis! '));
+		const first = A.getLastLocalChange(doc)!;
+		doc = A.change(doc, (d) => A.splice(d, ['text'], 23, 0, ' Tot dan!'));
+		const second = A.getLastLocalChange(doc)!;
+		const entry = new Uint8Array([...first, ...second]);
+		// Automerge takes such an entry; the relay must not call it malformed.
+		const measured = measureChanges([entry], limits, nothingKnown);
+		expect(measured).toMatchObject({ operations: A.decodeChange(first).ops.length + A.decodeChange(second).ops.length });
+		expect(measureChanges([new Uint8Array([...entry, 1, 2, 3])], limits, nothingKnown)).toBe('wellFormed');
+	});
+
 	it('calls bytes that are not a change malformed', () => {
 		expect(measureChanges([new Uint8Array([0x85, 0x6f, 0x4a, 0x83, 1, 2, 3, 4, 1, 200])], limits, nothingKnown)).toBe('wellFormed');
 	});

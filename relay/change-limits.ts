@@ -5,7 +5,17 @@
 // 1 MB deflate bomb takes gigabytes. A message over a limit is refused whole: nothing of it is
 // applied or passed on, and the connection is closed with one of the codes below.
 import * as A from '@automerge/automerge/slim';
-import { isDocumentChunk, MalformedChunk, OverLimit, summariseChunk } from './chunks.ts';
+import { isDocumentChunk, MalformedChunk, OverLimit, splitChunks, summariseChunk } from './chunks.ts';
+
+/** The chunks of one entry, or [undefined] for bytes that are no run of chunks. */
+function entryChunks(entry: Uint8Array): Array<Uint8Array | undefined> {
+	try {
+		return splitChunks(entry);
+	} catch (error) {
+		if (error instanceof MalformedChunk) return [undefined];
+		throw error;
+	}
+}
 import type { Logger } from './log.ts';
 import type { StorageUsage } from './usage.ts';
 
@@ -126,7 +136,8 @@ export function measureChanges(changes: Uint8Array[], limits: ChangeLimits, know
 	const parents = new Map<string, string>();
 	let bytes = 0;
 	let operations = 0;
-	for (const change of changes) {
+	for (const change of changes.flatMap(entryChunks)) {
+		if (change === undefined) return 'wellFormed';
 		// A whole document is measured against the message's totals only: it is a first sync.
 		const whole = isDocumentChunk(change);
 		const byChange = !whole && limits.maxChangeBytes <= budget.bytes;

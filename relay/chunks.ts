@@ -83,7 +83,25 @@ export interface Chunk {
 	body: Uint8Array;
 }
 
-/** Splits one entry of a sync message's `changes` into its type and body. */
+/**
+ * The chunks one entry of a sync message's `changes` holds. Automerge 3 puts several changes
+ * back to back in one entry (it loads them with `loadIncremental`), so an entry is a run of chunks.
+ */
+export function splitChunks(bytes: Uint8Array): Uint8Array[] {
+	const chunks: Uint8Array[] = [];
+	let start = 0;
+	do {
+		if (bytes.length - start < 10 || MAGIC.some((b, i) => bytes[start + i] !== b)) throw new MalformedChunk('not an Automerge chunk');
+		const reader = new Reader(bytes, start + 8);
+		reader.byte();
+		reader.take(reader.uleb());
+		chunks.push(bytes.subarray(start, reader.pos));
+		start = reader.pos;
+	} while (start < bytes.length);
+	return chunks;
+}
+
+/** Splits one chunk into its type and body. */
 export function readChunk(bytes: Uint8Array): Chunk {
 	if (bytes.length < 10 || MAGIC.some((b, i) => bytes[i] !== b)) throw new MalformedChunk('not an Automerge chunk');
 	const reader = new Reader(bytes, 8);

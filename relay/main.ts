@@ -165,7 +165,12 @@ export async function startRelay(given: Partial<RelayOptions> & Pick<RelayOption
 		serveApp(req, res);
 	});
 
+	let stopping = false;
 	server.on('upgrade', (req, socket, head) => {
+		if (stopping) {
+			socket.destroy();
+			return;
+		}
 		let url: URL;
 		try {
 			url = new URL(req.url ?? '/', 'http://relay');
@@ -230,34 +235,48 @@ export async function startRelay(given: Partial<RelayOptions> & Pick<RelayOption
 	idle.start();
 
 	let closing: Promise<void> | undefined;
+	// Each step of stopping has a deadline: a service manager (and the tests) kill a relay that
+	// does not stop, and a step that overruns is named in the log instead of hanging silently.
+	const step = async (name: string, ms: number, work: () => Promise<unknown>) => {
+		let timer: NodeJS.Timeout | undefined;
+		const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), ms)));
+		const outcome = await Promise.race([work().then(() => 'done' as const, () => 'done' as const), late]);
+		clearTimeout(timer);
+		if (outcome === 'late') log.warn({ step: name, ms }, 'stopping: step did not finish in time, going on');
+	};
 	const close = () =>
 		(closing ??= (async () => {
+			// No new connections first: a browser reconnecting while the others are being closed
+			// would otherwise get a fresh websocket that keeps the server open.
+			stopping = true;
+			const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
 			clearInterval(poll);
 			listings.close();
-			await idle.stop();
+			await step('idle unloading', 2000, () => idle.stop());
 			// A clean close rather than a reset: the stock Node client throws on ECONNRESET, and
 			// browsers reconnect sooner after 1001 "going away".
 			const open = [...wss.clients];
 			for (const client of open) client.close(1001, 'relay stopping');
-			await Promise.race([
-				Promise.all(open.map((c) => (c.readyState === c.CLOSED ? undefined : new Promise((r) => c.once('close', r))))),
-				new Promise((r) => setTimeout(r, 500))
-			]);
+			await step('closing connections', 500, () =>
+				Promise.all(open.map((c) => (c.readyState === c.CLOSED ? undefined : new Promise((r) => c.once('close', r)))))
+			);
 			for (const client of wss.clients) client.terminate();
 			// A browser may keep a request open (or a keep-alive socket busy): give it a moment, then
 			// close every connection, so stopping never waits on a client.
-			const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
 			server.closeIdleConnections();
-			await Promise.race([stopped, new Promise((r) => setTimeout(r, 2000))]);
+			await step('finishing requests', 2000, () => stopped);
 			server.closeAllConnections();
-			await stopped;
-			try {
-				await repo.shutdown();
-			} catch {
-				// "DocHandle is not ready": a handle still waiting for a peer has nothing to flush.
-				const ready = Object.values(repo.handles).filter((h) => h.isReady());
-				await repo.flush(ready.map((h) => h.documentId)).catch(() => undefined);
-			}
+			for (const client of wss.clients) client.terminate();
+			await step('closing sockets', 2000, () => stopped);
+			await step('saving documents', 5000, async () => {
+				try {
+					await repo.shutdown();
+				} catch {
+					// "DocHandle is not ready": a handle still waiting for a peer has nothing to flush.
+					const ready = Object.values(repo.handles).filter((h) => h.isReady());
+					await repo.flush(ready.map((h) => h.documentId)).catch(() => undefined);
+				}
+			});
 			storage.close();
 			wss.close();
 			log.info('relay stopped');

@@ -1,4 +1,4 @@
-// The operator command: `noaber relay | create | list | invite | rotate-key | setup-link | help`.
+// The operator command: `noaber relay | create | list | invite | close-old-key | feed | setup-link | help`.
 import '@automerge/automerge';
 import { Repo } from '@automerge/automerge-repo/slim';
 import { NodeFSStorageAdapter } from '@automerge/automerge-repo-storage-nodefs';
@@ -6,7 +6,9 @@ import { join } from 'node:path';
 import { emptyDetails } from '../src/lib/neighbourhood/schema.ts';
 import { checkDetails } from '../src/lib/neighbourhood/mutations.ts';
 import { configFromEnv, publicOrigin, type RelayConfig } from './config.ts';
-import { createHosted, describeHosted, type Hosted } from './create.ts';
+import { createHosted, invitation, type Hosted } from './create.ts';
+import { AccessBook } from './access-book.ts';
+import { relaySocketUrl } from '../src/lib/neighbourhood/invite.ts';
 import { restrictNewFiles } from './data-folder.ts';
 import { containUnhandledRejections } from './faults.ts';
 import { feedUrl } from './feed.ts';
@@ -19,14 +21,14 @@ const HELP = `Noaber relay — operator command
   noaber relay                         start the relay (PORT, HOST, NOABER_DATA, NOABER_PUBLIC_URL)
   noaber create <name> [--json]        create a neighbourhood; prints its invite link last
   noaber list [--json]                 list the neighbourhoods on this relay
-  noaber invite <id|name> [--json]     print a neighbourhood's invite link again
-  noaber rotate-key <id|name> [--json] give a neighbourhood a new key; the old one stops working
+  noaber invite <id|name> [--json]     make a new invite link (a ticket to join) for a neighbourhood
+  noaber close-old-key <id|name>       close the shared member key of before December 2026
   noaber feed <id|name> [--json]       print the agenda's calendar feed address (key "ical")
   noaber feed <id|name> --rotate       give the feed a new address; the old one stops working
   noaber setup-link                    issue a new one-time setup link for the browser
   noaber help                          this text
 
-The data folder (NOABER_DATA, default ./data) holds documents and member keys: back it up by
+The data folder (NOABER_DATA, default ./data) holds documents and (hashed) credentials: back it up by
 copying it, and keep it readable only by the relay's user.`;
 
 type Out = { log: (line: string) => void; error: (line: string) => void };
@@ -38,8 +40,10 @@ function printHosted(out: Out, hosted: Hosted & { ical?: string }, json: boolean
 	}
 	out.log(`Buurt / neighbourhood: ${hosted.name} (${hosted.id})`);
 	out.log(`Relay: ${hosted.relay}`);
-	out.log('Uitnodigingslink / invite link:');
-	out.log(hosted.invite);
+	if (hosted.invite) {
+		out.log('Uitnodigingslink / invite link:');
+		out.log(hosted.invite);
+	}
 }
 
 async function relay(config: RelayConfig, out: Out): Promise<number> {
@@ -91,7 +95,7 @@ async function create(config: RelayConfig, name: string | undefined, json: boole
 	const registry = new Registry(config.data);
 	const repo = new Repo({ storage: new NodeFSStorageAdapter(join(config.data, 'documents')) });
 	try {
-		const hosted = await createHosted(repo, registry, checked.value, { origin: publicOrigin(config) });
+		const hosted = await createHosted(repo, registry, new AccessBook(config.data), checked.value, { origin: publicOrigin(config) });
 		printHosted(out, { ...hosted, ical: feedUrl(publicOrigin(config), registry.feedToken(hosted.id)) }, json);
 		return 0;
 	} finally {
@@ -142,15 +146,17 @@ export async function main(argv: string[], out: Out = console, env: NodeJS.Proce
 		case 'invite': {
 			const { record } = lookup(config, argument, out);
 			if (!record) return 1;
-			printHosted(out, describeHosted(record, publicOrigin(config)), json);
+			const origin = publicOrigin(config);
+			const made = invitation(new AccessBook(config.data), record, origin);
+			printHosted(out, { id: record.id, name: record.name, relay: relaySocketUrl(origin), root: record.root, invite: made.invite }, json);
 			return 0;
 		}
-		case 'rotate-key': {
-			const { registry, record } = lookup(config, argument, out);
+		case 'close-old-key': {
+			const { record } = lookup(config, argument, out);
 			if (!record) return 1;
-			const rotated = registry.rotate(record.id);
-			if (!json) out.log('The old key no longer works. Hand out this new invite link:');
-			printHosted(out, describeHosted(rotated, publicOrigin(config)), json);
+			new AccessBook(config.data).closeOldKey(record.id);
+			if (json) out.log(JSON.stringify({ id: record.id, oldKeyOpen: false }));
+			else out.log(`The old shared key of ${record.name} no longer opens anything. Devices with their own credential keep working.`);
 			return 0;
 		}
 		case 'feed': {

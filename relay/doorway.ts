@@ -1,8 +1,12 @@
-// The door of /sync: a socket opens no document until its first frame shows a member key
-// (src/lib/automerge/relay-key.ts). The key never travels in the address, so no access log of the
-// relay or of a proxy in front of it holds it.
+// The door of /sync: a socket opens no document until its first frame shows a device credential
+// (src/lib/automerge/relay-key.ts), or, until a manager closes it, the neighbourhood's old shared
+// key. The secret never travels in the address, so no access log of the relay or of a proxy in
+// front of it holds it.
 import type { WebSocket } from 'ws';
+import type { Refusal } from '../src/lib/access/api.ts';
+import { parseSecret } from '../src/lib/access/secret.ts';
 import { keyFromFrame } from '../src/lib/automerge/relay-key.ts';
+import { refused, type AccessBook, type Holder } from './access-book.ts';
 import type { Registry } from './registry.ts';
 
 /** A device sends its key the moment the socket opens; one that stays silent holds a socket for nothing. */
@@ -10,19 +14,35 @@ export const KEY_WAIT_MS = 10_000;
 
 export interface Entry {
 	neighbourhood: string;
+	/** The secret shown, to check again when access changes. */
 	key: string;
+	/** Undefined for a connection with the old shared key. */
+	holder?: Holder;
+}
+
+/** Who a secret lets in now, or why not. Used at the door and again whenever access changes. */
+export function entryFor(key: string, registry: Registry, book: AccessBook): Entry | Refusal {
+	if (parseSecret(key)) {
+		const holder = book.holder(key);
+		if (refused(holder)) return holder.refused;
+		if (holder.status !== 'active') return 'waiting';
+		return { neighbourhood: holder.neighbourhood, key, holder };
+	}
+	const neighbourhood = registry.neighbourhoodForKey(key);
+	if (!neighbourhood) return 'credential';
+	return book.oldKeyOpen(neighbourhood) ? { neighbourhood, key } : 'oldKeyClosed';
 }
 
 /**
- * Calls `enter` with the neighbourhood the socket's first frame opens, or `refuse` when that frame
- * is no valid key, or none comes in time. Runs inside the first frame's own event, so whoever
- * `enter` adds as a listener receives every later frame and never the key itself.
+ * Calls `enter` with the entry the socket's first frame opens, or `refuse` with the reason it opens
+ * none (or none came in time). Runs inside the first frame's own event, so whoever `enter` adds as
+ * a listener receives every later frame and never the key itself.
  */
 export function awaitKey(
 	socket: WebSocket,
-	registry: Registry,
+	check: (key: string) => Entry | Refusal,
 	enter: (entry: Entry) => void,
-	refuse: (reason: string) => void,
+	refuse: (reason: Refusal | 'no key') => void,
 	waitMs = KEY_WAIT_MS
 ): void {
 	const timer = setTimeout(() => refuse('no key'), waitMs);
@@ -32,14 +52,8 @@ export function awaitKey(
 		clearTimeout(timer);
 		const key = isBinary ? keyFromFrame(new Uint8Array(data as Buffer)) : undefined;
 		if (key === undefined) return refuse('no key');
-		let neighbourhood = registry.neighbourhoodForKey(key);
-		try {
-			// A neighbourhood created from the shell a moment ago may not have been polled yet.
-			if (!neighbourhood && registry.reloadIfChanged()) neighbourhood = registry.neighbourhoodForKey(key);
-		} catch {
-			// A registry file half-written by the operator command: the next poll reads it whole.
-		}
-		if (!neighbourhood) return refuse('invalid key');
-		enter({ neighbourhood, key });
+		const entry = check(key);
+		if (typeof entry === 'string') return refuse(entry);
+		enter(entry);
 	});
 }

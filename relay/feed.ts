@@ -57,6 +57,8 @@ export interface FeedContext {
 	registry: Registry;
 	log: Logger;
 	origin: (req: IncomingMessage) => string;
+	/** The neighbourhood a device credential (or the old shared key) opens now. */
+	opens: (key: string) => string | undefined;
 }
 
 /**
@@ -97,10 +99,10 @@ export async function handleFeed(req: IncomingMessage, res: ServerResponse, toke
 	context.log.debug({ neighbourhood: record.id, events: events.length }, 'feed served');
 }
 
-/** GET /api/feed with the member key as a bearer token: the address to subscribe to. */
+/** GET /api/feed with the device's credential as a bearer token: the address to subscribe to. */
 export function handleFeedAddress(req: IncomingMessage, res: ServerResponse, context: FeedContext): void {
 	// The app may be served from another address than the neighbourhood's relay (a member moved the
-	// neighbourhood, or runs the app elsewhere). The member key in the header is the only credential,
+	// neighbourhood, or runs the app elsewhere). The credential in the header is the only one,
 	// never a cookie, so any page may ask.
 	const cors = { 'access-control-allow-origin': '*' };
 	if (req.method === 'OPTIONS') {
@@ -120,9 +122,7 @@ export function handleFeedAddress(req: IncomingMessage, res: ServerResponse, con
 	}
 	const header = req.headers.authorization ?? '';
 	const key = /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1];
-	let neighbourhood = context.registry.neighbourhoodForKey(key);
-	// A neighbourhood created from the shell a moment ago may not have been polled yet.
-	if (!neighbourhood && key && context.registry.reloadIfChanged()) neighbourhood = context.registry.neighbourhoodForKey(key);
+	const neighbourhood = key ? context.opens(key) : undefined;
 	if (!neighbourhood) {
 		res.writeHead(401, { ...cors, 'content-type': 'application/json', 'cache-control': 'no-store' });
 		res.end(JSON.stringify({ error: 'invalid key' }));

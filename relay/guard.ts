@@ -11,11 +11,18 @@ import { DEFAULT_CHANGE_LIMITS, type ChangeGate, type ChangeLimits } from './cha
 import { DEFAULT_BUDGET_LIMITS, FairSharing, type BudgetLimits, type Lane } from './budget.ts';
 import type { Logger } from './log.ts';
 import type { Registry } from './registry.ts';
+import type { Entry } from './doorway.ts';
+import type { Refusal } from '../src/lib/access/api.ts';
+import { deviceOfPeer } from '../src/lib/access/secret.ts';
 
 export const CLOSE = {
 	badMessage: 4400,
 	invalidKey: 4401,
+	/** The device or its member was removed by a manager; the app keeps what it holds and stops. */
+	removed: 4403,
 	peerTaken: 4409,
+	/** The member waits for a manager's approval; the app asks again now and then. */
+	waiting: 4423,
 	tooMany: 4429,
 	internal: 1011
 } as const;
@@ -48,6 +55,8 @@ const MAX_SESSIONS = 4;
 export interface Connection {
 	neighbourhood: string;
 	key: string;
+	/** The device this connection's credential belongs to; undefined with the old shared key. */
+	deviceId?: string;
 	peerId?: string;
 	/** Its share of the neighbourhood's message budgets, and its queue of paced messages. */
 	lane: Lane;
@@ -152,12 +161,14 @@ export class GuardedServerAdapter extends WebSocketServerAdapter {
 	}
 
 	/** Called at the upgrade, before the adapter sees the socket. */
-	admit(socket: WebSocket, neighbourhood: string, key: string): void {
+	admit(socket: WebSocket, entry: Entry): void {
+		const { neighbourhood, key } = entry;
 		// Until it joins, a connection is its own member; then its peer id is (see #receive).
 		const lane = this.#sharing.open(neighbourhood, `connection-${++this.#connections}`, (bytes) => this.receiveMessage(bytes, socket, true));
 		const connection: Connection = {
 			neighbourhood,
 			key,
+			deviceId: entry.holder?.deviceId,
 			lane,
 			claims: [],
 			textFrame: false,
@@ -268,19 +279,13 @@ export class GuardedServerAdapter extends WebSocketServerAdapter {
 			if (connection.peerId && connection.peerId !== message.senderId) {
 				return this.#close(socket, CLOSE.peerTaken, 'second peer id on one connection');
 			}
-			const holder = this.sockets[message.senderId as keyof typeof this.sockets] as WebSocket | undefined;
-			const holderConnection = holder && holder !== socket ? this.connections.get(holder) : undefined;
-			if (holderConnection && holder!.readyState === holder!.OPEN && holderConnection.neighbourhood !== connection.neighbourhood) {
-				return this.#close(socket, CLOSE.peerTaken, 'peer id in use');
-			}
+			const problem = this.#peerIdProblem(connection, message.senderId, socket);
+			if (problem) return this.#close(socket, CLOSE.peerTaken, problem);
 			connection.peerId = message.senderId;
-			// The unit of fairness is the peer id, not the key and remote address: all connections of a
-			// neighbourhood share one key, and behind the reverse proxy the README recommends (or a care
-			// home's one internet line) every connection has the same address, so fairness between
-			// residents would vanish. A peer id is bound to its connection here; many of them can only
-			// share the neighbourhood's budget. Once devices have their own credentials, this becomes
-			// the device or member id.
-			connection.lane.identify(message.senderId);
+			// The unit of fairness is the device, not the remote address: behind the reverse proxy the
+			// README recommends (or a care home's one internet line) every connection has the same
+			// address. A connection with the old shared key counts by its peer id, bound to it here.
+			connection.lane.identify(connection.deviceId ?? message.senderId);
 			this.peerNeighbourhood.set(message.senderId, connection.neighbourhood);
 			return super.receiveMessage(messageBytes, socket as never);
 		}
@@ -321,15 +326,33 @@ export class GuardedServerAdapter extends WebSocketServerAdapter {
 		super.send(message);
 	}
 
-	/** Closes connections whose key no longer opens their neighbourhood (after a rotation). */
-	closeRevoked(): number {
+	/**
+	 * The app's peer ids carry its device id (src/lib/access/secret.ts): only that device may use
+	 * them. An open peer id is taken over only by the same device (a phone reconnecting before the
+	 * relay saw its old socket go), never by another member who learnt it from presence messages.
+	 */
+	#peerIdProblem(connection: Connection, peerId: string, socket: WebSocket): string | undefined {
+		const claimed = deviceOfPeer(peerId);
+		if (claimed !== undefined && claimed !== connection.deviceId) return 'peer id of another device';
+		const holder = this.sockets[peerId as keyof typeof this.sockets] as WebSocket | undefined;
+		const holderConnection = holder && holder !== socket ? this.connections.get(holder) : undefined;
+		if (!holderConnection || holder!.readyState !== holder!.OPEN) return undefined;
+		if (holderConnection.neighbourhood !== connection.neighbourhood) return 'peer id in use';
+		if (holderConnection.deviceId !== connection.deviceId) return 'peer id in use';
+		return undefined;
+	}
+
+	/** Closes every connection that what it showed at the door no longer lets in; returns how many. */
+	closeRevoked(check: (key: string) => Entry | Refusal): number {
 		let closed = 0;
 		for (const socket of this.#server.clients) {
 			const connection = this.connections.get(socket);
-			if (connection && this.#registry.neighbourhoodForKey(connection.key) !== connection.neighbourhood) {
-				this.#close(socket, CLOSE.invalidKey, 'invalid key');
-				closed += 1;
-			}
+			if (!connection || connection.closing) continue;
+			const entry = check(connection.key);
+			if (typeof entry !== 'string' && entry.neighbourhood === connection.neighbourhood) continue;
+			const code = entry === 'removed' ? CLOSE.removed : entry === 'waiting' ? CLOSE.waiting : CLOSE.invalidKey;
+			this.#close(socket, code, entry === 'removed' ? 'removed' : 'invalid key');
+			closed += 1;
 		}
 		return closed;
 	}

@@ -9,7 +9,10 @@ import { WebSocketServer } from 'ws';
 import { mayUse } from './access.ts';
 import { configFromEnv, type RelayConfig } from './config.ts';
 import { ListingWatcher } from './claims.ts';
-import { awaitKey } from './doorway.ts';
+import { awaitKey, entryFor } from './doorway.ts';
+import { AccessBook } from './access-book.ts';
+import { handleAccess } from './access-api.ts';
+import { Attempts } from './attempts.ts';
 import { secureDataFolder } from './data-folder.ts';
 import { ChangeGate } from './change-limits.ts';
 import { CLOSE, DEFAULT_LIMITS, GuardedServerAdapter, type Limits } from './guard.ts';
@@ -59,6 +62,8 @@ export interface Relay {
 	peers: PeerJanitor;
 	/** Unloads documents nobody used for a while. */
 	idle: IdleUnloader;
+	/** Members, devices, roles and tickets. */
+	access: AccessBook;
 	/** Links for requests without a Host header (and the operator command). */
 	origin: string;
 	close(): Promise<void>;
@@ -123,6 +128,27 @@ export async function startRelay(given: Partial<RelayOptions> & Pick<RelayOption
 	const peers = new PeerJanitor(repo, hooks, { peerNeighbourhood: adapter.peerNeighbourhood, sockets: adapter.sockets, server: wss });
 	const idle = new IdleUnloader(repo, hooks, { idleMs: options.idleUnloadMs, storage: disk, faults, log });
 
+	const access = new AccessBook(options.data);
+	const attempts = new Attempts();
+	const check = (key: string) => entryFor(key, registry, access);
+	const checkAtDoor = (key: string) => {
+		const entry = check(key);
+		// A neighbourhood or device made from the shell a moment ago may not have been polled yet.
+		if (entry !== 'credential') return entry;
+		try {
+			const changed = registry.reloadIfChanged();
+			if (access.reloadIfChanged() || changed) return check(key);
+		} catch {
+			// A file half-written by the operator command: the next poll reads it whole.
+		}
+		return entry;
+	};
+	const opens = (key: string) => {
+		const entry = checkAtDoor(key);
+		return typeof entry === 'string' ? undefined : entry.neighbourhood;
+	};
+	const accessContext = { registry, book: access, attempts, repo, log, revoked: () => adapter.closeRevoked(check) };
+
 	const serveApp = staticApp(options.app);
 	const secure = securityHeadersHook(options.app);
 	const originOf = linkOrigin(options, () => port);
@@ -136,8 +162,17 @@ export async function startRelay(given: Partial<RelayOptions> & Pick<RelayOption
 			res.end(JSON.stringify({ ok: true, neighbourhoods: registry.list().length, uptime: Math.round((Date.now() - started) / 1000) }));
 			return;
 		}
+		const accessAction = /^\/api\/access\/([a-zA-Z]{1,20})$/.exec(path);
+		if (accessAction) {
+			handleAccess(req, res, accessAction[1]!, accessContext).catch((error: unknown) => {
+				log.error({ err: error }, 'access request failed');
+				if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
+				res.end(JSON.stringify({ error: 'failed' }));
+			});
+			return;
+		}
 		if (path === '/api/setup') {
-			handleSetup(req, res, { repo, registry, data: options.data, log, origin: originOf }).catch((error: unknown) => {
+			handleSetup(req, res, { repo, registry, book: access, data: options.data, log, origin: originOf }).catch((error: unknown) => {
 				log.error({ err: error }, 'setup failed');
 				if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
 				res.end(JSON.stringify({ error: 'failed' }));
@@ -146,7 +181,7 @@ export async function startRelay(given: Partial<RelayOptions> & Pick<RelayOption
 		}
 		const feed = FEED_PATH.exec(path);
 		if (feed || path === '/api/feed') {
-			const context = { repo, registry, log, origin: originOf };
+			const context = { repo, registry, log, origin: originOf, opens };
 			const fail = (error: unknown) => {
 				log.error({ err: error }, 'feed failed');
 				if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
@@ -187,17 +222,24 @@ export async function startRelay(given: Partial<RelayOptions> & Pick<RelayOption
 			// ws reports oversized frames (it closes with 1009 itself) and protocol errors here.
 			ws.on('error', (error) => log.warn({ remote, reason: error.message }, 'connection error'));
 			ws.on('close', (code) => log.debug({ remote, code }, 'connection closed'));
+			if (attempts.blocked(remote ?? 'unknown')) {
+				ws.close(CLOSE.tooMany, 'too many attempts');
+				return;
+			}
 			awaitKey(
 				ws,
-				registry,
-				({ neighbourhood, key }) => {
-					adapter.admit(ws, neighbourhood, key);
-					log.debug({ neighbourhood }, 'connection opened');
+				checkAtDoor,
+				(entry) => {
+					adapter.admit(ws, entry);
+					if (entry.holder) access.seen(entry.holder.deviceId);
+					log.debug({ neighbourhood: entry.neighbourhood }, 'connection opened');
 					wss.emit('connection', ws, req);
 				},
 				(reason) => {
-					log.info({ remote, reason }, 'connection refused: invalid key');
-					ws.close(CLOSE.invalidKey, 'invalid key');
+					if (reason === 'credential' || reason === 'no key') attempts.failed(remote ?? 'unknown');
+					log.info({ remote, reason }, 'connection refused');
+					const code = reason === 'removed' ? CLOSE.removed : reason === 'waiting' ? CLOSE.waiting : CLOSE.invalidKey;
+					ws.close(code, reason === 'removed' || reason === 'waiting' ? reason : 'invalid key');
 				},
 				options.keyWaitMs
 			);
@@ -223,9 +265,10 @@ export async function startRelay(given: Partial<RelayOptions> & Pick<RelayOption
 	const listings = new ListingWatcher(repo, registry, log, options.pollMs);
 	const poll = setInterval(() => {
 		try {
-			if (registry.reloadIfChanged()) {
-				const closed = adapter.closeRevoked();
-				log.info({ neighbourhoods: registry.list().length, closed }, 'registry changed on disk');
+			const registryChanged = registry.reloadIfChanged();
+			if (access.reloadIfChanged() || registryChanged) {
+				const closed = adapter.closeRevoked(check);
+				log.info({ neighbourhoods: registry.list().length, closed }, 'access changed on disk');
 			}
 		} catch (error) {
 			log.error({ err: error }, 'registry reload failed');
@@ -284,5 +327,5 @@ export async function startRelay(given: Partial<RelayOptions> & Pick<RelayOption
 		})());
 
 	const url = `http://${LOCAL.has(options.host) ? 'localhost' : options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`;
-	return { port, url, registry, repo, adapter, storage, log, faults, peers, idle, origin: options.publicUrl ?? `http://localhost:${port}`, close };
+	return { port, url, registry, repo, adapter, storage, log, faults, peers, idle, access, origin: options.publicUrl ?? `http://localhost:${port}`, close };
 }

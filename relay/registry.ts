@@ -13,15 +13,14 @@ const Record_ = v.object({
 	id: v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{8,64}$/)),
 	name: v.string(),
 	root: v.pipe(v.string(), v.regex(/^automerge:/)),
-	key: v.pipe(v.string(), v.minLength(16)),
+	/** The old shared member key (before December 2026); newer neighbourhoods have none. */
+	key: v.optional(v.pipe(v.string(), v.minLength(16))),
 	createdAt: v.string(),
 	rotatedAt: v.optional(v.string()),
 	/** The secret in the agenda feed's address; made on first use, replaced to revoke it. */
 	feedToken: v.optional(v.pipe(v.string(), v.minLength(24)))
 });
 export type NeighbourhoodRecord = v.InferOutput<typeof Record_>;
-
-export const newKey = (): string => randomBytes(18).toString('base64url');
 
 const documentIdOf = (urlOrId: string) => urlOrId.replace(/^automerge:/, '');
 
@@ -126,6 +125,7 @@ export class Registry {
 		if (!key) return undefined;
 		const given = Buffer.from(key);
 		for (const record of this.#records.values()) {
+			if (!record.key) continue;
 			const expected = Buffer.from(record.key);
 			if (expected.length === given.length && timingSafeEqual(expected, given)) return record.id;
 		}
@@ -159,7 +159,6 @@ export class Registry {
 			id: input.id,
 			name: input.name,
 			root: input.root,
-			key: newKey(),
 			createdAt: new Date().toISOString()
 		};
 		for (const documentId of input.documents) this.claim(documentId, record.id);
@@ -168,14 +167,12 @@ export class Registry {
 		return record;
 	}
 
-	/** A new member key; the old one stops working everywhere that reads these files. */
-	rotate(id: string): NeighbourhoodRecord {
+	/** Gives a neighbourhood the shared member key it had before December 2026 (moved or restored data, tests). */
+	setOldKey(id: string, key: string): void {
 		const current = this.#latest(id);
 		if (!current) throw new Error(`No neighbourhood with id ${id}`);
-		const record = { ...current, key: newKey(), rotatedAt: new Date().toISOString() };
-		this.#write(record);
+		this.#write({ ...current, key });
 		this.#fingerprint = this.#currentFingerprint();
-		return record;
 	}
 
 	/** The agenda feed's secret, made now if the neighbourhood has none yet. */

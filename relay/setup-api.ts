@@ -7,6 +7,7 @@ import { createHosted, type Hosted } from './create.ts';
 import type { Logger } from './log.ts';
 import { HostNotAllowed } from './origin.ts';
 import type { Registry } from './registry.ts';
+import type { AccessBook } from './access-book.ts';
 import { consumeSetupToken, restoreSetupToken, retireUsedSetupToken, setupTokenMatches } from './setup-token.ts';
 
 const MAX_BODY = 64 * 1024;
@@ -31,6 +32,7 @@ async function readBody(req: IncomingMessage): Promise<string | undefined> {
 export interface SetupContext {
 	repo: Repo;
 	registry: Registry;
+	book: AccessBook;
 	data: string;
 	log: Logger;
 	origin: (req: IncomingMessage) => string;
@@ -79,14 +81,15 @@ export async function handleSetup(req: IncomingMessage, res: ServerResponse, con
 	consumeSetupToken(context.data);
 	let hosted: Hosted;
 	try {
-		hosted = await createHosted(context.repo, context.registry, details.value, {
+		hosted = await createHosted(context.repo, context.registry, context.book, details.value, {
 			origin,
-			manager: { id: manager.id as string, profile: profile.value }
+			manager: { id: manager.id as string, profile: profile.value, label: typeof body.label === 'string' ? body.label.slice(0, 60) : '' }
 		});
 	} catch (error) {
 		restoreSetupToken(context.data, token);
 		throw error;
 	}
 	context.log.info({ neighbourhood: hosted.id }, 'neighbourhood created through the setup link');
-	json(res, 201, { id: hosted.id, invite: hosted.invite, relay: hosted.relay, root: hosted.root });
+	// The manager's device keeps its own credential; it never appears in an address.
+	json(res, 201, { id: hosted.id, relay: hosted.relay, root: hosted.root, credential: hosted.credential });
 }

@@ -2,7 +2,9 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { promisify } from 'node:util';
+import { AccessBook } from '../../relay/access-book.ts';
 import { eventually } from './harness.ts';
+import { newMember } from './members.ts';
 
 const run = promisify(execFile);
 
@@ -42,5 +44,9 @@ export async function createFromShell(data: string, port: number, name = 'Linden
 	const { stdout } = await run(process.execPath, ['bin/noaber.js', 'create', name, '--json'], {
 		env: { ...process.env, NOABER_DATA: data, NOABER_PUBLIC_URL: `http://localhost:${port}` }
 	});
-	return JSON.parse(stdout.trim().split('\n').at(-1)!) as { id: string; invite: string; relay: string; root: string; key: string };
+	const created = JSON.parse(stdout.trim().split('\n').at(-1)!) as { id: string; invite: string; relay: string; root: string };
+	// The first manager's device, let in as the operator's command would (another process's view of
+	// the data folder): a running relay reads it at the door.
+	const { credential } = newMember(new AccessBook(data), created.id, { name: 'Wijkverbinder', roles: ['manager'] });
+	return { ...created, key: credential };
 }

@@ -9,6 +9,8 @@ import { Repo, type AutomergeUrl, type DocHandle, type PeerId, type PeerMetadata
 import type { WebSocketClientAdapter } from '@automerge/automerge-repo-network-websocket';
 import { KeyedClientAdapter } from '../../src/lib/automerge/relay-key.ts';
 import { doorAddress, doorAt, readsKeyFromAddress, type Door } from './door.ts';
+import { AccessBook } from '../../relay/access-book.ts';
+import { newMember } from './members.ts';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -156,7 +158,10 @@ export async function runCrashRounds(options: CrashOptions): Promise<CrashResult
 		cwd: checkout,
 		env: { ...process.env, NOABER_DATA: data, NOABER_PUBLIC_URL: `http://127.0.0.1:${port}` }
 	});
-	const { key } = JSON.parse(stdout.trim().split('\n').at(-1)!) as { key: string };
+	const created = JSON.parse(stdout.trim().split('\n').at(-1)!) as { id: string; key?: string };
+	// A relay of before December 2026 prints its shared key; a newer one a first invitation, so the
+	// device gets its own credential as the operator's command would make it.
+	const key = created.key ?? newMember(new AccessBook(data), created.id, { name: 'Kraak', roles: ['manager'] }).credential;
 	const door = doorAt(port, key, readsKeyFromAddress(checkout));
 
 	let relay = await startRelay(checkout, data, port);

@@ -7,13 +7,11 @@ import { Repo as ClientRepo } from '@automerge/automerge-repo/slim';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { WebSocket } from 'ws';
-import { createHosted } from '../../relay/create.ts';
 import type { Relay } from '../../relay/main.ts';
 import { AtomicFSStorageAdapter, GuardedStorage, STORAGE_REFUSED } from '../../relay/storage.ts';
 import { createLogger } from '../../relay/log.ts';
 import type { RootDoc } from '../../src/lib/neighbourhood/document.ts';
-import { emptyDetails } from '../../src/lib/neighbourhood/schema.ts';
-import { client, eventually, find, nameOf, shutdown, socketUrl, startTestRelay, tempDir } from './harness.ts';
+import { client, eventually, find, nameOf, shutdown, socketUrl, startTestRelay, tempDir, hostedOn } from './harness.ts';
 
 /** The relay's documents folder on a disk that can be made full: every write then fails with ENOSPC. */
 class FillableDisk implements StorageAdapterInterface {
@@ -88,7 +86,7 @@ describe('the relay on a full disk', () => {
 		const data = tempDir();
 		const disk = new FillableDisk(join(data, 'documents'));
 		const { relay, logs } = await start(data, disk);
-		const hosted = await createHosted(relay.repo, relay.registry, emptyDetails('Lindenbuurt'), { origin: relay.url });
+		const hosted = await hostedOn(relay.repo, relay.registry, relay.access, 'Lindenbuurt', relay.url);
 
 		// Anna connects through an adapter whose socket we can watch for the relay's close code.
 		const annasAdapter = new KeyedClientAdapter(socketUrl(relay), hosted.key, 100);

@@ -4,12 +4,10 @@
 import '@automerge/automerge';
 import { Repo, type Chunk, type DocumentId, type Message, type StorageAdapterInterface, type StorageKey } from '@automerge/automerge-repo/slim';
 import { describe, expect, it } from 'vitest';
-import { createHosted } from '../../relay/create.ts';
 import { DurableOutbox } from '../../relay/durable.ts';
 import { createLogger } from '../../relay/log.ts';
 import { startRelay } from '../../relay/main.ts';
-import { emptyDetails } from '../../src/lib/neighbourhood/schema.ts';
-import { client, eventually, fakeApp, shutdown, tempDir } from './harness.ts';
+import { client, eventually, fakeApp, shutdown, tempDir, hostedOn } from './harness.ts';
 
 /** A disk on which writes of one document hang until released; counts content writes per document. */
 class SlowDisk implements StorageAdapterInterface {
@@ -108,7 +106,7 @@ describe('the durable outbox', () => {
 	it('tells a phone that the relay has a document it just sent only once that document is on disk', async () => {
 		const disk = new SlowDisk();
 		const relay = await startRelay({ port: 0, host: '127.0.0.1', data: tempDir(), publicUrl: undefined, app: fakeApp(), logLevel: 'silent', pollMs: 100, storage: disk });
-		const anna = client(relay, (await createHosted(relay.repo, relay.registry, emptyDetails('Lindenbuurt'), { origin: `http://127.0.0.1:${relay.port}` })).key);
+		const anna = client(relay, (await hostedOn(relay.repo, relay.registry, relay.access, 'Lindenbuurt', `http://127.0.0.1:${relay.port}`)).key);
 		try {
 			// A document the relay has never seen: its first answer comes from inside automerge-repo's
 			// update, before the relay's handle is ready (2.5.6).

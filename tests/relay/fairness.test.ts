@@ -11,11 +11,10 @@ import { startPresenceFlood, type Flood } from '../../bench/presence-flood.ts';
 import { startRelayChild, type RelayChild } from '../../bench/relay-child.ts';
 import { doorAdapter } from './door.ts';
 import { percentile, roundTrip, roundTrips } from '../../bench/round-trip.ts';
-import { createHosted, type Hosted } from '../../relay/create.ts';
+import { AccessBook } from '../../relay/access-book.ts';
 import { Registry } from '../../relay/registry.ts';
 import type { RootDoc } from '../../src/lib/neighbourhood/document.ts';
-import { emptyDetails } from '../../src/lib/neighbourhood/schema.ts';
-import { eventually, find, rawSocket, shutdown, tempDir } from './harness.ts';
+import { eventually, find, rawSocket, shutdown, tempDir, hostedOn, type HostedForTest } from './harness.ts';
 
 const FLOODERS = 50;
 /** Per connection, well under the old per-connection limit (200/s): the old relay never closed them,
@@ -26,8 +25,8 @@ const SEEDED = 100;
 
 let data: string;
 let relay: RelayChild;
-let linden: Hosted;
-let beuken: Hosted;
+let linden: HostedForTest;
+let beuken: HostedForTest;
 const seeded: AutomergeUrl[] = [];
 const repos: Repo[] = [];
 let flood: Flood | undefined;
@@ -38,8 +37,8 @@ beforeAll(async () => {
 	// operator's data folder would hold them.
 	const registry = new Registry(data);
 	const repo = new Repo({ storage: new NodeFSStorageAdapter(join(data, 'documents')) });
-	linden = await createHosted(repo, registry, emptyDetails('Lindenbuurt'), { origin: 'http://localhost:3000' });
-	beuken = await createHosted(repo, registry, emptyDetails('Beukenbuurt'), { origin: 'http://localhost:3000' });
+	linden = await hostedOn(repo, registry, new AccessBook(data), 'Lindenbuurt', 'http://localhost:3000');
+	beuken = await hostedOn(repo, registry, new AccessBook(data), 'Beukenbuurt', 'http://localhost:3000');
 	for (let i = 0; i < SEEDED; i++) {
 		const handle = repo.create({ note: `boodschappenlijst ${i}` });
 		registry.claim(handle.documentId, linden.id);
@@ -61,13 +60,13 @@ afterAll(async () => {
 	rmSync(data, { recursive: true, force: true });
 });
 
-function device(hosted: Hosted): Repo {
+function device(hosted: HostedForTest): Repo {
 	const repo = new Repo({ network: [doorAdapter(relay.door(hosted.key), 100)] });
 	repos.push(repo);
 	return repo;
 }
 
-async function twoDevices(hosted: Hosted): Promise<[DocHandle<RootDoc>, DocHandle<RootDoc>]> {
+async function twoDevices(hosted: HostedForTest): Promise<[DocHandle<RootDoc>, DocHandle<RootDoc>]> {
 	const first = await find<RootDoc>(device(hosted), hosted.root);
 	const second = await find<RootDoc>(device(hosted), hosted.root);
 	return [first, second];

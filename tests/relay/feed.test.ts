@@ -149,16 +149,14 @@ describe('the agenda feed', () => {
 		const data = tempDir();
 		const running = new Registry(data);
 		const record = running.add({ id: 'lindenbuurt-01', name: 'Lindenbuurt', root: 'automerge:abc', documents: [] });
-		// The operator's command, in another process, replaces the key and hands out a feed address.
+		// The operator's command, in another process, hands out a feed address, then replaces it.
 		const shell = new Registry(data);
-		const rotated = shell.rotate(record.id);
-		const handedOut = shell.feedToken(record.id);
+		shell.feedToken(record.id);
+		const handedOut = shell.rotateFeed(record.id);
 
 		expect(running.feedToken(record.id)).toBe(handedOut);
-		const onDisk = new Registry(data).find(record.id);
-		expect(onDisk?.key).toBe(rotated.key);
-		expect(running.neighbourhoodForKey(record.key)).toBeUndefined();
-		expect(running.neighbourhoodForKey(rotated.key)).toBe(record.id);
+		expect(new Registry(data).find(record.id)?.feedToken).toBe(handedOut);
+		expect(running.neighbourhoodForFeed(handedOut)?.id).toBe(record.id);
 	});
 
 	it('keeps feed addresses, keys and bearer headers out of the log', () => {

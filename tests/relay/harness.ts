@@ -1,5 +1,6 @@
 // A real relay on a free port with a temporary data folder, and stock automerge-repo clients.
-import { Repo, type AutomergeUrl, type DocHandle, type StorageAdapterInterface } from '@automerge/automerge-repo/slim';
+import { Repo, type AutomergeUrl, type DocHandle, type PeerId, type StorageAdapterInterface } from '@automerge/automerge-repo/slim';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +14,12 @@ import { emptyDetails } from '../../src/lib/neighbourhood/schema.ts';
 import { readNeighbourhood } from '../../src/lib/neighbourhood/view.ts';
 import { KeyedClientAdapter } from '../../src/lib/automerge/relay-key.ts';
 import { doorAt, openDoor, type Door } from './door.ts';
+import type { AccessBook } from '../../relay/access-book.ts';
+import { newMember } from './members.ts';
+import type { Registry } from '../../relay/registry.ts';
+import type { Granted } from '../../src/lib/access/api.ts';
+import { parseSecret, peerIdFor } from '../../src/lib/access/secret.ts';
+import { parseInvite } from '../../src/lib/neighbourhood/invite.ts';
 
 export type { Door };
 
@@ -63,16 +70,33 @@ export async function startTestRelay(
 	return { ...relay, data, url: `http://127.0.0.1:${relay.port}`, logs };
 }
 
-export async function hostNeighbourhood(relay: TestRelay, name: string): Promise<Hosted> {
-	return createHosted(relay.repo, relay.registry, emptyDetails(name), { origin: relay.url });
+/** A hosted neighbourhood with the credential of its first manager's device (`key`). */
+export interface HostedForTest extends Hosted {
+	key: string;
+	memberId: string;
+}
+
+export { newMember };
+
+export async function hostedOn(repo: Repo, registry: Registry, book: AccessBook, name: string, origin = 'http://localhost:3000'): Promise<HostedForTest> {
+	const hosted = await createHosted(repo, registry, book, emptyDetails(name), { origin });
+	const first = newMember(book, hosted.id, { name: 'Wijkverbinder', roles: ['manager'] });
+	return { ...hosted, key: first.credential, memberId: first.memberId };
+}
+
+export async function hostNeighbourhood(relay: TestRelay, name: string): Promise<HostedForTest> {
+	return hostedOn(relay.repo, relay.registry, relay.access, name, relay.url);
 }
 
 export function socketUrl(relay: { port: number }): string {
 	return `ws://127.0.0.1:${relay.port}/sync`;
 }
 
+/** A stock client; with a device credential its peer id carries the device id, as the app's does. */
 export function client(relay: { port: number }, key: string): Repo {
-	return new Repo({ network: [new KeyedClientAdapter(socketUrl(relay), key, 100)] });
+	const deviceId = parseSecret(key)?.id;
+	const peerId = deviceId ? (peerIdFor(deviceId, randomBytes(6).toString('hex')) as PeerId) : undefined;
+	return new Repo({ network: [new KeyedClientAdapter(socketUrl(relay), key, 100)], peerId });
 }
 
 export async function find<T>(repo: Repo, url: string): Promise<DocHandle<T>> {
@@ -125,4 +149,23 @@ export function stopAfterEach(relay: () => TestRelay | undefined): Closable[] {
 		await shutdown(relay());
 	});
 	return repos;
+}
+
+/** Calls the relay's access API as the app does: the credential (if any) in the header. */
+export async function accessCall(origin: string, action: string, body: unknown, credential?: string): Promise<{ status: number; body: Record<string, unknown> }> {
+	const response = await fetch(`${origin}/api/access/${action}`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json', ...(credential ? { authorization: `Bearer ${credential}` } : {}) },
+		body: JSON.stringify(body)
+	});
+	return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+/** Joins with an invite link over HTTP, as a new device does; returns its credential. */
+export async function joinWith(origin: string, invite: string, name = 'Buur'): Promise<Granted> {
+	const parsed = parseInvite(invite);
+	if (!parsed) throw new Error(`not an invite: ${invite}`);
+	const answer = await accessCall(origin, 'join', { root: parsed.root, ticket: parsed.ticket, name });
+	if (answer.status !== 201) throw new Error(`join refused: ${answer.status} ${JSON.stringify(answer.body)}`);
+	return answer.body as unknown as Granted;
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { MembersDoc } from '../../src/lib/members/document.ts';
 import { readMembers } from '../../src/lib/members/view.ts';
 import type { RootDoc } from '../../src/lib/neighbourhood/document.ts';
-import { parseInvite } from '../../src/lib/neighbourhood/invite.ts';
+import { parseSecret } from '../../src/lib/access/secret.ts';
 import { emptyDetails } from '../../src/lib/neighbourhood/schema.ts';
 import { readNeighbourhood } from '../../src/lib/neighbourhood/view.ts';
 import { issueSetupToken } from '../../relay/setup-token.ts';
@@ -66,19 +66,23 @@ describe('the relay over HTTP', () => {
 
 		const created = await setup({ token, details: { ...emptyDetails('Lindenbuurt'), contactName: 'Fatima' }, manager });
 		expect(created.status).toBe(201);
-		const body = (await created.json()) as { invite: string; relay: string; root: string };
-		expect(body.invite).toMatch(new RegExp(`^${relay.url}/join#r=ws%3A%2F%2F127\\.0\\.0\\.1%3A${relay.port}%2Fsync&d=automerge:\\w+&k=[\\w-]+$`));
-		const invite = parseInvite(body.invite)!;
-		expect(invite.root).toBe(body.root);
+		const body = (await created.json()) as { credential: string; relay: string; root: string };
+		expect(body.relay).toBe(`ws://127.0.0.1:${relay.port}/sync`);
+		// The manager's device gets its own credential, in the answer's body and nowhere else.
+		expect(parseSecret(body.credential)).toBeDefined();
 
-		const resident = client(relay, invite.key);
-		repos.push(resident);
-		const root = await find<RootDoc>(resident, invite.root);
+		const managersDevice = client(relay, body.credential);
+		repos.push(managersDevice);
+		const root = await find<RootDoc>(managersDevice, body.root);
 		const read = readNeighbourhood(root.doc());
 		expect(read.ok && read.neighbourhood.name).toBe('Lindenbuurt');
 		expect(read.ok && read.neighbourhood.managers).toEqual(['manager-0001']);
-		const members = await find<MembersDoc>(resident, read.ok ? read.neighbourhood.docs.members : '');
+		const members = await find<MembersDoc>(managersDevice, read.ok ? read.neighbourhood.docs.members : '');
 		expect(readMembers(members.doc()).items.map((m) => m.name)).toEqual(['Fatima']);
+
+		// The relay, not the document, knows who runs it.
+		const [fatima] = relay.access.members(relay.registry.list()[0]!.id).members;
+		expect(fatima).toMatchObject({ id: 'manager-0001', name: 'Fatima', status: 'active', roles: ['manager'] });
 
 		// One-time: the same link cannot create a second neighbourhood.
 		expect((await setup({ token, details: emptyDetails('Nog een'), manager })).status).toBe(403);

@@ -10,8 +10,8 @@ import type { RootDoc } from '../../src/lib/neighbourhood/document.ts';
 import { updateDetails } from '../../src/lib/neighbourhood/mutations.ts';
 import { emptyDetails } from '../../src/lib/neighbourhood/schema.ts';
 import { bigValue, compressionBomb, DeepChain, sendChanges as send } from './hostile-changes.ts';
-import { client, eventually, find, hostNeighbourhood, nameOf, door, startTestRelay, stopAfterEach, type TestRelay } from './harness.ts';
-import type { Hosted } from '../../relay/create.ts';
+import { client, eventually, find, hostNeighbourhood, nameOf, door, startTestRelay, stopAfterEach, type HostedForTest, type TestRelay } from './harness.ts';
+
 
 let relay: TestRelay | undefined;
 const repos = stopAfterEach(() => relay);
@@ -21,7 +21,7 @@ const idOf = (url: string) => url.replace('automerge:', '') as DocumentId;
 const sendChanges = (target: TestRelay, key: string, url: string, batches: Uint8Array[][]) => send(door(target, key), url, batches);
 
 interface Neighbourhood {
-	hosted: Hosted;
+	hosted: HostedForTest;
 	anna: import('@automerge/automerge-repo/slim').DocHandle<RootDoc>;
 	bert: import('@automerge/automerge-repo/slim').DocHandle<RootDoc>;
 }

@@ -9,7 +9,6 @@ import { configFromEnv } from '../../relay/config.ts';
 import { parseAllowedHosts, parsePublicUrl } from '../../relay/origin.ts';
 import { issueSetupToken } from '../../relay/setup-token.ts';
 import { emptyDetails } from '../../src/lib/neighbourhood/schema.ts';
-import { parseInvite } from '../../src/lib/neighbourhood/invite.ts';
 import { fakeApp, hostNeighbourhood, startTestRelay, stopAfterEach, tempDir, type TestRelay } from './harness.ts';
 import { startRelay } from '../../relay/main.ts';
 import { Writable } from 'node:stream';
@@ -87,7 +86,7 @@ describe('the addresses in links', () => {
 		// This machine's own names work, and the link is built from them.
 		const local = await send(relay.port, `localhost:${relay.port}`, '/api/setup', { method: 'POST', body: setupBody(token) });
 		expect(local.status).toBe(201);
-		expect(parseInvite(String(local.body.invite))?.relay).toBe(`ws://localhost:${relay.port}/sync`);
+		expect(local.body.relay).toBe(`ws://localhost:${relay.port}/sync`);
 	});
 
 	it('a host on NOABER_ALLOWED_HOSTS may be used, and NOABER_PUBLIC_URL wins over any Host', async () => {
@@ -112,6 +111,6 @@ describe('the addresses in links', () => {
 		// The registry already holds a neighbourhood; a fresh token still creates one more.
 		const created = await send(fixed.port, 'buurt.evil.example', '/api/setup', { method: 'POST', body: setupBody(token) });
 		expect(created.status).toBe(201);
-		expect(created.body.invite).toMatch(/^https:\/\/buurt\.example\.nl\/join#r=wss%3A%2F%2Fbuurt\.example\.nl%2Fsync&/);
+		expect(created.body.relay).toBe('wss://buurt.example.nl/sync');
 	});
 });

@@ -7,7 +7,7 @@ import type { RootDoc } from '../../src/lib/neighbourhood/document.ts';
 import { updateDetails } from '../../src/lib/neighbourhood/mutations.ts';
 import { emptyDetails } from '../../src/lib/neighbourhood/schema.ts';
 import { parseInvite } from '../../src/lib/neighbourhood/invite.ts';
-import { client, eventually, find, rawSocket, shutdown, door, tempDir, nameOf } from './harness.ts';
+import { accessCall, client, eventually, find, joinWith, shutdown, tempDir, nameOf } from './harness.ts';
 import type { Repo } from '@automerge/automerge-repo/slim';
 
 const run = promisify(execFile);
@@ -45,7 +45,7 @@ async function createFromShell(data: string, port: number) {
 	const { stdout } = await run(process.execPath, ['bin/noaber.js', 'create', 'Lindenbuurt', '--json'], {
 		env: { ...process.env, NOABER_DATA: data, NOABER_PUBLIC_URL: `http://localhost:${port}` }
 	});
-	return JSON.parse(stdout.trim().split('\n').at(-1)!) as { id: string; invite: string; relay: string; root: string; key: string };
+	return JSON.parse(stdout.trim().split('\n').at(-1)!) as { id: string; invite: string; relay: string; root: string };
 }
 
 /** The relay has every change of this handle: its last known heads equal ours. */
@@ -81,46 +81,50 @@ describe('the relay process', () => {
 		expect(await again.exited).toBe(0);
 	});
 
-	it('lets the operator rotate a key from the shell while the relay runs', async () => {
+	it('lets the first manager in once with the invite the shell printed, and makes new invitations while the relay runs', async () => {
 		const data = tempDir();
 		const port = await freePort();
 		const created = await createFromShell(data, port);
 		const relay = await startChild(data, port);
-		const open = rawSocket(door({ port }, created.key));
-		await open.opened;
+		const origin = `http://127.0.0.1:${port}`;
+		const manager = await joinWith(origin, created.invite, 'Fatima');
+		expect(manager.status).toBe('active');
+		const me = await accessCall(origin, 'me', {}, manager.credential);
+		expect(me.body.roles).toEqual(['manager']);
+		// The first manager's invitation is personal: it lets one person in, once.
+		await expect(joinWith(origin, created.invite, 'Iemand anders')).rejects.toThrow('403');
 
-		const { stdout } = await run(process.execPath, ['bin/noaber.js', 'rotate-key', 'Lindenbuurt'], {
+		const { stdout } = await run(process.execPath, ['bin/noaber.js', 'invite', 'Lindenbuurt'], {
 			env: { ...process.env, NOABER_DATA: data, NOABER_PUBLIC_URL: `http://localhost:${port}` }
 		});
-		const invite = parseInvite(stdout.trim().split('\n').at(-1)!);
-		expect(invite?.key).toBeDefined();
-		expect(invite!.key).not.toBe(created.key);
+		const fresh = stdout.trim().split('\n').at(-1)!;
+		const resident = await joinWith(origin, fresh, 'Anna');
+		expect((await accessCall(origin, 'me', {}, resident.credential)).body.roles).toEqual([]);
 
-		expect(await open.closed).toBe(4401);
-		expect(await rawSocket(door({ port }, created.key)).closed).toBe(4401);
+		const anna = client({ port }, resident.credential);
+		repos.push(anna);
+		expect(nameOf((await find<RootDoc>(anna, created.root)).doc())).toBe('Lindenbuurt');
 		// A second relay on the same port explains itself and exits instead of hanging.
 		await expect(
 			run(process.execPath, ['bin/noaber.js', 'relay'], { env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', NOABER_DATA: tempDir() }, timeout: 15_000 })
 		).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining(`Port ${port} is already in use`) });
-
-		const resident = client({ port }, invite!.key);
-		repos.push(resident);
-		expect(nameOf((await find<RootDoc>(resident, created.root)).doc())).toBe('Lindenbuurt');
 		await shutdown(...repos.splice(0));
 		relay.child.kill('SIGTERM');
 		expect(await relay.exited).toBe(0);
-		expect(relay.output()).not.toContain(created.key);
-		expect(relay.output()).not.toContain(invite!.key);
+		for (const secret of [manager.credential, resident.credential, parseInvite(created.invite)!.ticket!, parseInvite(fresh)!.ticket!]) {
+			expect(relay.output()).not.toContain(secret.split('.')[1]);
+		}
 	}, 30_000);
 
 	it('keeps what reached its disk through kill -9, and flushes on SIGTERM', async () => {
 		const data = tempDir();
 		const port = await freePort();
 		const created = await createFromShell(data, port);
-		expect(created.invite).toMatch(/^http:\/\/localhost:\d+\/join#r=ws%3A%2F%2Flocalhost%3A\d+%2Fsync&d=automerge:\w+&k=[\w-]+$/);
+		expect(created.invite).toMatch(/^http:\/\/localhost:\d+\/join#r=ws%3A%2F%2Flocalhost%3A\d+%2Fsync&d=automerge:\w+&t=[\w-]+\.[\w-]+$/);
 		const first = await startChild(data, port);
+		const { credential } = await joinWith(`http://127.0.0.1:${port}`, created.invite);
 
-		const anna = client({ port }, created.key);
+		const anna = client({ port }, credential);
 		repos.push(anna);
 		const root = await find<RootDoc>(anna, created.root);
 		expect(nameOf(root.doc())).toBe('Lindenbuurt');
@@ -134,7 +138,7 @@ describe('the relay process', () => {
 		await first.exited;
 
 		const second = await startChild(data, port);
-		const bert = client({ port }, created.key);
+		const bert = client({ port }, credential);
 		repos.push(bert);
 		const after = await find<RootDoc>(bert, created.root);
 		expect(nameOf(after.doc())).toBe('Lindenbuurt na kill -9');
@@ -146,7 +150,7 @@ describe('the relay process', () => {
 		expect(await second.exited).toBe(0);
 
 		const third = await startChild(data, port);
-		const carla = client({ port }, created.key);
+		const carla = client({ port }, credential);
 		repos.push(carla);
 		expect(nameOf((await find<RootDoc>(carla, created.root)).doc())).toBe('Lindenbuurt na SIGTERM');
 		await shutdown(...repos.splice(0));
@@ -187,10 +191,13 @@ describe('the relay process', () => {
 		const env = { ...process.env, NOABER_DATA: data, NOABER_PUBLIC_URL: 'https://buurt.example.nl' };
 		const { stdout } = await run(process.execPath, ['bin/noaber.js', 'create', 'Lindenbuurt'], { env });
 		const last = stdout.trim().split('\n').at(-1)!;
-		expect(last).toMatch(/^https:\/\/buurt\.example\.nl\/join#r=wss%3A%2F%2Fbuurt\.example\.nl%2Fsync&d=automerge:\w+&k=[\w-]+$/);
+		expect(last).toMatch(/^https:\/\/buurt\.example\.nl\/join#r=wss%3A%2F%2Fbuurt\.example\.nl%2Fsync&d=automerge:\w+&t=[\w-]+\.[\w-]+$/);
 
+		// Each time a new ticket: handing out a new link disconnects nobody.
 		const invite = await run(process.execPath, ['bin/noaber.js', 'invite', 'Lindenbuurt'], { env });
-		expect(invite.stdout.trim().split('\n').at(-1)).toBe(last);
+		const again = invite.stdout.trim().split('\n').at(-1)!;
+		expect(again).toMatch(/^https:\/\/buurt\.example\.nl\/join#.*&t=[\w-]+\.[\w-]+$/);
+		expect(again).not.toBe(last);
 
 		const list = await run(process.execPath, ['bin/noaber.js', 'list', '--json'], { env });
 		expect(JSON.parse(list.stdout)).toEqual([expect.objectContaining({ name: 'Lindenbuurt' })]);

@@ -7,12 +7,10 @@ import { NodeFSStorageAdapter } from '@automerge/automerge-repo-storage-nodefs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createHosted } from '../../relay/create.ts';
 import { DEFAULT_LIMITS } from '../../relay/guard.ts';
 import { startRelay, type Relay } from '../../relay/main.ts';
-import { emptyDetails } from '../../src/lib/neighbourhood/schema.ts';
 import { announceAndVanish, listOnRoot, newQuarter, type Quarter } from './announce.ts';
-import { client, eventually, fakeApp, find, shutdown, tempDir } from './harness.ts';
+import { client, eventually, fakeApp, find, shutdown, tempDir, hostedOn } from './harness.ts';
 
 interface List {
 	items: string[];
@@ -85,7 +83,7 @@ describe('idle documents', () => {
 	it('never lose or empty a document while clients in several neighbourhoods keep writing', async () => {
 		const { relay, data } = await relayWithIdle(300);
 		const neighbourhoods = await Promise.all(
-			['Lindenbuurt', 'Eikenbuurt', 'Berkenbuurt'].map((name) => createHosted(relay.repo, relay.registry, emptyDetails(name), { origin: `http://127.0.0.1:${relay.port}` }))
+			['Lindenbuurt', 'Eikenbuurt', 'Berkenbuurt'].map((name) => hostedOn(relay.repo, relay.registry, relay.access, name, `http://127.0.0.1:${relay.port}`))
 		);
 
 		const writers = await Promise.all(
@@ -153,7 +151,7 @@ describe('idle documents', () => {
 	it('include one a phone announced and never delivered, which can still arrive later', async () => {
 		const lines: string[] = [];
 		const { relay } = await relayWithIdle(300, tempDir(), 500, lines);
-		const hosted = await createHosted(relay.repo, relay.registry, emptyDetails('Lindenbuurt'), { origin: `http://127.0.0.1:${relay.port}` });
+		const hosted = await hostedOn(relay.repo, relay.registry, relay.access, 'Lindenbuurt', `http://127.0.0.1:${relay.port}`);
 
 		// A phone announces a document nobody lists: answered as by an empty peer, nothing is kept.
 		const stray = newQuarter('Fiets te koop');

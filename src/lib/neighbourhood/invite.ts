@@ -1,17 +1,20 @@
-// Invite links: `<app origin>/join#r=<relay websocket URL>&d=<root automerge URL>&k=<member key>`.
-// Everything sits in the fragment, which browsers never send to a server, so keys stay out of logs.
-// `&m=<member id>` turns an invite into a link for a second device of the same member.
+// Links into a neighbourhood: `<app origin>/join#r=<relay websocket URL>&d=<root automerge URL>`
+// and then one of `&t=<ticket>` (an invitation), `&c=<code>` (another device of mine, made on the
+// first) or `&k=<key>` (the old shared member key, still on older flyers). With none of these the
+// link asks to join and waits for approval. Everything sits in the fragment, which browsers never
+// send to a server, so secrets stay out of logs.
+import { parseSecret } from '../access/secret.ts';
 
 export interface Invite {
 	relay: string;
 	root: string;
-	key: string;
-	member?: string;
+	ticket?: string;
+	code?: string;
+	key?: string;
 }
 
 const ROOT = /^automerge:[1-9A-HJ-NP-Za-km-z]{20,60}$/;
 const KEY = /^[A-Za-z0-9_-]{16,128}$/;
-const MEMBER = /^[A-Za-z0-9_-]{8,64}$/;
 
 /** The websocket address of a relay that serves the app at `origin`. */
 export function relaySocketUrl(origin: string): string {
@@ -33,13 +36,10 @@ export function relayHttpOrigin(relay: string): string {
 	return url.toString().replace(/\/$/, '');
 }
 
-export function inviteLink(origin: string, invite: Pick<Invite, 'relay' | 'root' | 'key'>): string {
+export function inviteLink(origin: string, invite: Invite): string {
 	const base = origin.replace(/\/$/, '');
-	return `${base}/join#r=${encodeURIComponent(invite.relay)}&d=${invite.root}&k=${invite.key}`;
-}
-
-export function deviceLink(origin: string, invite: Pick<Invite, 'relay' | 'root' | 'key'> & { memberId: string }): string {
-	return `${inviteLink(origin, invite)}&m=${invite.memberId}`;
+	const secret = invite.ticket ? `&t=${invite.ticket}` : invite.code ? `&c=${invite.code}` : invite.key ? `&k=${invite.key}` : '';
+	return `${base}/join#r=${encodeURIComponent(invite.relay)}&d=${invite.root}${secret}`;
 }
 
 /** Reads an invite from a whole link or just its fragment; null when anything is missing or odd. */
@@ -49,16 +49,20 @@ export function parseInvite(linkOrHash: string): Invite | null {
 	const params = new URLSearchParams(fragment);
 	const relay = params.get('r');
 	const root = params.get('d');
-	const key = params.get('k');
-	const member = params.get('m');
-	if (!relay || !root || !key) return null;
+	if (!relay || !root) return null;
 	try {
 		const url = new URL(relay);
 		if (url.protocol !== 'ws:' && url.protocol !== 'wss:') return null;
 	} catch {
 		return null;
 	}
-	if (!ROOT.test(root) || !KEY.test(key)) return null;
-	if (member !== null && !MEMBER.test(member)) return null;
-	return member ? { relay, root, key, member } : { relay, root, key };
+	if (!ROOT.test(root)) return null;
+	const ticket = params.get('t');
+	const code = params.get('c');
+	const key = params.get('k');
+	if ([ticket, code, key].filter((s) => s !== null).length > 1) return null;
+	if (ticket !== null) return parseSecret(ticket) ? { relay, root, ticket } : null;
+	if (code !== null) return parseSecret(code) ? { relay, root, code } : null;
+	if (key !== null) return KEY.test(key) ? { relay, root, key } : null;
+	return { relay, root };
 }

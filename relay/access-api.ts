@@ -1,0 +1,238 @@
+// POST /api/access/<action>: joining with a ticket, linking a device, and what managers do with
+// members, devices, roles and tickets. Every body is checked against the shared definitions in
+// src/lib/access/api.ts; the device's credential comes in the Authorization header. Failed
+// guesses at a secret count against the caller's address (attempts.ts). No secret is logged.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Repo } from '@automerge/automerge-repo/slim';
+import * as v from 'valibot';
+import { AUTHENTICATED, Requests, type Action, type Refusal } from '../src/lib/access/api.ts';
+import { mayLetIn, mayManage, type Role } from '../src/lib/access/roles.ts';
+import { readNeighbourhood, isEditor, isManager } from '../src/lib/neighbourhood/view.ts';
+import { refused, type AccessBook, type Holder } from './access-book.ts';
+import type { Attempts } from './attempts.ts';
+import type { Logger } from './log.ts';
+import type { Registry } from './registry.ts';
+import { newId } from './secrets.ts';
+
+const MAX_BODY = 16 * 1024;
+const STATUS: Record<Refusal, number> = {
+	invalid: 400,
+	unknown: 404,
+	ticket: 403,
+	expired: 403,
+	used: 403,
+	credential: 401,
+	removed: 403,
+	waiting: 403,
+	forbidden: 403,
+	lastManager: 409,
+	oldKeyClosed: 403,
+	tooMany: 429
+};
+/** Refusals that mean a wrong secret was tried. */
+const GUESSES = new Set<Refusal>(['ticket', 'credential']);
+
+export interface AccessContext {
+	registry: Registry;
+	book: AccessBook;
+	attempts: Attempts;
+	repo: Repo;
+	log: Logger;
+	/** Called after a change that may take access away: open connections are checked again. */
+	revoked: () => void;
+}
+
+// The app may be served from another address than its relay; the credential travels in a header,
+// never a cookie, so any page may ask.
+const CORS = { 'access-control-allow-origin': '*' };
+
+function json(res: ServerResponse, status: number, body: unknown) {
+	res.writeHead(status, { ...CORS, 'content-type': 'application/json', 'cache-control': 'no-store' });
+	res.end(JSON.stringify(body));
+}
+
+async function readJson(req: IncomingMessage): Promise<unknown> {
+	let size = 0;
+	const chunks: Buffer[] = [];
+	for await (const chunk of req as AsyncIterable<Buffer>) {
+		size += chunk.length;
+		if (size > MAX_BODY) return undefined;
+		chunks.push(chunk);
+	}
+	try {
+		return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+	} catch {
+		return undefined;
+	}
+}
+
+const bearer = (req: IncomingMessage): string | undefined => /^Bearer (\S{1,200})$/.exec(req.headers.authorization ?? '')?.[1];
+
+/** The roles an older neighbourhood's root document gave this member, read once when it upgrades. */
+async function rolesInRoot(repo: Repo, root: string, memberId: string): Promise<Role[]> {
+	try {
+		const handle = await repo.find(root as never, { signal: AbortSignal.timeout(5000) } as never);
+		const read = readNeighbourhood(handle.doc());
+		if (!read.ok) return [];
+		const n = read.neighbourhood;
+		const roles: Role[] = [];
+		if (isManager(n, memberId)) roles.push('manager');
+		else {
+			if (isEditor(n, 'agenda', memberId)) roles.push('agenda');
+			if (isEditor(n, 'map', memberId)) roles.push('map');
+		}
+		return roles;
+	} catch {
+		return [];
+	}
+}
+
+export async function handleAccess(req: IncomingMessage, res: ServerResponse, action: string, context: AccessContext): Promise<void> {
+	const { registry, book, attempts, log } = context;
+	if (req.method === 'OPTIONS') {
+		res.writeHead(204, { ...CORS, 'access-control-allow-methods': 'POST', 'access-control-allow-headers': 'authorization, content-type', 'access-control-max-age': '600' });
+		res.end();
+		return;
+	}
+	if (req.method !== 'POST') return json(res, 405, { error: 'invalid' });
+	if (!Object.hasOwn(Requests, action)) return json(res, 404, { error: 'unknown' });
+	const address = req.socket.remoteAddress ?? 'unknown';
+	if (attempts.blocked(address)) return json(res, 429, { error: 'tooMany' });
+	const parsed = v.safeParse(Requests[action as Action], await readJson(req));
+	if (!parsed.success) return json(res, 400, { error: 'invalid' });
+	const body = parsed.output as Record<string, unknown>;
+	registry.reloadIfChanged();
+	book.reloadIfChanged();
+
+	const refuse = (refusal: Refusal) => {
+		if (GUESSES.has(refusal)) attempts.failed(address);
+		log.info({ action, refusal }, 'access refused');
+		return json(res, STATUS[refusal], { error: refusal });
+	};
+
+	let holder: Holder | undefined;
+	if (AUTHENTICATED.has(action as Action)) {
+		const found = book.holder(bearer(req) ?? '');
+		if (refused(found)) return refuse(found.refused);
+		holder = found;
+		book.seen(found.deviceId);
+		if (action !== 'me' && found.status !== 'active') return refuse('waiting');
+	}
+
+	const neighbourhoodOfRoot = (root: unknown) => registry.list().find((r) => r.root === root)?.id;
+
+	switch (action as Action) {
+		case 'ticket': {
+			const neighbourhood = neighbourhoodOfRoot(body.root);
+			if (!neighbourhood) return refuse('ticket');
+			const info = book.ticketInfo(neighbourhood, body.ticket as string);
+			if (refused(info)) return refuse(info.refused);
+			return json(res, 200, { name: registry.find(neighbourhood)?.name ?? '', ...info });
+		}
+		case 'join': {
+			const neighbourhood = neighbourhoodOfRoot(body.root);
+			if (!neighbourhood) return refuse(body.ticket ? 'ticket' : 'unknown');
+			const granted = book.join(neighbourhood, {
+				ticket: body.ticket as string | undefined,
+				name: body.name as string,
+				label: (body.label as string | undefined) ?? '',
+				memberId: newId()
+			});
+			if (refused(granted)) return refuse(granted.refused);
+			log.info({ neighbourhood, member: granted.memberId, status: granted.status }, 'member joined');
+			return json(res, 201, granted);
+		}
+		case 'upgrade': {
+			const neighbourhood = neighbourhoodOfRoot(body.root);
+			const keyOpens = neighbourhood !== undefined && registry.neighbourhoodForKey(bearer(req)) === neighbourhood;
+			if (!keyOpens) return refuse('credential');
+			const memberId = body.memberId as string;
+			const granted = book.upgrade(neighbourhood, {
+				memberId,
+				name: (body.name as string | undefined) ?? '',
+				label: (body.label as string | undefined) ?? '',
+				seedRoles: await rolesInRoot(context.repo, registry.find(neighbourhood)!.root, memberId)
+			});
+			if (refused(granted)) return refuse(granted.refused);
+			log.info({ neighbourhood, member: memberId }, 'device moved from the shared key to its own credential');
+			return json(res, 201, granted);
+		}
+		case 'link': {
+			const neighbourhood = neighbourhoodOfRoot(body.root);
+			if (!neighbourhood) return refuse('ticket');
+			const granted = book.link(neighbourhood, body.code as string, (body.label as string | undefined) ?? '');
+			if (refused(granted)) return refuse(granted.refused === 'ticket' ? 'ticket' : granted.refused);
+			log.info({ neighbourhood, member: granted.memberId }, 'device linked');
+			return json(res, 201, granted);
+		}
+		case 'me': {
+			const h = holder!;
+			return json(res, 200, { memberId: h.memberId, deviceId: h.deviceId, status: h.status, roles: h.roles, actsFor: h.actsFor, name: h.name });
+		}
+		case 'linkCode':
+			return json(res, 201, book.linkCode(holder!));
+		case 'members':
+			return mayLetIn(holder!.roles) ? json(res, 200, book.members(holder!.neighbourhood)) : refuse('forbidden');
+		default:
+			return manage(action as Action, body, holder!, res, context, refuse);
+	}
+}
+
+/** What managers (and, for letting people in, intermediaries) do. */
+function manage(
+	action: Action,
+	body: Record<string, unknown>,
+	holder: Holder,
+	res: ServerResponse,
+	context: AccessContext,
+	refuse: (refusal: Refusal) => void
+) {
+	const { book, registry, log } = context;
+	const n = holder.neighbourhood;
+	const done = (refusal: Refusal | undefined, revokes = false) => {
+		if (refusal) return refuse(refusal);
+		log.info({ neighbourhood: n, action, by: holder.memberId }, 'access changed');
+		if (revokes) context.revoked();
+		json(res, 200, {});
+	};
+	const manager = mayManage(holder.roles);
+	switch (action) {
+		case 'approve':
+			return mayLetIn(holder.roles) ? done(book.approve(n, body.memberId as string, holder.memberId)) : refuse('forbidden');
+		case 'makeTicket': {
+			const personal = body.personal as string | undefined;
+			// Intermediaries invite the people they help, one by one; open tickets are the managers'.
+			if (!(manager || (personal !== undefined && mayLetIn(holder.roles)))) return refuse('forbidden');
+			const made = book.makeTicket(n, { personal, expiresAt: body.expiresAt as string | undefined, by: holder.memberId });
+			log.info({ neighbourhood: n, by: holder.memberId, personal: personal !== undefined }, 'ticket made');
+			return json(res, 201, { id: made.id, ticket: made.ticket });
+		}
+		case 'managed':
+			return done(book.addManaged(n, holder.memberId, body.memberId as string, body.name as string));
+		default:
+			break;
+	}
+	if (!manager) return refuse('forbidden');
+	switch (action) {
+		case 'removeMember': {
+			const refusal = book.removeMember(n, body.memberId as string, holder.memberId);
+			// The agenda feed's address may have been seen by the removed member.
+			if (!refusal && registry.find(n)?.feedToken) registry.rotateFeed(n);
+			return done(refusal, true);
+		}
+		case 'removeDevice':
+			return done(book.removeDevice(n, body.deviceId as string, holder.memberId), true);
+		case 'roles':
+			return done(book.setRoles(n, body.memberId as string, body.roles as Role[], holder.memberId));
+		case 'withdrawTicket':
+			return done(book.withdrawTicket(n, body.ticketId as string));
+		case 'settings':
+			book.setApproval(n, body.approval as 'open' | 'approval');
+			return done(undefined);
+		case 'closeOldKey':
+			book.closeOldKey(n);
+			return done(undefined, true);
+		default:
+			return refuse('invalid');
+	}
+}

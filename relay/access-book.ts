@@ -1,0 +1,429 @@
+// The relay's authoritative record of who is who in each neighbourhood: members and their roles,
+// their devices (each with its own credential), tickets to join and device-link codes. One file
+// per neighbourhood, access/<id>.json (mode 0600), written whole (tmp + rename) so that the
+// operator command can change it while the relay runs; secrets are kept as hashes only.
+import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as v from 'valibot';
+import type { Approval, Granted, LinkCode, Members, Refusal, Status } from '../src/lib/access/api.ts';
+import { RoleSchema, type Role } from '../src/lib/access/roles.ts';
+import { parseSecret } from '../src/lib/access/secret.ts';
+import { makeSecret, matches } from './secrets.ts';
+
+/** A device-link code is valid this long (issue #11: ten minutes). */
+export const LINK_CODE_MS = 10 * 60 * 1000;
+const MAX_WAITING = 200;
+
+const MemberRecord = v.object({
+	name: v.string(),
+	status: v.picklist(['waiting', 'active', 'removed']),
+	roles: v.array(RoleSchema),
+	actsFor: v.array(v.string()),
+	joinedAt: v.string(),
+	approvedBy: v.optional(v.string()),
+	removedAt: v.optional(v.string()),
+	removedBy: v.optional(v.string())
+});
+const DeviceRecord = v.object({
+	memberId: v.string(),
+	hash: v.string(),
+	label: v.string(),
+	createdAt: v.string(),
+	removedAt: v.optional(v.string()),
+	removedBy: v.optional(v.string())
+});
+const TicketRecord = v.object({
+	hash: v.string(),
+	personal: v.optional(v.string()),
+	roles: v.optional(v.array(RoleSchema)),
+	createdBy: v.optional(v.string()),
+	createdAt: v.string(),
+	expiresAt: v.optional(v.string()),
+	withdrawnAt: v.optional(v.string()),
+	usedAt: v.optional(v.string())
+});
+const CodeRecord = v.object({ hash: v.string(), memberId: v.string(), expiresAt: v.string(), usedAt: v.optional(v.string()) });
+const BookFile = v.object({
+	approval: v.fallback(v.picklist(['open', 'approval']), 'open'),
+	oldKeyClosedAt: v.optional(v.string()),
+	members: v.record(v.string(), MemberRecord),
+	devices: v.record(v.string(), DeviceRecord),
+	tickets: v.record(v.string(), TicketRecord),
+	codes: v.record(v.string(), CodeRecord)
+});
+type Book = v.InferOutput<typeof BookFile>;
+type MemberRecord = v.InferOutput<typeof MemberRecord>;
+
+const emptyBook = (): Book => ({ approval: 'open', members: {}, devices: {}, tickets: {}, codes: {} });
+
+/** Who a credential belongs to. */
+export interface Holder {
+	neighbourhood: string;
+	memberId: string;
+	deviceId: string;
+	status: Status;
+	roles: Role[];
+	actsFor: string[];
+	name: string;
+}
+
+type Result<T> = T | { refused: Refusal };
+export const refused = <T>(result: Result<T>): result is { refused: Refusal } =>
+	typeof result === 'object' && result !== null && 'refused' in result;
+
+export class AccessBook {
+	readonly data: string;
+	#books = new Map<string, Book>();
+	/** device id → neighbourhood, so a credential is found without a search. */
+	#devices = new Map<string, string>();
+	#fingerprint = '';
+	#now: () => number;
+	/** When each device was last seen; kept in memory, so a busy relay does not write on every visit. */
+	#seen = new Map<string, string>();
+
+	constructor(data: string, now: () => number = Date.now) {
+		this.data = data;
+		this.#now = now;
+		mkdirSync(this.#dir, { recursive: true, mode: 0o700 });
+		this.reload();
+	}
+
+	get #dir() {
+		return join(this.data, 'access');
+	}
+
+	#currentFingerprint(): string {
+		const parts: string[] = [];
+		for (const file of readdirSync(this.#dir).sort()) {
+			if (!file.endsWith('.json')) continue;
+			try {
+				const stat = statSync(join(this.#dir, file));
+				parts.push(`${file}:${stat.ino}:${stat.size}:${stat.mtimeMs}`);
+			} catch {
+				parts.push(`${file}:gone`);
+			}
+		}
+		return parts.join('|');
+	}
+
+	reloadIfChanged(): boolean {
+		if (this.#currentFingerprint() === this.#fingerprint) return false;
+		this.reload();
+		return true;
+	}
+
+	reload(): void {
+		const books = new Map<string, Book>();
+		for (const file of readdirSync(this.#dir)) {
+			if (!file.endsWith('.json')) continue;
+			try {
+				const parsed = v.safeParse(BookFile, JSON.parse(readFileSync(join(this.#dir, file), 'utf8')));
+				// A damaged file keeps what was read before: nobody is locked out by a half-written file.
+				const id = file.replace(/\.json$/, '');
+				books.set(id, parsed.success ? parsed.output : (this.#books.get(id) ?? emptyBook()));
+			} catch {
+				const id = file.replace(/\.json$/, '');
+				const before = this.#books.get(id);
+				if (before) books.set(id, before);
+			}
+		}
+		this.#books = books;
+		this.#devices = new Map();
+		for (const [neighbourhood, book] of books) for (const id of Object.keys(book.devices)) this.#devices.set(id, neighbourhood);
+		this.#fingerprint = this.#currentFingerprint();
+	}
+
+	/** The book as it is on disk now: a change is written whole, so it must start from the latest. */
+	#latest(neighbourhood: string): Book {
+		this.reloadIfChanged();
+		return structuredClone(this.#books.get(neighbourhood) ?? emptyBook());
+	}
+
+	#write(neighbourhood: string, book: Book) {
+		const path = join(this.#dir, `${neighbourhood}.json`);
+		const tmp = `${path}.${process.pid}.tmp`;
+		writeFileSync(tmp, `${JSON.stringify(book, null, 1)}\n`, { mode: 0o600 });
+		renameSync(tmp, path);
+		this.#books.set(neighbourhood, book);
+		for (const id of Object.keys(book.devices)) this.#devices.set(id, neighbourhood);
+		this.#fingerprint = this.#currentFingerprint();
+	}
+
+	#stamp(): string {
+		return new Date(this.#now()).toISOString();
+	}
+
+	seen(deviceId: string): void {
+		this.#seen.set(deviceId, this.#stamp());
+	}
+
+	knowsDevice(deviceId: string): boolean {
+		return this.#devices.has(deviceId);
+	}
+
+	/** Whether the neighbourhood has any access record yet (an older one has only its shared key). */
+	has(neighbourhood: string): boolean {
+		return this.#books.has(neighbourhood);
+	}
+
+	approval(neighbourhood: string): Approval {
+		return this.#books.get(neighbourhood)?.approval ?? 'open';
+	}
+
+	oldKeyOpen(neighbourhood: string): boolean {
+		return this.#books.get(neighbourhood)?.oldKeyClosedAt === undefined;
+	}
+
+	/** Who holds this credential; a removed or unknown one is refused. */
+	holder(credential: string): Result<Holder> {
+		const parsed = parseSecret(credential);
+		const neighbourhood = parsed && this.#devices.get(parsed.id);
+		const book = neighbourhood ? this.#books.get(neighbourhood) : undefined;
+		const device = book && parsed ? book.devices[parsed.id] : undefined;
+		if (!parsed || !neighbourhood || !book || !device || !matches(parsed.secret, device.hash)) return { refused: 'credential' };
+		const member = book.members[device.memberId];
+		if (!member || device.removedAt || member.status === 'removed') return { refused: 'removed' };
+		return {
+			neighbourhood,
+			memberId: device.memberId,
+			deviceId: parsed.id,
+			status: member.status,
+			roles: member.roles,
+			actsFor: member.actsFor,
+			name: member.name
+		};
+	}
+
+	#newDevice(book: Book, memberId: string, label: string): { deviceId: string; credential: string } {
+		const made = makeSecret();
+		book.devices[made.id] = { memberId, hash: made.hash, label, createdAt: this.#stamp() };
+		return { deviceId: made.id, credential: made.full };
+	}
+
+	#granted(book: Book, memberId: string, device: { deviceId: string; credential: string }): Granted {
+		const member = book.members[memberId]!;
+		return { memberId, deviceId: device.deviceId, credential: device.credential, status: member.status, name: member.name };
+	}
+
+	/** The ticket behind a secret, if it still lets someone in. */
+	#ticket(book: Book, ticket: string): Result<{ id: string; record: v.InferOutput<typeof TicketRecord> }> {
+		const parsed = parseSecret(ticket);
+		const record = parsed ? book.tickets[parsed.id] : undefined;
+		if (!parsed || !record || !matches(parsed.secret, record.hash)) return { refused: 'ticket' };
+		if (record.withdrawnAt) return { refused: 'ticket' };
+		if (record.expiresAt && Date.parse(record.expiresAt) <= this.#now()) return { refused: 'expired' };
+		if (record.personal !== undefined && record.usedAt) return { refused: 'used' };
+		return { id: parsed.id, record };
+	}
+
+	ticketInfo(neighbourhood: string, ticket: string): Result<{ approval: Approval; personal?: string }> {
+		const book = this.#books.get(neighbourhood);
+		if (!book) return { refused: 'ticket' };
+		const found = this.#ticket(book, ticket);
+		if (refused(found)) return found;
+		// A personal invitation was made by someone who knows the person: no second approval.
+		return { approval: found.record.personal !== undefined ? 'open' : book.approval, personal: found.record.personal };
+	}
+
+	/**
+	 * A new member with this device. With a ticket: in at once, or waiting when the neighbourhood
+	 * asks for approval; without one (from the public page): always waiting.
+	 */
+	join(neighbourhood: string, input: { ticket?: string; name: string; label: string; memberId: string }): Result<Granted> {
+		const book = this.#latest(neighbourhood);
+		let status: Status = 'waiting';
+		let roles: Role[] = [];
+		if (input.ticket !== undefined) {
+			const found = this.#ticket(book, input.ticket);
+			if (refused(found)) return found;
+			const personal = found.record.personal !== undefined;
+			if (personal) found.record.usedAt = this.#stamp();
+			status = personal || book.approval === 'open' ? 'active' : 'waiting';
+			roles = found.record.roles ?? [];
+		}
+		const waiting = Object.values(book.members).filter((m) => m.status === 'waiting').length;
+		if (status === 'waiting' && waiting >= MAX_WAITING) return { refused: 'tooMany' };
+		if (book.members[input.memberId]) return { refused: 'invalid' };
+		book.members[input.memberId] = { name: input.name, status, roles, actsFor: [], joinedAt: this.#stamp() };
+		const device = this.#newDevice(book, input.memberId, input.label);
+		this.#write(neighbourhood, book);
+		return this.#granted(book, input.memberId, device);
+	}
+
+	/**
+	 * A device that joined with the old shared key gets its own credential for the member it has
+	 * acted as. Roles it held then come from the root document (`seedRoles`), read once: from here
+	 * on the relay's list is the one that counts.
+	 */
+	upgrade(neighbourhood: string, input: { memberId: string; name: string; label: string; seedRoles: Role[] }): Result<Granted> {
+		const book = this.#latest(neighbourhood);
+		if (book.oldKeyClosedAt) return { refused: 'oldKeyClosed' };
+		const member = book.members[input.memberId];
+		if (member?.status === 'removed') return { refused: 'removed' };
+		book.members[input.memberId] ??= { name: input.name, status: 'active', roles: input.seedRoles, actsFor: [], joinedAt: this.#stamp() };
+		const device = this.#newDevice(book, input.memberId, input.label);
+		this.#write(neighbourhood, book);
+		return this.#granted(book, input.memberId, device);
+	}
+
+	/** The neighbourhood's first manager, who made it in the browser. */
+	found(neighbourhood: string, input: { memberId: string; name: string; label: string }): Granted {
+		const book = this.#latest(neighbourhood);
+		book.members[input.memberId] = { name: input.name, status: 'active', roles: ['manager'], actsFor: [], joinedAt: this.#stamp() };
+		const device = this.#newDevice(book, input.memberId, input.label);
+		this.#write(neighbourhood, book);
+		return this.#granted(book, input.memberId, device);
+	}
+
+	linkCode(holder: Holder): LinkCode {
+		const book = this.#latest(holder.neighbourhood);
+		const now = this.#now();
+		// Old codes go, used or not: a code is only worth keeping for its ten minutes.
+		for (const [id, code] of Object.entries(book.codes)) if (Date.parse(code.expiresAt) <= now) delete book.codes[id];
+		const made = makeSecret(16);
+		const expiresAt = new Date(now + LINK_CODE_MS).toISOString();
+		book.codes[made.id] = { hash: made.hash, memberId: holder.memberId, expiresAt };
+		this.#write(holder.neighbourhood, book);
+		return { code: made.full, expiresAt };
+	}
+
+	link(neighbourhood: string, code: string, label: string): Result<Granted> {
+		const book = this.#latest(neighbourhood);
+		const parsed = parseSecret(code);
+		const record = parsed ? book.codes[parsed.id] : undefined;
+		if (!parsed || !record || record.usedAt || !matches(parsed.secret, record.hash)) return { refused: 'ticket' };
+		if (Date.parse(record.expiresAt) <= this.#now()) return { refused: 'expired' };
+		const member = book.members[record.memberId];
+		if (!member || member.status === 'removed') return { refused: 'removed' };
+		record.usedAt = this.#stamp();
+		const device = this.#newDevice(book, record.memberId, label);
+		this.#write(neighbourhood, book);
+		return this.#granted(book, record.memberId, device);
+	}
+
+	members(neighbourhood: string): Members {
+		const book = this.#books.get(neighbourhood) ?? emptyBook();
+		const devicesOf = (memberId: string) =>
+			Object.entries(book.devices)
+				.filter(([, d]) => d.memberId === memberId && !d.removedAt)
+				.map(([id, d]) => ({ id, label: d.label, createdAt: d.createdAt, lastSeenAt: this.#seen.get(id) }));
+		return {
+			approval: book.approval,
+			oldKeyOpen: book.oldKeyClosedAt === undefined,
+			members: Object.entries(book.members).map(([id, m]) => ({
+				id,
+				name: m.name,
+				status: m.status,
+				roles: m.roles,
+				actsFor: m.actsFor,
+				joinedAt: m.joinedAt,
+				devices: devicesOf(id)
+			})),
+			tickets: Object.entries(book.tickets).map(([id, t]) => ({
+				id,
+				personal: t.personal,
+				createdAt: t.createdAt,
+				expiresAt: t.expiresAt,
+				withdrawnAt: t.withdrawnAt,
+				usedAt: t.usedAt
+			}))
+		};
+	}
+
+	#change(neighbourhood: string, change: (book: Book) => Refusal | undefined): Refusal | undefined {
+		const book = this.#latest(neighbourhood);
+		const refusal = change(book);
+		if (!refusal) this.#write(neighbourhood, book);
+		return refusal;
+	}
+
+	approve(neighbourhood: string, memberId: string, by: string): Refusal | undefined {
+		return this.#change(neighbourhood, (book) => {
+			const member = book.members[memberId];
+			if (!member || member.status !== 'waiting') return 'unknown';
+			member.status = 'active';
+			member.approvedBy = by;
+		});
+	}
+
+	/** Takes away every device of the member; what they wrote stays in the documents. */
+	removeMember(neighbourhood: string, memberId: string, by: string): Refusal | undefined {
+		return this.#change(neighbourhood, (book) => {
+			const member = book.members[memberId];
+			if (!member || member.status === 'removed') return 'unknown';
+			if (member.roles.includes('manager') && managersOf(book).length <= 1) return 'lastManager';
+			member.status = 'removed';
+			member.roles = [];
+			member.removedAt = this.#stamp();
+			member.removedBy = by;
+			for (const other of Object.values(book.members)) other.actsFor = other.actsFor.filter((id) => id !== memberId);
+		});
+	}
+
+	removeDevice(neighbourhood: string, deviceId: string, by: string): Refusal | undefined {
+		return this.#change(neighbourhood, (book) => {
+			const device = book.devices[deviceId];
+			if (!device || device.removedAt) return 'unknown';
+			device.removedAt = this.#stamp();
+			device.removedBy = by;
+		});
+	}
+
+	setRoles(neighbourhood: string, memberId: string, roles: Role[], by: string): Refusal | undefined {
+		return this.#change(neighbourhood, (book) => {
+			const member = book.members[memberId];
+			if (!member || member.status !== 'active') return 'unknown';
+			if (member.roles.includes('manager') && !roles.includes('manager') && managersOf(book).length <= 1) return 'lastManager';
+			member.roles = [...new Set(roles)];
+			if (!member.roles.includes('intermediary')) member.actsFor = [];
+			member.approvedBy ??= by;
+		});
+	}
+
+	makeTicket(neighbourhood: string, input: { personal?: string; expiresAt?: string; roles?: Role[]; by?: string }): { id: string; ticket: string } {
+		const book = this.#latest(neighbourhood);
+		const made = makeSecret(16);
+		book.tickets[made.id] = {
+			hash: made.hash,
+			personal: input.personal,
+			roles: input.roles,
+			createdBy: input.by,
+			createdAt: this.#stamp(),
+			expiresAt: input.expiresAt
+		};
+		this.#write(neighbourhood, book);
+		return { id: made.id, ticket: made.full };
+	}
+
+	withdrawTicket(neighbourhood: string, ticketId: string): Refusal | undefined {
+		return this.#change(neighbourhood, (book) => {
+			const ticket = book.tickets[ticketId];
+			if (!ticket || ticket.withdrawnAt) return 'unknown';
+			ticket.withdrawnAt = this.#stamp();
+		});
+	}
+
+	setApproval(neighbourhood: string, approval: Approval): void {
+		this.#change(neighbourhood, (book) => void (book.approval = approval));
+	}
+
+	closeOldKey(neighbourhood: string): void {
+		this.#change(neighbourhood, (book) => void (book.oldKeyClosedAt ??= this.#stamp()));
+	}
+
+	/** A resident without a device, recorded by the intermediary who acts for them. */
+	addManaged(neighbourhood: string, intermediary: string, memberId: string, name: string): Refusal | undefined {
+		return this.#change(neighbourhood, (book) => {
+			const actor = book.members[intermediary];
+			if (!actor || !(actor.roles.includes('intermediary') || actor.roles.includes('manager'))) return 'forbidden';
+			const existing = book.members[memberId];
+			if (existing && existing.status === 'removed') return 'removed';
+			book.members[memberId] ??= { name, status: 'active', roles: [], actsFor: [], joinedAt: this.#stamp() };
+			if (!actor.actsFor.includes(memberId)) actor.actsFor.push(memberId);
+		});
+	}
+}
+
+function managersOf(book: Book): Array<[string, MemberRecord]> {
+	return Object.entries(book.members).filter(([, m]) => m.status === 'active' && m.roles.includes('manager'));
+}

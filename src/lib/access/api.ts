@@ -1,0 +1,156 @@
+// What app and relay say to each other about access, under /api/access/<action>. One definition of
+// every request and answer, validated on both sides. Secrets travel in request bodies or in the
+// Authorization header, never in an address.
+import * as v from 'valibot';
+import { RoleSchema } from './roles.ts';
+import { SecretSchema } from './secret.ts';
+
+const Root = v.pipe(v.string(), v.maxLength(100), v.regex(/^automerge:[1-9A-HJ-NP-Za-km-z]{20,60}$/));
+export const MemberId = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{8,64}$/));
+const DeviceId = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{8,32}$/));
+const Name = v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(80));
+const When = v.pipe(v.string(), v.maxLength(40), v.isoTimestamp());
+const Label = v.pipe(v.string(), v.trim(), v.maxLength(60));
+
+export const Status = v.picklist(['waiting', 'active', 'removed']);
+export type Status = v.InferOutput<typeof Status>;
+export const Approval = v.picklist(['open', 'approval']);
+export type Approval = v.InferOutput<typeof Approval>;
+
+/** Requests, by action. Those marked `auth` need a device credential in the Authorization header. */
+export const Requests = {
+	/** What a ticket opens, shown before joining: never a document, only the neighbourhood's name. */
+	ticket: v.object({ root: Root, ticket: SecretSchema }),
+	/** Joins with a ticket, or without one asks to join (always waits for approval). */
+	join: v.object({ root: Root, ticket: v.optional(SecretSchema), name: Name, label: v.optional(Label) }),
+	/** A device with the old shared key (in the Authorization header) gets its own credential. */
+	upgrade: v.object({ root: Root, memberId: MemberId, name: v.optional(v.pipe(v.string(), v.maxLength(80))), label: v.optional(Label) }),
+	/** A second device of mine, with a code made on the first. */
+	link: v.object({ root: Root, code: SecretSchema, label: v.optional(Label) }),
+	me: v.object({}),
+	linkCode: v.object({}),
+	members: v.object({}),
+	approve: v.object({ memberId: MemberId }),
+	removeMember: v.object({ memberId: MemberId }),
+	removeDevice: v.object({ deviceId: DeviceId }),
+	roles: v.object({ memberId: MemberId, roles: v.pipe(v.array(RoleSchema), v.maxLength(4)) }),
+	/** A ticket for anyone (open) or for one named person (personal, used once). */
+	makeTicket: v.object({ personal: v.optional(Name), expiresAt: v.optional(When) }),
+	withdrawTicket: v.object({ ticketId: DeviceId }),
+	settings: v.object({ approval: Approval }),
+	closeOldKey: v.object({}),
+	/** An intermediary records a resident without a device, whom they act for. */
+	managed: v.object({ memberId: MemberId, name: Name })
+} as const;
+export type Action = keyof typeof Requests;
+export type Request<A extends Action> = v.InferInput<(typeof Requests)[A]>;
+
+export const AUTHENTICATED = new Set<Action>([
+	'me',
+	'linkCode',
+	'members',
+	'approve',
+	'removeMember',
+	'removeDevice',
+	'roles',
+	'makeTicket',
+	'withdrawTicket',
+	'settings',
+	'closeOldKey',
+	'managed'
+]);
+
+/** A device's own credential, as the relay hands it out once. */
+export const Granted = v.object({
+	memberId: MemberId,
+	deviceId: DeviceId,
+	credential: SecretSchema,
+	status: Status,
+	name: v.string()
+});
+export type Granted = v.InferOutput<typeof Granted>;
+
+export const TicketInfo = v.object({ name: v.string(), approval: Approval, personal: v.optional(v.string()) });
+export type TicketInfo = v.InferOutput<typeof TicketInfo>;
+
+export const Me = v.object({
+	memberId: MemberId,
+	deviceId: DeviceId,
+	status: Status,
+	roles: v.array(RoleSchema),
+	actsFor: v.array(MemberId),
+	name: v.string()
+});
+export type Me = v.InferOutput<typeof Me>;
+
+export const LinkCode = v.object({ code: SecretSchema, expiresAt: When });
+export type LinkCode = v.InferOutput<typeof LinkCode>;
+
+export const DeviceView = v.object({ id: DeviceId, label: v.string(), createdAt: When, lastSeenAt: v.optional(When) });
+export const MemberView = v.object({
+	id: MemberId,
+	name: v.string(),
+	status: Status,
+	roles: v.array(RoleSchema),
+	actsFor: v.array(MemberId),
+	joinedAt: When,
+	devices: v.array(DeviceView)
+});
+export type MemberView = v.InferOutput<typeof MemberView>;
+export const TicketView = v.object({
+	id: DeviceId,
+	personal: v.optional(v.string()),
+	createdAt: When,
+	expiresAt: v.optional(When),
+	withdrawnAt: v.optional(When),
+	usedAt: v.optional(When)
+});
+export type TicketView = v.InferOutput<typeof TicketView>;
+export const Members = v.object({
+	members: v.array(MemberView),
+	tickets: v.array(TicketView),
+	approval: Approval,
+	oldKeyOpen: v.boolean()
+});
+export type Members = v.InferOutput<typeof Members>;
+
+export const MadeTicket = v.object({ id: DeviceId, ticket: SecretSchema });
+export type MadeTicket = v.InferOutput<typeof MadeTicket>;
+
+/** Why the relay said no; the app words each for the resident. */
+export const REFUSALS = [
+	'invalid',
+	'unknown',
+	'ticket',
+	'expired',
+	'used',
+	'credential',
+	'removed',
+	'waiting',
+	'forbidden',
+	'lastManager',
+	'oldKeyClosed',
+	'tooMany'
+] as const;
+export type Refusal = (typeof REFUSALS)[number];
+export const RefusalSchema = v.object({ error: v.picklist(REFUSALS) });
+
+export const Answers = {
+	ticket: TicketInfo,
+	join: Granted,
+	upgrade: Granted,
+	link: Granted,
+	me: Me,
+	linkCode: LinkCode,
+	members: Members,
+	approve: v.object({}),
+	removeMember: v.object({}),
+	removeDevice: v.object({}),
+	roles: v.object({}),
+	makeTicket: MadeTicket,
+	withdrawTicket: v.object({}),
+	settings: v.object({}),
+	closeOldKey: v.object({}),
+	managed: v.object({})
+} as const satisfies Record<Action, v.GenericSchema>;
+export type Answer<A extends Action> = v.InferOutput<(typeof Answers)[A]>;

@@ -14,7 +14,7 @@ import { percentile, roundTrip, roundTrips } from '../../bench/round-trip.ts';
 import { AccessBook } from '../../relay/access-book.ts';
 import { Registry } from '../../relay/registry.ts';
 import type { RootDoc } from '../../src/lib/neighbourhood/document.ts';
-import { eventually, find, rawSocket, shutdown, tempDir, hostedOn, type HostedForTest } from './harness.ts';
+import { eventually, find, rawSocket, shutdown, tempDir, hostedOn, newMember, type HostedForTest } from './harness.ts';
 
 const FLOODERS = 50;
 /** Per connection, well under the old per-connection limit (200/s): the old relay never closed them,
@@ -27,6 +27,8 @@ let data: string;
 let relay: RelayChild;
 let linden: HostedForTest;
 let beuken: HostedForTest;
+/** The flooding member's own device: fairness is shared out per device. */
+let floodersKey: string;
 const seeded: AutomergeUrl[] = [];
 const repos: Repo[] = [];
 let flood: Flood | undefined;
@@ -39,6 +41,7 @@ beforeAll(async () => {
 	const repo = new Repo({ storage: new NodeFSStorageAdapter(join(data, 'documents')) });
 	linden = await hostedOn(repo, registry, new AccessBook(data), 'Lindenbuurt', 'http://localhost:3000');
 	beuken = await hostedOn(repo, registry, new AccessBook(data), 'Beukenbuurt', 'http://localhost:3000');
+	floodersKey = newMember(new AccessBook(data), linden.id, { name: 'Flooder' }).credential;
 	for (let i = 0; i < SEEDED; i++) {
 		const handle = repo.create({ note: `boodschappenlijst ${i}` });
 		registry.claim(handle.documentId, linden.id);
@@ -74,7 +77,7 @@ async function twoDevices(hosted: HostedForTest): Promise<[DocHandle<RootDoc>, D
 
 async function floodLinden(): Promise<Flood> {
 	const started = await startPresenceFlood({
-		door: relay.door(linden.key),
+		door: relay.door(floodersKey),
 		documentId: linden.root.replace('automerge:', ''),
 		connections: FLOODERS,
 		perSecond: FLOOD_RATE

@@ -59,7 +59,7 @@ report('seed the relay (Node)', `${ms(start)} ms`);
 
 const browser = await launchChromium();
 try {
-	const { context, page, finish } = await startJoining(browser, hosted.invite);
+	const { context, page, finish } = await startJoining(browser, hosted.invite!);
 	start = performance.now();
 	await finish();
 	await page.locator('nav a[href="/agenda"]').first().click();

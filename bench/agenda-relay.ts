@@ -8,6 +8,7 @@ import { NodeFSStorageAdapter } from '@automerge/automerge-repo-storage-nodefs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createHosted, type Hosted } from '../relay/create.ts';
+import { AccessBook } from '../relay/access-book.ts';
 import { Registry } from '../relay/registry.ts';
 import type { AgendaDoc } from '../src/lib/agenda/document.ts';
 import type { MembersDoc } from '../src/lib/members/document.ts';
@@ -25,7 +26,7 @@ export interface SeededAgenda extends Hosted {
 export async function seedAgendaRelay(data: string, origin: string, generated: GeneratedAgenda): Promise<SeededAgenda> {
 	const registry = new Registry(data);
 	const repo = new Repo({ storage: new NodeFSStorageAdapter(join(data, 'documents')) });
-	const hosted = await createHosted(repo, registry, { ...emptyDetails('Agendabuurt'), contactPhone: '020 123 4567' }, { origin });
+	const hosted = await createHosted(repo, registry, new AccessBook(data), { ...emptyDetails('Agendabuurt'), contactPhone: '020 123 4567' }, { origin });
 	const root = await repo.find<RootDoc>(hosted.root as AutomergeUrl);
 	const members = await repo.find<MembersDoc>(String(root.doc().docs.members) as AutomergeUrl);
 	members.change((doc) => {

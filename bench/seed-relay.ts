@@ -9,6 +9,7 @@ import { readPosts } from '../src/lib/help/view.ts';
 import { NodeFSStorageAdapter } from '@automerge/automerge-repo-storage-nodefs';
 import { join } from 'node:path';
 import { createHosted, type Hosted } from '../relay/create.ts';
+import { AccessBook } from '../relay/access-book.ts';
 import { Registry } from '../relay/registry.ts';
 import type { MembersDoc } from '../src/lib/members/document.ts';
 import { newMember } from '../src/lib/members/mutations.ts';
@@ -28,7 +29,7 @@ export interface Seeded extends Hosted {
 export async function seedRelay(data: string, origin: string, generated: Generated, now = new Date()): Promise<Seeded> {
 	const registry = new Registry(data);
 	const repo = new Repo({ storage: new NodeFSStorageAdapter(join(data, 'documents')) });
-	const hosted = await createHosted(repo, registry, { ...emptyDetails('Benchbuurt'), contactPhone: '020 123 4567' }, { origin });
+	const hosted = await createHosted(repo, registry, new AccessBook(data), { ...emptyDetails('Benchbuurt'), contactPhone: '020 123 4567' }, { origin });
 	const root = await repo.find<RootDoc>(hosted.root as AutomergeUrl);
 	const members = await repo.find<MembersDoc>(String(root.doc().docs.members) as AutomergeUrl);
 	members.change((doc) => {

@@ -18,7 +18,8 @@ import type { ArchiveDoc, HelpDoc } from '../help/document.ts';
 import { archivable, archivePosts, yearOf } from '../help/archive.ts';
 import { ensurePeriodDoc, loadOrder } from '../help/periods.ts';
 import { readPosts, type PostsRead } from '../help/view.ts';
-import { imm, textOf } from './fields.ts';
+import { imm, randomId, textOf } from './fields.ts';
+import { peerIdFor } from '../access/secret.ts';
 import type { RootDoc } from '../neighbourhood/document.ts';
 import { healRoot } from '../neighbourhood/heal.ts';
 import { addAgendaDoc, addMapDoc, addHelpArchive, addHelpPeriod, migrateRoot, sealHelpPeriod } from '../neighbourhood/mutations.ts';
@@ -28,7 +29,7 @@ import { readNeighbourhood, type RootProblem, type RootRead } from '../neighbour
 import { readMembers, type Member } from '../members/view.ts';
 import type { Read } from './fields.ts';
 import { ReactiveDoc } from './reactive.svelte.ts';
-import { RelaySocket, type Refusal } from './relay-socket.ts';
+import { RelaySocket, type Refusal, type Shut } from './relay-socket.ts';
 import { automergeReady } from './wasm.ts';
 
 /** What the status line tells the resident. */
@@ -37,7 +38,10 @@ export type SyncStatus = 'connecting' | 'local' | 'sharing' | 'shared' | 'refuse
 export interface Target {
 	root: string;
 	relay: string;
+	/** What this device shows at the relay's door: its credential (or the old shared key). */
 	key: string;
+	/** This device's id, inside its credential; its peer ids carry it. */
+	deviceId?: string;
 }
 
 const documentIdOf = (url: string) => url.replace(/^automerge:/, '');
@@ -47,6 +51,10 @@ export class Connection {
 	readonly repo: Repo;
 	readonly socket: RelaySocket;
 	root = $state<ReactiveDoc<RootDoc>>();
+	/** Why the relay will not let this device in, once status is 'refused'. */
+	get shut(): Shut | undefined {
+		return this.status === 'refused' ? this.socket.shut : undefined;
+	}
 	members = $state<ReactiveDoc<MembersDoc>>();
 	status = $state<SyncStatus>('connecting');
 	/** What opening did to an older root; a version it could not follow is read as well as possible. */
@@ -115,6 +123,8 @@ export class Connection {
 		this.socket = new RelaySocket(target.relay, target.key);
 		const id = documentIdOf(target.root);
 		this.repo = new Repo({
+			// A peer id carries the device id: the relay lets no other device use it.
+			peerId: target.deviceId ? (peerIdFor(target.deviceId, randomId()) as PeerId) : undefined,
 			storage: new IndexedDBStorageAdapter(`noaber-${id}`),
 			network: [this.socket, new BroadcastChannelNetworkAdapter({ channelName: `noaber-${id}` })]
 		});

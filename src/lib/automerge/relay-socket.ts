@@ -1,9 +1,15 @@
 // The stock client adapter retries forever and hides why a socket closed. The relay closes with
-// 4401 when a member key is no longer valid; the app must stop retrying and tell the resident.
+// 4401 when a credential opens nothing, 4403 when a manager removed this device or its member, and
+// 4423 while the member waits for approval; the app must stop retrying and tell the resident.
 import type { WebSocketClientAdapter } from '@automerge/automerge-repo-network-websocket';
 import { KeyedClientAdapter } from './relay-key.ts';
 
 export const INVALID_KEY = 4401;
+export const REMOVED = 4403;
+export const WAITING = 4423;
+/** Why the relay will not let this device in. */
+export type Shut = 'invalid' | 'removed' | 'waiting';
+const SHUT: Record<number, Shut> = { [INVALID_KEY]: 'invalid', [REMOVED]: 'removed', [WAITING]: 'waiting' };
 /** The relay's disk is full (relay/read-only.ts): the change waits on the device and goes later. */
 export const STORAGE_FULL = 4507;
 /** The relay refused a change over its limits (relay/change-limits.ts): it stays on the device. */
@@ -18,6 +24,8 @@ export class RelaySocket extends KeyedClientAdapter {
 	#listeners = new Set<(state: SocketState) => void>();
 	state: SocketState = 'connecting';
 	refusal: Refusal | undefined;
+	/** Set when the relay closed the door for good (until something changes on this device). */
+	shut: Shut | undefined;
 
 	constructor(relay: string, key: string, retryMs = 3000) {
 		super(relay, key, retryMs);
@@ -67,7 +75,9 @@ export class RelaySocket extends KeyedClientAdapter {
 		socket?.addEventListener('close', (event: { code: number }) => {
 			if (event.code === STORAGE_FULL) this.refusal = 'full';
 			if (event.code === CHANGE_REFUSED) this.refusal = 'tooLarge';
-			if (event.code === INVALID_KEY) {
+			const shut = SHUT[event.code];
+			if (shut) {
+				this.shut = shut;
 				this.#set('refused');
 				this.disconnect();
 			} else {

@@ -1,15 +1,37 @@
-// The neighbourhoods this device belongs to, kept in localStorage: which relay, which key, and
-// which member this device acts as. Pure functions over a Storage so they are testable in Node.
+// The neighbourhoods this device belongs to, kept in localStorage: which relay, this device's own
+// credential (or, on a device from before December 2026, the neighbourhood's old shared key until
+// it is swapped for a credential), which member this device acts as, and what the relay last said
+// about that member. Pure functions over a Storage so they are testable in Node.
 import * as v from 'valibot';
+import { RoleSchema } from '../access/roles.ts';
+import { parseSecret } from '../access/secret.ts';
 
-export const Membership = v.object({
-	root: v.pipe(v.string(), v.regex(/^automerge:/)),
-	relay: v.pipe(v.string(), v.regex(/^wss?:\/\//)),
-	key: v.pipe(v.string(), v.minLength(1)),
-	memberId: v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{8,64}$/)),
-	name: v.string()
-});
+export const Membership = v.pipe(
+	v.object({
+		root: v.pipe(v.string(), v.regex(/^automerge:/)),
+		relay: v.pipe(v.string(), v.regex(/^wss?:\/\//)),
+		credential: v.optional(v.pipe(v.string(), v.check((s) => parseSecret(s) !== undefined))),
+		/** The old shared member key: only until the relay gave this device its own credential. */
+		key: v.optional(v.pipe(v.string(), v.minLength(1))),
+		memberId: v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{8,64}$/)),
+		name: v.string(),
+		/** As the relay last said: waiting for approval, in, or removed by a manager. */
+		status: v.optional(v.picklist(['waiting', 'active', 'removed'])),
+		/** As the relay last said; undefined until it said anything (an old device before its upgrade). */
+		roles: v.optional(v.array(RoleSchema)),
+		/** The helpdesk phone, for someone who cannot see the neighbourhood yet (waiting). */
+		phone: v.optional(v.string()),
+		/** The profile a waiting member filled in, written into the neighbourhood once let in. */
+		pendingProfile: v.optional(v.unknown())
+	}),
+	v.check((m) => m.credential !== undefined || m.key !== undefined, 'no credential')
+);
 export type Membership = v.InferOutput<typeof Membership>;
+
+/** The secret this device shows the relay: its own credential, or the old shared key. */
+export const doorKey = (m: Pick<Membership, 'credential' | 'key'>): string => m.credential ?? m.key ?? '';
+/** The device id inside its credential; peer ids carry it. */
+export const deviceIdOf = (m: Pick<Membership, 'credential'>): string | undefined => (m.credential ? parseSecret(m.credential)?.id : undefined);
 
 const State = v.object({
 	current: v.fallback(v.nullable(v.string()), null),

@@ -1,9 +1,16 @@
 // The app's one piece of device state: which neighbourhoods this device belongs to and the open
 // connection to the current one. Pages read it; only this module opens and closes connections.
+// It also keeps what the relay says about this device current: a device with the old shared key
+// gets its own credential on its first connection after the update, roles follow the relay, and a
+// member waiting for approval gets in by itself once let in.
 import { browser } from '$app/environment';
 import { Connection, type Target } from '../automerge/connection.svelte.ts';
+import { callAccess } from '../access/client.ts';
+import { joinedProfile } from './joined.ts';
 import {
 	currentMembership,
+	deviceIdOf,
+	doorKey,
 	loadMemberships,
 	remove,
 	saveMemberships,
@@ -11,6 +18,11 @@ import {
 	type Membership,
 	type Memberships
 } from './memberships.ts';
+
+/** How often a waiting device asks whether it has been let in. */
+const WAITING_POLL_MS = 15_000;
+
+export const targetOf = (m: Membership): Target => ({ root: m.root, relay: m.relay, key: doorKey(m), deviceId: deviceIdOf(m) });
 
 class Neighbourhoods {
 	state = $state<Memberships>({ current: null, list: [] });
@@ -57,10 +69,71 @@ class Neighbourhoods {
 		return opened;
 	}
 
+	#polling: ReturnType<typeof setTimeout> | undefined;
+
 	/** Opens the current neighbourhood, if any. */
 	async resume(): Promise<Connection | undefined> {
-		const current = this.current;
-		return current ? this.connect(current) : undefined;
+		let current = this.current;
+		if (!current) return undefined;
+		if (!current.credential) current = (await this.#upgrade(current)) ?? current;
+		const connection = await this.connect(targetOf(current));
+		void this.refresh(current.root);
+		return connection;
+	}
+
+	/** A device with the old shared key swaps it for its own credential; offline, it tries next time. */
+	async #upgrade(membership: Membership): Promise<Membership | undefined> {
+		const answer = await callAccess(
+			membership.relay,
+			'upgrade',
+			{ root: membership.root, memberId: membership.memberId, name: this.connection?.everyone?.items.find((m) => m.id === membership.memberId)?.name },
+			membership.key
+		);
+		if (!answer.ok) return undefined;
+		const upgraded: Membership = { ...membership, credential: answer.value.credential, key: undefined, status: answer.value.status };
+		this.#store(upgraded);
+		return upgraded;
+	}
+
+	/** Asks the relay who this device is now: roles, and whether it waits or was removed. */
+	async refresh(root: string): Promise<void> {
+		const membership = this.state.list.find((m) => m.root === root);
+		if (!membership?.credential) return;
+		const answer = await callAccess(membership.relay, 'me', {}, membership.credential);
+		const latest = this.state.list.find((m) => m.root === root);
+		if (!latest) return;
+		if (!answer.ok) {
+			if (answer.reason === 'removed') this.#store({ ...latest, status: 'removed' });
+			if (answer.reason === 'removed' || answer.reason === 'credential') return;
+		} else {
+			const wasWaiting = latest.status === 'waiting';
+			this.#store({ ...latest, status: answer.value.status, roles: answer.value.roles });
+			if (wasWaiting && answer.value.status === 'active') await this.#letIn(root);
+		}
+		clearTimeout(this.#polling);
+		if (this.state.list.find((m) => m.root === root)?.status === 'waiting' && this.state.current === root) {
+			this.#polling = setTimeout(() => void this.refresh(root), WAITING_POLL_MS);
+		}
+	}
+
+	/** Approved: connect again (the relay refused this device until now) and write the profile. */
+	async #letIn(root: string) {
+		const membership = this.state.list.find((m) => m.root === root);
+		if (!membership) return;
+		const previous = this.connection;
+		this.connection = undefined;
+		await previous?.close();
+		const connection = await this.connect(targetOf(membership));
+		if (membership.pendingProfile !== undefined) {
+			await joinedProfile(connection, membership.memberId, membership.pendingProfile);
+			this.#store({ ...membership, pendingProfile: undefined });
+		}
+	}
+
+	/** Replaces a membership's record without making it current. */
+	#store(membership: Membership) {
+		this.state = { ...this.state, list: this.state.list.map((m) => (m.root === membership.root ? membership : m)) };
+		saveMemberships(localStorage, this.state);
 	}
 
 	remember(membership: Membership): void {
@@ -72,7 +145,7 @@ class Neighbourhoods {
 		const membership = this.state.list.find((m) => m.root === root);
 		if (!membership) return;
 		this.remember(membership);
-		await this.connect(membership);
+		await this.resume();
 	}
 
 	async forget(root: string): Promise<void> {

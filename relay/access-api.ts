@@ -8,6 +8,7 @@ import * as v from 'valibot';
 import { AUTHENTICATED, Requests, type Action, type Refusal } from '../src/lib/access/api.ts';
 import { mayLetIn, mayManage, type Role } from '../src/lib/access/roles.ts';
 import { readNeighbourhood, isEditor, isManager } from '../src/lib/neighbourhood/view.ts';
+import type { Neighbourhood } from '../src/lib/neighbourhood/schema.ts';
 import { refused, type AccessBook, type Holder } from './access-book.ts';
 import type { Attempts } from './attempts.ts';
 import type { Logger } from './log.ts';
@@ -68,23 +69,23 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
 
 const bearer = (req: IncomingMessage): string | undefined => /^Bearer (\S{1,200})$/.exec(req.headers.authorization ?? '')?.[1];
 
-/** The roles an older neighbourhood's root document gave this member, read once when it upgrades. */
-async function rolesInRoot(repo: Repo, root: string, memberId: string): Promise<Role[]> {
+/** The neighbourhood as its root document says, read through the domain module. */
+async function readRoot(repo: Repo, root: string): Promise<Neighbourhood | undefined> {
 	try {
 		const handle = await repo.find(root as never, { signal: AbortSignal.timeout(5000) } as never);
 		const read = readNeighbourhood(handle.doc());
-		if (!read.ok) return [];
-		const n = read.neighbourhood;
-		const roles: Role[] = [];
-		if (isManager(n, memberId)) roles.push('manager');
-		else {
-			if (isEditor(n, 'agenda', memberId)) roles.push('agenda');
-			if (isEditor(n, 'map', memberId)) roles.push('map');
-		}
-		return roles;
+		return read.ok ? read.neighbourhood : undefined;
 	} catch {
-		return [];
+		return undefined;
 	}
+}
+
+/** The roles an older neighbourhood's root document gave this member, read once when it upgrades. */
+async function rolesInRoot(repo: Repo, root: string, memberId: string): Promise<Role[]> {
+	const n = await readRoot(repo, root);
+	if (!n) return [];
+	if (isManager(n, memberId)) return ['manager'];
+	return (['agenda', 'map'] as const).filter((module) => isEditor(n, module, memberId));
 }
 
 export async function handleAccess(req: IncomingMessage, res: ServerResponse, action: string, context: AccessContext): Promise<void> {
@@ -127,12 +128,23 @@ export async function handleAccess(req: IncomingMessage, res: ServerResponse, ac
 			if (!neighbourhood) return refuse('ticket');
 			const info = book.ticketInfo(neighbourhood, body.ticket as string);
 			if (refused(info)) return refuse(info.refused);
-			return json(res, 200, { name: registry.find(neighbourhood)?.name ?? '', ...info });
+			// The helpdesk phone, so someone waiting for approval knows whom to call.
+			const details = await readRoot(context.repo, registry.find(neighbourhood)!.root);
+			return json(res, 200, {
+				name: details?.name ?? registry.find(neighbourhood)?.name ?? '',
+				phone: details?.contact.phone ?? '',
+				categories: details?.settings.helpCategories ?? [],
+				...info
+			});
 		}
 		case 'join': {
 			const neighbourhood = neighbourhoodOfRoot(body.root);
 			if (!neighbourhood) return refuse(body.ticket ? 'ticket' : 'unknown');
+			const key = bearer(req);
+			const oldKey = key !== undefined && registry.neighbourhoodForKey(key) === neighbourhood;
+			if (key !== undefined && !oldKey) return refuse('credential');
 			const granted = book.join(neighbourhood, {
+				oldKey,
 				ticket: body.ticket as string | undefined,
 				name: body.name as string,
 				label: (body.label as string | undefined) ?? '',

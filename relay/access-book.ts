@@ -202,7 +202,7 @@ export class AccessBook {
 
 	#granted(book: Book, memberId: string, device: { deviceId: string; credential: string }): Granted {
 		const member = book.members[memberId]!;
-		return { memberId, deviceId: device.deviceId, credential: device.credential, status: member.status, name: member.name };
+		return { memberId, deviceId: device.deviceId, credential: device.credential, status: member.status, roles: member.roles, name: member.name };
 	}
 
 	/** The ticket behind a secret, if it still lets someone in. */
@@ -216,24 +216,29 @@ export class AccessBook {
 		return { id: parsed.id, record };
 	}
 
-	ticketInfo(neighbourhood: string, ticket: string): Result<{ approval: Approval; personal?: string }> {
+	ticketInfo(neighbourhood: string, ticket: string): Result<{ approval: Approval; personal?: string; manager?: boolean }> {
 		const book = this.#books.get(neighbourhood);
 		if (!book) return { refused: 'ticket' };
 		const found = this.#ticket(book, ticket);
 		if (refused(found)) return found;
 		// A personal invitation was made by someone who knows the person: no second approval.
-		return { approval: found.record.personal !== undefined ? 'open' : book.approval, personal: found.record.personal };
+		const manager = found.record.roles?.includes('manager') ? { manager: true } : {};
+		return { approval: found.record.personal !== undefined ? 'open' : book.approval, personal: found.record.personal, ...manager };
 	}
 
 	/**
 	 * A new member with this device. With a ticket: in at once, or waiting when the neighbourhood
 	 * asks for approval; without one (from the public page): always waiting.
 	 */
-	join(neighbourhood: string, input: { ticket?: string; name: string; label: string; memberId: string }): Result<Granted> {
+	join(neighbourhood: string, input: { ticket?: string; oldKey?: boolean; name: string; label: string; memberId: string }): Result<Granted> {
 		const book = this.#latest(neighbourhood);
 		let status: Status = 'waiting';
 		let roles: Role[] = [];
-		if (input.ticket !== undefined) {
+		// An old flyer's shared key, while the manager has not closed it, works as a ticket for anyone.
+		if (input.oldKey) {
+			if (book.oldKeyClosedAt) return { refused: 'oldKeyClosed' };
+			status = book.approval === 'open' ? 'active' : 'waiting';
+		} else if (input.ticket !== undefined) {
 			const found = this.#ticket(book, input.ticket);
 			if (refused(found)) return found;
 			const personal = found.record.personal !== undefined;

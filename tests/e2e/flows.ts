@@ -28,6 +28,13 @@ export async function createNeighbourhood(page: Page, relay: RunningRelay, manag
 	await page.getByLabel('Uw naam').fill(managerName);
 	await page.getByRole('button', { name: 'Buurt aanmaken' }).click();
 	await expect(page.getByRole('heading', { name: 'Buren uitnodigen' })).toBeVisible();
+	return makeInvitation(page);
+}
+
+/** On "Buren uitnodigen", a manager makes a new invitation for anyone; returns its link. */
+export async function makeInvitation(page: Page): Promise<string> {
+	await page.getByRole('button', { name: 'Nieuwe uitnodiging voor iedereen' }).click();
+	await expect(page.getByTestId('invite-link')).toHaveValue(/&t=/);
 	return page.getByTestId('invite-link').inputValue();
 }
 

@@ -91,6 +91,7 @@ test('two offline edits of the same post on two devices both survive', async ({ 
 	// Anna's second device, linked to her profile.
 	await manager.getByRole('link', { name: 'Mijn gegevens' }).click();
 	await manager.getByRole('link', { name: 'Een ander apparaat koppelen' }).click();
+	await manager.getByRole('button', { name: 'Code maken' }).click();
 	const link = await manager.getByTestId('device-link').inputValue();
 	const tablet = await device(browser);
 	await tablet.goto(link);

@@ -198,7 +198,7 @@ describe('joining', () => {
 		expect((await accessCall(relay.url, 'settings', { approval: 'approval' }, hosted.key)).status).toBe(200);
 		const made = await accessCall(relay.url, 'makeTicket', {}, hosted.key);
 		const ticket = made.body.ticket as string;
-		expect((await accessCall(relay.url, 'ticket', { root: hosted.root, ticket })).body).toEqual({ name: 'Lindenbuurt', approval: 'approval' });
+		expect((await accessCall(relay.url, 'ticket', { root: hosted.root, ticket })).body).toEqual({ name: 'Lindenbuurt', phone: '', categories: expect.arrayContaining(['Boodschappen']), approval: 'approval' });
 
 		const joined = await accessCall(relay.url, 'join', { root: hosted.root, ticket, name: 'Carla' });
 		expect(joined.body.status).toBe('waiting');

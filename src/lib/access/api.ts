@@ -66,11 +66,21 @@ export const Granted = v.object({
 	deviceId: DeviceId,
 	credential: SecretSchema,
 	status: Status,
+	roles: v.array(RoleSchema),
 	name: v.string()
 });
 export type Granted = v.InferOutput<typeof Granted>;
 
-export const TicketInfo = v.object({ name: v.string(), approval: Approval, personal: v.optional(v.string()) });
+export const TicketInfo = v.object({
+	name: v.string(),
+	phone: v.string(),
+	/** The kinds of help, so the new member can say at once what they like to help with. */
+	categories: v.array(v.string()),
+	approval: Approval,
+	personal: v.optional(v.string()),
+	/** The shell's first invitation: whoever joins with it runs the neighbourhood. */
+	manager: v.optional(v.boolean())
+});
 export type TicketInfo = v.InferOutput<typeof TicketInfo>;
 
 export const Me = v.object({

@@ -9,6 +9,7 @@ import { membersToRestore } from '../neighbourhood/repair.ts';
 import { isEditor, isManager, type RootProblem, type RootRemains } from '../neighbourhood/view.ts';
 import type { Connection } from '../automerge/connection.svelte.ts';
 import type { Membership } from './memberships.ts';
+import type { Role } from '../access/roles.ts';
 
 export interface CurrentView {
 	membership: Membership;
@@ -19,6 +20,8 @@ export interface CurrentView {
 	skipped: number;
 	me: Member | undefined;
 	manager: boolean;
+	/** A manager removed this device or its member: what it holds stays readable, nothing syncs. */
+	removed: boolean;
 	/** What is wrong with the root, read around: a manager is told and may repair it. */
 	problems: RootProblem[];
 	/** Residents without a device that this member acts for. */
@@ -41,12 +44,15 @@ export type CurrentState =
 	| { kind: 'none' }
 	| { kind: 'loading' }
 	| { kind: 'refused' }
+	/** Asked to join; a manager has not let them in yet. */
+	| { kind: 'waiting'; phone: string }
 	/** The root cannot be shown at all: what is left of it says whom to call and who may help. */
 	| { kind: 'unreadable'; remains: RootRemains; manager: boolean; membersLost?: { restorable: boolean } }
 	| { kind: 'ready'; view: CurrentView };
 
 export function currentState(membership: Membership | undefined, connection: Connection | undefined): CurrentState {
 	if (!membership) return { kind: 'none' };
+	if (membership.status === 'waiting' || connection?.shut === 'waiting') return { kind: 'waiting', phone: membership.phone ?? '' };
 	if (!connection || connection.target.root !== membership.root) return { kind: 'loading' };
 	if (connection.status === 'refused' && !connection.neighbourhood) return { kind: 'refused' };
 	const root = connection.neighbourhood;
@@ -61,6 +67,7 @@ export function currentState(membership: Membership | undefined, connection: Con
 		return { kind: 'unreadable', remains, manager: isManager(n, membership.memberId), membersLost: { restorable } };
 	}
 	if (!members) return { kind: 'loading' };
+	const roles = rolesOf(membership, root.neighbourhood);
 	return {
 		kind: 'ready',
 		view: {
@@ -70,7 +77,8 @@ export function currentState(membership: Membership | undefined, connection: Con
 			members: members.items,
 			skipped: members.skipped,
 			me: connection.everyone?.items.find((m) => m.id === membership.memberId),
-			manager: isManager(root.neighbourhood, membership.memberId),
+			manager: roles.includes('manager'),
+			removed: membership.status === 'removed' || connection.shut === 'removed',
 			problems: root.problems,
 			managed: managedBy(members.items, membership.memberId),
 			names: connection.names,
@@ -78,9 +86,22 @@ export function currentState(membership: Membership | undefined, connection: Con
 			helpPending: connection.helpPending,
 			events: connection.events,
 			agendaPending: connection.agendaPending,
-			agendaEditor: isEditor(root.neighbourhood, 'agenda', membership.memberId),
+			agendaEditor: roles.includes('manager') || roles.includes('agenda'),
 			map: connection.map,
-			mapEditor: isEditor(root.neighbourhood, 'map', membership.memberId)
+			mapEditor: roles.includes('manager') || roles.includes('map')
 		}
 	};
+}
+
+/**
+ * The relay decides who has which role. A device from before December 2026 that has not yet heard
+ * from the relay goes by the root document, as it always did, until it has.
+ */
+function rolesOf(membership: Membership, n: Neighbourhood): Role[] {
+	if (membership.roles) return membership.roles;
+	const roles: Role[] = [];
+	if (isManager(n, membership.memberId)) roles.push('manager');
+	if (isEditor(n, 'agenda', membership.memberId)) roles.push('agenda');
+	if (isEditor(n, 'map', membership.memberId)) roles.push('map');
+	return roles;
 }

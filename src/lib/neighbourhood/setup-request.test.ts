@@ -15,9 +15,11 @@ const answer = (status: number, body: unknown): typeof fetch =>
 	(async () => new Response(JSON.stringify(body), { status })) as typeof fetch;
 
 describe('asking the relay to set up a neighbourhood', () => {
-	it('returns the invite on success', async () => {
-		const result = await requestSetup(request, answer(201, { invite: 'http://x/join#r=a&d=b&k=c', relay: 'ws://x/sync', root: 'automerge:abc' }));
-		expect(result).toEqual({ ok: true, invite: 'http://x/join#r=a&d=b&k=c', relay: 'ws://x/sync', root: 'automerge:abc' });
+	it('returns this device’s credential on success, and refuses an answer without one', async () => {
+		const credential = 'tK7mPq2xLs9dWe4r.Aa1Bb2Cc3Dd4Ee5Ff6Gg7Hh8';
+		const result = await requestSetup(request, answer(201, { credential, relay: 'ws://x/sync', root: 'automerge:abc' }));
+		expect(result).toEqual({ ok: true, credential, relay: 'ws://x/sync', root: 'automerge:abc' });
+		expect(await requestSetup(request, answer(201, { relay: 'ws://x/sync', root: 'automerge:abc' }))).toEqual({ ok: false, reason: 'failed' });
 	});
 
 	it('tells a used link, invalid fields and a failure apart', async () => {

@@ -1,5 +1,8 @@
 // The browser side of the relay's one-time setup: the relay creates the documents so that the
-// first neighbourhood exists on the server even before this device syncs.
+// first neighbourhood exists on the server even before this device syncs, and gives this device,
+// the first manager's, its own credential.
+import * as v from 'valibot';
+import { SecretSchema } from '../access/secret.ts';
 import type { ProfileInput } from '../members/schema.ts';
 import type { DetailsInput } from './schema.ts';
 
@@ -7,10 +10,17 @@ export interface SetupRequest {
 	token: string;
 	details: DetailsInput;
 	manager: { id: string; profile: ProfileInput };
+	label?: string;
 }
 
+const Created = v.object({
+	credential: SecretSchema,
+	relay: v.pipe(v.string(), v.regex(/^wss?:\/\//)),
+	root: v.pipe(v.string(), v.regex(/^automerge:/))
+});
+
 export type SetupResult =
-	| { ok: true; invite: string; relay: string; root: string }
+	| { ok: true; credential: string; relay: string; root: string }
 	| { ok: false; reason: 'used' | 'failed' | 'host' }
 	| { ok: false; reason: 'invalid'; errors: Record<string, string> };
 
@@ -26,9 +36,8 @@ export async function requestSetup(request: SetupRequest, fetcher: typeof fetch 
 		return { ok: false, reason: 'failed' };
 	}
 	const body = (await response.json().catch(() => ({}))) as Record<string, unknown>;
-	if (response.status === 201 && typeof body.invite === 'string') {
-		return { ok: true, invite: body.invite, relay: String(body.relay), root: String(body.root) };
-	}
+	const created = v.safeParse(Created, body);
+	if (response.status === 201) return created.success ? { ok: true, ...created.output } : { ok: false, reason: 'failed' };
 	if (response.status === 403) return { ok: false, reason: 'used' };
 	// The relay does not know its public address: only its operator can fix that.
 	if (response.status === 400 && body.error === 'host') return { ok: false, reason: 'host' };

@@ -1,5 +1,6 @@
 // Paper without access: the QR code on the buurtblad leads to the neighbourhood's public page,
 // which someone with no membership can read, and which the neighbourhood can switch off.
+import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { expect, test } from './policy.ts';
 import { createNeighbourhood, device } from './flows.ts';
@@ -57,6 +58,8 @@ test("the buurtblad's QR code opens a public page with the public activities and
 	expect(await visitor.evaluate(() => parseFloat(getComputedStyle(document.body).fontSize))).toBeGreaterThanOrEqual(18);
 	const box = await join.boundingBox();
 	expect(box!.height).toBeGreaterThanOrEqual(44);
+	const axe = await new AxeBuilder({ page: visitor }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']).analyze();
+	expect(axe.violations.map((v) => v.id)).toEqual([]);
 	// Reading the page made the visitor no member: the app still welcomes a newcomer.
 	await visitor.goto(relay.origin);
 	await expect(visitor.getByRole('heading', { name: 'Welkom bij Noaber' })).toBeVisible();
@@ -71,8 +74,11 @@ test("the buurtblad's QR code opens a public page with the public activities and
 
 	const api = `${relay.origin}/api/public?d=${encodeURIComponent(link.split('&d=')[1])}`;
 	await expect.poll(async () => (await visitor.request.get(api)).status()).toBe(404);
+	// A relay that cannot be reached is not the same as a page switched off.
 	const later = await device(browser);
-	await later.goto(link);
+	await later.goto(link.replace(/#r=[^&]+/, `#r=${encodeURIComponent('ws://127.0.0.1:9/sync')}`));
+	await expect(later.getByText('Er is nu geen verbinding met de buurt.', { exact: false })).toBeVisible();
+	await later.evaluate((hash) => (location.hash = hash), new URL(link).hash);
 	await expect(later.getByText('Deze pagina is niet (meer) beschikbaar.')).toBeVisible();
 	await expect(later.getByText('Bel de hulplijn die op het papier staat')).toBeVisible();
 	await expect(later.getByText('Koffieochtend')).toHaveCount(0);

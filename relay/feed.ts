@@ -7,6 +7,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { toICalendar } from '../src/lib/agenda/ics.ts';
 import { readEvents, type AgendaEvent } from '../src/lib/agenda/view.ts';
 import { addDays, wallAt } from '../src/lib/agenda/time.ts';
+import type { Neighbourhood } from '../src/lib/neighbourhood/schema.ts';
 import { readNeighbourhood } from '../src/lib/neighbourhood/view.ts';
 import type { Logger } from './log.ts';
 import { HostNotAllowed } from './origin.ts';
@@ -28,13 +29,16 @@ async function ready<T>(repo: Repo, url: string, ms: number): Promise<DocHandle<
 	}
 }
 
-/** Every event of the neighbourhood, leaving out one-off events that ended over a year ago. */
+/**
+ * Every event of the neighbourhood, leaving out one-off events that ended over a year ago, and the
+ * root as read (the public page needs its settings and helpdesk; absent when it cannot be read).
+ */
 export async function agendaEvents(
 	repo: Repo,
 	registry: Pick<Registry, 'ownerOf'>,
 	record: NeighbourhoodRecord,
 	now = new Date()
-): Promise<{ name: string; events: AgendaEvent[] }> {
+): Promise<{ name: string; events: AgendaEvent[]; neighbourhood?: Neighbourhood }> {
 	const root = await ready<unknown>(repo, record.root, 3000);
 	const read = root ? readNeighbourhood(root.doc()) : undefined;
 	if (!read?.ok) return { name: record.name, events: [] };
@@ -49,7 +53,7 @@ export async function agendaEvents(
 	);
 	const cutoff = addDays(wallAt(now, 'Europe/Amsterdam'), -365);
 	const events = readEvents(sources.flat()).items.filter((e) => e.rrule || e.end >= cutoff);
-	return { name: read.neighbourhood.name || record.name, events };
+	return { name: read.neighbourhood.name || record.name, events, neighbourhood: read.neighbourhood };
 }
 
 export interface FeedContext {

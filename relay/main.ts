@@ -24,6 +24,7 @@ import { RepoHooks } from './repo-hooks.ts';
 import { Registry } from './registry.ts';
 import { StorageUsage } from './usage.ts';
 import { FEED_PATH, handleFeed, handleFeedAddress } from './feed.ts';
+import { handlePublic, PUBLIC_PATH } from './public-api.ts';
 import { securityHeadersHook } from './headers.ts';
 import { linkOrigin } from './origin.ts';
 import { handleSetup } from './setup-api.ts';
@@ -174,6 +175,14 @@ export async function startRelay(given: Partial<RelayOptions> & Pick<RelayOption
 		if (path === '/api/setup') {
 			handleSetup(req, res, { repo, registry, book: access, data: options.data, log, origin: originOf }).catch((error: unknown) => {
 				log.error({ err: error }, 'setup failed');
+				if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
+				res.end(JSON.stringify({ error: 'failed' }));
+			});
+			return;
+		}
+		if (path === PUBLIC_PATH) {
+			handlePublic(req, res, { repo, registry, log }).catch((error: unknown) => {
+				log.error({ err: error }, 'public page failed');
 				if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
 				res.end(JSON.stringify({ error: 'failed' }));
 			});

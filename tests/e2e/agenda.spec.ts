@@ -190,7 +190,8 @@ test('a volunteer skips one coffee morning, moves another, and prints the week f
 	await expect(anna.getByRole('heading', { name: 'Agenda Lindenbuurt' })).toBeVisible();
 	await expect(anna.getByRole('article')).toContainText('10.00–11.30 Koffieochtend, Buurthuis De Linde');
 	await expect(anna.getByText('Bel Fatima de Vries: 020 123 4567', { exact: false })).toBeVisible();
-	await expect(anna.getByRole('img', { name: 'Scan de code voor de agenda op uw telefoon.' })).toBeVisible();
+	await expect(anna.getByRole('img', { name: 'Scan de code voor de openbare pagina van de buurt.' })).toBeVisible();
+	await expect(anna.locator('.qr[data-link]')).toHaveAttribute('data-link', new RegExp(`^${relay.origin}/openbaar#r=[^&]+&d=automerge:\\w+$`));
 	const pdf = await anna.pdf({ format: 'A4', preferCSSPageSize: true });
 	expect(pdf.subarray(0, 4).toString()).toBe('%PDF');
 });

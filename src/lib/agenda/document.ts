@@ -90,6 +90,8 @@ export interface EventDoc {
 	uid?: ImmutableString;
 	/** A service on the social map this event belongs to (its consultation hour, say). */
 	service?: ImmutableString;
+	/** Shown on the neighbourhood's public page (the QR code on paper); absent means not. */
+	public?: boolean;
 	author: ImmutableString;
 	actedBy?: ImmutableString;
 	createdAt: ImmutableString;

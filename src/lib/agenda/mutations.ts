@@ -36,6 +36,7 @@ export const blankEvent = (day = ''): EventInput => ({
 	accessibility: [],
 	accessibilityNote: '',
 	capacity: 0,
+	public: false,
 	repeat: { repeat: 'none', interval: 1, weekdays: [], ends: 'never', until: '', count: 10 }
 });
 
@@ -58,6 +59,7 @@ export function eventInput(event: AgendaEvent): EventInput {
 		accessibility: [...event.accessibility],
 		accessibilityNote: event.accessibilityNote,
 		capacity: event.capacity,
+		public: event.public,
 		repeat: choiceFromRule(event.rrule, event.start),
 		service: event.service ?? ''
 	};
@@ -106,6 +108,7 @@ function newEventDoc(input: EventInput, actor: Actor, at: string, id: string): E
 	};
 	if (actor.actedBy && actor.actedBy !== actor.memberId) event.actedBy = imm(actor.actedBy);
 	if (input.service) event.service = imm(input.service);
+	if (input.public) event.public = true;
 	return event;
 }
 
@@ -191,6 +194,10 @@ export function editEvent(handle: AgendaHandle, eventId: string, input: EventInp
 			if (input.service) event.service = imm(input.service);
 			else delete event.service;
 			changed.push('service');
+		}
+		if (input.public !== undefined && (event.public === true) !== input.public) {
+			event.public = input.public;
+			changed.push('public');
 		}
 		return changed.length > 0;
 	});

@@ -32,6 +32,8 @@ export const EventInput = v.pipe(
 		accessibilityNote: text(300),
 		/** A service on the social map this event belongs to (its consultation hour). */
 		service: v.optional(v.pipe(v.string(), v.check((s) => s === '' || /^[A-Za-z0-9_-]{8,64}$/.test(s)))),
+		/** "Op de openbare pagina tonen": off unless an organiser ticks it. */
+		public: v.optional(v.boolean()),
 		capacity: v.pipe(v.number('number'), v.integer('number'), v.minValue(0, 'number'), v.maxValue(10000, 'number')),
 		repeat: v.object({
 			repeat: v.picklist(REPEATS),
@@ -116,6 +118,8 @@ export const EventCore = v.pipe(
 		capacity: v.fallback(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(10000)), 0),
 		uid: v.optional(v.pipe(str, v.minLength(1), v.maxLength(255))),
 		service: v.optional(id),
+		// Anything but `true` from a peer keeps an event off the public page.
+		public: v.optional(v.pipe(v.unknown(), v.transform((p) => p === true)), false),
 		author: id,
 		actedBy: v.optional(id),
 		createdAt: isoDate,

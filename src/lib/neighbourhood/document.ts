@@ -45,6 +45,11 @@ export interface RootDoc {
 	settings: {
 		modules: { help: boolean; agenda: boolean; map: boolean };
 		helpCategories: ImmutableString[];
+		/**
+		 * The public page the QR code on paper leads to; absent means on (roots made before it
+		 * existed need no migration). Only a manager's `false` switches it off.
+		 */
+		publicPage?: boolean;
 	};
 	createdAt: ImmutableString;
 }

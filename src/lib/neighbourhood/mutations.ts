@@ -45,6 +45,13 @@ export function setEditor(handle: DocHandle<RootDoc>, module: 'agenda' | 'map', 
 	});
 }
 
+/** Switches the public page (the paper's QR code) on or off; off prints paper without a code. */
+export function setPublicPage(handle: DocHandle<RootDoc>, on: boolean): void {
+	handle.change((doc) => {
+		if (doc.settings.publicPage !== on) doc.settings.publicPage = on;
+	});
+}
+
 /** Lists an agenda document; two devices may list one for the same year. */
 export function addAgendaDoc(handle: DocHandle<RootDoc>, period: string, url: string): void {
 	handle.change((doc) => {

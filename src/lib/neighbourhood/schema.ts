@@ -111,9 +111,11 @@ export const RootView = v.object({
 				v.transform((list) =>
 					list.map((c) => v.safeParse(str, c)).flatMap((r) => (r.success ? [r.output] : []))
 				)
-			)
+			),
+			// On unless a manager switched it off: an odd value from a peer does not hide the page.
+			publicPage: v.optional(v.pipe(v.unknown(), v.transform((p) => p !== false)), true)
 		}),
-		{ modules: { help: true, agenda: true, map: true }, helpCategories: [] }
+		{ modules: { help: true, agenda: true, map: true }, helpCategories: [], publicPage: true }
 	),
 	createdAt: v.fallback(str, '')
 });

@@ -18,6 +18,10 @@
 // link), at the animation frame after the screen is in the DOM, so Playwright's polling does not
 // blur them:
 //   (a) open link → invitation screen shown (its "join.start" button)
+//   (a′) the app's first screen (any page heading: "join.title" while it connects) → invitation
+//       shown: the part of (a) where the handshake happens, without loading the app's files. About
+//       1 s of it is automerge-repo 2.5.6 waiting for its BroadcastChannel adapter (peerWaitMs,
+//       1000 ms by default) before it asks the relay for a document the device does not have.
 //   (b) tap on "join.done" → home shown
 //   (c) open link → home shown (includes Playwright typing and tapping, the same for every checkout)
 // Checkouts are interleaved run by run (before, after, before, after…) so load on the machine hits
@@ -30,6 +34,11 @@
 // Run (each checkout built first: `npm run build` in it; it needs its node_modules):
 //   npx tsx bench/join.ts --app before=<checkout dir> --app after=<checkout dir> [--runs 7]
 //   npm run bench:join -- --app before=/work/main --app after=.
+// A commit without a checkout of its own can be measured from a copy (outside the repository):
+//   mkdir /tmp/before && git archive <commit> | tar -x -C /tmp/before &&
+//   ln -s "$PWD/node_modules" /tmp/before/node_modules && (cd /tmp/before && npm run build)
+// A checkout whose relay code is edited after its build was made (work in progress) shows up as an
+// invitation that never comes; the bench then says what the page shows instead.
 import type { Browser } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -65,7 +74,7 @@ interface App {
 
 /** Milliseconds since the start of navigation to the invite link. */
 interface Marks {
-	/** The app's first screen (any page heading): the rest of (a) is the way to the neighbourhood. */
+	/** The app's first screen (any page heading): from here to the invitation is reaching the neighbourhood. */
 	app: number;
 	invitation: number;
 	submit: number;
@@ -196,12 +205,12 @@ function pairedDifference(differences: number[]): { median: number; low: number;
 const signed = (ms: number): string => `${ms >= 0 ? '+' : '−'}${fmt(Math.abs(ms))}`;
 const measures: [string, (m: Marks) => number][] = [
 	['(a) open link → invitation shown', (m) => m.invitation],
+	["(a′) app's first screen → invitation shown", (m) => m.invitation - m.app],
 	['(b) submit (join.done) → home shown', (m) => m.home - m.submit],
 	['(c) open link → home shown (total)', (m) => m.home]
 ];
 
 const { apps: wanted, runs } = parseArgs(process.argv.slice(2));
-const apps: App[] = [];
 for (const { label, checkout } of wanted) {
 	if (!existsSync(join(checkout, 'build/index.html'))) {
 		console.error(`${label}: ${checkout} has no build (build/index.html is missing). Build it first: (cd ${checkout} && npm run build)`);
@@ -211,8 +220,14 @@ for (const { label, checkout } of wanted) {
 		console.error(`${label}: ${checkout} has no node_modules. Install first: (cd ${checkout} && npm ci)`);
 		process.exit(1);
 	}
-	apps.push({ label, checkout, wording: readWording(checkout), data: mkdtempSync(join(tmpdir(), `noaber-join-bench-${label}-`)), runs: [] });
 }
+const apps: App[] = wanted.map(({ label, checkout }) => ({
+	label,
+	checkout,
+	wording: readWording(checkout),
+	data: mkdtempSync(join(tmpdir(), `noaber-join-bench-${label}-`)),
+	runs: []
+}));
 
 const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
 console.log(`Load average at start: ${load()} (${cpus().length} CPUs)`);
@@ -242,8 +257,8 @@ try {
 		for (const app of apps) {
 			const marks = await joinOnce(browser, app, `Buur ${run + 1}`);
 			app.runs.push(marks);
-			const times = measures.map(([what, of]) => `${what.slice(0, 3)} ${fmt(of(marks))}`).join(', ');
-			console.log(`  run ${run + 1} ${app.label}: ${times} (app's first screen at ${fmt(marks.app)})`);
+			const times = measures.map(([what, of]) => `${what.slice(0, what.indexOf(')') + 1)} ${fmt(of(marks))}`).join(', ');
+			console.log(`  run ${run + 1} ${app.label}: ${times}`);
 		}
 	}
 	console.log(`\nLoad average at end: ${load()}\n`);

@@ -28,8 +28,10 @@
 // them alike; the load average is printed at start and end. p90 is the nearest rank (of 7 runs: the
 // slowest). Besides the difference of the medians, the median of the run-by-run differences is
 // printed with an interval that holds it at least 90% of the time: if that interval is wider than
-// the 100 ms the issue allows, the run has not shown either way (on a busy 2-core machine two
-// identical checkouts differed by up to ±0.4 s in median with 7 runs: use --runs 25 there).
+// the 100 ms the issue allows, the run has not shown either way. On a 2-core machine at load 8–11,
+// two checkouts of the same code differed by up to ±0.4 s in median with 7 runs; with 25 runs the
+// intervals were about ±0.4 s for (a) and (c), ±0.15 s for (a′) and ±0.05 s for (b). Judge the
+// budget by (a′) and (b) with --runs 25, on a quiet machine if there is one.
 //
 // Run (each checkout built first: `npm run build` in it; it needs its node_modules):
 //   npx tsx bench/join.ts --app before=<checkout dir> --app after=<checkout dir> [--runs 7]

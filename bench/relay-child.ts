@@ -43,13 +43,23 @@ async function until(condition: () => Promise<boolean>, ms: number, what: string
 	}
 }
 
-/** `nodeArgs`: e.g. ['--cpu-prof'] to see where the relay spends its time. */
-export async function startRelayChild(options: { checkout?: string; data: string; logLevel?: string; nodeArgs?: string[] }): Promise<RelayChild> {
+/**
+ * `nodeArgs`: e.g. ['--cpu-prof'] to see where the relay spends its time. `port` and `env` (e.g.
+ * NOABER_PUBLIC_URL) for a relay whose links must be known before it starts.
+ */
+export async function startRelayChild(options: {
+	checkout?: string;
+	data: string;
+	logLevel?: string;
+	nodeArgs?: string[];
+	port?: number;
+	env?: NodeJS.ProcessEnv;
+}): Promise<RelayChild> {
 	const checkout = resolve(options.checkout ?? '.');
-	const port = await freePort();
+	const port = options.port ?? (await freePort());
 	const child = spawn(process.execPath, [...(options.nodeArgs ?? []), join(checkout, 'bin/noaber.js'), 'relay'], {
 		cwd: checkout,
-		env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', NOABER_DATA: options.data, LOG_LEVEL: options.logLevel ?? 'info' },
+		env: { ...process.env, ...options.env, PORT: String(port), HOST: '127.0.0.1', NOABER_DATA: options.data, LOG_LEVEL: options.logLevel ?? 'info' },
 		stdio: ['ignore', 'pipe', 'pipe']
 	});
 	let output = '';
@@ -98,14 +108,16 @@ export interface CreatedNeighbourhood {
 	id: string;
 	key: string;
 	root: string;
+	/** The link a resident opens to join. */
+	invite: string;
 }
 
 /** Creates a neighbourhood with the checkout's own operator command, as an operator would. */
-export async function createWithCli(options: { checkout?: string; data: string; name: string; port: number }): Promise<CreatedNeighbourhood> {
+export async function createWithCli(options: { checkout?: string; data: string; name: string; port: number; origin?: string }): Promise<CreatedNeighbourhood> {
 	const checkout = resolve(options.checkout ?? '.');
 	const { stdout } = await run(process.execPath, [join(checkout, 'bin/noaber.js'), 'create', options.name, '--json'], {
 		cwd: checkout,
-		env: { ...process.env, NOABER_DATA: options.data, NOABER_PUBLIC_URL: `http://localhost:${options.port}` }
+		env: { ...process.env, NOABER_DATA: options.data, NOABER_PUBLIC_URL: options.origin ?? `http://localhost:${options.port}` }
 	});
 	return JSON.parse(stdout.trim().split('\n').at(-1)!) as CreatedNeighbourhood;
 }

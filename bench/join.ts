@@ -70,6 +70,7 @@ interface App {
 	wording: Wording;
 	data: string;
 	relay?: RelayChild;
+	origin?: string;
 	invite?: string;
 	runs: Marks[];
 }
@@ -231,6 +232,15 @@ const apps: App[] = wanted.map(({ label, checkout }) => ({
 	runs: []
 }));
 
+function inviteWithCli(checkout: string, data: string, origin: string): string {
+	const stdout = execFileSync(process.execPath, [join(checkout, 'bin/noaber.js'), 'invite', NEIGHBOURHOOD, '--json'], {
+		cwd: checkout,
+		env: { ...process.env, NOABER_DATA: data, NOABER_PUBLIC_URL: origin },
+		encoding: 'utf8'
+	});
+	return (JSON.parse(stdout.trim().split('\n').at(-1)!) as { invite: string }).invite;
+}
+
 const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
 console.log(`Load average at start: ${load()} (${cpus().length} CPUs)`);
 const { report, table } = reporter();
@@ -243,6 +253,7 @@ try {
 			throw new Error(`${app.label}: \`node bin/noaber.js create ${NEIGHBOURHOOD} --json\` failed in ${app.checkout}:\n${error.stderr ?? error.message}`);
 		});
 		app.invite = created.invite;
+		app.origin = origin;
 		app.relay = await startRelayChild({
 			checkout: app.checkout,
 			data: app.data,
@@ -254,7 +265,12 @@ try {
 	}
 	browser = await launchChromium();
 	console.log(`Chromium ${browser.version()}; ${runs} runs per checkout, interleaved\n`);
-	for (const app of apps) await joinOnce(browser, app, 'Wijkverbinder');
+	for (const app of apps) {
+		await joinOnce(browser, app, 'Wijkverbinder');
+		// The first invitation made the wijkverbinder (since December 2026 it works once); residents
+		// join with an invitation for anyone, which `noaber invite` makes (older relays print the same link).
+		app.invite = inviteWithCli(app.checkout, app.data, app.origin!);
+	}
 	for (let run = 0; run < runs; run += 1) {
 		for (const app of apps) {
 			const marks = await joinOnce(browser, app, `Buur ${run + 1}`);

@@ -5,6 +5,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { secretsIn } from '../../src/lib/access/secret-shape.ts';
 
 export interface RunningRelay {
 	origin: string;
@@ -29,7 +30,7 @@ export async function startRelay(options: { data?: string } = {}): Promise<Runni
 	const port = await freePort();
 	const origin = `http://localhost:${port}`;
 	const child: ChildProcess = spawn(process.execPath, ['bin/noaber.js', 'relay'], {
-		env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', NOABER_DATA: data, NOABER_PUBLIC_URL: origin, LOG_LEVEL: 'warn' },
+		env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', NOABER_DATA: data, NOABER_PUBLIC_URL: origin, LOG_LEVEL: 'info' },
 		stdio: ['ignore', 'pipe', 'pipe']
 	});
 	let out = '';
@@ -60,6 +61,9 @@ export async function startRelay(options: { data?: string } = {}): Promise<Runni
 				clearTimeout(timer);
 				if (child.signalCode === 'SIGKILL') throw new Error(`relay did not stop on SIGTERM:\n${out}`);
 			}
+			// Every credential, ticket and link code stays out of what the relay prints (issue #11).
+			const leaked = secretsIn(out);
+			if (leaked.length) throw new Error(`a secret reached the relay's output: ${leaked[0]!.slice(0, 8)}…`);
 			if (!options.data) await rm(data, { recursive: true, force: true });
 		}
 	};

@@ -20,6 +20,7 @@ import type { Registry } from '../../relay/registry.ts';
 import type { Granted } from '../../src/lib/access/api.ts';
 import { parseSecret, peerIdFor } from '../../src/lib/access/secret.ts';
 import { parseInvite } from '../../src/lib/neighbourhood/invite.ts';
+import { secretsIn } from '../../src/lib/access/secret-shape.ts';
 
 export type { Door };
 
@@ -67,7 +68,13 @@ export async function startTestRelay(
 			}
 		})
 	});
-	return { ...relay, data, url: `http://127.0.0.1:${relay.port}`, logs };
+	// Every credential, ticket and link code stays out of the log, in every test (issue #11).
+	const close = async () => {
+		await relay.close();
+		const leaked = secretsIn(logs.join(''));
+		if (leaked.length) throw new Error(`a secret reached the relay's log: ${leaked[0]!.slice(0, 8)}…`);
+	};
+	return { ...relay, close, data, url: `http://127.0.0.1:${relay.port}`, logs };
 }
 
 /** A hosted neighbourhood with the credential of its first manager's device (`key`). */

@@ -237,12 +237,14 @@ function manage(
 		case 'roles':
 			return done(book.setRoles(n, body.memberId as string, body.roles as Role[], holder.memberId));
 		case 'withdrawTicket':
-			return done(book.withdrawTicket(n, body.ticketId as string));
+			return done(book.withdrawTicket(n, body.ticketId as string, holder.memberId));
 		case 'settings':
-			book.setApproval(n, body.approval as 'open' | 'approval');
+			book.setApproval(n, body.approval as 'open' | 'approval', holder.memberId);
 			return done(undefined);
 		case 'closeOldKey':
-			book.closeOldKey(n);
+			book.closeOldKey(n, holder.memberId);
+			// Whoever had the old key could have learnt the agenda feed's address too.
+			if (registry.find(n)?.feedToken) registry.rotateFeed(n);
 			return done(undefined, true);
 		default:
 			return refuse('invalid');

@@ -43,18 +43,31 @@ const TicketRecord = v.object({
 	usedAt: v.optional(v.string())
 });
 const CodeRecord = v.object({ hash: v.string(), memberId: v.string(), expiresAt: v.string(), usedAt: v.optional(v.string()) });
+/** Who did what, kept so that a handover or a removal can be read back later (newest last). */
+const HistoryEntry = v.object({
+	at: v.string(),
+	action: v.string(),
+	by: v.optional(v.string()),
+	member: v.optional(v.string()),
+	device: v.optional(v.string()),
+	roles: v.optional(v.array(RoleSchema))
+});
+export type HistoryEntry = v.InferOutput<typeof HistoryEntry>;
+const MAX_HISTORY = 500;
+
 const BookFile = v.object({
 	approval: v.fallback(v.picklist(['open', 'approval']), 'open'),
 	oldKeyClosedAt: v.optional(v.string()),
 	members: v.record(v.string(), MemberRecord),
 	devices: v.record(v.string(), DeviceRecord),
 	tickets: v.record(v.string(), TicketRecord),
-	codes: v.record(v.string(), CodeRecord)
+	codes: v.record(v.string(), CodeRecord),
+	history: v.fallback(v.array(HistoryEntry), [])
 });
 type Book = v.InferOutput<typeof BookFile>;
 type MemberRecord = v.InferOutput<typeof MemberRecord>;
 
-const emptyBook = (): Book => ({ approval: 'open', members: {}, devices: {}, tickets: {}, codes: {} });
+const emptyBook = (): Book => ({ approval: 'open', members: {}, devices: {}, tickets: {}, codes: {}, history: [] });
 
 /** Who a credential belongs to. */
 export interface Holder {
@@ -151,6 +164,11 @@ export class AccessBook {
 
 	#stamp(): string {
 		return new Date(this.#now()).toISOString();
+	}
+
+	#record(book: Book, entry: Omit<HistoryEntry, 'at'>) {
+		book.history.push({ at: this.#stamp(), ...entry });
+		if (book.history.length > MAX_HISTORY) book.history.splice(0, book.history.length - MAX_HISTORY);
 	}
 
 	seen(deviceId: string): void {
@@ -251,6 +269,7 @@ export class AccessBook {
 		if (book.members[input.memberId]) return { refused: 'invalid' };
 		book.members[input.memberId] = { name: input.name, status, roles, actsFor: [], joinedAt: this.#stamp() };
 		const device = this.#newDevice(book, input.memberId, input.label);
+		this.#record(book, { action: status === 'waiting' ? 'asked' : 'joined', member: input.memberId, device: device.deviceId, roles });
 		this.#write(neighbourhood, book);
 		return this.#granted(book, input.memberId, device);
 	}
@@ -267,6 +286,7 @@ export class AccessBook {
 		if (member?.status === 'removed') return { refused: 'removed' };
 		book.members[input.memberId] ??= { name: input.name, status: 'active', roles: input.seedRoles, actsFor: [], joinedAt: this.#stamp() };
 		const device = this.#newDevice(book, input.memberId, input.label);
+		this.#record(book, { action: 'upgraded', member: input.memberId, device: device.deviceId, roles: book.members[input.memberId]!.roles });
 		this.#write(neighbourhood, book);
 		return this.#granted(book, input.memberId, device);
 	}
@@ -276,6 +296,7 @@ export class AccessBook {
 		const book = this.#latest(neighbourhood);
 		book.members[input.memberId] = { name: input.name, status: 'active', roles: ['manager'], actsFor: [], joinedAt: this.#stamp() };
 		const device = this.#newDevice(book, input.memberId, input.label);
+		this.#record(book, { action: 'founded', member: input.memberId, device: device.deviceId, roles: ['manager'] });
 		this.#write(neighbourhood, book);
 		return this.#granted(book, input.memberId, device);
 	}
@@ -302,6 +323,7 @@ export class AccessBook {
 		if (!member || member.status === 'removed') return { refused: 'removed' };
 		record.usedAt = this.#stamp();
 		const device = this.#newDevice(book, record.memberId, label);
+		this.#record(book, { action: 'linked', member: record.memberId, device: device.deviceId });
 		this.#write(neighbourhood, book);
 		return this.#granted(book, record.memberId, device);
 	}
@@ -315,6 +337,7 @@ export class AccessBook {
 		return {
 			approval: book.approval,
 			oldKeyOpen: book.oldKeyClosedAt === undefined,
+			history: book.history.slice(-100).reverse(),
 			members: Object.entries(book.members).map(([id, m]) => ({
 				id,
 				name: m.name,
@@ -335,15 +358,17 @@ export class AccessBook {
 		};
 	}
 
-	#change(neighbourhood: string, change: (book: Book) => Refusal | undefined): Refusal | undefined {
+	#change(neighbourhood: string, entry: Omit<HistoryEntry, 'at'>, change: (book: Book) => Refusal | undefined): Refusal | undefined {
 		const book = this.#latest(neighbourhood);
 		const refusal = change(book);
-		if (!refusal) this.#write(neighbourhood, book);
-		return refusal;
+		if (refusal) return refusal;
+		this.#record(book, entry);
+		this.#write(neighbourhood, book);
+		return undefined;
 	}
 
 	approve(neighbourhood: string, memberId: string, by: string): Refusal | undefined {
-		return this.#change(neighbourhood, (book) => {
+		return this.#change(neighbourhood, { action: 'approved', by, member: memberId }, (book) => {
 			const member = book.members[memberId];
 			if (!member || member.status !== 'waiting') return 'unknown';
 			member.status = 'active';
@@ -353,7 +378,7 @@ export class AccessBook {
 
 	/** Takes away every device of the member; what they wrote stays in the documents. */
 	removeMember(neighbourhood: string, memberId: string, by: string): Refusal | undefined {
-		return this.#change(neighbourhood, (book) => {
+		return this.#change(neighbourhood, { action: 'removed member', by, member: memberId }, (book) => {
 			const member = book.members[memberId];
 			if (!member || member.status === 'removed') return 'unknown';
 			if (member.roles.includes('manager') && managersOf(book).length <= 1) return 'lastManager';
@@ -366,7 +391,7 @@ export class AccessBook {
 	}
 
 	removeDevice(neighbourhood: string, deviceId: string, by: string): Refusal | undefined {
-		return this.#change(neighbourhood, (book) => {
+		return this.#change(neighbourhood, { action: 'removed device', by, device: deviceId }, (book) => {
 			const device = book.devices[deviceId];
 			if (!device || device.removedAt) return 'unknown';
 			device.removedAt = this.#stamp();
@@ -375,7 +400,7 @@ export class AccessBook {
 	}
 
 	setRoles(neighbourhood: string, memberId: string, roles: Role[], by: string): Refusal | undefined {
-		return this.#change(neighbourhood, (book) => {
+		return this.#change(neighbourhood, { action: 'roles', by, member: memberId, roles: [...new Set(roles)] }, (book) => {
 			const member = book.members[memberId];
 			if (!member || member.status !== 'active') return 'unknown';
 			if (member.roles.includes('manager') && !roles.includes('manager') && managersOf(book).length <= 1) return 'lastManager';
@@ -400,25 +425,25 @@ export class AccessBook {
 		return { id: made.id, ticket: made.full };
 	}
 
-	withdrawTicket(neighbourhood: string, ticketId: string): Refusal | undefined {
-		return this.#change(neighbourhood, (book) => {
+	withdrawTicket(neighbourhood: string, ticketId: string, by?: string): Refusal | undefined {
+		return this.#change(neighbourhood, { action: 'withdrew invitation', by }, (book) => {
 			const ticket = book.tickets[ticketId];
 			if (!ticket || ticket.withdrawnAt) return 'unknown';
 			ticket.withdrawnAt = this.#stamp();
 		});
 	}
 
-	setApproval(neighbourhood: string, approval: Approval): void {
-		this.#change(neighbourhood, (book) => void (book.approval = approval));
+	setApproval(neighbourhood: string, approval: Approval, by?: string): void {
+		this.#change(neighbourhood, { action: `new members: ${approval}`, by }, (book) => void (book.approval = approval));
 	}
 
-	closeOldKey(neighbourhood: string): void {
-		this.#change(neighbourhood, (book) => void (book.oldKeyClosedAt ??= this.#stamp()));
+	closeOldKey(neighbourhood: string, by?: string): void {
+		this.#change(neighbourhood, { action: 'closed the old key', by }, (book) => void (book.oldKeyClosedAt ??= this.#stamp()));
 	}
 
 	/** A resident without a device, recorded by the intermediary who acts for them. */
 	addManaged(neighbourhood: string, intermediary: string, memberId: string, name: string): Refusal | undefined {
-		return this.#change(neighbourhood, (book) => {
+		return this.#change(neighbourhood, { action: 'acts for', by: intermediary, member: memberId }, (book) => {
 			const actor = book.members[intermediary];
 			if (!actor || !(actor.roles.includes('intermediary') || actor.roles.includes('manager'))) return 'forbidden';
 			const existing = book.members[memberId];

@@ -198,7 +198,7 @@ describe('joining', () => {
 		expect((await accessCall(relay.url, 'settings', { approval: 'approval' }, hosted.key)).status).toBe(200);
 		const made = await accessCall(relay.url, 'makeTicket', {}, hosted.key);
 		const ticket = made.body.ticket as string;
-		expect((await accessCall(relay.url, 'ticket', { root: hosted.root, ticket })).body).toEqual({ name: 'Lindenbuurt', phone: '', categories: expect.arrayContaining(['Boodschappen']), approval: 'approval' });
+		expect((await accessCall(relay.url, 'ticket', { root: hosted.root, ticket })).body).toEqual({ name: 'Lindenbuurt', phone: '', categories: expect.arrayContaining(['boodschappen', 'vervoer']), approval: 'approval' });
 
 		const joined = await accessCall(relay.url, 'join', { root: hosted.root, ticket, name: 'Carla' });
 		expect(joined.body.status).toBe('waiting');
@@ -264,7 +264,13 @@ describe('roles', () => {
 		expect((await accessCall(relay.url, 'roles', { memberId: hosted.memberId, roles: [] }, hosted.key)).body).toEqual({ error: 'lastManager' });
 		await accessCall(relay.url, 'roles', { memberId: anna.memberId, roles: ['manager'] }, hosted.key);
 		expect((await accessCall(relay.url, 'roles', { memberId: hosted.memberId, roles: [] }, hosted.key)).status).toBe(200);
-		expect((await accessCall(relay.url, 'members', {}, anna.credential)).status).toBe(200);
+		const handedOver = await accessCall(relay.url, 'members', {}, anna.credential);
+		expect(handedOver.status).toBe(200);
+		// The handover shows in the history, newest first.
+		expect((handedOver.body.history as unknown[]).slice(0, 2)).toEqual([
+			expect.objectContaining({ action: 'roles', by: hosted.memberId, member: hosted.memberId, roles: [] }),
+			expect.objectContaining({ action: 'roles', by: hosted.memberId, member: anna.memberId, roles: ['manager'] })
+		]);
 	});
 });
 

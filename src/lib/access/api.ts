@@ -116,8 +116,18 @@ export const TicketView = v.object({
 	usedAt: v.optional(When)
 });
 export type TicketView = v.InferOutput<typeof TicketView>;
+export const HistoryView = v.object({
+	at: When,
+	action: v.string(),
+	by: v.optional(MemberId),
+	member: v.optional(MemberId),
+	device: v.optional(DeviceId),
+	roles: v.optional(v.array(RoleSchema))
+});
 export const Members = v.object({
 	members: v.array(MemberView),
+	/** Who did what, newest first: a handover or a removal can be read back. */
+	history: v.array(HistoryView),
 	tickets: v.array(TicketView),
 	approval: Approval,
 	oldKeyOpen: v.boolean()

@@ -1,0 +1,78 @@
+// Who gets in, as residents see it: a link cannot move a device to another relay, and a device from
+// before the update (the neighbourhood's old shared key) keeps working without any step.
+import type { Page } from '@playwright/test';
+import { expect, test } from './policy.ts';
+import { AccessBook } from '../../relay/access-book.ts';
+import { Registry } from '../../relay/registry.ts';
+import { askForHelp, createNeighbourhood, device, joinAs, openPost } from './flows.ts';
+import { startRelay, type RunningRelay } from './relay.ts';
+
+let relay: RunningRelay;
+
+test.beforeEach(async () => {
+	relay = await startRelay();
+});
+
+test.afterEach(async () => {
+	await relay.stop();
+});
+
+interface Stored {
+	current: string | null;
+	list: Array<Record<string, unknown> & { root: string; relay: string; credential?: string; key?: string }>;
+}
+
+const stored = (page: Page) => page.evaluate(() => JSON.parse(localStorage.getItem('noaber.memberships') ?? '{}') as Stored);
+
+test('an existing member opens a link that names another relay: the device stays with its own relay and says so', async ({ browser }) => {
+	const manager = await device(browser);
+	const invite = await createNeighbourhood(manager, relay);
+	const anna = await device(browser);
+	await joinAs(anna, invite, 'Anna');
+	const before = await stored(anna);
+
+	const root = before.list[0]!.root;
+	const elsewhere = `${relay.origin}/join#r=${encodeURIComponent('wss://andere-server.example/sync')}&d=${root}&t=AAAAAAAAAAAAAAAA.AAAAAAAAAAAAAAAAAAAAAAAA`;
+	await anna.goto(elsewhere);
+	await expect(anna.getByText('Deze link wijst naar een andere server')).toBeVisible();
+	expect(await stored(anna)).toEqual(before);
+
+	// And it still shares with its own neighbourhood.
+	await askForHelp(manager, 'Wie helpt met de kerstboom?');
+	await anna.getByRole('link', { name: 'Naar de buurt' }).click();
+	await openPost(anna, 'Wie helpt met de kerstboom?');
+});
+
+test('a device with the old shared key keeps working after the update, gets its own credential, and stays in when the key is closed', async ({
+	browser
+}) => {
+	const manager = await device(browser);
+	const invite = await createNeighbourhood(manager, relay);
+	const anna = await device(browser);
+	await joinAs(anna, invite, 'Anna');
+
+	// Anna's phone as it was before December 2026: the neighbourhood's shared key, no credential.
+	const registry = new Registry(relay.data);
+	const record = registry.list()[0]!;
+	registry.setOldKey(record.id, 'OudeSleutelVanDeFlyer2025');
+	await anna.evaluate(() => {
+		const state = JSON.parse(localStorage.getItem('noaber.memberships')!) as Stored;
+		for (const m of state.list) {
+			delete m.credential;
+			delete m.roles;
+			delete m.status;
+			m.key = 'OudeSleutelVanDeFlyer2025';
+		}
+		localStorage.setItem('noaber.memberships', JSON.stringify(state));
+	});
+
+	await anna.reload();
+	await expect(anna.getByRole('heading', { name: 'Lindenbuurt', level: 1 })).toBeVisible();
+	await expect.poll(async () => (await stored(anna)).list[0]).toMatchObject({ credential: expect.stringMatching(/\./) });
+	expect((await stored(anna)).list[0]!.key).toBeUndefined();
+
+	// The manager closes the old key: Anna's phone, now with its own credential, does not notice.
+	new AccessBook(relay.data).closeOldKey(record.id);
+	await askForHelp(manager, 'Soep voor de buurvrouw');
+	await openPost(anna, 'Soep voor de buurvrouw');
+});

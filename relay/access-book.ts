@@ -284,7 +284,10 @@ export class AccessBook {
 		if (book.oldKeyClosedAt) return { refused: 'oldKeyClosed' };
 		const member = book.members[input.memberId];
 		if (member?.status === 'removed') return { refused: 'removed' };
-		book.members[input.memberId] ??= { name: input.name, status: 'active', roles: input.seedRoles, actsFor: [], joinedAt: this.#stamp() };
+		// Once: anyone holding the old key could otherwise take a copy of any member's access. A
+		// member's second device joins with a link code made on the first.
+		if (member) return { refused: 'used' };
+		book.members[input.memberId] = { name: input.name, status: 'active', roles: input.seedRoles, actsFor: [], joinedAt: this.#stamp() };
 		const device = this.#newDevice(book, input.memberId, input.label);
 		this.#record(book, { action: 'upgraded', member: input.memberId, device: device.deviceId, roles: book.members[input.memberId]!.roles });
 		this.#write(neighbourhood, book);

@@ -291,6 +291,8 @@ describe('the old shared key', () => {
 		expect(upgraded.body).toMatchObject({ memberId: 'oud-lid-anna-01', status: 'active' });
 		// Roles she had in the root before the update are taken over once.
 		expect((await accessCall(relay.url, 'me', {}, upgraded.body.credential as string)).body.roles).toEqual(['manager']);
+		// Once only: someone else with the old flyer cannot take a copy of her access.
+		expect((await accessCall(relay.url, 'upgrade', { root: hosted.root, memberId: 'oud-lid-anna-01' }, oldKey)).body).toEqual({ error: 'used' });
 
 		const closed = await accessCall(relay.url, 'closeOldKey', {}, hosted.key);
 		expect(closed.status).toBe(200);

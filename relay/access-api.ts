@@ -41,6 +41,8 @@ export interface AccessContext {
 	log: Logger;
 	/** Called after a change that may take access away: open connections are checked again. */
 	revoked: () => void;
+	/** Tells the neighbourhood's open devices that access changed, so they ask who they are now. */
+	changed: (neighbourhood: string) => void;
 }
 
 // The app may be served from another address than its relay; the credential travels in a header,
@@ -205,6 +207,7 @@ function manage(
 		if (refusal) return refuse(refusal);
 		log.info({ neighbourhood: n, action, by: holder.memberId }, 'access changed');
 		if (revokes) context.revoked();
+		context.changed(n);
 		json(res, 200, {});
 	};
 	const manager = mayManage(holder.roles);

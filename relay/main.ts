@@ -13,6 +13,7 @@ import { awaitKey, entryFor } from './doorway.ts';
 import { AccessBook } from './access-book.ts';
 import { handleAccess } from './access-api.ts';
 import { Attempts } from './attempts.ts';
+import { ACCESS_CHANGED } from '../src/lib/access/notice.ts';
 import { secureDataFolder } from './data-folder.ts';
 import { ChangeGate } from './change-limits.ts';
 import { CLOSE, DEFAULT_LIMITS, GuardedServerAdapter, type Limits } from './guard.ts';
@@ -148,7 +149,20 @@ export async function startRelay(given: Partial<RelayOptions> & Pick<RelayOption
 		const entry = checkAtDoor(key);
 		return typeof entry === 'string' ? undefined : entry.neighbourhood;
 	};
-	const accessContext = { registry, book: access, attempts, repo, log, revoked: () => adapter.closeRevoked(check) };
+	const accessContext = {
+		registry,
+		book: access,
+		attempts,
+		repo,
+		log,
+		revoked: () => adapter.closeRevoked(check),
+		changed: (neighbourhood: string) => {
+			const root = registry.find(neighbourhood)?.root;
+			const handle = root ? repo.handles[root.replace('automerge:', '') as DocumentId] : undefined;
+			// Only a root in memory has devices listening; nobody to tell otherwise.
+			if (handle?.isReady()) handle.broadcast(ACCESS_CHANGED);
+		}
+	};
 
 	const serveApp = staticApp(options.app);
 	const secure = securityHeadersHook(options.app);

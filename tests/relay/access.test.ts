@@ -258,8 +258,12 @@ describe('roles', () => {
 		expect((await accessCall(relay.url, 'removeMember', { memberId: hosted.memberId }, anna.credential)).status).toBe(403);
 		expect((await accessCall(relay.url, 'roles', { memberId: anna.memberId, roles: ['manager'] }, anna.credential)).status).toBe(403);
 
+		const notices: unknown[] = [];
+		device.root.on('ephemeral-message', ({ message }) => notices.push(message));
 		expect((await accessCall(relay.url, 'roles', { memberId: anna.memberId, roles: ['agenda', 'map'] }, hosted.key)).status).toBe(200);
 		expect((await accessCall(relay.url, 'me', {}, anna.credential)).body.roles).toEqual(['agenda', 'map']);
+		// Her open device hears that access changed, so the app asks again at once.
+		await eventually(() => notices, (seen) => seen.some((m) => (m as { noaber?: string }).noaber === 'access-changed'));
 		// Handing over: the last manager cannot step down before someone else runs the neighbourhood.
 		expect((await accessCall(relay.url, 'roles', { memberId: hosted.memberId, roles: [] }, hosted.key)).body).toEqual({ error: 'lastManager' });
 		await accessCall(relay.url, 'roles', { memberId: anna.memberId, roles: ['manager'] }, hosted.key);

@@ -20,6 +20,7 @@ import { ensurePeriodDoc, loadOrder } from '../help/periods.ts';
 import { readPosts, type PostsRead } from '../help/view.ts';
 import { imm, randomId, textOf } from './fields.ts';
 import { peerIdFor } from '../access/secret.ts';
+import { isAccessNotice } from '../access/notice.ts';
 import type { RootDoc } from '../neighbourhood/document.ts';
 import { healRoot } from '../neighbourhood/heal.ts';
 import { addAgendaDoc, addMapDoc, addHelpArchive, addHelpPeriod, migrateRoot, sealHelpPeriod } from '../neighbourhood/mutations.ts';
@@ -114,6 +115,12 @@ export class Connection {
 		if (this.#recentDone.size === 2) this.#releaseLater();
 	}
 	#timer: ReturnType<typeof setInterval> | undefined;
+	#accessListeners = new Set<() => void>();
+
+	/** Calls back when the relay says access changed (roles, approvals): time to ask who we are. */
+	onAccessChange(listener: () => void): void {
+		this.#accessListeners.add(listener);
+	}
 	#closed = false;
 	#membersFound: (handle: DocHandle<MembersDoc>) => void = () => {};
 	#membersHandle = new Promise<DocHandle<MembersDoc>>((resolve) => (this.#membersFound = resolve));
@@ -150,6 +157,9 @@ export class Connection {
 		const root = await this.#find<RootDoc>(this.target.root);
 		if (this.#closed) return;
 		this.root = new ReactiveDoc(root);
+		root.on('ephemeral-message', ({ message }) => {
+			if (isAccessNotice(message)) for (const listener of this.#accessListeners) listener();
+		});
 		const membersUrl = await this.#whenRootReadable(root);
 		if (this.#closed || !membersUrl) return;
 		if (root.isReady()) {

@@ -70,6 +70,7 @@ class Neighbourhoods {
 	}
 
 	#polling: ReturnType<typeof setTimeout> | undefined;
+	#listening = new WeakSet<Connection>();
 
 	/** Opens the current neighbourhood, if any. */
 	async resume(): Promise<Connection | undefined> {
@@ -77,7 +78,12 @@ class Neighbourhoods {
 		if (!current) return undefined;
 		if (!current.credential) current = (await this.#upgrade(current)) ?? current;
 		const connection = await this.connect(targetOf(current));
-		void this.refresh(current.root);
+		const root = current.root;
+		if (!this.#listening.has(connection)) {
+			this.#listening.add(connection);
+			connection.onAccessChange(() => void this.refresh(root));
+		}
+		void this.refresh(root);
 		return connection;
 	}
 

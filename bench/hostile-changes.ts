@@ -13,6 +13,8 @@ import { promisify } from 'node:util';
 import { createDeflateRaw } from 'node:zlib';
 import { bigValue, chunk, DeepChain, sendChanges } from '../tests/relay/hostile-changes.ts';
 import { doorAt } from '../tests/relay/door.ts';
+import { AccessBook } from '../relay/access-book.ts';
+import { newMember } from '../tests/relay/members.ts';
 
 const run = promisify(execFile);
 
@@ -55,7 +57,8 @@ try {
 	const { stdout } = await run(process.execPath, ['bin/noaber.js', 'create', 'Benchbuurt', '--json'], {
 		env: { ...process.env, NOABER_DATA: data, NOABER_PUBLIC_URL: `http://localhost:${port}` }
 	});
-	const hosted = JSON.parse(stdout.trim().split('\n').at(-1)!) as { key: string; root: string };
+	const created = JSON.parse(stdout.trim().split('\n').at(-1)!) as { id: string; key?: string; root: string };
+	const hosted = { ...created, key: created.key ?? newMember(new AccessBook(data), created.id, { name: 'Bench', roles: ['manager'] }).credential };
 	// The relay polls the registry every second; a fresh key may need a moment.
 	await new Promise((resolve) => setTimeout(resolve, 1500));
 	const socket = doorAt(port, hosted.key);

@@ -8,6 +8,8 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import type { Target } from './hostile-peer.ts';
+import { AccessBook } from '../relay/access-book.ts';
+import { newMember } from '../tests/relay/members.ts';
 import { readsKeyFromAddress } from '../tests/relay/door.ts';
 
 const run = promisify(execFile);
@@ -72,7 +74,9 @@ export async function startRelay(checkout: string): Promise<RunningRelay> {
 	const port = await freePort();
 	const env = relayEnvironment(port, data);
 	const { stdout } = await run(process.execPath, ['bin/noaber.js', 'create', 'Vijandige buurt', '--json'], { cwd: dir, env });
-	const hosted = JSON.parse(stdout.trim().split('\n').at(-1)!) as { key: string; root: string; relay: string };
+	const created = JSON.parse(stdout.trim().split('\n').at(-1)!) as { id: string; key?: string; root: string; relay: string };
+	// Before December 2026 the relay printed its shared key; since then each device has a credential.
+	const hosted = { ...created, key: created.key ?? newMember(new AccessBook(data), created.id, { name: 'Bench', roles: ['manager'] }).credential };
 	const child = spawn(process.execPath, ['bin/noaber.js', 'relay'], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
 	let output = '';
 	const keep = (chunk: Buffer) => {

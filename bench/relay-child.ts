@@ -5,6 +5,8 @@ import { execFile, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
+import { AccessBook } from '../relay/access-book.ts';
+import { newMember } from '../tests/relay/members.ts';
 import { promisify } from 'node:util';
 
 import { doorAt, readsKeyFromAddress, type Door } from '../tests/relay/door.ts';
@@ -119,6 +121,10 @@ export async function createWithCli(options: { checkout?: string; data: string; 
 		cwd: checkout,
 		env: { ...process.env, NOABER_DATA: options.data, NOABER_PUBLIC_URL: options.origin ?? `http://localhost:${options.port}` }
 	});
-	return JSON.parse(stdout.trim().split('\n').at(-1)!) as CreatedNeighbourhood;
+	const created = JSON.parse(stdout.trim().split('\n').at(-1)!) as Omit<CreatedNeighbourhood, 'key'> & { key?: string };
+	// A relay of before December 2026 prints its shared key; a newer one a first invitation, so the
+	// benchmark's device gets its own credential as the operator's command would make it.
+	const key = created.key ?? newMember(new AccessBook(options.data), created.id, { name: 'Bench', roles: ['manager'] }).credential;
+	return { ...created, key };
 }
 

@@ -40,6 +40,7 @@ interface Parsed {
 	json: boolean;
 	for?: string;
 	until?: string;
+	manager: boolean;
 	positionals: string[];
 }
 
@@ -62,11 +63,17 @@ function parse(command: AccessCommand, given: string[]): Parsed {
 			strict: true,
 			options: {
 				json: { type: 'boolean' },
-				...(invite ? { for: { type: 'string' as const }, until: { type: 'string' as const } } : {})
+				...(invite ? { for: { type: 'string' as const }, until: { type: 'string' as const }, manager: { type: 'boolean' as const } } : {})
 			}
 		});
 		const text = (value: unknown) => (typeof value === 'string' ? restore(value, dashed) : undefined);
-		return { json: values.json === true, for: text(values.for), until: text(values.until), positionals: positionals.map((p) => restore(p, dashed)) };
+		return {
+			json: values.json === true,
+			for: text(values.for),
+			until: text(values.until),
+			manager: values.manager === true,
+			positionals: positionals.map((p) => restore(p, dashed))
+		};
 	} catch (error) {
 		// Node's own text goes on about positionals starting with '-'; its first sentence is enough.
 		throw usage(`${(error as Error).message.split('. ')[0]}. See: noaber help`);
@@ -149,7 +156,7 @@ function removeMemberCommand(config: RelayConfig, parsed: Parsed, out: Out) {
 	const refusal = removeMember(book, registry, record.id, memberId, OPERATOR);
 	if (refusal === 'lastManager') {
 		throw notFound(
-			`${member.name} is the last manager of ${record.name} and stays: a neighbourhood always has a manager. First let them (or another manager) make someone else manager in the app, then remove ${member.name}.`
+			`${member.name} is the last manager of ${record.name} and stays: a neighbourhood always has a manager. First make someone else manager (in the app, or with a manager's invitation: noaber invite ${quoted(record.name)} --for "Naam" --manager), then remove ${member.name}.`
 		);
 	}
 	if (refusal) throw notFound(`${member.name} could not be removed (${refusal}). ${see}`);
@@ -177,7 +184,7 @@ function removeDevice(config: RelayConfig, parsed: Parsed, out: Out) {
 		out.log(
 			others > 0
 				? `${owner.name} keeps ${others} other device(s).`
-				: `${owner.name} has no device left; a new phone joins with a personal invitation: noaber invite ${quoted(record.name)} --for "${owner.name}"`
+				: `${owner.name} has no device left; a new phone joins with a personal invitation: noaber invite ${quoted(record.name)} --for "${owner.name}"${owner.roles.includes('manager') ? ' --manager' : ''}`
 		);
 	}
 }
@@ -225,20 +232,22 @@ function endOfDay(until: string): string {
 }
 
 function invite(config: RelayConfig, parsed: Parsed, out: Out) {
-	const personal = parsed.for?.trim();
+	// A manager's invitation is always personal: one use, like the first one `noaber create` prints.
+	const personal = parsed.for?.trim() ?? (parsed.manager ? 'wijkverbinder' : undefined);
 	if (parsed.for !== undefined && (!personal || personal.length > 80)) throw usage('--for takes the name of the person invited (1 to 80 characters), e.g. --for "Mevrouw Jansen"');
 	const expiresAt = parsed.until === undefined ? undefined : endOfDay(parsed.until);
 	const { record } = neighbourhoodOf(config, 'invite', parsed.positionals, 0);
 	const origin = publicOrigin(config);
-	const made = invitation(new AccessBook(config.data), record, origin, { personal, expiresAt });
+	const made = invitation(new AccessBook(config.data), record, origin, { personal, expiresAt, ...(parsed.manager ? { roles: ['manager' as const] } : {}) });
 	const relay = relaySocketUrl(origin);
 	if (parsed.json) {
-		out.log(JSON.stringify({ id: record.id, name: record.name, relay, root: record.root, ticketId: made.id, personal, expiresAt, invite: made.invite }));
+		out.log(JSON.stringify({ id: record.id, name: record.name, relay, root: record.root, ticketId: made.id, personal, manager: parsed.manager, expiresAt, invite: made.invite }));
 		return;
 	}
 	out.log(`Buurt / neighbourhood: ${record.name} (${record.id})`);
 	out.log(`Relay: ${relay}`);
 	out.log(personal !== undefined ? `Persoonlijke uitnodiging / personal invitation for "${personal}": one use, no approval needed` : 'Uitnodiging voor iedereen / invitation for anyone');
+	if (parsed.manager) out.log('Wie hiermee meedoet, wordt wijkverbinder / whoever joins with it becomes a manager');
 	if (expiresAt) out.log(`Geldig tot en met / valid through ${parsed.until}`);
 	out.log(`Intrekken / withdraw: noaber withdraw-ticket ${quoted(record.name)} ${made.id}`);
 	out.log('Uitnodigingslink / invite link:');

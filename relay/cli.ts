@@ -31,9 +31,10 @@ const HELP = `Noaber relay — operator command
   noaber tickets <id|name> [--json]    list the invitations (tickets to join) and whether each still works
   noaber withdraw-ticket <id|name> <ticket id> [--json]
                                        an invitation lets nobody in any more; who joined with it stays
-  noaber invite <id|name> [--for "Naam"] [--until YYYY-MM-DD] [--json]
+  noaber invite <id|name> [--for "Naam"] [--until YYYY-MM-DD] [--manager] [--json]
                                        a new invite link for anyone, or with --for a personal one (one use);
-                                       --until: last day it works. The link holds the secret: hand it on only
+                                       --until: last day it works; --manager: a personal one that makes its
+                                       holder manager. The link holds the secret: hand it on only
   noaber close-old-key <id|name> [--json]
                                        close the shared member key of before December 2026
   noaber feed <id|name> [--json]       print the agenda's calendar feed address (key "ical")

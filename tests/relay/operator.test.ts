@@ -79,7 +79,7 @@ describe('the operator removes people from the shell', () => {
 		tabletSocket.socket.close();
 	});
 
-	it('the last manager cannot be removed, and says what to do instead', async () => {
+	it('the last manager cannot be removed; after a manager’s invitation from the shell is used, they can be', async () => {
 		relay = await startTestRelay();
 		const hosted = await hostNeighbourhood(relay, 'Lindenbuurt');
 		const managers = rawSocket(door(relay, hosted.key));
@@ -89,7 +89,14 @@ describe('the operator removes people from the shell', () => {
 		expect(refused.err.join('')).toMatch(/last manager of Lindenbuurt/);
 		expect((await accessCall(relay.url, 'me', {}, hosted.key)).body.roles).toEqual(['manager']);
 		expect(managers.socket.readyState).toBe(managers.socket.OPEN);
-		managers.socket.close();
+
+		// The manager lost her only phone: the operator lets a new manager in, then the old entry can go.
+		const handover = await noaber('invite', 'Lindenbuurt', '--for', 'Fatima', '--manager', '--json');
+		expect(handover.json()).toMatchObject({ personal: 'Fatima', manager: true });
+		const fatima = await joinWith(relay.url, (handover.json() as { invite: string }).invite, 'Fatima');
+		expect((await accessCall(relay.url, 'me', {}, fatima.credential)).body.roles).toEqual(['manager']);
+		expect((await noaber('remove-member', 'Lindenbuurt', hosted.memberId)).code).toBe(0);
+		expect(await managers.closed).toBe(4403);
 	});
 });
 

@@ -13,6 +13,7 @@ import { refused, type AccessBook, type Holder } from './access-book.ts';
 import type { Attempts } from './attempts.ts';
 import type { Logger } from './log.ts';
 import type { Registry } from './registry.ts';
+import { removeMember } from './member-removal.ts';
 import { newId } from './secrets.ts';
 
 const MAX_BODY = 16 * 1024;
@@ -230,10 +231,7 @@ function manage(
 	if (!manager) return refuse('forbidden');
 	switch (action) {
 		case 'removeMember': {
-			const refusal = book.removeMember(n, body.memberId as string, holder.memberId);
-			// The agenda feed's address may have been seen by the removed member.
-			if (!refusal && registry.find(n)?.feedToken) registry.rotateFeed(n);
-			return done(refusal, true);
+			return done(removeMember(book, registry, n, body.memberId as string, holder.memberId), true);
 		}
 		case 'removeDevice':
 			return done(book.removeDevice(n, body.deviceId as string, holder.memberId), true);

@@ -1,4 +1,6 @@
-// The operator command: `noaber relay | create | list | invite | close-old-key | feed | setup-link | help`.
+// The operator command: `noaber relay | create | list | feed | setup-link | help`, and the access
+// commands of access-cli.ts (members, remove-member, remove-device, tickets, withdraw-ticket,
+// invite, close-old-key).
 import '@automerge/automerge';
 import { Repo } from '@automerge/automerge-repo/slim';
 import { NodeFSStorageAdapter } from '@automerge/automerge-repo-storage-nodefs';
@@ -6,9 +8,9 @@ import { join } from 'node:path';
 import { emptyDetails } from '../src/lib/neighbourhood/schema.ts';
 import { checkDetails } from '../src/lib/neighbourhood/mutations.ts';
 import { configFromEnv, publicOrigin, type RelayConfig } from './config.ts';
-import { createHosted, invitation, type Hosted } from './create.ts';
+import { createHosted, type Hosted } from './create.ts';
+import { isAccessCommand, runAccessCommand } from './access-cli.ts';
 import { AccessBook } from './access-book.ts';
-import { relaySocketUrl } from '../src/lib/neighbourhood/invite.ts';
 import { restrictNewFiles } from './data-folder.ts';
 import { containUnhandledRejections } from './faults.ts';
 import { feedUrl } from './feed.ts';
@@ -21,8 +23,20 @@ const HELP = `Noaber relay — operator command
   noaber relay                         start the relay (PORT, HOST, NOABER_DATA, NOABER_PUBLIC_URL)
   noaber create <name> [--json]        create a neighbourhood; prints its invite link last
   noaber list [--json]                 list the neighbourhoods on this relay
-  noaber invite <id|name> [--json]     make a new invite link (a ticket to join) for a neighbourhood
-  noaber close-old-key <id|name>       close the shared member key of before December 2026
+  noaber members <id|name> [--json]    members (id, name, roles, devices) and who waits for approval
+  noaber remove-member <id|name> <member id> [--json]
+                                       remove a member: all their devices are closed; the feed gets a new address
+  noaber remove-device <id|name> <device id> [--json]
+                                       remove one device (a lost phone); the member's other devices keep working
+  noaber tickets <id|name> [--json]    list the invitations (tickets to join) and whether each still works
+  noaber withdraw-ticket <id|name> <ticket id> [--json]
+                                       an invitation lets nobody in any more; who joined with it stays
+  noaber invite <id|name> [--for "Naam"] [--until YYYY-MM-DD] [--manager] [--json]
+                                       a new invite link for anyone, or with --for a personal one (one use);
+                                       --until: last day it works; --manager: a personal one that makes its
+                                       holder manager. The link holds the secret: hand it on only
+  noaber close-old-key <id|name> [--json]
+                                       close the shared member key of before December 2026
   noaber feed <id|name> [--json]       print the agenda's calendar feed address (key "ical")
   noaber feed <id|name> --rotate       give the feed a new address; the old one stops working
   noaber setup-link                    issue a new one-time setup link for the browser
@@ -116,7 +130,8 @@ export async function main(argv: string[], out: Out = console, env: NodeJS.Proce
 	const json = argv.includes('--json');
 	const rotate = argv.includes('--rotate');
 	const [command, ...rest] = argv.filter((a) => a !== '--json' && !(a === '--rotate' && argv[0] === 'feed'));
-	const flag = rest.find((a) => a.startsWith('--'));
+	// Access commands read their own options (node:util parseArgs).
+	const flag = isAccessCommand(command) ? undefined : rest.find((a) => a.startsWith('--'));
 	if (flag) {
 		out.error(`Unknown option "${flag}". See: noaber help`);
 		return 2;
@@ -131,6 +146,7 @@ export async function main(argv: string[], out: Out = console, env: NodeJS.Proce
 	}
 	// Every command may write into the data folder (documents, keys, the setup token).
 	restrictNewFiles();
+	if (isAccessCommand(argv[0])) return runAccessCommand(argv[0], argv.slice(1), config, out);
 	switch (command) {
 		case 'relay':
 			return relay(config, out);
@@ -141,22 +157,6 @@ export async function main(argv: string[], out: Out = console, env: NodeJS.Proce
 			if (json) out.log(JSON.stringify(records.map((r) => ({ id: r.id, name: r.name, root: r.root, createdAt: r.createdAt }))));
 			else if (records.length === 0) out.log('No neighbourhoods yet. Create one: noaber create "<name>"');
 			else for (const r of records) out.log(`${r.id}  ${r.name}  (since ${r.createdAt.slice(0, 10)})`);
-			return 0;
-		}
-		case 'invite': {
-			const { record } = lookup(config, argument, out);
-			if (!record) return 1;
-			const origin = publicOrigin(config);
-			const made = invitation(new AccessBook(config.data), record, origin);
-			printHosted(out, { id: record.id, name: record.name, relay: relaySocketUrl(origin), root: record.root, invite: made.invite }, json);
-			return 0;
-		}
-		case 'close-old-key': {
-			const { record } = lookup(config, argument, out);
-			if (!record) return 1;
-			new AccessBook(config.data).closeOldKey(record.id);
-			if (json) out.log(JSON.stringify({ id: record.id, oldKeyOpen: false }));
-			else out.log(`The old shared key of ${record.name} no longer opens anything. Devices with their own credential keep working.`);
 			return 0;
 		}
 		case 'feed': {

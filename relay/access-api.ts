@@ -13,7 +13,7 @@ import { refused, type AccessBook, type Holder } from './access-book.ts';
 import type { Attempts } from './attempts.ts';
 import type { Logger } from './log.ts';
 import type { Registry } from './registry.ts';
-import { removeMember } from './member-removal.ts';
+import { closeOldKey, removeMember } from './revoke.ts';
 import { newId } from './secrets.ts';
 
 const MAX_BODY = 16 * 1024;
@@ -243,9 +243,7 @@ function manage(
 			book.setApproval(n, body.approval as 'open' | 'approval', holder.memberId);
 			return done(undefined);
 		case 'closeOldKey':
-			book.closeOldKey(n, holder.memberId);
-			// Whoever had the old key could have learnt the agenda feed's address too.
-			if (registry.find(n)?.feedToken) registry.rotateFeed(n);
+			closeOldKey(book, registry, n, holder.memberId);
 			return done(undefined, true);
 		default:
 			return refuse('invalid');

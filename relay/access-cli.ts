@@ -11,7 +11,7 @@ import { relaySocketUrl } from '../src/lib/neighbourhood/invite.ts';
 import { AccessBook } from './access-book.ts';
 import { publicOrigin, type RelayConfig } from './config.ts';
 import { invitation } from './create.ts';
-import { removeMember } from './member-removal.ts';
+import { closeOldKey, removeMember } from './revoke.ts';
 import { Registry, type NeighbourhoodRecord } from './registry.ts';
 
 export const ACCESS_COMMANDS = ['members', 'remove-member', 'remove-device', 'tickets', 'withdraw-ticket', 'invite', 'close-old-key'] as const;
@@ -254,11 +254,11 @@ function invite(config: RelayConfig, parsed: Parsed, out: Out) {
 	out.log(made.invite);
 }
 
-function closeOldKey(config: RelayConfig, parsed: Parsed, out: Out) {
-	const { record } = neighbourhoodOf(config, 'close-old-key', parsed.positionals, 0);
+function closeOldKeyCommand(config: RelayConfig, parsed: Parsed, out: Out) {
+	const { registry, record } = neighbourhoodOf(config, 'close-old-key', parsed.positionals, 0);
 	const book = new AccessBook(config.data);
 	const wasOpen = book.oldKeyOpen(record.id);
-	book.closeOldKey(record.id);
+	closeOldKey(book, registry, record.id);
 	if (parsed.json) out.log(JSON.stringify({ id: record.id, name: record.name, oldKeyOpen: false, wasOpen }));
 	else if (!wasOpen) out.log(`The old shared key of ${record.name} was closed already.`);
 	else out.log(`The old shared key of ${record.name} no longer opens anything. Devices with their own credential keep working.`);
@@ -271,7 +271,7 @@ const RUN: Record<AccessCommand, (config: RelayConfig, parsed: Parsed, out: Out)
 	tickets,
 	'withdraw-ticket': withdrawTicket,
 	invite,
-	'close-old-key': closeOldKey
+	'close-old-key': closeOldKeyCommand
 };
 
 /** Runs one access command; returns the exit code (0 done, 1 nothing found or refused, 2 bad usage). */

@@ -133,7 +133,12 @@ export class Connection {
 			// A peer id carries the device id: the relay lets no other device use it.
 			peerId: target.deviceId ? (peerIdFor(target.deviceId, randomId()) as PeerId) : undefined,
 			storage: new IndexedDBStorageAdapter(`noaber-${id}`),
-			network: [this.socket, new BroadcastChannelNetworkAdapter({ channelName: `noaber-${id}` })]
+			network: [this.socket, new BroadcastChannelNetworkAdapter({
+					channelName: `noaber-${id}`,
+					// automerge-repo 2.5.6 asks for no document until every adapter is ready, and this one
+					// waits 1 s (its default) for other tabs. An open tab answers within milliseconds.
+					peerWaitMs: 100
+				})]
 		});
 		this.socket.onState(() => this.#updateStatus());
 		this.#timer = setInterval(() => this.#updateStatus(), 1000);

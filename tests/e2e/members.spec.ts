@@ -1,6 +1,7 @@
 // The manager's side of "Buren": letting people in under "Aanmeldingen", removing one lost device
 // while everyone else carries on, and giving a member a task the relay knows.
 import { readFileSync } from 'node:fs';
+import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { expect, test } from './policy.ts';
 import { askForHelp, createNeighbourhood, device, joinAs, makeInvitation } from './flows.ts';
@@ -17,6 +18,12 @@ test.beforeEach(async () => {
 test.afterEach(async () => {
 	await relay.stop();
 });
+
+async function expectNoViolations(page: Page, where: string) {
+	const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']).analyze();
+	const summary = results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+	expect(summary, `${where}\n${summary.join('\n')}`).toEqual([]);
+}
 
 /** The id of this device's own credential, as its membership keeps it. */
 const deviceIdOn = (page: Page) =>
@@ -121,6 +128,12 @@ test('a manager makes a member agenda editor, and after a refresh their device o
 	await bert.getByRole('navigation', { name: 'Noaber' }).getByRole('link', { name: 'Agenda' }).click();
 	await expect(bert.getByRole('heading', { name: 'Wat is er te doen?', level: 1 })).toBeVisible();
 	await expect(bert.getByRole('link', { name: 'Activiteiten inlezen' })).toHaveCount(0);
+	// A member without a task sees none of the manager's controls on "Buren".
+	await openBuren(bert);
+	await expect(bert.getByTestId('member-list').getByRole('heading', { name: 'Fatima' })).toBeVisible();
+	await expect(bert.getByRole('region', { name: 'Toegang tot de buurt' })).toHaveCount(0);
+	await expect(bert.getByRole('link', { name: 'Taken en apparaten' })).toHaveCount(0);
+	await bert.getByRole('navigation', { name: 'Noaber' }).getByRole('link', { name: 'Agenda' }).click();
 
 	await appoint(fatima, 'Bert', 'Mag de hele agenda bijwerken');
 
@@ -135,4 +148,37 @@ test('a manager makes a member agenda editor, and after a refresh their device o
 	// Her own device has no "remove" for itself.
 	await expect(fatima.getByTestId('device-list').getByText('dit apparaat')).toBeVisible();
 	await expect(fatima.getByTestId('device-list').getByRole('button', { name: 'Apparaat verwijderen' })).toHaveCount(0);
+});
+
+test("the manager's pages have no WCAG A/AA violations, and each has its own heading", async ({ browser }) => {
+	const fatima = await device(browser);
+	await createNeighbourhood(fatima, relay);
+	await fatima.getByLabel('Naam van één persoon die u uitnodigt').fill('Mien');
+	await fatima.getByRole('button', { name: 'Persoonlijke uitnodiging maken' }).click();
+	await expect(fatima.getByTestId('invite-link')).toHaveValue(/&t=/);
+
+	await openBuren(fatima);
+	await expectNoViolations(fatima, '/leden');
+	for (const [link, heading] of [
+		['Aanmeldingen', 'Aanmeldingen'],
+		['Uitnodigingen', 'Uitnodigingen'],
+		['Nieuwe buren', 'Nieuwe buren']
+	] as const) {
+		await openBuren(fatima);
+		await fatima.getByRole('link', { name: link, exact: true }).click();
+		await expect(fatima.getByRole('heading', { name: heading, level: 1 })).toBeVisible();
+		await expect(fatima.getByText('De lijst wordt opgehaald…')).toHaveCount(0);
+		await expectNoViolations(fatima, link);
+	}
+	// The invitations made on "Uitnodigen" are listed, the personal one with its name.
+	await openBuren(fatima);
+	await fatima.getByRole('link', { name: 'Uitnodigingen', exact: true }).click();
+	await expect(fatima.getByTestId('ticket-list').getByRole('listitem')).toHaveCount(2);
+	const personal = fatima.getByTestId('ticket-list').getByRole('listitem').filter({ hasText: 'Persoonlijk, voor Mien' });
+	await personal.getByRole('button', { name: 'Intrekken' }).click();
+	await personal.getByRole('button', { name: 'Ja, intrekken' }).click();
+	await expect(personal.getByText(/^Ingetrokken op /)).toBeVisible();
+
+	await openMemberAccess(fatima, 'Fatima');
+	await expectNoViolations(fatima, '/leden/toegang');
 });

@@ -1,6 +1,7 @@
 import type { Page } from '@playwright/test';
 import { expect, test } from './policy.ts';
 import { createNeighbourhood, device, joinAs } from './flows.ts';
+import { appoint } from './access-flows.ts';
 import { startRelay, type RunningRelay } from './relay.ts';
 
 let relay: RunningRelay;
@@ -48,8 +49,8 @@ test('two volunteers type into the same description at once, and both texts surv
 	await joinAs(bert, invite, 'Bert');
 
 	// The manager lets Bert edit the whole agenda.
-	await anna.getByRole('link', { name: 'Buren', exact: true }).click();
-	await anna.getByRole('listitem').filter({ hasText: 'Bert' }).getByLabel('Mag de hele agenda bijwerken').check();
+	await appoint(anna, 'Bert', 'Mag de hele agenda bijwerken');
+	await bert.reload();
 
 	await addEvent(anna, 'Koffieochtend', { weekly: true, description: 'Koffie en thee.' });
 	await expect(anna.getByText('Elke week op')).toBeVisible();

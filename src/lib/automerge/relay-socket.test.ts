@@ -60,4 +60,15 @@ describe('the app’s socket to the relay', () => {
 		await until(() => socket!.state === 'closed');
 		expect(socket.refusal).toBe('tooLarge');
 	});
+
+	it('stays shut when the relay turned the device away, and closing it afterwards is calm', async () => {
+		const relay = await relayClosingWith(4423);
+		socket = new RelaySocket(relay.url, 'k', 60_000);
+		socket.connect('telefoon' as PeerId);
+		await until(() => socket!.state === 'refused');
+		expect(socket.shut).toBe('waiting');
+		// The repo disconnects every adapter when the app closes the connection (a member let in).
+		expect(() => socket!.disconnect()).not.toThrow();
+		socket = undefined;
+	});
 });

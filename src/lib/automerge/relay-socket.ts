@@ -53,6 +53,10 @@ export class RelaySocket extends KeyedClientAdapter {
 			window.removeEventListener('offline', this.#offline);
 			window.removeEventListener('online', this.#online);
 		}
+		// A socket the relay shut is disconnected at once; closing the repo later disconnects again,
+		// and automerge-repo-network-websocket 2.5.6 asserts a socket there: the close then threw,
+		// and a member let in after waiting never wrote their profile.
+		if (!this.socket) return;
 		super.disconnect();
 	}
 

@@ -18,6 +18,7 @@ describe("the manager's view of the register", () => {
 	const register: Members = {
 		approval: 'approval',
 		oldKeyOpen: true,
+		history: [],
 		tickets: [ticket({ id: 'ticket-old', createdAt: '2026-10-01T10:00:00.000Z' }), ticket({ id: 'ticket-new', createdAt: '2026-11-20T10:00:00.000Z' })],
 		members: [
 			member('late-comer', 'waiting', '2026-11-30T10:00:00.000Z'),

@@ -308,6 +308,33 @@ describe('the old shared key', () => {
 	});
 });
 
+describe('guessing', () => {
+	it('stops an address after 20 wrong tickets or credentials in ten minutes, at the API and at /sync', async () => {
+		relay = await startTestRelay();
+		const hosted = await hostNeighbourhood(relay, 'Lindenbuurt');
+		for (let i = 0; i < 20; i++) {
+			const guess = `${'G'.repeat(16)}.${String(i).padStart(22, 'A')}`;
+			expect((await accessCall(relay.url, 'join', { root: hosted.root, ticket: guess, name: 'Raad' })).status).toBe(403);
+		}
+		// Now even a right ticket is refused from this address, and so is a socket.
+		const { ticket } = relay.access.makeTicket(hosted.id, {});
+		expect((await accessCall(relay.url, 'join', { root: hosted.root, ticket, name: 'Eerlijk' })).body).toEqual({ error: 'tooMany' });
+		expect(await rawSocket(door(relay, hosted.key)).closed).toBe(4429);
+	});
+});
+
+describe('residents without a device', () => {
+	it('an intermediary records whom they act for; a plain member cannot', async () => {
+		relay = await startTestRelay();
+		const hosted = await hostNeighbourhood(relay, 'Lindenbuurt');
+		const carer = newMember(relay.access, hosted.id, { name: 'Mantelzorger', roles: ['intermediary'] });
+		const plain = newMember(relay.access, hosted.id, { name: 'Buur' });
+		expect((await accessCall(relay.url, 'managed', { memberId: 'bewoner-zonder-tel-1', name: 'Mevrouw Smit' }, carer.credential)).status).toBe(200);
+		expect((await accessCall(relay.url, 'managed', { memberId: 'bewoner-zonder-tel-2', name: 'Meneer Bos' }, plain.credential)).status).toBe(403);
+		expect((await accessCall(relay.url, 'me', {}, carer.credential)).body.actsFor).toEqual(['bewoner-zonder-tel-1']);
+	});
+});
+
 describe('the operator', () => {
 	it('creates a neighbourhood from the shell while the relay runs; its first invitation makes a manager', async () => {
 		relay = await startTestRelay();

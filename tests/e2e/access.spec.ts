@@ -51,7 +51,8 @@ test('a device with the old shared key keeps working after the update, gets its 
 	const anna = await device(browser);
 	await joinAs(anna, invite, 'Anna');
 
-	// Anna's phone as it was before December 2026: the neighbourhood's shared key, no credential.
+	// A phone as it was before December 2026: the neighbourhood's shared key, no credential, and a
+	// member the relay has never heard of (members then existed only in the documents).
 	const registry = new Registry(relay.data);
 	const record = registry.list()[0]!;
 	registry.setOldKey(record.id, 'OudeSleutelVanDeFlyer2025');
@@ -62,6 +63,7 @@ test('a device with the old shared key keeps working after the update, gets its 
 			delete m.roles;
 			delete m.status;
 			m.key = 'OudeSleutelVanDeFlyer2025';
+			m.memberId = 'oud-lid-anna-0001';
 		}
 		localStorage.setItem('noaber.memberships', JSON.stringify(state));
 	});
@@ -69,6 +71,7 @@ test('a device with the old shared key keeps working after the update, gets its 
 	await anna.reload();
 	await expect(anna.getByRole('heading', { name: 'Lindenbuurt', level: 1 })).toBeVisible();
 	await expect.poll(async () => (await stored(anna)).list[0]).toMatchObject({ credential: expect.stringMatching(/\./) });
+	expect((await stored(anna)).list[0]).toMatchObject({ memberId: 'oud-lid-anna-0001', status: 'active' });
 	expect((await stored(anna)).list[0]!.key).toBeUndefined();
 
 	// The manager closes the old key: Anna's phone, now with its own credential, does not notice.

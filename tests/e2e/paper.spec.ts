@@ -43,10 +43,10 @@ test('the weekly buurtblad prints on A4 in large type, with first names and stre
 	await expect(fatima.getByTestId('paper-requests')).toHaveText('Wie haalt mijn medicijnen? (Boodschappen) — Bert, Lindenlaan');
 	await expect(fatima.getByText('Kunt u helpen? Bel 020 123 4567.')).toBeVisible();
 	await expect(fatima.getByRole('img', { name: 'Scan de code voor de openbare pagina van de buurt.' })).toBeVisible();
-	// The code leads to the public page, not into the neighbourhood: no member key on paper.
+	// The code leads to the public page, not into the neighbourhood: no invitation on paper.
 	const qr = (await fatima.locator('.qr[data-link]').getAttribute('data-link')) ?? '';
 	expect(qr).toMatch(new RegExp(`^${relay.origin}/openbaar#r=[^&]+&d=automerge:\\w+$`));
-	expect(qr).not.toContain(invite.split('&k=')[1]);
+	expect(qr).not.toContain(invite.split('&t=')[1]!);
 	const sheet = await printed(fatima);
 	expect(sheet.smallest).toBeGreaterThanOrEqual(14);
 	// A4 is 595 × 842 points.

@@ -1,10 +1,11 @@
 // One value in the root must not lock anyone out. A member's device (here a plain Node client with
-// a valid key) writes an impossible schemaVersion and removes the root's id; every device still
+// its own credential) writes an impossible schemaVersion and removes the root's id; every device still
 // shows the neighbourhood, and the manager is told what is wrong and repairs it with one button.
 import { Repo, type AutomergeUrl, type DocHandle } from '@automerge/automerge-repo';
 import { KeyedClientAdapter } from '../../src/lib/automerge/relay-key.ts';
 import { expect, test } from '@playwright/test';
 import { parseInvite } from '../../src/lib/neighbourhood/invite.ts';
+import { callAccess } from '../../src/lib/access/client.ts';
 import { createNeighbourhood, device, joinAs } from './flows.ts';
 import { startRelay, type RunningRelay } from './relay.ts';
 
@@ -23,10 +24,12 @@ test.afterEach(async () => {
 	await relay.stop();
 });
 
-/** The root as another member's device holds it, synced through the relay. */
+/** The root as another member's device holds it (joined with the invitation), synced through the relay. */
 async function memberRoot(invite: string): Promise<DocHandle<Root>> {
 	const parsed = parseInvite(invite)!;
-	member = new Repo({ network: [new KeyedClientAdapter(parsed.relay, parsed.key, 200)] });
+	const joined = await callAccess(parsed.relay, 'join', { root: parsed.root, ticket: parsed.ticket, name: 'Buur' });
+	if (!joined.ok) throw new Error(`could not join: ${joined.reason}`);
+	member = new Repo({ network: [new KeyedClientAdapter(parsed.relay, joined.value.credential, 200)] });
 	return member.find<Root>(parsed.root as AutomergeUrl);
 }
 
@@ -87,11 +90,16 @@ test('a root pointed at a members list nobody has: a clear message, and the mana
 	const root = await memberRoot(invite);
 	await poison(root, (doc) => void ((doc.docs as Root).members = 'automerge:4NMNnkMhL8jXrdJ9jamS58PAVdXu'));
 
-	// A new neighbour is told plainly whom to call, instead of waiting forever.
+	// A new neighbour joins and is told plainly whom to call, instead of waiting forever.
 	const bert = await device(browser);
 	await bert.goto(invite);
+	await bert.getByRole('button', { name: 'Ja, ik doe mee' }).click();
+	await bert.getByLabel('Uw naam').fill('Bert');
+	await bert.getByRole('button', { name: 'Klaar' }).click();
 	await expect(bert.getByText('Deze buurt kan nu niet getoond worden.', { exact: false })).toBeVisible();
 	await expect(bert.getByRole('link', { name: 'Bel de wijkverbinder: 020 123 4567' })).toBeVisible();
+	// Bert puts his phone away; his profile waits on it until he opens the app again.
+	await bert.context().close();
 
 	await fatima.goto(relay.origin);
 	await expect(fatima.getByText('De lijst met buren is niet te vinden.')).toBeVisible();

@@ -84,7 +84,21 @@ class Neighbourhoods {
 			connection.onAccessChange(() => void this.refresh(root));
 		}
 		void this.refresh(root);
+		if (current.pendingProfile !== undefined && current.status !== 'waiting') void this.#writePending(root, connection);
 		return connection;
+	}
+
+	/**
+	 * The profile given when joining goes into the members list once that list is on this device:
+	 * not before showing home, so a neighbourhood whose list cannot be found yet still opens and
+	 * says whom to call.
+	 */
+	async #writePending(root: string, connection: Connection) {
+		const membership = this.state.list.find((m) => m.root === root);
+		if (membership?.pendingProfile === undefined) return;
+		await joinedProfile(connection, membership.memberId, membership.pendingProfile);
+		const latest = this.state.list.find((m) => m.root === root);
+		if (latest) this.#store({ ...latest, pendingProfile: undefined });
 	}
 
 	/** A device with the old shared key swaps it for its own credential; offline, it tries next time. */
@@ -129,11 +143,7 @@ class Neighbourhoods {
 		const previous = this.connection;
 		this.connection = undefined;
 		await previous?.close();
-		const connection = await this.connect(targetOf(membership));
-		if (membership.pendingProfile !== undefined) {
-			await joinedProfile(connection, membership.memberId, membership.pendingProfile);
-			this.#store({ ...membership, pendingProfile: undefined });
-		}
+		await this.resume();
 	}
 
 	/** Replaces a membership's record without making it current. */

@@ -2,12 +2,13 @@
 // their devices (each with its own credential), tickets to join and device-link codes. One file
 // per neighbourhood, access/<id>.json (mode 0600), written whole (tmp + rename) so that the
 // operator command can change it while the relay runs; secrets are kept as hashes only.
-import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as v from 'valibot';
 import type { Approval, Granted, LinkCode, Members, Refusal, Status } from '../src/lib/access/api.ts';
 import { RoleSchema, type Role } from '../src/lib/access/roles.ts';
 import { parseSecret } from '../src/lib/access/secret.ts';
+import { folderFingerprint } from './folder-fingerprint.ts';
 import { makeSecret, matches } from './secrets.ts';
 
 /** A device-link code is valid this long (issue #11: ten minutes). */
@@ -106,17 +107,7 @@ export class AccessBook {
 	}
 
 	#currentFingerprint(): string {
-		const parts: string[] = [];
-		for (const file of readdirSync(this.#dir).sort()) {
-			if (!file.endsWith('.json')) continue;
-			try {
-				const stat = statSync(join(this.#dir, file));
-				parts.push(`${file}:${stat.ino}:${stat.size}:${stat.mtimeMs}`);
-			} catch {
-				parts.push(`${file}:gone`);
-			}
-		}
-		return parts.join('|');
+		return folderFingerprint([this.#dir], ['.json']);
 	}
 
 	reloadIfChanged(): boolean {

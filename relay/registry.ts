@@ -5,8 +5,9 @@
 //                             `?<id>` marks a provisional claim (see claims.ts), a later plain line
 //                             for the same id makes it final, for this or another neighbourhood
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { appendFileSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { folderFingerprint } from './folder-fingerprint.ts';
 import * as v from 'valibot';
 
 const Record_ = v.object({
@@ -43,23 +44,9 @@ export class Registry {
 		return join(this.data, name);
 	}
 
-	/** Sizes and times of every file: cheap to compute, changes whenever another process writes. */
+	/** Changes whenever another process writes (folder-fingerprint.ts). */
 	#currentFingerprint(): string {
-		const parts: string[] = [];
-		for (const dir of ['neighbourhoods', 'owners']) {
-			for (const file of readdirSync(this.#dir(dir)).sort()) {
-				// Another process's temporary file may be renamed away between listing and stat.
-				if (!file.endsWith('.json') && !file.endsWith('.log')) continue;
-				try {
-					const stat = statSync(join(this.#dir(dir), file));
-					// The inode changes with every rename, even within one clock tick.
-					parts.push(`${dir}/${file}:${stat.ino}:${stat.size}:${stat.mtimeMs}`);
-				} catch {
-					parts.push(`${dir}/${file}:gone`);
-				}
-			}
-		}
-		return parts.join('|');
+		return folderFingerprint([this.#dir('neighbourhoods'), this.#dir('owners')], ['.json', '.log']);
 	}
 
 	/** Re-reads the files if another process changed them; true when something changed. */

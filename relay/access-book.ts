@@ -371,7 +371,8 @@ export class AccessBook {
 	}
 
 	/** Takes away every device of the member; what they wrote stays in the documents. */
-	removeMember(neighbourhood: string, memberId: string, by: string): Refusal | undefined {
+	/** `by` undefined: the operator, from the shell. */
+	removeMember(neighbourhood: string, memberId: string, by?: string): Refusal | undefined {
 		return this.#change(neighbourhood, { action: 'removed member', by, member: memberId }, (book) => {
 			const member = book.members[memberId];
 			if (!member || member.status === 'removed') return 'unknown';
@@ -384,7 +385,7 @@ export class AccessBook {
 		});
 	}
 
-	removeDevice(neighbourhood: string, deviceId: string, by: string): Refusal | undefined {
+	removeDevice(neighbourhood: string, deviceId: string, by?: string): Refusal | undefined {
 		return this.#change(neighbourhood, { action: 'removed device', by, device: deviceId }, (book) => {
 			const device = book.devices[deviceId];
 			if (!device || device.removedAt) return 'unknown';

@@ -19,9 +19,6 @@ export type AccessCommand = (typeof ACCESS_COMMANDS)[number];
 export const isAccessCommand = (command: string | undefined): command is AccessCommand =>
 	(ACCESS_COMMANDS as readonly string[]).includes(command ?? '');
 
-/** Recorded as who removed a member or device from the shell. */
-const OPERATOR = 'operator';
-
 type Out = { log: (line: string) => void; error: (line: string) => void };
 
 /** What went wrong, and the exit code that says so: 2 for the way the command was typed, 1 for the rest. */
@@ -153,7 +150,7 @@ function removeMemberCommand(config: RelayConfig, parsed: Parsed, out: Out) {
 	if (!member) throw notFound(`No member "${memberId}" in ${record.name}. ${see}`);
 	if (member.status === 'removed') throw notFound(`${member.name} (${memberId}) was already removed from ${record.name}. ${see}`);
 	const hadFeed = record.feedToken !== undefined;
-	const refusal = removeMember(book, registry, record.id, memberId, OPERATOR);
+	const refusal = removeMember(book, registry, record.id, memberId);
 	if (refusal === 'lastManager') {
 		throw notFound(
 			`${member.name} is the last manager of ${record.name} and stays: a neighbourhood always has a manager. First make someone else manager (in the app, or with a manager's invitation: noaber invite ${quoted(record.name)} --for "Naam" --manager), then remove ${member.name}.`
@@ -175,7 +172,7 @@ function removeDevice(config: RelayConfig, parsed: Parsed, out: Out) {
 	const owner = book.members(record.id).members.find((m) => m.status !== 'removed' && m.devices.some((d) => d.id === deviceId));
 	const device = owner?.devices.find((d) => d.id === deviceId);
 	if (!owner || !device) throw notFound(`No device "${deviceId}" in ${record.name} (or it was removed already). See: noaber members ${quoted(record.name)}`);
-	const refusal = book.removeDevice(record.id, deviceId, OPERATOR);
+	const refusal = book.removeDevice(record.id, deviceId);
 	if (refusal) throw notFound(`The device could not be removed (${refusal}). See: noaber members ${quoted(record.name)}`);
 	const others = owner.devices.length - 1;
 	if (parsed.json) out.log(JSON.stringify({ id: record.id, deviceId, memberId: owner.id, name: owner.name, label: device.label, removed: true, otherDevices: others }));

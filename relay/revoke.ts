@@ -6,7 +6,7 @@ import type { Refusal } from '../src/lib/access/api.ts';
 import type { AccessBook } from './access-book.ts';
 import type { Registry } from './registry.ts';
 
-export function removeMember(book: AccessBook, registry: Registry, neighbourhood: string, memberId: string, by: string): Refusal | undefined {
+export function removeMember(book: AccessBook, registry: Registry, neighbourhood: string, memberId: string, by?: string): Refusal | undefined {
 	const refusal = book.removeMember(neighbourhood, memberId, by);
 	if (!refusal) replaceFeed(registry, neighbourhood);
 	return refusal;

@@ -33,3 +33,21 @@ export function listedDocuments(root: unknown): string[] {
 	for (const url of read(DOCS.helpSealed, docs.helpSealed)) urls.add(url);
 	return [...urls];
 }
+
+/** What a listed document holds, by the index of the root that lists it. */
+export type DocumentKind = 'members' | 'help' | 'helpArchive' | 'helpSealed' | 'agenda' | 'map';
+
+/** The kind of document `url` is in this root's lists, or undefined when the root does not list it. */
+export function documentKind(root: unknown, url: string): DocumentKind | undefined {
+	const docs = isRecord(root) ? root.docs : undefined;
+	if (!isRecord(docs)) return undefined;
+	const members = v.safeParse(DOCS.members, docs.members);
+	if (members.success && members.output === url) return 'members';
+	// Sealed is checked before help: a sealed quarter stays in the help index too.
+	if (read(DOCS.helpSealed, docs.helpSealed).includes(url)) return 'helpSealed';
+	if (read(DOCS.help, docs.help).some((d) => d.url === url)) return 'help';
+	if (read(DOCS.helpArchive, docs.helpArchive).some((d) => d.url === url)) return 'helpArchive';
+	if (read(DOCS.agenda, docs.agenda).some((d) => d.url === url)) return 'agenda';
+	if (read(DOCS.map, docs.map).some((d) => d.url === url)) return 'map';
+	return undefined;
+}

@@ -10,6 +10,7 @@ import { isEditor, isManager, type RootProblem, type RootRemains } from '../neig
 import type { Connection } from '../automerge/connection.svelte.ts';
 import type { Membership } from './memberships.ts';
 import type { Role } from '../access/roles.ts';
+import type { Who } from '../rules/judge.ts';
 
 export interface CurrentView {
 	membership: Membership;
@@ -19,6 +20,8 @@ export interface CurrentView {
 	/** Invalid items skipped while reading, shown so a manager notices a broken client. */
 	skipped: number;
 	me: Member | undefined;
+	/** This device's person as the relay's rules see them: the module's `may…` functions take it. */
+	who: Who;
 	manager: boolean;
 	/** A manager removed this device or its member: what it holds stays readable, nothing syncs. */
 	removed: boolean;
@@ -68,6 +71,7 @@ export function currentState(membership: Membership | undefined, connection: Con
 	}
 	if (!members) return { kind: 'loading' };
 	const roles = rolesOf(membership, root.neighbourhood);
+	const managed = managedBy(members.items, membership.memberId);
 	return {
 		kind: 'ready',
 		view: {
@@ -77,10 +81,11 @@ export function currentState(membership: Membership | undefined, connection: Con
 			members: members.items,
 			skipped: members.skipped,
 			me: connection.everyone?.items.find((m) => m.id === membership.memberId),
+			who: { member: membership.memberId, roles, actsFor: new Set(managed.map((m) => m.id)) },
 			manager: roles.includes('manager'),
 			removed: membership.status === 'removed' || connection.shut === 'removed',
 			problems: root.problems,
-			managed: managedBy(members.items, membership.memberId),
+			managed,
 			names: connection.names,
 			posts: connection.posts,
 			helpPending: connection.helpPending,

@@ -92,4 +92,18 @@ describe('the relay as referee', () => {
 		expect(heard[0].rule).toBe('actor-of-another');
 		expect(manager.doc()?.description).toBe('Van de wijkverbinder');
 	});
+
+	it('refuses every change from a device still on the old shared key: nobody can say whose it is', async () => {
+		const oldKey = 'OudeSleutelVanDeFlyer2025';
+		relay.registry.setOldKey(hosted.id, oldKey);
+		const manager = await open(hosted.key);
+		const legacy = await open(oldKey);
+		const heard = notices(legacy);
+		legacy.change((d) => {
+			d.description = 'Zonder naam';
+		});
+		await eventually(() => heard.length, (n) => n > 0);
+		expect(heard[0].rule).toBe('member-unknown');
+		expect(manager.doc()?.description).not.toBe('Zonder naam');
+	});
 });

@@ -356,6 +356,7 @@ export class GuardedServerAdapter extends WebSocketServerAdapter {
 	/** Keeps this and every later message of the connection, in order, until the documents are in memory. */
 	#holdUntilLoaded(connection: Connection, socket: WebSocket, messageBytes: Uint8Array, documents: string[]) {
 		connection.held = [messageBytes];
+		this.#log.debug({ neighbourhood: connection.neighbourhood, peer: connection.peerId, documents }, 'waiting for documents to load');
 		const load = this.hooks.load ?? (async () => undefined);
 		load(documents)
 			.catch((error: unknown) => this.#log.error({ err: error, documents }, 'loading documents to judge failed'))

@@ -106,4 +106,31 @@ describe('the relay as referee', () => {
 		expect(heard[0].rule).toBe('member-unknown');
 		expect(manager.doc()?.description).not.toBe('Zonder naam');
 	});
+
+	it('holds a change until the document it is judged against is in memory, and what follows waits behind it', async () => {
+		const member = await open(newMember(relay.access, hosted.id, { name: 'Bert' }).credential);
+		const referee = relay.adapter.referee!;
+		const judge = referee.judge.bind(referee);
+		let loads = 0;
+		// As when the relay unloaded the root while the device was quiet: the first judging asks for it.
+		referee.judge = (sender, entries) => (loads++ === 0 ? { kind: 'load', documents: [sender.document] } : judge(sender, entries));
+		const heard = notices(member);
+		member.change((d) => {
+			d.description = 'Eerste';
+		});
+		member.change((d) => {
+			d.name = 'Niet van Bert';
+		});
+		member.change((d) => {
+			d.area.description = 'Na de weigering';
+		});
+		await eventually(() => heard.flatMap((n) => n.changes).length, (n) => n === 2);
+		const reader = await open(hosted.key);
+		await eventually(() => reader.doc()?.description, (text) => text === 'Eerste');
+		expect(reader.doc()?.name).toBe('De Linde');
+		// Built on the refused rename, it cannot be applied without it: refused too, until the device rebases.
+		expect(reader.doc()?.area.description).not.toBe('Na de weigering');
+		expect(heard.map((n) => n.rule)).toContain('test.rename-manager');
+		expect(relay.logs.join('')).toContain('waiting for documents to load');
+	});
 });

@@ -98,13 +98,26 @@ export class Referee {
 	}
 
 	/** Residents the member acts for: the relay's record, and the profiles that name them (members rules keep that honest). */
-	#actsFor(member: string, book: readonly string[], members: unknown): Set<string> {
+	#actsFor(member: string, book: readonly string[], members: A.Doc<unknown> | undefined): Set<string> {
 		const actsFor = new Set(book);
+		for (const id of members ? this.#managed(members).get(member) ?? [] : []) actsFor.add(id);
+		return actsFor;
+	}
+
+	/** Intermediary → residents, read once per version of the members document (it is read for every change). */
+	#managedCache = new WeakMap<object, { heads: string; byIntermediary: Map<string, string[]> }>();
+	#managed(members: A.Doc<unknown>): Map<string, string[]> {
+		const heads = A.getHeads(members).join();
+		const cached = this.#managedCache.get(members);
+		if (cached?.heads === heads) return cached.byIntermediary;
+		const byIntermediary = new Map<string, string[]>();
 		const profiles = isRecord(members) && isRecord(members.members) ? members.members : {};
 		for (const [id, profile] of Object.entries(profiles)) {
-			if (isRecord(profile) && String(profile.managedBy ?? '') === member) actsFor.add(id);
+			const by = isRecord(profile) ? String(profile.managedBy ?? '') : '';
+			if (by) byIntermediary.set(by, [...(byIntermediary.get(by) ?? []), id]);
 		}
-		return actsFor;
+		this.#managedCache.set(members, { heads, byIntermediary });
+		return byIntermediary;
 	}
 
 	#needed(documentIds: Array<string | undefined>): string[] {

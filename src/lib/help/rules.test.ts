@@ -6,6 +6,7 @@ import type { Role } from '../access/roles.ts';
 import { DeviceCopy } from '../rules/device-copy.ts';
 import type { Rule, Who } from '../rules/judge.ts';
 import { archiveEntry, archivePosts } from './archive.ts';
+import { faithfulArchiveEntry } from './archive-check.ts';
 import type { Actor, ArchiveDoc, HelpDoc } from './document.ts';
 import {
 	accept,
@@ -253,5 +254,26 @@ describe('archive and sealed quarter rules', () => {
 			const refused = act(sealedRules, doc, who, (h) => markDone(h, annPost, me(who))).broken;
 			expect(refused).toEqual(['help.sealed']);
 		}
+	});
+});
+
+describe('an archive entry checked against its sealed quarter', () => {
+	it('passes a true copy, also after a late thank-you, and fails one that changes who said what', () => {
+		const url = 'automerge:2yQuarterUrlXXXXXXXXXX';
+		const { doc, annPost } = board();
+		const done = help(doc, ann, (h) => markDone(h, annPost, me(ann))).doc;
+		const [post] = readPosts([{ url, doc: done }]).items.filter((p) => p.id === annPost);
+		const entry = archiveEntry(post!);
+		const thanked = help(done, ann, (h) => thank(h, annPost, 'Dank!', me(ann))).doc;
+		expect(faithfulArchiveEntry(entry, url, done)).toBe(true);
+		expect(faithfulArchiveEntry(entry, url, thanked)).toBe(true);
+		const forged = (change: Record<string, unknown>) => JSON.stringify({ ...JSON.parse(entry), ...change });
+		expect(faithfulArchiveEntry(forged({ title: 'Gratis geld' }), url, done)).toBe(false);
+		expect(faithfulArchiveEntry(forged({ author: bert.member }), url, done)).toBe(false);
+		expect(faithfulArchiveEntry(forged({ archivedFrom: 'automerge:elsewhereXXXXXXXXXXXX' }), url, done)).toBe(false);
+		const responses = (JSON.parse(entry) as { responses: { message: string }[] }).responses.map((r) => ({ ...r, message: 'Nooit' }));
+		expect(faithfulArchiveEntry(forged({ responses }), url, done)).toBe(false);
+		expect(faithfulArchiveEntry(forged({ id: 'not-in-quarter' }), url, done)).toBe(false);
+		expect(faithfulArchiveEntry('{', url, done)).toBe(false);
 	});
 });

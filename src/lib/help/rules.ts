@@ -222,7 +222,8 @@ function archivedPost(key: string, value: unknown): boolean {
  * A year's archive: any device archives (the first to load the board after a quarter closed), so
  * any member may add a post, once, as the app writes it. Two devices that archive the same quarter
  * at once write the same value, and the second is no change of what is stored. Whether an entry
- * is a faithful copy of its sealed quarter cannot be told from this document alone.
+ * is a faithful copy of its quarter cannot be told from this document alone: the relay, holding
+ * that quarter, can ask `faithfulArchiveEntry` (archive-check.ts).
  */
 export const archiveRules: Rule = (edit, _who, scope) => {
 	const [top, postId, ...rest] = edit.path;

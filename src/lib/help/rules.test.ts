@@ -197,6 +197,16 @@ describe('help board rules: hostile changes a stock client could send', () => {
 		).toEqual(['help.shape']);
 	});
 
+	it('keeps a response as its responder wrote it, and acceptance the poster’s', () => {
+		const { doc, annPost, response } = board();
+		expect(hostile(doc, bert, (d) => (d.posts[annPost]!.responses[response]!.message = imm('Iets anders')))).toEqual(['help.response-fixed']);
+		expect(hostile(doc, bert, (d) => (d.posts[annPost]!.responses[response]!.by = imm(ed.member)))).toEqual(['help.response-fixed']);
+		expect(hostile(doc, bert, (d) => (d.posts[annPost]!.responses[response]!.acceptedAt = imm(new Date().toISOString())))).toEqual(['help.accept-author']);
+		expect(hostile(doc, ann, (d) => (d.posts[annPost]!.responses[response]!.message = imm('Bert zegt nee')))).toEqual(['help.response-fixed']);
+		const accepted = help(doc, ann, (h) => accept(h, annPost, response, me(ann))).doc;
+		expect(hostile(accepted, ann, (d) => delete d.posts[annPost]!.responses[response]!.acceptedAt)).toEqual(['help.no-delete']);
+	});
+
 	it('keeps history append-only and true about who acted', () => {
 		const { doc, annPost } = board();
 		const entry = (by: string, actedBy?: string) => imm(JSON.stringify({ at: new Date().toISOString(), by, action: 'done', ...(actedBy ? { actedBy } : {}) }));

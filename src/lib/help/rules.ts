@@ -42,6 +42,11 @@ const YEAR = /^\d{4}$/;
 
 const isMade = (value: unknown, type: Made['made']): boolean =>
 	typeof value === 'object' && value !== null && (value as Made).made === type;
+/** A stored id as a rule may compare it; never `String()` of peer data, which a map can make throw. */
+const storedText = (scope: Scope, path: Path): string => {
+	const value = scope.before(path);
+	return typeof value === 'string' ? value : '';
+};
 const putString = (edit: Edit): boolean => edit.kind === 'put' && typeof edit.value === 'string';
 const oneOf = (list: readonly string[]) => (edit: Edit) => edit.kind === 'put' && typeof edit.value === 'string' && list.includes(edit.value);
 
@@ -155,11 +160,12 @@ function responseRule(edit: Edit, who: Who, scope: Scope, post: Path, rest: Path
 	if (deeper.length > 0) return 'help.shape';
 	if (scope.isNew(response)) return RESPONSE_CREATED.includes(field) && putString(edit) ? undefined : 'help.shape';
 	if (field === 'withdrawnAt') {
-		if (!mayChangeResponse(who, { by: String(scope.before([...response, 'by'])) })) return 'help.response-owner';
+		if (!mayChangeResponse(who, { by: storedText(scope, [...response, 'by']) })) return 'help.response-owner';
 		return putString(edit) || edit.kind === 'delete' ? undefined : 'help.shape';
 	}
 	if (field === 'acceptedAt') {
-		if (!mayAccept(who, { author: String(scope.before([...post, 'author'])) })) return 'help.accept-author';
+		if (!mayAccept(who, { author: storedText(scope, [...post, 'author']) })) return 'help.accept-author';
+		if (edit.kind === 'delete') return 'help.no-delete';
 		return putString(edit) ? undefined : 'help.shape';
 	}
 	return edit.kind === 'delete' ? 'help.no-delete' : 'help.response-fixed';
@@ -184,8 +190,7 @@ function postRule(edit: Edit, who: Who, scope: Scope, postId: string, field: str
 		return rest.length === 0 && check?.(edit) ? undefined : 'help.shape';
 	}
 	if (field === 'hidden') return hideRule(edit, who, scope, post, rest);
-	const author = scope.before([...post, 'author']);
-	if (!mayEditPost(who, { author: typeof author === 'string' ? author : '' })) return 'help.post-author';
+	if (!mayEditPost(who, { author: storedText(scope, [...post, 'author']) })) return 'help.post-author';
 	if (field === 'when') return whenRule(edit, rest) ? undefined : 'help.shape';
 	if (field === 'thanks') return thanksRule(edit, rest, who) ? undefined : 'help.shape';
 	const check = POST_FIELDS[field];

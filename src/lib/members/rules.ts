@@ -88,7 +88,7 @@ export const membersRules: Rule = (edit, who, scope) => {
 	if (scope.isNew(profile)) return newProfileField(edit, who, field, rest);
 	if (field === 'managedBy') {
 		if (!mayChangeManagedBy(who)) return 'members.managed-by';
-		return edit.kind === 'delete' || (putString(edit) && ID.test(String((edit as { value: unknown }).value))) ? undefined : 'members.shape';
+		return edit.kind === 'delete' || (edit.kind === 'put' && typeof edit.value === 'string' && ID.test(edit.value)) ? undefined : 'members.shape';
 	}
 	if (!mayEditProfile(who, memberId)) return 'members.profile-owner';
 	if (field === 'consent') return 'members.consent';

@@ -107,6 +107,7 @@ export const mapRules: Rule = (edit, who, scope) => {
 	if (top === 'changes') {
 		if (edit.path.length === 1) return container(edit, scope, 'map');
 		// The change log only grows: one new line per change, never rewritten.
+		if (edit.kind === 'delete') return 'map.no-delete';
 		if (edit.path.length !== 2 || !scalar(edit) || typeof (edit as { value: unknown }).value !== 'string') return 'map.shape';
 		return scope.before(['changes', key]) === undefined ? undefined : 'map.no-replace';
 	}

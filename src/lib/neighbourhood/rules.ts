@@ -8,8 +8,8 @@
 // | of the roles the relay keeps)                                     |                                |
 // | a document added to docs.help, helpArchive, helpSealed, agenda,   | any member, the way the app    |
 // | map (whoever posts first in a new quarter starts its document)    | adds them                      |
-// | removing or replacing a listed document, docs.members, id,        | nobody                         |
-// | createdAt                                                         |                                |
+// | removing or replacing a listed document, id, createdAt            | nobody                         |
+// | docs.members                                                      | nobody; a manager's repair puts back the original |
 // | an older root brought up to date (migrate.ts, heal.ts)            | any member: see below          |
 // | a damaged root repaired (repair.ts: version, id, members address) | managers                       |
 //
@@ -26,6 +26,7 @@ import { PERIOD } from '../help/periods.ts';
 import type { Edit, Path } from '../rules/edits.ts';
 import { isManager, type Rule, type Scope, type Who } from '../rules/judge.ts';
 import { SCHEMA_VERSION } from './document.ts';
+import type { Entry } from './heal.ts';
 
 /** May change the neighbourhood's details, contact, help categories and settings. */
 export const mayChangeNeighbourhood = (who: Who): boolean => isManager(who);
@@ -48,10 +49,15 @@ export function mayList(index: string, url: string, value: unknown): boolean {
 	return valid !== undefined && typeof value === 'string' && valid(value) && v.is(automergeUrl, url);
 }
 
+/**
+ * Healing on any member's device re-adds the documents a conflict hid. The managers and editors
+ * lists are a display copy of roles the relay keeps: a manager's device writes those.
+ */
+export const anyoneMayHeal = (entry: Entry): boolean => entry.path[0] === 'docs' && mayList(entry.path[1], entry.key, entry.value);
+
 const isPut = (edit: Edit): edit is Extract<Edit, { kind: 'put' }> => edit.kind === 'put';
 const makes = (edit: Edit, type: 'map' | 'list' | 'text') =>
 	isPut(edit) && typeof edit.value === 'object' && edit.value?.made === type;
-const scalar = (edit: Edit) => isPut(edit) && (typeof edit.value !== 'object' || edit.value === null);
 
 /** Nothing of a neighbourhood is there yet: the change that makes the root. */
 const creating = (scope: Scope) =>
@@ -84,9 +90,11 @@ function docs(edit: Edit, who: Who, scope: Scope): string | undefined {
 	if (edit.path.length === 1) return fills(edit, scope, 'map');
 	if (index === 'members') {
 		if (edit.path.length !== 2 || !isPut(edit) || !v.is(automergeUrl, edit.value)) return 'root.shape';
-		// Once set it stays: a manager only puts back an address a peer broke (repair.ts).
-		if (v.is(automergeUrl, scope.before(edit.path))) return 'root.made-once';
-		return mayRepairRoot(who) ? undefined : 'root.manager';
+		// Once set it stays. A manager puts back the address the root was created with when a peer
+		// broke or replaced it before these rules existed (repair.ts); the rules cannot see the
+		// root's first version, so that repair is trusted to managers.
+		if (!mayRepairRoot(who)) return v.is(automergeUrl, scope.before(edit.path)) ? 'root.made-once' : 'root.manager';
+		return undefined;
 	}
 	if (!(index in INDEXES)) return 'root.shape';
 	if (edit.path.length === 2) return fills(edit, scope, 'map');
@@ -101,7 +109,7 @@ function docs(edit: Edit, who: Who, scope: Scope): string | undefined {
 /** Inside a map or list the same change made where there was none: a migration's defaults. */
 function migrationDefaults(edit: Edit, path: Path): string | undefined {
 	const [top, field, flag] = path;
-	if (top === 'contact') return path.length === 2 && scalar(edit) && ['name', 'phone', 'hours'].includes(field) ? undefined : 'root.shape';
+	if (top === 'contact') return path.length === 2 && edit.kind !== 'delete' && ['name', 'phone', 'hours'].includes(field) ? undefined : 'root.shape';
 	if (field === 'modules' && path.length === 3) {
 		return ['help', 'agenda', 'map'].includes(flag) && isPut(edit) && edit.value === true ? undefined : 'root.shape';
 	}

@@ -47,6 +47,10 @@ const makes = (edit: Edit, type: 'map' | 'list' | 'text') =>
 	isPut(edit) && typeof edit.value === 'object' && edit.value !== null && edit.value.made === type;
 const scalar = (edit: Edit) => isPut(edit) && (typeof edit.value !== 'object' || edit.value === null);
 
+/** Who made an event: as stored, or as the changes being judged make it. */
+const authorOf = (scope: Scope, id: string): unknown =>
+	scope.isNew(['events', id]) ? scope.after(['events', id, 'author']) : scope.before(['events', id, 'author']);
+
 function period(edit: Edit, scope: Scope): string | undefined {
 	if (edit.kind === 'delete') return 'agenda.no-delete';
 	if (!isPut(edit) || typeof edit.value !== 'string' || !AGENDA_PERIOD.test(edit.value)) return 'agenda.shape';
@@ -60,22 +64,10 @@ function newEvent(edit: Edit, who: Who, scope: Scope, id: string): string | unde
 	if (at('id') !== id || !mayActAs(who, at('author'))) return 'agenda.new-event';
 	if (at('uid') !== undefined && !isAgendaEditor(who)) return 'agenda.import';
 	const follows = at('follows');
-	if (follows !== undefined && !mayEditEvent(who, { author: scope.before(['events', String(follows), 'author']) })) {
+	if (follows !== undefined && !mayEditEvent(who, { author: authorOf(scope, String(follows)) })) {
 		return 'agenda.event-editor';
 	}
 	return undefined;
-}
-
-/** Inside an event made by the same change: any of its fields; sign-ups only when continuing a series. */
-function insideNewEvent(edit: Edit, who: Who, scope: Scope, id: string): string | undefined {
-	const field = edit.path[2];
-	if (!EDITABLE.has(field) && !MADE_ONCE.has(field)) return 'agenda.shape';
-	if (edit.kind === 'delete') return 'agenda.no-delete';
-	if (field === 'signups' && edit.path.length > 3) {
-		// "Change the series from this date on" carries its people over to the new series.
-		if (scope.after(['events', id, 'follows']) === undefined) return 'agenda.signup-member';
-	}
-	return stamped(edit, who);
 }
 
 function stamped(edit: Edit, who: Who): string | undefined {
@@ -84,11 +76,19 @@ function stamped(edit: Edit, who: Who): string | undefined {
 	return undefined;
 }
 
-/** A field of an existing event, by who may edit it. */
-function eventField(edit: Edit, who: Who, scope: Scope, id: string): string | undefined {
+/**
+ * A field of an event, by who may edit it. `fresh`: the changes being judged made the event (the
+ * relay judges a device's changes together, so later ones may already edit it).
+ */
+function eventField(edit: Edit, who: Who, scope: Scope, id: string, fresh: boolean): string | undefined {
 	const [, , field, key, sub] = edit.path;
-	if (!EDITABLE.has(field)) return MADE_ONCE.has(field) ? 'agenda.made-once' : 'agenda.shape';
-	if (!mayEditEvent(who, { author: scope.before(['events', id, 'author']) })) return 'agenda.event-editor';
+	const author = authorOf(scope, id);
+	if (MADE_ONCE.has(field) && field !== 'signups') {
+		if (!fresh) return 'agenda.made-once';
+		return edit.path.length === 3 && scalar(edit) ? stamped(edit, who) : 'agenda.shape';
+	}
+	if (!EDITABLE.has(field)) return 'agenda.shape';
+	if (!mayEditEvent(who, { author })) return 'agenda.event-editor';
 	const depth = edit.path.length;
 	switch (field) {
 		case 'sequence':
@@ -103,6 +103,7 @@ function eventField(edit: Edit, who: Who, scope: Scope, id: string): string | un
 		case 'skipped':
 		case 'overrides':
 			if (edit.kind === 'delete') return 'agenda.no-delete';
+			if (depth === 3) return makes(edit, 'map') && !isRecord(scope.before(edit.path)) ? undefined : 'agenda.no-replace';
 			if (depth === 4 && (makes(edit, 'map') || (field === 'skipped' && isPut(edit) && edit.value === null))) return undefined;
 			if (depth === 5 && scalar(edit) && key !== undefined && sub !== undefined) return stamped(edit, who);
 			return 'agenda.shape';
@@ -118,23 +119,31 @@ function eventField(edit: Edit, who: Who, scope: Scope, id: string): string | un
 	}
 }
 
+/** "Change the series from this date on" carries everyone's sign-ups over to the new series. */
+function carriedOver(who: Who, scope: Scope, id: string, fresh: boolean): boolean {
+	const follows = fresh ? scope.after(['events', id, 'follows']) : undefined;
+	return follows !== undefined && mayEditEvent(who, { author: authorOf(scope, String(follows)) });
+}
+
 /** A sign-up: made by or for its member; later changed only by them or their intermediary. */
-function signup(edit: Edit, who: Who, scope: Scope, id: string): string | undefined {
+function signup(edit: Edit, who: Who, scope: Scope, id: string, fresh: boolean): string | undefined {
 	const [, , , signupId, field, date] = edit.path;
 	const path: Path = ['events', id, 'signups', signupId];
 	if (edit.kind === 'delete' && edit.path.length <= 4) return 'agenda.no-delete';
-	if (scope.before(['events', id, 'id']) === undefined) return 'agenda.shape';
-	if (edit.path.length === 3) return 'agenda.no-replace';
+	if (edit.path.length === 3) return fresh && makes(edit, 'map') ? undefined : 'agenda.no-replace';
+	const made = scope.isNew(path);
+	const member = made ? scope.after([...path, 'member']) : scope.before([...path, 'member']);
+	if (!maySignUpFor(who, member) && !carriedOver(who, scope, id, fresh)) return 'agenda.signup-member';
 	if (edit.path.length === 4) {
 		if (!makes(edit, 'map')) return 'agenda.shape';
 		if (scope.before(path) !== undefined) return 'agenda.no-replace';
-		const member = scope.after([...path, 'member']);
-		if (scope.after([...path, 'id']) !== signupId || !maySignUpFor(who, member)) return 'agenda.signup-member';
-		const actedBy = scope.after([...path, 'actedBy']);
-		return actedBy === undefined || actedBy === who.member ? undefined : 'agenda.stamp';
+		return scope.after([...path, 'id']) === signupId ? undefined : 'agenda.shape';
 	}
-	if (scope.isNew(path)) return SIGNUP_MADE.has(field) && scalar(edit) && edit.path.length === 5 ? undefined : 'agenda.shape';
-	if (!maySignUpFor(who, scope.before([...path, 'member']))) return 'agenda.signup-member';
+	if (SIGNUP_MADE.has(field)) {
+		if (!made) return 'agenda.made-once';
+		if (edit.path.length !== 5 || !scalar(edit)) return 'agenda.shape';
+		return field === 'actedBy' && !mayActAs(who, (edit as { value: unknown }).value) && !carriedOver(who, scope, id, fresh) ? 'agenda.stamp' : undefined;
+	}
 	if (field === 'cancelledAt' || field === 'cancelledBy') {
 		if (edit.path.length !== 5 || !(edit.kind === 'delete' || scalar(edit))) return 'agenda.shape';
 		return field === 'cancelledBy' && isPut(edit) && !mayActAs(who, edit.value) ? 'agenda.stamp' : undefined;
@@ -143,7 +152,7 @@ function signup(edit: Edit, who: Who, scope: Scope, id: string): string | undefi
 		if (edit.path.length === 5) return makes(edit, 'map') && !isRecord(scope.before(edit.path)) ? undefined : 'agenda.shape';
 		return edit.path.length === 6 && date !== undefined && (edit.kind === 'delete' || scalar(edit)) ? undefined : 'agenda.shape';
 	}
-	return SIGNUP_MADE.has(field) ? 'agenda.made-once' : 'agenda.shape';
+	return 'agenda.shape';
 }
 
 export const agendaRules: Rule = (edit, who, scope) => {
@@ -156,8 +165,8 @@ export const agendaRules: Rule = (edit, who, scope) => {
 	}
 	if (edit.kind === 'delete' && edit.path.length === 2) return 'agenda.no-delete';
 	if (edit.path.length === 2) return makes(edit, 'map') ? newEvent(edit, who, scope, id) : 'agenda.shape';
-	if (scope.isNew(['events', id])) return insideNewEvent(edit, who, scope, id);
-	if (scope.before(['events', id]) === undefined) return 'agenda.shape';
-	if (field === 'signups') return signup(edit, who, scope, id);
-	return eventField(edit, who, scope, id);
+	const fresh = scope.isNew(['events', id]);
+	if (!fresh && scope.before(['events', id]) === undefined) return 'agenda.shape';
+	if (field === 'signups') return signup(edit, who, scope, id, fresh);
+	return eventField(edit, who, scope, id, fresh);
 };

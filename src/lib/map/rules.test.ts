@@ -151,7 +151,7 @@ describe('hostile changes to the map', () => {
 		const cases: [(d: MapDoc) => void, string][] = [
 			[(d) => delete d.services[svc], 'map.no-delete'],
 			[(d) => delete d.organizations[org], 'map.no-delete'],
-			[(d) => delete d.locations[place].name, 'map.no-delete'],
+			[(d) => delete (d.locations[place] as unknown as Record<string, unknown>).name, 'map.no-delete'],
 			[(d) => void (d.services = {}), 'map.no-replace'],
 			[(d) => void (d.organizations[org] = { ...JSON.parse(JSON.stringify(d.organizations[org])), name: imm('Nep') }), 'map.no-replace'],
 			[(d) => delete d.changes[line], 'map.no-delete'],

@@ -45,7 +45,9 @@ export class RefereeCopy<T> {
 
 	/** Judges what `device` has that this copy lacks, as coming from `who`, and applies the rest. */
 	receive(device: A.Doc<T>, who: Who): Refused[] {
-		const changes = A.getChanges(this.doc, device);
+		// Not A.getChanges(this.doc, device): when this copy has heads the device lacks, Automerge 3.5
+		// returns changes this copy already holds as well.
+		const changes = A.getAllChanges(device).filter((bytes) => !A.hasHeads(this.doc, [A.decodeChange(bytes).hash!]));
 		if (changes.length === 0) return [];
 		const read = readChanges(changes, placerOf(this.doc));
 		const verdict = judge(this.rule, read, who, scopeOf(this.doc, read));

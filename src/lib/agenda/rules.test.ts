@@ -4,7 +4,7 @@ import { imm } from '../automerge/fields.ts';
 import type { Role } from '../access/roles.ts';
 import { judgeBetween } from '../rules/between.ts';
 import type { Who } from '../rules/judge.ts';
-import { RefereedDoc } from '../rules/refereed-doc.ts';
+import { RefereeCopy, RefereedDoc } from '../rules/refereed-doc.ts';
 import type { AgendaDoc } from './document.ts';
 import { applyImport, parseICalendar } from './ics-import.ts';
 import {
@@ -228,5 +228,32 @@ describe('hostile changes', () => {
 		ben.change((d) => void ((d.events[eventId] as unknown as Record<string, unknown>).spam = 'x'));
 		ben.change((d) => void ((d as unknown as Record<string, unknown>).extra = {}));
 		expect(rules(ben)).toEqual(['agenda.event-editor', 'agenda.shape', 'agenda.shape']);
+	});
+});
+
+describe('what the relay receives at once', () => {
+	it('takes a device’s new event with its own sign-up, away date and cancelling together', () => {
+		const relay = new RefereeCopy(agendaRules, series());
+		const offline = as(CARER, A.load<AgendaDoc>(A.save(relay.doc)));
+		const eventId = createEvent(offline, weekly(), { memberId: CARER.member });
+		const own = signUp(offline, eventId, '', { memberId: CARER.member })!;
+		const greta = signUp(offline, eventId, '', { memberId: GRETA.member, actedBy: CARER.member })!;
+		stayAway(offline, eventId, own, '2026-12-14T10:00');
+		cancelSignup(offline, eventId, greta, { memberId: GRETA.member, actedBy: CARER.member });
+		const next = changeSeriesFrom(offline, event(offline.current, eventId), '2027-01-04', weekly({ title: 'Koffie (nieuw)' }), { memberId: CARER.member });
+		expect(relay.receive(offline.current, CARER)).toEqual([]);
+		expect(event(relay.doc, next!).signups.map((s) => s.member).sort()).toEqual([CARER.member]);
+	});
+
+	it('refuses a forged sign-up and what the same device built on it', () => {
+		const { doc, eventId } = setup();
+		const relay = new RefereeCopy(agendaRules, doc);
+		const ben = as(BEN, A.load<AgendaDoc>(A.save(doc)));
+		const forged = signUp(ben, eventId, '2026-12-14T10:00', { memberId: GRETA.member, actedBy: BEN.member })!;
+		stayAway(ben, eventId, forged, '2026-12-21T10:00');
+		cancelSignup(ben, eventId, forged, { memberId: GRETA.member, actedBy: BEN.member });
+		const refused = relay.receive(ben.current, BEN);
+		expect(refused.map((r) => r.rule)).toEqual(['agenda.signup-member', 'depends-on-refused']);
+		expect(event(relay.doc, eventId).signups.map((s) => s.member)).toEqual([BEN.member]);
 	});
 });

@@ -221,6 +221,13 @@ describe('hostile changes', () => {
 		expect(rules(editor)).toEqual(['agenda.made-once', 'agenda.stamp']);
 	});
 
+	it('refuses an imported event whose UID would break the calendar feed', () => {
+		const device = as(EDITOR, series());
+		createEvent(device, weekly(), { memberId: EDITOR.member }, new Date(), { uid: 'x@example.org\r\nBEGIN:VEVENT' });
+		createEvent(device, weekly(), { memberId: EDITOR.member }, new Date(), { uid: 'yoga@example.org' });
+		expect(rules(device)).toEqual(['agenda.uid']);
+	});
+
 	it('refuses a member raising the calendar SEQUENCE of another’s event, or writing odd fields', () => {
 		const { doc, eventId } = setup();
 		const ben = as(BEN, doc);

@@ -42,6 +42,13 @@ const SIGNUP_MADE = new Set(['id', 'member', 'actedBy', 'occurrence', 'at']);
 /** Stamps name the person who acted: the device's own member, or a resident they act for. */
 const STAMPS = new Set(['by', 'updatedBy', 'cancelledBy']);
 
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+
+/** A UID goes into every subscriber's calendar feed: a line break there would add components to it. */
+export const isCalendarUid = (uid: unknown): uid is string =>
+	typeof uid === 'string' && uid.length > 0 && uid.length <= 255 && !CONTROL.test(uid);
+
 const isPut = (edit: Edit): edit is Extract<Edit, { kind: 'put' }> => edit.kind === 'put';
 const makes = (edit: Edit, type: 'map' | 'list' | 'text') =>
 	isPut(edit) && typeof edit.value === 'object' && edit.value !== null && edit.value.made === type;
@@ -62,7 +69,9 @@ function newEvent(edit: Edit, who: Who, scope: Scope, id: string): string | unde
 	const at = (field: string) => scope.after(['events', id, field]);
 	if (scope.before(['events', id]) !== undefined) return 'agenda.no-replace';
 	if (at('id') !== id || !mayActAs(who, at('author'))) return 'agenda.new-event';
-	if (at('uid') !== undefined && !isAgendaEditor(who)) return 'agenda.import';
+	const uid = at('uid');
+	if (uid !== undefined && !isAgendaEditor(who)) return 'agenda.import';
+	if (uid !== undefined && !isCalendarUid(uid)) return 'agenda.uid';
 	const follows = at('follows');
 	if (follows !== undefined && !mayEditEvent(who, { author: authorOf(scope, String(follows)) })) {
 		return 'agenda.event-editor';

@@ -23,6 +23,7 @@ import { peerIdFor } from '../access/secret.ts';
 import { isAccessNotice } from '../access/notice.ts';
 import type { RootDoc } from '../neighbourhood/document.ts';
 import { healRoot } from '../neighbourhood/heal.ts';
+import { anyoneMayHeal } from '../neighbourhood/rules.ts';
 import { addAgendaDoc, addMapDoc, addHelpArchive, addHelpPeriod, migrateRoot, sealHelpPeriod } from '../neighbourhood/mutations.ts';
 import type { MigrationResult } from '../neighbourhood/migrate.ts';
 import { repairRoot, restoreMembers } from '../neighbourhood/repair.ts';
@@ -192,7 +193,7 @@ export class Connection {
 	/** Healing is a courtesy to other devices: a root it cannot heal is still read and shown. */
 	#heal(root: DocHandle<RootDoc>) {
 		try {
-			healRoot(root);
+			healRoot(root, anyoneMayHeal);
 		} catch {
 			// Reading skips what healing could not copy; nothing to tell the resident.
 		}

@@ -7,7 +7,8 @@
 // whose device first used it (actors.ts).
 import * as A from '@automerge/automerge/slim';
 import { isRecord } from '../src/lib/automerge/fields.ts';
-import { documentKind, type DocumentKind } from '../src/lib/neighbourhood/documents.ts';
+import { documentKind } from '../src/lib/neighbourhood/documents.ts';
+import type { Kind } from '../src/lib/rules/documents.ts';
 import { placerOf, readChanges, UnplacedObject, type Path, type ReadChange } from '../src/lib/rules/edits.ts';
 import { judge, scopeOf, type Rule, type Who } from '../src/lib/rules/judge.ts';
 import type { AccessBook } from './access-book.ts';
@@ -15,7 +16,7 @@ import type { ActorBook } from './actors.ts';
 import { isDocumentChunk, splitChunks } from './chunks.ts';
 import type { Registry } from './registry.ts';
 
-export type Kind = DocumentKind | 'root';
+export type { Kind };
 
 /** Who a connection is: undefined member for a device still on the old shared key. */
 export interface Sender {

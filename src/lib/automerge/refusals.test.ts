@@ -52,7 +52,7 @@ function referee(adapter: NetworkAdapterInterface, relay: () => Repo, refusedLog
 	const emit = adapter.emit.bind(adapter) as (event: string, ...args: unknown[]) => boolean;
 	(adapter as unknown as { emit: typeof emit }).emit = (event, ...args) => {
 		const message = args[0] as Message;
-		if (event !== 'message' || (message.type !== 'sync' && message.type !== 'request') || !message.data) return emit(event, ...args);
+		if (event !== 'message' || (message.type !== 'sync' && message.type !== 'request') || !message.data || !message.documentId) return emit(event, ...args);
 		const sync = A.decodeSyncMessage(message.data);
 		// The notice names what the rule refused; what only builds on it is dropped without a word:
 		// the device makes those again on top of what the relay has.

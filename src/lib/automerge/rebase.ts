@@ -97,9 +97,12 @@ function replay<T>(
 	meta: A.ChangeMetadata
 ): { doc: A.Doc<T>; hash?: string } | 'failed' {
 	const heads = A.getHeads(rebuilt);
-	const onTop = at.length === heads.length && at.every((h) => heads.includes(h));
-	// A change made concurrently with others is replayed on what it saw, so list and text positions
-	// in its patches still point where they pointed; Automerge then merges it like any change.
+	// A change made concurrently with others that wrote list or text positions is replayed on what it
+	// saw, so those positions still point where they pointed; Automerge then merges it like any
+	// change. Forking a document at older heads costs about as much as loading it, so a change that
+	// only sets map keys (most of this app: ImmutableString fields) goes on top instead; its values
+	// then win over the concurrent ones, as a fresh edit would.
+	const onTop = (at.length === heads.length && at.every((h) => heads.includes(h))) || !patches.some(writesPosition);
 	const base = onTop ? rebuilt : A.clone(A.view(rebuilt, at), A.getActorId(rebuilt));
 	let next: A.Doc<T>;
 	try {
@@ -117,6 +120,10 @@ function replay<T>(
 	const [merged] = A.applyChanges(rebuilt, [change]);
 	return { doc: merged, hash };
 }
+
+/** Whether a patch addresses a list or text by position (anywhere along its path). */
+const writesPosition = (patch: A.Patch): boolean =>
+	patch.action === 'splice' || patch.action === 'insert' || patch.action === 'mark' || patch.action === 'unmark' || patch.path.some((p) => typeof p === 'number');
 
 class Unreachable extends Error {}
 

@@ -198,6 +198,19 @@ describe('rebase', () => {
 		expect(rebase(once.doc, [hashOf(doc)]).doc).toBe(once.doc);
 	});
 
+	it('keeps a change the relay already has, whatever a notice says', () => {
+		let doc = onDevice(shared());
+		doc = A.change(doc, (d) => (d.name = 'Al gedeeld'));
+		const onRelay = hashOf(doc);
+		doc = A.change(doc, (d) => (d.posts.p1.title = 'Nog niet gedeeld'));
+		const notYet = hashOf(doc);
+
+		expect(rebase(doc, [onRelay], { relayHeads: [onRelay] }).doc).toBe(doc);
+		const result = rebase(doc, [onRelay, notYet], { relayHeads: [onRelay, 'ff'.repeat(32)] });
+		expect(result.dropped.map((d) => d.hash)).toEqual([notYet]);
+		expect(result.doc.name).toBe('Al gedeeld');
+	});
+
 	it('writes the replayed changes under one fresh actor, with their original time', () => {
 		let doc = onDevice(shared());
 		doc = A.change(doc, (d) => (d.name = 'X'));

@@ -32,10 +32,23 @@ export interface Rebased<T> {
 const MAX_PATHS = 5;
 
 /** Builds `doc` without the `refused` changes and everything depending on them, then replays the rest. */
-export function rebase<T>(doc: A.Doc<T>, refused: Iterable<string>, options: { actor?: string } = {}): Rebased<T> {
+export function rebase<T>(
+	doc: A.Doc<T>,
+	refused: Iterable<string>,
+	options: {
+		actor?: string;
+		/**
+		 * Heads the relay is known to have. A change among their ancestors is on the relay already
+		 * and stays: a notice naming it is not believed (taking it out here would only make the
+		 * device write its later edits twice once the relay sends it back).
+		 */
+		relayHeads?: string[];
+	} = {}
+): Rebased<T> {
 	const metas = A.getChangesMetaSince(doc, []);
 	const byHash = new Map(metas.map((m) => [m.hash, m]));
-	const refusedHere = new Set([...refused].filter((hash) => byHash.has(hash)));
+	const atRelay = ancestorsOf(options.relayHeads ?? [], byHash);
+	const refusedHere = new Set([...refused].filter((hash) => byHash.has(hash) && !atRelay.has(hash)));
 	if (refusedHere.size === 0) return { doc, dropped: [], replayed: 0 };
 
 	const children = new Map<string, string[]>();
@@ -216,6 +229,19 @@ function causalOrder(metas: A.ChangeMetadata[]): A.ChangeMetadata[] {
 		}
 	}
 	return order;
+}
+
+/** The given heads and all they build on, as far as this document knows them. */
+function ancestorsOf(heads: string[], byHash: Map<string, A.ChangeMetadata>): Set<string> {
+	const seen = new Set<string>();
+	const stack = heads.filter((h) => byHash.has(h));
+	while (stack.length > 0) {
+		const hash = stack.pop()!;
+		if (seen.has(hash)) continue;
+		seen.add(hash);
+		stack.push(...byHash.get(hash)!.deps);
+	}
+	return seen;
 }
 
 const unique = (hashes: string[]): string[] => [...new Set(hashes)];

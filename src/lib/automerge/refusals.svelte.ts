@@ -13,7 +13,7 @@
 // has the notice, at the cost of a few extra round trips. The replayed changes use a fresh actor,
 // so two tabs never write one actor's sequence number twice. Both tabs write the same list entry
 // (same id), and each tab's list follows the other's through the `storage` event.
-import type { DocumentId, PeerId, Repo, RepoMessage, StorageAdapterInterface } from '@automerge/automerge-repo/slim';
+import { decodeHeads, type DocumentId, type PeerId, type Repo, type RepoMessage, type StorageAdapterInterface } from '@automerge/automerge-repo/slim';
 import { readRefusal, type RefusalNotice } from '../rules/refusal.ts';
 import { rebase } from './rebase.ts';
 import { addRefused, dismissRefused, readRefused, type RefusedEntry } from './refused-list.ts';
@@ -62,18 +62,22 @@ export class Refusals {
 		const notice = readRefusal(message.data);
 		if (!notice) return;
 		// One at a time: two notices for one document must not rebase the same old copy twice.
-		this.#queue = this.#queue.then(() => this.#takeOut(message.documentId, notice)).catch(() => undefined);
+		const relay = message.senderId;
+		this.#queue = this.#queue.then(() => this.#takeOut(message.documentId, notice, relay)).catch(() => undefined);
 	};
 
 	#onStorage = (event: StorageEvent) => {
 		if (event.key === `noaber.refused.${this.#options.root}`) this.items = readRefused(this.#list, this.#options.root);
 	};
 
-	async #takeOut(documentId: DocumentId, notice: RefusalNotice): Promise<void> {
+	async #takeOut(documentId: DocumentId, notice: RefusalNotice, relay: PeerId): Promise<void> {
 		const { repo, storage, root } = this.#options;
 		const handle = repo.handles[documentId];
 		if (!handle?.isReady()) return;
-		const result = rebase(handle.doc(), notice.changes);
+		// What the relay has already taken stays, whoever claims otherwise.
+		const storageId = repo.getStorageIdOfPeer(relay);
+		const synced = storageId ? handle.getSyncInfo(storageId)?.lastHeads : undefined;
+		const result = rebase(handle.doc(), notice.changes, { relayHeads: synced ? decodeHeads(synced) : [] });
 		// Already taken out (a repeat, or another tab was first): nothing new to tell.
 		if (!result.dropped.some((d) => d.refused)) return;
 		await replaceDocument(

@@ -99,7 +99,8 @@ describe('a device whose change the relay refuses', () => {
 		const storageName = `device-${run}`;
 		const storage = new IndexedDBStorageAdapter(storageName);
 		const device = repo({ peerId: 'device' as PeerId, storage, network: [toRelay] });
-		const relay: Repo = repo({ peerId: 'relay' as PeerId, network: [relaySide, channel(`other-${run}`)]});
+		// With storage, as the real relay: the device then knows which of its changes the relay holds.
+		const relay: Repo = repo({ peerId: 'relay' as PeerId, storage: new IndexedDBStorageAdapter(`relay-${run}`), network: [relaySide, channel(`other-${run}`)] });
 		referee(relaySide, () => relay, refusedOnWire);
 		const other = repo({ peerId: 'other' as PeerId, network: [channel(`other-${run}`)] });
 		const refusals = new Refusals({ repo: device, storage, root: 'automerge:root', isRelay: (peer) => peer === relay.peerId });
@@ -141,6 +142,22 @@ describe('a device whose change the relay refuses', () => {
 		expect(seenByRelay.some(Boolean)).toBe(false);
 		expect(seenByOther.some(Boolean)).toBe(false);
 		expect(A.hasHeads(atRelay.doc(), [refusedHash])).toBe(false);
+
+		// A notice naming a change the relay already has is not believed.
+		const onRelay = A.getHeads(atRelay.doc())[0];
+		let notices = 0;
+		mine.on('ephemeral-message', () => (notices += 1));
+		relay.networkSubsystem.send({
+			type: 'ephemeral',
+			targetId: device.peerId,
+			documentId: mine.documentId,
+			data: encodeRefusal({ noaber: REFUSED, changes: [onRelay], rule: 'help.post-author' })
+		});
+		await eventually(() => notices === 1, 'the second notice arrives');
+		await refusals.settled();
+		expect(A.hasHeads(mine.doc(), [onRelay])).toBe(true);
+		expect(mine.doc().posts.p2.title).toBe('Oppas gezocht, woensdag');
+		expect(refusals.items).toHaveLength(1);
 
 		// The refused change does not come back from this device's storage either.
 		await refusals.settled();

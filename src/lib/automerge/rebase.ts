@@ -14,7 +14,7 @@ import * as A from '@automerge/automerge/slim';
 /** A change that was taken out, described for the person whose change it was. */
 export interface DroppedChange {
 	hash: string;
-	/** When it was made (ms since 1970), as the device recorded it. */
+	/** When it was made (seconds since 1970, as Automerge records it; 0 when unknown). */
 	time: number;
 	/** True when the relay refused it; false when it built on a refused change and could not be made again. */
 	refused: boolean;

@@ -80,21 +80,28 @@ export class Refusals {
 		const result = rebase(handle.doc(), notice.changes, { relayHeads: synced ? decodeHeads(synced) : [] });
 		// Already taken out (a repeat, or another tab was first): nothing new to tell.
 		if (!result.dropped.some((d) => d.refused)) return;
-		await replaceDocument(
-			repo,
-			storage,
-			handle,
-			result.doc,
-			result.dropped.map((d) => d.hash)
-		);
-		this.items = addRefused(this.#list, root, {
-			id: [...notice.changes].sort()[0],
-			documentId,
-			rule: notice.rule,
-			...(notice.path ? { path: notice.path } : {}),
-			count: result.dropped.length,
-			at: (this.#options.now?.() ?? new Date()).toISOString()
-		});
+		const refusedAt = Math.min(...result.dropped.filter((d) => d.refused).map((d) => d.time));
+		try {
+			await replaceDocument(
+				repo,
+				storage,
+				handle,
+				result.doc,
+				result.dropped.map((d) => d.hash)
+			);
+		} finally {
+			// Told even when storage failed: on screen the change is out, and a restart that brings it
+			// back from storage gets the notice again.
+			this.items = addRefused(this.#list, root, {
+				id: [...notice.changes].sort()[0],
+				documentId,
+				rule: notice.rule,
+				...(notice.path ? { path: notice.path } : {}),
+				count: result.dropped.length,
+				// When the person made it (Automerge counts seconds); a device without a clock says 0.
+				at: (refusedAt > 0 ? new Date(refusedAt * 1000) : (this.#options.now?.() ?? new Date())).toISOString()
+			});
+		}
 	}
 
 	/** The person has read it. */

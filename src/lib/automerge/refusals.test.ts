@@ -122,7 +122,8 @@ describe('a device whose change the relay refuses', () => {
 		theirs.on('change', ({ doc }) => seenByOther.push(doc.posts.p1?.hidden !== undefined));
 
 		// Offline, say, the device hides a post it may not hide, then goes on with allowed edits.
-		mine.change((d) => (d.posts.p1.hidden = true));
+		const madeAt = 1_764_590_400; // 1 December 2025, 12:00 UTC, in seconds as Automerge keeps it
+		mine.change((d) => (d.posts.p1.hidden = true), { time: madeAt });
 		const refusedHash = A.getHeads(mine.doc())[0];
 		mine.change((d) => A.updateText(d.posts.p1, ['title'], 'Boodschappen doen'));
 		mine.change((d) => (d.posts.p2 = { title: 'Oppas gezocht', status: new A.ImmutableString('open') }));
@@ -132,6 +133,7 @@ describe('a device whose change the relay refuses', () => {
 		expect(refusedOnWire).toContain(refusedHash);
 		await eventually(() => refusals.items.length === 1, 'the device lists what was not passed on');
 		expect(refusals.items[0]).toMatchObject({ rule: 'help.post-author', path: ['posts', 'p1', 'hidden'], count: 1, id: refusedHash });
+		expect(refusals.items[0].at).toBe(new Date(madeAt * 1000).toISOString());
 		expect(mine.doc().posts.p1.hidden).toBeUndefined();
 		expect(A.hasHeads(mine.doc(), [refusedHash])).toBe(false);
 

@@ -14,6 +14,7 @@ export const RefusedEntrySchema = v.object({
 	path: v.optional(v.array(v.pipe(v.string(), v.maxLength(200)))),
 	/** How many changes were taken out (refused, and later ones built on them that could not be made again). */
 	count: v.pipe(v.number(), v.integer(), v.minValue(1)),
+	/** When the person made the change. */
 	at: v.pipe(v.string(), v.isoTimestamp())
 });
 export type RefusedEntry = v.InferOutput<typeof RefusedEntrySchema>;

@@ -169,6 +169,10 @@ describe('a device whose change the relay refuses', () => {
 		expect(fromDisk.doc().posts.p1.hidden).toBeUndefined();
 		expect(fromDisk.doc().posts.p2.title).toBe('Oppas gezocht, woensdag');
 		expect(A.hasHeads(fromDisk.doc(), [refusedHash])).toBe(false);
+
+		// Read and dismissed: the list is empty.
+		refusals.dismiss(refusals.items[0].id);
+		expect(refusals.items).toEqual([]);
 	});
 
 	it('ignores a refusal notice that did not come from the relay itself', async () => {

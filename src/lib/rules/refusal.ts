@@ -15,7 +15,10 @@ const ChangeHash = v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/));
 
 export const RefusalNoticeSchema = v.object({
 	noaber: v.literal(REFUSED),
-	/** Hex hashes of the refused changes. */
+	/**
+	 * Hex hashes of the changes a rule refused. Not the ones dropped only because they build on a
+	 * refused one: the device makes those again, and would lose them if they were named here.
+	 */
 	changes: v.pipe(v.array(ChangeHash), v.minLength(1), v.maxLength(MAX_CHANGES)),
 	/** Which rule refused them, `<module>.<rule>`, e.g. 'help.post-author'. */
 	rule: v.pipe(v.string(), v.regex(/^[a-z][a-z0-9_-]*(\.[a-z0-9_-]+)*$/), v.maxLength(100)),

@@ -32,6 +32,7 @@ import { readMembers, type Member } from '../members/view.ts';
 import type { Read } from './fields.ts';
 import { ReactiveDoc } from './reactive.svelte.ts';
 import { RelaySocket, type Refusal, type Shut } from './relay-socket.ts';
+import { Refusals } from './refusals.svelte.ts';
 import { automergeReady } from './wasm.ts';
 
 /** What the status line tells the resident. */
@@ -52,6 +53,8 @@ export class Connection {
 	readonly target: Target;
 	readonly repo: Repo;
 	readonly socket: RelaySocket;
+	/** Changes of this device the relay did not pass on: taken out here, listed for the person. */
+	readonly refusals: Refusals;
 	root = $state<ReactiveDoc<RootDoc>>();
 	/** Why the relay will not let this device in, once status is 'refused'. */
 	get shut(): Shut | undefined {
@@ -130,16 +133,24 @@ export class Connection {
 		this.target = target;
 		this.socket = new RelaySocket(target.relay, target.key);
 		const id = documentIdOf(target.root);
+		const storage = new IndexedDBStorageAdapter(`noaber-${id}`);
 		this.repo = new Repo({
 			// A peer id carries the device id: the relay lets no other device use it.
 			peerId: target.deviceId ? (peerIdFor(target.deviceId, randomId()) as PeerId) : undefined,
-			storage: new IndexedDBStorageAdapter(`noaber-${id}`),
+			storage,
 			network: [this.socket, new BroadcastChannelNetworkAdapter({
 					channelName: `noaber-${id}`,
 					// automerge-repo 2.5.6 asks for no document until every adapter is ready, and this one
 					// waits 1 s (its default) for other tabs. An open tab answers within milliseconds.
 					peerWaitMs: 100
 				})]
+		});
+		this.refusals = new Refusals({
+			repo: this.repo,
+			storage,
+			root: target.root,
+			isRelay: (peer) => peer === this.socket.remotePeerId,
+			list: localStorage
 		});
 		this.socket.onState(() => this.#updateStatus());
 		this.#timer = setInterval(() => this.#updateStatus(), 1000);
@@ -483,6 +494,7 @@ export class Connection {
 	async close(): Promise<void> {
 		removeEventListener('pagehide', this.#flush);
 		this.#closed = true;
+		this.refusals.stop();
 		clearInterval(this.#timer);
 		try {
 			await this.repo.shutdown();

@@ -5,6 +5,7 @@
 // as the hub's member list says). And every device ends with the same documents.
 import * as A from '@automerge/automerge';
 import type { DocHandle } from '@automerge/automerge-repo/slim';
+import type { BasedHandle } from '../automerge/based.ts';
 import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Role } from '../access/roles.ts';
@@ -29,7 +30,7 @@ import { newPeriodDoc } from '../help/periods.ts';
 import { helpRules, mayAccept, mayChangeResponse, mayEditPost, mayHidePost, mayPostAs, mayRespondAs } from '../help/rules.ts';
 import { readPosts, type Post } from '../help/view.ts';
 import type { MembersDoc } from '../members/document.ts';
-import { addManaged, join, updateProfile, type ProfileInput } from '../members/mutations.ts';
+import { addManaged, join, leave, updateProfile, type ProfileInput } from '../members/mutations.ts';
 import { mayAddManaged, mayEditProfile, membersRules } from '../members/rules.ts';
 import { managedBy, readMembers } from '../members/view.ts';
 import { DeviceCopy } from './device-copy.ts';
@@ -98,13 +99,20 @@ class Device {
 		const request = { ...blankPost('request'), category: 'boodschappen', title: 'Hulp gevraagd' };
 		for (const id of selves) if (mayPostAs(who, id)) offers.push(() => createPost(h, request, as(id)));
 		for (const id of selves) if (mayEditProfile(who, id)) offers.push(() => updateProfile(m, id, { ...profile(id), area: `Straat ${Math.random()}` }));
+		for (const id of who.actsFor) offers.push(() => leave(m, id));
 		if (mayAddManaged(who)) offers.push(() => addManaged(m, `new-${Math.random().toString(36).slice(2, 12)}`, profile('Nieuw'), { by: who.member, how: 'in-person' }));
 		for (const post of readPosts([{ url: 'automerge:x', doc: this.help.doc }]).items) offers.push(...this.#postOffers(who, post, as));
+		this.#opened = A.getHeads(this.help.doc);
 		return offers;
 	}
 
+	/** The heads when the person last looked: a form opened then is saved as of then. */
+	#opened: A.Heads | undefined;
+
 	#postOffers(who: Who, post: Post, as: (id: string) => { memberId: string; actedBy?: string }): (() => unknown)[] {
 		const h = this.help as unknown as DocHandle<HelpDoc>;
+		const based = this.help as unknown as BasedHandle<HelpDoc, A.Heads>;
+		const opened = this.#opened;
 		const offers: (() => unknown)[] = [];
 		const active = post.status === 'open' || post.status === 'agreed';
 		if (mayEditPost(who, post)) {
@@ -112,6 +120,7 @@ class Device {
 			if (active) {
 				const edit = { ...blankPost(post.kind), category: post.category, title: `${post.title}!`, description: `${post.description} ja` };
 				offers.push(() => editPost(h, post.id, edit, author), () => markDone(h, post.id, author), () => withdrawPost(h, post.id, author));
+				if (opened) offers.push(() => editPost(based, post.id, { ...edit, title: `${post.title}?` }, author, new Date(), opened));
 			}
 			if (!active) offers.push(() => reopen(h, post.id, author));
 			offers.push(() => renew(h, post.id, author));

@@ -165,6 +165,23 @@ describe('sign-ups', () => {
 		expect(rules(ben)).toEqual(['agenda.signup-member']);
 	});
 
+	it('lets two devices of one member each say "deze keer niet" offline; the second still passes at the relay', () => {
+		const { doc, eventId, signupId } = setup();
+		const phone = as(BEN, A.clone(doc));
+		const tablet = as(BEN, A.clone(doc));
+		stayAway(phone, eventId, signupId, '2026-12-14T10:00');
+		stayAway(tablet, eventId, signupId, '2026-12-21T10:00');
+		expect([...phone.refused, ...tablet.refused]).toEqual([]);
+		// The relay took the phone's first; the tablet's list of dates is a first value beside it, not a replacement.
+		const relay = A.merge(A.clone(doc), phone.current);
+		const arriving = A.merge(A.clone(relay), tablet.current);
+		expect(judgeBetween(agendaRules, relay, arriving, BEN).refused).toEqual([]);
+		const other = A.change(A.clone(relay), (d) => {
+			d.events[eventId].signups[signupId].away = {};
+		});
+		expect(judgeBetween(agendaRules, relay, other, BEN).refused.map((r) => r.rule)).toEqual(['agenda.shape']);
+	});
+
 	it('refuses cancelling or moving another member’s sign-up, even by the organiser or a manager', () => {
 		const { doc, eventId, signupId } = setup();
 		for (const person of [ANNA, MANAGER, CARER]) {

@@ -158,7 +158,8 @@ function signup(edit: Edit, who: Who, scope: Scope, id: string, fresh: boolean):
 		return field === 'cancelledBy' && isPut(edit) && !mayActAs(who, edit.value) ? 'agenda.stamp' : undefined;
 	}
 	if (field === 'away') {
-		if (edit.path.length === 5) return makes(edit, 'map') && !isRecord(scope.before(edit.path)) ? undefined : 'agenda.shape';
+		// Two devices of one member may each start the list offline: a first value beside another's merges.
+		if (edit.path.length === 5) return makes(edit, 'map') && (!isRecord(scope.before(edit.path)) || !(edit.kind === 'put' && edit.replaces)) ? undefined : 'agenda.shape';
 		return edit.path.length === 6 && date !== undefined && (edit.kind === 'delete' || scalar(edit)) ? undefined : 'agenda.shape';
 	}
 	return 'agenda.shape';

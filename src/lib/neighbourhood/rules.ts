@@ -68,7 +68,8 @@ function fills(edit: Edit, scope: Scope, type: 'map' | 'list'): string | undefin
 	if (edit.kind === 'delete') return 'root.no-delete';
 	const stored = scope.before(edit.path);
 	const missing = type === 'list' ? !Array.isArray(stored) : !isRecord(stored);
-	return makes(edit, type) && missing ? undefined : 'root.no-replace';
+	// Two devices migrating offline each make the same container: a first value beside another's merges.
+	return makes(edit, type) && (missing || !(edit.kind === 'put' && edit.replaces)) ? undefined : 'root.no-replace';
 }
 
 const version = (value: unknown): number | undefined =>

@@ -4,6 +4,7 @@
 import ICAL from 'ical.js';
 import { AGENDA_CATEGORIES, ZONE } from './document.ts';
 import { readDescription, uidOf } from './ics.ts';
+import { isUid } from '../validation/plain-text.ts';
 import {
 	blankEvent,
 	cancelEvent,
@@ -295,7 +296,7 @@ export function parseICalendar(file: string, existing: AgendaEvent[]): ImportPla
 		else if (duplicateInFile || known.has(uid)) refuse('duplicate');
 		else if (!start) refuse(master.hasProperty('dtstart') ? 'invalid' : 'no_start');
 		else if (!title) refuse('no_title');
-		else if (uid.length > 255) refuse('invalid');
+		else if (!isUid(uid)) refuse('invalid');
 		else {
 			const tzid = master.getFirstProperty('dtstart')?.getParameter('tzid');
 			const repeats = group.master !== undefined && (master.hasProperty('rrule') || master.hasProperty('rdate') || master.hasProperty('exrule'));

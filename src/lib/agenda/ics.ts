@@ -5,6 +5,7 @@ import { ACCESSIBILITY, type Accessibility } from './document.ts';
 import { parseRule } from './recurrence.ts';
 import { addDays, addMinutes, dayOf, instantOf, minutesBetween } from './time.ts';
 import type { AgendaEvent } from './view.ts';
+import { cleanLines } from '../validation/plain-text.ts';
 
 export const PRODID = '-//Noaber//Agenda//NL';
 
@@ -29,9 +30,15 @@ const VTIMEZONE = [
 	'END:VTIMEZONE'
 ];
 
-/** TEXT values escape backslash, semicolon, comma and newlines. */
+/**
+ * TEXT values escape backslash, semicolon, comma and line breaks of every kind (a bare CR ends a
+ * line for some calendar apps), and lose control characters, which RFC 5545 does not allow in TEXT.
+ * The schemas already refuse them from peers; this keeps any text that reaches the writer harmless.
+ * (ical.js's own writer escapes only LF and folds continuation lines to 76 octets, so the feed
+ * keeps this writer.)
+ */
 export const escapeText = (value: string): string =>
-	value.replace(/\\/g, '\\\\').replace(/;/g, '\\;').replace(/,/g, '\\,').replace(/\r?\n/g, '\\n');
+	cleanLines(value).replace(/\\/g, '\\\\').replace(/;/g, '\\;').replace(/,/g, '\\,').replace(/\n/g, '\\n');
 
 /** Lines longer than 75 octets continue on the next line after a space, never inside a character. */
 export function fold(line: string): string {
@@ -182,7 +189,7 @@ export const DUTCH: Labels = {
 
 function vevents(event: AgendaEvent, stamp: string, labels: Labels): string[] {
 	const common = (sequence: number) => [
-		`UID:${uidOf(event)}`,
+		`UID:${escapeText(uidOf(event))}`,
 		`DTSTAMP:${stamp}`,
 		`SEQUENCE:${sequence}`,
 		`SUMMARY:${escapeText(event.title)}`

@@ -210,9 +210,11 @@ export function editEvent(handle: AgendaHandle, eventId: string, input: EventInp
  * time, which is why the editor writes every keystroke instead of saving the whole text at the end.
  */
 export function typeDescription(handle: AgendaHandle, eventId: string, text: string, actor: Actor, now = new Date()): void {
+	// Typed live, without the form's check: cleaned here so it always fits what every device reads.
+	const clean = clip(cleanLines(text), 10_000);
 	withEvent(handle, eventId, actor, now, (event) => {
-		if (event.description === text) return false;
-		updateText(event, ['description'], text);
+		if (event.description === clean) return false;
+		updateText(event, ['description'], clean);
 	});
 }
 

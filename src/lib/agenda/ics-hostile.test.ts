@@ -157,6 +157,7 @@ function checkFeed(doc: unknown, name: string): void {
 	const ics = toICalendar(events, { name, now: new Date('2026-03-01T12:00:00Z') });
 	const logical = contentLines(ics);
 	for (const line of logical) expect(line, JSON.stringify(line)).toMatch(/^[A-Z][A-Z0-9-]*(;[^:]*)?:/);
+	for (const line of logical.filter((l) => l.startsWith('GEO:'))) expect(line).toMatch(/^GEO:-?\d+(\.\d+)?;-?\d+(\.\d+)?$/);
 	expect(logical.filter((l) => l === 'BEGIN:VCALENDAR')).toHaveLength(1);
 	expect(logical.filter((l) => l === 'BEGIN:VEVENT').length).toBe(logical.filter((l) => l === 'END:VEVENT').length);
 

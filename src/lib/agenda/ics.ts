@@ -66,6 +66,9 @@ const compact = (wall: string) => `${wall.slice(0, 4)}${wall.slice(5, 7)}${wall.
 const utc = (date: Date) => date.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
 const dateValue = (day: string) => day.replace(/-/g, '');
 
+/** A FLOAT as RFC 5545 writes it: 1e-7 from a peer is not one, 0.000000 is. */
+const float = (n: number): string => (/e/i.test(String(n)) ? n.toFixed(6) : String(n));
+
 export const uidOf = (event: Pick<AgendaEvent, 'id' | 'uid'>): string => event.uid ?? `${event.id}@noaber`;
 
 /** The stored rule for a calendar: UNTIL as UTC, as RFC 5545 wants with a zoned DTSTART. */
@@ -207,7 +210,7 @@ function vevents(event: AgendaEvent, stamp: string, labels: Labels): string[] {
 			.map((rid) => (event.allDay ? `EXDATE;VALUE=DATE:${dateValue(dayOf(rid))}` : `EXDATE;TZID=${event.zone}:${compact(rid)}`)),
 		`DESCRIPTION:${escapeText(describe(event, labels))}`,
 		...(event.location.name ? [`LOCATION:${escapeText(event.location.name)}`] : []),
-		...(event.location.lat !== undefined && event.location.lon !== undefined ? [`GEO:${event.location.lat};${event.location.lon}`] : []),
+		...(event.location.lat !== undefined && event.location.lon !== undefined ? [`GEO:${float(event.location.lat)};${float(event.location.lon)}`] : []),
 		`CATEGORIES:${escapeText(event.category)}`,
 		`STATUS:${event.cancelled ? 'CANCELLED' : 'CONFIRMED'}`,
 		'END:VEVENT'

@@ -363,6 +363,20 @@ function leafPaths(value: unknown, path: string[] = []): string[][] {
 const INJECTED = ['\r\n', '\n', '\u0000', '\u0007', '\u001b', '\u007f', '\u0085', '\u2028', '\u202e', '\ud800', '"', '<script>', 'javascript:', ' ', 'é', '😀'];
 
 describe('exporting a map that a hostile peer wrote to', () => {
+	it('writes a website with an accent or a quote in it percent-encoded, and leaves out an address HSDS does not take', () => {
+		const { device, welzijn, maaltijd } = seed();
+		device.change((d) => {
+			d.organizations[welzijn].website = new A.ImmutableString('https://welzijn-linden.nl/café "koffie"');
+			d.organizations[welzijn].email = new A.ImmutableString('ömer@welzijn-linden.nl');
+			d.services[maaltijd].website = new A.ImmutableString('mailto:info@deakker.nl');
+		});
+		const json = toHsds(device.read(), { now: NOW });
+		expect(json.organizations.find((o) => o.name === 'Welzijn Lindenbuurt')).toMatchObject({ website: 'https://welzijn-linden.nl/caf%C3%A9%20%22koffie%22' });
+		expect(json.organizations.find((o) => o.name === 'Welzijn Lindenbuurt')?.email).toBeUndefined();
+		expect(json.services.find((x) => x.name === 'Buurtmaaltijd')?.url).toBeUndefined();
+		expect(invalidRecords(json)).toEqual([]);
+	});
+
 	it('still writes records that validate against the HSDS schemas, one service for each the map shows', () => {
 		const honest = plain(A.toJS(seed().device.doc)) as Record<string, unknown>;
 		const hostile = fc.oneof(

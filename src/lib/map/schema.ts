@@ -11,7 +11,7 @@ const required = requiredLineInput;
 const PHONE = /^\+?[0-9][0-9 ()-]{5,19}$/;
 const phone = v.pipe(v.string(), v.trim(), v.check((s) => s === '' || PHONE.test(s), 'phone'));
 // The same address the map reads back from peers (plain-text.ts), and no shorter or longer.
-const email = v.pipe(v.string(), v.transform(cleanLine), v.trim(), v.check((s) => s === '' || (/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(s) && isEmail(s)), 'email'));
+const email = v.pipe(v.string(), v.transform(cleanLine), v.trim(), v.check(isEmail, 'email'));
 const website = v.pipe(
 	v.string(),
 	v.transform(cleanLine),

@@ -14,7 +14,7 @@ import { blankPost, checkPost, createPost } from '../help/mutations.ts';
 import { readPosts } from '../help/view.ts';
 import { newMapDoc } from '../map/create.ts';
 import type { MapDoc } from '../map/document.ts';
-import { blankLocation, blankOrganization, checkLocation, checkOrganization, createLocation, createOrganization } from '../map/mutations.ts';
+import { blankLocation, blankOrganization, blankService, checkLocation, checkOrganization, checkService, createLocation, createOrganization, createService } from '../map/mutations.ts';
 import { readMap } from '../map/view.ts';
 import { blankProfile } from '../members/blank.ts';
 import type { MembersDoc } from '../members/document.ts';
@@ -110,6 +110,43 @@ describe('what a form accepts, every device shows', () => {
 				expect(read.organizations).toHaveLength(organization.ok ? 1 : 0);
 				expect(read.locations).toHaveLength(location.ok ? 1 : 0);
 			}),
+			runs
+		);
+	});
+
+	it('a service on the social map, with its address, website, phone and themes', () => {
+		const withNasty = (valid: string): fc.Arbitrary<string> => fc.tuple(fc.nat(valid.length), fc.constantFrom(...NASTY)).map(([at, bad]) => valid.slice(0, at) + bad + valid.slice(at));
+		// Mostly empty or right, as people fill these in; sometimes with something pasted into them.
+		const contact = (valid: string) =>
+			fc.oneof({ weight: 3, arbitrary: fc.constant('') }, { weight: 3, arbitrary: fc.constant(valid) }, { weight: 1, arbitrary: withNasty(valid) }, { weight: 1, arbitrary: typed });
+		fc.assert(
+			fc.property(
+				fc.record({
+					name: fc.oneof(fc.constant('Spreekuur'), typed),
+					description: typed,
+					forWhom: typed,
+					howToApply: typed,
+					fees: typed,
+					phoneNote: typed,
+					accessibility: typed,
+					themes: fc.array(typed, { maxLength: 3 }),
+					email: contact('info@welzijn-linden.nl'),
+					website: contact('https://welzijn-linden.nl/spreekuur'),
+					phone: contact('020 123 4567')
+				}),
+				(text) => {
+					const device = new LocalDoc<MapDoc>(newMapDoc());
+					const organization = createOrganization(device as never, { ...blankOrganization(), name: 'Welzijn' }, ACTOR);
+					const checked = checkService({ ...blankService(organization), free: false, ...text });
+					if (!checked.ok) return;
+					accepted += 1;
+					createService(device as never, checked.value, ACTOR);
+					const read = readMap([device.doc]);
+					expect(read.skipped).toBe(0);
+					expect(read.services[0]).toMatchObject({ name: checked.value.name, email: checked.value.email, website: checked.value.website, fees: checked.value.fees });
+					expect(read.services[0].phones.map((p) => p.number)).toEqual(checked.value.phone ? [checked.value.phone] : []);
+				}
+			),
 			runs
 		);
 	});

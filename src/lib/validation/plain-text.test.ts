@@ -48,8 +48,8 @@ describe('text a person can read', () => {
 		for (const uid of ['', ' abc', 'abc ', 'a\tb', 'x\r\nBEGIN:VEVENT', 'x\u0000', 'x'.repeat(256)]) expect(isUid(uid), JSON.stringify(uid)).toBe(false);
 		for (const phone of ['', '+31 20 123 45 67', '(020) 123-4567', '06.12.34.56.78']) expect(isPhone(phone), phone).toBe(true);
 		for (const phone of ['bel 020', '020\n123', '+31 20 123 45 67 ' + '8'.repeat(30), 'javascript:1']) expect(isPhone(phone), phone).toBe(false);
-		for (const email of ['', 'info@lindenbuurt.nl', 'ömer@voorbeeld.nl']) expect(isEmail(email), email).toBe(true);
-		for (const email of ['geen adres', 'a@b\r\nBcc: c@d', 'a@b@c', 'a b@c.nl', '<a@b.nl>']) expect(isEmail(email), email).toBe(false);
+		for (const email of ['', 'info@lindenbuurt.nl', 'jan.de-vries+buurt@post.example.nl']) expect(isEmail(email), email).toBe(true);
+		for (const email of ['geen adres', 'a@b\r\nBcc: c@d', 'a@b@c', 'a b@c.nl', '<a@b.nl>', 'info@lindenbuurt', 'ömer@voorbeeld.nl']) expect(isEmail(email), email).toBe(false);
 	});
 
 	it('cuts a long text without leaving half an emoji', () => {

@@ -66,8 +66,12 @@ export const isUid = (text: string): boolean => text.length >= 1 && text.length 
 /** A telephone number as stored: digits, spaces, + ( ) - . / only, so a tel: link is what it shows. */
 export const isPhone = (text: string): boolean => /^[+0-9 ()./-]{0,40}$/.test(text);
 
-/** An e-mail address as stored: one line, no spaces, one @ (the form checks the exact form). */
-export const isEmail = (text: string): boolean => text === '' || (/^[^\s@<>"]{1,100}@[^\s@<>"]{1,200}$/.test(text) && isLine(text));
+/**
+ * An e-mail address, the same for the form, what peers wrote and the HSDS export (whose schema
+ * checks this form, as JSON Schema's `email` format does): plain ASCII, one @, a dotted domain.
+ */
+const EMAIL = /^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/i;
+export const isEmail = (text: string): boolean => text === '' || (text.length <= 254 && EMAIL.test(text));
 
 /** The first `max` UTF-16 units of a text, never half of an emoji (half a pair is refused above). */
 export function clip(text: string, max: number): string {

@@ -4,13 +4,15 @@
 import * as v from 'valibot';
 import { RoleSchema } from './roles.ts';
 import { SecretSchema } from './secret.ts';
+import { cleanLine } from '../validation/plain-text.ts';
 
 const Root = v.pipe(v.string(), v.maxLength(100), v.regex(/^automerge:[1-9A-HJ-NP-Za-km-z]{20,60}$/));
 export const MemberId = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{8,64}$/));
 const DeviceId = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{8,32}$/));
-const Name = v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(80));
+// Names and labels are shown to managers and in "gedaan door": one clean line (plain-text.ts).
+const Name = v.pipe(v.string(), v.transform(cleanLine), v.trim(), v.minLength(1), v.maxLength(80));
 const When = v.pipe(v.string(), v.maxLength(40), v.isoTimestamp());
-const Label = v.pipe(v.string(), v.trim(), v.maxLength(60));
+const Label = v.pipe(v.string(), v.transform(cleanLine), v.trim(), v.maxLength(60));
 
 export const Status = v.picklist(['waiting', 'active', 'removed']);
 export type Status = v.InferOutput<typeof Status>;
@@ -24,7 +26,7 @@ export const Requests = {
 	/** Joins with a ticket, or without one asks to join (always waits for approval). */
 	join: v.object({ root: Root, ticket: v.optional(SecretSchema), name: Name, label: v.optional(Label) }),
 	/** A device with the old shared key (in the Authorization header) gets its own credential. */
-	upgrade: v.object({ root: Root, memberId: MemberId, name: v.optional(v.pipe(v.string(), v.maxLength(80))), label: v.optional(Label) }),
+	upgrade: v.object({ root: Root, memberId: MemberId, name: v.optional(v.pipe(v.string(), v.transform(cleanLine), v.maxLength(80))), label: v.optional(Label) }),
 	/** A second device of mine, with a code made on the first. */
 	link: v.object({ root: Root, code: SecretSchema, label: v.optional(Label) }),
 	me: v.object({}),

@@ -5,6 +5,7 @@ import { ACCESSIBILITY, type Accessibility } from './document.ts';
 import { parseRule } from './recurrence.ts';
 import { addDays, addMinutes, dayOf, instantOf, minutesBetween } from './time.ts';
 import type { AgendaEvent } from './view.ts';
+import { cleanLines } from '../validation/plain-text.ts';
 
 export const PRODID = '-//Noaber//Agenda//NL';
 
@@ -29,9 +30,15 @@ const VTIMEZONE = [
 	'END:VTIMEZONE'
 ];
 
-/** TEXT values escape backslash, semicolon, comma and newlines. */
+/**
+ * TEXT values escape backslash, semicolon, comma and line breaks of every kind (a bare CR ends a
+ * line for some calendar apps), and lose control characters, which RFC 5545 does not allow in TEXT.
+ * The schemas already refuse them from peers; this keeps any text that reaches the writer harmless.
+ * (ical.js's own writer escapes only LF and folds continuation lines to 76 octets, so the feed
+ * keeps this writer.)
+ */
 export const escapeText = (value: string): string =>
-	value.replace(/\\/g, '\\\\').replace(/;/g, '\\;').replace(/,/g, '\\,').replace(/\r?\n/g, '\\n');
+	cleanLines(value).replace(/\\/g, '\\\\').replace(/;/g, '\\;').replace(/,/g, '\\,').replace(/\n/g, '\\n');
 
 /** Lines longer than 75 octets continue on the next line after a space, never inside a character. */
 export function fold(line: string): string {
@@ -58,6 +65,9 @@ export function fold(line: string): string {
 const compact = (wall: string) => `${wall.slice(0, 4)}${wall.slice(5, 7)}${wall.slice(8, 10)}T${wall.slice(11, 13)}${wall.slice(14, 16)}00`;
 const utc = (date: Date) => date.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
 const dateValue = (day: string) => day.replace(/-/g, '');
+
+/** A FLOAT as RFC 5545 writes it: 1e-7 from a peer is not one, 0.000000 is. */
+const float = (n: number): string => (/e/i.test(String(n)) ? n.toFixed(6) : String(n));
 
 export const uidOf = (event: Pick<AgendaEvent, 'id' | 'uid'>): string => event.uid ?? `${event.id}@noaber`;
 
@@ -182,7 +192,7 @@ export const DUTCH: Labels = {
 
 function vevents(event: AgendaEvent, stamp: string, labels: Labels): string[] {
 	const common = (sequence: number) => [
-		`UID:${uidOf(event)}`,
+		`UID:${escapeText(uidOf(event))}`,
 		`DTSTAMP:${stamp}`,
 		`SEQUENCE:${sequence}`,
 		`SUMMARY:${escapeText(event.title)}`
@@ -200,7 +210,7 @@ function vevents(event: AgendaEvent, stamp: string, labels: Labels): string[] {
 			.map((rid) => (event.allDay ? `EXDATE;VALUE=DATE:${dateValue(dayOf(rid))}` : `EXDATE;TZID=${event.zone}:${compact(rid)}`)),
 		`DESCRIPTION:${escapeText(describe(event, labels))}`,
 		...(event.location.name ? [`LOCATION:${escapeText(event.location.name)}`] : []),
-		...(event.location.lat !== undefined && event.location.lon !== undefined ? [`GEO:${event.location.lat};${event.location.lon}`] : []),
+		...(event.location.lat !== undefined && event.location.lon !== undefined ? [`GEO:${float(event.location.lat)};${float(event.location.lon)}`] : []),
 		`CATEGORIES:${escapeText(event.category)}`,
 		`STATUS:${event.cancelled ? 'CANCELLED' : 'CONFIRMED'}`,
 		'END:VEVENT'

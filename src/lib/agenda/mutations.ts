@@ -6,6 +6,7 @@ import type { DocHandle } from '@automerge/automerge-repo/slim';
 import { imm, randomId } from '../automerge/fields.ts';
 import type { Actor } from '../help/document.ts';
 import { check, type Invalid, type Valid } from '../validation/check.ts';
+import { cleanLine, cleanLines, clip } from '../validation/plain-text.ts';
 import type { AgendaDoc, EventDoc, OverrideDoc, SignupDoc } from './document.ts';
 import { ZONE } from './document.ts';
 import { choiceFromRule, endBefore, nextStart, withUntil } from './recurrence.ts';
@@ -209,9 +210,11 @@ export function editEvent(handle: AgendaHandle, eventId: string, input: EventInp
  * time, which is why the editor writes every keystroke instead of saving the whole text at the end.
  */
 export function typeDescription(handle: AgendaHandle, eventId: string, text: string, actor: Actor, now = new Date()): void {
+	// Typed live, without the form's check: cleaned here so it always fits what every device reads.
+	const clean = clip(cleanLines(text), 10_000);
 	withEvent(handle, eventId, actor, now, (event) => {
-		if (event.description === text) return false;
-		updateText(event, ['description'], text);
+		if (event.description === clean) return false;
+		updateText(event, ['description'], clean);
 	});
 }
 
@@ -219,7 +222,7 @@ export function typeDescription(handle: AgendaHandle, eventId: string, text: str
 export function skipOccurrence(handle: AgendaHandle, eventId: string, rid: string, reason: string, actor: Actor, now = new Date()): boolean {
 	if (!isWall(rid)) return false;
 	return withEvent(handle, eventId, actor, now, (event) => {
-		const skip: EventDoc['skipped'][string] = { by: imm(actor.memberId), at: imm(now.toISOString()), reason: imm(reason.trim().slice(0, 300)) };
+		const skip: EventDoc['skipped'][string] = { by: imm(actor.memberId), at: imm(now.toISOString()), reason: imm(clip(cleanLines(reason).trim(), 300)) };
 		if (actor.actedBy && actor.actedBy !== actor.memberId) skip!.actedBy = imm(actor.actedBy);
 		event.skipped[rid] = skip;
 	});
@@ -247,8 +250,8 @@ export function changeOccurrence(handle: AgendaHandle, eventId: string, rid: str
 		const override: OverrideDoc = { by: imm(actor.actedBy ?? actor.memberId), at: imm(now.toISOString()) };
 		if (change.start && change.start !== rid) override.start = imm(change.start);
 		if (change.end) override.end = imm(change.end);
-		if (change.location?.trim()) override.location = imm(change.location.trim().slice(0, 120));
-		if (change.note?.trim()) override.note = imm(change.note.trim().slice(0, 300));
+		if (change.location?.trim()) override.location = imm(clip(cleanLine(change.location).trim(), 120));
+		if (change.note?.trim()) override.note = imm(clip(cleanLines(change.note).trim(), 300));
 		event.overrides[rid] = override;
 	});
 }
@@ -378,7 +381,7 @@ export function comeBack(handle: AgendaHandle, eventId: string, signupId: string
 /** "Gaat niet door": the event stays listed, struck through, with the reason. */
 export function cancelEvent(handle: AgendaHandle, eventId: string, reason: string, actor: Actor, now = new Date()): boolean {
 	return withEvent(handle, eventId, actor, now, (event) => {
-		event.cancelled = { by: imm(actor.actedBy ?? actor.memberId), at: imm(now.toISOString()), reason: imm(reason.trim().slice(0, 300)) };
+		event.cancelled = { by: imm(actor.actedBy ?? actor.memberId), at: imm(now.toISOString()), reason: imm(clip(cleanLines(reason).trim(), 300)) };
 	});
 }
 

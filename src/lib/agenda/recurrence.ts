@@ -43,7 +43,9 @@ const UNSUPPORTED: (keyof Options)[] = ['byhour', 'byminute', 'bysecond', 'bywee
 
 /** The rule's options, or undefined when it is not a rule this agenda can show. */
 export function parseRule(rule: string): Partial<Options> | undefined {
-	if (rule.length === 0 || rule.length > 300 || /DTSTART|TZID/i.test(rule)) return undefined;
+	// Only the characters of RRULE parts: the rule is written into feeds as it is, and rrule's
+	// parser reads line breaks as the start of another property.
+	if (rule.length === 0 || rule.length > 300 || /DTSTART|TZID/i.test(rule) || !/^[A-Za-z0-9=;,:+-]+$/.test(rule)) return undefined;
 	let options: Partial<Options>;
 	try {
 		options = RRule.parseString(rule.replace(/^RRULE:/i, ''));

@@ -14,6 +14,7 @@
 // | the document's period                  | nobody, once made                                     |
 // | deleting an event, a sign-up, the map  | nobody: cancelling and skipping are flags             |
 import { isRecord } from '../automerge/fields.ts';
+import { isUid } from '../validation/plain-text.ts';
 import type { Edit, Path } from '../rules/edits.ts';
 import { isManager, mayActAs, type Rule, type Scope, type Who } from '../rules/judge.ts';
 import { AGENDA_PERIOD } from './periods.ts';
@@ -43,11 +44,10 @@ const SIGNUP_MADE = new Set(['id', 'member', 'actedBy', 'occurrence', 'at']);
 const STAMPS = new Set(['by', 'updatedBy', 'cancelledBy']);
 
 // eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 
 /** A UID goes into every subscriber's calendar feed: a line break there would add components to it. */
-export const isCalendarUid = (uid: unknown): uid is string =>
-	typeof uid === 'string' && uid.length > 0 && uid.length <= 255 && !CONTROL.test(uid);
+/** The same rule the calendar import and the feed read UIDs by: one clean line. */
+export const isCalendarUid = (uid: unknown): uid is string => typeof uid === 'string' && isUid(uid);
 
 const isPut = (edit: Edit): edit is Extract<Edit, { kind: 'put' }> => edit.kind === 'put';
 const makes = (edit: Edit, type: 'map' | 'list' | 'text') =>

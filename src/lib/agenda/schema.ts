@@ -1,20 +1,21 @@
 // Validation of events: what a volunteer types, and what is read back from any peer.
 import * as v from 'valibot';
-import { bounded, id, isoDate, str } from '../automerge/fields.ts';
+import { id, isoDate, str } from '../automerge/fields.ts';
 import { ACCESSIBILITY, AGENDA_CATEGORIES, ZONE } from './document.ts';
 import { ENDS, REPEATS, WEEKDAYS, isRule, ruleFromChoice, type RepeatChoice } from './recurrence.ts';
 import { DAY, isWall } from './time.ts';
+import { isUid, line, lineInput, lines, linesInput, requiredLineInput } from '../validation/plain-text.ts';
 
 const wall = v.pipe(str, v.check(isWall));
 const day = v.pipe(v.string(), v.trim(), v.check((s) => s === '' || (DAY.test(s) && isWall(`${s}T00:00`)), 'date'));
 const clock = v.pipe(v.string(), v.trim(), v.check((s) => s === '' || (/^\d{2}:\d{2}$/.test(s) && isWall(`2026-01-01T${s}`)), 'time'));
-const text = (max: number) => v.pipe(v.string(), v.trim(), v.maxLength(max, 'too_long'));
+const text = lineInput;
 
 /** The event form. Times are wall-clock times in Amsterdam. */
 export const EventInput = v.pipe(
 	v.object({
-		title: v.pipe(v.string(), v.trim(), v.minLength(1, 'required'), v.maxLength(100, 'too_long')),
-		description: text(3000),
+		title: requiredLineInput(100),
+		description: linesInput(3000),
 		category: v.picklist(AGENDA_CATEGORIES, 'required'),
 		day: v.pipe(day, v.minLength(1, 'required')),
 		allDay: v.boolean(),
@@ -67,13 +68,13 @@ export function scheduleOf(input: EventInput): { start: string; end: string; rru
 	return { start, end, rrule: ruleFromChoice(input.repeat as RepeatChoice, start) };
 }
 
-export const SkipView = v.object({ by: id, actedBy: v.optional(id), at: isoDate, reason: v.fallback(bounded(300), '') });
+export const SkipView = v.object({ by: id, actedBy: v.optional(id), at: isoDate, reason: v.fallback(lines(300), '') });
 
 export const OverrideView = v.object({
 	start: v.optional(wall),
 	end: v.optional(wall),
-	location: v.optional(bounded(120)),
-	note: v.optional(bounded(300)),
+	location: v.optional(line(120)),
+	note: v.optional(lines(300)),
 	by: id,
 	at: isoDate
 });
@@ -98,8 +99,8 @@ const coordinate = (min: number, max: number) => v.optional(v.pipe(v.number(), v
 export const EventCore = v.pipe(
 	v.object({
 		id,
-		title: v.pipe(str, v.minLength(1), v.maxLength(200)),
-		description: v.fallback(bounded(10000), ''),
+		title: v.pipe(line(200), v.minLength(1)),
+		description: v.fallback(lines(10000), ''),
 		start: wall,
 		end: wall,
 		allDay: v.fallback(v.boolean(), false),
@@ -107,16 +108,17 @@ export const EventCore = v.pipe(
 		rrule: v.fallback(v.pipe(str, v.check((r) => r === '' || isRule(r))), ''),
 		follows: v.optional(id),
 		location: v.fallback(
-			v.object({ name: v.fallback(bounded(200), ''), lat: coordinate(-90, 90), lon: coordinate(-180, 180) }),
+			v.object({ name: v.fallback(line(200), ''), lat: coordinate(-90, 90), lon: coordinate(-180, 180) }),
 			{ name: '' }
 		),
-		organiser: v.fallback(bounded(200), ''),
-		contact: v.fallback(bounded(200), ''),
+		organiser: v.fallback(line(200), ''),
+		contact: v.fallback(line(200), ''),
 		category: v.fallback(v.pipe(str, v.picklist(AGENDA_CATEGORIES)), 'overig'),
-		cost: v.fallback(bounded(100), ''),
-		accessibilityNote: v.fallback(bounded(500), ''),
+		cost: v.fallback(line(100), ''),
+		accessibilityNote: v.fallback(line(500), ''),
 		capacity: v.fallback(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(10000)), 0),
-		uid: v.optional(v.pipe(str, v.minLength(1), v.maxLength(255))),
+		// Written into the feed as it is: a line break here would add components for every subscriber.
+		uid: v.optional(v.pipe(str, v.check(isUid))),
 		service: v.optional(id),
 		// Anything but `true` from a peer keeps an event off the public page.
 		public: v.optional(v.pipe(v.unknown(), v.transform((p) => p === true)), false),
@@ -125,7 +127,7 @@ export const EventCore = v.pipe(
 		createdAt: isoDate,
 		updatedAt: v.fallback(isoDate, ''),
 		updatedBy: v.fallback(id, ''),
-		cancelled: v.fallback(v.nullish(v.object({ by: id, at: isoDate, reason: v.fallback(bounded(300), '') })), null)
+		cancelled: v.fallback(v.nullish(v.object({ by: id, at: isoDate, reason: v.fallback(lines(300), '') })), null)
 	}),
 	v.check((e) => e.end >= e.start)
 );

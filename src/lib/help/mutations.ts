@@ -5,6 +5,7 @@ import type { DocHandle } from '@automerge/automerge-repo/slim';
 import { writer, type BasedHandle } from '../automerge/based.ts';
 import { imm, randomId } from '../automerge/fields.ts';
 import { check, type Invalid, type Valid } from '../validation/check.ts';
+import { cleanLines, clip } from '../validation/plain-text.ts';
 import type { Actor, HelpDoc, HistoryEntryData, PostDoc } from './document.ts';
 import { PostInput, ResponseInput } from './schema.ts';
 
@@ -133,7 +134,7 @@ export function respond(handle: HelpHandle, postId: string, message: string, act
 	const id = randomId();
 	const at = now.toISOString();
 	const found = withPost(handle, postId, (post) => {
-		const response: PostDoc['responses'][string] = { id: imm(id), by: imm(actor.memberId), message: imm(message), at: imm(at) };
+		const response: PostDoc['responses'][string] = { id: imm(id), by: imm(actor.memberId), message: imm(clip(cleanLines(message), 2000)), at: imm(at) };
 		if (actor.actedBy && actor.actedBy !== actor.memberId) response.actedBy = imm(actor.actedBy);
 		post.responses[id] = response;
 		log(post, actor, 'responded', at);
@@ -230,7 +231,7 @@ export function renew(handle: HelpHandle, postId: string, actor: Actor, now = ne
 export function thank(handle: HelpHandle, postId: string, message: string, actor: Actor, now = new Date()) {
 	const at = now.toISOString();
 	return withPost(handle, postId, (post) => {
-		post.thanks = { by: imm(actor.memberId), at: imm(at), message: imm(message.trim().slice(0, 500)) };
+		post.thanks = { by: imm(actor.memberId), at: imm(at), message: imm(clip(cleanLines(message).trim(), 500)) };
 		log(post, actor, 'thanked', at);
 	});
 }
@@ -238,7 +239,7 @@ export function thank(handle: HelpHandle, postId: string, message: string, actor
 /** Moderation hides, never deletes: who, when and why stay visible to every member. No reason, no hiding. */
 export function hide(handle: HelpHandle, postId: string, reason: string, actor: Actor, now = new Date()) {
 	const at = now.toISOString();
-	const why = reason.trim().slice(0, 500);
+	const why = clip(cleanLines(reason).trim(), 500);
 	if (!why) return false;
 	return withPost(handle, postId, (post) => {
 		post.hidden = { by: imm(actor.memberId), at: imm(at), reason: imm(why) };

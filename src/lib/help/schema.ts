@@ -1,7 +1,8 @@
 // Validation of help posts: what a resident types, and what is read back from any peer.
 import * as v from 'valibot';
-import { bounded, id, isoDate, str } from '../automerge/fields.ts';
+import { id, isoDate, str } from '../automerge/fields.ts';
 import { CONTACTS, KINDS, STATUSES, WHEN } from './document.ts';
+import { line, lineInput, lines, linesInput, requiredLineInput } from '../validation/plain-text.ts';
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const day = v.pipe(v.string(), v.trim(), v.check((s) => s === '' || (DAY.test(s) && !Number.isNaN(Date.parse(s))), 'date'));
@@ -9,13 +10,13 @@ const day = v.pipe(v.string(), v.trim(), v.check((s) => s === '' || (DAY.test(s)
 export const PostInput = v.pipe(
 	v.object({
 		kind: v.picklist(KINDS, 'required'),
-		category: v.pipe(v.string(), v.trim(), v.minLength(1, 'required'), v.maxLength(40, 'too_long')),
-		title: v.pipe(v.string(), v.trim(), v.minLength(1, 'required'), v.maxLength(80, 'too_long')),
-		description: v.pipe(v.string(), v.trim(), v.maxLength(1000, 'too_long')),
+		category: requiredLineInput(40),
+		title: requiredLineInput(80),
+		description: linesInput(1000),
 		whenKind: v.picklist(WHEN, 'required'),
 		from: day,
 		to: day,
-		where: v.pipe(v.string(), v.trim(), v.maxLength(80, 'too_long')),
+		where: lineInput(80),
 		contact: v.picklist(CONTACTS, 'required')
 	}),
 	v.forward(
@@ -34,17 +35,16 @@ export const PostInput = v.pipe(
 export type PostInput = v.InferOutput<typeof PostInput>;
 
 export const ResponseInput = v.object({
-	message: v.pipe(v.string(), v.trim(), v.maxLength(500, 'too_long'))
+	message: linesInput(500)
 });
 
 const optionalDate = v.optional(isoDate);
-const imm = (max: number) => bounded(max);
 
 export const ResponseView = v.object({
 	id,
 	by: id,
 	actedBy: v.optional(id),
-	message: v.fallback(imm(2000), ''),
+	message: v.fallback(lines(2000), ''),
 	at: isoDate,
 	acceptedAt: optionalDate,
 	withdrawnAt: optionalDate
@@ -55,9 +55,9 @@ const HistoryFields = v.object({
 	at: v.pipe(v.string(), v.isoTimestamp()),
 	by: v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{8,64}$/)),
 	actedBy: v.optional(v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{8,64}$/))),
-	action: v.pipe(v.string(), v.maxLength(40)),
-	fields: v.optional(v.array(v.pipe(v.string(), v.maxLength(40)))),
-	note: v.optional(v.pipe(v.string(), v.maxLength(500)))
+	action: line(40),
+	fields: v.optional(v.array(line(40))),
+	note: v.optional(lines(500))
 });
 
 /** A history entry is one immutable JSON string; anything that is not valid JSON of this shape is skipped. */
@@ -79,18 +79,18 @@ export type HistoryEntry = v.InferOutput<typeof HistoryView>;
 export const PostCore = v.object({
 	id,
 	kind: v.pipe(str, v.picklist(KINDS)),
-	category: imm(40),
-	title: v.pipe(str, v.minLength(1), v.maxLength(200)),
-	description: v.fallback(bounded(5000), ''),
+	category: line(40),
+	title: v.pipe(line(200), v.minLength(1)),
+	description: v.fallback(lines(5000), ''),
 	when: v.fallback(
 		v.object({
 			kind: v.pipe(str, v.picklist(WHEN)),
-			from: v.optional(str),
-			to: v.optional(str)
+			from: v.optional(v.pipe(str, v.check((s) => s === '' || (DAY.test(s) && !Number.isNaN(Date.parse(s)))))),
+			to: v.optional(v.pipe(str, v.check((s) => s === '' || (DAY.test(s) && !Number.isNaN(Date.parse(s))))))
 		}),
 		{ kind: 'flexible' as const }
 	),
-	where: v.fallback(imm(200), ''),
+	where: v.fallback(line(200), ''),
 	contact: v.fallback(v.pipe(str, v.picklist(CONTACTS)), 'noaber'),
 	author: id,
 	actedBy: v.optional(id),
@@ -101,7 +101,7 @@ export const PostCore = v.object({
 	agreedAt: optionalDate,
 	doneAt: optionalDate,
 	withdrawnAt: optionalDate,
-	thanks: v.fallback(v.optional(v.object({ by: id, at: isoDate, message: v.fallback(imm(500), '') })), undefined),
-	hidden: v.fallback(v.nullish(v.object({ by: id, at: isoDate, reason: v.fallback(imm(500), '') })), null)
+	thanks: v.fallback(v.optional(v.object({ by: id, at: isoDate, message: v.fallback(lines(500), '') })), undefined),
+	hidden: v.fallback(v.nullish(v.object({ by: id, at: isoDate, reason: v.fallback(lines(500), '') })), null)
 });
 export type PostCore = v.InferOutput<typeof PostCore>;

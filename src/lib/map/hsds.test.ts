@@ -1,5 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import * as A from '@automerge/automerge/slim';
+import { isImmutableString } from '@automerge/automerge/slim';
+import fc from 'fast-check';
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
@@ -342,4 +344,70 @@ describe('importing HSDS', () => {
 		expect(plan.refused).toEqual([expect.objectContaining({ kind: 'file', reason: 'too_many' })]);
 		expect(plan.services).toEqual([]);
 	});
+});
+
+/** The document as plain data, as a peer's device could have written any part of it. */
+function plain(value: unknown): unknown {
+	if (isImmutableString(value)) return String(value);
+	if (Array.isArray(value)) return value.map(plain);
+	if (typeof value === 'object' && value !== null) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, plain(v)]));
+	return value;
+}
+
+function leafPaths(value: unknown, path: string[] = []): string[][] {
+	if (typeof value !== 'object' || value === null) return [path];
+	const inner = Object.entries(value).flatMap(([key, child]) => leafPaths(child, [...path, key]));
+	return inner.length > 0 ? inner : [path];
+}
+
+const INJECTED = ['\r\n', '\n', '\u0000', '\u0007', '\u001b', '\u007f', '\u0085', '\u2028', '\u202e', '\ud800', '"', '<script>', 'javascript:', ' ', 'é', '😀'];
+
+describe('exporting a map that a hostile peer wrote to', () => {
+	it('writes a website with an accent or a quote in it percent-encoded, and leaves out an address HSDS does not take', () => {
+		const { device, welzijn, maaltijd } = seed();
+		device.change((d) => {
+			d.organizations[welzijn].website = new A.ImmutableString('https://welzijn-linden.nl/café "koffie"');
+			d.organizations[welzijn].email = new A.ImmutableString('ömer@welzijn-linden.nl');
+			d.services[maaltijd].website = new A.ImmutableString('mailto:info@deakker.nl');
+		});
+		const json = toHsds(device.read(), { now: NOW });
+		expect(json.organizations.find((o) => o.name === 'Welzijn Lindenbuurt')).toMatchObject({ website: 'https://welzijn-linden.nl/caf%C3%A9%20%22koffie%22' });
+		expect(json.organizations.find((o) => o.name === 'Welzijn Lindenbuurt')?.email).toBeUndefined();
+		expect(json.services.find((x) => x.name === 'Buurtmaaltijd')?.url).toBeUndefined();
+		expect(invalidRecords(json)).toEqual([]);
+	});
+
+	it('still writes records that validate against the HSDS schemas, one service for each the map shows', () => {
+		const honest = plain(A.toJS(seed().device.doc)) as Record<string, unknown>;
+		const hostile = fc.oneof(
+			fc.tuple(fc.string({ maxLength: 60 }), fc.nat(), fc.constantFrom(...INJECTED)).map(([s, at, bad]) => s.slice(0, at % (s.length + 1)) + bad + s.slice(at % (s.length + 1))),
+			fc.string({ unit: 'binary', maxLength: 200 }),
+			fc.constant('x'.repeat(10_000)),
+			fc.anything({ maxDepth: 1 })
+		);
+		fc.assert(
+			fc.property(fc.array(fc.tuple(fc.nat(), fc.nat(), hostile), { minLength: 1, maxLength: 4 }), (hits) => {
+				const doc = structuredClone(honest);
+				for (const [at, near, bad] of hits) {
+					const paths = leafPaths(doc);
+					const path = paths[at % paths.length];
+					let target = doc as Record<string, unknown>;
+					for (const key of path.slice(0, -1)) target = target[key] as Record<string, unknown>;
+					const last = path[path.length - 1];
+					const old = target[last];
+					// Half the time a real value with something put in, so it looks almost right.
+					target[last] = typeof old === 'string' && near % 2 === 0 && typeof bad === 'string' ? old.slice(0, near % (old.length + 1)) + bad + old.slice(near % (old.length + 1)) : bad;
+				}
+				const read = readMap([doc]);
+				const json = toHsds(read, { now: NOW });
+				expect(invalidRecords(json)).toEqual([]);
+				expect(json.services).toHaveLength(read.services.length);
+				// No control character, line separator, bidi override or half a surrogate pair in any field.
+				const written = JSON.stringify(json);
+				expect(written).not.toMatch(/\\u00[01][0-9a-f]|\\ud[89a-f][0-9a-f]{2}/i);
+				expect(written).not.toMatch(/[\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/);
+			}),
+			{ numRuns: 100 }
+		);
+	}, 60_000);
 });

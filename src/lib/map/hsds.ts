@@ -255,7 +255,7 @@ function exportService(s: Service, organizationGone: boolean): HsdsService {
 		eligibility_description: s.forWhom,
 		application_process: s.howToApply,
 		fees_description: s.free ? '' : s.fees,
-		...optional('url', s.website),
+		...optional('url', webAddress(s.website)),
 		...optional('email', s.email),
 		status: s.removed || organizationGone ? 'inactive' : 'active',
 		assured_date: amsterdamDay(s.reviewed.at),
@@ -284,6 +284,20 @@ function exportService(s: Service, organizationGone: boolean): HsdsService {
  */
 function optional<K extends string>(key: K, value: string): { [P in K]?: string } {
 	return (value ? { [key]: value } : {}) as { [P in K]?: string };
+}
+
+/**
+ * A website as HSDS's `uri` format takes it: a web address, with what a URI may not hold (an accent,
+ * a space, a quote a peer put in) percent-encoded as a browser would; anything else is left out.
+ */
+function webAddress(value: string): string {
+	if (/^https?:\/\/[A-Za-z0-9\-._~:/?#[\]@!$&'()*+,;=%]+$/i.test(value)) return value;
+	try {
+		const url = new URL(value);
+		return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : '';
+	} catch {
+		return '';
+	}
 }
 
 function exportLocation(l: Location): HsdsLocation {
@@ -323,7 +337,7 @@ export function toHsds(map: MapRead, options: { now?: Date } = {}): HsdsExport {
 				name: o.name,
 				description: o.description,
 				...optional('email', o.email),
-				...optional('website', o.website),
+				...optional('website', webAddress(o.website)),
 				phones: o.phone ? [{ id: partId(o.id, 'phone'), number: o.phone }] : []
 			})
 		);

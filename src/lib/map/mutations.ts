@@ -9,6 +9,7 @@ import type { Actor } from '../help/document.ts';
 import { check } from '../validation/check.ts';
 import type { LocationDoc, MapDoc, OrganizationDoc, ScheduleDoc, ServiceDoc, Stamp } from './document.ts';
 import { LocationInput, OrganizationInput, ServiceInput } from './schema.ts';
+import { cleanLines, clip } from '../validation/plain-text.ts';
 
 export type { Actor, LocationInput, OrganizationInput, ServiceInput };
 
@@ -349,7 +350,7 @@ export function removeItem(handle: MapHandle, kind: Kind, id: string, reason: st
 	handle.change((doc) => {
 		const item = kind === 'service' ? doc.services[id] : kind === 'location' ? doc.locations[id] : doc.organizations[id];
 		if (!item || item.removed) return;
-		item.removed = { ...stamp(actor, at), reason: imm(reason.trim().slice(0, 300)) };
+		item.removed = { ...stamp(actor, at), reason: imm(clip(cleanLines(reason).trim(), 300)) };
 		log(doc, actor, at, kind, id, 'removed');
 	});
 }

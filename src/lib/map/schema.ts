@@ -1,16 +1,23 @@
 // Validation of the social map: what an editor types, and what is read back from any peer.
 import * as v from 'valibot';
-import { bounded, id, isoDate, str } from '../automerge/fields.ts';
+import { id, isoDate, str } from '../automerge/fields.ts';
 import { WEEKDAYS } from '../agenda/recurrence.ts';
 import { LANGUAGES } from './document.ts';
 import { safeHref } from '../validation/link.ts';
+import { cleanLine, isEmail, isLine, isPhone, line, lineInput, lines, linesInput, requiredLineInput } from '../validation/plain-text.ts';
 
-const text = (max: number) => v.pipe(v.string(), v.trim(), v.maxLength(max, 'too_long'));
-const required = (max: number) => v.pipe(v.string(), v.trim(), v.minLength(1, 'required'), v.maxLength(max, 'too_long'));
+const text = lineInput;
+const required = requiredLineInput;
 const PHONE = /^\+?[0-9][0-9 ()-]{5,19}$/;
 const phone = v.pipe(v.string(), v.trim(), v.check((s) => s === '' || PHONE.test(s), 'phone'));
-const email = v.pipe(v.string(), v.trim(), v.check((s) => s === '' || /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(s), 'email'));
-const website = v.pipe(v.string(), v.trim(), v.check((s) => s === '' || /^https?:\/\/[^\s]+\.[^\s]+$/.test(s), 'website'));
+// The same address the map reads back from peers (plain-text.ts), and no shorter or longer.
+const email = v.pipe(v.string(), v.transform(cleanLine), v.trim(), v.check(isEmail, 'email'));
+const website = v.pipe(
+	v.string(),
+	v.transform(cleanLine),
+	v.trim(),
+	v.check((s) => s === '' || (/^https?:\/\/[^\s]+\.[^\s]+$/.test(s) && s.length <= 300 && safeHref(s) === s), 'website')
+);
 const clock = v.pipe(v.string(), v.regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'time'));
 const coordinate = (min: number, max: number) => v.optional(v.pipe(v.number('number'), v.minValue(min, 'number'), v.maxValue(max, 'number')));
 
@@ -31,7 +38,7 @@ export type ScheduleInput = v.InferOutput<typeof ScheduleInput>;
 
 export const OrganizationInput = v.object({
 	name: required(120),
-	description: text(2000),
+	description: linesInput(2000),
 	email,
 	website,
 	phone
@@ -53,10 +60,10 @@ export type LocationInput = v.InferOutput<typeof LocationInput>;
 export const ServiceInput = v.object({
 	name: required(120),
 	organization: v.pipe(v.string(), v.minLength(1, 'required')),
-	description: text(3000),
-	forWhom: text(1000),
-	howToApply: text(1000),
-	themes: v.array(v.pipe(v.string(), v.maxLength(40))),
+	description: linesInput(3000),
+	forWhom: linesInput(1000),
+	howToApply: linesInput(1000),
+	themes: v.array(lineInput(40)),
 	free: v.boolean(),
 	fees: text(200),
 	languages: v.array(v.picklist(LANGUAGES)),
@@ -74,22 +81,25 @@ export type ServiceInput = v.InferOutput<typeof ServiceInput>;
 
 export const StampView = v.object({ by: id, actedBy: v.optional(id), at: isoDate });
 export type Stamp = v.InferOutput<typeof StampView>;
-const removal = v.fallback(v.nullish(v.object({ by: id, actedBy: v.optional(id), at: isoDate, reason: v.fallback(bounded(300), '') })), null);
+const removal = v.fallback(v.nullish(v.object({ by: id, actedBy: v.optional(id), at: isoDate, reason: v.fallback(lines(300), '') })), null);
 const number = (min: number, max: number) => v.optional(v.pipe(v.number(), v.minValue(min), v.maxValue(max)));
 /** A website from a peer: only a web, e-mail or phone link, else none (see validation/link.ts). */
-const peerLink = v.fallback(v.pipe(bounded(300), v.transform(safeHref)), '');
+const peerLink = v.fallback(v.pipe(line(300), v.transform(safeHref)), '');
+const peerEmail = v.fallback(v.pipe(str, v.check(isEmail)), '');
+const peerPhone = v.fallback(v.pipe(str, v.check(isPhone)), '');
+/** Names kept as the keys of a map (themes, languages): a key is text from a peer too. */
 const keys = v.pipe(
 	v.fallback(v.record(v.string(), v.unknown()), {}),
-	v.transform((m) => Object.keys(m).filter((k) => m[k] === true))
+	v.transform((m) => Object.keys(m).filter((k) => m[k] === true && k.length <= 40 && isLine(k)))
 );
 
 export const OrganizationView = v.object({
 	id,
-	name: v.pipe(str, v.minLength(1), v.maxLength(200)),
-	description: v.fallback(bounded(5000), ''),
-	email: v.fallback(bounded(200), ''),
+	name: v.pipe(line(200), v.minLength(1)),
+	description: v.fallback(lines(5000), ''),
+	email: peerEmail,
 	website: peerLink,
-	phone: v.fallback(bounded(40), ''),
+	phone: peerPhone,
 	created: StampView,
 	updated: StampView,
 	removed: removal
@@ -107,26 +117,26 @@ export const ScheduleView = v.object({
 	nth: v.optional(v.picklist([1, 2, 3, 4, -1] as const)),
 	opensAt: v.pipe(str, v.regex(/^([01]\d|2[0-3]):[0-5]\d$/)),
 	closesAt: v.pipe(str, v.regex(/^([01]\d|2[0-4]):[0-5]\d$/)),
-	note: v.fallback(bounded(300), '')
+	note: v.fallback(line(300), '')
 });
 export type Schedule = v.InferOutput<typeof ScheduleView>;
 
-export const PhoneView = v.object({ id, number: bounded(40), description: v.fallback(bounded(200), '') });
+export const PhoneView = v.object({ id, number: v.pipe(str, v.check(isPhone)), description: v.fallback(line(200), '') });
 
 export const ServiceCore = v.object({
 	id,
 	organization: id,
-	name: v.pipe(str, v.minLength(1), v.maxLength(200)),
-	description: v.fallback(bounded(5000), ''),
-	forWhom: v.fallback(bounded(2000), ''),
-	howToApply: v.fallback(bounded(2000), ''),
+	name: v.pipe(line(200), v.minLength(1)),
+	description: v.fallback(lines(5000), ''),
+	forWhom: v.fallback(lines(2000), ''),
+	howToApply: v.fallback(lines(2000), ''),
 	themes: keys,
 	free: v.fallback(v.boolean(), false),
-	fees: v.fallback(bounded(300), ''),
+	fees: v.fallback(line(300), ''),
 	languages: keys,
-	email: v.fallback(bounded(200), ''),
+	email: peerEmail,
 	website: peerLink,
-	accessibility: v.fallback(bounded(500), ''),
+	accessibility: v.fallback(line(500), ''),
 	reviewed: StampView,
 	created: StampView,
 	updated: StampView,
@@ -135,14 +145,14 @@ export const ServiceCore = v.object({
 
 export const LocationView = v.object({
 	id,
-	name: v.pipe(str, v.minLength(1), v.maxLength(200)),
-	street: v.fallback(bounded(200), ''),
-	postcode: v.fallback(bounded(20), ''),
-	city: v.fallback(bounded(100), ''),
+	name: v.pipe(line(200), v.minLength(1)),
+	street: v.fallback(line(200), ''),
+	postcode: v.fallback(line(20), ''),
+	city: v.fallback(line(100), ''),
 	lat: number(-90, 90),
 	lon: number(-180, 180),
-	accessibility: v.fallback(bounded(500), ''),
-	transport: v.fallback(bounded(500), ''),
+	accessibility: v.fallback(line(500), ''),
+	transport: v.fallback(line(500), ''),
 	created: StampView,
 	updated: StampView,
 	removed: removal

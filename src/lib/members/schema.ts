@@ -1,33 +1,35 @@
 import * as v from 'valibot';
-import { bounded, id, isoDate, str } from '../automerge/fields.ts';
+import { id, isoDate, str } from '../automerge/fields.ts';
 import { PHONE } from '../neighbourhood/schema.ts';
 import { CONSENT_HOW, PHONE_VISIBILITY } from './document.ts';
+import { isLine, isPhone, line, lineInput, requiredLineInput } from '../validation/plain-text.ts';
 
 /** What a resident types in the profile form. Error messages are message keys. */
 export const ProfileInput = v.object({
-	name: v.pipe(v.string(), v.trim(), v.minLength(1, 'required'), v.maxLength(60, 'too_long')),
-	area: v.pipe(v.string(), v.trim(), v.maxLength(80, 'too_long')),
+	name: requiredLineInput(60),
+	area: lineInput(80),
 	phone: v.pipe(v.string(), v.trim(), v.check((s) => s === '' || PHONE.test(s), 'phone')),
 	phoneVisibility: v.picklist(PHONE_VISIBILITY, 'required'),
-	helpWith: v.pipe(v.array(v.pipe(v.string(), v.maxLength(40))), v.maxLength(20)),
-	helpNote: v.pipe(v.string(), v.trim(), v.maxLength(200, 'too_long'))
+	helpWith: v.pipe(v.array(lineInput(40)), v.maxLength(20)),
+	helpNote: lineInput(200)
 });
 export type ProfileInput = v.InferOutput<typeof ProfileInput>;
 
 /** A stored profile as the app reads it; anything else in the map is skipped and counted. */
 export const MemberView = v.object({
 	id,
-	name: v.pipe(str, v.transform((s) => s.trim()), v.minLength(1), v.maxLength(200)),
-	area: v.fallback(bounded(200), ''),
-	phone: v.fallback(bounded(40), ''),
+	name: v.pipe(line(200), v.transform((s) => s.trim()), v.minLength(1)),
+	area: v.fallback(line(200), ''),
+	// Shown to neighbours and dialled from a tel: link: only what a phone number is made of.
+	phone: v.fallback(v.pipe(str, v.check(isPhone)), ''),
 	phoneVisibility: v.fallback(v.pipe(str, v.picklist(PHONE_VISIBILITY)), 'nobody'),
 	helpWith: v.pipe(
 		v.fallback(v.array(v.unknown()), []),
 		v.transform((list) =>
-			list.map((c) => v.safeParse(str, c)).flatMap((r) => (r.success ? [r.output] : []))
+			list.map((c) => v.safeParse(str, c)).flatMap((r) => (r.success && r.output.length <= 40 && isLine(r.output) ? [r.output] : []))
 		)
 	),
-	helpNote: v.fallback(bounded(1000), ''),
+	helpNote: v.fallback(line(1000), ''),
 	joinedAt: isoDate,
 	updatedAt: v.fallback(isoDate, ''),
 	leftAt: v.optional(isoDate),

@@ -6,24 +6,24 @@ import { happenings, todayWall, windowOf } from '../agenda/calendar.ts';
 import { isWall } from '../agenda/time.ts';
 import type { AgendaEvent } from '../agenda/view.ts';
 import type { Neighbourhood } from './schema.ts';
+import { isPhone, line, lines } from '../validation/plain-text.ts';
 
-const text = (max: number) => v.pipe(v.string(), v.maxLength(max));
 const wall = v.pipe(v.string(), v.check(isWall));
 
 export const PublicActivity = v.object({
-	title: text(200),
+	title: line(200),
 	/** Wall-clock times in Amsterdam, as the agenda keeps them. */
 	start: wall,
 	end: wall,
 	allDay: v.boolean(),
-	place: text(200)
+	place: line(200)
 });
 export type PublicActivity = v.InferOutput<typeof PublicActivity>;
 
 export const PublicPage = v.object({
-	name: text(200),
-	description: text(2000),
-	contact: v.object({ phone: text(40), hours: text(500) }),
+	name: line(200),
+	description: lines(2000),
+	contact: v.object({ phone: v.pipe(v.string(), v.check(isPhone)), hours: line(500) }),
 	/** Monday 00:00 to the next Monday 00:00. */
 	week: v.object({ from: wall, to: wall }),
 	activities: v.pipe(v.array(PublicActivity), v.maxLength(1000))

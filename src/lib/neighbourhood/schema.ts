@@ -1,26 +1,27 @@
 // Validation at the boundary: a root read from any peer, and details typed into a form or sent to
 // the relay. Error messages are message keys that the app translates.
 import * as v from 'valibot';
-import { automergeUrl, bounded, id, str } from '../automerge/fields.ts';
+import { automergeUrl, id, str } from '../automerge/fields.ts';
 import { readAgendaIndex } from '../agenda/periods.ts';
 import { readPeriodIndex } from '../automerge/period-index.ts';
 import { readHelpIndex } from '../help/periods.ts';
 import { readVersion } from './migrate.ts';
+import { isLine, isPhone, line, lineInput, lines, linesInput, requiredLineInput } from '../validation/plain-text.ts';
 
 export const PHONE = /^\+?[0-9][0-9 ()-]{5,19}$/;
 
 /** What a manager types when creating or editing a neighbourhood. */
 export const DetailsInput = v.object({
-	name: v.pipe(v.string(), v.trim(), v.minLength(1, 'required'), v.maxLength(80, 'too_long')),
-	description: v.pipe(v.string(), v.trim(), v.maxLength(300, 'too_long')),
-	area: v.pipe(v.string(), v.trim(), v.maxLength(200, 'too_long')),
-	contactName: v.pipe(v.string(), v.trim(), v.maxLength(80, 'too_long')),
+	name: requiredLineInput(80),
+	description: linesInput(300),
+	area: lineInput(200),
+	contactName: lineInput(80),
 	contactPhone: v.pipe(
 		v.string(),
 		v.trim(),
 		v.check((s) => s === '' || PHONE.test(s), 'phone')
 	),
-	contactHours: v.pipe(v.string(), v.trim(), v.maxLength(120, 'too_long'))
+	contactHours: lineInput(120)
 });
 export type DetailsInput = v.InferOutput<typeof DetailsInput>;
 
@@ -42,14 +43,14 @@ const flag = v.fallback(v.boolean(), true);
 export const RootView = v.object({
 	schemaVersion: v.pipe(v.optional(v.unknown()), v.transform(readVersion)),
 	id: v.fallback(id, ''),
-	name: v.fallback(bounded(200), ''),
-	description: v.fallback(bounded(2000), ''),
-	area: v.fallback(v.object({ description: v.fallback(bounded(1000), '') }), { description: '' }),
+	name: v.fallback(line(200), ''),
+	description: v.fallback(lines(2000), ''),
+	area: v.fallback(v.object({ description: v.fallback(line(1000), '') }), { description: '' }),
 	contact: v.fallback(
 		v.object({
-			name: v.fallback(bounded(200), ''),
-			phone: v.fallback(bounded(40), ''),
-			hours: v.fallback(bounded(500), '')
+			name: v.fallback(line(200), ''),
+			phone: v.fallback(v.pipe(str, v.check(isPhone)), ''),
+			hours: v.fallback(line(500), '')
 		}),
 		{ name: '', phone: '', hours: '' }
 	),
@@ -68,7 +69,7 @@ export const RootView = v.object({
 	),
 	relays: v.pipe(
 		v.fallback(v.array(v.unknown()), []),
-		v.transform((list) => list.map((r) => v.safeParse(str, r)).flatMap((r) => (r.success ? [r.output] : [])))
+		v.transform((list) => list.map((r) => v.safeParse(line(500), r)).flatMap((r) => (r.success ? [r.output] : [])))
 	),
 	docs: v.fallback(v.object({
 		members: v.fallback(automergeUrl, ''),
@@ -109,7 +110,7 @@ export const RootView = v.object({
 			helpCategories: v.pipe(
 				v.fallback(v.array(v.unknown()), []),
 				v.transform((list) =>
-					list.map((c) => v.safeParse(str, c)).flatMap((r) => (r.success ? [r.output] : []))
+					list.map((c) => v.safeParse(str, c)).flatMap((r) => (r.success && r.output.length <= 40 && isLine(r.output) ? [r.output] : []))
 				)
 			),
 			// On unless a manager switched it off: an odd value from a peer does not hide the page.

@@ -3,6 +3,7 @@ import { automergeUrl, id, isRecord, str } from '../automerge/fields.ts';
 import { readVersion } from './migrate.ts';
 import { original } from './origin.ts';
 import { RootView, type Neighbourhood } from './schema.ts';
+import { isPhone, line } from '../validation/plain-text.ts';
 
 /**
  * What is wrong with a root the app can still show, for the manager to see (and mostly repair).
@@ -27,8 +28,8 @@ export type RootRead =
 
 /** The parts of the root worth having when the rest is beyond reading. */
 const Remains = v.object({
-	name: v.fallback(str, ''),
-	contact: v.fallback(v.object({ phone: v.fallback(str, '') }), { phone: '' }),
+	name: v.fallback(line(200), ''),
+	contact: v.fallback(v.object({ phone: v.fallback(v.pipe(str, v.check(isPhone)), '') }), { phone: '' }),
 	managers: v.fallback(v.record(v.string(), v.unknown()), {})
 });
 
@@ -71,7 +72,7 @@ export function readNeighbourhood(doc: unknown): RootRead {
 		problems.push({ kind: 'id-missing', restorable: known !== undefined });
 		neighbourhood.id = known ?? '';
 	}
-	if (neighbourhood.name === '') neighbourhood.name = original(doc, ['name'], str) ?? '';
+	if (neighbourhood.name === '') neighbourhood.name = original(doc, ['name'], line(200)) ?? '';
 	return { ok: true, neighbourhood, problems };
 }
 

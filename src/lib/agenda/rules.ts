@@ -43,7 +43,6 @@ const SIGNUP_MADE = new Set(['id', 'member', 'actedBy', 'occurrence', 'at']);
 /** Stamps name the person who acted: the device's own member, or a resident they act for. */
 const STAMPS = new Set(['by', 'updatedBy', 'cancelledBy']);
 
-// eslint-disable-next-line no-control-regex
 
 /** A UID goes into every subscriber's calendar feed: a line break there would add components to it. */
 /** The same rule the calendar import and the feed read UIDs by: one clean line. */

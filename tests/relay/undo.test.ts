@@ -1,0 +1,97 @@
+// "Wijzigingen" and undo through the relay's access API: who changed what is recorded as the relay
+// saw it arrive, and a manager's undo reaches every device as one change that keeps what others
+// did meanwhile. Non-managers are refused.
+import * as A from '@automerge/automerge/slim';
+import type { DocHandle, Repo } from '@automerge/automerge-repo/slim';
+import { describe, expect, it } from 'vitest';
+import type { ChangeItem } from '../../src/lib/access/api.ts';
+import type { RootDoc } from '../../src/lib/neighbourhood/document.ts';
+import { accessCall, client, eventually, find, hostNeighbourhood, nameOf, startTestRelay, stopAfterEach, type TestRelay } from './harness.ts';
+import { newMember } from './members.ts';
+
+let relay: TestRelay | undefined;
+const repos = stopAfterEach(() => relay);
+
+async function deviceOn(credential: string, root: string): Promise<{ repo: Repo; root: DocHandle<RootDoc> }> {
+	const repo = client(relay!, credential);
+	repos.push(repo);
+	const handle = await find<RootDoc>(repo, root);
+	await eventually(() => handle.isReady(), (ok) => ok);
+	return { repo, root: handle };
+}
+
+const categories = (doc: RootDoc | undefined) => (doc?.settings.helpCategories ?? []).map((c) => c.val);
+
+describe('undoing a member’s changes through the relay', () => {
+	it('records who changed what, and a manager undoes one member’s changes on every device while another’s stay', async () => {
+		relay = await startTestRelay();
+		const hosted = await hostNeighbourhood(relay, 'Lindenbuurt');
+		const bert = newMember(relay.access, hosted.id, { name: 'Bert' });
+		const carla = newMember(relay.access, hosted.id, { name: 'Carla' });
+		const b = await deviceOn(bert.credential, hosted.root);
+		const c = await deviceOn(carla.credential, hosted.root);
+		const before = b.root.doc()!;
+		const categoriesBefore = categories(before);
+		const mapIndexBefore = Object.keys(before.docs.map);
+		expect(categoriesBefore.length).toBeGreaterThan(3);
+		const since = new Date(Date.now() - 1);
+
+		// Bert renames the neighbourhood, empties the categories and the map's index, rewrites the description.
+		b.root.change((d) => {
+			A.updateText(d, ['name'], 'Gekaapt');
+			A.updateText(d, ['description'], 'Alles weg');
+			d.settings.helpCategories.splice(0, d.settings.helpCategories.length);
+			for (const url of Object.keys(d.docs.map)) delete d.docs.map[url];
+		});
+		await eventually(() => nameOf(c.root.doc()), (name) => name === 'Gekaapt');
+		// Carla then writes a new description, which must stay.
+		c.root.change((d) => A.updateText(d, ['description'], 'Buurt aan de Linde'));
+		await eventually(() => relay!.repo.handles[c.root.documentId]?.doc() as RootDoc | undefined, (d) => String(d?.description) === 'Buurt aan de Linde');
+
+		// What the relay recorded: member and device as the credential said, never content.
+		relay.changeLog.flush();
+		const records = relay.changeLog.query(hosted.id, { member: bert.memberId });
+		expect(records.length).toBeGreaterThan(0);
+		expect(records.every((r) => r.device === bert.deviceId)).toBe(true);
+
+		// Carla may not look or undo: only managers.
+		expect(await accessCall(relay.url, 'changes', {}, carla.credential)).toEqual({ status: 403, body: { error: 'forbidden' } });
+		expect((await accessCall(relay.url, 'undo', { member: bert.memberId, since: since.toISOString() }, carla.credential)).status).toBe(403);
+
+		const listed = await accessCall(relay.url, 'changes', { member: bert.memberId }, hosted.key);
+
+		expect(listed.status).toBe(200);
+		const items = listed.body.changes as ChangeItem[];
+		expect(items.length).toBeGreaterThan(0);
+		expect(items[0]).toMatchObject({ member: bert.memberId, recorded: true, undo: false, module: 'neighbourhood', target: 'settings', action: 'edited' });
+
+		const undone = await accessCall(relay.url, 'undo', { member: bert.memberId, since: since.toISOString() }, hosted.key);
+		expect(undone.status).toBe(200);
+		expect(undone.body.documents).toEqual([expect.objectContaining({ module: 'neighbourhood', kept: 1 })]);
+
+		// Every device sees the neighbourhood as it was, with Carla's description.
+		for (const device of [b, c]) {
+			const doc = await eventually(() => device.root.doc(), (d) => nameOf(d) === 'Lindenbuurt' && categories(d).length === categoriesBefore.length);
+			expect(categories(doc)).toEqual(categoriesBefore);
+			expect(doc!.settings.helpCategories.every((x) => A.isImmutableString(x))).toBe(true);
+			expect(Object.keys(doc!.docs.map)).toEqual(mapIndexBefore);
+			expect(String(doc!.description)).toBe('Buurt aan de Linde');
+		}
+
+		// The undo shows in the list as the manager's, and in the access history.
+		const after = (await accessCall(relay.url, 'changes', {}, hosted.key)).body.changes as ChangeItem[];
+		expect(after[0]).toMatchObject({ member: hosted.memberId, undo: true });
+		const members = await accessCall(relay.url, 'members', {}, hosted.key);
+		expect((members.body.history as Array<{ action: string; member?: string }>)[0]).toMatchObject({ member: bert.memberId });
+		expect((members.body.history as Array<{ action: string }>)[0]!.action).toMatch(/^undid changes since/);
+		// The log names members and documents, not what they wrote.
+		expect(relay.logs.join('')).not.toContain('Gekaapt');
+	});
+
+	it('refuses a malformed undo and one without a credential', async () => {
+		relay = await startTestRelay();
+		const hosted = await hostNeighbourhood(relay, 'Lindenbuurt');
+		expect((await accessCall(relay.url, 'undo', { member: 'x', since: 'gisteren' }, hosted.key)).status).toBe(400);
+		expect((await accessCall(relay.url, 'undo', { member: hosted.memberId, since: new Date().toISOString() })).status).toBe(401);
+	});
+});

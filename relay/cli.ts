@@ -10,6 +10,7 @@ import { checkDetails } from '../src/lib/neighbourhood/mutations.ts';
 import { configFromEnv, publicOrigin, type RelayConfig } from './config.ts';
 import { createHosted, type Hosted } from './create.ts';
 import { isAccessCommand, runAccessCommand } from './access-cli.ts';
+import { isChangeCommand, runChangeCommand } from './changes-cli.ts';
 import { AccessBook } from './access-book.ts';
 import { restrictNewFiles } from './data-folder.ts';
 import { containUnhandledRejections } from './faults.ts';
@@ -37,6 +38,13 @@ const HELP = `Noaber relay — operator command
                                        holder manager. The link holds the secret: hand it on only
   noaber close-old-key <id|name> [--json]
                                        close the shared member key of before December 2026
+  noaber changes <id|name> [--member <id|name>] [--since <date/time>] [--json]
+                                       recent changes (who, when, which post/event/service/setting)
+  noaber undo <id|name> --member <id|name> --since <date/time> [--json]
+                                       undo everything a member changed since then (one new change per document)
+  noaber restore <id|name> --document <id> --at <date/time> [--json]
+                                       put one document back to how it was then (last 90 days);
+                                       undo and restore: with the relay stopped, or use Wijzigingen in the app
   noaber feed <id|name> [--json]       print the agenda's calendar feed address (key "ical")
   noaber feed <id|name> --rotate       give the feed a new address; the old one stops working
   noaber setup-link                    issue a new one-time setup link for the browser
@@ -131,7 +139,7 @@ export async function main(argv: string[], out: Out = console, env: NodeJS.Proce
 	const rotate = argv.includes('--rotate');
 	const [command, ...rest] = argv.filter((a) => a !== '--json' && !(a === '--rotate' && argv[0] === 'feed'));
 	// Access commands read their own options (node:util parseArgs).
-	const flag = isAccessCommand(command) ? undefined : rest.find((a) => a.startsWith('--'));
+	const flag = isAccessCommand(command) || isChangeCommand(command) ? undefined : rest.find((a) => a.startsWith('--'));
 	if (flag) {
 		out.error(`Unknown option "${flag}". See: noaber help`);
 		return 2;
@@ -147,6 +155,7 @@ export async function main(argv: string[], out: Out = console, env: NodeJS.Proce
 	// Every command may write into the data folder (documents, keys, the setup token).
 	restrictNewFiles();
 	if (isAccessCommand(argv[0])) return runAccessCommand(argv[0], argv.slice(1), config, out);
+	if (isChangeCommand(argv[0])) return runChangeCommand(argv[0], argv.slice(1), config, out);
 	switch (command) {
 		case 'relay':
 			return relay(config, out);

@@ -6,7 +6,8 @@ import type { DocHandle, Repo } from '@automerge/automerge-repo/slim';
 import { describe, expect, it } from 'vitest';
 import type { ChangeItem } from '../../src/lib/access/api.ts';
 import type { RootDoc } from '../../src/lib/neighbourhood/document.ts';
-import { accessCall, client, eventually, find, hostNeighbourhood, nameOf, startTestRelay, stopAfterEach, type TestRelay } from './harness.ts';
+import { main } from '../../relay/cli.ts';
+import { accessCall, client, eventually, find, hostNeighbourhood, nameOf, shutdown, startTestRelay, stopAfterEach, type TestRelay } from './harness.ts';
 import { newMember } from './members.ts';
 
 let relay: TestRelay | undefined;
@@ -93,5 +94,41 @@ describe('undoing a member’s changes through the relay', () => {
 		const hosted = await hostNeighbourhood(relay, 'Lindenbuurt');
 		expect((await accessCall(relay.url, 'undo', { member: 'x', since: 'gisteren' }, hosted.key)).status).toBe(400);
 		expect((await accessCall(relay.url, 'undo', { member: hosted.memberId, since: new Date().toISOString() })).status).toBe(401);
+	});
+
+	it('from the shell, with the relay stopped: lists a member’s changes, undoes them, and puts a document back to a moment', async () => {
+		relay = await startTestRelay();
+		const data = relay.data;
+		const hosted = await hostNeighbourhood(relay, 'Lindenbuurt');
+		const bert = newMember(relay.access, hosted.id, { name: 'Bert' });
+		const b = await deviceOn(bert.credential, hosted.root);
+		const moment = new Date(Date.now() - 1).toISOString();
+		b.root.change((d) => A.updateText(d, ['name'], 'Gekaapt'));
+		await eventually(() => nameOf(relay!.repo.handles[b.root.documentId]?.doc()), (name) => name === 'Gekaapt');
+		b.root.change((d) => A.updateText(d, ['description'], 'Weg'));
+		await eventually(() => String((relay!.repo.handles[b.root.documentId]?.doc() as RootDoc | undefined)?.description), (text) => text === 'Weg');
+		await shutdown(...repos.splice(0));
+		await relay.close();
+		relay = undefined;
+
+		const lines: string[] = [];
+		const out = { log: (line: string) => lines.push(line), error: (line: string) => lines.push(`error: ${line}`) };
+		const env = { NOABER_DATA: data };
+		expect(await main(['changes', hosted.id, '--member', 'Bert'], out, env)).toBe(0);
+		expect(lines.filter((l) => l.includes('Bert  edited settings  (neighbourhood)'))).toHaveLength(2);
+		expect(await main(['undo', hosted.id, '--member', 'Nobody', '--since', moment], out, env)).toBe(1);
+		expect(await main(['undo', hosted.id, '--member', 'Bert'], out, env)).toBe(2);
+		// The whole root back to the moment before Bert: both his changes go.
+		lines.length = 0;
+		expect(await main(['restore', hosted.id, '--document', hosted.root, '--at', moment], out, env)).toBe(0);
+		expect(lines.join('\n')).toMatch(/2 later changes undone/);
+
+		relay = await startTestRelay({ data });
+		const manager = await deviceOn(hosted.key, hosted.root);
+		const doc = await eventually(() => manager.root.doc(), (d) => nameOf(d) === 'Lindenbuurt');
+		expect(String(doc!.description)).toBe('');
+		// The restore is recorded as the operator's, in the change log and the access history.
+		expect(relay.changeLog.query(hosted.id).some((r) => r.undo && r.member === 'operator')).toBe(true);
+		expect(relay.access.members(hosted.id).history[0]!.action).toMatch(/^restored a document to /);
 	});
 });

@@ -128,7 +128,8 @@ export class ChangeHistory {
 			if (theirs.size === 0) continue;
 			const plan = planUndo(doc, theirs);
 			const outcome = this.#write(neighbourhood, documentId, handle, plan, input.by);
-			documents.push({ module: moduleOf(doc), changes: plan.changes, ...outcome });
+			// Undone before (or all kept): nothing written, so nothing counts as undone now.
+			documents.push({ module: moduleOf(doc), changes: plan.steps.length > 0 ? plan.changes : 0, ...outcome });
 		}
 		this.#o.log?.info(
 			{ neighbourhood, member: input.member, by: input.by, documents: documents.length, changes: documents.reduce((n, d) => n + d.changes, 0) },

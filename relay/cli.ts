@@ -10,7 +10,7 @@ import { checkDetails } from '../src/lib/neighbourhood/mutations.ts';
 import { configFromEnv, publicOrigin, type RelayConfig } from './config.ts';
 import { createHosted, type Hosted } from './create.ts';
 import { isAccessCommand, runAccessCommand } from './access-cli.ts';
-import { isChangeCommand, runChangeCommand } from './changes-cli.ts';
+import type { ChangeCommand } from './changes-cli.ts';
 import { AccessBook } from './access-book.ts';
 import { restrictNewFiles } from './data-folder.ts';
 import { containUnhandledRejections } from './faults.ts';
@@ -139,7 +139,9 @@ export async function main(argv: string[], out: Out = console, env: NodeJS.Proce
 	const rotate = argv.includes('--rotate');
 	const [command, ...rest] = argv.filter((a) => a !== '--json' && !(a === '--rotate' && argv[0] === 'feed'));
 	// Access commands read their own options (node:util parseArgs).
-	const flag = isAccessCommand(command) || isChangeCommand(command) ? undefined : rest.find((a) => a.startsWith('--'));
+	// The change commands load the domain modules' schemas: only when asked, so every other command starts as fast.
+	const changeCommand = command === 'changes' || command === 'undo' || command === 'restore';
+	const flag = isAccessCommand(command) || changeCommand ? undefined : rest.find((a) => a.startsWith('--'));
 	if (flag) {
 		out.error(`Unknown option "${flag}". See: noaber help`);
 		return 2;
@@ -155,7 +157,7 @@ export async function main(argv: string[], out: Out = console, env: NodeJS.Proce
 	// Every command may write into the data folder (documents, keys, the setup token).
 	restrictNewFiles();
 	if (isAccessCommand(argv[0])) return runAccessCommand(argv[0], argv.slice(1), config, out);
-	if (isChangeCommand(argv[0])) return runChangeCommand(argv[0], argv.slice(1), config, out);
+	if (changeCommand) return (await import('./changes-cli.ts')).runChangeCommand(command as ChangeCommand, argv.slice(1), config, out);
 	switch (command) {
 		case 'relay':
 			return relay(config, out);

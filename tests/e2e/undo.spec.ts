@@ -5,8 +5,9 @@
 // and the other member's post stays.
 import { Repo, type AutomergeUrl, type DocHandle } from '@automerge/automerge-repo';
 import * as A from '@automerge/automerge';
-import { expect, test } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
+import { expect, test } from './policy.ts';
 import { KeyedClientAdapter } from '../../src/lib/automerge/relay-key.ts';
 import { callAccess } from '../../src/lib/access/client.ts';
 import { parseInvite } from '../../src/lib/neighbourhood/invite.ts';
@@ -63,6 +64,12 @@ async function expectShows(page: Page, shown: { posts: string[]; gone: string[];
 	await expect(page.getByRole('link', { name: shown.event }).first()).toBeVisible();
 	await page.getByRole('navigation', { name: 'Noaber' }).getByRole('link', { name: 'Sociale kaart' }).click();
 	await expect(page.getByRole('link', { name: shown.service }).first()).toBeVisible();
+}
+
+async function expectNoViolations(page: Page, where: string) {
+	const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']).analyze();
+	const summary = results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+	expect(summary, `${where}\n${summary.join('\n')}`).toEqual([]);
 }
 
 /** Bert's own credential, in a stock automerge-repo client: what anyone with a phone could run. */
@@ -131,8 +138,10 @@ test('a manager undoes everything one member changed; every device shows the boa
 	await expect(fatima.getByText('Bert verwijderde de activiteit „Koffieochtend”.')).toBeVisible();
 	await expect(fatima.getByText('Bert verwijderde de dienst „Spreekuur ouderenadviseur”.')).toBeVisible();
 	await expect(fatima.getByText('Bert veranderde de instellingen van de buurt.')).toBeVisible();
+	await expectNoViolations(fatima, '/leden/wijzigingen');
 	await fatima.getByRole('button', { name: /^Alles van Bert sinds .* ongedaan maken$/ }).click();
 	await expect(fatima.getByRole('alert')).toContainText('Alles wat Bert sinds');
+	await expectNoViolations(fatima, '/leden/wijzigingen, asking before the undo');
 	await fatima.getByRole('button', { name: 'Ja, zet alles terug' }).click();
 	await expect(fatima.getByText(/^Klaar\. \d+ wijzigingen van Bert zijn ongedaan gemaakt\.$/)).toBeVisible();
 	// The undo is in the list too, under the manager's name.

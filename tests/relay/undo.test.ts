@@ -79,6 +79,10 @@ describe('undoing a member’s changes through the relay', () => {
 			expect(String(doc!.description)).toBe('Buurt aan de Linde');
 		}
 
+		// Asked twice, nothing more is written: it was undone already.
+		const again = await accessCall(relay.url, 'undo', { member: bert.memberId, since: since.toISOString() }, hosted.key);
+		expect((again.body.documents as Array<{ changes: number }>).map((d) => d.changes)).toEqual([0]);
+
 		// The undo shows in the list as the manager's, and in the access history.
 		const after = (await accessCall(relay.url, 'changes', {}, hosted.key)).body.changes as ChangeItem[];
 		expect(after[0]).toMatchObject({ member: hosted.memberId, undo: true });

@@ -10,14 +10,23 @@ import type { GuardedServerAdapter } from './guard.ts';
 import { isDocumentChunk, splitChunks } from './chunks.ts';
 
 /**
- * The changes in one entry of a sync message: Automerge 3 sends a run of change chunks, or on a
- * first sync the whole document as one chunk. Bytes that are neither the repo refuses anyway.
+ * The changes in one entry of a sync message: Automerge 3 sends a run of change chunks, or a
+ * bundle of changes as one document chunk. A document chunk is loaded only to list its changes,
+ * and freed at once: a device sends its documents whole on every new connection (a browser: every
+ * page load), and loaded documents left to the garbage collector made page loads time out on a
+ * busy relay (tests/relay/memory.test.ts). Bytes that are no chunks the repo refuses anyway.
  */
 function changesIn(entry: Uint8Array): A.DecodedChange[] {
 	try {
-		return splitChunks(entry).flatMap((chunk) =>
-			isDocumentChunk(chunk) ? A.getAllChanges(A.load(chunk)).map((c) => A.decodeChange(c)) : [A.decodeChange(chunk)]
-		);
+		return splitChunks(entry).flatMap((chunk) => {
+			if (!isDocumentChunk(chunk)) return [A.decodeChange(chunk)];
+			const doc = A.load(chunk);
+			try {
+				return A.getAllChanges(doc).map((c) => A.decodeChange(c));
+			} finally {
+				A.free(doc);
+			}
+		});
 	} catch {
 		return [];
 	}
@@ -40,13 +49,19 @@ export function recordAcceptedChanges(
 		const device = socket ? adapter.connections.get(socket as never)?.deviceId : undefined;
 		const member = device ? memberOf(device) : undefined;
 		if (!member) return refused;
-		const doc = documentOf(sender.document);
 		const records: ChangeRecord[] = [];
 		const at = now();
-		for (const change of message.changes.flatMap(changesIn)) {
-			// A change the relay has already came first from someone else: theirs, not this device's.
-			if (!change.hash || (doc && A.hasHeads(doc, [change.hash]))) continue;
-			records.push({ at, document: sender.document, hash: change.hash, actor: change.actor, member, device });
+		try {
+			const doc = documentOf(sender.document);
+			for (const change of message.changes.flatMap(changesIn)) {
+				// A change the relay has already came first from someone else: theirs, not this device's.
+				if (!change.hash || (doc && A.hasHeads(doc, [change.hash]))) continue;
+				records.push({ at, document: sender.document, hash: change.hash, actor: change.actor, member, device });
+			}
+		} catch {
+			// Recording must never cost a device its connection: what is not recorded, undo
+			// attributes from Automerge's metadata.
+			return refused;
 		}
 		changeLog.record(sender.neighbourhood, records);
 		return refused;

@@ -11,6 +11,7 @@ import { readNeighbourhood, isEditor, isManager } from '../src/lib/neighbourhood
 import type { Neighbourhood } from '../src/lib/neighbourhood/schema.ts';
 import { refused, type AccessBook, type Holder } from './access-book.ts';
 import type { Attempts } from './attempts.ts';
+import type { ChangeHistory } from './change-history.ts';
 import type { Logger } from './log.ts';
 import type { Registry } from './registry.ts';
 import { closeOldKey, removeMember } from './revoke.ts';
@@ -44,6 +45,8 @@ export interface AccessContext {
 	revoked: () => void;
 	/** Tells the neighbourhood's open devices that access changed, so they ask who they are now. */
 	changed: (neighbourhood: string) => void;
+	/** Recent changes and undo (managers). */
+	history?: ChangeHistory;
 }
 
 // The app may be served from another address than its relay; the credential travels in a header,
@@ -245,7 +248,34 @@ function manage(
 		case 'closeOldKey':
 			closeOldKey(book, registry, n, holder.memberId);
 			return done(undefined, true);
+		case 'changes':
+		case 'undo':
+			return changeHistory(action, body, holder, res, context, refuse);
 		default:
 			return refuse('invalid');
 	}
+}
+
+/** "Wijzigingen": the list, and undoing one member's changes since a moment (managers only). */
+async function changeHistory(
+	action: 'changes' | 'undo',
+	body: Record<string, unknown>,
+	holder: Holder,
+	res: ServerResponse,
+	context: AccessContext,
+	refuse: (refusal: Refusal) => void
+) {
+	const history = context.history;
+	if (!history) return refuse('unknown');
+	const n = holder.neighbourhood;
+	if (action === 'changes') {
+		const since = body.since === undefined ? undefined : Date.parse(body.since as string);
+		const changes = await history.list(n, { member: body.member as string | undefined, since, limit: body.limit as number | undefined });
+		return json(res, 200, { changes });
+	}
+	const member = body.member as string;
+	const since = Date.parse(body.since as string);
+	const undone = await history.undoMember(n, { member, since, by: holder.memberId });
+	context.book.note(n, { action: `undid changes since ${new Date(since).toISOString()}`, by: holder.memberId, member });
+	return json(res, 200, undone);
 }

@@ -445,6 +445,17 @@ export class AccessBook {
 		this.#change(neighbourhood, { action: 'closed the old key', by }, (book) => void (book.oldKeyClosedAt ??= this.#stamp()));
 	}
 
+	/** Something done elsewhere that belongs in the history, e.g. a manager's undo (change-history.ts). */
+	note(neighbourhood: string, entry: Omit<HistoryEntry, 'at'>): void {
+		this.#change(neighbourhood, entry, () => undefined);
+	}
+
+	/** The member a device belongs to, for attributing what it sends. */
+	memberOfDevice(deviceId: string): string | undefined {
+		const neighbourhood = this.#devices.get(deviceId);
+		return neighbourhood ? this.#books.get(neighbourhood)?.devices[deviceId]?.memberId : undefined;
+	}
+
 	/** A resident without a device, recorded by the intermediary who acts for them. */
 	addManaged(neighbourhood: string, intermediary: string, memberId: string, name: string): Refusal | undefined {
 		return this.#change(neighbourhood, { action: 'acts for', by: intermediary, member: memberId }, (book) => {

@@ -11,6 +11,7 @@ import { configFromEnv, publicOrigin, type RelayConfig } from './config.ts';
 import { rulesFor } from '../src/lib/rules/documents.ts';
 import { createHosted, type Hosted } from './create.ts';
 import { isAccessCommand, runAccessCommand } from './access-cli.ts';
+import type { ChangeCommand } from './changes-cli.ts';
 import { AccessBook } from './access-book.ts';
 import { restrictNewFiles } from './data-folder.ts';
 import { containUnhandledRejections } from './faults.ts';
@@ -38,6 +39,13 @@ const HELP = `Noaber relay — operator command
                                        holder manager. The link holds the secret: hand it on only
   noaber close-old-key <id|name> [--json]
                                        close the shared member key of before December 2026
+  noaber changes <id|name> [--member <id|name>] [--since <date/time>] [--json]
+                                       recent changes (who, when, which post/event/service/setting)
+  noaber undo <id|name> --member <id|name> --since <date/time> [--json]
+                                       undo everything a member changed since then (one new change per document)
+  noaber restore <id|name> --document <id> --at <date/time> [--json]
+                                       put one document back to how it was then (last 90 days);
+                                       undo and restore: with the relay stopped, or use Wijzigingen in the app
   noaber feed <id|name> [--json]       print the agenda's calendar feed address (key "ical")
   noaber feed <id|name> --rotate       give the feed a new address; the old one stops working
   noaber setup-link                    issue a new one-time setup link for the browser
@@ -132,7 +140,9 @@ export async function main(argv: string[], out: Out = console, env: NodeJS.Proce
 	const rotate = argv.includes('--rotate');
 	const [command, ...rest] = argv.filter((a) => a !== '--json' && !(a === '--rotate' && argv[0] === 'feed'));
 	// Access commands read their own options (node:util parseArgs).
-	const flag = isAccessCommand(command) ? undefined : rest.find((a) => a.startsWith('--'));
+	// The change commands load the domain modules' schemas: only when asked, so every other command starts as fast.
+	const changeCommand = command === 'changes' || command === 'undo' || command === 'restore';
+	const flag = isAccessCommand(command) || changeCommand ? undefined : rest.find((a) => a.startsWith('--'));
 	if (flag) {
 		out.error(`Unknown option "${flag}". See: noaber help`);
 		return 2;
@@ -148,6 +158,7 @@ export async function main(argv: string[], out: Out = console, env: NodeJS.Proce
 	// Every command may write into the data folder (documents, keys, the setup token).
 	restrictNewFiles();
 	if (isAccessCommand(argv[0])) return runAccessCommand(argv[0], argv.slice(1), config, out);
+	if (changeCommand) return (await import('./changes-cli.ts')).runChangeCommand(command as ChangeCommand, argv.slice(1), config, out);
 	switch (command) {
 		case 'relay':
 			return relay(config, out);

@@ -37,6 +37,9 @@ import { staticApp } from './static.ts';
 import { AtomicFSStorageAdapter, GuardedStorage } from './storage.ts';
 import { DurableOutbox } from './durable.ts';
 import { refuseChangesWhileReadOnly } from './read-only.ts';
+import { ChangeLog } from './change-log.ts';
+import { ChangeHistory } from './change-history.ts';
+import { recordAcceptedChanges } from './change-recording.ts';
 
 export interface RelayOptions extends RelayConfig {
 	logDestination?: DestinationStream;
@@ -72,6 +75,9 @@ export interface Relay {
 	idle: IdleUnloader;
 	/** Members, devices, roles and tickets. */
 	access: AccessBook;
+	/** Who wrote which change (90 days), and what managers do with it. */
+	changeLog: ChangeLog;
+	history: ChangeHistory;
 	/** Links for requests without a Host header (and the operator command). */
 	origin: string;
 	close(): Promise<void>;
@@ -142,6 +148,7 @@ export async function startRelay(given: Partial<RelayOptions> & Pick<RelayOption
 	const idle = new IdleUnloader(repo, hooks, { idleMs: options.idleUnloadMs, storage: disk, faults, log });
 
 	const access = new AccessBook(options.data);
+	const changeLog = new ChangeLog(options.data, log);
 	if (options.rules) {
 		adapter.referee = new Referee({
 			registry,
@@ -152,7 +159,20 @@ export async function startRelay(given: Partial<RelayOptions> & Pick<RelayOption
 			stored: (id) => existsSync(join(options.data, 'documents', id.slice(0, 2), id.slice(2))),
 			rules: options.rules
 		});
+		// What the referee let through, with the member its credential names: who wrote what.
+		adapter.hooks.accepted = (sender, changes) => {
+			if (!sender.member) return;
+			const at = Date.now();
+			const member = sender.member;
+			changeLog.record(
+				sender.neighbourhood,
+				changes.map((c) => ({ at, document: sender.document, hash: c.hash, actor: c.actor, member, ...(sender.device ? { device: sender.device } : {}) }))
+			);
+		};
+	} else {
+		recordAcceptedChanges(adapter, changeLog, (device) => access.memberOfDevice(device), documentOf);
 	}
+	const history = new ChangeHistory({ repo, registry, changeLog, log });
 	const attempts = new Attempts();
 	const check = (key: string) => entryFor(key, registry, access);
 	const checkAtDoor = (key: string) => {
@@ -177,6 +197,7 @@ export async function startRelay(given: Partial<RelayOptions> & Pick<RelayOption
 		attempts,
 		repo,
 		log,
+		history,
 		revoked: () => adapter.closeRevoked(check),
 		changed: (neighbourhood: string) => {
 			const root = registry.find(neighbourhood)?.root;
@@ -366,11 +387,12 @@ export async function startRelay(given: Partial<RelayOptions> & Pick<RelayOption
 				}
 			});
 			storage.close();
+			changeLog.close();
 			wss.close();
 			log.info('relay stopped');
 			log.flush?.();
 		})());
 
 	const url = `http://${LOCAL.has(options.host) ? 'localhost' : options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`;
-	return { port, url, registry, repo, adapter, storage, log, faults, peers, idle, access, origin: options.publicUrl ?? `http://localhost:${port}`, close };
+	return { port, url, registry, repo, adapter, storage, log, faults, peers, idle, access, changeLog, history, origin: options.publicUrl ?? `http://localhost:${port}`, close };
 }

@@ -42,7 +42,15 @@ export const Requests = {
 	settings: v.object({ approval: Approval }),
 	closeOldKey: v.object({}),
 	/** An intermediary records a resident without a device, whom they act for. */
-	managed: v.object({ memberId: MemberId, name: Name })
+	managed: v.object({ memberId: MemberId, name: Name }),
+	/** Managers: recent changes to the neighbourhood's documents, newest first ("Wijzigingen"). */
+	changes: v.object({
+		member: v.optional(MemberId),
+		since: v.optional(When),
+		limit: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(500)))
+	}),
+	/** Managers: one new change per document that undoes everything a member changed since a moment. */
+	undo: v.object({ member: MemberId, since: When })
 } as const;
 export type Action = keyof typeof Requests;
 export type Request<A extends Action> = v.InferInput<(typeof Requests)[A]>;
@@ -59,7 +67,9 @@ export const AUTHENTICATED = new Set<Action>([
 	'withdrawTicket',
 	'settings',
 	'closeOldKey',
-	'managed'
+	'managed',
+	'changes',
+	'undo'
 ]);
 
 /** A device's own credential, as the relay hands it out once. */
@@ -136,6 +146,44 @@ export const Members = v.object({
 });
 export type Members = v.InferOutput<typeof Members>;
 
+/** Which module's document a change was made to. */
+export const ChangeModule = v.picklist(['neighbourhood', 'members', 'help', 'agenda', 'map', 'other']);
+export type ChangeModule = v.InferOutput<typeof ChangeModule>;
+/** What a change was made to: a post, an event, a service …, the neighbourhood's settings or a profile. */
+export const ChangeTarget = v.picklist(['post', 'event', 'service', 'organization', 'location', 'profile', 'settings', 'document']);
+export type ChangeTarget = v.InferOutput<typeof ChangeTarget>;
+export const ChangeAction = v.picklist(['made', 'edited', 'hidden', 'shown', 'responded', 'signedUp', 'cancelled', 'removed', 'restored']);
+export type ChangeAction = v.InferOutput<typeof ChangeAction>;
+export const ChangeItem = v.object({
+	at: When,
+	/** Absent when not known: an old change the relay did not record and cannot place. */
+	member: v.optional(MemberId),
+	/** False: from before the relay recorded changes, guessed from what the change itself says. */
+	recorded: v.boolean(),
+	/** The relay wrote it to undo someone's changes; `member` is the manager who asked. */
+	undo: v.boolean(),
+	module: ChangeModule,
+	target: ChangeTarget,
+	/** The post's or event's title, the service's name, the member's name; '' for settings. */
+	title: v.pipe(v.string(), v.maxLength(200)),
+	action: ChangeAction
+});
+export type ChangeItem = v.InferOutput<typeof ChangeItem>;
+export const ChangeList = v.object({ changes: v.array(ChangeItem) });
+export type ChangeList = v.InferOutput<typeof ChangeList>;
+export const UndoneDocument = v.object({
+	module: ChangeModule,
+	/** The member's changes to this document that were undone. */
+	changes: v.number(),
+	restored: v.number(),
+	removed: v.number(),
+	hidden: v.number(),
+	/** Fields someone else changed afterwards, left as they are. */
+	kept: v.number()
+});
+export const Undone = v.object({ documents: v.array(UndoneDocument) });
+export type Undone = v.InferOutput<typeof Undone>;
+
 export const MadeTicket = v.object({ id: DeviceId, ticket: SecretSchema });
 export type MadeTicket = v.InferOutput<typeof MadeTicket>;
 
@@ -173,6 +221,8 @@ export const Answers = {
 	withdrawTicket: v.object({}),
 	settings: v.object({}),
 	closeOldKey: v.object({}),
-	managed: v.object({})
+	managed: v.object({}),
+	changes: ChangeList,
+	undo: Undone
 } as const satisfies Record<Action, v.GenericSchema>;
 export type Answer<A extends Action> = v.InferOutput<(typeof Answers)[A]>;

@@ -166,6 +166,15 @@ export class AccessBook {
 		this.#seen.set(deviceId, this.#stamp());
 	}
 
+	/** A member's roles and the residents they act for, as the rules need them; undefined for nobody known. */
+	member(neighbourhood: string, memberId: string): { status: Status; roles: Role[]; actsFor: string[] } | undefined {
+		// Read for every incoming change: from memory, which the relay reloads when the file changes.
+		const members = this.#books.get(neighbourhood)?.members;
+		if (!members || !Object.prototype.hasOwnProperty.call(members, memberId)) return undefined;
+		const { status, roles, actsFor } = members[memberId];
+		return { status, roles, actsFor };
+	}
+
 	knowsDevice(deviceId: string): boolean {
 		return this.#devices.has(deviceId);
 	}

@@ -22,6 +22,12 @@ export interface RelayConfig {
 	syncTimeoutMs: number;
 	/** Documents no peer used for this long leave memory; they come back from disk on demand. */
 	idleUnloadMs: number;
+	/**
+	 * Whether every incoming change is judged by the modules' rules (README "Who may change what").
+	 * Off only for tests of the relay's storage and network plumbing, which sync documents that are
+	 * no neighbourhood's: with it off, any member can change or empty anything.
+	 */
+	judge: boolean;
 }
 
 /** A whole number of milliseconds from the environment, within reason, or the default. */
@@ -31,6 +37,14 @@ function millisFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number, m
 	const ms = Number(given);
 	if (!Number.isInteger(ms) || ms < min || ms > max) throw new Error(`${name} must be a number of milliseconds from ${min} to ${max}, not "${given}"`);
 	return ms;
+}
+
+/** 'on' or 'off'; anything else is a mistake the operator should hear about, not a guess. */
+function switchFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+	const given = env[name];
+	if (given === undefined || given === '') return fallback;
+	if (given === 'on' || given === 'off') return given === 'on';
+	throw new Error(`${name} must be "on" or "off", not "${given}"`);
 }
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): RelayConfig {
@@ -49,7 +63,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): RelayConfig
 		maxPayload: Number(env.NOABER_MAX_FRAME ?? 32 * 1024 * 1024),
 		limits: changeLimitsFromEnv(env),
 		syncTimeoutMs: millisFromEnv(env, 'NOABER_SYNC_TIMEOUT_MS', 60_000, 100, 60_000),
-		idleUnloadMs: millisFromEnv(env, 'NOABER_IDLE_UNLOAD_MS', 5 * 60_000, 250, 24 * 3600_000)
+		idleUnloadMs: millisFromEnv(env, 'NOABER_IDLE_UNLOAD_MS', 5 * 60_000, 250, 24 * 3600_000),
+		judge: switchFromEnv(env, 'NOABER_RULES', true)
 	};
 }
 

@@ -1,7 +1,7 @@
 // The stock websocket server adapter trusts every byte; the relay faces the internet. This wrapper
 // checks each frame before automerge-repo sees it, binds peer ids to their connection, keeps every
 // connection inside its own neighbourhood, and closes only the connection that misbehaves.
-import { decodeSyncMessage } from '@automerge/automerge/slim';
+import { decodeSyncMessage, encodeSyncMessage } from '@automerge/automerge/slim';
 import { cbor, isValidDocumentId, type Message } from '@automerge/automerge-repo/slim';
 import { WebSocketServerAdapter } from '@automerge/automerge-repo-network-websocket';
 import type { WebSocket, WebSocketServer } from 'ws';
@@ -13,6 +13,8 @@ import type { Logger } from './log.ts';
 import type { Registry } from './registry.ts';
 import type { Entry } from './doorway.ts';
 import type { Refusal } from '../src/lib/access/api.ts';
+import type { ReadChange } from '../src/lib/rules/edits.ts';
+import type { Referee, Refusal as RuleRefusal, Sender as RuleSender } from './referee.ts';
 import { deviceOfPeer } from '../src/lib/access/secret.ts';
 
 export const CLOSE = {
@@ -66,7 +68,16 @@ export interface Connection {
 	sessions: Set<string>;
 	/** Set once the relay closed it: frames already on their way are ignored, not logged again. */
 	closing: boolean;
+	/** The member whose device this is; undefined with the old shared key. */
+	memberId?: string;
+	/** Messages waiting, in order, while the relay loads a document it must judge a change against. */
+	held?: Uint8Array[];
 }
+
+/** Messages one connection may have waiting for documents to load; an honest device sends a few. */
+const MAX_HELD = 1_000;
+/** The ephemeral session the referee speaks in: devices read refusals from it (src/lib/rules/refusal.ts). */
+const REFEREE_SESSION = 'noaber-referee';
 
 export type Decoded = Record<string, unknown> & { type: string; senderId: string };
 
@@ -76,6 +87,10 @@ export interface AdapterHooks {
 	send?: (message: Message, deliver: (message: Message) => void) => void;
 	/** A close code and reason for a well-formed message the relay cannot take now (storage full). */
 	refuse?: (message: Decoded, changes: readonly Uint8Array[]) => { code: number; reason: string } | undefined;
+	/** Loads documents the referee must judge a change against; the held messages then go on. */
+	load?: (documentIds: string[]) => Promise<void>;
+	/** Changes the referee let through, with who brought them (the change log). */
+	accepted?: (sender: RuleSender, changes: readonly ReadChange[]) => void;
 }
 
 /** Storage ids become file names in the relay's storage (sync state per peer): never a path. */
@@ -148,6 +163,9 @@ export class GuardedServerAdapter extends WebSocketServerAdapter {
 	hooks: AdapterHooks = {};
 	/** Measures changes before the repo applies them (set by the relay once its repo exists). */
 	changeGate: ChangeGate | undefined;
+	/** Judges each change by the modules' rules (set by the relay once its repo exists). */
+	referee: Referee | undefined;
+	#refereeCount = 0;
 	#sharing: FairSharing;
 	#connections = 0;
 
@@ -169,6 +187,7 @@ export class GuardedServerAdapter extends WebSocketServerAdapter {
 			neighbourhood,
 			key,
 			deviceId: entry.holder?.deviceId,
+			memberId: entry.holder?.memberId,
 			lane,
 			claims: [],
 			textFrame: false,
@@ -241,16 +260,16 @@ export class GuardedServerAdapter extends WebSocketServerAdapter {
 	}
 
 	/** `paced`: a message released from its connection's queue, already counted against the budgets. */
-	override receiveMessage(messageBytes: Uint8Array, socket: WebSocket, paced = false): void {
+	override receiveMessage(messageBytes: Uint8Array, socket: WebSocket, paced = false, replay = false): void {
 		try {
-			this.#receive(messageBytes, socket, paced);
+			this.#receive(messageBytes, socket, paced, replay);
 		} catch (error) {
 			this.#log.error({ err: error }, 'message handling failed');
 			this.#close(socket, CLOSE.internal, 'internal error');
 		}
 	}
 
-	#receive(messageBytes: Uint8Array, socket: WebSocket, paced: boolean): void {
+	#receive(messageBytes: Uint8Array, socket: WebSocket, paced: boolean, replay = false): void {
 		const connection = this.connections.get(socket);
 		if (!connection) return this.#close(socket, CLOSE.invalidKey, 'invalid key');
 		if (connection.closing) return;
@@ -262,6 +281,11 @@ export class GuardedServerAdapter extends WebSocketServerAdapter {
 			return this.#close(socket, CLOSE.badMessage, 'undecodable frame');
 		}
 		if (!paced && this.#heldBack(connection, socket, decoded, messageBytes)) return;
+		if (connection.held && !replay) {
+			if (connection.held.length >= MAX_HELD) return this.#close(socket, CLOSE.tooMany, 'too many messages waiting');
+			connection.held.push(messageBytes);
+			return;
+		}
 		const problem = shapeProblem(decoded);
 		if (problem) return this.#close(socket, CLOSE.badMessage, problem);
 		const message = decoded as Decoded;
@@ -313,7 +337,74 @@ export class GuardedServerAdapter extends WebSocketServerAdapter {
 				return;
 			}
 		}
+		if ((message.type === 'sync' || message.type === 'request') && changes.length > 0 && this.referee) {
+			const sender = { neighbourhood: connection.neighbourhood, member: connection.memberId, device: connection.deviceId, document: message.documentId as string };
+			let verdict = this.referee.judge(sender, changes);
+			if (verdict.kind === 'load' && !replay) return this.#holdUntilLoaded(connection, socket, messageBytes, verdict.documents);
+			// Loaded and still not in memory (the disk failed it): judged as a document nobody can vouch for.
+			if (verdict.kind === 'load') verdict = { kind: 'cut', keep: [], accepted: [], refused: [] };
+			if (verdict.kind === 'cut') {
+				this.#tellRefused(connection, message, verdict.refused);
+				const data = encodeSyncMessage({ ...decodeSyncMessage(message.data as Uint8Array), changes: verdict.keep });
+				messageBytes = cbor.encode({ ...message, data });
+			}
+			if (verdict.accepted.length > 0) this.hooks.accepted?.(sender, verdict.accepted);
+		}
 		super.receiveMessage(messageBytes, socket as never);
+	}
+
+	/** Keeps this and every later message of the connection, in order, until the documents are in memory. */
+	#holdUntilLoaded(connection: Connection, socket: WebSocket, messageBytes: Uint8Array, documents: string[]) {
+		connection.held = [messageBytes];
+		this.#log.debug({ neighbourhood: connection.neighbourhood, peer: connection.peerId, documents }, 'waiting for documents to load');
+		const load = this.hooks.load ?? (async () => undefined);
+		load(documents)
+			.catch((error: unknown) => this.#log.error({ err: error, documents }, 'loading documents to judge failed'))
+			.finally(() => {
+				const queue = connection.held ?? [];
+				connection.held = undefined;
+				while (queue.length > 0 && !connection.closing) {
+					this.receiveMessage(queue.shift()!, socket, true, true);
+					// Another document to load: the rest waits behind the message that asked for it.
+					if (connection.held) {
+						(connection.held as Uint8Array[]).push(...queue);
+						return;
+					}
+				}
+			});
+	}
+
+	/**
+	 * Tells the device which of its changes went nowhere and why, on the document they were for: it
+	 * takes them back and sends what it did afterwards again. Logged without content: who, which
+	 * document, which rule.
+	 */
+	#tellRefused(connection: Connection, message: Decoded, refused: readonly RuleRefusal[]) {
+		const first = refused[0];
+		this.#log.warn(
+			{
+				neighbourhood: connection.neighbourhood,
+				member: connection.memberId,
+				device: connection.deviceId,
+				document: message.documentId,
+				rule: first?.rule ?? 'document-unavailable',
+				// Keys only, cut short: a hostile key could carry words, and words are content.
+				path: first?.path.slice(0, 4).map((step) => step.slice(0, 40)),
+				changes: refused.length
+			},
+			'change refused by rule'
+		);
+		if (refused.length === 0) return;
+		const data = cbor.encode({ noaber: 'refused', changes: refused.map((r) => r.hash), rule: first.rule, path: [...first.path] });
+		super.send({
+			type: 'ephemeral',
+			senderId: this.peerId!,
+			targetId: message.senderId,
+			documentId: message.documentId,
+			sessionId: REFEREE_SESSION,
+			count: ++this.#refereeCount,
+			data: new Uint8Array(data)
+		} as unknown as Message);
 	}
 
 	override send(message: Message): void {

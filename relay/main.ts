@@ -1,6 +1,7 @@
 // Composition of the relay: HTTP server, static app, health, setup API and the guarded sync socket.
+import { existsSync } from 'node:fs';
 import '@automerge/automerge';
-import { Repo, type DocumentId, type PeerId, type StorageAdapterInterface } from '@automerge/automerge-repo/slim';
+import { Repo, type AutomergeUrl, type DocumentId, type PeerId, type StorageAdapterInterface } from '@automerge/automerge-repo/slim';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
@@ -22,6 +23,9 @@ import { Faults } from './faults.ts';
 import { IdleUnloader } from './idle.ts';
 import { PeerJanitor } from './peers.ts';
 import { RepoHooks } from './repo-hooks.ts';
+import { ActorBook } from './actors.ts';
+import { Referee, type Kind } from './referee.ts';
+import type { Rule } from '../src/lib/rules/judge.ts';
 import { Registry } from './registry.ts';
 import { StorageUsage } from './usage.ts';
 import { FEED_PATH, handleFeed, handleFeedAddress } from './feed.ts';
@@ -45,6 +49,8 @@ export interface RelayOptions extends RelayConfig {
 	storage?: StorageAdapterInterface;
 	/** How often writes the disk refused are tried again. */
 	storageRetryMs?: number;
+	/** The rules each module's documents are judged by (src/lib/rules/documents.ts). */
+	rules?: (kind: Kind) => Rule;
 }
 
 export interface Relay {
@@ -114,23 +120,39 @@ export async function startRelay(given: Partial<RelayOptions> & Pick<RelayOption
 	const outbox = new DurableOutbox(repo, storage, log, (peerId) => adapter.sockets[peerId as PeerId]);
 	adapter.hooks.send = (message, deliver) => outbox.send(message, deliver);
 	adapter.hooks.refuse = refuseChangesWhileReadOnly(storage);
+	const usage = new StorageUsage(join(options.data, 'documents'), (id) => registry.documentsOf(id));
+	const documentOf = (id: string) => {
+		const handle = repo.handles[id as DocumentId];
+		return handle?.isReady() ? handle.doc() : undefined;
+	};
 	adapter.changeGate = new ChangeGate({
 		limits,
 		log,
-		usage: new StorageUsage(join(options.data, 'documents'), (id) => registry.documentsOf(id)),
+		usage,
 		ownerOf: (id) => registry.ownerOf(id),
 		documentCount: (id) => registry.documentsOf(id).length,
-		documentOf: (id) => {
-			const handle = repo.handles[id as DocumentId];
-			return handle?.isReady() ? handle.doc() : undefined;
-		}
+		documentOf
 	});
+	adapter.hooks.load = async (ids) => {
+		await Promise.all(ids.map((id) => repo.find(`automerge:${id}` as AutomergeUrl, { allowableStates: ['ready', 'unavailable'] }).catch(() => undefined)));
+	};
 	const faults = new Faults(log);
 	const hooks = new RepoHooks(repo, faults, options.syncTimeoutMs);
 	const peers = new PeerJanitor(repo, hooks, { peerNeighbourhood: adapter.peerNeighbourhood, sockets: adapter.sockets, server: wss });
 	const idle = new IdleUnloader(repo, hooks, { idleMs: options.idleUnloadMs, storage: disk, faults, log });
 
 	const access = new AccessBook(options.data);
+	if (options.rules) {
+		adapter.referee = new Referee({
+			registry,
+			book: access,
+			actors: new ActorBook(options.data),
+			documentOf,
+			// On disk, not in the usage figures: those count a new document's first change before it is judged.
+			stored: (id) => existsSync(join(options.data, 'documents', id.slice(0, 2), id.slice(2))),
+			rules: options.rules
+		});
+	}
 	const attempts = new Attempts();
 	const check = (key: string) => entryFor(key, registry, access);
 	const checkAtDoor = (key: string) => {

@@ -111,7 +111,8 @@ interface Relay {
 async function startRelay(checkout: string, data: string, port: number): Promise<Relay> {
 	const child = spawn(process.execPath, [join(checkout, 'bin/noaber.js'), 'relay'], {
 		cwd: checkout,
-		env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', NOABER_DATA: data, LOG_LEVEL: 'warn' },
+		// Numbered entries in a plain document, no neighbourhood's: the relay's plumbing, not its rules.
+		env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', NOABER_DATA: data, LOG_LEVEL: 'warn', NOABER_RULES: 'off' },
 		stdio: ['ignore', 'pipe', 'pipe']
 	});
 	let output = '';

@@ -9,7 +9,7 @@ import { afterEach } from 'vitest';
 import { WebSocket } from 'ws';
 import { createHosted, type Hosted } from '../../relay/create.ts';
 import { DEFAULT_LIMITS, type Limits } from '../../relay/guard.ts';
-import { startRelay, type Relay } from '../../relay/main.ts';
+import { startRelay, type Relay, type RelayOptions } from '../../relay/main.ts';
 import { emptyDetails } from '../../src/lib/neighbourhood/schema.ts';
 import { readNeighbourhood } from '../../src/lib/neighbourhood/view.ts';
 import { KeyedClientAdapter } from '../../src/lib/automerge/relay-key.ts';
@@ -44,7 +44,15 @@ export function fakeApp(): string {
 }
 
 export async function startTestRelay(
-	options: { data?: string; app?: string; limits?: Partial<Limits>; maxPayload?: number; storage?: StorageAdapterInterface; storageRetryMs?: number } = {}
+	options: {
+		data?: string;
+		app?: string;
+		limits?: Partial<Limits>;
+		maxPayload?: number;
+		storage?: StorageAdapterInterface;
+		storageRetryMs?: number;
+		rules?: RelayOptions['rules'];
+	} = {}
 ): Promise<TestRelay> {
 	const data = options.data ?? tempDir();
 	const logs: string[] = [];
@@ -61,6 +69,7 @@ export async function startTestRelay(
 		keyWaitMs: 500,
 		storage: options.storage,
 		storageRetryMs: options.storageRetryMs,
+		rules: options.rules,
 		logDestination: new Writable({
 			write(chunk, _encoding, done) {
 				logs.push(String(chunk));

@@ -98,3 +98,18 @@ describe('judging', () => {
 		expect(verdict.refused.map((r) => r.rule)).toEqual(['no-delete', 'depends-on-refused']);
 	});
 });
+
+describe('an edit inside an object someone else removed meanwhile', () => {
+	it('is placed where its author saw the object', () => {
+		const before = base();
+		const mine = A.change(A.clone(before), (d) => {
+			d.posts.p1.title = imm('Nog steeds');
+		});
+		const theirs = A.change(A.clone(before), (d) => {
+			delete (d.posts as Record<string, unknown>).p1;
+		});
+		const stored = A.merge(A.clone(before), theirs);
+		const [change] = readChanges(A.getChanges(before, mine), placerOf(stored));
+		expect(change.edits).toEqual([{ kind: 'put', path: ['posts', 'p1', 'title'], value: 'Nog steeds' }]);
+	});
+});

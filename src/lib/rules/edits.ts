@@ -31,8 +31,11 @@ export interface ReadChange {
 	edits: Edit[];
 }
 
-/** Where an object the stored document already has sits, and what kind it is; undefined when unknown. */
-export type Placer = (objectId: string) => { path: Path; type: 'map' | 'list' | 'text' } | undefined;
+/**
+ * Where an object the stored document has sits, and what kind it is; undefined when unknown. With
+ * `heads`, where it sat then: an object deleted since is placed as the change's author saw it.
+ */
+export type Placer = (objectId: string, heads?: readonly string[]) => { path: Path; type: 'map' | 'list' | 'text' } | undefined;
 
 /** The position in a list stands for every position: rules speak of the list as a whole. */
 export const ANY_ITEM = '*';
@@ -50,10 +53,10 @@ const MAKE: Record<string, ObjType | undefined> = { makeMap: 'map', makeTable: '
 export function placerOf(doc: A.Doc<unknown> | undefined): Placer {
 	if (!doc) return () => undefined;
 	const backend = A.getBackend(doc);
-	return (objectId) => {
+	return (objectId, heads) => {
 		if (objectId === '_root') return { path: [], type: 'map' };
 		try {
-			const info = backend.objInfo(objectId);
+			const info = heads ? backend.objInfo(objectId, [...heads]) : backend.objInfo(objectId);
 			if (!info.path) return undefined;
 			const type = info.type === 'text' ? 'text' : info.type === 'list' ? 'list' : 'map';
 			return { path: info.path.map((p) => (typeof p === 'number' ? ANY_ITEM : String(p))), type };
@@ -78,8 +81,8 @@ function scalar(value: unknown): Scalar {
  */
 export function readChanges(changes: readonly A.Change[], place: Placer): ReadChange[] {
 	const made = new Map<string, { path: Path; type: ObjType }>();
-	const where = (objectId: string) => {
-		const found = made.get(objectId) ?? place(objectId);
+	const where = (objectId: string, deps: readonly string[]) => {
+		const found = made.get(objectId) ?? place(objectId) ?? (deps.length > 0 ? place(objectId, deps) : undefined);
 		if (!found) throw new UnplacedObject(objectId);
 		return found;
 	};
@@ -96,7 +99,7 @@ export function readChanges(changes: readonly A.Change[], place: Placer): ReadCh
 		};
 		change.ops.forEach((op, index) => {
 			const opId = `${change.startOp + index}@${change.actor}`;
-			const parent = where(op.obj);
+			const parent = where(op.obj, change.deps);
 			const makes = MAKE[op.action];
 			if (parent.type !== 'map') {
 				if (parent.type === 'text') once({ kind: 'text', path: parent.path });

@@ -97,12 +97,20 @@ export function scopeOf(doc: unknown, changes: readonly ReadChange[]): Scope {
  * Judges changes in order. A change is refused whole when one of its edits breaks a rule, and so
  * is every later change that depends on a refused one: the relay could never apply it.
  */
-export function judge(rule: Rule, changes: readonly ReadChange[], who: Who, scope: Scope): Judgement {
+export function judge(
+	rule: Rule,
+	changes: readonly ReadChange[],
+	who: Who,
+	scope: Scope,
+	/** A rule about the change as a whole (the relay's: whose actor it is), asked first. */
+	changeRule?: (change: ReadChange) => string | undefined
+): Judgement {
 	const refusedHashes = new Set<string>();
 	const judgement: Judgement = { accepted: [], refused: [] };
 	for (const change of changes) {
 		const after = change.deps.find((dep) => refusedHashes.has(dep));
-		let broken: { rule: string; path: Path } | undefined = after ? { rule: 'depends-on-refused', path: [] } : undefined;
+		const whole = after ? 'depends-on-refused' : changeRule?.(change);
+		let broken: { rule: string; path: Path } | undefined = whole ? { rule: whole, path: [] } : undefined;
 		for (const edit of broken ? [] : change.edits) {
 			const name = rule(edit, who, scope);
 			if (name) {

@@ -1,0 +1,191 @@
+// The relay as referee (issue #12): every change a device sends is judged before the relay stores
+// or passes it on, by the rules of the module whose document it changes (src/lib/*/rules.ts, the
+// same rules the app's pages ask). What is refused goes nowhere: it is cut out of the sync message,
+// with whatever builds on it, and the device is told which changes, so it can take them back and
+// send what it did afterwards again (src/lib/automerge/rebase.ts). Who a change is from comes from
+// the connection's credential, never from the change: each Automerge actor is bound to the member
+// whose device first used it (actors.ts).
+import * as A from '@automerge/automerge/slim';
+import { isRecord } from '../src/lib/automerge/fields.ts';
+import { documentKind, type DocumentKind } from '../src/lib/neighbourhood/documents.ts';
+import { placerOf, readChanges, UnplacedObject, type Path, type ReadChange } from '../src/lib/rules/edits.ts';
+import { judge, scopeOf, type Rule, type Who } from '../src/lib/rules/judge.ts';
+import type { AccessBook } from './access-book.ts';
+import type { ActorBook } from './actors.ts';
+import { isDocumentChunk, splitChunks } from './chunks.ts';
+import type { Registry } from './registry.ts';
+
+export type Kind = DocumentKind | 'root';
+
+/** Who a connection is: undefined member for a device still on the old shared key. */
+export interface Sender {
+	neighbourhood: string;
+	member?: string;
+	device?: string;
+	document: string;
+}
+
+export interface Refusal {
+	hash: string;
+	rule: string;
+	path: Path;
+}
+
+export type Verdict =
+	/** Nothing to judge, or all of it allowed: pass the message on as it is. */
+	| { kind: 'pass'; accepted: ReadChange[] }
+	/** Judge again once these documents are in memory. */
+	| { kind: 'load'; documents: string[] }
+	/** Pass on only `keep` (each a change); tell the device about `refused`. */
+	| { kind: 'cut'; keep: Uint8Array[]; accepted: ReadChange[]; refused: Refusal[] };
+
+export interface RefereeOptions {
+	registry: Registry;
+	book: AccessBook;
+	actors: ActorBook;
+	/** The relay's copy of a document if it is in memory. */
+	documentOf: (documentId: string) => A.Doc<unknown> | undefined;
+	/** Whether the relay stores anything of a document (so it must be loaded before judging). */
+	stored: (documentId: string) => boolean;
+	rules: (kind: Kind) => Rule;
+}
+
+const idOf = (url: string) => url.replace(/^automerge:/, '');
+
+/** The kind of a document no root lists yet (a quarter a device just started), by what it holds. */
+export function kindByShape(top: ReadonlySet<string>): Kind | undefined {
+	if (top.has('events')) return 'agenda';
+	if (top.has('year')) return 'helpArchive';
+	if (top.has('posts')) return 'help';
+	if (top.has('members')) return 'members';
+	if (top.has('services') || top.has('organizations')) return 'map';
+	return undefined;
+}
+
+/** Every single change in a message's entries: a whole-document chunk is opened into its changes. */
+function singleChanges(entries: readonly Uint8Array[]): Uint8Array[] {
+	const out: Uint8Array[] = [];
+	for (const entry of entries) {
+		for (const chunk of splitChunks(entry)) {
+			if (isDocumentChunk(chunk)) out.push(...A.getAllChanges(A.load(chunk)));
+			else out.push(chunk);
+		}
+	}
+	return out;
+}
+
+export class Referee {
+	#o: RefereeOptions;
+	/** Listed documents keep their kind: nothing may remove them from the root's lists. */
+	#kinds = new Map<string, Kind>();
+
+	constructor(options: RefereeOptions) {
+		this.#o = options;
+	}
+
+	#root(neighbourhood: string): string | undefined {
+		const root = this.#o.registry.find(neighbourhood)?.root;
+		return root ? idOf(root) : undefined;
+	}
+
+	#kind(documentId: string, rootId: string, root: unknown): Kind | undefined {
+		if (documentId === rootId) return 'root';
+		const known = this.#kinds.get(documentId);
+		if (known) return known;
+		const kind = documentKind(root, `automerge:${documentId}`);
+		if (kind) this.#kinds.set(documentId, kind);
+		return kind;
+	}
+
+	/** Residents the member acts for: the relay's record, and the profiles that name them (members rules keep that honest). */
+	#actsFor(member: string, book: readonly string[], members: A.Doc<unknown> | undefined): Set<string> {
+		const actsFor = new Set(book);
+		for (const id of members ? this.#managed(members).get(member) ?? [] : []) actsFor.add(id);
+		return actsFor;
+	}
+
+	/** Intermediary → residents, read once per version of the members document (it is read for every change). */
+	#managedCache = new WeakMap<object, { heads: string; byIntermediary: Map<string, string[]> }>();
+	#managed(members: A.Doc<unknown>): Map<string, string[]> {
+		const heads = A.getHeads(members).join();
+		const cached = this.#managedCache.get(members);
+		if (cached?.heads === heads) return cached.byIntermediary;
+		const byIntermediary = new Map<string, string[]>();
+		const profiles = isRecord(members) && isRecord(members.members) ? members.members : {};
+		for (const [id, profile] of Object.entries(profiles)) {
+			const by = isRecord(profile) ? String(profile.managedBy ?? '') : '';
+			if (by) byIntermediary.set(by, [...(byIntermediary.get(by) ?? []), id]);
+		}
+		this.#managedCache.set(members, { heads, byIntermediary });
+		return byIntermediary;
+	}
+
+	#needed(documentIds: Array<string | undefined>): string[] {
+		return documentIds.filter((id): id is string => id !== undefined && !this.#o.documentOf(id) && this.#o.stored(id));
+	}
+
+	/** Judges the changes of one sync message `sender` sent for `sender.document`. */
+	judge(sender: Sender, entries: readonly Uint8Array[]): Verdict {
+		if (entries.length === 0) return { kind: 'pass', accepted: [] };
+		const rootId = this.#root(sender.neighbourhood);
+		const root = rootId ? this.#o.documentOf(rootId) : undefined;
+		const membersUrl = root && isRecord(root) && isRecord(root.docs) ? String(root.docs.members ?? '') : '';
+		const membersId = membersUrl ? idOf(membersUrl) : undefined;
+		const missing = this.#needed([rootId, membersId, sender.document]);
+		if (missing.length > 0) return { kind: 'load', documents: missing };
+
+		const doc = this.#o.documentOf(sender.document);
+		let changes: Uint8Array[];
+		let read: ReadChange[];
+		try {
+			changes = singleChanges(entries).filter((change) => !(doc && A.hasHeads(doc, [A.decodeChange(change).hash])));
+			read = readChanges(changes, placerOf(doc));
+		} catch (error) {
+			const rule = error instanceof UnplacedObject ? 'unknown-object' : 'unreadable-change';
+			return this.#refuseAll(entries, rule);
+		}
+		if (read.length === 0) return { kind: 'pass', accepted: [] };
+
+		const member = sender.member;
+		const record = member ? this.#o.book.member(sender.neighbourhood, member) : undefined;
+		if (!member || !record || record.status !== 'active') return this.#refuseAll(entries, 'member-unknown', read);
+		const members = membersId ? this.#o.documentOf(membersId) : undefined;
+		const who: Who = { member, roles: record.roles, actsFor: this.#actsFor(member, record.actsFor, members) };
+
+		const top = new Set([...Object.keys(isRecord(doc) ? doc : {}), ...read.flatMap((c) => c.edits.map((e) => e.path[0]))]);
+		const kind = (rootId && this.#kind(sender.document, rootId, root)) || kindByShape(top);
+		if (!kind) return this.#refuseAll(entries, 'unknown-document', read);
+
+		const seen = new Set(read.map((c) => `${c.actor}:${c.seq}`));
+		const actorRule = (change: ReadChange): string | undefined => {
+			const bound = this.#o.actors.get(sender.neighbourhood, change.actor);
+			if (bound) return bound.member === member ? undefined : 'actor-of-another';
+			// An unbound actor with earlier changes the relay already holds wrote before the relay kept
+			// bindings (or is someone else's, copied from history): nobody can vouch for it.
+			if (change.seq > 1 && !seen.has(`${change.actor}:${change.seq - 1}`)) return 'actor-unknown';
+			return undefined;
+		};
+		const judgement = judge(this.#o.rules(kind), read, who, scopeOf(doc, read), actorRule);
+		for (const change of judgement.accepted) {
+			this.#o.actors.bind(sender.neighbourhood, change.actor, sender.device ? { member, device: sender.device } : { member });
+		}
+		if (judgement.refused.length === 0) return { kind: 'pass', accepted: judgement.accepted };
+		const keepHashes = new Set(judgement.accepted.map((c) => c.hash));
+		return {
+			kind: 'cut',
+			keep: changes.filter((_, i) => keepHashes.has(read[i].hash)),
+			accepted: judgement.accepted,
+			refused: judgement.refused.map((r) => ({ hash: r.change.hash, rule: r.rule, path: r.path }))
+		};
+	}
+
+	#refuseAll(entries: readonly Uint8Array[], rule: string, read?: ReadChange[]): Verdict {
+		let hashes: string[] = [];
+		try {
+			hashes = read ? read.map((c) => c.hash) : singleChanges(entries).map((c) => A.decodeChange(c).hash);
+		} catch {
+			// Unreadable bytes have no hash to name; the device is told nothing it could act on.
+		}
+		return { kind: 'cut', keep: [], accepted: [], refused: hashes.map((hash) => ({ hash, rule, path: [] })) };
+	}
+}

@@ -100,8 +100,14 @@ class Bench<D> {
 			let device = A.clone(this.doc, { actor });
 			const heads = A.getHeads(device).join();
 			action.run({ change: (fn) => void (device = A.change(device, fn)) });
-			if (A.getHeads(device).join() === heads) continue;
-			const change = A.getLastLocalChange(device)!;
+			const changed = A.getHeads(device).join() !== heads;
+			const change = changed ? A.getLastLocalChange(device) : undefined;
+			// The device's copy is done with: wasm memory is not the garbage collector's to free in time.
+			A.free(device);
+			if (!change) {
+				if (++idle > 1000) throw new Error(`${name}: the actions keep changing nothing`);
+				continue;
+			}
 			const sender: Sender = { neighbourhood: this.neighbourhood, member: action.member, device: this.#device(action.member), document: this.documentId };
 
 			const start = performance.now();

@@ -18,7 +18,7 @@ export interface ReadersInit {
 }
 
 export type ToReaders = { init: ReadersInit } | { watch: string; sample: number } | 'stop';
-export type FromReaders = { ready: number } | { seen: number; readers: number };
+export type FromReaders = 'listening' | { ready: number } | { connected: number } | { seen: number; readers: number };
 
 if (!process.send) throw new Error('Run by bench/referee-fanout.ts');
 const send = (message: FromReaders) => process.send!(message);
@@ -45,7 +45,13 @@ async function start({ doors, url, bytesFile }: ReadersInit) {
 		repos.push(repo);
 		handles.push(handle);
 	}
-	while (repos.some((repo) => repo.peers.length === 0)) await new Promise((r) => setTimeout(r, 50));
+	let reported = -1;
+	for (;;) {
+		const connected = repos.filter((repo) => repo.peers.length > 0).length;
+		if (connected === repos.length) break;
+		if (connected !== reported) send({ connected: (reported = connected) });
+		await new Promise((r) => setTimeout(r, 250));
+	}
 	send({ ready: repos.length });
 }
 
@@ -60,3 +66,5 @@ process.on('message', (message: ToReaders) => {
 	}
 });
 process.on('disconnect', () => process.exit(0));
+// A message sent before this process listens is lost: the parent waits for this one first.
+send('listening');

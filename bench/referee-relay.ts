@@ -13,7 +13,8 @@ if (!data || !checking || !process.send) throw new Error('Run by bench/referee-f
 const rules = checking === 'off' ? undefined : (await loadRules(rulesChoice(checking))).rules;
 const app = mkdtempSync(join(tmpdir(), 'noaber-referee-app-'));
 writeFileSync(join(app, 'index.html'), '<!doctype html><title>Noaber</title>');
-const relay = await startRelay({ data, app, port: 0, host: '127.0.0.1', logLevel: 'warn', rules });
+// `judge` too: off must stay off should the relay one day take its rules from the checkout by itself.
+const relay = await startRelay({ data, app, port: 0, host: '127.0.0.1', logLevel: 'warn', judge: rules !== undefined, rules });
 process.send({ port: relay.port });
 const stop = async () => {
 	await relay.close().catch(() => undefined);

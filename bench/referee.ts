@@ -4,7 +4,7 @@
 // the p95 of fan-out.
 //
 //   npm run bench:referee -- [--rules real|fixture] [--changes 200] [--warmup 30] [--readers 100]
-//                            [--samples 40] [--seed 20261128] [--cache <folder>]
+//                            [--samples 30] [--seed 20261128] [--cache <folder>] [--only judge|fanout]
 //
 // --rules real (the default) judges with the modules' own rules, src/lib/rules/documents.ts;
 // --rules fixture with bench/referee-fixture.ts, a stand-in that reads as much per edit.
@@ -39,9 +39,11 @@ const choice = rulesChoice(option('rules'));
 const changes = count('changes', 200);
 const warmup = count('warmup', 30);
 const readers = count('readers', 100);
-const samples = count('samples', 40);
+const samples = count('samples', 30);
 const seedNumber = count('seed', 20261128);
 const cache = option('cache') ?? join(tmpdir(), 'noaber-bench-referee');
+const only = option('only');
+if (only !== undefined && only !== 'judge' && only !== 'fanout') throw new Error(`--only is "judge" or "fanout", not "${only}"`);
 
 const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
 const started = performance.now();
@@ -57,7 +59,7 @@ try {
 	cpSync(seed.data, costData, { recursive: true });
 
 	console.log(`Judging ${changes} honest changes per board (after ${warmup} to warm up)…`);
-	const costs: BoardCost[] = measureJudging(seed, costData, rules, { warmup, count: changes, seed: seedNumber });
+	const costs: BoardCost[] = only === 'fanout' ? [] : measureJudging(seed, costData, rules, { warmup, count: changes, seed: seedNumber });
 	for (const cost of costs) {
 		const groups = new Map<string, BoardCost['judged']>([['all changes', cost.judged]]);
 		for (const judged of cost.judged) groups.set(judged.kind, [...(groups.get(judged.kind) ?? []), judged]);
@@ -68,13 +70,14 @@ try {
 		}
 		for (const [what, n] of cost.refused) console.log(`  REFUSED (an honest change!) ${n} × ${what}`);
 	}
+	for (const row of rows) console.log(`  ${row[0]}: p50 ${row[2]}, p95 ${row[3]} (least of 3: ${row[4]})`);
 
-	console.log(`Fan-out to ${readers} readers, checking off and on…`);
-	const fanout = await measureFanout(seed, { readers, samples, warmup: 4, checking: choice, seed: seedNumber, progress: (line) => console.log(`  ${line}`) });
-	for (const [label, times] of [
+	if (only !== 'judge') console.log(`Fan-out to ${readers} readers, checking off and on…`);
+	const fanout = only === 'judge' ? { readers, off: [], on: [], refusals: [] } : await measureFanout(seed, { readers, samples, warmup: 4, checking: choice, seed: seedNumber, progress: (line) => console.log(`  ${line}`) });
+	for (const [label, times] of only === 'judge' ? [] : ([
 		['off', fanout.off],
 		['on', fanout.on]
-	] as const) {
+	] as const)) {
 		rows.push([`fan-out to ${readers} readers, checking ${label}`, String(times.length), show(percentile(times, 0.5)), show(percentile(times, 0.95)), '']);
 	}
 	for (const refusal of fanout.refusals) console.log(`  REFUSED by the relay with rules (an honest change!): ${refusal}`);
@@ -84,7 +87,7 @@ try {
 	for (const row of rows) console.log(`| ${row.join(' | ')} |`);
 	const ratio = percentile(fanout.on, 0.95) / percentile(fanout.off, 0.95);
 	const paired = fanout.on.map((ms, i) => ms - fanout.off[i]).filter(Number.isFinite);
-	console.log(
+	if (only !== 'judge') console.log(
 		`\nFan-out p95 with checking on / off: ${Number.isFinite(ratio) ? ratio.toFixed(2) : 'lost changes'} (issue #12 allows at most 1.20); ` +
 			`median of sample-by-sample differences (on − off): ${paired.length ? fmt(percentile(paired, 0.5)) : '—'}`
 	);

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { emptyDetails } from '../src/lib/neighbourhood/schema.ts';
 import { checkDetails } from '../src/lib/neighbourhood/mutations.ts';
 import { configFromEnv, publicOrigin, type RelayConfig } from './config.ts';
+import { rulesFor } from '../src/lib/rules/documents.ts';
 import { createHosted, type Hosted } from './create.ts';
 import { isAccessCommand, runAccessCommand } from './access-cli.ts';
 import { AccessBook } from './access-book.ts';
@@ -63,7 +64,7 @@ function printHosted(out: Out, hosted: Hosted & { ical?: string }, json: boolean
 async function relay(config: RelayConfig, out: Out): Promise<number> {
 	let running: Relay;
 	try {
-		running = await startRelay(config);
+		running = await startRelay({ ...config, rules: config.judge ? rulesFor : undefined });
 	} catch (error) {
 		const code = (error as NodeJS.ErrnoException).code;
 		if (code === 'EADDRINUSE') out.error(`Port ${config.port} is already in use. Stop the other program or start with another PORT, e.g. PORT=3001 noaber relay`);

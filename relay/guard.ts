@@ -14,6 +14,7 @@ import type { Registry } from './registry.ts';
 import type { Entry } from './doorway.ts';
 import type { Refusal } from '../src/lib/access/api.ts';
 import type { ReadChange } from '../src/lib/rules/edits.ts';
+import { encodeRefusal, REFUSED } from '../src/lib/rules/refusal.ts';
 import type { Referee, Refusal as RuleRefusal, Sender as RuleSender } from './referee.ts';
 import { deviceOfPeer } from '../src/lib/access/secret.ts';
 
@@ -76,7 +77,7 @@ export interface Connection {
 
 /** Messages one connection may have waiting for documents to load; an honest device sends a few. */
 const MAX_HELD = 1_000;
-/** The ephemeral session the referee speaks in: devices read refusals from it (src/lib/rules/refusal.ts). */
+/** The ephemeral session the referee speaks in: devices read refusals from it (src/lib/automerge/refusals.svelte.ts). */
 const REFEREE_SESSION = 'noaber-referee';
 
 export type Decoded = Record<string, unknown> & { type: string; senderId: string };
@@ -394,8 +395,15 @@ export class GuardedServerAdapter extends WebSocketServerAdapter {
 			},
 			'change refused by rule'
 		);
-		if (refused.length === 0) return;
-		const data = cbor.encode({ noaber: 'refused', changes: refused.map((r) => r.hash), rule: first.rule, path: [...first.path] });
+		// Only what a rule refused: the device makes what merely built on it again (src/lib/rules/refusal.ts).
+		const named = refused.filter((r) => r.rule !== 'depends-on-refused');
+		if (named.length === 0) return;
+		const data = encodeRefusal({
+			noaber: REFUSED,
+			changes: named.slice(0, 1000).map((r) => r.hash),
+			rule: named[0].rule,
+			path: named[0].path.slice(0, 16).map((step) => step.slice(0, 200))
+		});
 		super.send({
 			type: 'ephemeral',
 			senderId: this.peerId!,
@@ -403,7 +411,7 @@ export class GuardedServerAdapter extends WebSocketServerAdapter {
 			documentId: message.documentId,
 			sessionId: REFEREE_SESSION,
 			count: ++this.#refereeCount,
-			data: new Uint8Array(data)
+			data
 		} as unknown as Message);
 	}
 

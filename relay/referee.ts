@@ -7,15 +7,18 @@
 // whose device first used it (actors.ts).
 import * as A from '@automerge/automerge/slim';
 import { isRecord } from '../src/lib/automerge/fields.ts';
-import { documentKind, type DocumentKind } from '../src/lib/neighbourhood/documents.ts';
+import { documentKind } from '../src/lib/neighbourhood/documents.ts';
+import type { Kind } from '../src/lib/rules/documents.ts';
 import { placerOf, readChanges, UnplacedObject, type Path, type ReadChange } from '../src/lib/rules/edits.ts';
 import { judge, scopeOf, type Rule, type Who } from '../src/lib/rules/judge.ts';
 import type { AccessBook } from './access-book.ts';
+import type { Role } from '../src/lib/access/roles.ts';
+import { mayAddManaged } from '../src/lib/members/rules.ts';
 import type { ActorBook } from './actors.ts';
 import { isDocumentChunk, splitChunks } from './chunks.ts';
 import type { Registry } from './registry.ts';
 
-export type Kind = DocumentKind | 'root';
+export type { Kind };
 
 /** Who a connection is: undefined member for a device still on the old shared key. */
 export interface Sender {
@@ -98,8 +101,10 @@ export class Referee {
 	}
 
 	/** Residents the member acts for: the relay's record, and the profiles that name them (members rules keep that honest). */
-	#actsFor(member: string, book: readonly string[], members: A.Doc<unknown> | undefined): Set<string> {
+	#actsFor(member: string, roles: readonly Role[], book: readonly string[], members: A.Doc<unknown> | undefined): Set<string> {
 		const actsFor = new Set(book);
+		// Before the rules, any member could write `managedBy`: it counts only for those whose role lets them act for others.
+		if (!mayAddManaged({ member, roles, actsFor })) return actsFor;
 		for (const id of members ? this.#managed(members).get(member) ?? [] : []) actsFor.add(id);
 		return actsFor;
 	}
@@ -150,7 +155,7 @@ export class Referee {
 		const record = member ? this.#o.book.member(sender.neighbourhood, member) : undefined;
 		if (!member || !record || record.status !== 'active') return this.#refuseAll(entries, 'member-unknown', read);
 		const members = membersId ? this.#o.documentOf(membersId) : undefined;
-		const who: Who = { member, roles: record.roles, actsFor: this.#actsFor(member, record.actsFor, members) };
+		const who: Who = { member, roles: record.roles, actsFor: this.#actsFor(member, record.roles, record.actsFor, members) };
 
 		const top = new Set([...Object.keys(isRecord(doc) ? doc : {}), ...read.flatMap((c) => c.edits.map((e) => e.path[0]))]);
 		const kind = (rootId && this.#kind(sender.document, rootId, root)) || kindByShape(top);

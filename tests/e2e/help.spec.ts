@@ -1,5 +1,6 @@
 import { expect, test } from './policy.ts';
 import { askForHelp, createNeighbourhood, device, joinAs, openPost, waitForOfflineReady } from './flows.ts';
+import { appoint } from './access-flows.ts';
 import { startRelay, type RunningRelay } from './relay.ts';
 
 let relay: RunningRelay;
@@ -54,6 +55,8 @@ test('a volunteer posts for a resident without a device and gets the responses',
 	const invite = await createNeighbourhood(anna, relay, 'Anna');
 	const vera = await device(browser);
 	await joinAs(vera, invite, 'Vera');
+	// Only an intermediary (or a manager) may make a profile that someone else acts for.
+	await appoint(anna, 'Vera', 'Tussenpersoon: laat nieuwe buren binnen en helpt buren zonder telefoon');
 
 	await vera.getByRole('link', { name: 'Buren', exact: true }).click();
 	await vera.getByRole('link', { name: 'Iemand zonder telefoon of computer toevoegen' }).click();

@@ -17,6 +17,7 @@ import {
 	type OccurrenceChange
 } from './mutations.ts';
 import { agendaPeriodOf } from './periods.ts';
+import { isCalendarUid } from './rules.ts';
 import { choiceFromRule, isOccurrence, parseRule } from './recurrence.ts';
 import { scheduleOf } from './schema.ts';
 import { addDays, addMinutes, dayOf, instantOf, isWall, minutesBetween, timeOf, wallAt, type Wall } from './time.ts';
@@ -295,7 +296,7 @@ export function parseICalendar(file: string, existing: AgendaEvent[]): ImportPla
 		else if (duplicateInFile || known.has(uid)) refuse('duplicate');
 		else if (!start) refuse(master.hasProperty('dtstart') ? 'invalid' : 'no_start');
 		else if (!title) refuse('no_title');
-		else if (uid.length > 255) refuse('invalid');
+		else if (!isCalendarUid(uid)) refuse('invalid');
 		else {
 			const tzid = master.getFirstProperty('dtstart')?.getParameter('tzid');
 			const repeats = group.master !== undefined && (master.hasProperty('rrule') || master.hasProperty('rdate') || master.hasProperty('exrule'));

@@ -23,6 +23,7 @@ import { peerIdFor } from '../access/secret.ts';
 import { isAccessNotice } from '../access/notice.ts';
 import type { RootDoc } from '../neighbourhood/document.ts';
 import { healRoot } from '../neighbourhood/heal.ts';
+import { anyoneMayHeal } from '../neighbourhood/rules.ts';
 import { addAgendaDoc, addMapDoc, addHelpArchive, addHelpPeriod, migrateRoot, sealHelpPeriod } from '../neighbourhood/mutations.ts';
 import type { MigrationResult } from '../neighbourhood/migrate.ts';
 import { repairRoot, restoreMembers } from '../neighbourhood/repair.ts';
@@ -31,6 +32,7 @@ import { readMembers, type Member } from '../members/view.ts';
 import type { Read } from './fields.ts';
 import { ReactiveDoc } from './reactive.svelte.ts';
 import { RelaySocket, type Refusal, type Shut } from './relay-socket.ts';
+import { Refusals } from './refusals.svelte.ts';
 import { automergeReady } from './wasm.ts';
 
 /** What the status line tells the resident. */
@@ -51,6 +53,8 @@ export class Connection {
 	readonly target: Target;
 	readonly repo: Repo;
 	readonly socket: RelaySocket;
+	/** Changes of this device the relay did not pass on: taken out here, listed for the person. */
+	readonly refusals: Refusals;
 	root = $state<ReactiveDoc<RootDoc>>();
 	/** Why the relay will not let this device in, once status is 'refused'. */
 	get shut(): Shut | undefined {
@@ -129,16 +133,24 @@ export class Connection {
 		this.target = target;
 		this.socket = new RelaySocket(target.relay, target.key);
 		const id = documentIdOf(target.root);
+		const storage = new IndexedDBStorageAdapter(`noaber-${id}`);
 		this.repo = new Repo({
 			// A peer id carries the device id: the relay lets no other device use it.
 			peerId: target.deviceId ? (peerIdFor(target.deviceId, randomId()) as PeerId) : undefined,
-			storage: new IndexedDBStorageAdapter(`noaber-${id}`),
+			storage,
 			network: [this.socket, new BroadcastChannelNetworkAdapter({
 					channelName: `noaber-${id}`,
 					// automerge-repo 2.5.6 asks for no document until every adapter is ready, and this one
 					// waits 1 s (its default) for other tabs. An open tab answers within milliseconds.
 					peerWaitMs: 100
 				})]
+		});
+		this.refusals = new Refusals({
+			repo: this.repo,
+			storage,
+			root: target.root,
+			isRelay: (peer) => peer === this.socket.remotePeerId,
+			list: localStorage
 		});
 		this.socket.onState(() => this.#updateStatus());
 		this.#timer = setInterval(() => this.#updateStatus(), 1000);
@@ -192,7 +204,7 @@ export class Connection {
 	/** Healing is a courtesy to other devices: a root it cannot heal is still read and shown. */
 	#heal(root: DocHandle<RootDoc>) {
 		try {
-			healRoot(root);
+			healRoot(root, anyoneMayHeal);
 		} catch {
 			// Reading skips what healing could not copy; nothing to tell the resident.
 		}
@@ -482,6 +494,7 @@ export class Connection {
 	async close(): Promise<void> {
 		removeEventListener('pagehide', this.#flush);
 		this.#closed = true;
+		this.refusals.stop();
 		clearInterval(this.#timer);
 		try {
 			await this.repo.shutdown();

@@ -19,7 +19,7 @@ const INDEXES = [
 	['editors']
 ] as const;
 
-type Entry = { path: readonly string[]; key: string; value: string | true };
+export type Entry = { path: readonly string[]; key: string; value: string | true };
 
 function entryValue(value: unknown): string | true | undefined {
 	if (value === true) return true;
@@ -49,11 +49,17 @@ export function hiddenEntries(doc: Doc<unknown>): Entry[] {
 	return found;
 }
 
-/** Writes the hidden entries into the visible indexes; records no change when there are none. */
-export function healRoot(handle: { doc(): Doc<RootDoc> | undefined; change(fn: (d: RootDoc) => void): void }): number {
+/**
+ * Writes the hidden entries into the visible indexes; records no change when there are none.
+ * `keep` leaves out entries this device may not write (see `anyoneMayHeal` in rules.ts).
+ */
+export function healRoot(
+	handle: { doc(): Doc<RootDoc> | undefined; change(fn: (d: RootDoc) => void): void },
+	keep: (entry: Entry) => boolean = () => true
+): number {
 	const doc = handle.doc();
 	if (!doc) return 0;
-	const entries = hiddenEntries(doc);
+	const entries = hiddenEntries(doc).filter(keep);
 	if (entries.length === 0) return 0;
 	handle.change((d) => {
 		for (const { path, key, value } of entries) {

@@ -26,7 +26,7 @@ describe('reading a change as edits of the document shape', () => {
 		const sorted = (edits: unknown[]) => edits.map((e) => JSON.stringify(e)).sort();
 		// Plain strings pushed into a list are text objects in Automerge 3: the list and the item's text change.
 		expect(sorted(change.edits)).toEqual(sorted([
-			{ kind: 'put', path: ['posts', 'p1', 'title'], value: 'Klussen' },
+			{ kind: 'put', path: ['posts', 'p1', 'title'], value: 'Klussen', replaces: true },
 			{ kind: 'text', path: ['posts', 'p1', 'text'] },
 			{ kind: 'increment', path: ['posts', 'p1', 'n'] },
 			{ kind: 'list', path: ['posts', 'p1', 'tags'] },
@@ -110,6 +110,29 @@ describe('an edit inside an object someone else removed meanwhile', () => {
 		});
 		const stored = A.merge(A.clone(before), theirs);
 		const [change] = readChanges(A.getChanges(before, mine), placerOf(stored));
-		expect(change.edits).toEqual([{ kind: 'put', path: ['posts', 'p1', 'title'], value: 'Nog steeds' }]);
+		expect(change.edits).toEqual([{ kind: 'put', path: ['posts', 'p1', 'title'], value: 'Nog steeds', replaces: true }]);
+	});
+});
+
+describe('a first value and a value written over', () => {
+	it('are told apart, so two devices that each start the same map offline are not taken for a replacement', () => {
+		const before = base();
+		const after = A.change(A.clone(before), (d) => {
+			d.posts.p1.title = imm('Over');
+			(d.posts.p1 as unknown as Record<string, unknown>).extra = {};
+		});
+		const [change] = readChanges(A.getChanges(before, after), placerOf(before));
+		expect(change.edits).toEqual([
+			{ kind: 'put', path: ['posts', 'p1', 'title'], value: 'Over', replaces: true },
+			{ kind: 'put', path: ['posts', 'p1', 'extra'], value: { made: 'map' } }
+		]);
+	});
+
+	it('a new document is read from its first change', () => {
+		const doc = A.change(A.init<{ period: A.ImmutableString }>(), (d) => {
+			d.period = imm('2026Q4');
+		});
+		const [change] = readChanges(A.getAllChanges(doc), placerOf(undefined));
+		expect(change.edits).toEqual([{ kind: 'put', path: ['period'], value: '2026Q4' }]);
 	});
 });

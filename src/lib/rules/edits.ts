@@ -14,7 +14,11 @@ export interface Made {
 export type Scalar = string | number | boolean | null;
 
 export type Edit =
-	| { kind: 'put'; path: Path; value: Scalar | Made }
+	/**
+	 * `replaces`: the author saw a value there and wrote over it. Without it, the put is a first
+	 * value, even where another device's concurrent first value already arrived (both merge).
+	 */
+	| { kind: 'put'; path: Path; value: Scalar | Made; replaces?: true }
 	| { kind: 'delete'; path: Path }
 	| { kind: 'increment'; path: Path }
 	/** Characters or marks of the text at `path` changed. */
@@ -51,7 +55,8 @@ const MAKE: Record<string, ObjType | undefined> = { makeMap: 'map', makeTable: '
 
 /** The relay's or the device's copy of a document as a Placer. */
 export function placerOf(doc: A.Doc<unknown> | undefined): Placer {
-	if (!doc) return () => undefined;
+	// A document new to the judge still has its root map: the first change writes into it.
+	if (!doc) return (objectId) => (objectId === '_root' ? { path: [], type: 'map' } : undefined);
 	const backend = A.getBackend(doc);
 	return (objectId, heads) => {
 		if (objectId === '_root') return { path: [], type: 'map' };
@@ -108,10 +113,11 @@ export function readChanges(changes: readonly A.Change[], place: Placer): ReadCh
 				return;
 			}
 			const path = [...parent.path, String(op.key)];
+			const replaces = op.pred.length > 0 ? { replaces: true as const } : {};
 			if (makes) {
 				made.set(opId, { path, type: makes });
-				edits.push({ kind: 'put', path, value: { made: makes } });
-			} else if (op.action === 'set') edits.push({ kind: 'put', path, value: scalar(op.value) });
+				edits.push({ kind: 'put', path, value: { made: makes }, ...replaces });
+			} else if (op.action === 'set') edits.push({ kind: 'put', path, value: scalar(op.value), ...replaces });
 			else if (op.action === 'del') edits.push({ kind: 'delete', path });
 			else if (op.action === 'inc') once({ kind: 'increment', path });
 			else edits.push({ kind: 'put', path, value: null });

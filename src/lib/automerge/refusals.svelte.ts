@@ -1,0 +1,121 @@
+// "Nobody honest gets stuck": when the relay refuses changes this device sent (its role was taken
+// away while it was offline, say), it says so with a notice (rules/refusal.ts) on that document.
+// This takes the refused changes out of the device's copy, on screen and in storage, keeps the
+// person's later edits (rebase.ts), so the next sync carries only what the relay will take, and
+// keeps a list of what was not passed on for the person to read and dismiss.
+//
+// Several tabs: each tab has its own Repo and relay connection; they share storage and sync over
+// a BroadcastChannel. automerge-repo 2.5.6 passes an ephemeral message on to a document's other
+// peers with its sender unchanged, so the relay's notice reaches the other tabs too, and each one
+// takes the changes out of its own copy (senderId is still the relay's). Until every tab has, a
+// tab that still holds a refused change can hand it back to one that took it out; that tab then
+// offers it to the relay again, is refused again and takes it out again: it settles once every tab
+// has the notice, at the cost of a few extra round trips. The replayed changes use a fresh actor,
+// so two tabs never write one actor's sequence number twice. Both tabs write the same list entry
+// (same id), and each tab's list follows the other's through the `storage` event.
+import { decodeHeads, type DocumentId, type PeerId, type Repo, type RepoMessage, type StorageAdapterInterface } from '@automerge/automerge-repo/slim';
+import { readRefusal, type RefusalNotice } from '../rules/refusal.ts';
+import { rebase } from './rebase.ts';
+import { addRefused, dismissRefused, readRefused, type RefusedEntry } from './refused-list.ts';
+import { replaceDocument } from './replace-stored.ts';
+
+type KeyValue = Pick<Storage, 'getItem' | 'setItem'>;
+
+export interface RefusalsOptions {
+	repo: Repo;
+	/** The repo's own storage adapter: the stored copy must lose the refused changes too. */
+	storage?: StorageAdapterInterface;
+	/** The neighbourhood's root URL: the list is kept per neighbourhood. */
+	root: string;
+	/** Only the relay's own notices count: it passes on other peers' ephemeral messages too. */
+	isRelay: (peerId: PeerId) => boolean;
+	/** Where the list is kept (localStorage in the app). */
+	list?: KeyValue;
+	now?: () => Date;
+}
+
+export class Refusals {
+	/** What was not passed on, newest first. */
+	items = $state<RefusedEntry[]>([]);
+	#options: RefusalsOptions;
+	#memory = new Map<string, string>();
+	#queue: Promise<void> = Promise.resolve();
+
+	constructor(options: RefusalsOptions) {
+		this.#options = options;
+		this.items = readRefused(this.#list, options.root);
+		options.repo.networkSubsystem.on('message', this.#onMessage);
+		if (typeof addEventListener === 'function') addEventListener('storage', this.#onStorage);
+	}
+
+	get #list(): KeyValue {
+		return (
+			this.#options.list ?? {
+				getItem: (key) => this.#memory.get(key) ?? null,
+				setItem: (key, value) => void this.#memory.set(key, value)
+			}
+		);
+	}
+
+	#onMessage = (message: RepoMessage) => {
+		if (message.type !== 'ephemeral' || !this.#options.isRelay(message.senderId)) return;
+		const notice = readRefusal(message.data);
+		if (!notice) return;
+		// One at a time: two notices for one document must not rebase the same old copy twice.
+		const relay = message.senderId;
+		this.#queue = this.#queue.then(() => this.#takeOut(message.documentId, notice, relay)).catch(() => undefined);
+	};
+
+	#onStorage = (event: StorageEvent) => {
+		if (event.key === `noaber.refused.${this.#options.root}`) this.items = readRefused(this.#list, this.#options.root);
+	};
+
+	async #takeOut(documentId: DocumentId, notice: RefusalNotice, relay: PeerId): Promise<void> {
+		const { repo, storage, root } = this.#options;
+		const handle = repo.handles[documentId];
+		if (!handle?.isReady()) return;
+		// What the relay has already taken stays, whoever claims otherwise.
+		const storageId = repo.getStorageIdOfPeer(relay);
+		const synced = storageId ? handle.getSyncInfo(storageId)?.lastHeads : undefined;
+		const result = rebase(handle.doc(), notice.changes, { relayHeads: synced ? decodeHeads(synced) : [] });
+		// Already taken out (a repeat, or another tab was first): nothing new to tell.
+		if (!result.dropped.some((d) => d.refused)) return;
+		const refusedAt = Math.min(...result.dropped.filter((d) => d.refused).map((d) => d.time));
+		try {
+			await replaceDocument(
+				repo,
+				storage,
+				handle,
+				result.doc,
+				result.dropped.map((d) => d.hash)
+			);
+		} finally {
+			// Told even when storage failed: on screen the change is out, and a restart that brings it
+			// back from storage gets the notice again.
+			this.items = addRefused(this.#list, root, {
+				id: [...notice.changes].sort()[0],
+				documentId,
+				rule: notice.rule,
+				...(notice.path ? { path: notice.path } : {}),
+				count: result.dropped.length,
+				// When the person made it (Automerge counts seconds); a device without a clock says 0.
+				at: (refusedAt > 0 ? new Date(refusedAt * 1000) : (this.#options.now?.() ?? new Date())).toISOString()
+			});
+		}
+	}
+
+	/** The person has read it. */
+	dismiss(id: string): void {
+		this.items = dismissRefused(this.#list, this.#options.root, id);
+	}
+
+	/** Resolves once every notice received so far has been handled. */
+	settled(): Promise<void> {
+		return this.#queue;
+	}
+
+	stop(): void {
+		this.#options.repo.networkSubsystem.off('message', this.#onMessage);
+		if (typeof removeEventListener === 'function') removeEventListener('storage', this.#onStorage);
+	}
+}

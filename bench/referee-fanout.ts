@@ -194,6 +194,7 @@ export async function measureFanout(
 		const times: Record<'off' | 'on', number[]> = { off: [], on: [] };
 		for (let i = 0; i < options.samples; i += 1) {
 			for (const side of i % 2 === 0 ? sides : [...sides].reverse()) times[side.name].push(await sample(side));
+			options.progress?.(`change ${i + 1}: off ${Math.round(times.off[i])} ms, on ${Math.round(times.on[i])} ms`);
 			// A change the relay refused takes every later change of that writer with it: stop measuring.
 			if (refusalsOf(sides[1]).length > 0) break;
 		}

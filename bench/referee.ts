@@ -58,7 +58,7 @@ try {
 	const costData = join(work, 'cost');
 	cpSync(seed.data, costData, { recursive: true });
 
-	console.log(`Judging ${changes} honest changes per board (after ${warmup} to warm up)…`);
+	if (only !== 'fanout') console.log(`Judging ${changes} honest changes per board (after ${warmup} to warm up)…`);
 	const costs: BoardCost[] = only === 'fanout' ? [] : measureJudging(seed, costData, rules, { warmup, count: changes, seed: seedNumber });
 	for (const cost of costs) {
 		const groups = new Map<string, BoardCost['judged']>([['all changes', cost.judged]]);

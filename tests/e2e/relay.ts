@@ -25,12 +25,24 @@ async function freePort(): Promise<number> {
 	});
 }
 
-export async function startRelay(options: { data?: string } = {}): Promise<RunningRelay> {
+/**
+ * `rules: 'off'` starts a relay that judges no change (NOABER_RULES=off): for damage a member's
+ * device could do before December 2026, which the app must still show and repair or undo.
+ */
+export async function startRelay(options: { data?: string; rules?: 'off' } = {}): Promise<RunningRelay> {
 	const data = options.data ?? (await mkdtemp(join(tmpdir(), 'noaber-e2e-')));
 	const port = await freePort();
 	const origin = `http://localhost:${port}`;
 	const child: ChildProcess = spawn(process.execPath, ['bin/noaber.js', 'relay'], {
-		env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', NOABER_DATA: data, NOABER_PUBLIC_URL: origin, LOG_LEVEL: 'info' },
+		env: {
+			...process.env,
+			PORT: String(port),
+			HOST: '127.0.0.1',
+			NOABER_DATA: data,
+			NOABER_PUBLIC_URL: origin,
+			LOG_LEVEL: 'info',
+			...(options.rules === 'off' ? { NOABER_RULES: 'off' } : {})
+		},
 		stdio: ['ignore', 'pipe', 'pipe']
 	});
 	let out = '';

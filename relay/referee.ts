@@ -9,7 +9,7 @@ import * as A from '@automerge/automerge/slim';
 import { isRecord } from '../src/lib/automerge/fields.ts';
 import { documentKind } from '../src/lib/neighbourhood/documents.ts';
 import type { Kind } from '../src/lib/rules/documents.ts';
-import { placerOf, readChanges, UnplacedObject, type Path, type ReadChange } from '../src/lib/rules/edits.ts';
+import { placerOf, readDecoded, UnplacedObject, type Path, type ReadChange } from '../src/lib/rules/edits.ts';
 import { judge, scopeOf, type Rule, type Who } from '../src/lib/rules/judge.ts';
 import type { AccessBook } from './access-book.ts';
 import type { Role } from '../src/lib/access/roles.ts';
@@ -143,8 +143,15 @@ export class Referee {
 		let changes: Uint8Array[];
 		let read: ReadChange[];
 		try {
-			changes = singleChanges(entries).filter((change) => !(doc && A.hasHeads(doc, [A.decodeChange(change).hash])));
-			read = readChanges(changes, placerOf(doc));
+			// Decoded once: the hash says what the relay holds already, the operations what the rest does.
+			const fresh = singleChanges(entries)
+				.map((bytes) => ({ bytes, decoded: A.decodeChange(bytes) }))
+				.filter(({ decoded }) => !(doc && A.hasHeads(doc, [decoded.hash])));
+			changes = fresh.map((c) => c.bytes);
+			read = readDecoded(
+				fresh.map((c) => c.decoded),
+				placerOf(doc)
+			);
 		} catch (error) {
 			const rule = error instanceof UnplacedObject ? 'unknown-object' : 'unreadable-change';
 			return this.#refuseAll(entries, rule);

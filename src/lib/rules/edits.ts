@@ -85,14 +85,18 @@ function scalar(value: unknown): Scalar {
  * on something deleted, or one whose earlier changes are missing.
  */
 export function readChanges(changes: readonly A.Change[], place: Placer): ReadChange[] {
+	return readDecoded(changes.map((bytes) => A.decodeChange(bytes)), place);
+}
+
+/** As readChanges, for changes already decoded (the relay decodes each once, to skip what it holds). */
+export function readDecoded(changes: readonly A.DecodedChange[], place: Placer): ReadChange[] {
 	const made = new Map<string, { path: Path; type: ObjType }>();
 	const where = (objectId: string, deps: readonly string[]) => {
 		const found = made.get(objectId) ?? place(objectId) ?? (deps.length > 0 ? place(objectId, deps) : undefined);
 		if (!found) throw new UnplacedObject(objectId);
 		return found;
 	};
-	return changes.map((bytes) => {
-		const change = A.decodeChange(bytes);
+	return changes.map((change) => {
 		const edits: Edit[] = [];
 		const touched = new Set<string>();
 		const once = (edit: Edit) => {

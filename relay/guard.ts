@@ -7,7 +7,7 @@ import { WebSocketServerAdapter } from '@automerge/automerge-repo-network-websoc
 import type { WebSocket, WebSocketServer } from 'ws';
 import { mayUse } from './access.ts';
 import { replyAsEmptyPeer } from './claims.ts';
-import { DEFAULT_CHANGE_LIMITS, type ChangeGate, type ChangeLimits } from './change-limits.ts';
+import { DEFAULT_CHANGE_LIMITS, LIMIT_CLOSE, type ChangeGate, type ChangeLimits } from './change-limits.ts';
 import { DEFAULT_BUDGET_LIMITS, FairSharing, type BudgetLimits, type Lane } from './budget.ts';
 import type { Logger } from './log.ts';
 import type { Registry } from './registry.ts';
@@ -340,10 +340,11 @@ export class GuardedServerAdapter extends WebSocketServerAdapter {
 		}
 		if ((message.type === 'sync' || message.type === 'request') && changes.length > 0 && this.referee) {
 			const sender = { neighbourhood: connection.neighbourhood, member: connection.memberId, device: connection.deviceId, document: message.documentId as string };
-			let verdict = this.referee.judge(sender, changes);
+			const verdict = this.referee.judge(sender, changes);
 			if (verdict.kind === 'load' && !replay) return this.#holdUntilLoaded(connection, socket, messageBytes, verdict.documents);
-			// Loaded and still not in memory (the disk failed it): judged as a document nobody can vouch for.
-			if (verdict.kind === 'load') verdict = { kind: 'cut', keep: [], accepted: [], refused: [] };
+			// Loaded and still not in memory (the disk failed it): the changes can be neither judged nor
+			// dropped in silence. Closed as "cannot store now": the device keeps them and sends them again.
+			if (verdict.kind === 'load') return this.#close(socket, LIMIT_CLOSE.neighbourhoodFull, 'document could not be loaded to judge');
 			if (verdict.kind === 'cut') {
 				this.#tellRefused(connection, message, verdict.refused);
 				const data = encodeSyncMessage({ ...decodeSyncMessage(message.data as Uint8Array), changes: verdict.keep });

@@ -36,11 +36,7 @@ export interface CurrentView {
 	helpPending: number;
 	events: EventsRead;
 	agendaPending: number;
-	/** May edit every event, not just their own. */
-	agendaEditor: boolean;
 	map: MapRead;
-	/** May add and edit entries of the social map. */
-	mapEditor: boolean;
 }
 
 export type CurrentState =
@@ -91,9 +87,7 @@ export function currentState(membership: Membership | undefined, connection: Con
 			helpPending: connection.helpPending,
 			events: connection.events,
 			agendaPending: connection.agendaPending,
-			agendaEditor: roles.includes('manager') || roles.includes('agenda'),
-			map: connection.map,
-			mapEditor: roles.includes('manager') || roles.includes('map')
+			map: connection.map
 		}
 	};
 }

@@ -358,3 +358,12 @@ describe('reading events a hostile peer wrote', () => {
 		expect(read.items.map((e) => [e.id, e.sequence, e.period])).toEqual([[id, 0, '']]);
 	});
 });
+
+describe('a repeat rule from a peer', () => {
+	it('is no rule when a part has an empty value, which calendar apps would refuse', () => {
+		expect(parseRule('FREQ=DAILY;COUNT=,5')).toBeUndefined();
+		expect(parseRule('FREQ=WEEKLY;INTERVAL=;BYDAY=MO')).toBeUndefined();
+		expect(parseRule('FREQ=WEEKLY;BYDAY=MO,,TU')).toBeUndefined();
+		expect(parseRule('FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,TU')).toMatchObject({ interval: 2 });
+	});
+});

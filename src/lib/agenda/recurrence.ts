@@ -46,16 +46,20 @@ export function parseRule(rule: string): Partial<Options> | undefined {
 	// Only the characters of RRULE parts: the rule is written into feeds as it is, and rrule's
 	// parser reads line breaks as the start of another property.
 	if (rule.length === 0 || rule.length > 300 || /DTSTART|TZID/i.test(rule) || !/^[A-Za-z0-9=;,:+-]+$/.test(rule)) return undefined;
+	const body = rule.replace(/^RRULE:/i, '');
+	// Every part a name and non-empty values: rrule reads "COUNT=,5" as a count of NaN, which slips
+	// past the checks below and makes calendar apps reject the whole feed.
+	if (!body.split(';').every((part) => /^[A-Za-z]+=[A-Za-z0-9+-]+(,[A-Za-z0-9+-]+)*$/.test(part))) return undefined;
 	let options: Partial<Options>;
 	try {
-		options = RRule.parseString(rule.replace(/^RRULE:/i, ''));
+		options = RRule.parseString(body);
 	} catch {
 		return undefined;
 	}
 	if (options.freq === undefined || !ALLOWED.has(options.freq)) return undefined;
 	if (UNSUPPORTED.some((key) => options[key] !== undefined && options[key] !== null)) return undefined;
-	if (options.interval !== undefined && (options.interval < 1 || options.interval > 52)) return undefined;
-	if (options.count !== undefined && options.count !== null && (options.count < 1 || options.count > 1000)) return undefined;
+	if (options.interval !== undefined && !(Number.isInteger(options.interval) && options.interval >= 1 && options.interval <= 52)) return undefined;
+	if (options.count !== undefined && options.count !== null && !(Number.isInteger(options.count) && options.count >= 1 && options.count <= 1000)) return undefined;
 	return options;
 }
 

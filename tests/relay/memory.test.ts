@@ -75,9 +75,10 @@ async function pageLoad(relay: Child, key: string, device: DeviceStorage | undef
 		peerId: `page-${(loads += 1)}-${Math.random().toString(36).slice(2)}` as PeerId
 	});
 	try {
-		// Unavailable for a moment when the socket opens later than the client's one-second wait.
+		// Unavailable for a moment when the socket opens later than the client's one-second wait; a busy CI
+		// machine may take a while to hand out sixty documents, well inside the test's own 150 s.
 		const handles = await Promise.all(urls.map((url) => repo.find<unknown>(url as AutomergeUrl, { allowableStates: ['ready', 'unavailable'] })));
-		await eventually(() => handles.every((h) => h.isReady() && relayHas(repo, h)), Boolean, 15_000);
+		await eventually(() => handles.every((h) => h.isReady() && relayHas(repo, h)), Boolean, 40_000);
 	} finally {
 		await repo.shutdown().catch(() => undefined);
 	}

@@ -76,7 +76,7 @@ async function pageLoad(relay: Child, key: string, device: DeviceStorage | undef
 	});
 	try {
 		// Unavailable for a moment when the socket opens later than the client's one-second wait; a busy CI
-		// machine may take a while to hand out sixty documents, well inside the test's own 150 s.
+		// machine may take a while to hand out a page load's documents, well inside the test's own 150 s.
 		const handles = await Promise.all(urls.map((url) => repo.find<unknown>(url as AutomergeUrl, { allowableStates: ['ready', 'unavailable'] })));
 		await eventually(() => handles.every((h) => h.isReady() && relayHas(repo, h)), Boolean, 40_000);
 	} finally {

@@ -2,11 +2,18 @@
 // policy that breaks a script, the wasm, a tile or a websocket would otherwise only show as a
 // page that quietly does less. Specs import `test` and `expect` from here instead of Playwright.
 import { test as base, expect, type BrowserContext } from '@playwright/test';
+import { relaysOfThisTest } from './relay.ts';
 
 const violations: string[] = [];
+/** The pages' warnings and errors, printed only when the test fails. */
+const pageTrouble: string[] = [];
 
 /** Records every securitypolicyviolation event of the context's pages (service workers excluded). */
 export async function watchPolicy(context: BrowserContext): Promise<void> {
+	context.on('console', (message) => {
+		if (message.type() === 'error' || message.type() === 'warning') pageTrouble.push(`${new Date().toISOString()} ${message.page()?.url() ?? '?'} ${message.type()}: ${message.text().slice(0, 300)}`);
+	});
+	context.on('weberror', (error) => pageTrouble.push(`${new Date().toISOString()} ${error.page()?.url() ?? '?'} uncaught: ${error.error().message.slice(0, 300)}`));
 	await context.exposeBinding('__noaberPolicyViolation', ({ page }, line: string) => {
 		violations.push(`${page?.url() ?? '?'}: ${line}`);
 	});
@@ -24,9 +31,16 @@ export async function watchPolicy(context: BrowserContext): Promise<void> {
 export const test = base.extend<{ policyGuard: void }>({
 	policyGuard: [
 		// eslint-disable-next-line no-empty-pattern
-		async ({}, use) => {
+		async ({}, use, info) => {
 			violations.length = 0;
+			pageTrouble.length = 0;
+			relaysOfThisTest.length = 0;
 			await use();
+			// A failed walk says what the relay saw (its log holds no secrets: relay.ts checks that).
+			if (info.status !== info.expectedStatus) {
+				if (pageTrouble.length > 0) console.log(`--- the pages' warnings and errors (last 40) ---\n${pageTrouble.slice(-40).join('\n')}`);
+				for (const relay of relaysOfThisTest) console.log(`--- relay ${relay.origin} log (last 80 lines) ---\n${relay.output().split('\n').slice(-80).join('\n')}`);
+			}
 			expect(violations, 'Content-Security-Policy violations').toEqual([]);
 		},
 		{ auto: true }

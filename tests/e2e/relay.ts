@@ -15,6 +15,9 @@ export interface RunningRelay {
 	stop: () => Promise<void>;
 }
 
+/** The relays started since the current test began: their logs are printed when it fails. */
+export const relaysOfThisTest: RunningRelay[] = [];
+
 async function freePort(): Promise<number> {
 	return new Promise((resolve, reject) => {
 		const server = createServer();
@@ -58,7 +61,7 @@ export async function startRelay(options: { data?: string; rules?: 'off' } = {})
 	}
 	await new Promise((r) => setTimeout(r, 100));
 	const setupLink = out.match(/https?:\/\/\S+\/setup#token=[A-Za-z0-9_-]+/)?.[0];
-	return {
+	const running: RunningRelay = {
 		origin,
 		data,
 		setupLink,
@@ -79,4 +82,6 @@ export async function startRelay(options: { data?: string; rules?: 'off' } = {})
 			if (!options.data) await rm(data, { recursive: true, force: true });
 		}
 	};
+	relaysOfThisTest.push(running);
+	return running;
 }

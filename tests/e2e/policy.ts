@@ -7,9 +7,17 @@ import { relaysOfThisTest } from './relay.ts';
 const violations: string[] = [];
 /** The pages' warnings and errors, printed only when the test fails. */
 const pageTrouble: string[] = [];
+/**
+ * The devices the current test opened. Closed when it ends: a device left open keeps its page
+ * running (syncing, reconnecting to a relay that is gone) through every later test, and by the
+ * end of the suite dozens of them slowed the machine enough to fail walks that pass alone.
+ */
+const contexts = new Set<BrowserContext>();
 
 /** Records every securitypolicyviolation event of the context's pages (service workers excluded). */
 export async function watchPolicy(context: BrowserContext): Promise<void> {
+	contexts.add(context);
+	context.once('close', () => contexts.delete(context));
 	context.on('console', (message) => {
 		if (message.type() === 'error' || message.type() === 'warning') pageTrouble.push(`${new Date().toISOString()} ${message.page()?.url() ?? '?'} ${message.type()}: ${message.text().slice(0, 300)}`);
 	});
@@ -41,6 +49,8 @@ export const test = base.extend<{ policyGuard: void }>({
 				if (pageTrouble.length > 0) console.log(`--- the pages' warnings and errors (last 40) ---\n${pageTrouble.slice(-40).join('\n')}`);
 				for (const relay of relaysOfThisTest) console.log(`--- relay ${relay.origin} log (last 80 lines) ---\n${relay.output().split('\n').slice(-80).join('\n')}`);
 			}
+			await Promise.allSettled([...contexts].map((context) => context.close()));
+			contexts.clear();
 			expect(violations, 'Content-Security-Policy violations').toEqual([]);
 		},
 		{ auto: true }

@@ -92,7 +92,35 @@ export async function seedReferee(data: string, seed: number, cache: string): Pr
 		people
 	};
 	await repo.shutdown().catch(() => undefined);
+	await untilOnDisk(data, [seeded.root, seeded.members, seeded.quarter, seeded.agenda]);
 	return seeded;
+}
+
+/**
+ * Waits until a fresh reader of the data folder finds every document whole. automerge-repo 2.5.6
+ * can return from `flush` and `shutdown` while the storage adapter is still writing a snapshot: a
+ * copy of the folder taken then held a quarter of zero bytes, so the relays of the fan-out served
+ * an empty board and the one with rules refused the devices' whole history.
+ */
+async function untilOnDisk(data: string, documents: ReadonlyArray<SeededDocument<unknown>>): Promise<void> {
+	const deadline = Date.now() + 30_000;
+	for (;;) {
+		const missing: string[] = [];
+		for (const { url, doc } of documents) {
+			const id = url.replace(/^automerge:/, '');
+			const chunks = await new NodeFSStorageAdapter(join(data, 'documents')).loadRange([id]);
+			let onDisk = A.init<unknown>();
+			try {
+				for (const chunk of chunks) if (chunk.data && chunk.data.length > 0) onDisk = A.loadIncremental(onDisk, chunk.data);
+			} catch {
+				// A chunk caught half-written: read again on the next round.
+			}
+			if (A.getHeads(onDisk).sort().join() !== A.getHeads(doc).sort().join()) missing.push(id);
+		}
+		if (missing.length === 0) return;
+		if (Date.now() > deadline) throw new Error(`the seeded documents ${missing.join(', ')} did not reach the disk whole`);
+		await new Promise((r) => setTimeout(r, 50));
+	}
 }
 
 /** A member of the access book with a given id (one of the generated residents), and a device. */

@@ -40,6 +40,8 @@ test("the buurtblad's QR code opens a public page with the public activities and
 	await fatima.getByLabel('Op de openbare pagina tonen').check();
 	await fatima.getByRole('button', { name: 'Activiteit toevoegen' }).click();
 	await expect(fatima.getByRole('heading', { name: 'Koffieochtend', level: 1 })).toBeVisible();
+	// The public page reads what the relay has: Fatima prints once her device says it is shared.
+	await expect(fatima.getByRole('status').filter({ hasText: 'Bijgewerkt met de buurt' })).toBeVisible();
 
 	const link = await printedLink(fatima);
 	expect(link).toMatch(new RegExp(`^${relay.origin}/openbaar#r=ws%3A%2F%2Flocalhost%3A\\d+%2Fsync&d=automerge:\\w+$`));

@@ -119,6 +119,9 @@ export class Connection {
 		if (this.#recentDone.size === 2) this.#releaseLater();
 	}
 	#timer: ReturnType<typeof setInterval> | undefined;
+	/** Documents whose every change recomputes the status at once, not up to a second later. */
+	#watched = new WeakSet<DocHandle<unknown>>();
+	#onHeads = () => this.#updateStatus();
 	#accessListeners = new Set<() => void>();
 
 	/** Calls back when the relay says access changed (roles, approvals): time to ask who we are. */
@@ -463,6 +466,13 @@ export class Connection {
 			...this.agendaDocs.map((d) => d.handle),
 			...this.mapDocs.map((d) => d.handle)
 		].filter((h) => h?.isReady());
+		// Right after a change the line must not still say "Bijgewerkt": the person may close the
+		// app, or print a poster whose public page reads what the relay has.
+		for (const handle of handles) {
+			if (this.#watched.has(handle!)) continue;
+			this.#watched.add(handle!);
+			handle!.on('heads-changed', this.#onHeads);
+		}
 		const behind = handles.some((handle) => {
 			const theirs = storageId ? handle!.getSyncInfo(storageId)?.lastHeads : undefined;
 			return !theirs || theirs.join() !== handle!.heads().join();

@@ -121,7 +121,15 @@ export class Connection {
 	#timer: ReturnType<typeof setInterval> | undefined;
 	/** Documents whose every change recomputes the status at once, not up to a second later. */
 	#watched = new WeakSet<DocHandle<unknown>>();
-	#onHeads = () => this.#updateStatus();
+	#statusDue: ReturnType<typeof setTimeout> | undefined;
+	// Once per task, not once per document: loading forty older years changes heads forty times in
+	// a row, and each recompute reads the heads of every open document.
+	#onHeads = () => {
+		this.#statusDue ??= setTimeout(() => {
+			this.#statusDue = undefined;
+			this.#updateStatus();
+		}, 0);
+	};
 	#accessListeners = new Set<() => void>();
 
 	/** Calls back when the relay says access changed (roles, approvals): time to ask who we are. */
@@ -506,6 +514,7 @@ export class Connection {
 		this.#closed = true;
 		this.refusals.stop();
 		clearInterval(this.#timer);
+		clearTimeout(this.#statusDue);
 		try {
 			await this.repo.shutdown();
 		} catch {

@@ -106,9 +106,11 @@ async function untilOnDisk(data: string, documents: ReadonlyArray<SeededDocument
 	const deadline = Date.now() + 30_000;
 	for (;;) {
 		const missing: string[] = [];
+		// A fresh adapter each round: the stock one keeps what it read, a half-written chunk included.
+		const disk = new NodeFSStorageAdapter(join(data, 'documents'));
 		for (const { url, doc } of documents) {
 			const id = url.replace(/^automerge:/, '');
-			const chunks = await new NodeFSStorageAdapter(join(data, 'documents')).loadRange([id]);
+			const chunks = await disk.loadRange([id]);
 			let onDisk = A.init<unknown>();
 			try {
 				for (const chunk of chunks) if (chunk.data && chunk.data.length > 0) onDisk = A.loadIncremental(onDisk, chunk.data);

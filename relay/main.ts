@@ -83,6 +83,9 @@ export interface Relay {
 	close(): Promise<void>;
 }
 
+/** How long a change may wait for its documents to load from disk before the relay gives up on judging it now (4507; the device sends it again). */
+const JUDGE_LOAD_MS = 10_000;
+
 const LOCAL = new Set(['0.0.0.0', '::', '']);
 
 async function waitFor(condition: () => boolean, ms = 10_000) {
@@ -139,8 +142,15 @@ export async function startRelay(given: Partial<RelayOptions> & Pick<RelayOption
 		documentCount: (id) => registry.documentsOf(id).length,
 		documentOf
 	});
+	// Loads from the relay's own storage only. A handle whose storage had nothing whole asks the
+	// devices for the document (automerge-repo 2.5.6: state 'requesting', for up to 60 s), and the
+	// device that has it may be the very one whose messages wait for this verdict: waiting for that
+	// held its connection, and with it everything it wrote, for a minute.
 	adapter.hooks.load = async (ids) => {
-		await Promise.all(ids.map((id) => repo.find(`automerge:${id}` as AutomergeUrl, { allowableStates: ['ready', 'unavailable'] }).catch(() => undefined)));
+		await Promise.race([
+			Promise.all(ids.map((id) => repo.find(`automerge:${id}` as AutomergeUrl, { allowableStates: ['ready', 'unavailable', 'requesting'] }).catch(() => undefined))),
+			new Promise((resolve) => setTimeout(resolve, JUDGE_LOAD_MS).unref())
+		]);
 	};
 	const faults = new Faults(log);
 	const hooks = new RepoHooks(repo, faults, options.syncTimeoutMs);
@@ -156,7 +166,9 @@ export async function startRelay(given: Partial<RelayOptions> & Pick<RelayOption
 			actors: new ActorBook(options.data),
 			documentOf,
 			// On disk, not in the usage figures: those count a new document's first change before it is judged.
-			stored: (id) => existsSync(join(options.data, 'documents', id.slice(0, 2), id.slice(2))),
+			// A handle asking the devices has nothing on disk worth waiting for (see hooks.load above).
+			stored: (id) =>
+				!repo.handles[id as DocumentId]?.inState(['requesting', 'unavailable']) && existsSync(join(options.data, 'documents', id.slice(0, 2), id.slice(2))),
 			rules: options.rules
 		});
 		// What the referee let through, with the member its credential names: who wrote what.

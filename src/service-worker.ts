@@ -73,8 +73,9 @@ sw.addEventListener('notificationclick', (event) => {
 			// An open Noaber goes to the page; a new window only when none is open (or it cannot be moved).
 			for (const client of windows.filter((c) => new URL(c.url).origin === sw.location.origin)) {
 				try {
-					const moved = await client.navigate(target);
-					await (moved ?? client).focus();
+					// Focus first: the tap's permission to bring a window forward does not last long.
+					const focused = await client.focus();
+					await focused.navigate(target);
 					return;
 				} catch {
 					// Not ours to move (not yet controlled by this worker): try the next, then open one.

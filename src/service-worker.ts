@@ -73,9 +73,10 @@ sw.addEventListener('notificationclick', (event) => {
 			// An open Noaber goes to the page; a new window only when none is open (or it cannot be moved).
 			for (const client of windows.filter((c) => new URL(c.url).origin === sw.location.origin)) {
 				try {
-					// Focus first: the tap's permission to bring a window forward does not last long.
-					const focused = await client.focus();
-					await focused.navigate(target);
+					// The tap lets the worker bring a window forward for a few seconds: plenty for a
+					// page of the same app; a window that will not come forward still shows the page.
+					const moved = (await client.navigate(target)) ?? client;
+					await moved.focus().catch(() => undefined);
 					return;
 				} catch {
 					// Not ours to move (not yet controlled by this worker): try the next, then open one.

@@ -79,7 +79,7 @@ interface Received {
 	body: unknown;
 }
 
-test('on the profile, switching notifications on sends the chosen kinds; switching off forgets them on both sides', async ({ browser }) => {
+test('on the profile, switching notifications on sends the chosen kinds; switching off and leaving forget them on both sides', async ({ browser }) => {
 	const { context, page } = await deviceWithNotifications(browser);
 	const vapid = webpush.generateVAPIDKeys();
 	const received: Received[] = [];
@@ -153,4 +153,13 @@ test('on the profile, switching notifications on sends the chosen kinds; switchi
 	expect(received.filter((r) => r.action === 'unsubscribe')).toHaveLength(1);
 	expect(await page.evaluate(async () => (await navigator.serviceWorker.ready).pushManager.getSubscription())).toBeNull();
 	await expect(section.getByRole('button', { name: 'Meldingen aanzetten op dit apparaat' })).toBeVisible();
+
+	// Leaving the neighbourhood stops its notifications first, on the relay and in the browser.
+	await section.getByRole('button', { name: 'Meldingen aanzetten op dit apparaat' }).click();
+	await expect(section.getByText('Meldingen staan nu aan.')).toBeVisible();
+	await page.getByRole('button', { name: 'Stoppen met Lindenbuurt' }).click();
+	await page.getByRole('button', { name: 'Ja, ik stop' }).click();
+	await expect(page.getByTestId('undo')).toContainText('U doet niet meer mee met Lindenbuurt.');
+	expect(received.filter((r) => r.action === 'unsubscribe')).toHaveLength(2);
+	expect(await page.evaluate(async () => (await navigator.serviceWorker.ready).pushManager.getSubscription())).toBeNull();
 });

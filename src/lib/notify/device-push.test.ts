@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pushSupport, type PushEnvironment } from './device-push.ts';
+import { kindsOffered, pushSupport, type PushEnvironment } from './device-push.ts';
 
 const chrome: PushEnvironment = { userAgent: 'Mozilla/5.0 (X11; Linux x86_64) Chrome/130', maxTouchPoints: 0, standalone: false, hasPush: true, permission: 'default' };
 const iphone = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 Version/17.4 Mobile/15E148 Safari/604.1';
@@ -17,5 +17,12 @@ describe('whether this device can get phone notifications', () => {
 		expect(pushSupport({ ...chrome, hasPush: false })).toBe('unsupported');
 		expect(pushSupport({ ...chrome, permission: 'denied' })).toBe('denied');
 		expect(pushSupport(chrome)).toBe('ready');
+	});
+});
+
+describe('what a member can choose to hear about', () => {
+	it('only people who run the neighbourhood hear who waits to be let in and what was reported', () => {
+		expect(kindsOffered(false)).toEqual(['response', 'accepted', 'done', 'thanked', 'event-changed', 'event-cancelled', 'moved-up']);
+		expect(kindsOffered(true)).toEqual([...kindsOffered(false), 'approval-waiting', 'report']);
 	});
 });

@@ -3,8 +3,15 @@
 // subscription per app, shared by every neighbourhood on the device; this device remembers which
 // neighbourhoods use it, so switching off in one does not silence another.
 import type { Membership } from '../device/memberships.ts';
+import { NEWS_KINDS, type NewsKind } from '../news/item.ts';
 import type { PushChoice } from './api.ts';
 import { pushKey, subscribePush, unsubscribePush, type NotifyProblem, type NotifyTarget } from './client.ts';
+
+/** What only people who run the neighbourhood hear about. */
+const MANAGERS_ONLY: readonly NewsKind[] = ['approval-waiting', 'report'];
+
+/** The kinds a member can choose on the profile, in the contract's order. */
+export const kindsOffered = (manager: boolean): NewsKind[] => NEWS_KINDS.filter((kind) => manager || !MANAGERS_ONLY.includes(kind));
 
 export type PushSupport = 'ready' | 'unsupported' | 'ios-home-screen' | 'denied';
 

@@ -62,10 +62,15 @@ test('a push shows a notification with its title, and tapping it opens the post'
 	const worker = context.serviceWorkers().find((w) => w.url().startsWith(relay.origin));
 	expect(worker).toBeDefined();
 	await worker!.evaluate(async (title) => {
-		const scope = self as unknown as ServiceWorkerGlobalScope;
+		// The tests are typed for pages, not workers: the little of the worker's scope used here.
+		const scope = self as unknown as {
+			registration: ServiceWorkerRegistration;
+			dispatchEvent: (event: Event) => boolean;
+			NotificationEvent: new (type: string, init: { notification: Notification }) => Event;
+		};
 		const notification = (await scope.registration.getNotifications()).find((n) => n.title === title);
 		if (!notification) throw new Error('no notification to tap');
-		scope.dispatchEvent(new NotificationEvent('notificationclick', { notification }));
+		scope.dispatchEvent(new scope.NotificationEvent('notificationclick', { notification }));
 	}, payload.title);
 	await expect(page).toHaveURL(`${relay.origin}${postPath}`);
 	await expect(page.getByRole('heading', { name: 'Boodschappen op donderdag', level: 1 })).toBeVisible();

@@ -1,5 +1,6 @@
 // Issue #13: a volunteer who helps a resident without a device sees that resident's news on the
 // home screen ("Nieuw voor u") and on the bellijst, and prints the bellijst on A4 in large type.
+import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { expect, test } from './policy.ts';
 import { createNeighbourhood, device, joinAs, openPost } from './flows.ts';
@@ -14,6 +15,13 @@ test.beforeEach(async () => {
 test.afterEach(async () => {
 	await relay.stop();
 });
+
+async function expectNoViolations(page: Page, where: string) {
+	const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']).analyze();
+	expect(results.passes.length, where).toBeGreaterThan(10);
+	const summary = results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+	expect(summary, `${where}\n${summary.join('\n')}`).toEqual([]);
+}
 
 /** The smallest text on the printed sheet, in points, and the PDF's page size in points (as paper.spec.ts). */
 async function printed(page: Page): Promise<{ smallest: number; width: number; height: number }> {
@@ -68,6 +76,7 @@ test("a volunteer hears of a resident's news on the home screen and on the belli
 	await expect(news.getByRole('link', { name: 'Henk: Bert wil helpen met boodschappen' })).toBeVisible();
 	await expect(news).not.toContainText('06 12345678');
 	await expect(news).not.toContainText('Lindenlaan');
+	await expectNoViolations(anna, 'home with news');
 
 	// The bellijst, from the overview of residents: the same news, with the day the help is for.
 	await anna.getByRole('link', { name: 'Bewoners die ik help' }).click();
@@ -76,6 +85,7 @@ test("a volunteer hears of a resident's news on the home screen and on the belli
 	const weekday = new Intl.DateTimeFormat('nl-NL', { weekday: 'long', day: 'numeric', month: 'long', timeZone: 'Europe/Amsterdam' }).format(new Date(`${day}T12:00:00Z`));
 	await expect(anna.getByTestId('call-Henk Jansen')).toContainText(`Henk: Bert wil helpen met boodschappen, ${weekday}`);
 	await expect(anna.getByRole('button', { name: 'Afdrukken' })).toBeVisible();
+	await expectNoViolations(anna, 'bellijst');
 	const sheet = await printed(anna);
 	expect(sheet.smallest).toBeGreaterThanOrEqual(14);
 	// A4 is 595 × 842 points.

@@ -40,6 +40,7 @@ import { refuseChangesWhileReadOnly } from './read-only.ts';
 import { ChangeLog } from './change-log.ts';
 import { ChangeHistory } from './change-history.ts';
 import { recordAcceptedChanges } from './change-recording.ts';
+import { membersFrom, NewsWatch, type NewsCallback } from './news-watch.ts';
 
 export interface RelayOptions extends RelayConfig {
 	logDestination?: DestinationStream;
@@ -54,6 +55,8 @@ export interface RelayOptions extends RelayConfig {
 	storageRetryMs?: number;
 	/** The rules each module's documents are judged by (src/lib/rules/documents.ts). */
 	rules?: (kind: Kind) => Rule;
+	/** Hears the news each change to a help or agenda document made (news-watch.ts); none by default. */
+	onNews?: NewsCallback;
 }
 
 export interface Relay {
@@ -156,6 +159,7 @@ export async function startRelay(given: Partial<RelayOptions> & Pick<RelayOption
 	const hooks = new RepoHooks(repo, faults, options.syncTimeoutMs);
 	const peers = new PeerJanitor(repo, hooks, { peerNeighbourhood: adapter.peerNeighbourhood, sockets: adapter.sockets, server: wss });
 	const idle = new IdleUnloader(repo, hooks, { idleMs: options.idleUnloadMs, storage: disk, faults, log });
+	if (options.onNews) new NewsWatch(repo, { neighbourhoodOf: (id) => registry.ownerOf(id), membersOf: membersFrom(repo, registry), onNews: options.onNews, log });
 
 	const access = new AccessBook(options.data);
 	const changeLog = new ChangeLog(options.data, log);

@@ -34,6 +34,8 @@ export interface Push {
 	close(): void;
 }
 
+const RECIPIENTS_MS = 2000;
+
 /** Until the news module's texts are in: a plain sentence that says nothing about anyone. */
 export const plainText: PushText = (_item, language) => ({ title: 'Noaber', body: m['push.something']({}, { locale: language }) });
 
@@ -41,9 +43,18 @@ export const plainText: PushText = (_item, language) => ({ title: 'Noaber', body
  * The resident hears about their own news; a resident with no device of their own (someone an
  * intermediary acts for) through the devices of whoever acts for them.
  */
-export function recipientsInBook(book: AccessBook) {
+export function recipientsInBook(book: AccessBook, now: () => number = Date.now) {
+	// The members list is built afresh on every call (with every device and ticket): read once per
+	// neighbourhood for a moment, not once per happening. Removed devices are kept from pushes by
+	// `prune`, not by this list.
+	const read = new Map<string, { at: number; members: ReturnType<AccessBook['members']>['members'] }>();
 	return (neighbourhood: string, member: string): string[] => {
-		const members = book.members(neighbourhood).members;
+		let kept = read.get(neighbourhood);
+		if (!kept || now() - kept.at > RECIPIENTS_MS) {
+			kept = { at: now(), members: book.members(neighbourhood).members };
+			read.set(neighbourhood, kept);
+		}
+		const members = kept.members;
 		const own = members.find((x) => x.id === member);
 		if (!own || own.status !== 'active') return [];
 		if (own.devices.length > 0) return [member];

@@ -79,6 +79,7 @@ export class PushSchedule {
 	/** `<device> <item id>` already told or waiting: the same happening reported twice is told once. */
 	readonly #told = new Set<string>();
 	#stopped = false;
+	#quietRead: { minute: number; until: number | undefined } | undefined;
 
 	constructor(options: ScheduleOptions) {
 		this.#o = options;
@@ -117,7 +118,7 @@ export class PushSchedule {
 		if (item.actor !== undefined) members.delete(item.actor);
 		if (members.size === 0) return;
 		const now = this.#clock.now();
-		const quietEnd = quietUntil(now, this.#quiet);
+		const quietEnd = this.#quietUntil(now);
 		for (const device of this.#o.subscriptions.devicesOf(neighbourhood, members)) {
 			if (!device.choice.kinds.includes(item.kind)) continue;
 			const told = `${device.device} ${item.id}`;
@@ -134,6 +135,13 @@ export class PushSchedule {
 			if (quietEnd === undefined && !recent && group.waiting.length === 1) this.#tell(key, group);
 			else this.#wake(key, group, Math.max(quietEnd ?? now, (group.sentAt ?? now) + (recent ? this.#windowMs : 0)));
 		}
+	}
+
+	/** Read from the time zone's rules once a minute, not for every happening. */
+	#quietUntil(now: number): number | undefined {
+		const minute = Math.floor(now / 60_000);
+		if (this.#quietRead?.minute !== minute) this.#quietRead = { minute, until: quietUntil(minute * 60_000, this.#quiet) };
+		return this.#quietRead.until;
 	}
 
 	#remember(told: string) {
@@ -158,7 +166,7 @@ export class PushSchedule {
 			this.#groups.delete(key);
 			return;
 		}
-		const quietEnd = quietUntil(now, this.#quiet);
+		const quietEnd = this.#quietUntil(now);
 		if (quietEnd !== undefined) return this.#wake(key, group, quietEnd);
 		this.#tell(key, group);
 	}

@@ -24,6 +24,8 @@ export class Subscriptions {
 	readonly #folder: string;
 	readonly #log: Logger | undefined;
 	readonly #devices = new Map<string, Subscribed>();
+	/** `<neighbourhood>\n<member>` → device ids: every happening looks its members' devices up. */
+	readonly #byMember = new Map<string, Set<string>>();
 
 	constructor(data: string, log?: Logger) {
 		this.#folder = join(pushFolder(data), 'devices');
@@ -39,7 +41,7 @@ export class Subscriptions {
 				continue;
 			}
 			for (const [device, record] of Object.entries(parsed.output.devices)) {
-				this.#devices.set(device, { neighbourhood, device, member: record.member, subscription: record.subscription, choice: record.choice });
+				this.#put({ neighbourhood, device, member: record.member, subscription: record.subscription, choice: record.choice });
 			}
 		}
 	}
@@ -56,17 +58,20 @@ export class Subscriptions {
 	set(entry: Subscribed): void {
 		// A browser that reuses its endpoint for a new device id (reinstalled app) must not get each push twice.
 		for (const other of this.#devices.values()) {
-			if (other.device !== entry.device && other.subscription.endpoint === entry.subscription.endpoint) this.#devices.delete(other.device);
+			if (other.device !== entry.device && other.subscription.endpoint === entry.subscription.endpoint) this.#drop(other);
 		}
-		this.#devices.set(entry.device, entry);
+		const before = this.#devices.get(entry.device);
+		if (before) this.#drop(before);
+		this.#put(entry);
 		this.#save(entry.neighbourhood);
+		if (before && before.neighbourhood !== entry.neighbourhood) this.#save(before.neighbourhood);
 	}
 
 	/** Forgets the device's subscription at once; true when there was one. */
 	remove(device: string): boolean {
 		const entry = this.#devices.get(device);
 		if (!entry) return false;
-		this.#devices.delete(device);
+		this.#drop(entry);
 		this.#save(entry.neighbourhood);
 		this.#log?.info({ neighbourhood: entry.neighbourhood, device }, 'push subscription removed');
 		return true;
@@ -75,17 +80,33 @@ export class Subscriptions {
 	/** The subscribed devices of these members. */
 	devicesOf(neighbourhood: string, members: ReadonlySet<string>): Subscribed[] {
 		const found: Subscribed[] = [];
-		for (const entry of this.#devices.values()) if (entry.neighbourhood === neighbourhood && members.has(entry.member)) found.push(entry);
+		for (const member of members) for (const device of this.#byMember.get(`${neighbourhood}\n${member}`) ?? []) found.push(this.#devices.get(device)!);
 		return found;
 	}
 
 	/** Removes every subscription whose device may no longer be used (removed device or member). */
 	keepOnly(isLive: (neighbourhood: string, device: string, member: string) => boolean): number {
 		const gone = [...this.#devices.values()].filter((e) => !isLive(e.neighbourhood, e.device, e.member));
-		for (const entry of gone) this.#devices.delete(entry.device);
+		for (const entry of gone) this.#drop(entry);
 		for (const neighbourhood of new Set(gone.map((e) => e.neighbourhood))) this.#save(neighbourhood);
 		if (gone.length > 0) this.#log?.info({ removed: gone.length }, 'push subscriptions of removed devices deleted');
 		return gone.length;
+	}
+
+	#put(entry: Subscribed): void {
+		this.#devices.set(entry.device, entry);
+		const key = `${entry.neighbourhood}\n${entry.member}`;
+		const devices = this.#byMember.get(key) ?? new Set();
+		devices.add(entry.device);
+		this.#byMember.set(key, devices);
+	}
+
+	#drop(entry: Subscribed): void {
+		this.#devices.delete(entry.device);
+		const key = `${entry.neighbourhood}\n${entry.member}`;
+		const devices = this.#byMember.get(key);
+		devices?.delete(entry.device);
+		if (devices?.size === 0) this.#byMember.delete(key);
 	}
 
 	#save(neighbourhood: string): void {

@@ -5,7 +5,7 @@
 // and a wrong one counts against the caller's address, as for /api/access.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as v from 'valibot';
-import { NotifyAnswers, NotifyRequests, type NotifyAction, type NotifyAnswer } from '../src/lib/notify/api.ts';
+import { NotifyAnswers, NotifyRequests, type DigestChoice, type NotifyAction, type NotifyAnswer } from '../src/lib/notify/api.ts';
 import { refused, type AccessBook, type Holder } from './access-book.ts';
 import type { Attempts } from './attempts.ts';
 import type { Logger } from './log.ts';
@@ -43,12 +43,21 @@ export interface NotifyContext {
 	actions: NotifyActions;
 }
 
+/** What the e-mail part tells `choices` (relay without SMTP: nothing). */
+export interface MailChoices {
+	available(): boolean;
+	digestOf(holder: Holder): DigestChoice | null;
+}
+const NO_MAIL: MailChoices = { available: () => false, digestOf: () => null };
+
 /** Phone notifications: the key to subscribe with, subscribing, unsubscribing and what was chosen. */
-export function pushActions(push: Push, mail: { available: () => boolean } = { available: () => false }): NotifyActions {
+export function pushActions(push: Push, mail: MailChoices = NO_MAIL): NotifyActions {
 	return {
 		key: { handle: () => ({ publicKey: push.vapid.publicKey }), waitingToo: true },
 		subscribe: {
 			handle: (request, holder) => {
+				// A member must not make the relay post to services on its own machine or network.
+				if (!push.localEndpoints && !request.subscription.endpoint.startsWith('https://')) return { refused: 'invalid' };
 				push.subscriptions.set({ neighbourhood: holder.neighbourhood, member: holder.memberId, device: holder.deviceId, subscription: request.subscription, choice: request.choice });
 				return {};
 			}
@@ -64,7 +73,7 @@ export function pushActions(push: Push, mail: { available: () => boolean } = { a
 		choices: {
 			handle: (_request, holder) => {
 				const own = push.subscriptions.get(holder.deviceId);
-				return { push: own && own.neighbourhood === holder.neighbourhood ? own.choice : null, digest: null, mailAvailable: mail.available() };
+				return { push: own && own.neighbourhood === holder.neighbourhood ? own.choice : null, digest: mail.digestOf(holder), mailAvailable: mail.available() };
 			}
 		}
 	};

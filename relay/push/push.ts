@@ -20,10 +20,13 @@ export interface PushOptions {
 	quiet?: QuietHours;
 	windowMs?: number;
 	courier?: Partial<Omit<CourierOptions, 'vapid' | 'subscriptions' | 'log'>>;
+	/** Lets devices subscribe with http://localhost endpoints: for tests and benchmarks only. */
+	localEndpoints?: boolean;
 }
 
 export interface Push {
 	vapid: Vapid;
+	localEndpoints: boolean;
 	subscriptions: Subscriptions;
 	courier: Courier;
 	schedule: PushSchedule;
@@ -94,6 +97,7 @@ export function startPush(input: { data: string; log: Logger; publicUrl?: string
 	});
 	return {
 		vapid,
+		localEndpoints: input.localEndpoints ?? false,
 		subscriptions,
 		courier,
 		schedule,

@@ -12,7 +12,7 @@ import { fakeClock, item, NAMES, testText } from './push-world.ts';
 
 const N = 'lindenbuurt';
 /** Ten in the morning in Amsterdam: these tests must not fall in quiet hours when they run at night. */
-const daytime = () => ({ text: testText, clock: fakeClock(Date.UTC(2026, 11, 1, 9)) });
+const daytime = () => ({ text: testText, clock: fakeClock(Date.UTC(2026, 11, 1, 9)), localEndpoints: true });
 const relays: TestRelay[] = [];
 const services: StandIn[] = [];
 afterEach(async () => {
@@ -102,6 +102,20 @@ describe('/api/notify', () => {
 		expect((await notify(relay, 'key', {}, undefined, 'OPTIONS')).status).toBe(204);
 		expect(relay.push.subscriptions.size).toBe(0);
 	});
+});
+
+it('a relay in service takes only https push services, never one on its own machine', async () => {
+	const relay = await startTestRelay({ push: { text: testText } });
+	relays.push(relay);
+	const anna = newMember(relay.access, N, { name: 'Anna' });
+	const service = await startPushService();
+	services.push(service);
+	const { id: _id, ...local } = service.subscribe();
+	const choice = { kinds: ['response'], weekly: false, language: 'nl' };
+	expect(await notify(relay, 'subscribe', { subscription: local, choice }, anna.credential)).toMatchObject({ status: 400, body: { error: 'invalid' } });
+	const remote = { ...local, endpoint: 'https://updates.push.services.mozilla.com/wpush/v2/abc' };
+	expect((await notify(relay, 'subscribe', { subscription: remote, choice }, anna.credential)).status).toBe(200);
+	expect(relay.push.subscriptions.get(anna.deviceId)?.subscription.endpoint).toBe(remote.endpoint);
 });
 
 describe('a device taken away gets no more pushes, at once', () => {

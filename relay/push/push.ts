@@ -1,7 +1,6 @@
 // Phone notifications, put together: the relay's VAPID keys, the devices' subscriptions, the
 // courier that talks to push services and the schedule that decides what goes when. The news
 // module hands each happening to `news`; the access book's removals reach `prune`.
-import { m } from '../../src/lib/paraglide/messages.js';
 import type { NewsItem } from '../../src/lib/news/item.ts';
 import type { AccessBook } from '../access-book.ts';
 import type { Logger } from '../log.ts';
@@ -9,6 +8,7 @@ import { Courier, type CourierOptions } from './courier.ts';
 import { PushSchedule, type Clock, type PushText } from './schedule.ts';
 import type { QuietHours } from './quiet-hours.ts';
 import { Subscriptions } from './subscriptions.ts';
+import { somethingNew } from './texts.ts';
 import { loadVapid, vapidSubject, type Vapid } from './vapid.ts';
 
 export interface PushOptions {
@@ -40,7 +40,7 @@ export interface Push {
 const RECIPIENTS_MS = 2000;
 
 /** Until the news module's texts are in: a plain sentence that says nothing about anyone. */
-export const plainText: PushText = (_item, language) => ({ title: 'Noaber', body: m['push.something']({}, { locale: language }) });
+export const plainText: PushText = (_item, language) => ({ title: 'Noaber', body: somethingNew(language) });
 
 /**
  * The resident hears about their own news; a resident with no device of their own (someone an

@@ -8,8 +8,8 @@
 //   hulpvraag"), which replaces the first on the screen. A device gets at most one push per group
 //   per ten minutes; what waited through quiet hours comes as one.
 // Clock and timers are injected, so tests run a night in milliseconds.
-import { m } from '../../src/lib/paraglide/messages.js';
-import type { NewsItem, NewsKind } from '../../src/lib/news/item.ts';
+import type { NewsItem } from '../../src/lib/news/item.ts';
+import { severalText } from './texts.ts';
 import type { PushPayload, PushChoice } from '../../src/lib/notify/api.ts';
 import type { Logger } from '../log.ts';
 import type { Delivery, Outcome } from './courier.ts';
@@ -189,7 +189,7 @@ export class PushSchedule {
 	#payload(items: NewsItem[], language: Language): PushPayload {
 		const latest = items[items.length - 1]!;
 		const text = this.#o.text(latest, language);
-		const body = items.length === 1 ? text.body : several(items, language);
+		const body = items.length === 1 ? text.body : severalText(items.map((i) => i.kind), items.length, language);
 		return {
 			title: clip(text.title, 120),
 			body: clip(body, 300),
@@ -198,26 +198,6 @@ export class PushSchedule {
 			count: items.length
 		};
 	}
-}
-
-/** "3 nieuwe reacties op uw hulpvraag": by kind when they are all alike. */
-function several(items: NewsItem[], language: Language): string {
-	const kind: NewsKind = items[0]!.kind;
-	const count = items.length;
-	const options = { locale: language };
-	if (!items.every((i) => i.kind === kind)) return m['push.several']({ count }, options);
-	const byKind: Record<NewsKind, (inputs: { count: number }, options: { locale: Language }) => string> = {
-		response: m['push.several.response'],
-		accepted: m['push.several.accepted'],
-		done: m['push.several.done'],
-		thanked: m['push.several.thanked'],
-		'event-changed': m['push.several.event-changed'],
-		'event-cancelled': m['push.several.event-cancelled'],
-		'moved-up': m['push.several.moved-up'],
-		'approval-waiting': m['push.several.approval-waiting'],
-		report: m['push.several.report']
-	};
-	return byKind[kind]({ count }, options);
 }
 
 const clip = (text: string, max: number) => (text.length <= max ? text : `${text.slice(0, max - 1)}…`);

@@ -28,6 +28,8 @@ export interface RelayConfig {
 	 * no neighbourhood's: with it off, any member can change or empty anything.
 	 */
 	judge: boolean;
+	/** NOABER_PUSH_CONTACT: whom push services may write about this relay's notifications. */
+	pushContact?: string;
 }
 
 /** A whole number of milliseconds from the environment, within reason, or the default. */
@@ -64,7 +66,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): RelayConfig
 		limits: changeLimitsFromEnv(env),
 		syncTimeoutMs: millisFromEnv(env, 'NOABER_SYNC_TIMEOUT_MS', 60_000, 100, 60_000),
 		idleUnloadMs: millisFromEnv(env, 'NOABER_IDLE_UNLOAD_MS', 5 * 60_000, 250, 24 * 3600_000),
-		judge: switchFromEnv(env, 'NOABER_RULES', true)
+		judge: switchFromEnv(env, 'NOABER_RULES', true),
+		pushContact: env.NOABER_PUSH_CONTACT || undefined
 	};
 }
 

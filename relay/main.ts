@@ -41,6 +41,8 @@ import { ChangeLog } from './change-log.ts';
 import { ChangeHistory } from './change-history.ts';
 import { recordAcceptedChanges } from './change-recording.ts';
 import { membersFrom, NewsWatch, type NewsCallback } from './news-watch.ts';
+import { startPush, type Push, type PushOptions } from './push/push.ts';
+import { handleNotify, pushActions } from './notify-api.ts';
 
 export interface RelayOptions extends RelayConfig {
 	logDestination?: DestinationStream;
@@ -57,6 +59,8 @@ export interface RelayOptions extends RelayConfig {
 	rules?: (kind: Kind) => Rule;
 	/** Hears the news each change to a help or agenda document made (news-watch.ts); none by default. */
 	onNews?: NewsCallback;
+	/** Phone notifications: texts, recipients, clock (relay/push/push.ts). */
+	push?: Partial<PushOptions>;
 }
 
 export interface Relay {
@@ -81,6 +85,8 @@ export interface Relay {
 	/** Who wrote which change (90 days), and what managers do with it. */
 	changeLog: ChangeLog;
 	history: ChangeHistory;
+	/** Phone notifications; the news module hands happenings to `push.news`. */
+	push: Push;
 	/** Links for requests without a Host header (and the operator command). */
 	origin: string;
 	close(): Promise<void>;
@@ -190,6 +196,7 @@ export async function startRelay(given: Partial<RelayOptions> & Pick<RelayOption
 	}
 	const history = new ChangeHistory({ repo, registry, changeLog, log });
 	const attempts = new Attempts();
+	const push = startPush({ data: options.data, log, publicUrl: options.publicUrl, book: access, contact: options.pushContact, ...options.push });
 	const check = (key: string) => entryFor(key, registry, access);
 	const checkAtDoor = (key: string) => {
 		const entry = check(key);
@@ -214,7 +221,10 @@ export async function startRelay(given: Partial<RelayOptions> & Pick<RelayOption
 		repo,
 		log,
 		history,
-		revoked: () => adapter.closeRevoked(check),
+		revoked: () => {
+			adapter.closeRevoked(check);
+			push.prune();
+		},
 		changed: (neighbourhood: string) => {
 			const root = registry.find(neighbourhood)?.root;
 			const handle = root ? repo.handles[root.replace('automerge:', '') as DocumentId] : undefined;
@@ -240,6 +250,15 @@ export async function startRelay(given: Partial<RelayOptions> & Pick<RelayOption
 		if (accessAction) {
 			handleAccess(req, res, accessAction[1]!, accessContext).catch((error: unknown) => {
 				log.error({ err: error }, 'access request failed');
+				if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
+				res.end(JSON.stringify({ error: 'failed' }));
+			});
+			return;
+		}
+		const notifyAction = /^\/api\/notify\/([a-zA-Z]{1,20})$/.exec(path);
+		if (notifyAction) {
+			handleNotify(req, res, notifyAction[1]!, { book: access, attempts, log, actions: pushActions(push) }).catch((error: unknown) => {
+				log.error({ err: error }, 'notify request failed');
 				if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
 				res.end(JSON.stringify({ error: 'failed' }));
 			});
@@ -350,6 +369,7 @@ export async function startRelay(given: Partial<RelayOptions> & Pick<RelayOption
 			const registryChanged = registry.reloadIfChanged();
 			if (access.reloadIfChanged() || registryChanged) {
 				const closed = adapter.closeRevoked(check);
+				push.prune();
 				log.info({ neighbourhoods: registry.list().length, closed }, 'access changed on disk');
 			}
 		} catch (error) {
@@ -377,6 +397,7 @@ export async function startRelay(given: Partial<RelayOptions> & Pick<RelayOption
 			const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
 			clearInterval(poll);
 			listings.close();
+			push.close();
 			await step('idle unloading', 2000, () => idle.stop());
 			// A clean close rather than a reset: the stock Node client throws on ECONNRESET, and
 			// browsers reconnect sooner after 1001 "going away".
@@ -410,5 +431,5 @@ export async function startRelay(given: Partial<RelayOptions> & Pick<RelayOption
 		})());
 
 	const url = `http://${LOCAL.has(options.host) ? 'localhost' : options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`;
-	return { port, url, registry, repo, adapter, storage, log, faults, peers, idle, access, changeLog, history, origin: options.publicUrl ?? `http://localhost:${port}`, close };
+	return { port, url, registry, repo, adapter, storage, log, faults, peers, idle, access, changeLog, history, push, origin: options.publicUrl ?? `http://localhost:${port}`, close };
 }

@@ -52,6 +52,7 @@ export async function startTestRelay(
 		storage?: StorageAdapterInterface;
 		storageRetryMs?: number;
 		rules?: RelayOptions['rules'];
+		push?: RelayOptions['push'];
 	} = {}
 ): Promise<TestRelay> {
 	const data = options.data ?? tempDir();
@@ -70,6 +71,7 @@ export async function startTestRelay(
 		storage: options.storage,
 		storageRetryMs: options.storageRetryMs,
 		rules: options.rules,
+		push: options.push,
 		logDestination: new Writable({
 			write(chunk, _encoding, done) {
 				logs.push(String(chunk));

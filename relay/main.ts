@@ -42,6 +42,7 @@ import { ChangeHistory } from './change-history.ts';
 import { recordAcceptedChanges } from './change-recording.ts';
 import { membersFrom, NewsWatch, type NewsCallback } from './news-watch.ts';
 import { startPush, type Push, type PushOptions } from './push/push.ts';
+import { NewsPushText } from './push/news-text.ts';
 import { handleNotify, pushActions } from './notify-api.ts';
 
 export interface RelayOptions extends RelayConfig {
@@ -87,6 +88,8 @@ export interface Relay {
 	history: ChangeHistory;
 	/** Phone notifications; the news module hands happenings to `push.news`. */
 	push: Push;
+	/** Resolves once pushes speak in the news module's sentences (push/news-text.ts). */
+	pushTextLoaded: Promise<void>;
 	/** Links for requests without a Host header (and the operator command). */
 	origin: string;
 	close(): Promise<void>;
@@ -165,7 +168,6 @@ export async function startRelay(given: Partial<RelayOptions> & Pick<RelayOption
 	const hooks = new RepoHooks(repo, faults, options.syncTimeoutMs);
 	const peers = new PeerJanitor(repo, hooks, { peerNeighbourhood: adapter.peerNeighbourhood, sockets: adapter.sockets, server: wss });
 	const idle = new IdleUnloader(repo, hooks, { idleMs: options.idleUnloadMs, storage: disk, faults, log });
-	if (options.onNews) new NewsWatch(repo, { neighbourhoodOf: (id) => registry.ownerOf(id), membersOf: membersFrom(repo, registry), onNews: options.onNews, log });
 
 	const access = new AccessBook(options.data);
 	const changeLog = new ChangeLog(options.data, log);
@@ -196,7 +198,19 @@ export async function startRelay(given: Partial<RelayOptions> & Pick<RelayOption
 	}
 	const history = new ChangeHistory({ repo, registry, changeLog, log });
 	const attempts = new Attempts();
-	const push = startPush({ data: options.data, log, publicUrl: options.publicUrl, book: access, contact: options.pushContact, ...options.push });
+	const membersOf = membersFrom(repo, registry);
+	const pushText = new NewsPushText({ nameOf: (id) => registry.find(id)?.name, membersOf, log });
+	const push = startPush({ data: options.data, log, publicUrl: options.publicUrl, book: access, contact: options.pushContact, text: pushText.text, ...options.push });
+	// What each change to a help or agenda document made news of goes to the phones it concerns.
+	new NewsWatch(repo, {
+		neighbourhoodOf: (id) => registry.ownerOf(id),
+		membersOf,
+		onNews: (neighbourhood, item) => {
+			options.onNews?.(neighbourhood, item);
+			pushText.tell(neighbourhood, item, push.news);
+		},
+		log
+	});
 	const check = (key: string) => entryFor(key, registry, access);
 	const checkAtDoor = (key: string) => {
 		const entry = check(key);
@@ -431,5 +445,5 @@ export async function startRelay(given: Partial<RelayOptions> & Pick<RelayOption
 		})());
 
 	const url = `http://${LOCAL.has(options.host) ? 'localhost' : options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`;
-	return { port, url, registry, repo, adapter, storage, log, faults, peers, idle, access, changeLog, history, push, origin: options.publicUrl ?? `http://localhost:${port}`, close };
+	return { port, url, registry, repo, adapter, storage, log, faults, peers, idle, access, changeLog, history, push, pushTextLoaded: pushText.loaded, origin: options.publicUrl ?? `http://localhost:${port}`, close };
 }

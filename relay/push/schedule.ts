@@ -19,7 +19,8 @@ import { createHash } from 'node:crypto';
 
 export type Language = PushChoice['language'];
 /** The short, kind text of one happening (src/lib/news/text.ts). */
-export type PushText = (item: NewsItem, language: Language) => { title: string; body: string };
+/** `reader`: the member whose device it goes to (an intermediary reads news of a resident by name). */
+export type PushText = (item: NewsItem, language: Language, reader: { neighbourhood: string; member: string }) => { title: string; body: string };
 
 export interface Clock {
 	now(): number;
@@ -182,13 +183,13 @@ export class PushSchedule {
 		const device = this.#o.subscriptions.get(group.device);
 		if (!device || device.neighbourhood !== group.neighbourhood) return;
 		if (!items.some((i) => device.choice.kinds.includes(i.kind))) return;
-		const payload = this.#payload(group.told.filter((i) => device.choice.kinds.includes(i.kind)), device.choice.language);
+		const payload = this.#payload(group.told.filter((i) => device.choice.kinds.includes(i.kind)), device.choice.language, { neighbourhood: device.neighbourhood, member: device.member });
 		void this.#o.courier.deliver(device, { payload, ttl: this.#o.ttl ?? 24 * 3600, urgency: 'normal', topic: topicOf(group.group) });
 	}
 
-	#payload(items: NewsItem[], language: Language): PushPayload {
+	#payload(items: NewsItem[], language: Language, reader: { neighbourhood: string; member: string }): PushPayload {
 		const latest = items[items.length - 1]!;
-		const text = this.#o.text(latest, language);
+		const text = this.#o.text(latest, language, reader);
 		const body = items.length === 1 ? text.body : severalText(items.map((i) => i.kind), items.length, language);
 		return {
 			title: clip(text.title, 120),

@@ -1,5 +1,6 @@
 // The operator configures the relay through the environment; everything has a default that works
 // on a laptop.
+import { DEFAULT_QUIET, type QuietHours } from './push/quiet-hours.ts';
 import { resolve } from 'node:path';
 import { parseAllowedHosts, parsePublicUrl } from './origin.ts';
 import { changeLimitsFromEnv, type ChangeLimits } from './change-limits.ts';
@@ -30,6 +31,21 @@ export interface RelayConfig {
 	judge: boolean;
 	/** NOABER_PUSH_CONTACT: whom push services may write about this relay's notifications. */
 	pushContact?: string;
+	/** NOABER_QUIET_HOURS ("21-8", the default, or "off"): when notifications wait for the morning. */
+	quietHours: QuietHours;
+}
+
+/** "21-8": from 21.00 to 08.00 in Amsterdam; "off": notifications go out at any hour. */
+function quietHoursFromEnv(env: NodeJS.ProcessEnv): QuietHours {
+	const given = env.NOABER_QUIET_HOURS;
+	if (given === undefined || given === '') return DEFAULT_QUIET;
+	if (given === 'off') return { ...DEFAULT_QUIET, from: 0, until: 0 };
+	const match = /^(\d{1,2})-(\d{1,2})$/.exec(given);
+	const [from, until] = match ? [Number(match[1]), Number(match[2])] : [NaN, NaN];
+	if (!(from >= 0 && from <= 23 && until >= 0 && until < from)) {
+		throw new Error(`NOABER_QUIET_HOURS must be an evening and a morning hour like "21-8" (from 21.00 to 08.00) or "off", not "${given}"`);
+	}
+	return { ...DEFAULT_QUIET, from, until };
 }
 
 /** A whole number of milliseconds from the environment, within reason, or the default. */
@@ -67,7 +83,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): RelayConfig
 		syncTimeoutMs: millisFromEnv(env, 'NOABER_SYNC_TIMEOUT_MS', 60_000, 100, 60_000),
 		idleUnloadMs: millisFromEnv(env, 'NOABER_IDLE_UNLOAD_MS', 5 * 60_000, 250, 24 * 3600_000),
 		judge: switchFromEnv(env, 'NOABER_RULES', true),
-		pushContact: env.NOABER_PUSH_CONTACT || undefined
+		pushContact: env.NOABER_PUSH_CONTACT || undefined,
+		quietHours: quietHoursFromEnv(env)
 	};
 }
 

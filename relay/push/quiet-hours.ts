@@ -35,6 +35,8 @@ function momentOf(year: number, month: number, day: number, hour: number, timeZo
 
 /** When the quiet hours around `now` end, or undefined when it is not quiet now. */
 export function quietUntil(now: number, quiet: QuietHours = DEFAULT_QUIET): number | undefined {
+	// The same hour twice: the operator switched quiet hours off (NOABER_QUIET_HOURS=off).
+	if (quiet.from === quiet.until) return undefined;
 	const local = wallClock(now, quiet.timeZone);
 	const evening = local.hour >= quiet.from;
 	if (!evening && local.hour >= quiet.until) return undefined;

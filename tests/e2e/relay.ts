@@ -32,7 +32,7 @@ async function freePort(): Promise<number> {
  * `rules: 'off'` starts a relay that judges no change (NOABER_RULES=off): for damage a member's
  * device could do before December 2026, which the app must still show and repair or undo.
  */
-export async function startRelay(options: { data?: string; rules?: 'off' } = {}): Promise<RunningRelay> {
+export async function startRelay(options: { data?: string; rules?: 'off'; env?: Record<string, string> } = {}): Promise<RunningRelay> {
 	const data = options.data ?? (await mkdtemp(join(tmpdir(), 'noaber-e2e-')));
 	const port = await freePort();
 	const origin = `http://localhost:${port}`;
@@ -44,7 +44,8 @@ export async function startRelay(options: { data?: string; rules?: 'off' } = {})
 			NOABER_DATA: data,
 			NOABER_PUBLIC_URL: origin,
 			LOG_LEVEL: 'info',
-			...(options.rules === 'off' ? { NOABER_RULES: 'off' } : {})
+			...(options.rules === 'off' ? { NOABER_RULES: 'off' } : {}),
+			...options.env
 		},
 		stdio: ['ignore', 'pipe', 'pipe']
 	});

@@ -4,6 +4,7 @@
 // status a test asks for. Benchmarks use it too (no vitest here).
 import { createECDH, createPublicKey, randomBytes, verify, type ECDH } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import { decrypt } from 'http_ece';
 import type { PushPayload, PushSubscriptionInput } from '../../src/lib/notify/api.ts';
 
@@ -58,7 +59,8 @@ function verifyVapid(authorization: string | undefined, audience: string): strin
 	return key!;
 }
 
-export async function startPushService(): Promise<StandIn> {
+/** `tls`: serve https on `localhost` (the relay takes only https endpoints outside tests in-process). */
+export async function startPushService(options: { tls?: { key: string; cert: string } } = {}): Promise<StandIn> {
 	const held = new Map<string, Held>();
 	let count = 0;
 	const service: StandIn = {
@@ -82,7 +84,7 @@ export async function startPushService(): Promise<StandIn> {
 			server.close(() => resolve());
 		})
 	};
-	const server: Server = createServer((req, res) => {
+	const handle = (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => {
 		const chunks: Buffer[] = [];
 		req.on('data', (c: Buffer) => chunks.push(c));
 		req.on('end', () => {
@@ -114,9 +116,11 @@ export async function startPushService(): Promise<StandIn> {
 			}
 			res.writeHead(status).end();
 		});
-	});
+	};
+	const server: Server = options.tls ? createTlsServer(options.tls, handle) : createServer(handle);
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 	const address = server.address();
-	service.url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+	const port = typeof address === 'object' && address ? address.port : 0;
+	service.url = options.tls ? `https://localhost:${port}` : `http://127.0.0.1:${port}`;
 	return service;
 }

@@ -33,6 +33,8 @@ export interface RelayConfig {
 	pushContact?: string;
 	/** NOABER_QUIET_HOURS ("21-8", the default, or "off"): when notifications wait for the morning. */
 	quietHours: QuietHours;
+	/** NOABER_NOTIFICATIONS: off for a relay that cannot reach the internet; no news is worked out then. */
+	notifications: boolean;
 }
 
 /** "21-8": from 21.00 to 08.00 in Amsterdam; "off": notifications go out at any hour. */
@@ -84,7 +86,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): RelayConfig
 		idleUnloadMs: millisFromEnv(env, 'NOABER_IDLE_UNLOAD_MS', 5 * 60_000, 250, 24 * 3600_000),
 		judge: switchFromEnv(env, 'NOABER_RULES', true),
 		pushContact: env.NOABER_PUSH_CONTACT || undefined,
-		quietHours: quietHoursFromEnv(env)
+		quietHours: quietHoursFromEnv(env),
+		notifications: switchFromEnv(env, 'NOABER_NOTIFICATIONS', true)
 	};
 }
 

@@ -202,7 +202,7 @@ export async function startRelay(given: Partial<RelayOptions> & Pick<RelayOption
 	const pushText = new NewsPushText({ nameOf: (id) => registry.find(id)?.name, membersOf, log });
 	const push = startPush({ data: options.data, log, publicUrl: options.publicUrl, book: access, contact: options.pushContact, quiet: options.quietHours, text: pushText.text, ...options.push });
 	// What each change to a help or agenda document made news of goes to the phones it concerns.
-	new NewsWatch(repo, {
+	if (options.notifications) new NewsWatch(repo, {
 		neighbourhoodOf: (id) => registry.ownerOf(id),
 		membersOf,
 		onNews: (neighbourhood, item) => {

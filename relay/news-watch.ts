@@ -112,6 +112,7 @@ export function membersFrom(repo: Repo, registry: Pick<Registry, 'find'>): (neig
 		const handle = await repo.find(url as AutomergeUrl, { allowableStates: ['ready', 'unavailable'] });
 		return handle.isReady() ? handle.doc() : undefined;
 	};
+	const readOnce = new WeakMap<object, Member[]>();
 	return async (neighbourhood) => {
 		const rootUrl = registry.find(neighbourhood)?.root;
 		const root = rootUrl ? await open(rootUrl) : undefined;
@@ -119,6 +120,13 @@ export function membersFrom(repo: Repo, registry: Pick<Registry, 'find'>): (neig
 		const membersUrl = docs ? textOf(docs.members) : '';
 		if (!membersUrl.startsWith('automerge:')) return undefined;
 		const members = await open(membersUrl);
-		return members ? readMembers(members, { includeLeft: false }).items : undefined;
+		if (!isRecord(members)) return undefined;
+		// Read once per version of the document: every change's news and every push text asks.
+		let read = readOnce.get(members);
+		if (!read) {
+			read = readMembers(members, { includeLeft: false }).items;
+			readOnce.set(members, read);
+		}
+		return read;
 	};
 }

@@ -8,6 +8,7 @@ import { Courier, type CourierOptions } from './courier.ts';
 import { PushSchedule, type Clock, type PushText } from './schedule.ts';
 import type { QuietHours } from './quiet-hours.ts';
 import { Subscriptions } from './subscriptions.ts';
+import { waitingFile } from './waiting.ts';
 import { somethingNew } from './texts.ts';
 import { loadVapid, vapidSubject, type Vapid } from './vapid.ts';
 
@@ -93,7 +94,8 @@ export function startPush(input: { data: string; log: Logger; publicUrl?: string
 		clock: input.clock,
 		quiet: input.quiet,
 		windowMs: input.windowMs,
-		log
+		log,
+		store: waitingFile(data, log)
 	});
 	return {
 		vapid,

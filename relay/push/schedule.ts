@@ -16,6 +16,7 @@ import type { Delivery, Outcome } from './courier.ts';
 import { DEFAULT_QUIET, quietUntil, type QuietHours } from './quiet-hours.ts';
 import type { Subscribed, Subscriptions } from './subscriptions.ts';
 import { createHash } from 'node:crypto';
+import type { WaitingStore } from './waiting.ts';
 
 export type Language = PushChoice['language'];
 /** The short, kind text of one happening (src/lib/news/text.ts). */
@@ -52,6 +53,8 @@ export interface ScheduleOptions {
 	/** Seconds a push service keeps a notification for a phone that is off. */
 	ttl?: number;
 	log?: Logger;
+	/** Where what waits is kept across restarts (waiting.ts); nowhere when not given. */
+	store?: WaitingStore;
 }
 
 export const GROUP_WINDOW_MS = 10 * 60 * 1000;
@@ -87,6 +90,39 @@ export class PushSchedule {
 		this.#clock = options.clock ?? systemClock;
 		this.#quiet = options.quiet ?? DEFAULT_QUIET;
 		this.#windowMs = options.windowMs ?? GROUP_WINDOW_MS;
+		this.#restore();
+	}
+
+	/** Takes up what waited when the relay stopped: told when it is due, at once when it is overdue. */
+	#restore() {
+		const saved = this.#o.store?.load() ?? [];
+		const now = this.#clock.now();
+		for (const { timer: _timer, ...kept } of saved.map((g) => ({ ...g, timer: undefined }))) {
+			const key = `${kept.device}\n${kept.group}`;
+			const group: Group = { ...kept };
+			this.#groups.set(key, group);
+			for (const item of [...group.waiting, ...group.told]) this.#remember(`${group.device} ${item.id}`);
+			const windowEnd = group.sentAt === undefined ? now : group.sentAt + this.#windowMs;
+			this.#wake(key, group, Math.max(now, this.#quietUntil(now) ?? now, windowEnd), false);
+		}
+	}
+
+	#saveTimer: unknown;
+	/** Written at most once a second: a busy evening is one write, not one per happening. */
+	#changed() {
+		if (!this.#o.store || this.#saveTimer !== undefined) return;
+		this.#saveTimer = this.#clock.setTimer(() => {
+			this.#saveTimer = undefined;
+			this.#save();
+		}, 1000);
+	}
+
+	#save() {
+		try {
+			this.#o.store?.save([...this.#groups.values()].filter((g) => g.waiting.length > 0).map(({ timer: _timer, ...kept }) => kept));
+		} catch (error) {
+			this.#o.log?.error({ reason: (error as Error).message }, 'waiting notifications could not be kept');
+		}
 	}
 
 	/** Notifications waiting for quiet hours or a group's window to end. */
@@ -108,6 +144,9 @@ export class PushSchedule {
 	};
 
 	stop(): void {
+		if (this.#saveTimer !== undefined) this.#clock.clearTimer(this.#saveTimer);
+		this.#saveTimer = undefined;
+		this.#save();
 		this.#stopped = true;
 		for (const group of this.#groups.values()) if (group.timer !== undefined) this.#clock.clearTimer(group.timer);
 		this.#groups.clear();
@@ -133,6 +172,7 @@ export class PushSchedule {
 			}
 			const recent = group.sentAt !== undefined && now - group.sentAt < this.#windowMs;
 			group.waiting.push(item);
+			this.#changed();
 			if (quietEnd === undefined && !recent && group.waiting.length === 1) this.#tell(key, group);
 			else this.#wake(key, group, Math.max(quietEnd ?? now, (group.sentAt ?? now) + (recent ? this.#windowMs : 0)));
 		}
@@ -152,7 +192,7 @@ export class PushSchedule {
 	}
 
 	/** (Re)sets the group's timer to `at`, keeping an earlier one already set for the same moment. */
-	#wake(key: string, group: Group, at: number) {
+	#wake(key: string, group: Group, at: number, _fresh = true) {
 		if (group.timer !== undefined) this.#clock.clearTimer(group.timer);
 		group.timer = this.#clock.setTimer(() => this.#due(key), Math.max(0, at - this.#clock.now()));
 	}
@@ -175,6 +215,7 @@ export class PushSchedule {
 	/** Sends what the group has waiting as one notification, then keeps the window open. */
 	#tell(key: string, group: Group) {
 		const items = group.waiting.splice(0);
+		this.#changed();
 		group.told.push(...items);
 		if (group.told.length > MAX_TOLD) group.told.splice(0, group.told.length - MAX_TOLD);
 		group.sentAt = this.#clock.now();

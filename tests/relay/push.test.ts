@@ -1,7 +1,7 @@
 // Phone notifications from the relay to a stand-in push service that decrypts every push as a
 // phone would: what it says, to whom, when (quiet hours, one notification per post), and that
 // gone subscriptions and removed devices get nothing.
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -12,6 +12,7 @@ import { liveInBook, recipientsInBook } from '../../relay/push/push.ts';
 import { quietUntil } from '../../relay/push/quiet-hours.ts';
 import { PushSchedule } from '../../relay/push/schedule.ts';
 import { Subscriptions } from '../../relay/push/subscriptions.ts';
+import { waitingFile } from '../../relay/push/waiting.ts';
 import { loadVapid, vapidSubject } from '../../relay/push/vapid.ts';
 import { NEWS_KINDS, type NewsKind } from '../../src/lib/news/item.ts';
 import type { Granted } from '../../src/lib/access/api.ts';
@@ -46,15 +47,22 @@ async function world(start = amsterdam(10)) {
 	const courier = new Courier({ vapid, subscriptions, log, backoffMs: 20 });
 	/** What the schedule handed to the courier, and when on the fake clock: "not before" is exact. */
 	const handed: Array<{ device: string; at: number; delivery: Delivery }> = [];
-	const schedule = new PushSchedule({
-		subscriptions,
-		courier: { deliver: (to, delivery) => (handed.push({ device: to.device, at: clock.now(), delivery }), courier.deliver(to, delivery)) },
-		recipientsOf: recipientsInBook(book),
-		text: testText,
-		clock,
-		log
-	});
-	stoppers.push(() => schedule.stop(), () => courier.stop());
+	const store = waitingFile(data, log);
+	const startSchedule = () => {
+		const started = new PushSchedule({
+			subscriptions,
+			courier: { deliver: (to, delivery) => (handed.push({ device: to.device, at: clock.now(), delivery }), courier.deliver(to, delivery)) },
+			recipientsOf: recipientsInBook(book),
+			text: testText,
+			clock,
+			log,
+			store
+		});
+		stoppers.push(() => started.stop());
+		return started;
+	};
+	const schedule = startSchedule();
+	stoppers.push(() => courier.stop());
 	const member = (name: string, roles: Array<'intermediary' | 'manager'> = []) => {
 		const granted = newMember(book, N, { name, roles });
 		NAMES[granted.memberId] = name;
@@ -65,7 +73,7 @@ async function world(start = amsterdam(10)) {
 		subscriptions.set({ neighbourhood: N, member: who.memberId, device: who.deviceId, subscription, choice: { kinds: [...kinds], weekly: false, language } });
 		return id;
 	};
-	return { data, logs, book, service, clock, vapid, subscriptions, schedule, handed, member, subscribe };
+	return { data, logs, book, service, clock, vapid, subscriptions, schedule, handed, member, subscribe, startSchedule };
 }
 
 describe('a push as the phone receives it', () => {
@@ -88,7 +96,9 @@ describe('a push as the phone receives it', () => {
 		expect(w.handed.map((h) => h.device)).toEqual([anna.deviceId]);
 		// Logged once the push service has answered.
 		const log = await eventually(() => w.logs.join(''), (text) => text.includes(anna.deviceId));
-		for (const secret of ['boodschappen', 'Bert wil', push!.id, w.vapid.privateKey]) expect(log).not.toContain(secret);
+		// The endpoint, not the stand-in's short id ("s1", which a random device id can contain).
+		const endpoint = w.subscriptions.get(anna.deviceId)!.subscription.endpoint;
+		for (const secret of ['boodschappen', 'Bert wil', endpoint, w.vapid.privateKey]) expect(log).not.toContain(secret);
 	});
 
 	it('speaks the language the device chose', async () => {
@@ -130,6 +140,42 @@ describe('a push as the phone receives it', () => {
 });
 
 describe('when it comes', () => {
+	it('keeps what waits for the morning through a restart of the relay at night, and tells it once', async () => {
+		const w = await world(amsterdam(22, 30));
+		const anna = w.member('Anna');
+		const bert = w.member('Bert');
+		w.subscribe(anna);
+		const response = item('response', { for: anna.memberId, actor: bert.memberId });
+		w.schedule.news(N, response);
+		w.clock.advance(2 * MINUTE);
+		// The operator installs an update at midnight.
+		w.schedule.stop();
+		w.clock.advance(60 * MINUTE);
+		const again = w.startSchedule();
+		expect(again.waiting).toBe(1);
+		// The same happening reported again after the restart is still told once.
+		again.news(N, response);
+		w.clock.advance(8 * 60 * MINUTE + 27 * MINUTE);
+		expect(w.handed).toHaveLength(0);
+		w.clock.advance(MINUTE);
+		expect(w.handed).toHaveLength(1);
+		expect(new Date(w.handed[0]!.at).toISOString()).toBe('2026-12-02T07:00:00.000Z');
+		const [push] = await eventually(() => w.service.received, (r) => r.length === 1);
+		expect(push!.payload.body).toBe('Bert wil helpen met boodschappen');
+		// Told, it is gone from the file: a second restart tells nothing again.
+		w.clock.advance(2 * MINUTE);
+		again.stop();
+		expect(w.startSchedule().waiting).toBe(0);
+	});
+
+	it('starts with nothing waiting when the file of what waited is damaged, and says so', async () => {
+		const w = await world(amsterdam(22, 30));
+		w.schedule.stop();
+		writeFileSync(join(w.data, 'push', 'waiting.json'), '{"half":');
+		expect(w.startSchedule().waiting).toBe(0);
+		expect(w.logs.join('')).toContain('waiting notifications could not be read');
+	});
+
 	it('keeps what happens at 22.30 until 08.00, and not a second before', async () => {
 		const w = await world(amsterdam(22, 30));
 		const anna = w.member('Anna');

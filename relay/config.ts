@@ -3,6 +3,7 @@
 import { resolve } from 'node:path';
 import { parseAllowedHosts, parsePublicUrl } from './origin.ts';
 import { changeLimitsFromEnv, type ChangeLimits } from './change-limits.ts';
+import { mailConfigFromEnv, type MailConfig } from './mail/config.ts';
 
 export interface RelayConfig {
 	port: number;
@@ -28,6 +29,8 @@ export interface RelayConfig {
 	 * no neighbourhood's: with it off, any member can change or empty anything.
 	 */
 	judge: boolean;
+	/** NOABER_SMTP_URL and NOABER_MAIL_FROM: without them no e-mail digest is offered. */
+	mail?: MailConfig;
 }
 
 /** A whole number of milliseconds from the environment, within reason, or the default. */
@@ -64,7 +67,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): RelayConfig
 		limits: changeLimitsFromEnv(env),
 		syncTimeoutMs: millisFromEnv(env, 'NOABER_SYNC_TIMEOUT_MS', 60_000, 100, 60_000),
 		idleUnloadMs: millisFromEnv(env, 'NOABER_IDLE_UNLOAD_MS', 5 * 60_000, 250, 24 * 3600_000),
-		judge: switchFromEnv(env, 'NOABER_RULES', true)
+		judge: switchFromEnv(env, 'NOABER_RULES', true),
+		mail: mailConfigFromEnv(env)
 	};
 }
 

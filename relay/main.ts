@@ -40,6 +40,7 @@ import { refuseChangesWhileReadOnly } from './read-only.ts';
 import { ChangeLog } from './change-log.ts';
 import { ChangeHistory } from './change-history.ts';
 import { recordAcceptedChanges } from './change-recording.ts';
+import { reportMailApi, type ReportMail, type ReportMailOptions } from './report-mail-api.ts';
 
 export interface RelayOptions extends RelayConfig {
 	logDestination?: DestinationStream;
@@ -54,6 +55,8 @@ export interface RelayOptions extends RelayConfig {
 	storageRetryMs?: number;
 	/** The rules each module's documents are judged by (src/lib/rules/documents.ts). */
 	rules?: (kind: Kind) => Rule;
+	/** Reports and the e-mail digest: who hears of a new report, and each member's news (report-mail-api.ts). */
+	reportMail?: Pick<ReportMailOptions, 'reported' | 'newsOf' | 'newsText'>;
 }
 
 export interface Relay {
@@ -80,6 +83,8 @@ export interface Relay {
 	history: ChangeHistory;
 	/** Links for requests without a Host header (and the operator command). */
 	origin: string;
+	/** Reports ("Melden") and the e-mail digest. */
+	reportMail: ReportMail;
 	close(): Promise<void>;
 }
 
@@ -211,6 +216,7 @@ export async function startRelay(given: Partial<RelayOptions> & Pick<RelayOption
 	const secure = securityHeadersHook(options.app);
 	const originOf = linkOrigin(options, () => port);
 	const started = Date.now();
+	const reportMail = reportMailApi({ data: options.data, registry, book: access, attempts, log, mail: options.mail, originOf, ...options.reportMail });
 
 	const server = createServer((req, res) => {
 		secure(res);
@@ -220,6 +226,7 @@ export async function startRelay(given: Partial<RelayOptions> & Pick<RelayOption
 			res.end(JSON.stringify({ ok: true, neighbourhoods: registry.list().length, uptime: Math.round((Date.now() - started) / 1000) }));
 			return;
 		}
+		if (reportMail.handle(req, res, path)) return;
 		const accessAction = /^\/api\/access\/([a-zA-Z]{1,20})$/.exec(path);
 		if (accessAction) {
 			handleAccess(req, res, accessAction[1]!, accessContext).catch((error: unknown) => {
@@ -362,6 +369,7 @@ export async function startRelay(given: Partial<RelayOptions> & Pick<RelayOption
 			clearInterval(poll);
 			listings.close();
 			await step('idle unloading', 2000, () => idle.stop());
+			await step('e-mail digests', 2000, () => reportMail.close());
 			// A clean close rather than a reset: the stock Node client throws on ECONNRESET, and
 			// browsers reconnect sooner after 1001 "going away".
 			const open = [...wss.clients];
@@ -394,5 +402,5 @@ export async function startRelay(given: Partial<RelayOptions> & Pick<RelayOption
 		})());
 
 	const url = `http://${LOCAL.has(options.host) ? 'localhost' : options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`;
-	return { port, url, registry, repo, adapter, storage, log, faults, peers, idle, access, changeLog, history, origin: options.publicUrl ?? `http://localhost:${port}`, close };
+	return { port, url, registry, repo, adapter, storage, log, faults, peers, idle, access, changeLog, history, origin: options.publicUrl ?? `http://localhost:${port}`, reportMail, close };
 }

@@ -52,6 +52,8 @@ export async function startTestRelay(
 		storage?: StorageAdapterInterface;
 		storageRetryMs?: number;
 		rules?: RelayOptions['rules'];
+		reportMail?: RelayOptions['reportMail'];
+		mail?: RelayOptions['mail'];
 	} = {}
 ): Promise<TestRelay> {
 	const data = options.data ?? tempDir();
@@ -70,6 +72,8 @@ export async function startTestRelay(
 		storage: options.storage,
 		storageRetryMs: options.storageRetryMs,
 		rules: options.rules,
+		reportMail: options.reportMail,
+		mail: options.mail,
 		logDestination: new Writable({
 			write(chunk, _encoding, done) {
 				logs.push(String(chunk));

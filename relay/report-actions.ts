@@ -1,0 +1,65 @@
+// The report actions of /api/notify (src/lib/notify/api.ts): a member reports a post, a response
+// or an activity; managers read the reports and mark them dealt with. The holder comes from the
+// relay's access book, so roles are the relay's, never a device's claim.
+import type { NewsItem } from '../src/lib/news/item.ts';
+import type { NotifyRequest } from '../src/lib/notify/api.ts';
+import { reportNews } from '../src/lib/report/news.ts';
+import { mayReadReports, mayReport } from '../src/lib/report/rules.ts';
+import type { Holder } from './access-book.ts';
+import type { Logger } from './log.ts';
+import type { Registry } from './registry.ts';
+import type { ReportBook } from './reports.ts';
+
+export const REPORT_ACTIONS = ['report', 'reports', 'handled'] as const;
+export type ReportAction = (typeof REPORT_ACTIONS)[number];
+
+export interface ReportContext {
+	reports: ReportBook;
+	registry: Registry;
+	log: Logger;
+	/** A new report arrived: the managers' news (no reason, no reporter), once per report. */
+	reported?: (neighbourhood: string, item: NewsItem) => void;
+}
+
+export interface ActionAnswer {
+	status: number;
+	body: unknown;
+}
+
+const refuse = (status: number, error: string): ActionAnswer => ({ status, body: { error } });
+
+/** `body` was checked against NotifyRequests[action] by the caller. */
+export function handleReportAction(action: ReportAction, body: unknown, holder: Holder, context: ReportContext): ActionAnswer {
+	const { reports, log } = context;
+	const n = holder.neighbourhood;
+	switch (action) {
+		case 'report': {
+			if (!mayReport(holder.status)) return refuse(403, 'waiting');
+			const { target, reason } = body as NotifyRequest<'report'>;
+			// Only the neighbourhood's own documents: a report names nothing the managers cannot open.
+			if (context.registry.ownerOf(target.document) !== n) return refuse(404, 'unknown');
+			const added = reports.add(n, holder.memberId, { target, reason });
+			if ('refused' in added) return refuse(429, added.refused);
+			if (added.fresh) {
+				log.info({ neighbourhood: n, report: added.report.id, kind: target.kind }, 'report made');
+				try {
+					context.reported?.(n, reportNews(added.report));
+				} catch (error) {
+					// Telling the managers is a courtesy: the report is kept and listed either way.
+					log.warn({ err: error, neighbourhood: n }, 'report notice failed');
+				}
+			}
+			return { status: added.fresh ? 201 : 200, body: { reportId: added.report.id } };
+		}
+		case 'reports':
+			if (!mayReadReports(holder.roles)) return refuse(403, 'forbidden');
+			return { status: 200, body: { reports: reports.list(n) } };
+		case 'handled': {
+			if (!mayReadReports(holder.roles)) return refuse(403, 'forbidden');
+			const { reportId } = body as NotifyRequest<'handled'>;
+			if (!reports.handled(n, reportId, holder.memberId)) return refuse(404, 'unknown');
+			log.info({ neighbourhood: n, report: reportId, by: holder.memberId }, 'report handled');
+			return { status: 200, body: {} };
+		}
+	}
+}

@@ -1,0 +1,144 @@
+// POST /api/notify/<action> for reports and the e-mail digest (the push actions are
+// notify-api.ts's), and the digest's unsubscribe link. Bodies are checked against the shared
+// definitions in src/lib/notify/api.ts; the device's credential comes in the Authorization header
+// and names the member and roles from the relay's access book.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import * as v from 'valibot';
+import type { NewsItem } from '../src/lib/news/item.ts';
+import { NotifyRequests } from '../src/lib/notify/api.ts';
+import { refused, type AccessBook, type Holder } from './access-book.ts';
+import type { Attempts } from './attempts.ts';
+import type { Logger } from './log.ts';
+import { mailChoices, handleDigestAction } from './mail/digest-actions.ts';
+import type { MailConfig } from './mail/config.ts';
+import { MailDigests, type NewsOf } from './mail/digests.ts';
+import type { NewsText } from './mail/compose.ts';
+import { handleUnsubscribe } from './mail/unsubscribe-page.ts';
+import type { Registry } from './registry.ts';
+import { handleReportAction, REPORT_ACTIONS, type ActionAnswer, type ReportAction } from './report-actions.ts';
+import { ReportBook } from './reports.ts';
+
+const MAX_BODY = 16 * 1024;
+/** Until the push module's `choices` is folded in, this answers it with the e-mail half and no push. */
+const ACTIONS = new Set<string>([...REPORT_ACTIONS, 'digest', 'choices']);
+export const REPORT_MAIL_PATH = /^\/api\/notify\/(report|reports|handled|digest|choices)$/;
+const CORS = { 'access-control-allow-origin': '*' };
+
+export interface ReportMailOptions {
+	data: string;
+	registry: Registry;
+	book: AccessBook;
+	attempts: Attempts;
+	log: Logger;
+	mail: MailConfig | undefined;
+	/** Where links point for this request (origin.ts); the digest's links use it. */
+	originOf: (req: IncomingMessage) => string;
+	/** A new report: the managers' news, once per report. */
+	reported?: (neighbourhood: string, item: NewsItem) => void;
+	newsOf?: NewsOf;
+	newsText?: NewsText;
+	now?: () => Date;
+}
+
+export interface ReportMail {
+	reports: ReportBook;
+	digests: MailDigests;
+	/** True when it answered the request. */
+	handle(req: IncomingMessage, res: ServerResponse, path: string): boolean;
+	close(): Promise<void>;
+}
+
+function json(res: ServerResponse, status: number, body: unknown) {
+	res.writeHead(status, { ...CORS, 'content-type': 'application/json', 'cache-control': 'no-store' });
+	res.end(JSON.stringify(body));
+}
+
+async function readJson(req: IncomingMessage): Promise<unknown> {
+	let size = 0;
+	const chunks: Buffer[] = [];
+	for await (const chunk of req as AsyncIterable<Buffer>) {
+		size += chunk.length;
+		if (size > MAX_BODY) return undefined;
+		chunks.push(chunk);
+	}
+	try {
+		return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+	} catch {
+		return undefined;
+	}
+}
+
+const bearer = (req: IncomingMessage): string => /^Bearer (\S{1,200})$/.exec(req.headers.authorization ?? '')?.[1] ?? '';
+
+export function reportMailApi(options: ReportMailOptions): ReportMail {
+	const { registry, book, attempts, log } = options;
+	const reports = new ReportBook(options.data, options.now ? () => options.now!().getTime() : undefined);
+	const digests = new MailDigests({
+		data: options.data,
+		config: options.mail,
+		registry,
+		book,
+		reports,
+		log,
+		newsOf: options.newsOf,
+		text: options.newsText,
+		now: options.now
+	});
+	digests.start();
+
+	async function act(req: IncomingMessage, action: string): Promise<ActionAnswer> {
+		const address = req.socket.remoteAddress ?? 'unknown';
+		if (attempts.blocked(address)) return { status: 429, body: { error: 'tooMany' } };
+		const parsed = v.safeParse(NotifyRequests[action as keyof typeof NotifyRequests], await readJson(req));
+		if (!parsed.success) return { status: 400, body: { error: 'invalid' } };
+		book.reloadIfChanged();
+		const found = book.holder(bearer(req));
+		if (refused(found)) {
+			if (found.refused === 'credential') attempts.failed(address);
+			return { status: found.refused === 'credential' ? 401 : 403, body: { error: found.refused } };
+		}
+		const holder: Holder = found;
+		book.seen(holder.deviceId);
+		if (holder.status !== 'active') return { status: 403, body: { error: 'waiting' } };
+		if (action === 'digest') {
+			let origin: string;
+			try {
+				origin = options.originOf(req);
+			} catch {
+				return { status: 400, body: { error: 'invalid' } };
+			}
+			return handleDigestAction(parsed.output, holder, digests, origin);
+		}
+		if (action === 'choices') return { status: 200, body: { push: null, ...mailChoices(holder, digests) } };
+		return handleReportAction(action as ReportAction, parsed.output, holder, { reports, registry, log, reported: options.reported });
+	}
+
+	return {
+		reports,
+		digests,
+		handle(req, res, path) {
+			if (handleUnsubscribe(req, res, path, { digests, registry })) return true;
+			const action = REPORT_MAIL_PATH.exec(path)?.[1];
+			if (!action || !ACTIONS.has(action)) return false;
+			if (req.method === 'OPTIONS') {
+				res.writeHead(204, { ...CORS, 'access-control-allow-methods': 'POST', 'access-control-allow-headers': 'authorization, content-type', 'access-control-max-age': '600' });
+				res.end();
+				return true;
+			}
+			if (req.method !== 'POST') {
+				json(res, 405, { error: 'invalid' });
+				return true;
+			}
+			act(req, action).then(
+				(answer) => json(res, answer.status, answer.body),
+				(error: unknown) => {
+					log.error({ err: error, action }, 'notify request failed');
+					if (!res.headersSent) json(res, 500, { error: 'failed' });
+					else res.end();
+				}
+			);
+			return true;
+		},
+		close: () => digests.close()
+	};
+}

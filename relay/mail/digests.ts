@@ -171,6 +171,8 @@ export class MailDigests {
 
 	start(): void {
 		if (!this.available || this.#timer) return;
+		// The host only: the URL holds the password.
+		this.#options.log.info({ smtp: smtpHost(this.#options.config!.smtpUrl) }, 'e-mail digests on');
 		this.#timer = setInterval(() => {
 			this.runDue().catch((error: unknown) => this.#options.log.error({ err: error }, 'e-mail digest round failed'));
 		}, TICK_MS);

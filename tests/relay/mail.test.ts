@@ -7,7 +7,7 @@ import { NEWS_KINDS, type NewsItem } from '../../src/lib/news/item.ts';
 import { configFromEnv } from '../../relay/config.ts';
 import { latestSlot } from '../../relay/mail/schedule.ts';
 import { eventually, hostNeighbourhood, newMember, startTestRelay, stopAfterEach, type TestRelay } from './harness.ts';
-import { startMailServer, type TestMailServer } from './mail-server.ts';
+import { startMailServer } from './mail-server.ts';
 import { notifyCall } from './notify-call.ts';
 
 let relay: TestRelay | undefined;

@@ -41,6 +41,7 @@ import { ChangeLog } from './change-log.ts';
 import { ChangeHistory } from './change-history.ts';
 import { recordAcceptedChanges } from './change-recording.ts';
 import { reportMailApi, type ReportMail, type ReportMailOptions } from './report-mail-api.ts';
+import { membersFrom, NewsWatch, type NewsCallback } from './news-watch.ts';
 
 export interface RelayOptions extends RelayConfig {
 	logDestination?: DestinationStream;
@@ -57,6 +58,8 @@ export interface RelayOptions extends RelayConfig {
 	rules?: (kind: Kind) => Rule;
 	/** Reports and the e-mail digest: who hears of a new report, and each member's news (report-mail-api.ts). */
 	reportMail?: Pick<ReportMailOptions, 'reported' | 'newsOf' | 'newsText'>;
+	/** Hears the news each change to a help or agenda document made (news-watch.ts); none by default. */
+	onNews?: NewsCallback;
 }
 
 export interface Relay {
@@ -151,6 +154,7 @@ export async function startRelay(given: Partial<RelayOptions> & Pick<RelayOption
 	const hooks = new RepoHooks(repo, faults, options.syncTimeoutMs);
 	const peers = new PeerJanitor(repo, hooks, { peerNeighbourhood: adapter.peerNeighbourhood, sockets: adapter.sockets, server: wss });
 	const idle = new IdleUnloader(repo, hooks, { idleMs: options.idleUnloadMs, storage: disk, faults, log });
+	if (options.onNews) new NewsWatch(repo, { neighbourhoodOf: (id) => registry.ownerOf(id), membersOf: membersFrom(repo, registry), onNews: options.onNews, log });
 
 	const access = new AccessBook(options.data);
 	const changeLog = new ChangeLog(options.data, log);

@@ -42,10 +42,23 @@ export interface NewsItem {
 	/** The member who did it, when there is one (named by first name in texts). */
 	actor?: string;
 	/**
+	 * The member who pressed the button when it was done for the actor (an intermediary): they
+	 * know already, so it is no news to them.
+	 */
+	actedBy?: string;
+	/**
 	 * What it is about, for a short text. Never a message, phone number or address: a help post's
 	 * category (not its title, which residents sometimes write their address in), an activity's title.
 	 */
-	subject: { module: 'help' | 'agenda' | 'members' | 'reports'; id: string; category?: string; title?: string; occurrence?: string };
+	subject: {
+		module: 'help' | 'agenda' | 'members' | 'reports';
+		id: string;
+		category?: string;
+		title?: string;
+		occurrence?: string;
+		/** A help post's kind: a response to an offer is told differently from one to a request. */
+		postKind?: 'request' | 'offer';
+	};
 	/** The app page that opens when it is tapped, e.g. `/hulp/<postId>`. */
 	path: string;
 	/** Several happenings with one group within ten minutes become one notification, e.g. `help:<postId>`. */

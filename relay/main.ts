@@ -57,7 +57,7 @@ export interface RelayOptions extends RelayConfig {
 	/** The rules each module's documents are judged by (src/lib/rules/documents.ts). */
 	rules?: (kind: Kind) => Rule;
 	/** Reports and the e-mail digest: who hears of a new report, and each member's news (report-mail-api.ts). */
-	reportMail?: Pick<ReportMailOptions, 'reported' | 'newsOf' | 'newsText'>;
+	reportMail?: Pick<ReportMailOptions, 'reported' | 'newsOf'>;
 	/** Hears the news each change to a help or agenda document made (news-watch.ts); none by default. */
 	onNews?: NewsCallback;
 }
@@ -220,7 +220,7 @@ export async function startRelay(given: Partial<RelayOptions> & Pick<RelayOption
 	const secure = securityHeadersHook(options.app);
 	const originOf = linkOrigin(options, () => port);
 	const started = Date.now();
-	const reportMail = reportMailApi({ data: options.data, registry, book: access, attempts, log, mail: options.mail, originOf, ...options.reportMail });
+	const reportMail = reportMailApi({ data: options.data, repo, registry, book: access, attempts, log, mail: options.mail, originOf, ...options.reportMail });
 
 	const server = createServer((req, res) => {
 		secure(res);

@@ -3,6 +3,7 @@
 // definitions in src/lib/notify/api.ts; the device's credential comes in the Authorization header
 // and names the member and roles from the relay's access book.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Repo } from '@automerge/automerge-repo/slim';
 import * as v from 'valibot';
 import type { NewsItem } from '../src/lib/news/item.ts';
 import { NotifyRequests } from '../src/lib/notify/api.ts';
@@ -12,7 +13,7 @@ import type { Logger } from './log.ts';
 import { mailChoices, handleDigestAction } from './mail/digest-actions.ts';
 import type { MailConfig } from './mail/config.ts';
 import { MailDigests, type NewsOf } from './mail/digests.ts';
-import type { NewsText } from './mail/compose.ts';
+import { relayNewsOf } from './mail/relay-news.ts';
 import { handleUnsubscribe } from './mail/unsubscribe-page.ts';
 import type { Registry } from './registry.ts';
 import { handleReportAction, REPORT_ACTIONS, type ActionAnswer, type ReportAction } from './report-actions.ts';
@@ -26,6 +27,7 @@ const CORS = { 'access-control-allow-origin': '*' };
 
 export interface ReportMailOptions {
 	data: string;
+	repo: Repo;
 	registry: Registry;
 	book: AccessBook;
 	attempts: Attempts;
@@ -35,8 +37,8 @@ export interface ReportMailOptions {
 	originOf: (req: IncomingMessage) => string;
 	/** A new report: the managers' news, once per report. */
 	reported?: (neighbourhood: string, item: NewsItem) => void;
+	/** Each member's news for the digest; by default read from the neighbourhood's documents (mail/relay-news.ts). */
 	newsOf?: NewsOf;
-	newsText?: NewsText;
 	now?: () => Date;
 }
 
@@ -80,8 +82,7 @@ export function reportMailApi(options: ReportMailOptions): ReportMail {
 		book,
 		reports,
 		log,
-		newsOf: options.newsOf,
-		text: options.newsText,
+		newsOf: options.newsOf ?? relayNewsOf(options.repo, registry, book),
 		now: options.now
 	});
 	digests.start();

@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import nodemailer, { type Transporter } from 'nodemailer';
 import type { NewsItem } from '../../src/lib/news/item.ts';
+import { newsText, type NewsTextContext } from '../../src/lib/news/text.ts';
 import type { DigestChoice } from '../../src/lib/notify/api.ts';
 import { reportNews } from '../../src/lib/report/news.ts';
 import { mayReadReports } from '../../src/lib/report/rules.ts';
@@ -12,9 +13,8 @@ import type { Logger } from '../log.ts';
 import type { Registry } from '../registry.ts';
 import type { ReportBook } from '../reports.ts';
 import { DigestChoices, type Subscription } from './choices.ts';
-import { composeDigest, type NewsText } from './compose.ts';
+import { composeDigest } from './compose.ts';
 import { smtpHost, type MailConfig } from './config.ts';
-import { plainNewsText } from './item-text.ts';
 import { latestSlot } from './schedule.ts';
 import { UnsubscribeLinks } from './unsubscribe-link.ts';
 
@@ -36,7 +36,8 @@ export interface DigestOptions {
 	reports: ReportBook;
 	log: Logger;
 	newsOf?: NewsOf;
-	text?: NewsText;
+	/** One item's sentence (src/lib/news/text.ts by default). */
+	text?: (item: NewsItem, context: NewsTextContext) => string;
 	now?: () => Date;
 }
 
@@ -136,14 +137,16 @@ export class MailDigests {
 			if (!this.#stillMember(neighbourhood, member)) continue;
 			const items = await this.#news(neighbourhood, member, subscription);
 			if (items.length > 0) {
+				const firstName = this.#firstNames(neighbourhood);
+				const text = this.#options.text ?? newsText;
 				const mail = composeDigest({
 					neighbourhood: registry.find(neighbourhood)?.name ?? '',
-					name: this.#nameOf(neighbourhood, member),
+					name: firstName(member) ?? '',
 					items,
 					language: subscription.choice.language,
 					origin: subscription.origin,
 					unsubscribeUrl: this.#links.url(subscription.origin, neighbourhood, member, subscription.nonce),
-					text: this.#options.text ?? plainNewsText
+					text: (item, language) => text(item, { language, viewer: member, firstName })
 				});
 				try {
 					await this.#transport.sendMail({ from: this.#options.config.from, to: subscription.choice.email, ...mail });
@@ -164,9 +167,10 @@ export class MailDigests {
 		return sent;
 	}
 
-	#nameOf(neighbourhood: string, member: string): string {
-		const name = this.#options.book.members(neighbourhood).members.find((m) => m.id === member)?.name ?? '';
-		return name.split(/\s+/)[0] ?? '';
+	/** First names as the relay's access book has them (each member's name when they joined). */
+	#firstNames(neighbourhood: string): (member: string) => string | undefined {
+		const names = new Map(this.#options.book.members(neighbourhood).members.map((m) => [m.id, m.name.trim().split(/\s+/)[0]]));
+		return (member) => names.get(member) || undefined;
 	}
 
 	start(): void {

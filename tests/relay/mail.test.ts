@@ -1,12 +1,21 @@
 // The e-mail digest against a local SMTP server: what the mail says and in which language, that it
 // links to the app, that its unsubscribe link works without logging in, that no news means no mail,
 // and that without SMTP nothing is offered or sent.
+import * as A from '@automerge/automerge';
 import type { ParsedMail } from 'mailparser';
 import { describe, expect, it } from 'vitest';
 import { NEWS_KINDS, type NewsItem } from '../../src/lib/news/item.ts';
 import { configFromEnv } from '../../relay/config.ts';
+import { relayNewsOf } from '../../relay/mail/relay-news.ts';
 import { latestSlot } from '../../relay/mail/schedule.ts';
-import { eventually, hostNeighbourhood, newMember, startTestRelay, stopAfterEach, type TestRelay } from './harness.ts';
+import type { HelpDoc } from '../../src/lib/help/document.ts';
+import { accept, blankPost, createPost, respond } from '../../src/lib/help/mutations.ts';
+import { newPeriodDoc } from '../../src/lib/help/periods.ts';
+import { blankProfile } from '../../src/lib/members/blank.ts';
+import type { MembersDoc } from '../../src/lib/members/document.ts';
+import { join } from '../../src/lib/members/mutations.ts';
+import type { RootDoc } from '../../src/lib/neighbourhood/document.ts';
+import { client, eventually, find, hostNeighbourhood, newMember, startTestRelay, stopAfterEach, type TestRelay } from './harness.ts';
 import { startMailServer } from './mail-server.ts';
 import { notifyCall } from './notify-call.ts';
 
@@ -27,8 +36,18 @@ function newsBook() {
 	};
 }
 
+/** A member's phone: a stock client with its credential, holding the root and members documents. */
+async function phone(credential: string, rootUrl: string) {
+	const repo = client(relay!, credential);
+	closeAfter.push(repo);
+	const root = await find<RootDoc>(repo, rootUrl);
+	await eventually(() => root.isReady(), Boolean);
+	const members = await find<MembersDoc>(repo, String(root.doc()!.docs.members));
+	await eventually(() => members.isReady(), Boolean);
+	return { repo, root, members };
+}
+
 const responseItem = { id: `response:${POST}:r1`, kind: 'response', actor: 'x', subject: { module: 'help', id: POST, category: 'boodschappen' }, path: `/hulp/${POST}`, group: `help:${POST}` } as const;
-const cancelledItem = { id: 'event-cancelled:e1', kind: 'event-cancelled', subject: { module: 'agenda', id: 'e'.repeat(16), title: 'Koffieochtend' }, path: `/agenda/${'e'.repeat(16)}`, group: 'agenda:e' } as const;
 
 async function withMail(news = newsBook()) {
 	const smtp = await startMailServer();
@@ -57,51 +76,75 @@ const fontSizes = (html: string) => [...html.matchAll(/font-size:\s*(\d+)px/g)].
 
 describe('e-mail digest', () => {
 	it('sends each member their news at the sending moment, in their language, in large text, with links to the app', async () => {
-		const { smtp, hosted, news } = await withMail();
-		const bert = newMember(relay!.access, hosted.id, { name: 'Bert Jansen' });
-		const ann = newMember(relay!.access, hosted.id, { name: 'Ann' });
-		expect((await notifyCall(relay!.url, 'digest', choice('bert@example.nl', 'daily', 'nl'), bert.credential)).status).toBe(200);
-		expect((await notifyCall(relay!.url, 'digest', choice('ann@example.org', 'weekly', 'en'), ann.credential)).status).toBe(200);
-		const mine = await notifyCall(relay!.url, 'choices', {}, bert.credential);
+		const smtp = await startMailServer();
+		closeAfter.push(smtp);
+		// The relay's own news: read from the neighbourhood's documents, as "Nieuw voor u" reads them.
+		relay = await startTestRelay({ mail: { smtpUrl: smtp.url, from: 'Noaber Lindenbuurt <buurt@example.nl>' } });
+		const hosted = await hostNeighbourhood(relay, 'Lindenbuurt');
+		const bertAccess = newMember(relay.access, hosted.id, { name: 'Bert Jansen' });
+		const annAccess = newMember(relay.access, hosted.id, { name: 'Ann' });
+		expect((await notifyCall(relay.url, 'digest', choice('bert@example.nl', 'daily', 'nl'), bertAccess.credential)).status).toBe(200);
+		expect((await notifyCall(relay.url, 'digest', choice('ann@example.org', 'weekly', 'en'), annAccess.credential)).status).toBe(200);
+		const mine = await notifyCall(relay.url, 'choices', {}, bertAccess.credential);
 		expect(mine.body).toMatchObject({ mailAvailable: true, digest: { email: 'bert@example.nl', frequency: 'daily', language: 'nl' } });
 
-		news.add(bert.memberId, responseItem);
-		news.add(ann.memberId, cancelledItem);
+		// Bert asks for help with shopping, Ann responds, Bert accepts: news for each of them.
+		const bert = await phone(bertAccess.credential, hosted.root);
+		join(bert.members, bertAccess.memberId, { ...blankProfile(), name: 'Bert Jansen' });
+		join(bert.members, annAccess.memberId, { ...blankProfile(), name: 'Ann' });
+		const board = bert.repo.create<HelpDoc>(newPeriodDoc('2026Q4'));
+		bert.root.change((d) => void (d.docs.help[board.url] = new A.ImmutableString('2026Q4')));
+		const post = createPost(board, { ...blankPost('request'), category: 'boodschappen', title: 'Boodschappen, Lindenlaan 12' }, { memberId: bertAccess.memberId });
+		const ann = await phone(annAccess.credential, hosted.root);
+		const annsBoard = await find<HelpDoc>(ann.repo, board.url);
+		await eventually(() => Object.keys(annsBoard.doc()?.posts ?? {}).length, (n) => n === 1);
+		const response = respond(annsBoard, post, 'Bel me op 06-12345678', { memberId: annAccess.memberId })!;
+		await eventually(() => Object.keys(board.doc().posts[post]?.responses ?? {}).length, (n) => n === 1);
+		accept(board, post, response, { memberId: bertAccess.memberId });
+		const since = new Date(Date.now() - 60_000);
+		// Until the relay holds the acceptance (a fresh reader each time: a reader keeps what it read for a minute).
+		await eventually(() => relayNewsOf(relay!.repo, relay!.registry, relay!.access)(hosted.id, annAccess.memberId, since), (items) => items.length === 1);
+
 		// Nothing before the next sending moment.
-		expect(await relay!.reportMail.digests.runDue(new Date())).toBe(0);
-		expect(await relay!.reportMail.digests.runDue(new Date(Date.now() + 8 * DAY))).toBe(2);
+		expect(await relay.reportMail.digests.runDue(new Date())).toBe(0);
+		expect(await relay.reportMail.digests.runDue(new Date(Date.now() + 8 * DAY))).toBe(2);
 		await eventually(() => smtp.mails.length, (n) => n === 2);
 
-		const toBert = smtp.mails.find((m) => m.to && JSON.stringify(m.to).includes('bert@example.nl'))!;
-		const toAnn = smtp.mails.find((m) => m.to && JSON.stringify(m.to).includes('ann@example.org'))!;
+		const toBert = smtp.mails.find((m) => JSON.stringify(m.to).includes('bert@example.nl'))!;
+		const toAnn = smtp.mails.find((m) => JSON.stringify(m.to).includes('ann@example.org'))!;
 		expect(toBert.subject).toBe('Nieuw in Lindenbuurt');
 		expect(toAnn.subject).toBe('New in Lindenbuurt');
 		expect(toBert.from?.text).toContain('buurt@example.nl');
 		expect(toBert.text).toContain('Beste Bert,');
-		expect(toBert.text).toContain('Nieuwe reactie op uw bericht');
-		expect(toBert.text).toContain(`${relay!.url}/hulp/${POST}`);
+		expect(toBert.text).toContain('Ann wil helpen met uw boodschappen');
+		expect(toBert.text).toContain(`${relay.url}/hulp/${post}`);
 		expect(toAnn.text).toContain('Dear Ann,');
-		expect(toAnn.text).toContain('Activity cancelled: Koffieochtend');
-		expect(toAnn.text).toContain(`${relay!.url}/agenda/`);
+		expect(toAnn.text).toContain('Bert accepted your help with');
+		expect(toAnn.text).toContain(`${relay.url}/hulp/${post}`);
 		expect(toAnn.text).not.toContain('Beste');
 		for (const mail of [toBert, toAnn]) {
 			const html = String(mail.html);
-			expect(html).toContain(`href="${relay!.url}/`);
+			expect(html).toContain(`href="${relay.url}/hulp/${post}"`);
 			expect(fontSizes(html).length).toBeGreaterThan(0);
 			expect(Math.min(...fontSizes(html))).toBeGreaterThanOrEqual(18);
 			expect(rawHeader(mail, 'list-unsubscribe-post')).toBe('List-Unsubscribe=One-Click');
 			expect(mail.text).toContain(unsubscribeUrl(mail));
+			// Never a message, a phone number or an address (residents write theirs in titles).
+			for (const secret of ['06-12345678', 'Bel me', 'Lindenlaan 12']) expect(`${mail.text}${html}`).not.toContain(secret);
 		}
 
-		const logs = relay!.logs.join('');
+		const logs = relay.logs.join('');
 		expect(logs).toContain('e-mail digest sent');
 		for (const secret of ['bert@example.nl', 'ann@example.org', smtp.password]) expect(logs).not.toContain(secret);
 		// Sent once: the same moment does not send again.
-		expect(await relay!.reportMail.digests.runDue(new Date(Date.now() + 8 * DAY + 60_000))).toBe(0);
+		expect(await relay.reportMail.digests.runDue(new Date(Date.now() + 8 * DAY + 60_000))).toBe(0);
 	});
 
 	it('sends nothing when there is no news', async () => {
-		const { smtp, hosted } = await withMail();
+		const smtp = await startMailServer();
+		closeAfter.push(smtp);
+		relay = await startTestRelay({ mail: { smtpUrl: smtp.url, from: 'buurt@example.nl' } });
+		const hosted = await hostNeighbourhood(relay, 'Lindenbuurt');
 		const bert = newMember(relay!.access, hosted.id, { name: 'Bert' });
 		await notifyCall(relay!.url, 'digest', choice('bert@example.nl', 'daily', 'nl'), bert.credential);
 		expect(await relay!.reportMail.digests.runDue(new Date(Date.now() + DAY))).toBe(0);

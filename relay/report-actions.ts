@@ -21,12 +21,12 @@ export interface ReportContext {
 	reported?: (neighbourhood: string, item: NewsItem) => void;
 }
 
-export interface ActionAnswer {
-	status: number;
-	body: unknown;
-}
+/** Refusals as /api/notify names them (the HTTP status is the caller's: 403, 404, 429). */
+export type ActionRefusal = 'waiting' | 'forbidden' | 'unknown' | 'tooMany' | 'unavailable';
+/** The action's answer (src/lib/notify/api.ts NotifyAnswers), or why not. */
+export type ActionAnswer = Record<string, unknown> | { refused: ActionRefusal };
 
-const refuse = (status: number, error: string): ActionAnswer => ({ status, body: { error } });
+const refuse = (refusal: ActionRefusal): ActionAnswer => ({ refused: refusal });
 
 /** `body` was checked against NotifyRequests[action] by the caller. */
 export function handleReportAction(action: ReportAction, body: unknown, holder: Holder, context: ReportContext): ActionAnswer {
@@ -34,12 +34,12 @@ export function handleReportAction(action: ReportAction, body: unknown, holder: 
 	const n = holder.neighbourhood;
 	switch (action) {
 		case 'report': {
-			if (!mayReport(holder.status)) return refuse(403, 'waiting');
+			if (!mayReport(holder.status)) return refuse('waiting');
 			const { target, reason } = body as NotifyRequest<'report'>;
 			// Only the neighbourhood's own documents: a report names nothing the managers cannot open.
-			if (context.registry.ownerOf(target.document) !== n) return refuse(404, 'unknown');
+			if (context.registry.ownerOf(target.document) !== n) return refuse('unknown');
 			const added = reports.add(n, holder.memberId, { target, reason });
-			if ('refused' in added) return refuse(429, added.refused);
+			if ('refused' in added) return refuse(added.refused);
 			if (added.fresh) {
 				log.info({ neighbourhood: n, report: added.report.id, kind: target.kind }, 'report made');
 				try {
@@ -49,17 +49,18 @@ export function handleReportAction(action: ReportAction, body: unknown, holder: 
 					log.warn({ err: error, neighbourhood: n }, 'report notice failed');
 				}
 			}
-			return { status: added.fresh ? 201 : 200, body: { reportId: added.report.id } };
+			// The same answer the second time: reporting twice is no mistake to tell anyone about.
+			return { reportId: added.report.id };
 		}
 		case 'reports':
-			if (!mayReadReports(holder.roles)) return refuse(403, 'forbidden');
-			return { status: 200, body: { reports: reports.list(n) } };
+			if (!mayReadReports(holder.roles)) return refuse('forbidden');
+			return { reports: reports.list(n) };
 		case 'handled': {
-			if (!mayReadReports(holder.roles)) return refuse(403, 'forbidden');
+			if (!mayReadReports(holder.roles)) return refuse('forbidden');
 			const { reportId } = body as NotifyRequest<'handled'>;
-			if (!reports.handled(n, reportId, holder.memberId)) return refuse(404, 'unknown');
+			if (!reports.handled(n, reportId, holder.memberId)) return refuse('unknown');
 			log.info({ neighbourhood: n, report: reportId, by: holder.memberId }, 'report handled');
-			return { status: 200, body: {} };
+			return {};
 		}
 	}
 }

@@ -16,14 +16,43 @@ import { MailDigests, type NewsOf } from './mail/digests.ts';
 import { relayNewsOf } from './mail/relay-news.ts';
 import { handleUnsubscribe } from './mail/unsubscribe-page.ts';
 import type { Registry } from './registry.ts';
-import { handleReportAction, REPORT_ACTIONS, type ActionAnswer, type ReportAction } from './report-actions.ts';
+import { handleReportAction, type ActionAnswer, type ReportAction, type ReportContext } from './report-actions.ts';
 import { ReportBook } from './reports.ts';
 
 const MAX_BODY = 16 * 1024;
-/** Until the push module's `choices` is folded in, this answers it with the e-mail half and no push. */
-const ACTIONS = new Set<string>([...REPORT_ACTIONS, 'digest', 'choices']);
 export const REPORT_MAIL_PATH = /^\/api\/notify\/(report|reports|handled|digest|choices)$/;
 const CORS = { 'access-control-allow-origin': '*' };
+/** As /api/access and the push actions answer the same refusals. */
+const STATUS: Record<string, number> = {
+	invalid: 400,
+	credential: 401,
+	removed: 403,
+	waiting: 403,
+	forbidden: 403,
+	unknown: 404,
+	unavailable: 409,
+	tooMany: 429
+};
+
+export type ReportMailAction = ReportAction | 'digest' | 'choices';
+/** One action: the checked request, who holds the credential, and where they use the app. */
+export type ReportMailHandler = (request: unknown, holder: Holder, origin: string) => ActionAnswer | Promise<ActionAnswer>;
+
+/**
+ * The actions of this part, as a table to fold into /api/notify's: `choices` answers the e-mail
+ * half with no push until the push module's is merged with it (`mailChoices`).
+ */
+export function reportMailActions(context: ReportContext & { digests: MailDigests }): Record<ReportMailAction, ReportMailHandler> {
+	const report = (action: ReportAction): ReportMailHandler => (request, holder) => handleReportAction(action, request, holder, context);
+	return {
+		report: report('report'),
+		reports: report('reports'),
+		handled: report('handled'),
+		// Without a usable origin (a Host the relay may not put in links) the mail could link nowhere.
+		digest: (request, holder, origin) => (origin ? handleDigestAction(request, holder, context.digests, origin) : { refused: 'unavailable' }),
+		choices: (_request, holder) => ({ push: null, ...mailChoices(holder, context.digests) })
+	};
+}
 
 export interface ReportMailOptions {
 	data: string;
@@ -87,31 +116,31 @@ export function reportMailApi(options: ReportMailOptions): ReportMail {
 	});
 	digests.start();
 
-	async function act(req: IncomingMessage, action: string): Promise<ActionAnswer> {
+	const actions = reportMailActions({ reports, digests, registry, log, reported: options.reported });
+
+	async function act(req: IncomingMessage, action: string): Promise<{ status: number; body: unknown }> {
+		const refusal = (error: string) => ({ status: STATUS[error] ?? 400, body: { error } });
 		const address = req.socket.remoteAddress ?? 'unknown';
-		if (attempts.blocked(address)) return { status: 429, body: { error: 'tooMany' } };
+		if (attempts.blocked(address)) return refusal('tooMany');
 		const parsed = v.safeParse(NotifyRequests[action as keyof typeof NotifyRequests], await readJson(req));
-		if (!parsed.success) return { status: 400, body: { error: 'invalid' } };
+		if (!parsed.success) return refusal('invalid');
 		book.reloadIfChanged();
 		const found = book.holder(bearer(req));
 		if (refused(found)) {
-			if (found.refused === 'credential') attempts.failed(address);
-			return { status: found.refused === 'credential' ? 401 : 403, body: { error: found.refused } };
+			if (found.refused !== 'removed') attempts.failed(address);
+			return refusal(found.refused === 'removed' ? 'removed' : 'credential');
 		}
 		const holder: Holder = found;
 		book.seen(holder.deviceId);
-		if (holder.status !== 'active') return { status: 403, body: { error: 'waiting' } };
-		if (action === 'digest') {
-			let origin: string;
-			try {
-				origin = options.originOf(req);
-			} catch {
-				return { status: 400, body: { error: 'invalid' } };
-			}
-			return handleDigestAction(parsed.output, holder, digests, origin);
+		if (holder.status !== 'active') return refusal('waiting');
+		let origin: string;
+		try {
+			origin = options.originOf(req);
+		} catch {
+			origin = '';
 		}
-		if (action === 'choices') return { status: 200, body: { push: null, ...mailChoices(holder, digests) } };
-		return handleReportAction(action as ReportAction, parsed.output, holder, { reports, registry, log, reported: options.reported });
+		const answer = await actions[action as ReportMailAction](parsed.output, holder, origin);
+		return 'refused' in answer ? refusal(answer.refused as string) : { status: 200, body: answer };
 	}
 
 	return {
@@ -120,7 +149,7 @@ export function reportMailApi(options: ReportMailOptions): ReportMail {
 		handle(req, res, path) {
 			if (handleUnsubscribe(req, res, path, { digests, registry })) return true;
 			const action = REPORT_MAIL_PATH.exec(path)?.[1];
-			if (!action || !ACTIONS.has(action)) return false;
+			if (!action) return false;
 			if (req.method === 'OPTIONS') {
 				res.writeHead(204, { ...CORS, 'access-control-allow-methods': 'POST', 'access-control-allow-headers': 'authorization, content-type', 'access-control-max-age': '600' });
 				res.end();

@@ -9,7 +9,7 @@ import type { MailDigests } from './digests.ts';
 export function handleDigestAction(body: unknown, holder: Holder, digests: MailDigests, origin: string): ActionAnswer {
 	const { choice } = body as NotifyRequest<'digest'>;
 	const ok = digests.choose(holder.neighbourhood, holder.memberId, (choice as DigestChoice | null) ?? null, origin);
-	return ok ? { status: 200, body: {} } : { status: 409, body: { error: 'unavailable' } };
+	return ok ? {} : { refused: 'unavailable' };
 }
 
 /** The e-mail half of the `choices` answer; the push half is the push module's. */

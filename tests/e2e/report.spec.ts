@@ -36,7 +36,7 @@ test('a neighbour reports a post; the manager sees it under Meldingen and marks 
 
 	await openBuren(fatima);
 	await fatima.getByRole('link', { name: 'Meldingen van buren' }).click();
-	await expect(fatima.getByRole('heading', { name: 'Meldingen', level: 1 })).toBeVisible();
+	await expect(fatima.getByRole('heading', { name: 'Meldingen van buren', level: 1 })).toBeVisible();
 	const report = fatima.getByTestId('reports-open').getByTestId('report');
 	await expect(report).toHaveCount(1);
 	await expect(report).toContainText('Bericht: Gratis gouden horloges');

@@ -2,9 +2,9 @@
 // member with news since the last one, none when there is nothing new. The news comes from a
 // function (the same one "Nieuw voor u" uses); managers also get the reports nobody dealt with yet.
 import { randomBytes } from 'node:crypto';
-import nodemailer, { type Transporter } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type { NewsItem } from '../../src/lib/news/item.ts';
-import { newsText, type NewsTextContext } from '../../src/lib/news/text.ts';
+import type { NewsTextContext } from '../../src/lib/news/text.ts';
 import type { DigestChoice } from '../../src/lib/notify/api.ts';
 import { reportNews } from '../../src/lib/report/news.ts';
 import { mayReadReports } from '../../src/lib/report/rules.ts';
@@ -13,7 +13,6 @@ import type { Logger } from '../log.ts';
 import type { Registry } from '../registry.ts';
 import type { ReportBook } from '../reports.ts';
 import { DigestChoices, type Subscription } from './choices.ts';
-import { composeDigest } from './compose.ts';
 import { smtpHost, type MailConfig } from './config.ts';
 import { latestSlot } from './schedule.ts';
 import { UnsubscribeLinks } from './unsubscribe-link.ts';
@@ -45,7 +44,7 @@ export class MailDigests {
 	readonly available: boolean;
 	readonly #choices: DigestChoices;
 	readonly #links: UnsubscribeLinks;
-	readonly #transport: Transporter | undefined;
+	#transport: Promise<Transporter> | undefined;
 	readonly #options: DigestOptions;
 	readonly #now: () => Date;
 	readonly #failedAt = new Map<string, number>();
@@ -58,7 +57,15 @@ export class MailDigests {
 		this.#choices = new DigestChoices(options.data);
 		this.#links = new UnsubscribeLinks(options.data);
 		this.available = options.config !== undefined;
-		this.#transport = options.config ? nodemailer.createTransport(options.config.smtpUrl) : undefined;
+	}
+
+	/**
+	 * The mail library and the texts in every language load at the first digest, not at start: the
+	 * operator's commands and a relay without e-mail start as fast as before.
+	 */
+	#mailer(url: string): Promise<Transporter> {
+		this.#transport ??= import('nodemailer').then((nodemailer) => nodemailer.default.createTransport(url));
+		return this.#transport;
 	}
 
 	/** The member's own choice, shown on the profile; null for none. */
@@ -126,7 +133,8 @@ export class MailDigests {
 	}
 
 	async #round(now: Date): Promise<number> {
-		if (!this.#transport || !this.#options.config) return 0;
+		const config = this.#options.config;
+		if (!config) return 0;
 		const { log, registry } = this.#options;
 		let sent = 0;
 		for (const { neighbourhood, member, subscription } of [...this.#choices.all()]) {
@@ -138,6 +146,7 @@ export class MailDigests {
 			const items = await this.#news(neighbourhood, member, subscription);
 			if (items.length > 0) {
 				const firstName = this.#firstNames(neighbourhood);
+				const [{ composeDigest }, { newsText }] = await Promise.all([import('./compose.ts'), import('../../src/lib/news/text.ts')]);
 				const text = this.#options.text ?? newsText;
 				const mail = composeDigest({
 					neighbourhood: registry.find(neighbourhood)?.name ?? '',
@@ -149,11 +158,12 @@ export class MailDigests {
 					text: (item, language) => text(item, { language, viewer: member, firstName })
 				});
 				try {
-					await this.#transport.sendMail({ from: this.#options.config.from, to: subscription.choice.email, ...mail });
+					const transport = await this.#mailer(config.smtpUrl);
+					await transport.sendMail({ from: config.from, to: subscription.choice.email, ...mail });
 				} catch (error) {
 					this.#failedAt.set(key, now.getTime());
 					// The code only: nodemailer's message may quote the server, and the address is personal.
-					log.warn({ neighbourhood, member, smtp: smtpHost(this.#options.config.smtpUrl), code: (error as { code?: string }).code }, 'e-mail digest not sent');
+					log.warn({ neighbourhood, member, smtp: smtpHost(config.smtpUrl), code: (error as { code?: string }).code }, 'e-mail digest not sent');
 					continue;
 				}
 				this.#failedAt.delete(key);
@@ -187,6 +197,6 @@ export class MailDigests {
 		clearInterval(this.#timer);
 		this.#timer = undefined;
 		await this.#running?.catch(() => undefined);
-		this.#transport?.close();
+		(await this.#transport?.catch(() => undefined))?.close();
 	}
 }

@@ -3,7 +3,7 @@
 // program's one-click (RFC 8058, body "List-Unsubscribe=One-Click"), switches the digest off and
 // says "U krijgt geen e-mail meer". The token is in the address: it is never logged.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { m } from '../../src/lib/paraglide/messages.js';
+import type { m as Messages } from '../../src/lib/paraglide/messages.js';
 import type { Registry } from '../registry.ts';
 import type { MailDigests } from './digests.ts';
 import { UNSUBSCRIBE_PATH } from './unsubscribe-link.ts';
@@ -41,6 +41,8 @@ export function handleUnsubscribe(req: IncomingMessage, res: ServerResponse, pat
 }
 
 async function answer(req: IncomingMessage, res: ServerResponse, match: RegExpExecArray | null, context: { digests: MailDigests; registry: Registry }) {
+	// The texts in every language load when someone first opens a link, not when the relay starts.
+	const { m } = (await import('../../src/lib/paraglide/messages.js')) as { m: typeof Messages };
 	const [neighbourhood, member, token] = match ? [match[1]!, match[2]!, match[3]!] : ['', '', ''];
 	const subscription = match ? context.digests.byLink(neighbourhood, member, token) : undefined;
 	if (req.method === 'POST') await drain(req);

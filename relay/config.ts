@@ -31,6 +31,8 @@ export interface RelayConfig {
 	judge: boolean;
 	/** NOABER_SMTP_URL and NOABER_MAIL_FROM: without them no e-mail digest is offered. */
 	mail?: MailConfig;
+	/** NOABER_PUSH_CONTACT: whom push services may write about this relay's notifications. */
+	pushContact?: string;
 }
 
 /** A whole number of milliseconds from the environment, within reason, or the default. */
@@ -68,7 +70,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): RelayConfig
 		syncTimeoutMs: millisFromEnv(env, 'NOABER_SYNC_TIMEOUT_MS', 60_000, 100, 60_000),
 		idleUnloadMs: millisFromEnv(env, 'NOABER_IDLE_UNLOAD_MS', 5 * 60_000, 250, 24 * 3600_000),
 		judge: switchFromEnv(env, 'NOABER_RULES', true),
-		mail: mailConfigFromEnv(env)
+		mail: mailConfigFromEnv(env),
+		pushContact: env.NOABER_PUSH_CONTACT || undefined
 	};
 }
 

@@ -360,9 +360,13 @@ export class GuardedServerAdapter extends WebSocketServerAdapter {
 		connection.held = [messageBytes];
 		this.#log.debug({ neighbourhood: connection.neighbourhood, peer: connection.peerId, documents }, 'waiting for documents to load');
 		const load = this.hooks.load ?? (async () => undefined);
+		// Everything this device writes waits meanwhile: a long wait is worth an operator's look.
+		const slow = setTimeout(() => this.#log.warn({ neighbourhood: connection.neighbourhood, peer: connection.peerId, documents }, 'still waiting for documents to load to judge'), 2000);
+		slow.unref();
 		load(documents)
 			.catch((error: unknown) => this.#log.error({ err: error, documents }, 'loading documents to judge failed'))
 			.finally(() => {
+				clearTimeout(slow);
 				const queue = connection.held ?? [];
 				connection.held = undefined;
 				while (queue.length > 0 && !connection.closing) {

@@ -42,6 +42,8 @@ import { ChangeHistory } from './change-history.ts';
 import { recordAcceptedChanges } from './change-recording.ts';
 import { reportMailApi, type ReportMail, type ReportMailOptions } from './report-mail-api.ts';
 import { membersFrom, NewsWatch, type NewsCallback } from './news-watch.ts';
+import { startPush, type Push, type PushOptions } from './push/push.ts';
+import { handleNotify, pushActions } from './notify-api.ts';
 
 export interface RelayOptions extends RelayConfig {
 	logDestination?: DestinationStream;
@@ -60,6 +62,8 @@ export interface RelayOptions extends RelayConfig {
 	reportMail?: Pick<ReportMailOptions, 'reported' | 'newsOf'>;
 	/** Hears the news each change to a help or agenda document made (news-watch.ts); none by default. */
 	onNews?: NewsCallback;
+	/** Phone notifications: texts, recipients, clock (relay/push/push.ts). */
+	push?: Partial<PushOptions>;
 }
 
 export interface Relay {
@@ -84,12 +88,17 @@ export interface Relay {
 	/** Who wrote which change (90 days), and what managers do with it. */
 	changeLog: ChangeLog;
 	history: ChangeHistory;
+	/** Phone notifications; the news module hands happenings to `push.news`. */
+	push: Push;
 	/** Links for requests without a Host header (and the operator command). */
 	origin: string;
 	/** Reports ("Melden") and the e-mail digest. */
 	reportMail: ReportMail;
 	close(): Promise<void>;
 }
+
+/** How long a change may wait for its documents to load from disk before the relay gives up on judging it now (4507; the device sends it again). */
+const JUDGE_LOAD_MS = 10_000;
 
 const LOCAL = new Set(['0.0.0.0', '::', '']);
 
@@ -147,8 +156,15 @@ export async function startRelay(given: Partial<RelayOptions> & Pick<RelayOption
 		documentCount: (id) => registry.documentsOf(id).length,
 		documentOf
 	});
+	// Loads from the relay's own storage only. A handle whose storage had nothing whole asks the
+	// devices for the document (automerge-repo 2.5.6: state 'requesting', for up to 60 s), and the
+	// device that has it may be the very one whose messages wait for this verdict: waiting for that
+	// held its connection, and with it everything it wrote, for a minute.
 	adapter.hooks.load = async (ids) => {
-		await Promise.all(ids.map((id) => repo.find(`automerge:${id}` as AutomergeUrl, { allowableStates: ['ready', 'unavailable'] }).catch(() => undefined)));
+		await Promise.race([
+			Promise.all(ids.map((id) => repo.find(`automerge:${id}` as AutomergeUrl, { allowableStates: ['ready', 'unavailable', 'requesting'] }).catch(() => undefined))),
+			new Promise((resolve) => setTimeout(resolve, JUDGE_LOAD_MS).unref())
+		]);
 	};
 	const faults = new Faults(log);
 	const hooks = new RepoHooks(repo, faults, options.syncTimeoutMs);
@@ -165,7 +181,9 @@ export async function startRelay(given: Partial<RelayOptions> & Pick<RelayOption
 			actors: new ActorBook(options.data),
 			documentOf,
 			// On disk, not in the usage figures: those count a new document's first change before it is judged.
-			stored: (id) => existsSync(join(options.data, 'documents', id.slice(0, 2), id.slice(2))),
+			// A handle asking the devices has nothing on disk worth waiting for (see hooks.load above).
+			stored: (id) =>
+				!repo.handles[id as DocumentId]?.inState(['requesting', 'unavailable']) && existsSync(join(options.data, 'documents', id.slice(0, 2), id.slice(2))),
 			rules: options.rules
 		});
 		// What the referee let through, with the member its credential names: who wrote what.
@@ -183,6 +201,7 @@ export async function startRelay(given: Partial<RelayOptions> & Pick<RelayOption
 	}
 	const history = new ChangeHistory({ repo, registry, changeLog, log });
 	const attempts = new Attempts();
+	const push = startPush({ data: options.data, log, publicUrl: options.publicUrl, book: access, contact: options.pushContact, ...options.push });
 	const check = (key: string) => entryFor(key, registry, access);
 	const checkAtDoor = (key: string) => {
 		const entry = check(key);
@@ -207,7 +226,10 @@ export async function startRelay(given: Partial<RelayOptions> & Pick<RelayOption
 		repo,
 		log,
 		history,
-		revoked: () => adapter.closeRevoked(check),
+		revoked: () => {
+			adapter.closeRevoked(check);
+			push.prune();
+		},
 		changed: (neighbourhood: string) => {
 			const root = registry.find(neighbourhood)?.root;
 			const handle = root ? repo.handles[root.replace('automerge:', '') as DocumentId] : undefined;
@@ -235,6 +257,15 @@ export async function startRelay(given: Partial<RelayOptions> & Pick<RelayOption
 		if (accessAction) {
 			handleAccess(req, res, accessAction[1]!, accessContext).catch((error: unknown) => {
 				log.error({ err: error }, 'access request failed');
+				if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
+				res.end(JSON.stringify({ error: 'failed' }));
+			});
+			return;
+		}
+		const notifyAction = /^\/api\/notify\/([a-zA-Z]{1,20})$/.exec(path);
+		if (notifyAction) {
+			handleNotify(req, res, notifyAction[1]!, { book: access, attempts, log, actions: pushActions(push, reportMail.choices) }).catch((error: unknown) => {
+				log.error({ err: error }, 'notify request failed');
 				if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
 				res.end(JSON.stringify({ error: 'failed' }));
 			});
@@ -345,6 +376,7 @@ export async function startRelay(given: Partial<RelayOptions> & Pick<RelayOption
 			const registryChanged = registry.reloadIfChanged();
 			if (access.reloadIfChanged() || registryChanged) {
 				const closed = adapter.closeRevoked(check);
+				push.prune();
 				log.info({ neighbourhoods: registry.list().length, closed }, 'access changed on disk');
 			}
 		} catch (error) {
@@ -372,6 +404,7 @@ export async function startRelay(given: Partial<RelayOptions> & Pick<RelayOption
 			const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
 			clearInterval(poll);
 			listings.close();
+			push.close();
 			await step('idle unloading', 2000, () => idle.stop());
 			await step('e-mail digests', 2000, () => reportMail.close());
 			// A clean close rather than a reset: the stock Node client throws on ECONNRESET, and
@@ -406,5 +439,5 @@ export async function startRelay(given: Partial<RelayOptions> & Pick<RelayOption
 		})());
 
 	const url = `http://${LOCAL.has(options.host) ? 'localhost' : options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`;
-	return { port, url, registry, repo, adapter, storage, log, faults, peers, idle, access, changeLog, history, origin: options.publicUrl ?? `http://localhost:${port}`, reportMail, close };
+	return { port, url, registry, repo, adapter, storage, log, faults, peers, idle, access, changeLog, history, push, origin: options.publicUrl ?? `http://localhost:${port}`, reportMail, close };
 }

@@ -6,7 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Repo } from '@automerge/automerge-repo/slim';
 import * as v from 'valibot';
 import type { NewsItem } from '../src/lib/news/item.ts';
-import { NotifyRequests } from '../src/lib/notify/api.ts';
+import { NotifyRequests, type DigestChoice } from '../src/lib/notify/api.ts';
 import { refused, type AccessBook, type Holder } from './access-book.ts';
 import type { Attempts } from './attempts.ts';
 import type { Logger } from './log.ts';
@@ -20,7 +20,7 @@ import { handleReportAction, type ActionAnswer, type ReportAction, type ReportCo
 import { ReportBook } from './reports.ts';
 
 const MAX_BODY = 16 * 1024;
-export const REPORT_MAIL_PATH = /^\/api\/notify\/(report|reports|handled|digest|choices)$/;
+export const REPORT_MAIL_PATH = /^\/api\/notify\/(report|reports|handled|digest)$/;
 const CORS = { 'access-control-allow-origin': '*' };
 /** As /api/access and the push actions answer the same refusals. */
 const STATUS: Record<string, number> = {
@@ -34,14 +34,11 @@ const STATUS: Record<string, number> = {
 	tooMany: 429
 };
 
-export type ReportMailAction = ReportAction | 'digest' | 'choices';
+export type ReportMailAction = ReportAction | 'digest';
 /** One action: the checked request, who holds the credential, and where they use the app. */
 export type ReportMailHandler = (request: unknown, holder: Holder, origin: string) => ActionAnswer | Promise<ActionAnswer>;
 
-/**
- * The actions of this part, as a table to fold into /api/notify's: `choices` answers the e-mail
- * half with no push until the push module's is merged with it (`mailChoices`).
- */
+/** The actions of this part, as a table to fold into /api/notify's (notify-api.ts). */
 export function reportMailActions(context: ReportContext & { digests: MailDigests }): Record<ReportMailAction, ReportMailHandler> {
 	const report = (action: ReportAction): ReportMailHandler => (request, holder) => handleReportAction(action, request, holder, context);
 	return {
@@ -49,8 +46,7 @@ export function reportMailActions(context: ReportContext & { digests: MailDigest
 		reports: report('reports'),
 		handled: report('handled'),
 		// Without a usable origin (a Host the relay may not put in links) the mail could link nowhere.
-		digest: (request, holder, origin) => (origin ? handleDigestAction(request, holder, context.digests, origin) : { refused: 'unavailable' }),
-		choices: (_request, holder) => ({ push: null, ...mailChoices(holder, context.digests) })
+		digest: (request, holder, origin) => (origin ? handleDigestAction(request, holder, context.digests, origin) : { refused: 'unavailable' })
 	};
 }
 
@@ -74,6 +70,8 @@ export interface ReportMailOptions {
 export interface ReportMail {
 	reports: ReportBook;
 	digests: MailDigests;
+	/** The e-mail half of /api/notify/choices (notify-api.ts MailChoices). */
+	choices: { available(): boolean; digestOf(holder: Holder): DigestChoice | null };
 	/** True when it answered the request. */
 	handle(req: IncomingMessage, res: ServerResponse, path: string): boolean;
 	close(): Promise<void>;
@@ -146,6 +144,10 @@ export function reportMailApi(options: ReportMailOptions): ReportMail {
 	return {
 		reports,
 		digests,
+		choices: {
+			available: () => digests.available,
+			digestOf: (holder) => mailChoices(holder, digests).digest
+		},
 		handle(req, res, path) {
 			if (handleUnsubscribe(req, res, path, { digests, registry })) return true;
 			const action = REPORT_MAIL_PATH.exec(path)?.[1];

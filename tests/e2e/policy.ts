@@ -36,6 +36,29 @@ export async function watchPolicy(context: BrowserContext): Promise<void> {
 	});
 }
 
+/**
+ * What each open device showed when a walk failed: its address and the words on its screen, so a
+ * rare failure on a busy machine can be read from the log alone ("Laden…", an empty board, an
+ * error) without the trace files a clean CI run does not keep.
+ */
+async function whatDevicesShow(): Promise<string> {
+	const lines: string[] = [];
+	let n = 0;
+	for (const context of contexts) {
+		for (const page of context.pages()) {
+			n += 1;
+			const text = await page
+				.evaluate(() => {
+					const words = (node: Element | null | undefined) => (node?.textContent ?? '').replace(/\s+/g, ' ').trim();
+					return `[${words(document.querySelector('[data-status]'))}] ${words(document.querySelector('main') ?? document.body).slice(0, 700)}`;
+				})
+				.catch((error: unknown) => `(unreadable: ${String(error).slice(0, 100)})`);
+			lines.push(`device ${n} ${page.url()}\n  ${text}`);
+		}
+	}
+	return `--- what the open devices showed ---\n${lines.join('\n')}`;
+}
+
 export const test = base.extend<{ policyGuard: void }>({
 	policyGuard: [
 		// eslint-disable-next-line no-empty-pattern
@@ -48,6 +71,7 @@ export const test = base.extend<{ policyGuard: void }>({
 			if (info.status !== info.expectedStatus) {
 				if (pageTrouble.length > 0) console.log(`--- the pages' warnings and errors (last 40) ---\n${pageTrouble.slice(-40).join('\n')}`);
 				for (const relay of relaysOfThisTest) console.log(`--- relay ${relay.origin} log (last 80 lines) ---\n${relay.output().split('\n').slice(-80).join('\n')}`);
+				console.log(await whatDevicesShow());
 			}
 			await Promise.allSettled([...contexts].map((context) => context.close()));
 			contexts.clear();

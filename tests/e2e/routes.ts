@@ -18,6 +18,7 @@ export const ROUTES = [
 	'/leden',
 	'/leden/nieuw',
 	'/bewoners',
+	'/bellijst',
 	'/profiel',
 	'/uitnodigen',
 	'/apparaat-koppelen',

@@ -54,6 +54,7 @@ export async function startTestRelay(
 		rules?: RelayOptions['rules'];
 		reportMail?: RelayOptions['reportMail'];
 		mail?: RelayOptions['mail'];
+		push?: RelayOptions['push'];
 	} = {}
 ): Promise<TestRelay> {
 	const data = options.data ?? tempDir();
@@ -74,6 +75,7 @@ export async function startTestRelay(
 		rules: options.rules,
 		reportMail: options.reportMail,
 		mail: options.mail,
+		push: options.push,
 		logDestination: new Writable({
 			write(chunk, _encoding, done) {
 				logs.push(String(chunk));

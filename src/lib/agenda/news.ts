@@ -65,6 +65,19 @@ function cancelledNews(event: AgendaEvent): NewsItem[] {
 	);
 }
 
+/**
+ * When, where and how often: what someone who signed up must hear again when it changes. The
+ * description is typed live (every keystroke stamps the event), so edits that leave these alone
+ * keep the item's id and are told at most once, not once per letter.
+ */
+function fingerprint(event: AgendaEvent): string {
+	const text = [event.start, event.end, event.allDay, event.rrule, event.location.name].join('\u0000');
+	// FNV-1a: short and the same on every device; a collision only means one notice less.
+	let hash = 0x811c9dc5;
+	for (let i = 0; i < text.length; i += 1) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193) >>> 0;
+	return hash.toString(36);
+}
+
 function changedNews(event: AgendaEvent): NewsItem[] {
 	const out: NewsItem[] = [];
 	const dated = new Set<string>();
@@ -100,10 +113,11 @@ function changedNews(event: AgendaEvent): NewsItem[] {
 	// Skipping or changing one date also stamps the event; that is told above, once, with its date.
 	const at = event.updatedAt;
 	if (at && at > event.createdAt && !dated.has(at)) {
+		const what = fingerprint(event);
 		for (const s of signedUpBefore(event, at)) {
 			out.push(
 				item(event, '', {
-					id: `event-changed:${event.id}:${at}:${s.member}`,
+					id: `event-changed:${event.id}:${what}:${s.member}`,
 					kind: 'event-changed',
 					for: s.member,
 					at,

@@ -70,3 +70,8 @@ export function newsText(item: NewsItem, context: NewsTextContext): string {
 	};
 	return say(`news.${item.kind}.${form(item, mine)}`, inputs, language);
 }
+
+/** First names from the names of everyone who ever took part (the app's `names`). */
+export function firstNamesOf(names: ReadonlyMap<string, string>): (memberId: string) => string | undefined {
+	return (memberId) => names.get(memberId)?.trim().split(/\s+/)[0] || undefined;
+}

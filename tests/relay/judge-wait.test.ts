@@ -1,0 +1,64 @@
+// A change waits for its documents to be loaded before the relay judges it, and meanwhile the
+// device's later messages wait too. The relay loads from its own disk only: a document it holds
+// nothing whole of is asked from the devices, and the device that has it may be the very one
+// waiting. Seen in the browser suite as a new device that did not get a fresh post for a minute.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import * as A from '@automerge/automerge';
+import type { Repo } from '@automerge/automerge-repo/slim';
+import { rulesFor } from '../../src/lib/rules/documents.ts';
+import type { RootDoc } from '../../src/lib/neighbourhood/document.ts';
+import type { HelpDoc } from '../../src/lib/help/document.ts';
+import type { MembersDoc } from '../../src/lib/members/document.ts';
+import { newPeriodDoc } from '../../src/lib/help/periods.ts';
+import { blankPost, createPost } from '../../src/lib/help/mutations.ts';
+import { join as joinNeighbourhood } from '../../src/lib/members/mutations.ts';
+import { blankProfile } from '../../src/lib/members/blank.ts';
+import { client, eventually, find, hostNeighbourhood, newMember, shutdown, startTestRelay, type HostedForTest, type TestRelay } from './harness.ts';
+
+describe('a change waiting to be judged', () => {
+	let relay: TestRelay;
+	let hosted: HostedForTest;
+	const repos: Repo[] = [];
+	beforeEach(async () => {
+		relay = await startTestRelay({ rules: rulesFor });
+		hosted = await hostNeighbourhood(relay, 'De Linde');
+	});
+	afterEach(async () => {
+		await shutdown(...repos.splice(0), relay);
+	});
+
+	async function device(name: string) {
+		const access = newMember(relay.access, hosted.id, { name });
+		const repo = client(relay, access.credential);
+		repos.push(repo);
+		const root = await find<RootDoc>(repo, hosted.root);
+		await eventually(() => root.isReady(), Boolean);
+		const members = await find<MembersDoc>(repo, String(root.doc()!.docs.members));
+		await eventually(() => members.isReady(), Boolean);
+		joinNeighbourhood(members, access.memberId, { ...blankProfile(), name });
+		return { repo, root, memberId: access.memberId };
+	}
+
+	it('does not wait on the devices for a document the relay holds nothing whole of', async () => {
+		const ann = await device('Ann');
+		const board = ann.repo.create<HelpDoc>(newPeriodDoc('2026Q4'));
+		// Left on the relay's disk by an earlier life of this document (a peer's sync state, a copy
+		// cut short): the folder is there, a document is not.
+		const folder = join(relay.data, 'documents', board.documentId.slice(0, 2), board.documentId.slice(2), 'sync-state');
+		mkdirSync(folder, { recursive: true });
+		writeFileSync(join(folder, 'stray'), 'x');
+		ann.root.change((d) => {
+			d.docs.help[board.url] = new A.ImmutableString('2026Q4');
+		});
+		createPost(board, { ...blankPost('request'), category: 'boodschappen', title: 'Wie helpt met de heg?' }, { memberId: ann.memberId });
+
+		// A neighbour's device opened afterwards gets the post in seconds, not after a minute.
+		const bo = await device('Bo');
+		await eventually(() => Object.keys(bo.root.doc()?.docs.help ?? {}).length, (n) => n > 0);
+		const seen = await find<HelpDoc>(bo.repo, board.url);
+		await eventually(() => (seen.isReady() ? Object.keys(seen.doc().posts).length : 0), (n) => n === 1, 8000);
+		expect(relay.logs.join('')).not.toContain('still waiting for documents');
+	});
+});

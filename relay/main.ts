@@ -41,6 +41,7 @@ import { ChangeLog } from './change-log.ts';
 import { ChangeHistory } from './change-history.ts';
 import { recordAcceptedChanges } from './change-recording.ts';
 import { reportMailApi, type ReportMail, type ReportMailOptions } from './report-mail-api.ts';
+import { toManagers } from './report-actions.ts';
 import { membersFrom, NewsWatch, type NewsCallback } from './news-watch.ts';
 import { startPush, type Push, type PushOptions } from './push/push.ts';
 import { handleNotify, pushActions } from './notify-api.ts';
@@ -58,7 +59,7 @@ export interface RelayOptions extends RelayConfig {
 	storageRetryMs?: number;
 	/** The rules each module's documents are judged by (src/lib/rules/documents.ts). */
 	rules?: (kind: Kind) => Rule;
-	/** Reports and the e-mail digest: who hears of a new report, and each member's news (report-mail-api.ts). */
+	/** Reports and the e-mail digest: who hears of a new report (by default the managers' phones), and each member's news (report-mail-api.ts). */
 	reportMail?: Pick<ReportMailOptions, 'reported' | 'newsOf'>;
 	/** Hears the news each change to a help or agenda document made (news-watch.ts); none by default. */
 	onNews?: NewsCallback;
@@ -242,7 +243,7 @@ export async function startRelay(given: Partial<RelayOptions> & Pick<RelayOption
 	const secure = securityHeadersHook(options.app);
 	const originOf = linkOrigin(options, () => port);
 	const started = Date.now();
-	const reportMail = reportMailApi({ data: options.data, repo, registry, book: access, attempts, log, mail: options.mail, originOf, ...options.reportMail });
+	const reportMail = reportMailApi({ data: options.data, repo, registry, book: access, attempts, log, mail: options.mail, originOf, reported: toManagers(access, push.news), ...options.reportMail });
 
 	const server = createServer((req, res) => {
 		secure(res);

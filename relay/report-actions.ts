@@ -5,7 +5,7 @@ import type { NewsItem } from '../src/lib/news/item.ts';
 import type { NotifyRequest } from '../src/lib/notify/api.ts';
 import { reportNews } from '../src/lib/report/news.ts';
 import { mayReadReports, mayReport } from '../src/lib/report/rules.ts';
-import type { Holder } from './access-book.ts';
+import type { AccessBook, Holder } from './access-book.ts';
 import type { Logger } from './log.ts';
 import type { Registry } from './registry.ts';
 import type { ReportBook } from './reports.ts';
@@ -63,4 +63,15 @@ export function handleReportAction(action: ReportAction, body: unknown, holder: 
 			return {};
 		}
 	}
+}
+
+/**
+ * Hands a new report to `deliver` once for each manager of the neighbourhood (as the relay's access
+ * book says), each copy `for` that manager: phone notifications go to whom an item is for.
+ */
+export function toManagers(book: Pick<AccessBook, 'members'>, deliver: (neighbourhood: string, item: NewsItem) => void) {
+	return (neighbourhood: string, item: NewsItem): void => {
+		const managers = book.members(neighbourhood).members.filter((m) => m.status === 'active' && mayReadReports(m.roles));
+		for (const manager of managers) deliver(neighbourhood, { ...item, for: manager.id });
+	};
 }

@@ -8,6 +8,8 @@ import type { NewsItem } from '../../src/lib/news/item.ts';
 import type { Report } from '../../src/lib/notify/api.ts';
 import { hostNeighbourhood, newMember, startTestRelay, stopAfterEach, type TestRelay } from './harness.ts';
 import { notifyCall } from './notify-call.ts';
+import { toManagers } from '../../relay/report-actions.ts';
+import { reportNews } from '../../src/lib/report/news.ts';
 
 let relay: TestRelay | undefined;
 stopAfterEach(() => relay);
@@ -86,6 +88,18 @@ describe('reports', () => {
 		relay.access.removeMember(hosted.id, bert.memberId);
 		expect((await notifyCall(relay.url, 'report', { target: { kind: 'post', id: POST, document: hosted.root }, reason: REASON }, bert.credential)).status).toBe(403);
 		expect((await notifyCall(relay.url, 'reports', {}, hosted.key)).body.reports).toEqual([]);
+	});
+
+	it("goes to every manager's phone notifications, each copy for that manager", async () => {
+		const told: NewsItem[] = [];
+		relay = await startTestRelay({ reportMail: { reported: undefined } });
+		const hosted = await hostNeighbourhood(relay, 'Lindenbuurt');
+		const second = newMember(relay.access, hosted.id, { name: 'Ans', roles: ['manager'] });
+		newMember(relay.access, hosted.id, { name: 'Cor', roles: ['intermediary'] });
+		const bert = newMember(relay.access, hosted.id, { name: 'Bert' });
+		toManagers(relay.access, (_n, item) => told.push(item))(hosted.id, reportNews({ id: 'r'.repeat(16), at: new Date().toISOString(), target: { kind: 'post', id: POST, document: hosted.root } }));
+		expect(told.map((i) => i.for).sort()).toEqual([hosted.memberId, second.memberId].sort());
+		expect(told.every((i) => i.kind === 'report' && i.for !== bert.memberId)).toBe(true);
 	});
 
 	it('keeps the reports when the relay restarts', async () => {

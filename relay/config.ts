@@ -4,6 +4,7 @@ import { DEFAULT_QUIET, type QuietHours } from './push/quiet-hours.ts';
 import { resolve } from 'node:path';
 import { parseAllowedHosts, parsePublicUrl } from './origin.ts';
 import { changeLimitsFromEnv, type ChangeLimits } from './change-limits.ts';
+import { mailConfigFromEnv, type MailConfig } from './mail/config.ts';
 
 export interface RelayConfig {
 	port: number;
@@ -29,6 +30,8 @@ export interface RelayConfig {
 	 * no neighbourhood's: with it off, any member can change or empty anything.
 	 */
 	judge: boolean;
+	/** NOABER_SMTP_URL and NOABER_MAIL_FROM: without them no e-mail digest is offered. */
+	mail?: MailConfig;
 	/** NOABER_PUSH_CONTACT: whom push services may write about this relay's notifications. */
 	pushContact?: string;
 	/** NOABER_QUIET_HOURS ("21-8", the default, or "off"): when notifications wait for the morning. */
@@ -85,6 +88,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): RelayConfig
 		syncTimeoutMs: millisFromEnv(env, 'NOABER_SYNC_TIMEOUT_MS', 60_000, 100, 60_000),
 		idleUnloadMs: millisFromEnv(env, 'NOABER_IDLE_UNLOAD_MS', 5 * 60_000, 250, 24 * 3600_000),
 		judge: switchFromEnv(env, 'NOABER_RULES', true),
+		mail: mailConfigFromEnv(env),
 		pushContact: env.NOABER_PUSH_CONTACT || undefined,
 		quietHours: quietHoursFromEnv(env),
 		notifications: switchFromEnv(env, 'NOABER_NOTIFICATIONS', true)

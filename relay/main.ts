@@ -40,6 +40,8 @@ import { refuseChangesWhileReadOnly } from './read-only.ts';
 import { ChangeLog } from './change-log.ts';
 import { ChangeHistory } from './change-history.ts';
 import { recordAcceptedChanges } from './change-recording.ts';
+import { reportMailApi, type ReportMail, type ReportMailOptions } from './report-mail-api.ts';
+import { toManagers } from './report-actions.ts';
 import { membersFrom, NewsWatch, type NewsCallback } from './news-watch.ts';
 import { startPush, type Push, type PushOptions } from './push/push.ts';
 import { NewsPushText } from './push/news-text.ts';
@@ -58,6 +60,8 @@ export interface RelayOptions extends RelayConfig {
 	storageRetryMs?: number;
 	/** The rules each module's documents are judged by (src/lib/rules/documents.ts). */
 	rules?: (kind: Kind) => Rule;
+	/** Reports and the e-mail digest: who hears of a new report (by default the managers' phones), and each member's news (report-mail-api.ts). */
+	reportMail?: Pick<ReportMailOptions, 'reported' | 'newsOf'>;
 	/** Hears the news each change to a help or agenda document made (news-watch.ts); none by default. */
 	onNews?: NewsCallback;
 	/** Phone notifications: texts, recipients, clock (relay/push/push.ts). */
@@ -92,6 +96,8 @@ export interface Relay {
 	pushTextLoaded: Promise<void>;
 	/** Links for requests without a Host header (and the operator command). */
 	origin: string;
+	/** Reports ("Melden") and the e-mail digest. */
+	reportMail: ReportMail;
 	close(): Promise<void>;
 }
 
@@ -251,6 +257,11 @@ export async function startRelay(given: Partial<RelayOptions> & Pick<RelayOption
 	const secure = securityHeadersHook(options.app);
 	const originOf = linkOrigin(options, () => port);
 	const started = Date.now();
+	const reportMail = reportMailApi({ data: options.data, repo, registry, book: access, attempts, log, mail: options.mail, originOf, reported: toManagers(access, push.news), ...options.reportMail });
+	// Without notifications (NOABER_NOTIFICATIONS=off) a device cannot switch them on: the app then
+	// says this relay sends none. Switching off and the choices page still answer.
+	const { key: _key, subscribe: _subscribe, ...withoutPush } = pushActions(push, reportMail.choices);
+	const notifyActions = options.notifications ? pushActions(push, reportMail.choices) : withoutPush;
 
 	const server = createServer((req, res) => {
 		secure(res);
@@ -260,6 +271,7 @@ export async function startRelay(given: Partial<RelayOptions> & Pick<RelayOption
 			res.end(JSON.stringify({ ok: true, neighbourhoods: registry.list().length, uptime: Math.round((Date.now() - started) / 1000) }));
 			return;
 		}
+		if (reportMail.handle(req, res, path)) return;
 		const accessAction = /^\/api\/access\/([a-zA-Z]{1,20})$/.exec(path);
 		if (accessAction) {
 			handleAccess(req, res, accessAction[1]!, accessContext).catch((error: unknown) => {
@@ -271,7 +283,7 @@ export async function startRelay(given: Partial<RelayOptions> & Pick<RelayOption
 		}
 		const notifyAction = /^\/api\/notify\/([a-zA-Z]{1,20})$/.exec(path);
 		if (notifyAction) {
-			handleNotify(req, res, notifyAction[1]!, { book: access, attempts, log, actions: pushActions(push) }).catch((error: unknown) => {
+			handleNotify(req, res, notifyAction[1]!, { book: access, attempts, log, actions: notifyActions }).catch((error: unknown) => {
 				log.error({ err: error }, 'notify request failed');
 				if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
 				res.end(JSON.stringify({ error: 'failed' }));
@@ -413,6 +425,7 @@ export async function startRelay(given: Partial<RelayOptions> & Pick<RelayOption
 			listings.close();
 			push.close();
 			await step('idle unloading', 2000, () => idle.stop());
+			await step('e-mail digests', 2000, () => reportMail.close());
 			// A clean close rather than a reset: the stock Node client throws on ECONNRESET, and
 			// browsers reconnect sooner after 1001 "going away".
 			const open = [...wss.clients];
@@ -445,5 +458,5 @@ export async function startRelay(given: Partial<RelayOptions> & Pick<RelayOption
 		})());
 
 	const url = `http://${LOCAL.has(options.host) ? 'localhost' : options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`;
-	return { port, url, registry, repo, adapter, storage, log, faults, peers, idle, access, changeLog, history, push, pushTextLoaded: pushText.loaded, origin: options.publicUrl ?? `http://localhost:${port}`, close };
+	return { port, url, registry, repo, adapter, storage, log, faults, peers, idle, access, changeLog, history, push, pushTextLoaded: pushText.loaded, origin: options.publicUrl ?? `http://localhost:${port}`, reportMail, close };
 }

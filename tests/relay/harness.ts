@@ -52,7 +52,10 @@ export async function startTestRelay(
 		storage?: StorageAdapterInterface;
 		storageRetryMs?: number;
 		rules?: RelayOptions['rules'];
+		reportMail?: RelayOptions['reportMail'];
+		mail?: RelayOptions['mail'];
 		push?: RelayOptions['push'];
+		notifications?: boolean;
 	} = {}
 ): Promise<TestRelay> {
 	const data = options.data ?? tempDir();
@@ -71,7 +74,10 @@ export async function startTestRelay(
 		storage: options.storage,
 		storageRetryMs: options.storageRetryMs,
 		rules: options.rules,
+		reportMail: options.reportMail,
+		mail: options.mail,
 		push: options.push,
+		notifications: options.notifications ?? true,
 		logDestination: new Writable({
 			write(chunk, _encoding, done) {
 				logs.push(String(chunk));

@@ -95,7 +95,9 @@ describe('/api/notify', () => {
 		expect((await notify(relay, 'subscribe', { subscription, choice }, `${anna.credential}x`)).body).toEqual({ error: 'credential' });
 		expect((await notify(relay, 'subscribe', { subscription: { ...subscription, endpoint: 'http://evil.example/push' }, choice }, anna.credential)).status).toBe(400);
 		expect((await notify(relay, 'subscribe', { subscription, choice: { ...choice, kinds: ['gossip'] } }, anna.credential)).status).toBe(400);
-		for (const action of ['digest', 'report', 'reports', 'handled', 'nothing']) {
+		// The e-mail and report actions are answered too (report-mail-api.ts): an empty body is no request of theirs.
+		for (const action of ['digest', 'report', 'handled']) expect((await notify(relay, action, {}, anna.credential)).status).toBe(400);
+		for (const action of ['nothing']) {
 			expect(await notify(relay, action, {}, anna.credential)).toMatchObject({ status: 404, body: { error: 'unknown' } });
 		}
 		expect((await notify(relay, 'key', {}, anna.credential, 'GET')).status).toBe(405);
@@ -164,4 +166,16 @@ it('keeps its keys and the subscriptions across a restart, and the pushes still 
 	relay.push.news(N, item('response', { for: anna.memberId, actor: bert.memberId }));
 	const [push] = await eventually(() => first.service.received, (r) => r.length === 1, 5000);
 	expect(push).toMatchObject({ id: annas, signedBy: publicKey });
+});
+
+describe('a relay without notifications', () => {
+	it('with notifications off (NOABER_NOTIFICATIONS=off), a device hears the relay sends none, and switching off still works', async () => {
+		const relay = await startTestRelay({ notifications: false });
+		relays.push(relay);
+		const anna = newMember(relay.access, N, { name: 'Anna' });
+		expect((await notify(relay, 'key', {}, anna.credential)).status).toBe(404);
+		expect((await notify(relay, 'subscribe', { subscription: { endpoint: 'https://push.example/x', keys: { p256dh: 'BAAA', auth: 'AAAA' } }, choice: { kinds: ['response'], weekly: false, language: 'nl' } }, anna.credential)).status).toBe(404);
+		expect(await notify(relay, 'unsubscribe', {}, anna.credential)).toMatchObject({ status: 200 });
+		expect((await notify(relay, 'choices', {}, anna.credential)).body).toMatchObject({ push: null });
+	});
 });

@@ -47,6 +47,8 @@ export interface AccessContext {
 	changed: (neighbourhood: string) => void;
 	/** Recent changes and undo (managers). */
 	history?: ChangeHistory;
+	/** Someone asked to join and waits for approval: the managers hear of it. */
+	waiting?: (neighbourhood: string, memberId: string) => void;
 }
 
 // The app may be served from another address than its relay; the credential travels in a header,
@@ -158,6 +160,7 @@ export async function handleAccess(req: IncomingMessage, res: ServerResponse, ac
 			});
 			if (refused(granted)) return refuse(granted.refused);
 			log.info({ neighbourhood, member: granted.memberId, status: granted.status }, 'member joined');
+			if (granted.status === 'waiting') context.waiting?.(neighbourhood, granted.memberId);
 			return json(res, 201, granted);
 		}
 		case 'upgrade': {

@@ -45,6 +45,7 @@ import { toManagers } from './report-actions.ts';
 import { membersFrom, NewsWatch, type NewsCallback } from './news-watch.ts';
 import { startPush, type Push, type PushOptions } from './push/push.ts';
 import { NewsPushText } from './push/news-text.ts';
+import { waitingNews } from '../src/lib/members/news.ts';
 import { handleNotify, pushActions } from './notify-api.ts';
 
 export interface RelayOptions extends RelayConfig {
@@ -245,6 +246,7 @@ export async function startRelay(given: Partial<RelayOptions> & Pick<RelayOption
 			adapter.closeRevoked(check);
 			push.prune();
 		},
+		waiting: (neighbourhood: string, member: string) => toManagers(access, push.news)(neighbourhood, waitingNews(member, new Date().toISOString())),
 		changed: (neighbourhood: string) => {
 			const root = registry.find(neighbourhood)?.root;
 			const handle = root ? repo.handles[root.replace('automerge:', '') as DocumentId] : undefined;

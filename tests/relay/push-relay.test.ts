@@ -6,7 +6,7 @@ import { AccessBook } from '../../relay/access-book.ts';
 import { Subscriptions } from '../../relay/push/subscriptions.ts';
 import { NEWS_KINDS } from '../../src/lib/news/item.ts';
 import type { Granted } from '../../src/lib/access/api.ts';
-import { accessCall, eventually, newMember, startTestRelay, tempDir, type TestRelay } from './harness.ts';
+import { accessCall, eventually, hostNeighbourhood, newMember, startTestRelay, tempDir, type TestRelay } from './harness.ts';
 import { startPushService, type StandIn } from './push-service.ts';
 import { fakeClock, item, NAMES, testText } from './push-world.ts';
 
@@ -179,3 +179,29 @@ describe('a relay without notifications', () => {
 		expect((await notify(relay, 'choices', {}, anna.credential)).body).toMatchObject({ push: null });
 	});
 });
+
+describe('someone waiting to be let in', () => {
+	it("reaches the managers' phones, naming nobody, and opens Aanmeldingen", async () => {
+		const relay = await startTestRelay({ push: daytime() });
+		relays.push(relay);
+		const service = await startPushService();
+		services.push(service);
+		const hosted = await hostNeighbourhood(relay, 'Lindenbuurt');
+		const { id: managersPhone, ...subscription } = service.subscribe();
+		const on = await notify(relay, 'subscribe', { subscription, choice: { kinds: [...NEWS_KINDS], weekly: false, language: 'nl' } }, hosted.key);
+		expect(on.status).toBe(200);
+		// Someone who joins an open neighbourhood is in at once: nobody to let in, nothing to tell.
+		const open = (await accessCall(relay.url, 'makeTicket', {}, hosted.key)).body.ticket as string;
+		expect((await accessCall(relay.url, 'join', { root: hosted.root, ticket: open, name: 'Dirk' })).body.status).toBe('active');
+		expect((await accessCall(relay.url, 'settings', { approval: 'approval' }, hosted.key)).status).toBe(200);
+		const ticket = (await accessCall(relay.url, 'makeTicket', {}, hosted.key)).body.ticket as string;
+		const joined = await accessCall(relay.url, 'join', { root: hosted.root, ticket, name: 'Carla Smit' });
+		expect(joined.body.status).toBe('waiting');
+		const [push] = await eventually(() => service.received, (r) => r.length > 0, 5000);
+		expect(push!.id).toBe(managersPhone);
+		expect(push!.payload).toMatchObject({ path: '/leden/aanmeldingen' });
+		expect(push!.text).not.toContain('Carla');
+		expect(service.received).toHaveLength(1);
+	});
+});
+

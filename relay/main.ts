@@ -42,7 +42,7 @@ import { ChangeHistory } from './change-history.ts';
 import { recordAcceptedChanges } from './change-recording.ts';
 import { reportMailApi, type ReportMail, type ReportMailOptions } from './report-mail-api.ts';
 import { toManagers } from './report-actions.ts';
-import { membersFrom, NewsWatch, type NewsCallback } from './news-watch.ts';
+import { boardFrom, membersFrom, NewsWatch, type NewsCallback } from './news-watch.ts';
 import { startPush, type Push, type PushOptions } from './push/push.ts';
 import { NewsPushText } from './push/news-text.ts';
 import { waitingNews } from '../src/lib/members/news.ts';
@@ -207,7 +207,7 @@ export async function startRelay(given: Partial<RelayOptions> & Pick<RelayOption
 	const attempts = new Attempts();
 	const membersOf = membersFrom(repo, registry);
 	const pushText = new NewsPushText({ nameOf: (id) => registry.find(id)?.name, membersOf, log });
-	const push = startPush({ data: options.data, log, publicUrl: options.publicUrl, book: access, contact: options.pushContact, quiet: options.quietHours, text: pushText.text, ...options.push });
+	const push = startPush({ data: options.data, log, publicUrl: options.publicUrl, book: access, contact: options.pushContact, quiet: options.quietHours, text: pushText.text, weekly: options.notifications ? { boardOf: boardFrom(repo, registry), nameOf: (id) => registry.find(id)?.name } : undefined, ...options.push });
 	// What each change to a help or agenda document made news of goes to the phones it concerns.
 	if (options.notifications) new NewsWatch(repo, {
 		neighbourhoodOf: (id) => registry.ownerOf(id),

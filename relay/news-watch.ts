@@ -7,6 +7,7 @@ import { isRecord, textOf } from '../src/lib/automerge/fields.ts';
 import type { NewsItem } from '../src/lib/news/item.ts';
 import { audience, newsMadeBy } from '../src/lib/news/news.ts';
 import { readMembers, type Member } from '../src/lib/members/view.ts';
+import { readPosts, type Post } from '../src/lib/help/view.ts';
 import type { Logger } from './log.ts';
 import type { Registry } from './registry.ts';
 
@@ -128,5 +129,23 @@ export function membersFrom(repo: Repo, registry: Pick<Registry, 'find'>): (neig
 			readOnce.set(members, read);
 		}
 		return read;
+	};
+}
+
+/** The neighbourhood's help posts (its live quarters, as its root lists them) and members. */
+export function boardFrom(repo: Repo, registry: Pick<Registry, 'find'>): (neighbourhood: string) => Promise<{ posts: Post[]; members: Member[] } | undefined> {
+	const members = membersFrom(repo, registry);
+	const open = async (url: string) => {
+		const handle = await repo.find(url as AutomergeUrl, { allowableStates: ['ready', 'unavailable'] });
+		return handle.isReady() ? handle.doc() : undefined;
+	};
+	return async (neighbourhood) => {
+		const rootUrl = registry.find(neighbourhood)?.root;
+		const root = rootUrl ? await open(rootUrl) : undefined;
+		const help = isRecord(root) && isRecord(root.docs) && isRecord(root.docs.help) ? Object.keys(root.docs.help).filter((url) => url.startsWith('automerge:')) : [];
+		const quarters = await Promise.all(help.map(async (url) => ({ url, doc: await open(url) })));
+		const people = await members(neighbourhood);
+		if (!people) return undefined;
+		return { posts: readPosts(quarters.filter((q) => q.doc !== undefined)).items, members: people };
 	};
 }

@@ -5,10 +5,11 @@ import type { NewsItem } from '../../src/lib/news/item.ts';
 import type { AccessBook } from '../access-book.ts';
 import type { Logger } from '../log.ts';
 import { Courier, type CourierOptions } from './courier.ts';
-import { PushSchedule, type Clock, type PushText } from './schedule.ts';
+import { PushSchedule, systemClock, type Clock, type PushText } from './schedule.ts';
 import type { QuietHours } from './quiet-hours.ts';
 import { Subscriptions } from './subscriptions.ts';
 import { waitingFile } from './waiting.ts';
+import { WeeklyRequests, type WeeklyOptions } from './weekly.ts';
 import { somethingNew } from './texts.ts';
 import { loadVapid, vapidSubject, type Vapid } from './vapid.ts';
 
@@ -23,6 +24,8 @@ export interface PushOptions {
 	courier?: Partial<Omit<CourierOptions, 'vapid' | 'subscriptions' | 'log'>>;
 	/** Lets devices subscribe with http://localhost endpoints: for tests and benchmarks only. */
 	localEndpoints?: boolean;
+	/** The weekly "new requests in what I like to help with" (weekly.ts): runs when given. */
+	weekly?: Pick<WeeklyOptions, 'boardOf' | 'nameOf'>;
 }
 
 export interface Push {
@@ -33,6 +36,7 @@ export interface Push {
 	schedule: PushSchedule;
 	/** The news module's callback. */
 	news(neighbourhood: string, item: NewsItem): void;
+	weekly?: WeeklyRequests;
 	/** Deletes the subscriptions of devices the access book no longer lets in. */
 	prune(): void;
 	close(): void;
@@ -97,12 +101,15 @@ export function startPush(input: { data: string; log: Logger; publicUrl?: string
 		log,
 		store: waitingFile(data, log)
 	});
+	const weekly = input.weekly ? new WeeklyRequests({ data, subscriptions, courier, clock: input.clock ?? systemClock, log, ...input.weekly }) : undefined;
+	weekly?.start();
 	return {
 		vapid,
 		localEndpoints: input.localEndpoints ?? false,
 		subscriptions,
 		courier,
 		schedule,
+		weekly,
 		news: schedule.news,
 		prune: () => {
 			try {
@@ -112,6 +119,7 @@ export function startPush(input: { data: string; log: Logger; publicUrl?: string
 			}
 		},
 		close: () => {
+			weekly?.stop();
 			schedule.stop();
 			courier.stop();
 		}

@@ -78,6 +78,11 @@ export class Subscriptions {
 	}
 
 	/** The subscribed devices of these members. */
+	/** Every device that wants pushes, for rounds that concern everyone (the weekly requests). */
+	all(): Subscribed[] {
+		return [...this.#devices.values()];
+	}
+
 	devicesOf(neighbourhood: string, members: ReadonlySet<string>): Subscribed[] {
 		const found: Subscribed[] = [];
 		for (const member of members) for (const device of this.#byMember.get(`${neighbourhood}\n${member}`) ?? []) found.push(this.#devices.get(device)!);

@@ -3,6 +3,8 @@
 // push service that decrypts; the clock is a fake one, so a week passes in a moment.
 import { afterEach, describe, expect, it } from 'vitest';
 import { Repo } from '@automerge/automerge-repo';
+import { Writable } from 'node:stream';
+import { createLogger } from '../../relay/log.ts';
 import { Courier } from '../../relay/push/courier.ts';
 import { Subscriptions } from '../../relay/push/subscriptions.ts';
 import { loadVapid } from '../../relay/push/vapid.ts';
@@ -35,7 +37,8 @@ describe('the weekly new requests', () => {
 		stops.push(() => service.close());
 		const clock = fakeClock(amsterdam(30, 7));
 		const subscriptions = new Subscriptions(data);
-		const courier = new Courier({ vapid: loadVapid(data, 'mailto:beheer@lindenbuurt.nl'), subscriptions });
+		const log = createLogger('warn', new Writable({ write: (_chunk, _encoding, done) => done() }));
+		const courier = new Courier({ vapid: loadVapid(data, 'mailto:beheer@lindenbuurt.nl'), subscriptions, log });
 		stops.push(() => courier.stop());
 
 		const repo = new Repo({});

@@ -19,8 +19,10 @@ import { createHash } from 'node:crypto';
 import type { WaitingStore } from './waiting.ts';
 
 export type Language = PushChoice['language'];
-/** The short, kind text of one happening (src/lib/news/text.ts). */
-/** `reader`: the member whose device it goes to (an intermediary reads news of a resident by name). */
+/**
+ * The short, kind text of one happening (src/lib/news/text.ts). `reader`: the member whose device
+ * it goes to (an intermediary reads news of a resident by name).
+ */
 export type PushText = (item: NewsItem, language: Language, reader: { neighbourhood: string; member: string }) => { title: string; body: string };
 
 export interface Clock {
@@ -97,13 +99,13 @@ export class PushSchedule {
 	#restore() {
 		const saved = this.#o.store?.load() ?? [];
 		const now = this.#clock.now();
-		for (const { timer: _timer, ...kept } of saved.map((g) => ({ ...g, timer: undefined }))) {
+		for (const kept of saved) {
 			const key = `${kept.device}\n${kept.group}`;
 			const group: Group = { ...kept };
 			this.#groups.set(key, group);
 			for (const item of [...group.waiting, ...group.told]) this.#remember(`${group.device} ${item.id}`);
 			const windowEnd = group.sentAt === undefined ? now : group.sentAt + this.#windowMs;
-			this.#wake(key, group, Math.max(now, this.#quietUntil(now) ?? now, windowEnd), false);
+			this.#wake(key, group, Math.max(now, this.#quietUntil(now) ?? now, windowEnd));
 		}
 	}
 
@@ -192,7 +194,7 @@ export class PushSchedule {
 	}
 
 	/** (Re)sets the group's timer to `at`, keeping an earlier one already set for the same moment. */
-	#wake(key: string, group: Group, at: number, _fresh = true) {
+	#wake(key: string, group: Group, at: number) {
 		if (group.timer !== undefined) this.#clock.clearTimer(group.timer);
 		group.timer = this.#clock.setTimer(() => this.#due(key), Math.max(0, at - this.#clock.now()));
 	}

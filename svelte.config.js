@@ -6,7 +6,7 @@ const config = {
 	preprocess: vitePreprocess(),
 	kit: {
 		// The relay serves index.html for every unknown path: the app is one page that routes itself.
-		adapter: adapter({ pages: 'build', assets: 'build', fallback: 'index.html', strict: false }),
+		adapter: adapter({ pages: 'build', assets: 'build', fallback: 'index.html', strict: false, precompress: true }),
 		serviceWorker: { register: true }
 	}
 };

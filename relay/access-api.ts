@@ -16,6 +16,9 @@ import type { Logger } from './log.ts';
 import type { Registry } from './registry.ts';
 import { closeOldKey, removeMember } from './revoke.ts';
 import { newId } from './secrets.ts';
+import { ERASURE_ACTIONS, handleErasure, type ErasureAction } from './erase-api.ts';
+import type { Eraser } from './erase.ts';
+import { readJson, bearer } from './json-request.ts';
 
 const MAX_BODY = 16 * 1024;
 const STATUS: Record<Refusal, number> = {
@@ -30,7 +33,9 @@ const STATUS: Record<Refusal, number> = {
 	forbidden: 403,
 	lastManager: 409,
 	oldKeyClosed: 403,
-	tooMany: 429
+	tooMany: 429,
+	unreachable: 502,
+	taken: 409
 };
 /** Refusals that mean a wrong secret was tried. */
 const GUESSES = new Set<Refusal>(['ticket', 'credential']);
@@ -49,6 +54,10 @@ export interface AccessContext {
 	history?: ChangeHistory;
 	/** Someone asked to join and waits for approval: the managers hear of it. */
 	waiting?: (neighbourhood: string, memberId: string) => void;
+	/** Erasing members' data (erase.ts). */
+	eraser?: Eraser;
+	/** Pairing with another relay (add-relay.ts); `req` tells this relay's own address. */
+	addRelay?: (neighbourhood: string, input: { url: string; code: string }, req: IncomingMessage) => Promise<{ relay: string } | { refused: Refusal }>;
 }
 
 // The app may be served from another address than its relay; the credential travels in a header,
@@ -59,23 +68,6 @@ function json(res: ServerResponse, status: number, body: unknown) {
 	res.writeHead(status, { ...CORS, 'content-type': 'application/json', 'cache-control': 'no-store' });
 	res.end(JSON.stringify(body));
 }
-
-async function readJson(req: IncomingMessage): Promise<unknown> {
-	let size = 0;
-	const chunks: Buffer[] = [];
-	for await (const chunk of req as AsyncIterable<Buffer>) {
-		size += chunk.length;
-		if (size > MAX_BODY) return undefined;
-		chunks.push(chunk);
-	}
-	try {
-		return JSON.parse(Buffer.concat(chunks).toString('utf8'));
-	} catch {
-		return undefined;
-	}
-}
-
-const bearer = (req: IncomingMessage): string | undefined => /^Bearer (\S{1,200})$/.exec(req.headers.authorization ?? '')?.[1];
 
 /** The neighbourhood as its root document says, read through the domain module. */
 async function readRoot(repo: Repo, root: string): Promise<Neighbourhood | undefined> {
@@ -107,7 +99,7 @@ export async function handleAccess(req: IncomingMessage, res: ServerResponse, ac
 	if (!Object.hasOwn(Requests, action)) return json(res, 404, { error: 'unknown' });
 	const address = req.socket.remoteAddress ?? 'unknown';
 	if (attempts.blocked(address)) return json(res, 429, { error: 'tooMany' });
-	const parsed = v.safeParse(Requests[action as Action], await readJson(req));
+	const parsed = v.safeParse(Requests[action as Action], await readJson(req, MAX_BODY));
 	if (!parsed.success) return json(res, 400, { error: 'invalid' });
 	const body = parsed.output as Record<string, unknown>;
 	registry.reloadIfChanged();
@@ -191,10 +183,26 @@ export async function handleAccess(req: IncomingMessage, res: ServerResponse, ac
 			return json(res, 200, { memberId: h.memberId, deviceId: h.deviceId, status: h.status, roles: h.roles, actsFor: h.actsFor, name: h.name });
 		}
 		case 'linkCode':
-			return json(res, 201, book.linkCode(holder!));
+			return json(res, 201, book.linkCode(holder!, body.ring as string | undefined));
+		case 'keyring':
+			return json(res, 200, book.keyring(holder!, body.boxKey as string));
+		case 'putKeyring': {
+			const refusal = book.putKeyring(holder!, body.rings as Record<string, { ring: string; n: number }>, body.rotated as boolean);
+			if (refusal) return refuse(refusal);
+			if (body.rotated) log.info({ neighbourhood: holder!.neighbourhood, member: holder!.memberId }, 'member key renewed');
+			return json(res, 200, {});
+		}
 		case 'members':
 			return mayLetIn(holder!.roles) ? json(res, 200, book.members(holder!.neighbourhood)) : refuse('forbidden');
+		case 'addRelay': {
+			if (!mayManage(holder!.roles) || !context.addRelay) return refuse(context.addRelay ? 'forbidden' : 'unknown');
+			const added = await context.addRelay(holder!.neighbourhood, { url: body.url as string, code: body.code as string }, req);
+			if ('refused' in added) return refuse(added.refused);
+			log.info({ neighbourhood: holder!.neighbourhood, by: holder!.memberId }, 'relay added');
+			return json(res, 201, added);
+		}
 		default:
+			if (ERASURE_ACTIONS.has(action)) return handleErasure(action as ErasureAction, body, holder!, (status, answer) => json(res, status, answer), refuse, context);
 			return manage(action as Action, body, holder!, res, context, refuse);
 	}
 }

@@ -5,14 +5,17 @@
 import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as v from 'valibot';
-import type { Approval, Granted, LinkCode, Members, Refusal, Status } from '../src/lib/access/api.ts';
+import type { Approval, Granted, Keyring, LinkCode, Members, Refusal, Status } from '../src/lib/access/api.ts';
 import { RoleSchema, type Role } from '../src/lib/access/roles.ts';
 import { parseSecret } from '../src/lib/access/secret.ts';
 import { folderFingerprint } from './folder-fingerprint.ts';
 import { makeSecret, matches } from './secrets.ts';
+import { mergeBooks } from './access-merge.ts';
 
 /** A device-link code is valid this long (issue #11: ten minutes). */
 export const LINK_CODE_MS = 10 * 60 * 1000;
+/** A device asked to make its member's new key that has not done so in a day: another is asked. */
+const ROTATE_ASK_MS = 24 * 60 * 60 * 1000;
 const MAX_WAITING = 200;
 
 const MemberRecord = v.object({
@@ -23,7 +26,14 @@ const MemberRecord = v.object({
 	joinedAt: v.string(),
 	approvedBy: v.optional(v.string()),
 	removedAt: v.optional(v.string()),
-	removedBy: v.optional(v.string())
+	removedBy: v.optional(v.string()),
+	/**
+	 * A device of theirs was removed, so the member needs a new key: which device was asked to make
+	 * it, and when (another is asked if that one has not done it within a day).
+	 */
+	rotateKeys: v.optional(v.object({ askedDevice: v.optional(v.string()), askedAt: v.optional(v.string()) })),
+	/** When roles and actsFor last changed: the later change wins when two relays merge (access-merge.ts). */
+	rolesAt: v.optional(v.string())
 });
 const DeviceRecord = v.object({
 	memberId: v.string(),
@@ -31,7 +41,12 @@ const DeviceRecord = v.object({
 	label: v.string(),
 	createdAt: v.string(),
 	removedAt: v.optional(v.string()),
-	removedBy: v.optional(v.string())
+	removedBy: v.optional(v.string()),
+	/** The device's public key for receiving its member's key ring, and that ring sealed to it (unreadable here). */
+	boxKey: v.optional(v.string()),
+	ring: v.optional(v.object({ ring: v.string(), n: v.number() })),
+	/** When the box key was registered: the later one wins when two relays merge. */
+	boxKeyAt: v.optional(v.string())
 });
 const TicketRecord = v.object({
 	hash: v.string(),
@@ -43,7 +58,8 @@ const TicketRecord = v.object({
 	withdrawnAt: v.optional(v.string()),
 	usedAt: v.optional(v.string())
 });
-const CodeRecord = v.object({ hash: v.string(), memberId: v.string(), expiresAt: v.string(), usedAt: v.optional(v.string()) });
+// `ring`: the member's key ring sealed under a secret the relay never sees (it travels in the link's fragment).
+const CodeRecord = v.object({ hash: v.string(), memberId: v.string(), expiresAt: v.string(), usedAt: v.optional(v.string()), ring: v.optional(v.string()) });
 /** Who did what, kept so that a handover or a removal can be read back later (newest last). */
 const HistoryEntry = v.object({
 	at: v.string(),
@@ -56,8 +72,9 @@ const HistoryEntry = v.object({
 export type HistoryEntry = v.InferOutput<typeof HistoryEntry>;
 const MAX_HISTORY = 500;
 
-const BookFile = v.object({
+export const BookFile = v.object({
 	approval: v.fallback(v.picklist(['open', 'approval']), 'open'),
+	approvalAt: v.optional(v.string()),
 	oldKeyClosedAt: v.optional(v.string()),
 	members: v.record(v.string(), MemberRecord),
 	devices: v.record(v.string(), DeviceRecord),
@@ -65,10 +82,10 @@ const BookFile = v.object({
 	codes: v.record(v.string(), CodeRecord),
 	history: v.fallback(v.array(HistoryEntry), [])
 });
-type Book = v.InferOutput<typeof BookFile>;
+export type Book = v.InferOutput<typeof BookFile>;
 type MemberRecord = v.InferOutput<typeof MemberRecord>;
 
-const emptyBook = (): Book => ({ approval: 'open', members: {}, devices: {}, tickets: {}, codes: {}, history: [] });
+export const emptyBook = (): Book => ({ approval: 'open', members: {}, devices: {}, tickets: {}, codes: {}, history: [] });
 
 /** Who a credential belongs to. */
 export interface Holder {
@@ -94,6 +111,8 @@ export class AccessBook {
 	#now: () => number;
 	/** When each device was last seen; kept in memory, so a busy relay does not write on every visit. */
 	#seen = new Map<string, string>();
+	/** Told of every change: the neighbourhood written here, or undefined after files changed on disk (replication.ts). */
+	#listeners = new Set<(neighbourhood: string | undefined) => void>();
 
 	constructor(data: string, now: () => number = Date.now) {
 		this.data = data;
@@ -135,6 +154,40 @@ export class AccessBook {
 		this.#devices = new Map();
 		for (const [neighbourhood, book] of books) for (const id of Object.keys(book.devices)) this.#devices.set(id, neighbourhood);
 		this.#fingerprint = this.#currentFingerprint();
+		for (const listener of this.#listeners) listener(undefined);
+	}
+
+	onChange(listener: (neighbourhood: string | undefined) => void): () => void {
+		this.#listeners.add(listener);
+		return () => this.#listeners.delete(listener);
+	}
+
+	/** Everything the relay keeps of a neighbourhood's access, as it is on disk now (for a paired relay). */
+	records(neighbourhood: string): Book {
+		return this.#latest(neighbourhood);
+	}
+
+	/**
+	 * Takes in what a paired relay holds (access-merge.ts). A device id this relay knows in another
+	 * neighbourhood is left out: a peer speaks for its own neighbourhood only. Returns the devices
+	 * and members that were in use here and are removed now, so their connections can be closed.
+	 */
+	mergeIn(neighbourhood: string, incoming: Book): { changed: boolean; removedDevices: string[]; removedMembers: string[] } {
+		const book = this.#latest(neighbourhood);
+		const theirs: Book = { ...incoming, devices: {} };
+		for (const [id, device] of Object.entries(incoming.devices)) {
+			const owner = this.#devices.get(id);
+			if (owner === undefined || owner === neighbourhood) theirs.devices[id] = device;
+		}
+		const merged = mergeBooks(book, theirs);
+		// As on removal here: nobody acts for a member who is gone.
+		const gone = new Set(Object.keys(merged.members).filter((id) => merged.members[id]!.status === 'removed'));
+		for (const member of Object.values(merged.members)) member.actsFor = member.actsFor.filter((id) => !gone.has(id));
+		const removedDevices = Object.keys(merged.devices).filter((id) => merged.devices[id]!.removedAt && book.devices[id] && !book.devices[id]!.removedAt);
+		const removedMembers = Object.keys(merged.members).filter((id) => merged.members[id]!.status === 'removed' && book.members[id] && book.members[id]!.status !== 'removed');
+		const changed = JSON.stringify(merged) !== JSON.stringify(book) || !this.#books.has(neighbourhood);
+		if (changed) this.#write(neighbourhood, merged);
+		return { changed, removedDevices, removedMembers };
 	}
 
 	/** The book as it is on disk now: a change is written whole, so it must start from the latest. */
@@ -151,6 +204,7 @@ export class AccessBook {
 		this.#books.set(neighbourhood, book);
 		for (const id of Object.keys(book.devices)) this.#devices.set(id, neighbourhood);
 		this.#fingerprint = this.#currentFingerprint();
+		for (const listener of this.#listeners) listener(neighbourhood);
 	}
 
 	#stamp(): string {
@@ -304,14 +358,14 @@ export class AccessBook {
 		return this.#granted(book, input.memberId, device);
 	}
 
-	linkCode(holder: Holder): LinkCode {
+	linkCode(holder: Holder, ring?: string): LinkCode {
 		const book = this.#latest(holder.neighbourhood);
 		const now = this.#now();
 		// Old codes go, used or not: a code is only worth keeping for its ten minutes.
 		for (const [id, code] of Object.entries(book.codes)) if (Date.parse(code.expiresAt) <= now) delete book.codes[id];
 		const made = makeSecret(16);
 		const expiresAt = new Date(now + LINK_CODE_MS).toISOString();
-		book.codes[made.id] = { hash: made.hash, memberId: holder.memberId, expiresAt };
+		book.codes[made.id] = { hash: made.hash, memberId: holder.memberId, expiresAt, ...(ring ? { ring } : {}) };
 		this.#write(holder.neighbourhood, book);
 		return { code: made.full, expiresAt };
 	}
@@ -325,10 +379,12 @@ export class AccessBook {
 		const member = book.members[record.memberId];
 		if (!member || member.status === 'removed') return { refused: 'removed' };
 		record.usedAt = this.#stamp();
+		const ring = record.ring;
+		delete record.ring;
 		const device = this.#newDevice(book, record.memberId, label);
 		this.#record(book, { action: 'linked', member: record.memberId, device: device.deviceId });
 		this.#write(neighbourhood, book);
-		return this.#granted(book, record.memberId, device);
+		return { ...this.#granted(book, record.memberId, device), ...(ring ? { ring } : {}) };
 	}
 
 	members(neighbourhood: string): Members {
@@ -400,7 +456,59 @@ export class AccessBook {
 			if (!device || device.removedAt) return 'unknown';
 			device.removedAt = this.#stamp();
 			device.removedBy = by;
+			delete device.ring;
+			// What is sealed to the member from now on must be out of the removed device's reach.
+			const member = book.members[device.memberId];
+			if (member) member.rotateKeys = {};
 		});
+	}
+
+	/**
+	 * What a device needs to keep its member's key ring: registers its box key, and answers with the
+	 * ring sealed to it, the member's other devices, and whether it should make the new key.
+	 */
+	keyring(holder: Holder, boxKey: string): Keyring {
+		const book = this.#latest(holder.neighbourhood);
+		const device = book.devices[holder.deviceId];
+		const member = book.members[holder.memberId];
+		let changed = false;
+		if (device && device.boxKey !== boxKey) {
+			device.boxKey = boxKey;
+			device.boxKeyAt = this.#stamp();
+			delete device.ring;
+			changed = true;
+		}
+		let rotate = false;
+		const asked = member?.rotateKeys;
+		if (asked) {
+			const stale = asked.askedAt === undefined || Date.parse(asked.askedAt) + ROTATE_ASK_MS <= this.#now();
+			if (asked.askedDevice === holder.deviceId || stale) {
+				rotate = true;
+				if (asked.askedDevice !== holder.deviceId) {
+					member.rotateKeys = { askedDevice: holder.deviceId, askedAt: this.#stamp() };
+					changed = true;
+				}
+			}
+		}
+		if (changed) this.#write(holder.neighbourhood, book);
+		const devices = Object.entries(book.devices)
+			.filter(([id, d]) => id !== holder.deviceId && d.memberId === holder.memberId && !d.removedAt && d.boxKey)
+			.map(([id, d]) => ({ id, boxKey: d.boxKey!, ...(d.ring ? { n: d.ring.n } : {}) }));
+		return { ...(device?.ring ? { ring: device.ring } : {}), devices, rotate };
+	}
+
+	/** Keeps the rings a device sealed for its member's other devices; only for that member's own devices. */
+	putKeyring(holder: Holder, rings: Record<string, { ring: string; n: number }>, rotated: boolean): Refusal | undefined {
+		const book = this.#latest(holder.neighbourhood);
+		for (const id of Object.keys(rings)) {
+			const device = book.devices[id];
+			if (!device || device.memberId !== holder.memberId || device.removedAt) return 'unknown';
+		}
+		for (const [id, ring] of Object.entries(rings)) book.devices[id]!.ring = ring;
+		const member = book.members[holder.memberId];
+		if (rotated && member?.rotateKeys?.askedDevice === holder.deviceId) delete member.rotateKeys;
+		this.#write(holder.neighbourhood, book);
+		return undefined;
 	}
 
 	setRoles(neighbourhood: string, memberId: string, roles: Role[], by: string): Refusal | undefined {
@@ -410,6 +518,7 @@ export class AccessBook {
 			if (member.roles.includes('manager') && !roles.includes('manager') && managersOf(book).length <= 1) return 'lastManager';
 			member.roles = [...new Set(roles)];
 			if (!member.roles.includes('intermediary')) member.actsFor = [];
+			member.rolesAt = this.#stamp();
 			member.approvedBy ??= by;
 		});
 	}
@@ -438,7 +547,11 @@ export class AccessBook {
 	}
 
 	setApproval(neighbourhood: string, approval: Approval, by?: string): void {
-		this.#change(neighbourhood, { action: `new members: ${approval}`, by }, (book) => void (book.approval = approval));
+		this.#change(neighbourhood, { action: `new members: ${approval}`, by }, (book) => {
+			book.approval = approval;
+			book.approvalAt = this.#stamp();
+			return undefined;
+		});
 	}
 
 	closeOldKey(neighbourhood: string, by?: string): void {
@@ -450,10 +563,79 @@ export class AccessBook {
 		this.#change(neighbourhood, entry, () => undefined);
 	}
 
+	/**
+	 * Erasing a member (relay/erase.ts): their name becomes `marker`, their devices' labels and a
+	 * personal invitation in their name are forgotten, and they are removed. Ids stay, so the
+	 * history still reads who did what, without saying who that was.
+	 */
+	forget(neighbourhood: string, memberId: string, marker: string, by?: string): Refusal | undefined {
+		return this.#change(neighbourhood, { action: 'erased member', by, member: memberId }, (book) => {
+			const member = book.members[memberId];
+			if (!member) return 'unknown';
+			if (member.status !== 'removed' && member.roles.includes('manager') && managersOf(book).length <= 1) return 'lastManager';
+			for (const ticket of Object.values(book.tickets)) if (ticket.personal === member.name) ticket.personal = marker;
+			for (const device of Object.values(book.devices)) {
+				if (device.memberId !== memberId) continue;
+				device.label = '';
+				device.removedAt ??= this.#stamp();
+			}
+			member.name = marker;
+			if (member.status !== 'removed') {
+				member.status = 'removed';
+				member.roles = [];
+				member.removedAt = this.#stamp();
+				member.removedBy = by;
+			}
+			for (const other of Object.values(book.members)) other.actsFor = other.actsFor.filter((id) => id !== memberId);
+		});
+	}
+
 	/** The member a device belongs to, for attributing what it sends. */
 	memberOfDevice(deviceId: string): string | undefined {
 		const neighbourhood = this.#devices.get(deviceId);
 		return neighbourhood ? this.#books.get(neighbourhood)?.devices[deviceId]?.memberId : undefined;
+	}
+
+	/**
+	 * Re-seeding a neighbourhood whose relay is gone (adopt-api.ts): the members its documents name,
+	 * without devices. A member gets a device here only through an invitation (`rejoin`). Members
+	 * this book knows already keep what it says.
+	 */
+	seedMembers(neighbourhood: string, members: ReadonlyArray<{ id: string; name: string; roles: Role[]; left: boolean }>): number {
+		const book = this.#latest(neighbourhood);
+		let added = 0;
+		for (const m of members) {
+			if (Object.prototype.hasOwnProperty.call(book.members, m.id)) continue;
+			book.members[m.id] = { name: m.name, status: m.left ? 'removed' : 'active', roles: m.left ? [] : m.roles, actsFor: [], joinedAt: this.#stamp() };
+			added += 1;
+		}
+		if (added === 0) return 0;
+		this.#record(book, { action: `seeded ${added} members from the documents` });
+		this.#write(neighbourhood, book);
+		return added;
+	}
+
+	/**
+	 * A member the documents named (seedMembers) joins with an invitation as themselves: their member
+	 * id, posts and key ring stay theirs. Only their first device here; a member with roles needs a
+	 * personal invitation, so a link for anyone cannot make its holder a manager by naming one.
+	 */
+	rejoin(neighbourhood: string, input: { ticket: string; memberId: string; label: string }): Result<Granted> {
+		const book = this.#latest(neighbourhood);
+		if (!Object.prototype.hasOwnProperty.call(book.members, input.memberId)) return { refused: 'unknown' };
+		const member = book.members[input.memberId]!;
+		if (member.status === 'removed') return { refused: 'removed' };
+		if (Object.values(book.devices).some((d) => d.memberId === input.memberId)) return { refused: 'unknown' };
+		const found = this.#ticket(book, input.ticket);
+		if (refused(found)) return found;
+		const personal = found.record.personal !== undefined;
+		if (!personal && member.roles.length > 0) return { refused: 'forbidden' };
+		if (personal) found.record.usedAt = this.#stamp();
+		else if (book.approval === 'approval') member.status = 'waiting';
+		const device = this.#newDevice(book, input.memberId, input.label);
+		this.#record(book, { action: 'rejoined', member: input.memberId, device: device.deviceId, roles: member.roles });
+		this.#write(neighbourhood, book);
+		return this.#granted(book, input.memberId, device);
 	}
 
 	/** A resident without a device, recorded by the intermediary who acts for them. */
@@ -464,7 +646,10 @@ export class AccessBook {
 			const existing = book.members[memberId];
 			if (existing && existing.status === 'removed') return 'removed';
 			book.members[memberId] ??= { name, status: 'active', roles: [], actsFor: [], joinedAt: this.#stamp() };
-			if (!actor.actsFor.includes(memberId)) actor.actsFor.push(memberId);
+			if (!actor.actsFor.includes(memberId)) {
+				actor.actsFor.push(memberId);
+				actor.rolesAt = this.#stamp();
+			}
 		});
 	}
 }

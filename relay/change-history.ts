@@ -2,7 +2,8 @@
 // everything this member changed since …", and putting a document back to how it was at a
 // moment. Works on the relay's own copies of the documents (its repo), so what it writes reaches
 // every device through ordinary syncing, as one new change per document that merges with theirs.
-import type { AutomergeUrl, DocHandle, Repo } from '@automerge/automerge-repo/slim';
+import { loadDocument } from './load-document.ts';
+import type { DocHandle, Repo } from '@automerge/automerge-repo/slim';
 import * as A from '@automerge/automerge/slim';
 import type { ChangeItem, ChangeModule, Undone } from '../src/lib/access/api.ts';
 import { actorsOf, authorship, headsAt, type Authored } from './authorship.ts';
@@ -43,19 +44,8 @@ export class ChangeHistory {
 		return (this.#o.now ?? Date.now)();
 	}
 
-	async #load(documentId: string): Promise<DocHandle<unknown> | undefined> {
-		let timer: NodeJS.Timeout | undefined;
-		try {
-			const handle = await Promise.race([
-				this.#o.repo.find<unknown>(`automerge:${documentId}` as AutomergeUrl, { allowableStates: ['ready', 'unavailable'] }),
-				new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), this.#o.loadMs ?? 5000)))
-			]);
-			return handle?.isReady() ? handle : undefined;
-		} catch {
-			return undefined;
-		} finally {
-			clearTimeout(timer);
-		}
+	#load(documentId: string): Promise<DocHandle<unknown> | undefined> {
+		return loadDocument(this.#o.repo, documentId, this.#o.loadMs);
 	}
 
 	/** The neighbourhood's documents, the root first: an emptied root is put back before the rest. */

@@ -11,13 +11,16 @@ import { configFromEnv, publicOrigin, type RelayConfig } from './config.ts';
 import { rulesFor } from '../src/lib/rules/documents.ts';
 import { createHosted, type Hosted } from './create.ts';
 import { isAccessCommand, runAccessCommand } from './access-cli.ts';
+import { isBackupCommand, runBackupCommand } from './backup-cli.ts';
 import type { ChangeCommand } from './changes-cli.ts';
 import { AccessBook } from './access-book.ts';
 import { restrictNewFiles } from './data-folder.ts';
+import { checkDataLayout, DataLayoutError } from './data-layout.ts';
 import { containUnhandledRejections } from './faults.ts';
 import { feedUrl } from './feed.ts';
 import { startRelay, type Relay } from './main.ts';
 import { Registry } from './registry.ts';
+import { appVersion } from './version.ts';
 import { currentSetupToken, issueSetupToken, retireUsedSetupToken, setupLink } from './setup-token.ts';
 
 const HELP = `Noaber relay — operator command
@@ -46,13 +49,28 @@ const HELP = `Noaber relay — operator command
   noaber restore <id|name> --document <id> --at <date/time> [--json]
                                        put one document back to how it was then (last 90 days);
                                        undo and restore: with the relay stopped, or use Wijzigingen in the app
+  noaber export <id|name> [--out <file>] [--with-access] [--json]
+                                       the whole neighbourhood in one file (<name>-<date>.noaber.zip);
+                                       --with-access adds the hashed credentials and roles: keep it like a backup
+  noaber import <file> [--json]        put an exported neighbourhood on this relay (the same ids and history);
+                                       a damaged file is refused and changes nothing; twice changes nothing
   noaber feed <id|name> [--json]       print the agenda's calendar feed address (key "ical")
   noaber feed <id|name> --rotate       give the feed a new address; the old one stops working
   noaber setup-link                    issue a new one-time setup link for the browser
-  noaber help                          this text
+  noaber backup <folder> [--keep N] [--json]
+                                       back up the data folder, also while the relay runs, into a new
+                                       <folder>/noaber-YYYYMMDD-HHMMSS; keeps the newest N (default 7)
+  noaber restore <backup folder> [--data <folder>] [--json]
+                                       restore a backup into an empty data folder and check every document
+  noaber pairing-code [--json]         a one-time code (7 days) with which a manager of a neighbourhood on
+                                       another relay adds this relay; access is then kept the same on both
+  noaber adopt-code [--json]           a one-time code (7 days) with which a member's device brings a
+                                       neighbourhood here whose own relay is gone for good
+  noaber help                          this text (also --help after any command)
+  noaber --version                     the version of this relay (also after any command)
 
-The data folder (NOABER_DATA, default ./data) holds documents and (hashed) credentials: back it up by
-copying it, and keep it readable only by the relay's user.`;
+The data folder (NOABER_DATA, default ./data) holds documents and (hashed) credentials: back it up
+with noaber backup (daily), and keep it readable only by the relay's user.`;
 
 type Out = { log: (line: string) => void; error: (line: string) => void };
 
@@ -136,13 +154,25 @@ function lookup(config: RelayConfig, which: string | undefined, out: Out) {
 }
 
 export async function main(argv: string[], out: Out = console, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+	// Asked of any command, and answered before anything is read: the operator checks what runs.
+	if (argv.includes('--version') || argv[0] === 'version') {
+		out.log(`noaber ${appVersion()}`);
+		return 0;
+	}
+	// Help after any command is the whole list: every command's line names its options.
+	if (argv.includes('--help') || argv.includes('-h')) {
+		out.log(HELP);
+		return 0;
+	}
+	if (isBackupCommand(argv)) return runBackupCommand(argv, out, env);
 	const json = argv.includes('--json');
 	const rotate = argv.includes('--rotate');
 	const [command, ...rest] = argv.filter((a) => a !== '--json' && !(a === '--rotate' && argv[0] === 'feed'));
 	// Access commands read their own options (node:util parseArgs).
 	// The change commands load the domain modules' schemas: only when asked, so every other command starts as fast.
 	const changeCommand = command === 'changes' || command === 'undo' || command === 'restore';
-	const flag = isAccessCommand(command) || changeCommand ? undefined : rest.find((a) => a.startsWith('--'));
+	const archiveCommand = command === 'export' || command === 'import';
+	const flag = isAccessCommand(command) || changeCommand || archiveCommand ? undefined : rest.find((a) => a.startsWith('--'));
 	if (flag) {
 		out.error(`Unknown option "${flag}". See: noaber help`);
 		return 2;
@@ -157,7 +187,17 @@ export async function main(argv: string[], out: Out = console, env: NodeJS.Proce
 	}
 	// Every command may write into the data folder (documents, keys, the setup token).
 	restrictNewFiles();
+	try {
+		checkDataLayout(config.data);
+	} catch (error) {
+		if (!(error instanceof DataLayoutError)) throw error;
+		out.error(error.message);
+		return 2;
+	}
 	if (isAccessCommand(argv[0])) return runAccessCommand(argv[0], argv.slice(1), config, out);
+	if (archiveCommand) return (await import('./archive-cli.ts')).runArchiveCommand(command, argv.slice(1), config, out);
+	if (command === 'pairing-code') return (await import('./pairing-cli.ts')).runPairingCode(argv.slice(1), config, out);
+	if (command === 'adopt-code') return (await import('./adopt-cli.ts')).runAdoptCommand(argv.slice(1), config, out);
 	if (changeCommand) return (await import('./changes-cli.ts')).runChangeCommand(command as ChangeCommand, argv.slice(1), config, out);
 	switch (command) {
 		case 'relay':

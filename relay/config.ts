@@ -70,11 +70,24 @@ function switchFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: boolean):
 	throw new Error(`${name} must be "on" or "off", not "${given}"`);
 }
 
+/** A whole number of bytes from the environment, within reason, or the default. */
+function bytesFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+	const given = env[name];
+	if (given === undefined || given === '') return fallback;
+	const bytes = Number(given);
+	if (!/^\d+$/.test(given) || bytes < min || bytes > max) throw new Error(`${name} must be a whole number of bytes from ${min} to ${max}, not "${given}"`);
+	return bytes;
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): RelayConfig {
-	const port = Number(env.PORT ?? 3000);
-	if (!Number.isInteger(port) || port < 0 || port > 65535) {
+	const port = Number(env.PORT || 3000);
+	if (!/^\d+$/.test(env.PORT || '3000') || port > 65535) {
 		throw new Error(`PORT must be a port number, not "${env.PORT}"`);
 	}
+	const logLevel = env.LOG_LEVEL || 'info';
+	if (!LOG_LEVELS.includes(logLevel)) throw new Error(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, not "${env.LOG_LEVEL}"`);
 	return {
 		port,
 		host: env.HOST ?? '0.0.0.0',
@@ -82,8 +95,9 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): RelayConfig
 		publicUrl: parsePublicUrl(env.NOABER_PUBLIC_URL),
 		allowedHosts: parseAllowedHosts(env.NOABER_ALLOWED_HOSTS),
 		app: resolve(env.NOABER_APP ?? './build'),
-		logLevel: env.LOG_LEVEL ?? 'info',
-		maxPayload: Number(env.NOABER_MAX_FRAME ?? 32 * 1024 * 1024),
+		logLevel,
+		// At least a sync message of a small change; at most what Node can hold in one buffer with room to spare.
+		maxPayload: bytesFromEnv(env, 'NOABER_MAX_FRAME', 32 * 1024 * 1024, 64 * 1024, 1024 * 1024 * 1024),
 		limits: changeLimitsFromEnv(env),
 		syncTimeoutMs: millisFromEnv(env, 'NOABER_SYNC_TIMEOUT_MS', 60_000, 100, 60_000),
 		idleUnloadMs: millisFromEnv(env, 'NOABER_IDLE_UNLOAD_MS', 5 * 60_000, 250, 24 * 3600_000),

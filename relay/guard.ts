@@ -15,7 +15,7 @@ import type { Entry } from './doorway.ts';
 import type { Refusal } from '../src/lib/access/api.ts';
 import type { ReadChange } from '../src/lib/rules/edits.ts';
 import { encodeRefusal, REFUSED } from '../src/lib/rules/refusal.ts';
-import type { Referee, Refusal as RuleRefusal, Sender as RuleSender } from './referee.ts';
+import { UNTOLD_RULES, type Referee, type Refusal as RuleRefusal, type Sender as RuleSender, type Vouched } from './referee.ts';
 import { deviceOfPeer } from '../src/lib/access/secret.ts';
 
 export const CLOSE = {
@@ -90,8 +90,20 @@ export interface AdapterHooks {
 	refuse?: (message: Decoded, changes: readonly Uint8Array[]) => { code: number; reason: string } | undefined;
 	/** Loads documents the referee must judge a change against; the held messages then go on. */
 	load?: (documentIds: string[]) => Promise<void>;
-	/** Changes the referee let through, with who brought them (the change log). */
-	accepted?: (sender: RuleSender, changes: readonly ReadChange[]) => void;
+	/** Asks the neighbourhood's paired relays whether they hold these changes (vouching.ts); the held messages then go on. */
+	vouch?: (neighbourhood: string, document: string, changes: Array<{ hash: string; actor: string }>) => Promise<void>;
+	/** Changes the referee let through, with who brought them (the change log); `vouched` ones are a paired relay's. */
+	accepted?: (sender: RuleSender, changes: readonly ReadChange[], vouched?: Vouched) => void;
+}
+
+/** What the guard counts for /metrics (metrics.ts). */
+export interface GuardMetrics {
+	messageIn(): void;
+	messageOut(): void;
+	closedConnection(code: number, reason: string): void;
+	/** A device's sync message for a document, and the relay's next one to it: one round trip. */
+	syncReceived(peer: string, document: string): void;
+	syncSent(peer: string, document: string): void;
 }
 
 /** Storage ids become file names in the relay's storage (sync state per peer): never a path. */
@@ -166,6 +178,8 @@ export class GuardedServerAdapter extends WebSocketServerAdapter {
 	changeGate: ChangeGate | undefined;
 	/** Judges each change by the modules' rules (set by the relay once its repo exists). */
 	referee: Referee | undefined;
+	/** Counts for /metrics (metrics.ts); nothing that says who. */
+	metrics: GuardMetrics | undefined;
 	#refereeCount = 0;
 	#sharing: FairSharing;
 	#connections = 0;
@@ -212,6 +226,7 @@ export class GuardedServerAdapter extends WebSocketServerAdapter {
 	#close(socket: WebSocket, code: number, reason: string) {
 		const connection = this.connections.get(socket);
 		if (connection) connection.closing = true;
+		this.metrics?.closedConnection(code, reason);
 		this.#log.warn({ neighbourhood: connection?.neighbourhood, peer: connection?.peerId, code, reason }, 'connection closed');
 		try {
 			socket.close(code, reason);
@@ -262,6 +277,8 @@ export class GuardedServerAdapter extends WebSocketServerAdapter {
 
 	/** `paced`: a message released from its connection's queue, already counted against the budgets. */
 	override receiveMessage(messageBytes: Uint8Array, socket: WebSocket, paced = false, replay = false): void {
+		// Counted once, as it arrives: a paced or held message comes through here again.
+		if (!paced) this.metrics?.messageIn();
 		try {
 			this.#receive(messageBytes, socket, paced, replay);
 		} catch (error) {
@@ -342,6 +359,12 @@ export class GuardedServerAdapter extends WebSocketServerAdapter {
 			const sender = { neighbourhood: connection.neighbourhood, member: connection.memberId, device: connection.deviceId, document: message.documentId as string };
 			const verdict = this.referee.judge(sender, changes);
 			if (verdict.kind === 'load' && !replay) return this.#holdUntilLoaded(connection, socket, messageBytes, verdict.documents);
+			if (verdict.kind === 'vouch') {
+				// What the paired relays said (or that none answered) is kept for each change asked, so the
+				// replay judges: held again only for changes beyond one question's limit.
+				const vouch = this.hooks.vouch ?? (async () => undefined);
+				return this.#holdUntil(connection, socket, messageBytes, () => vouch(sender.neighbourhood, sender.document, verdict.changes), 'paired relays to answer', [sender.document]);
+			}
 			// Loaded and still not in memory (the disk failed it): the changes can be neither judged nor
 			// dropped in silence. Closed as "cannot store now": the device keeps them and sends them again.
 			if (verdict.kind === 'load') return this.#close(socket, LIMIT_CLOSE.neighbourhoodFull, 'document could not be loaded to judge');
@@ -350,21 +373,27 @@ export class GuardedServerAdapter extends WebSocketServerAdapter {
 				const data = encodeSyncMessage({ ...decodeSyncMessage(message.data as Uint8Array), changes: verdict.keep });
 				messageBytes = cbor.encode({ ...message, data });
 			}
-			if (verdict.accepted.length > 0) this.hooks.accepted?.(sender, verdict.accepted);
+			if (verdict.accepted.length > 0) this.hooks.accepted?.(sender, verdict.accepted, verdict.vouched);
 		}
+		if (message.type === 'sync' && typeof message.documentId === 'string') this.metrics?.syncReceived(message.senderId as string, message.documentId);
 		super.receiveMessage(messageBytes, socket as never);
 	}
 
 	/** Keeps this and every later message of the connection, in order, until the documents are in memory. */
 	#holdUntilLoaded(connection: Connection, socket: WebSocket, messageBytes: Uint8Array, documents: string[]) {
-		connection.held = [messageBytes];
-		this.#log.debug({ neighbourhood: connection.neighbourhood, peer: connection.peerId, documents }, 'waiting for documents to load');
 		const load = this.hooks.load ?? (async () => undefined);
+		this.#holdUntil(connection, socket, messageBytes, () => load(documents), 'documents to load', documents);
+	}
+
+	/** Keeps this and every later message of the connection, in order, until `ready` settles. */
+	#holdUntil(connection: Connection, socket: WebSocket, messageBytes: Uint8Array, ready: () => Promise<void>, what: string, documents: string[]) {
+		connection.held = [messageBytes];
+		this.#log.debug({ neighbourhood: connection.neighbourhood, peer: connection.peerId, documents }, `waiting for ${what}`);
 		// Everything this device writes waits meanwhile: a long wait is worth an operator's look.
-		const slow = setTimeout(() => this.#log.warn({ neighbourhood: connection.neighbourhood, peer: connection.peerId, documents }, 'still waiting for documents to load to judge'), 2000);
+		const slow = setTimeout(() => this.#log.warn({ neighbourhood: connection.neighbourhood, peer: connection.peerId, documents }, `still waiting for ${what} to judge`), 2000);
 		slow.unref();
-		load(documents)
-			.catch((error: unknown) => this.#log.error({ err: error, documents }, 'loading documents to judge failed'))
+		ready()
+			.catch((error: unknown) => this.#log.error({ err: error, documents }, `waiting for ${what} to judge failed`))
 			.finally(() => {
 				clearTimeout(slow);
 				const queue = connection.held ?? [];
@@ -401,7 +430,7 @@ export class GuardedServerAdapter extends WebSocketServerAdapter {
 			'change refused by rule'
 		);
 		// Only what a rule refused: the device makes what merely built on it again (src/lib/rules/refusal.ts).
-		const named = refused.filter((r) => r.rule !== 'depends-on-refused');
+		const named = refused.filter((r) => !UNTOLD_RULES.has(r.rule));
 		if (named.length === 0) return;
 		const data = encodeRefusal({
 			noaber: REFUSED,
@@ -425,7 +454,9 @@ export class GuardedServerAdapter extends WebSocketServerAdapter {
 			const neighbourhood = this.peerNeighbourhood.get(message.targetId);
 			// "Unavailable" tells nothing; everything else goes only to the owning neighbourhood.
 			if (message.type !== 'doc-unavailable' && !mayUse(this.#registry, neighbourhood, message.documentId)) return;
+			if (message.type === 'sync') this.metrics?.syncSent(message.targetId, message.documentId);
 		}
+		this.metrics?.messageOut();
 		if (this.hooks.send) return this.hooks.send(message, (m) => super.send(m));
 		super.send(message);
 	}

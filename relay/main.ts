@@ -13,9 +13,12 @@ import { ListingWatcher } from './claims.ts';
 import { awaitKey, entryFor } from './doorway.ts';
 import { AccessBook } from './access-book.ts';
 import { handleAccess } from './access-api.ts';
+import { handleAdopt } from './adopt-api.ts';
+import { AdoptCodes } from './adopt-codes.ts';
 import { Attempts } from './attempts.ts';
 import { ACCESS_CHANGED } from '../src/lib/access/notice.ts';
 import { secureDataFolder } from './data-folder.ts';
+import { openDataLayout } from './data-layout.ts';
 import { ChangeGate } from './change-limits.ts';
 import { CLOSE, DEFAULT_LIMITS, GuardedServerAdapter, type Limits } from './guard.ts';
 import { createLogger, type Logger } from './log.ts';
@@ -47,6 +50,15 @@ import { startPush, type Push, type PushOptions } from './push/push.ts';
 import { NewsPushText } from './push/news-text.ts';
 import { waitingNews } from '../src/lib/members/news.ts';
 import { handleNotify, pushActions } from './notify-api.ts';
+import { Eraser } from './erase.ts';
+import { startEraseTimer } from './erase-timer.ts';
+import { startPeering, type Peering } from './peering.ts';
+import { PeersBook } from './peers-book.ts';
+import { listedPeers } from './listed-peers.ts';
+import { readiness, RELAY_PATH } from './readiness.ts';
+import { RelayMetrics, RoundTrips } from './metrics.ts';
+import { answerVouch } from './vouch-answer.ts';
+import { Vouching } from './vouching.ts';
 
 export interface RelayOptions extends RelayConfig {
 	logDestination?: DestinationStream;
@@ -99,6 +111,8 @@ export interface Relay {
 	origin: string;
 	/** Reports ("Melden") and the e-mail digest. */
 	reportMail: ReportMail;
+	/** Erasing members' data, on request and after the period the managers set. */
+	eraser: Eraser;
 	close(): Promise<void>;
 }
 
@@ -121,6 +135,9 @@ export async function startRelay(given: Partial<RelayOptions> & Pick<RelayOption
 	let port = options.port;
 	const log = createLogger(options.logLevel, options.logDestination);
 	secureDataFolder(options.data, log);
+	// Before anything reads the folder: a newer layout is refused, an older one brought up to date.
+	const layout = openDataLayout(options.data);
+	if (layout.from !== layout.layout) log.info({ from: layout.from, to: layout.layout }, 'data folder brought up to date');
 	const registry = new Registry(options.data);
 	const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayload });
 	const limits: Limits = { ...DEFAULT_LIMITS, ...options.limits };
@@ -149,6 +166,21 @@ export async function startRelay(given: Partial<RelayOptions> & Pick<RelayOption
 	adapter.hooks.send = (message, deliver) => outbox.send(message, deliver);
 	adapter.hooks.refuse = refuseChangesWhileReadOnly(storage);
 	const usage = new StorageUsage(join(options.data, 'documents'), (id) => registry.documentsOf(id));
+	const metrics = new RelayMetrics({
+		connections: () => wss.clients.size,
+		neighbourhoods: () => registry.list().length,
+		documentsLoaded: () => Object.values(repo.handles).filter((h) => h.isReady()).length,
+		storageBytes: () => registry.list().reduce((sum, n) => sum + usage.neighbourhood(n.id), 0),
+		writable: () => storage.writable
+	});
+	const roundTrips = new RoundTrips((seconds) => metrics.roundTrip(seconds));
+	adapter.metrics = {
+		messageIn: () => metrics.messageIn(),
+		messageOut: () => metrics.messageOut(),
+		closedConnection: (code, reason) => metrics.closedConnection(code, reason),
+		syncReceived: (peer, document) => roundTrips.received(peer, document),
+		syncSent: (peer, document) => roundTrips.sent(peer, document)
+	};
 	const documentOf = (id: string) => {
 		const handle = repo.handles[id as DocumentId];
 		return handle?.isReady() ? handle.doc() : undefined;
@@ -171,34 +203,58 @@ export async function startRelay(given: Partial<RelayOptions> & Pick<RelayOption
 			new Promise((resolve) => setTimeout(resolve, JUDGE_LOAD_MS).unref())
 		]);
 	};
+	const loadedDocument = async (id: string) => {
+		await adapter.hooks.load?.([id]);
+		return documentOf(id);
+	};
 	const faults = new Faults(log);
 	const hooks = new RepoHooks(repo, faults, options.syncTimeoutMs);
 	const peers = new PeerJanitor(repo, hooks, { peerNeighbourhood: adapter.peerNeighbourhood, sockets: adapter.sockets, server: wss });
 	const idle = new IdleUnloader(repo, hooks, { idleMs: options.idleUnloadMs, storage: disk, faults, log });
 
 	const access = new AccessBook(options.data);
+	const eraser = new Eraser({ data: options.data, repo, storage, registry, book: access, log });
 	const changeLog = new ChangeLog(options.data, log);
+	const actors = new ActorBook(options.data);
+	// Changes a device passes on from another relay of the neighbourhood: that relay is asked whose they are.
+	const vouching = new Vouching({
+		peersOf: (id) => {
+			const root = registry.find(id)?.root;
+			return listedPeers(new PeersBook(options.data).peersOf(id), root ? documentOf(root.replace(/^automerge:/, '')) : undefined);
+		},
+		log
+	});
 	if (options.rules) {
 		adapter.referee = new Referee({
 			registry,
 			book: access,
-			actors: new ActorBook(options.data),
+			actors,
+			vouching,
 			documentOf,
 			// On disk, not in the usage figures: those count a new document's first change before it is judged.
 			// A handle asking the devices has nothing on disk worth waiting for (see hooks.load above).
 			stored: (id) =>
 				!repo.handles[id as DocumentId]?.inState(['requesting', 'unavailable']) && existsSync(join(options.data, 'documents', id.slice(0, 2), id.slice(2))),
-			rules: options.rules
+			rules: options.rules,
+			rewritten: (id) => eraser.rewritten(id)
 		});
-		// What the referee let through, with the member its credential names: who wrote what.
-		adapter.hooks.accepted = (sender, changes) => {
-			if (!sender.member) return;
+		adapter.hooks.vouch = async (neighbourhood, document, changes) => {
+			// A binding the paired relay made is taken over where this relay has none: both then agree whose an actor is.
+			for (const [actor, binding] of await vouching.ask(neighbourhood, document, changes)) {
+				const held = actors.bind(neighbourhood, actor, binding);
+				if (held.member !== binding.member) log.warn({ neighbourhood, document }, 'a paired relay binds an actor to another member than this relay does; this relay keeps its own');
+			}
+		};
+		// What the referee let through, with the member its credential names (or, passed on from a
+		// paired relay, the member that relay bound it to): who wrote what.
+		adapter.hooks.accepted = (sender, changes, vouched) => {
 			const at = Date.now();
-			const member = sender.member;
-			changeLog.record(
-				sender.neighbourhood,
-				changes.map((c) => ({ at, document: sender.document, hash: c.hash, actor: c.actor, member, ...(sender.device ? { device: sender.device } : {}) }))
-			);
+			const records = changes.flatMap((c) => {
+				const by = vouched?.has(c.hash) ? vouched.get(c.hash) : sender.member ? { member: sender.member, device: sender.device } : undefined;
+				if (!by) return [];
+				return [{ at, document: sender.document, hash: c.hash, actor: c.actor, member: by.member, ...(by.device ? { device: by.device } : {}) }];
+			});
+			if (records.length > 0) changeLog.record(sender.neighbourhood, records);
 		};
 	} else {
 		recordAcceptedChanges(adapter, changeLog, (device) => access.memberOfDevice(device), documentOf);
@@ -236,6 +292,7 @@ export async function startRelay(given: Partial<RelayOptions> & Pick<RelayOption
 		return typeof entry === 'string' ? undefined : entry.neighbourhood;
 	};
 	const accessContext = {
+		eraser,
 		registry,
 		book: access,
 		attempts,
@@ -246,6 +303,7 @@ export async function startRelay(given: Partial<RelayOptions> & Pick<RelayOption
 			adapter.closeRevoked(check);
 			push.prune();
 		},
+		addRelay: (...args: Parameters<Peering['addRelay']>) => peering.addRelay(...args),
 		waiting: (neighbourhood: string, member: string) => toManagers(access, push.news)(neighbourhood, waitingNews(member, new Date().toISOString())),
 		changed: (neighbourhood: string) => {
 			const root = registry.find(neighbourhood)?.root;
@@ -258,6 +316,18 @@ export async function startRelay(given: Partial<RelayOptions> & Pick<RelayOption
 	const serveApp = staticApp(options.app);
 	const secure = securityHeadersHook(options.app);
 	const originOf = linkOrigin(options, () => port);
+	// Several relays per neighbourhood: pairing and keeping access the same (peering.ts).
+	const peering = startPeering({
+		data: options.data,
+		registry,
+		book: access,
+		attempts,
+		log,
+		origin: originOf,
+		revoked: accessContext.revoked,
+		changed: accessContext.changed,
+		vouchFor: answerVouch({ ownerOf: (id) => registry.ownerOf(id), actors, documentOf: loadedDocument })
+	});
 	const started = Date.now();
 	const reportMail = reportMailApi({ data: options.data, repo, registry, book: access, attempts, log, mail: options.mail, originOf, reported: toManagers(access, push.news), ...options.reportMail });
 	// Without notifications (NOABER_NOTIFICATIONS=off) a device cannot switch them on: the app then
@@ -273,11 +343,41 @@ export async function startRelay(given: Partial<RelayOptions> & Pick<RelayOption
 			res.end(JSON.stringify({ ok: true, neighbourhoods: registry.list().length, uptime: Math.round((Date.now() - started) / 1000) }));
 			return;
 		}
+		if (path === '/readyz') {
+			const state = readiness(storage, join(options.data, 'documents'));
+			res.writeHead(state.ready ? 200 : 503, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+			res.end(JSON.stringify(state));
+			return;
+		}
+		if (path === '/metrics') {
+			metrics
+				.text()
+				.then((text) => {
+					res.writeHead(200, { 'content-type': metrics.contentType, 'cache-control': 'no-store' });
+					res.end(text);
+				})
+				.catch((error: unknown) => {
+					log.error({ err: error }, 'metrics failed');
+					res.writeHead(500, { 'content-type': 'text/plain' });
+					res.end();
+				});
+			return;
+		}
 		if (reportMail.handle(req, res, path)) return;
+		if (peering.handle(req, res, path)) return;
 		const accessAction = /^\/api\/access\/([a-zA-Z]{1,20})$/.exec(path);
 		if (accessAction) {
 			handleAccess(req, res, accessAction[1]!, accessContext).catch((error: unknown) => {
 				log.error({ err: error }, 'access request failed');
+				if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
+				res.end(JSON.stringify({ error: 'failed' }));
+			});
+			return;
+		}
+		const adoptAction = /^\/api\/adopt\/([a-zA-Z]{1,20})$/.exec(path);
+		if (adoptAction) {
+			handleAdopt(req, res, adoptAction[1]!, { repo, registry, book: access, codes: new AdoptCodes(options.data), attempts, log, data: options.data }).catch((error: unknown) => {
+				log.error({ err: error }, 'adopt request failed');
 				if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
 				res.end(JSON.stringify({ error: 'failed' }));
 			});
@@ -326,6 +426,12 @@ export async function startRelay(given: Partial<RelayOptions> & Pick<RelayOption
 			}
 			return;
 		}
+		// A monitor or a mistyped API call must not get the app's page with status 200.
+		if (RELAY_PATH.test(path)) {
+			res.writeHead(404, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+			res.end(JSON.stringify({ error: 'unknown' }));
+			return;
+		}
 		serveApp(req, res);
 	});
 
@@ -352,6 +458,7 @@ export async function startRelay(given: Partial<RelayOptions> & Pick<RelayOption
 			ws.on('error', (error) => log.warn({ remote, reason: error.message }, 'connection error'));
 			ws.on('close', (code) => log.debug({ remote, code }, 'connection closed'));
 			if (attempts.blocked(remote ?? 'unknown')) {
+				metrics.refusedConnection('too many attempts');
 				ws.close(CLOSE.tooMany, 'too many attempts');
 				return;
 			}
@@ -366,6 +473,7 @@ export async function startRelay(given: Partial<RelayOptions> & Pick<RelayOption
 				},
 				(reason) => {
 					if (reason === 'credential' || reason === 'no key') attempts.failed(remote ?? 'unknown');
+					metrics.refusedConnection(reason);
 					log.info({ remote, reason }, 'connection refused');
 					const code = reason === 'removed' ? CLOSE.removed : reason === 'waiting' ? CLOSE.waiting : CLOSE.invalidKey;
 					ws.close(code, reason === 'removed' || reason === 'waiting' ? reason : 'invalid key');
@@ -406,6 +514,7 @@ export async function startRelay(given: Partial<RelayOptions> & Pick<RelayOption
 	}, options.pollMs ?? 1000);
 	poll.unref();
 	idle.start();
+	const eraseTimer = startEraseTimer(eraser, log);
 
 	let closing: Promise<void> | undefined;
 	// Each step of stopping has a deadline: a service manager (and the tests) kill a relay that
@@ -424,6 +533,8 @@ export async function startRelay(given: Partial<RelayOptions> & Pick<RelayOption
 			stopping = true;
 			const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
 			clearInterval(poll);
+			eraseTimer.stop();
+			peering.close();
 			listings.close();
 			push.close();
 			await step('idle unloading', 2000, () => idle.stop());
@@ -460,5 +571,5 @@ export async function startRelay(given: Partial<RelayOptions> & Pick<RelayOption
 		})());
 
 	const url = `http://${LOCAL.has(options.host) ? 'localhost' : options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`;
-	return { port, url, registry, repo, adapter, storage, log, faults, peers, idle, access, changeLog, history, push, pushTextLoaded: pushText.loaded, origin: options.publicUrl ?? `http://localhost:${port}`, reportMail, close };
+	return { port, url, registry, repo, adapter, storage, log, faults, peers, idle, access, changeLog, history, push, pushTextLoaded: pushText.loaded, origin: options.publicUrl ?? `http://localhost:${port}`, reportMail, eraser, close };
 }

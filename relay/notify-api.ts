@@ -10,6 +10,7 @@ import { refused, type AccessBook, type Holder } from './access-book.ts';
 import type { Attempts } from './attempts.ts';
 import type { Logger } from './log.ts';
 import type { Push } from './push/push.ts';
+import { readJson, bearer } from './json-request.ts';
 
 const MAX_BODY = 16 * 1024;
 const CORS = { 'access-control-allow-origin': '*' };
@@ -84,23 +85,6 @@ function json(res: ServerResponse, status: number, body: unknown) {
 	res.end(JSON.stringify(body));
 }
 
-async function readJson(req: IncomingMessage): Promise<unknown> {
-	let size = 0;
-	const chunks: Buffer[] = [];
-	for await (const chunk of req as AsyncIterable<Buffer>) {
-		size += chunk.length;
-		if (size > MAX_BODY) return undefined;
-		chunks.push(chunk);
-	}
-	try {
-		return JSON.parse(Buffer.concat(chunks).toString('utf8'));
-	} catch {
-		return undefined;
-	}
-}
-
-const bearer = (req: IncomingMessage): string => /^Bearer (\S{1,200})$/.exec(req.headers.authorization ?? '')?.[1] ?? '';
-
 export async function handleNotify(req: IncomingMessage, res: ServerResponse, action: string, context: NotifyContext): Promise<void> {
 	const { book, attempts, log, actions } = context;
 	if (req.method === 'OPTIONS') {
@@ -119,10 +103,10 @@ export async function handleNotify(req: IncomingMessage, res: ServerResponse, ac
 		log.info({ action: name, refusal }, 'notify request refused');
 		return json(res, STATUS[refusal], { error: refusal });
 	};
-	const parsed = v.safeParse(NotifyRequests[name], await readJson(req));
+	const parsed = v.safeParse(NotifyRequests[name], await readJson(req, MAX_BODY));
 	if (!parsed.success) return refuse('invalid');
 	book.reloadIfChanged();
-	const holder = book.holder(bearer(req));
+	const holder = book.holder(bearer(req) ?? '');
 	if (refused(holder)) return refuse(holder.refused === 'removed' ? 'removed' : 'credential');
 	book.seen(holder.deviceId);
 	if (holder.status !== 'active' && !entry.waitingToo) return refuse('waiting');

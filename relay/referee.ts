@@ -14,9 +14,11 @@ import { judge, scopeOf, type Rule, type Who } from '../src/lib/rules/judge.ts';
 import type { AccessBook } from './access-book.ts';
 import type { Role } from '../src/lib/access/roles.ts';
 import { mayAddManaged } from '../src/lib/members/rules.ts';
-import type { ActorBook } from './actors.ts';
+import type { ActorBook, Binding } from './actors.ts';
 import { isDocumentChunk, splitChunks } from './chunks.ts';
 import type { Registry } from './registry.ts';
+import { isStale } from './stale-changes.ts';
+import type { Vouch } from './vouching.ts';
 
 export type { Kind };
 
@@ -34,13 +36,24 @@ export interface Refusal {
 	path: Path;
 }
 
+/**
+ * Accepted changes a paired relay vouched for (vouching.ts), by hash: they are that relay's
+ * binding's member's, not the sender's (undefined: that relay knows no member for the actor either).
+ */
+export type Vouched = ReadonlyMap<string, Binding | undefined>;
+
 export type Verdict =
 	/** Nothing to judge, or all of it allowed: pass the message on as it is. */
-	| { kind: 'pass'; accepted: ReadChange[] }
+	| { kind: 'pass'; accepted: ReadChange[]; vouched?: Vouched }
 	/** Judge again once these documents are in memory. */
 	| { kind: 'load'; documents: string[] }
+	/** Judge again once the paired relays said whether they hold these changes (vouching.ts). */
+	| { kind: 'vouch'; changes: Array<{ hash: string; actor: string }> }
 	/** Pass on only `keep` (each a change); tell the device about `refused`. */
-	| { kind: 'cut'; keep: Uint8Array[]; accepted: ReadChange[]; refused: Refusal[] };
+	| { kind: 'cut'; keep: Uint8Array[]; accepted: ReadChange[]; refused: Refusal[]; vouched?: Vouched };
+
+/** Rules the device is not told about: it did nothing wrong, the change came from someone else. */
+export const UNTOLD_RULES: ReadonlySet<string> = new Set(['depends-on-refused', 'not-vouched']);
 
 export interface RefereeOptions {
 	registry: Registry;
@@ -51,6 +64,13 @@ export interface RefereeOptions {
 	/** Whether the relay stores anything of a document (so it must be loaded before judging). */
 	stored: (documentId: string) => boolean;
 	rules: (kind: Kind) => Rule;
+	/** Whether a document's history was rewritten by an erasure: old changes offered for it are refused (stale-changes.ts). */
+	rewritten?: (documentId: string) => boolean;
+	/** The neighbourhood's paired relays, asked about changes of actors that are not the sender's (vouching.ts). */
+	vouching?: {
+		paired: (neighbourhood: string) => boolean;
+		known: (neighbourhood: string, document: string, hash: string) => Vouch | undefined;
+	};
 }
 
 const idOf = (url: string) => url.replace(/^automerge:/, '');
@@ -156,6 +176,7 @@ export class Referee {
 			const rule = error instanceof UnplacedObject ? 'unknown-object' : 'unreadable-change';
 			return this.#refuseAll(entries, rule);
 		}
+		if (doc && this.#o.rewritten?.(sender.document) && read.some((c) => isStale(doc, c))) return this.#refuseAll(entries, 'erased', read);
 		if (read.length === 0) return { kind: 'pass', accepted: [] };
 
 		const member = sender.member;
@@ -168,26 +189,51 @@ export class Referee {
 		const kind = (rootId && this.#kind(sender.document, rootId, root)) || kindByShape(top);
 		if (!kind) return this.#refuseAll(entries, 'unknown-document', read);
 
+		const paired = this.#o.vouching?.paired(sender.neighbourhood) === true;
+		const vouchOf = (change: ReadChange) => (paired ? this.#o.vouching!.known(sender.neighbourhood, sender.document, change.hash) : undefined);
+		if (paired) {
+			// Not the sender's own actor (or one this relay has not seen): a device with several
+			// relays passes on other members' changes. The paired relays are asked first.
+			const doubtful = read.filter((c) => this.#o.actors.get(sender.neighbourhood, c.actor)?.member !== member && vouchOf(c) === undefined);
+			if (doubtful.length > 0) return { kind: 'vouch', changes: doubtful.map((c) => ({ hash: c.hash, actor: c.actor })) };
+		}
+		const vouched = new Map<string, Binding | undefined>();
+		const trusted = (change: ReadChange): boolean => {
+			const vouch = vouchOf(change);
+			if (vouch?.held) vouched.set(change.hash, vouch.binding);
+			return vouch?.held === true;
+		};
+
 		const seen = new Set(read.map((c) => `${c.actor}:${c.seq}`));
 		const actorRule = (change: ReadChange): string | undefined => {
 			const bound = this.#o.actors.get(sender.neighbourhood, change.actor);
+			// Passed on from a paired relay that did not vouch for it (down, or it never held it):
+			// dropped without a word to the device, whose own copy is not at fault.
+			if (bound && bound.member !== member && paired) return 'not-vouched';
 			if (bound) return bound.member === member ? undefined : 'actor-of-another';
 			// An unbound actor with earlier changes the relay already holds wrote before the relay kept
 			// bindings (or is someone else's, copied from history): nobody can vouch for it.
 			if (change.seq > 1 && !seen.has(`${change.actor}:${change.seq - 1}`)) return 'actor-unknown';
 			return undefined;
 		};
-		const judgement = judge(this.#o.rules(kind), read, who, scopeOf(doc, read), actorRule);
+		const judgement = judge(this.#o.rules(kind), read, who, scopeOf(doc, read), actorRule, trusted);
 		for (const change of judgement.accepted) {
+			if (vouched.has(change.hash)) {
+				const binding = vouched.get(change.hash);
+				if (binding) this.#o.actors.bind(sender.neighbourhood, change.actor, binding);
+				continue;
+			}
 			this.#o.actors.bind(sender.neighbourhood, change.actor, sender.device ? { member, device: sender.device } : { member });
 		}
-		if (judgement.refused.length === 0) return { kind: 'pass', accepted: judgement.accepted };
+		const withVouched = vouched.size > 0 ? { vouched } : {};
+		if (judgement.refused.length === 0) return { kind: 'pass', accepted: judgement.accepted, ...withVouched };
 		const keepHashes = new Set(judgement.accepted.map((c) => c.hash));
 		return {
 			kind: 'cut',
 			keep: changes.filter((_, i) => keepHashes.has(read[i].hash)),
 			accepted: judgement.accepted,
-			refused: judgement.refused.map((r) => ({ hash: r.change.hash, rule: r.rule, path: r.path }))
+			refused: judgement.refused.map((r) => ({ hash: r.change.hash, rule: r.rule, path: r.path })),
+			...withVouched
 		};
 	}
 

@@ -18,6 +18,7 @@ import { handleUnsubscribe } from './mail/unsubscribe-page.ts';
 import type { Registry } from './registry.ts';
 import { handleReportAction, type ActionAnswer, type ReportAction, type ReportContext } from './report-actions.ts';
 import { ReportBook } from './reports.ts';
+import { readJson, bearer } from './json-request.ts';
 
 const MAX_BODY = 16 * 1024;
 export const REPORT_MAIL_PATH = /^\/api\/notify\/(report|reports|handled|digest)$/;
@@ -82,23 +83,6 @@ function json(res: ServerResponse, status: number, body: unknown) {
 	res.end(JSON.stringify(body));
 }
 
-async function readJson(req: IncomingMessage): Promise<unknown> {
-	let size = 0;
-	const chunks: Buffer[] = [];
-	for await (const chunk of req as AsyncIterable<Buffer>) {
-		size += chunk.length;
-		if (size > MAX_BODY) return undefined;
-		chunks.push(chunk);
-	}
-	try {
-		return JSON.parse(Buffer.concat(chunks).toString('utf8'));
-	} catch {
-		return undefined;
-	}
-}
-
-const bearer = (req: IncomingMessage): string => /^Bearer (\S{1,200})$/.exec(req.headers.authorization ?? '')?.[1] ?? '';
-
 export function reportMailApi(options: ReportMailOptions): ReportMail {
 	const { registry, book, attempts, log } = options;
 	const reports = new ReportBook(options.data, options.now ? () => options.now!().getTime() : undefined);
@@ -120,10 +104,10 @@ export function reportMailApi(options: ReportMailOptions): ReportMail {
 		const refusal = (error: string) => ({ status: STATUS[error] ?? 400, body: { error } });
 		const address = req.socket.remoteAddress ?? 'unknown';
 		if (attempts.blocked(address)) return refusal('tooMany');
-		const parsed = v.safeParse(NotifyRequests[action as keyof typeof NotifyRequests], await readJson(req));
+		const parsed = v.safeParse(NotifyRequests[action as keyof typeof NotifyRequests], await readJson(req, MAX_BODY));
 		if (!parsed.success) return refusal('invalid');
 		book.reloadIfChanged();
-		const found = book.holder(bearer(req));
+		const found = book.holder(bearer(req) ?? '');
 		if (refused(found)) {
 			if (found.refused !== 'removed') attempts.failed(address);
 			return refusal(found.refused === 'removed' ? 'removed' : 'credential');

@@ -1,5 +1,6 @@
 // POST /api/setup: the community manager's first neighbourhood, created through the one-time link.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { readBody } from './json-request.ts';
 import type { Repo } from '@automerge/automerge-repo/slim';
 import { checkProfile } from '../src/lib/members/mutations.ts';
 import { checkDetails } from '../src/lib/neighbourhood/mutations.ts';
@@ -18,17 +19,6 @@ function json(res: ServerResponse, status: number, body: unknown) {
 	res.end(JSON.stringify(body));
 }
 
-async function readBody(req: IncomingMessage): Promise<string | undefined> {
-	let size = 0;
-	const chunks: Buffer[] = [];
-	for await (const chunk of req as AsyncIterable<Buffer>) {
-		size += chunk.length;
-		if (size > MAX_BODY) return undefined;
-		chunks.push(chunk);
-	}
-	return Buffer.concat(chunks).toString('utf8');
-}
-
 export interface SetupContext {
 	repo: Repo;
 	registry: Registry;
@@ -40,7 +30,7 @@ export interface SetupContext {
 
 export async function handleSetup(req: IncomingMessage, res: ServerResponse, context: SetupContext): Promise<void> {
 	if (req.method !== 'POST') return json(res, 405, { error: 'method' });
-	const raw = await readBody(req);
+	const raw = await readBody(req, MAX_BODY);
 	if (raw === undefined) return json(res, 413, { error: 'too_large' });
 	let body: Record<string, unknown>;
 	try {

@@ -48,7 +48,7 @@ test('a device with the old shared key keeps working after the update, gets its 
 }) => {
 	const manager = await device(browser);
 	const invite = await createNeighbourhood(manager, relay);
-	const anna = await device(browser);
+	let anna = await device(browser);
 	await joinAs(anna, invite, 'Anna');
 
 	// A phone as it was before December 2026: the neighbourhood's shared key, no credential, and a
@@ -56,7 +56,11 @@ test('a device with the old shared key keeps working after the update, gets its 
 	const registry = new Registry(relay.data);
 	const record = registry.list()[0]!;
 	registry.setOldKey(record.id, 'OudeSleutelVanDeFlyer2025');
-	await anna.evaluate(() => {
+	// The page is closed first: a device still finishing its own join would write its state over the fake.
+	const context = anna.context();
+	await anna.close();
+	await context.addInitScript(() => {
+		if (localStorage.getItem('test.oldPhone')) return;
 		const state = JSON.parse(localStorage.getItem('noaber.memberships')!) as Stored;
 		for (const m of state.list) {
 			delete m.credential;
@@ -66,9 +70,10 @@ test('a device with the old shared key keeps working after the update, gets its 
 			m.memberId = 'oud-lid-anna-0001';
 		}
 		localStorage.setItem('noaber.memberships', JSON.stringify(state));
+		localStorage.setItem('test.oldPhone', 'yes');
 	});
-
-	await anna.reload();
+	anna = await context.newPage();
+	await anna.goto(relay.origin);
 	await expect(anna.getByRole('heading', { name: 'Lindenbuurt', level: 1 })).toBeVisible();
 	await expect.poll(async () => (await stored(anna)).list[0]).toMatchObject({ credential: expect.stringMatching(/\./) });
 	expect((await stored(anna)).list[0]).toMatchObject({ memberId: 'oud-lid-anna-0001', status: 'active' });

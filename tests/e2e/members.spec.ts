@@ -39,7 +39,7 @@ test('with approval on, a new neighbour waits until the manager lets them in, an
 	await openBuren(fatima);
 	await fatima.getByRole('link', { name: 'Nieuwe buren' }).click();
 	await fatima.getByLabel('Met toestemming: nieuwe buren wachten tot u hen binnenlaat').check();
-	await fatima.getByRole('button', { name: 'Opslaan' }).click();
+	await fatima.getByRole('button', { name: 'Opslaan', exact: true }).click();
 	await expect(fatima.getByText('Opgeslagen.')).toBeVisible();
 	await fatima.getByRole('navigation', { name: 'Noaber' }).getByRole('link', { name: 'Uitnodigen' }).click();
 	const invite = await makeInvitation(fatima);
@@ -155,7 +155,7 @@ test("the manager's pages have no WCAG A/AA violations, and each has its own hea
 	await createNeighbourhood(fatima, relay);
 	await fatima.getByLabel('Naam van één persoon die u uitnodigt').fill('Mien');
 	await fatima.getByRole('button', { name: 'Persoonlijke uitnodiging maken' }).click();
-	await expect(fatima.getByTestId('invite-link')).toHaveValue(/&t=/);
+	await expect(fatima.getByRole('heading', { name: 'Persoonlijke uitnodiging voor Mien' })).toBeVisible();
 
 	await openBuren(fatima);
 	await expectNoViolations(fatima, '/leden');

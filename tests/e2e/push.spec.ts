@@ -48,11 +48,18 @@ test('a push shows a notification with its title, and tapping it opens the post'
 	});
 	await cdp.send('ServiceWorker.enable');
 	const payload = { title: 'Bert wil helpen met uw boodschappen', body: 'Tik om zijn reactie te lezen.', path: postPath, tag: `help:${postPath.slice(6)}`, count: 1 };
-	await cdp.send('ServiceWorker.deliverPushMessage', { origin: relay.origin, registrationId: await registrationId, data: JSON.stringify(payload) });
-
 	const shown = () =>
 		page.evaluate(async () => (await (await navigator.serviceWorker.ready).getNotifications()).map((n) => ({ title: n.title, body: n.body, path: (n.data as { path?: string }).path })));
-	await expect.poll(shown).toEqual([{ title: payload.title, body: payload.body, path: postPath }]);
+	// Handed over again while nothing shows: DevTools drops a push that reaches a worker still
+	// starting (seen once on a busy machine), where a push service would try again. The tag makes
+	// a second one replace the first, so one notification is shown either way.
+	await expect
+		.poll(async () => {
+			const now = await shown();
+			if (now.length === 0) await cdp.send('ServiceWorker.deliverPushMessage', { origin: relay.origin, registrationId: await registrationId, data: JSON.stringify(payload) });
+			return now;
+		})
+		.toEqual([{ title: payload.title, body: payload.body, path: postPath }]);
 
 	// Something that is not a Noaber push still says something kind, and opens nothing odd.
 	await cdp.send('ServiceWorker.deliverPushMessage', { origin: relay.origin, registrationId: await registrationId, data: '{"title":"http://evil.example"}' });

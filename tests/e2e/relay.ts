@@ -18,7 +18,7 @@ export interface RunningRelay {
 /** The relays started since the current test began: their logs are printed when it fails. */
 export const relaysOfThisTest: RunningRelay[] = [];
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
 	return new Promise((resolve, reject) => {
 		const server = createServer();
 		server.listen(0, '127.0.0.1', () => {
@@ -32,9 +32,13 @@ async function freePort(): Promise<number> {
  * `rules: 'off'` starts a relay that judges no change (NOABER_RULES=off): for damage a member's
  * device could do before December 2026, which the app must still show and repair or undo.
  */
-export async function startRelay(options: { data?: string; rules?: 'off'; env?: Record<string, string> } = {}): Promise<RunningRelay> {
+/**
+ * `data` and `port`: start again where a stopped relay was (devices know it by its address), or on
+ * a copy of another relay's folder. A given folder is kept at stop.
+ */
+export async function startRelay(options: { data?: string; port?: number; rules?: 'off'; env?: Record<string, string> } = {}): Promise<RunningRelay> {
 	const data = options.data ?? (await mkdtemp(join(tmpdir(), 'noaber-e2e-')));
-	const port = await freePort();
+	const port = options.port ?? (await freePort());
 	const origin = `http://localhost:${port}`;
 	const child: ChildProcess = spawn(process.execPath, ['bin/noaber.js', 'relay'], {
 		env: {

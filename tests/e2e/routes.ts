@@ -27,6 +27,8 @@ export const ROUTES = [
 	'/buurtblad',
 	'/uitleg',
 	'/weergave',
+	'/privacy',
+	'/toegankelijkheid',
 	// A mistyped or old link.
 	'/bestaat-niet'
 ] as const;

@@ -53,7 +53,7 @@ test('the app runs under its Content-Security-Policy: setup, QR code, offline wo
 	await fatima.context().setOffline(true);
 	await fatima.reload();
 	await expect(fatima.getByRole('heading', { level: 1 })).toBeVisible();
-	await expect(fatima.getByRole('navigation', { name: 'Noaber' })).toBeVisible();
+	await expect(fatima.getByRole('navigation', { name: 'Noaber', exact: true })).toBeVisible();
 	await fatima.context().setOffline(false);
 });
 

@@ -1,7 +1,7 @@
 // The relay as doorkeeper: every device its own credential, tickets that open no document by
 // themselves, removal that takes effect at once, and roles that only the relay grants.
 import * as A from '@automerge/automerge/slim';
-import type { DocHandle, Repo } from '@automerge/automerge-repo/slim';
+import type { AutomergeUrl, DocHandle, Repo } from '@automerge/automerge-repo/slim';
 import { cbor } from '@automerge/automerge-repo/slim';
 import { describe, expect, it } from 'vitest';
 import { AccessBook, LINK_CODE_MS } from '../../relay/access-book.ts';
@@ -27,6 +27,10 @@ import {
 	type TestRelay
 } from './harness.ts';
 import { newMember } from './members.ts';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { startRing } from '../../src/lib/crypto/keys.ts';
+import { openRingWithSecret, sealRingWithSecret } from '../../src/lib/crypto/ring-transfer.ts';
 
 let relay: TestRelay | undefined;
 const repos = stopAfterEach(() => relay);
@@ -37,6 +41,9 @@ const quiet = { log: () => undefined, error: () => undefined };
 async function deviceOn(credential: string, root: string): Promise<{ repo: Repo; root: DocHandle<RootDoc> }> {
 	const repo = client(relay!, credential);
 	repos.push(repo);
+	// Asked once through the door: the stock client stops waiting for the network after a second,
+	// and on a busy machine it would then hold an unavailable handle.
+	await eventually(() => repo.peers.length, (n) => n > 0, 30_000).catch(() => undefined);
 	return { repo, root: await find<RootDoc>(repo, root) };
 }
 
@@ -172,6 +179,58 @@ describe('linking a second device', () => {
 		expect(nameOf(tablet.root.doc())).toBe('Lindenbuurt');
 	});
 
+	it("hands the new device its member's sealed key ring once, which the relay keeps only until the code is used", async () => {
+		relay = await startTestRelay();
+		const hosted = await hostNeighbourhood(relay, 'Lindenbuurt');
+		const anna = newMember(relay.access, hosted.id, { name: 'Anna' });
+		const ring = await startRing(anna.memberId);
+		const { secret, box } = await sealRingWithSecret(ring);
+		const made = await accessCall(relay.url, 'linkCode', { ring: box }, anna.credential);
+		expect(made.status).toBe(201);
+		const stored = await readFile(join(relay.data, 'access', `${hosted.id}.json`), 'utf8');
+		expect(stored).toContain(box);
+		expect(stored).not.toContain(secret);
+		expect(stored).not.toContain(ring.keys[0]!.priv);
+		const linked = await accessCall(relay.url, 'link', { root: hosted.root, code: made.body.code, label: 'tablet' });
+		expect(linked.body.ring).toBe(box);
+		expect(await openRingWithSecret(linked.body.ring as string, secret)).toEqual(ring);
+		expect(await readFile(join(relay.data, 'access', `${hosted.id}.json`), 'utf8')).not.toContain(box);
+		expect((await accessCall(relay.url, 'linkCode', { ring: 'not a sealed ring' }, anna.credential)).status).toBe(400);
+	});
+
+	it("keeps a member's ring sealed to each of their devices, and after a device is removed asks one other device for a new key", async () => {
+		relay = await startTestRelay();
+		const hosted = await hostNeighbourhood(relay, 'Lindenbuurt');
+		const bert = newMember(relay.access, hosted.id, { name: 'Bert' });
+		const cor = newMember(relay.access, hosted.id, { name: 'Cor' });
+		const url = relay.url;
+		const linkDevice = async () => {
+			const made = await accessCall(url, 'linkCode', {}, bert.credential);
+			return (await accessCall(url, 'link', { root: hosted.root, code: made.body.code })).body as { credential: string; deviceId: string };
+		};
+		const [tablet, laptop] = [await linkDevice(), await linkDevice()];
+		const key = (c: string) => c.repeat(43);
+		expect((await accessCall(relay.url, 'keyring', { boxKey: key('a') }, bert.credential)).body).toEqual({ devices: [], rotate: false });
+		await accessCall(relay.url, 'keyring', { boxKey: key('b') }, tablet.credential);
+		await accessCall(relay.url, 'keyring', { boxKey: key('c') }, laptop.credential);
+		const phone = (await accessCall(relay.url, 'keyring', { boxKey: key('a') }, bert.credential)).body as { devices: { id: string }[] };
+		expect(phone.devices.map((d) => d.id).sort()).toEqual([tablet.deviceId, laptop.deviceId].sort());
+		expect((await accessCall(relay.url, 'putKeyring', { rings: { [tablet.deviceId]: { ring: 'aa.bb', n: 1 } }, rotated: false }, bert.credential)).status).toBe(200);
+		expect((await accessCall(relay.url, 'keyring', { boxKey: key('b') }, tablet.credential)).body).toMatchObject({ ring: { ring: 'aa.bb', n: 1 }, rotate: false });
+		// Nobody stores a ring for another member's device.
+		expect((await accessCall(relay.url, 'putKeyring', { rings: { [tablet.deviceId]: { ring: 'cc.dd', n: 9 } }, rotated: false }, cor.credential)).status).not.toBe(200);
+
+		expect((await accessCall(relay.url, 'removeDevice', { deviceId: laptop.deviceId }, hosted.key)).status).toBe(200);
+		const asked = (await accessCall(relay.url, 'keyring', { boxKey: key('b') }, tablet.credential)).body as { rotate: boolean; devices: { id: string }[] };
+		expect(asked.rotate).toBe(true);
+		expect(asked.devices.map((d) => d.id)).toEqual([bert.deviceId]);
+		// Only one device is asked at a time, so two do not each make a new key.
+		expect(((await accessCall(relay.url, 'keyring', { boxKey: key('a') }, bert.credential)).body as { rotate: boolean }).rotate).toBe(false);
+		await accessCall(relay.url, 'putKeyring', { rings: { [bert.deviceId]: { ring: 'ee.ff', n: 2 } }, rotated: true }, tablet.credential);
+		expect(((await accessCall(relay.url, 'keyring', { boxKey: key('b') }, tablet.credential)).body as { rotate: boolean }).rotate).toBe(false);
+		expect((await accessCall(relay.url, 'keyring', { boxKey: key('a') }, bert.credential)).body).toMatchObject({ ring: { ring: 'ee.ff', n: 2 } });
+	});
+
 	it('refuses a code after ten minutes', () => {
 		let now = Date.parse('2026-12-01T10:00:00Z');
 		const book = new AccessBook(relayless(), () => now);
@@ -287,6 +346,9 @@ describe('the old shared key', () => {
 		relay.registry.setOldKey(hosted.id, oldKey);
 		const managers = await deviceOn(hosted.key, hosted.root);
 		addManager(managers.root, 'oud-lid-anna-01');
+		// The relay reads her roles from its own copy of the root: the change must be there first.
+		const relayRoot = await relay.repo.find<RootDoc>(hosted.root as AutomergeUrl);
+		await eventually(() => JSON.stringify(relayRoot.doc()), (doc) => doc.includes('oud-lid-anna-01'));
 
 		const legacy = rawSocket(door(relay, oldKey));
 		await legacy.opened;

@@ -121,6 +121,10 @@ describe('the relay on a full disk', () => {
 		const carlasAgenda = await eventually(() => find<Notes>(carla, agenda.url), (h) => h.isReady());
 		expect(itemsOf(carlasAgenda)).toEqual(['koffieochtend dinsdag']);
 		expect((await fetch(`${relay.url}/healthz`)).status).toBe(200);
+		// A monitor asking whether the relay can take changes hears no, and why.
+		const notReady = await fetch(`${relay.url}/readyz`);
+		expect(notReady.status).toBe(503);
+		expect(await notReady.json()).toEqual({ ready: false, problem: 'ENOSPC' });
 		// Loud, once: not a line per failed write or retry.
 		const refused = () => logs.filter((line) => line.includes('relay storage refuses writes'));
 		expect(refused()).toHaveLength(1);
@@ -133,6 +137,7 @@ describe('the relay on a full disk', () => {
 
 		disk.full = false;
 		await eventually(() => relay.storage.writable, Boolean);
+		expect(await (await fetch(`${relay.url}/readyz`)).json()).toEqual({ ready: true });
 		expect(logs.filter((line) => line.includes('relay storage writes again'))).toHaveLength(1);
 		// Anna's client reconnects by itself and hands over what was refused; new changes flow.
 		notes.change((d) => void (d.items.na = 'bloemen water geven'));

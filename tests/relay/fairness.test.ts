@@ -69,10 +69,21 @@ function device(hosted: HostedForTest): Repo {
 	return repo;
 }
 
+/**
+ * A device with the neighbourhood open. It asks once its socket is open: the stock client stops
+ * waiting for the network after one second, and on a busy machine it would then hold an
+ * unavailable handle, which says nothing about fairness.
+ */
+async function opened(hosted: HostedForTest): Promise<DocHandle<RootDoc>> {
+	const repo = device(hosted);
+	await eventually(() => repo.peers.length, (n) => n > 0, 30_000);
+	const handle = await find<RootDoc>(repo, hosted.root);
+	await eventually(() => handle.isReady(), Boolean, 30_000);
+	return handle;
+}
+
 async function twoDevices(hosted: HostedForTest): Promise<[DocHandle<RootDoc>, DocHandle<RootDoc>]> {
-	const first = await find<RootDoc>(device(hosted), hosted.root);
-	const second = await find<RootDoc>(device(hosted), hosted.root);
-	return [first, second];
+	return [await opened(hosted), await opened(hosted)];
 }
 
 async function floodLinden(): Promise<Flood> {

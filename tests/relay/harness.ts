@@ -123,7 +123,16 @@ export function client(relay: { port: number }, key: string): Repo {
 	return new Repo({ network: [new KeyedClientAdapter(socketUrl(relay), key, 100)], peerId });
 }
 
+/**
+ * The document as a device gets it. Asked once the device's socket is through: the stock client
+ * (automerge-repo 2.5.6) stops waiting for the network after one second, and on a busy machine it
+ * would then call a document the relay holds "unavailable". A device the relay turns away asks
+ * after a few seconds all the same, and hears nothing.
+ */
 export async function find<T>(repo: Repo, url: string): Promise<DocHandle<T>> {
+	if (repo.networkSubsystem.adapters.length > 0 && repo.peers.length === 0) {
+		await eventually(() => repo.peers.length, (n) => n > 0, 5000).catch(() => undefined);
+	}
 	return repo.find<T>(url as AutomergeUrl, { allowableStates: ['ready', 'unavailable'] });
 }
 

@@ -6,8 +6,11 @@ import { parseSecret } from '../../src/lib/access/secret.ts';
 import { emptyDetails } from '../../src/lib/neighbourhood/schema.ts';
 import { readNeighbourhood } from '../../src/lib/neighbourhood/view.ts';
 import { issueSetupToken } from '../../relay/setup-token.ts';
+import { writeFileSync } from 'node:fs';
 import { request } from 'node:http';
-import { client, find, startTestRelay, tempDir, type TestRelay, stopAfterEach } from './harness.ts';
+import { join } from 'node:path';
+import { brotliCompressSync, brotliDecompressSync, gunzipSync, gzipSync } from 'node:zlib';
+import { client, fakeApp, find, startTestRelay, tempDir, type TestRelay, stopAfterEach } from './harness.ts';
 
 let relay: TestRelay | undefined;
 const repos = stopAfterEach(() => relay);
@@ -31,6 +34,21 @@ describe('the relay over HTTP', () => {
 		const response = await fetch(`${relay.url}/healthz`);
 		expect(response.status).toBe(200);
 		expect(await response.json()).toMatchObject({ ok: true, neighbourhoods: 0 });
+	});
+
+	it('says it is ready to take changes, and answers 404 (never the app) on its own paths it does not know', async () => {
+		relay = await startTestRelay();
+		const ready = await fetch(`${relay.url}/readyz`);
+		expect(ready.status).toBe(200);
+		expect(ready.headers.get('cache-control')).toBe('no-store');
+		expect(await ready.json()).toEqual({ ready: true });
+		for (const path of ['/metrics/extra', '/api/nothing', '/api/access/', '/ical/kort.ics', '/sync', '/healthz/extra', '/readyz/']) {
+			const response = await fetch(`${relay.url}${path}`);
+			expect(response.status, path).toBe(404);
+			expect(await response.json(), path).toEqual({ error: 'unknown' });
+		}
+		// A page of the app whose name merely starts like one of them is still the app.
+		expect(await (await fetch(`${relay.url}/apiwijzer`)).text()).toContain('app shell');
 	});
 
 	it('serves the app with a fallback for every page, and caches only hashed files for long', async () => {
@@ -87,6 +105,36 @@ describe('the relay over HTTP', () => {
 		// One-time: the same link cannot create a second neighbourhood.
 		expect((await setup({ token, details: emptyDetails('Nog een'), manager })).status).toBe(403);
 		expect(relay.registry.list()).toHaveLength(1);
+	});
+
+	it('serves what the build compressed (brotli or gzip, as the browser accepts), the wasm included', async () => {
+		const app = fakeApp();
+		const wasm = new Uint8Array(64 * 1024).map((_, i) => (i * 7) % 13);
+		const file = join(app, '_app/immutable/automerge.abc123.wasm');
+		writeFileSync(file, wasm);
+		writeFileSync(`${file}.br`, brotliCompressSync(wasm));
+		writeFileSync(`${file}.gz`, gzipSync(wasm));
+		relay = await startTestRelay({ app });
+		const get = (encoding: string) =>
+			new Promise<{ headers: Record<string, string | string[] | undefined>; body: Buffer }>((resolve, reject) => {
+				request({ host: '127.0.0.1', port: relay!.port, path: '/_app/immutable/automerge.abc123.wasm', headers: { 'accept-encoding': encoding } }, (res) => {
+					const chunks: Buffer[] = [];
+					res.on('data', (c: Buffer) => chunks.push(c));
+					res.on('end', () => resolve({ headers: res.headers, body: Buffer.concat(chunks) }));
+				})
+					.on('error', reject)
+					.end();
+			});
+		const br = await get('gzip, deflate, br');
+		expect(br.headers).toMatchObject({ 'content-encoding': 'br', 'content-type': 'application/wasm', vary: 'Accept-Encoding', 'cache-control': 'public, max-age=31536000, immutable' });
+		expect(new Uint8Array(brotliDecompressSync(br.body))).toEqual(wasm);
+		expect(br.body.length).toBeLessThan(wasm.length / 4);
+		const gz = await get('gzip');
+		expect(gz.headers['content-encoding']).toBe('gzip');
+		expect(new Uint8Array(gunzipSync(gz.body))).toEqual(wasm);
+		const plain = await get('identity');
+		expect(plain.headers['content-encoding']).toBeUndefined();
+		expect(new Uint8Array(plain.body)).toEqual(wasm);
 	});
 
 	it('says how to build the app when it has not been built', async () => {

@@ -63,6 +63,10 @@ describe('a response on one device reaches the poster’s phone', () => {
 		});
 		const postId = createPost(board, { ...blankPost('request'), category: 'boodschappen', title: 'Boodschappen, Dorpsstraat 12' }, { memberId: anna.access.memberId });
 
+		// Bert opens the board once the relay has Anna's post: asked earlier, the stock client hears
+		// "unavailable" and (automerge-repo 2.5.6) may not ask again, which is not what this test is about.
+		const relaysBoard = () => relay.repo.handles[board.documentId];
+		await eventually(() => (relaysBoard()?.isReady() ? Object.keys((relaysBoard()!.doc() as HelpDoc).posts).length : 0), (n) => n === 1);
 		const seen = await find<HelpDoc>(bert.repo, board.url);
 		await eventually(() => (seen.isReady() ? Object.keys(seen.doc().posts).length : 0), (n) => n === 1);
 		respond(seen, postId, 'Ik kan donderdag, bel me op 06-12345678', { memberId: bert.access.memberId });

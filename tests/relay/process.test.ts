@@ -214,9 +214,11 @@ describe('the relay process', () => {
 			code: 2,
 			stderr: expect.stringContaining('Give the neighbourhood a name')
 		});
-		await expect(run(process.execPath, ['bin/noaber.js', 'create', '--help'], { env })).rejects.toMatchObject({
+		await expect(run(process.execPath, ['bin/noaber.js', 'create', '--hlep'], { env })).rejects.toMatchObject({
 			code: 2,
-			stderr: expect.stringContaining('Unknown option "--help"')
+			stderr: expect.stringContaining('Unknown option "--hlep"')
 		});
+		// Help after a command is the list of commands, with their options.
+		expect((await run(process.execPath, ['bin/noaber.js', 'create', '--help'], { env })).stdout).toContain('noaber create <name> [--json]');
 	}, 30_000);
 });

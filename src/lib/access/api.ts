@@ -19,6 +19,16 @@ export type Status = v.InferOutput<typeof Status>;
 export const Approval = v.picklist(['open', 'approval']);
 export type Approval = v.InferOutput<typeof Approval>;
 
+/**
+ * A key ring sealed for a linked device (src/lib/crypto/ring-transfer.ts): the relay keeps it, and
+ * cannot open it. 12,000 characters hold a ring of about 80 keys, within the API's 16 KB requests.
+ */
+const SealedRing = v.pipe(v.string(), v.maxLength(12_000), v.regex(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/));
+
+/** A device's own X25519 public key (base64url of 32 bytes). */
+const BoxKey = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{43}$/));
+const KeyNumber = v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(1_000_000));
+
 /** Requests, by action. Those marked `auth` need a device credential in the Authorization header. */
 export const Requests = {
 	/** What a ticket opens, shown before joining: never a document, only the neighbourhood's name. */
@@ -30,7 +40,19 @@ export const Requests = {
 	/** A second device of mine, with a code made on the first. */
 	link: v.object({ root: Root, code: SecretSchema, label: v.optional(Label) }),
 	me: v.object({}),
-	linkCode: v.object({}),
+	/** `ring`: the member's key ring, sealed under a secret only the link's fragment carries. */
+	linkCode: v.object({ ring: v.optional(SealedRing) }),
+	/**
+	 * This device's key for receiving its member's key ring (registered on the first call), and what
+	 * the relay holds for it: the ring another device of the member sealed to it, the member's other
+	 * devices, and whether a device was removed so that the member needs a new key.
+	 */
+	keyring: v.object({ boxKey: BoxKey }),
+	/** The member's ring sealed to each of their other devices; `rotated` after making a new key. */
+	putKeyring: v.object({
+		rings: v.pipe(v.record(DeviceId, v.object({ ring: SealedRing, n: KeyNumber })), v.check((r) => Object.keys(r).length <= 20, 'too many')),
+		rotated: v.boolean()
+	}),
 	members: v.object({}),
 	approve: v.object({ memberId: MemberId }),
 	removeMember: v.object({ memberId: MemberId }),
@@ -50,7 +72,20 @@ export const Requests = {
 		limit: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(500)))
 	}),
 	/** Managers: one new change per document that undoes everything a member changed since a moment. */
-	undo: v.object({ member: MemberId, since: When })
+	undo: v.object({ member: MemberId, since: When }),
+	/** Erases a member's data (src/lib/erase): oneself, a member (managers), or a resident one acts for whose consent was withdrawn. */
+	erase: v.object({ memberId: MemberId }),
+	/** Which documents were rewritten by erasures, so a device can tell that its copy is old; and the auto-erase period. */
+	erasures: v.object({}),
+	/** The relay's copy of one of the neighbourhood's documents, to put in place of an old copy. */
+	document: v.object({ document: v.pipe(v.string(), v.regex(/^[1-9A-HJ-NP-Za-km-z]{20,60}$/)) }),
+	/** Managers: members who left are erased after this many months. */
+	eraseAfter: v.object({ months: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(120)) }),
+	/**
+	 * Managers: another relay starts hosting the neighbourhood, with the pairing code its operator
+	 * made (`noaber pairing-code`); `url` is that relay's address as its operator gave it.
+	 */
+	addRelay: v.object({ url: v.pipe(v.string(), v.trim(), v.minLength(3), v.maxLength(300)), code: v.pipe(v.string(), v.trim(), SecretSchema) })
 } as const;
 export type Action = keyof typeof Requests;
 export type Request<A extends Action> = v.InferInput<(typeof Requests)[A]>;
@@ -58,6 +93,8 @@ export type Request<A extends Action> = v.InferInput<(typeof Requests)[A]>;
 export const AUTHENTICATED = new Set<Action>([
 	'me',
 	'linkCode',
+	'keyring',
+	'putKeyring',
 	'members',
 	'approve',
 	'removeMember',
@@ -69,7 +106,12 @@ export const AUTHENTICATED = new Set<Action>([
 	'closeOldKey',
 	'managed',
 	'changes',
-	'undo'
+	'undo',
+	'erase',
+	'erasures',
+	'document',
+	'eraseAfter',
+	'addRelay'
 ]);
 
 /** A device's own credential, as the relay hands it out once. */
@@ -79,7 +121,9 @@ export const Granted = v.object({
 	credential: SecretSchema,
 	status: Status,
 	roles: v.array(RoleSchema),
-	name: v.string()
+	name: v.string(),
+	/** On linking: the key ring the first device sealed for this one, if it sent one. */
+	ring: v.optional(SealedRing)
 });
 export type Granted = v.InferOutput<typeof Granted>;
 
@@ -106,6 +150,16 @@ export const Me = v.object({
 export type Me = v.InferOutput<typeof Me>;
 
 export const LinkCode = v.object({ code: SecretSchema, expiresAt: When });
+
+export const Keyring = v.object({
+	/** The member's ring as another of their devices sealed it to this one, with its newest key's number. */
+	ring: v.optional(v.object({ ring: v.string(), n: v.number() })),
+	/** The member's other devices that can receive a ring, and the newest key number each was given. */
+	devices: v.array(v.object({ id: DeviceId, boxKey: v.string(), n: v.optional(v.number()) })),
+	/** A device of the member was removed: this device makes the new key (one device is asked at a time). */
+	rotate: v.boolean()
+});
+export type Keyring = v.InferOutput<typeof Keyring>;
 export type LinkCode = v.InferOutput<typeof LinkCode>;
 
 export const DeviceView = v.object({ id: DeviceId, label: v.string(), createdAt: When, lastSeenAt: v.optional(When) });
@@ -184,6 +238,16 @@ export const UndoneDocument = v.object({
 export const Undone = v.object({ documents: v.array(UndoneDocument) });
 export type Undone = v.InferOutput<typeof Undone>;
 
+export const Erased = v.object({ documents: v.number() });
+export type Erased = v.InferOutput<typeof Erased>;
+export const ErasureRecord = v.object({ document: v.string(), at: When, first: v.array(v.string()) });
+export type ErasureRecord = v.InferOutput<typeof ErasureRecord>;
+export const Erasures = v.object({ erasures: v.array(ErasureRecord), eraseAfterMonths: v.number() });
+export type Erasures = v.InferOutput<typeof Erasures>;
+/** A document as `A.save` wrote it, in base64. */
+export const DocumentCopy = v.object({ data: v.string() });
+export type DocumentCopy = v.InferOutput<typeof DocumentCopy>;
+
 export const MadeTicket = v.object({ id: DeviceId, ticket: SecretSchema });
 export type MadeTicket = v.InferOutput<typeof MadeTicket>;
 
@@ -200,7 +264,10 @@ export const REFUSALS = [
 	'forbidden',
 	'lastManager',
 	'oldKeyClosed',
-	'tooMany'
+	'tooMany',
+	/** Adding a relay: it did not answer, or it hosts another neighbourhood with this root. */
+	'unreachable',
+	'taken'
 ] as const;
 export type Refusal = (typeof REFUSALS)[number];
 export const RefusalSchema = v.object({ error: v.picklist(REFUSALS) });
@@ -212,6 +279,8 @@ export const Answers = {
 	link: Granted,
 	me: Me,
 	linkCode: LinkCode,
+	keyring: Keyring,
+	putKeyring: v.object({}),
 	members: Members,
 	approve: v.object({}),
 	removeMember: v.object({}),
@@ -223,6 +292,12 @@ export const Answers = {
 	closeOldKey: v.object({}),
 	managed: v.object({}),
 	changes: ChangeList,
-	undo: Undone
+	undo: Undone,
+	erase: Erased,
+	erasures: Erasures,
+	document: DocumentCopy,
+	eraseAfter: v.object({}),
+	/** The added relay's websocket address, for the root's list of relays. */
+	addRelay: v.object({ relay: v.pipe(v.string(), v.maxLength(300), v.regex(/^wss?:\/\//)) })
 } as const satisfies Record<Action, v.GenericSchema>;
 export type Answer<A extends Action> = v.InferOutput<(typeof Answers)[A]>;

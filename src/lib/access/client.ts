@@ -3,6 +3,7 @@
 // say something calm instead of throwing.
 import * as v from 'valibot';
 import { relayHttpOrigin } from '../neighbourhood/invite.ts';
+import { alternativesTo } from './alternatives.ts';
 import { Answers, RefusalSchema, type Action, type Answer, type Refusal, type Request } from './api.ts';
 
 export type Outcome<A extends Action> = { ok: true; value: Answer<A> } | { ok: false; reason: Refusal | 'offline' };
@@ -14,16 +15,22 @@ export async function callAccess<A extends Action>(
 	credential?: string,
 	fetcher: typeof fetch = fetch
 ): Promise<Outcome<A>> {
-	let response: Response;
-	try {
-		response = await fetcher(`${relayHttpOrigin(relay)}/api/access/${action}`, {
-			method: 'POST',
-			headers: { 'content-type': 'application/json', ...(credential ? { authorization: `Bearer ${credential}` } : {}) },
-			body: JSON.stringify(body)
-		});
-	} catch {
-		return { ok: false, reason: 'offline' };
+	let response: Response | undefined;
+	// The device's own relay first; when it cannot be reached at all, the neighbourhood's other
+	// relays (alternatives.ts). Only a request that never got an answer goes elsewhere.
+	for (const at of [relay, ...alternativesTo(relay)]) {
+		try {
+			response = await fetcher(`${relayHttpOrigin(at)}/api/access/${action}`, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json', ...(credential ? { authorization: `Bearer ${credential}` } : {}) },
+				body: JSON.stringify(body)
+			});
+			break;
+		} catch {
+			// Down or unreachable: try the next one.
+		}
 	}
+	if (!response) return { ok: false, reason: 'offline' };
 	let json: unknown;
 	try {
 		json = await response.json();

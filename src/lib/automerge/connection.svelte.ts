@@ -2,9 +2,8 @@
 // neighbourhood's key), its root and members documents, and whether edits have reached the relay.
 // A Repo per neighbourhood, not per browser: each relay connection carries one neighbourhood's
 // key, and one Repo cannot talk to the same relay twice under one peer id.
-import { Repo, type AutomergeUrl, type DocHandle, type PeerId } from '@automerge/automerge-repo/slim';
+import { decodeHeads, Repo, type AutomergeUrl, type DocHandle, type DocumentId, type PeerId } from '@automerge/automerge-repo/slim';
 import { BroadcastChannelNetworkAdapter } from '@automerge/automerge-repo-network-broadcastchannel';
-import { IndexedDBStorageAdapter } from '@automerge/automerge-repo-storage-indexeddb';
 import type { AgendaDoc } from '../agenda/document.ts';
 import { agendaLoadOrder, ensureAgendaDoc } from '../agenda/periods.ts';
 import { todayWall } from '../agenda/calendar.ts';
@@ -32,8 +31,13 @@ import { readMembers, type Member } from '../members/view.ts';
 import type { Read } from './fields.ts';
 import { ReactiveDoc } from './reactive.svelte.ts';
 import { RelaySocket, type Refusal, type Shut } from './relay-socket.ts';
+import { RelaySockets, unreachableRelays, type RelayState } from './relay-sockets.ts';
+import { relaysToReach, relayToFollow } from '../neighbourhood/relay-list.ts';
+import { setAlternatives } from '../access/alternatives.ts';
 import { Refusals } from './refusals.svelte.ts';
+import { ErasureCatchUp } from '../erase/catch-up.ts';
 import { automergeReady } from './wasm.ts';
+import { openDeviceStorage } from './device-storage.ts';
 
 /** What the status line tells the resident. */
 export type SyncStatus = 'connecting' | 'local' | 'sharing' | 'shared' | 'refused' | Refusal;
@@ -52,9 +56,19 @@ const documentIdOf = (url: string) => url.replace(/^automerge:/, '');
 export class Connection {
 	readonly target: Target;
 	readonly repo: Repo;
-	readonly socket: RelaySocket;
+	/** A connection to every relay the neighbourhood lists (relay-sockets.ts). */
+	readonly relaySockets: RelaySockets;
+	/** The socket to this device's own relay: its door decides whether the device is in. */
+	get socket(): RelaySocket {
+		return this.relaySockets.primary;
+	}
+	/** Each relay and whether this device reaches it now, own relay first. */
+	relays = $state<RelayState[]>([]);
+	/** Relays down while another carries everything: the status line names them, calmly. */
+	unreachable: string[] = $derived(unreachableRelays(this.relays));
 	/** Changes of this device the relay did not pass on: taken out here, listed for the person. */
 	readonly refusals: Refusals;
+	readonly erasures: ErasureCatchUp;
 	root = $state<ReactiveDoc<RootDoc>>();
 	/** Why the relay will not let this device in, once status is 'refused'. */
 	get shut(): Shut | undefined {
@@ -136,15 +150,21 @@ export class Connection {
 	onAccessChange(listener: () => void): void {
 		this.#accessListeners.add(listener);
 	}
+	#moveListeners = new Set<(relay: string) => void>();
+
+	/** Calls back when this device followed its neighbourhood to another relay (moving house). */
+	onMove(listener: (relay: string) => void): void {
+		this.#moveListeners.add(listener);
+	}
 	#closed = false;
 	#membersFound: (handle: DocHandle<MembersDoc>) => void = () => {};
 	#membersHandle = new Promise<DocHandle<MembersDoc>>((resolve) => (this.#membersFound = resolve));
 
 	private constructor(target: Target) {
 		this.target = target;
-		this.socket = new RelaySocket(target.relay, target.key);
+		this.relaySockets = new RelaySockets(target.relay, target.key);
 		const id = documentIdOf(target.root);
-		const storage = new IndexedDBStorageAdapter(`noaber-${id}`);
+		const storage = openDeviceStorage(target.root);
 		this.repo = new Repo({
 			// A peer id carries the device id: the relay lets no other device use it.
 			peerId: target.deviceId ? (peerIdFor(target.deviceId, randomId()) as PeerId) : undefined,
@@ -160,10 +180,29 @@ export class Connection {
 			repo: this.repo,
 			storage,
 			root: target.root,
+			// Only this device's own relay takes its changes out. Another listed relay also refuses
+			// what this device merely passes on (another member's change that came here through the
+			// first relay while it was down): the author's device brings those itself.
 			isRelay: (peer) => peer === this.socket.remotePeerId,
+			acceptedElsewhere: (documentId) => this.#headsAtRelays(documentId),
 			list: localStorage
 		});
-		this.socket.onState(() => this.#updateStatus());
+		this.relaySockets.attach(this.repo);
+		this.relays = this.relaySockets.states();
+		this.relaySockets.onChange(() => {
+			this.relays = this.relaySockets.states();
+			this.#followRelays();
+			this.#updateStatus();
+		});
+		// Erasures on the relay: copies here from before are replaced (erase/catch-up.ts).
+		this.erasures = new ErasureCatchUp({ repo: this.repo, storage, relay: () => this.relaySockets.primaryRelay, credential: target.key });
+		let wasOpen = false;
+		this.relaySockets.onChange(() => {
+			const open = this.socket.state === 'open';
+			if (open && !wasOpen) void this.erasures.check();
+			wasOpen = open;
+		});
+		this.onAccessChange(() => void this.erasures.check());
 		this.#timer = setInterval(() => this.#updateStatus(), 1000);
 		addEventListener('pagehide', this.#flush);
 	}
@@ -190,6 +229,7 @@ export class Connection {
 		});
 		const membersUrl = await this.#whenRootReadable(root);
 		if (this.#closed || !membersUrl) return;
+		this.#followRelays();
 		if (root.isReady()) {
 			this.migration = migrateRoot(root);
 			this.#heal(root);
@@ -202,6 +242,7 @@ export class Connection {
 		root.on('change', () => {
 			// A peer's older device may have listed a document in an index this root hides.
 			this.#heal(root);
+			this.#followRelays();
 			const doc = root.doc();
 			void this.#loadHelp(doc);
 			void this.#loadAgenda(doc);
@@ -210,6 +251,7 @@ export class Connection {
 		// Should a module have nothing recent to show, the rest still comes.
 		setTimeout(() => this.#releaseLater(), 5000);
 		await Promise.all([this.#loadHelp(root.doc()), this.#loadAgenda(root.doc()), this.#loadMap(root.doc())]);
+		void this.erasures.check();
 	}
 
 	/** Healing is a courtesy to other devices: a root it cannot heal is still read and shown. */
@@ -456,17 +498,63 @@ export class Connection {
 		return this.root?.current !== undefined && this.members?.current !== undefined;
 	}
 
+	/**
+	 * Keeps a connection to every relay the root lists, and follows the neighbourhood when a
+	 * manager retired this device's own relay: its home becomes this device's relay, with the same
+	 * credential and everything on this device, and the others hear of it (`onMove`).
+	 */
+	#followRelays() {
+		const root = this.root?.handle;
+		if (this.#closed || !root?.isReady()) return;
+		const read = readNeighbourhood(root.doc());
+		if (!read.ok) return;
+		const listed = read.neighbourhood.relays;
+		const own = this.relaySockets.primaryRelay;
+		const home = relayToFollow(own, listed, (relay) => this.relaySockets.socketOf(relay)?.state === 'open');
+		if (home) {
+			this.relaySockets.setPrimary(home);
+			for (const listener of this.#moveListeners) listener(home);
+		}
+		const reach = relaysToReach(this.relaySockets.primaryRelay, listed);
+		this.relaySockets.want(reach);
+		setAlternatives(this.relaySockets.primaryRelay, reach.slice(1));
+	}
+
+	/** What every connected relay is known to hold of a document: the union of their heads. */
+	#headsAtRelays(documentId: string): string[] {
+		const handle = this.repo.handles[documentId as DocumentId];
+		if (!handle) return [];
+		return this.relaySockets.open().flatMap((socket) => {
+			const storageId = this.repo.getStorageIdOfPeer(socket.remotePeerId as PeerId);
+			const heads = storageId ? handle.getSyncInfo(storageId)?.lastHeads : undefined;
+			return heads ? decodeHeads(heads) : [];
+		});
+	}
+
+	/** Whether every one of these documents is on the relay at the other end of `socket`. */
+	#onRelay(socket: RelaySocket, handles: DocHandle<unknown>[]): boolean {
+		const peer = socket.remotePeerId as PeerId | undefined;
+		const storageId = peer ? this.repo.getStorageIdOfPeer(peer) : undefined;
+		return handles.every((handle) => {
+			const theirs = storageId ? handle.getSyncInfo(storageId)?.lastHeads : undefined;
+			return theirs !== undefined && theirs.join() === handle.heads().join();
+		});
+	}
+
 	#updateStatus() {
 		if (this.socket.state === 'refused') {
 			this.status = 'refused';
 			return;
 		}
-		const relay = this.socket.remotePeerId as PeerId | undefined;
-		if (this.socket.state !== 'open' || !relay) {
-			this.status = this.socket.refusal ?? (this.loaded ? 'local' : 'connecting');
+		// A relay dropped from the list goes once it has the root as this device has it.
+		const root = this.root?.handle;
+		this.relaySockets.drain((socket) => (root?.isReady() ? this.#onRelay(socket, [root as DocHandle<unknown>]) : true));
+		const open = this.relaySockets.open();
+		const refusal = [this.socket, ...open].find((s) => s.refusal)?.refusal;
+		if (open.length === 0) {
+			this.status = refusal ?? (this.loaded ? 'local' : 'connecting');
 			return;
 		}
-		const storageId = this.repo.getStorageIdOfPeer(relay);
 		const handles = [
 			this.root?.handle,
 			this.members?.handle,
@@ -481,13 +569,12 @@ export class Connection {
 			this.#watched.add(handle!);
 			handle!.on('heads-changed', this.#onHeads);
 		}
-		const behind = handles.some((handle) => {
-			const theirs = storageId ? handle!.getSyncInfo(storageId)?.lastHeads : undefined;
-			return !theirs || theirs.join() !== handle!.heads().join();
-		});
-		// Once everything is on the relay, whatever it turned away earlier has gone through after all.
-		if (!behind) this.socket.refusal = undefined;
-		this.status = behind ? (this.socket.refusal ?? 'sharing') : 'shared';
+		// "Bijgewerkt" once every relay this device reaches has everything: the public page and a
+		// device that reaches only one of them read what that relay has.
+		const behind = open.some((socket) => !this.#onRelay(socket, handles as DocHandle<unknown>[]));
+		// Once everything is on the relays, whatever they turned away earlier has gone through after all.
+		if (!behind) for (const socket of [this.socket, ...open]) socket.refusal = undefined;
+		this.status = behind ? (refusal ?? 'sharing') : 'shared';
 	}
 
 	/** Resolves true once every open document is on the relay, false if that takes too long. */
@@ -513,6 +600,7 @@ export class Connection {
 		removeEventListener('pagehide', this.#flush);
 		this.#closed = true;
 		this.refusals.stop();
+		this.relaySockets.stop();
 		clearInterval(this.#timer);
 		clearTimeout(this.#statusDue);
 		try {

@@ -31,6 +31,24 @@ export const bounded = (max: number) => v.pipe(str, v.maxLength(max));
 export const textOf = (value: unknown): string =>
 	typeof value === 'string' || isImmutableString(value) ? String(value) : '';
 
+/**
+ * A record stored as one immutable JSON string (written once, never edited: a history line, a
+ * message), read with `schema`; anything that is not JSON of that shape fails.
+ */
+export const jsonOf = <S extends v.GenericSchema>(schema: S) =>
+	v.pipe(
+		str,
+		v.rawTransform(({ dataset, addIssue, NEVER }) => {
+			try {
+				return JSON.parse(dataset.value) as unknown;
+			} catch {
+				addIssue({ message: 'not JSON' });
+				return NEVER;
+			}
+		}),
+		schema
+	);
+
 /** ISO 8601 instant, as written by `new Date().toISOString()`. */
 export const isoDate = v.pipe(str, v.isoTimestamp());
 

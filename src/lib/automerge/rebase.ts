@@ -145,7 +145,7 @@ class Unreachable extends Error {}
  * throws when the place a patch writes to is gone (an object the refused change made): such a
  * change cannot be made again without the refused one.
  */
-function applyPatch(doc: Record<string, unknown>, patch: A.Patch): void {
+export function applyPatch(doc: Record<string, unknown>, patch: A.Patch): void {
 	if (patch.action === 'conflict') return;
 	const parentPath = patch.path.slice(0, -1);
 	const prop = patch.path[patch.path.length - 1];

@@ -29,6 +29,12 @@ export interface RefusalsOptions {
 	root: string;
 	/** Only the relay's own notices count: it passes on other peers' ephemeral messages too. */
 	isRelay: (peerId: PeerId) => boolean;
+	/**
+	 * Heads of the document at the neighbourhood's other relays. A change one relay took was judged
+	 * there, from its author's device; another relay that refuses it because this device passed it
+	 * on (it came here while that relay was down) is no reason to take it out (relay-sockets.ts).
+	 */
+	acceptedElsewhere?: (documentId: DocumentId) => string[];
 	/** Where the list is kept (localStorage in the app). */
 	list?: KeyValue;
 	now?: () => Date;
@@ -77,7 +83,8 @@ export class Refusals {
 		// What the relay has already taken stays, whoever claims otherwise.
 		const storageId = repo.getStorageIdOfPeer(relay);
 		const synced = storageId ? handle.getSyncInfo(storageId)?.lastHeads : undefined;
-		const result = rebase(handle.doc(), notice.changes, { relayHeads: synced ? decodeHeads(synced) : [] });
+		const elsewhere = this.#options.acceptedElsewhere?.(documentId) ?? [];
+		const result = rebase(handle.doc(), notice.changes, { relayHeads: [...(synced ? decodeHeads(synced) : []), ...elsewhere] });
 		// Already taken out (a repeat, or another tab was first): nothing new to tell.
 		if (!result.dropped.some((d) => d.refused)) return;
 		const refusedAt = Math.min(...result.dropped.filter((d) => d.refused).map((d) => d.time));

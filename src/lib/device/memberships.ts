@@ -5,6 +5,7 @@
 import * as v from 'valibot';
 import { RoleSchema } from '../access/roles.ts';
 import { parseSecret } from '../access/secret.ts';
+import { KeyPairSchema, KeyRingSchema } from '../crypto/keys.ts';
 
 export const Membership = v.pipe(
 	v.object({
@@ -21,6 +22,10 @@ export const Membership = v.pipe(
 		roles: v.optional(v.array(RoleSchema)),
 		/** The helpdesk phone, for someone who cannot see the neighbourhood yet (waiting). */
 		phone: v.optional(v.string()),
+		/** The member's key ring: what is sealed to them opens with it (src/lib/crypto). Never leaves the device in the clear. */
+		ring: v.optional(KeyRingSchema),
+		/** This device's own key pair, to which its other devices seal the member's ring after a new key. */
+		deviceKey: v.optional(KeyPairSchema),
 		/** The profile a waiting member filled in, written into the neighbourhood once let in. */
 		pendingProfile: v.optional(v.unknown())
 	}),

@@ -7,6 +7,12 @@ import { browser } from '$app/environment';
 import { Connection, type Target } from '../automerge/connection.svelte.ts';
 import { callAccess } from '../access/client.ts';
 import { joinedProfile } from './joined.ts';
+import { keyringStep, publishNewest, ringForDevice } from './keys.ts';
+import { sealContact } from './contact-seal.ts';
+import { newKeyPair } from '../crypto/keys.ts';
+import { findMember, type Member } from '../members/view.ts';
+import type { DocHandle } from '@automerge/automerge-repo/slim';
+import type { MembersDoc } from '../members/document.ts';
 import {
 	currentMembership,
 	deviceIdOf,
@@ -18,6 +24,25 @@ import {
 	type Membership,
 	type Memberships
 } from './memberships.ts';
+
+/** A linked device may open before its member's profile arrived from the relay: wait for it a while. */
+function profileArriving(members: DocHandle<MembersDoc>, memberId: string, waitMs = 60_000): Promise<Member | undefined> {
+	const found = findMember(members.doc(), memberId);
+	if (found) return Promise.resolve(found);
+	return new Promise((resolve) => {
+		const done = (member: Member | undefined) => {
+			clearTimeout(timer);
+			members.off('change', check);
+			resolve(member);
+		};
+		const check = () => {
+			const member = findMember(members.doc(), memberId);
+			if (member) done(member);
+		};
+		const timer = setTimeout(() => done(undefined), waitMs);
+		members.on('change', check);
+	});
+}
 
 /** How often a waiting device asks whether it has been let in. */
 const WAITING_POLL_MS = 15_000;
@@ -81,10 +106,19 @@ class Neighbourhoods {
 		const root = current.root;
 		if (!this.#listening.has(connection)) {
 			this.#listening.add(connection);
-			connection.onAccessChange(() => void this.refresh(root));
+			connection.onAccessChange(() => {
+				void this.refresh(root);
+				void this.#keys(root, connection);
+			});
+			// Moving house: the neighbourhood's new home is this device's relay from now on.
+			connection.onMove((relay) => {
+				const latest = this.state.list.find((m) => m.root === root);
+				if (latest && latest.relay !== relay) this.#store({ ...latest, relay });
+			});
 		}
 		void this.refresh(root);
-		if (current.pendingProfile !== undefined && current.status !== 'waiting') void this.#writePending(root, connection);
+		if (current.pendingProfile !== undefined && current.status !== 'waiting') void this.#writePending(root, connection).then(() => this.#keys(root, connection));
+		else if (current.status !== 'waiting') void this.#keys(root, connection);
 		return connection;
 	}
 
@@ -96,9 +130,52 @@ class Neighbourhoods {
 	async #writePending(root: string, connection: Connection) {
 		const membership = this.state.list.find((m) => m.root === root);
 		if (membership?.pendingProfile === undefined) return;
-		await joinedProfile(connection, membership.memberId, membership.pendingProfile);
+		// The ring comes first: a phone number for fewer than everyone is sealed before it is written.
+		const ring = membership.ring ?? (await ringForDevice(membership.memberId, undefined, undefined));
+		if (!membership.ring) this.#store({ ...membership, ring });
+		await joinedProfile(connection, membership.memberId, membership.pendingProfile, (profile) =>
+			sealContact(profile, { id: membership.memberId }, { members: connection.everyone?.items ?? [], managers: [], posts: [], ring })
+		);
 		const latest = this.state.list.find((m) => m.root === root);
 		if (latest) this.#store({ ...latest, pendingProfile: undefined });
+	}
+
+	/**
+	 * This device holds its member's key ring, the profile publishes its newest key, and the
+	 * member's other devices get the ring (sealed to each) when it changed: after a device of theirs
+	 * was removed, one device makes a new key, so what is sealed afterwards is out of its reach.
+	 */
+	#keysRunning = new Map<string, Promise<void>>();
+
+	/** One round at a time per neighbourhood: two at once could each make a new key. */
+	#keys(root: string, connection: Connection): Promise<void> {
+		const before = this.#keysRunning.get(root) ?? Promise.resolve();
+		const next = before.then(() => this.#keysRound(root, connection)).catch(() => undefined);
+		this.#keysRunning.set(root, next);
+		return next;
+	}
+
+	async #keysRound(root: string, connection: Connection) {
+		const members = await connection.membersHandle();
+		const first = this.state.list.find((m) => m.root === root);
+		if (!first || first.status === 'waiting') return;
+		const profile = await profileArriving(members, first.memberId);
+		if (!profile) return;
+		const deviceKey = first.deviceKey ?? (await newKeyPair(1));
+		const answer = first.credential ? await callAccess(first.relay, 'keyring', { boxKey: deviceKey.pub }, first.credential) : undefined;
+		const held = this.state.list.find((m) => m.root === root);
+		if (!held) return;
+		// Offline, the ring is kept or started now, and the relay is asked again on the next start.
+		const step = answer?.ok
+			? await keyringStep(held.memberId, held.ring, profile.publicKey, deviceKey, answer.value)
+			: { ring: await ringForDevice(held.memberId, held.ring, profile.publicKey), rings: {}, rotated: false };
+		const latest = this.state.list.find((m) => m.root === root);
+		if (!latest) return;
+		this.#store({ ...latest, ring: step.ring, deviceKey });
+		publishNewest(members, latest.memberId, step.ring);
+		if (Object.keys(step.rings).length > 0 || step.rotated) {
+			await callAccess(latest.relay, 'putKeyring', { rings: step.rings, rotated: step.rotated }, latest.credential);
+		}
 	}
 
 	/** A device with the old shared key swaps it for its own credential; offline, it tries next time. */

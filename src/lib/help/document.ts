@@ -41,10 +41,15 @@ export interface ResponseDoc {
 	id: ImmutableString;
 	by: ImmutableString;
 	actedBy?: ImmutableString;
+	/** Plain text only in responses made before messages were sealed; new ones write ''. */
 	message: ImmutableString;
+	/** The response's message, sealed to the conversation's readers (conversation.ts). */
+	sealed?: ImmutableString;
 	at: ImmutableString;
 	acceptedAt?: ImmutableString;
 	withdrawnAt?: ImmutableString;
+	/** The conversation: one immutable JSON value per message (conversation.ts). */
+	[message: `msg.${string}`]: ImmutableString;
 }
 
 export interface PostDoc {

@@ -7,6 +7,7 @@ import { imm, randomId } from '../automerge/fields.ts';
 import { check, type Invalid, type Valid } from '../validation/check.ts';
 import { cleanLines, clip } from '../validation/plain-text.ts';
 import type { Actor, HelpDoc, HistoryEntryData, PostDoc } from './document.ts';
+import { messageKey } from './conversation.ts';
 import { PostInput, ResponseInput } from './schema.ts';
 
 export type { PostInput };
@@ -130,11 +131,23 @@ export function editPost<H>(
 	return changed;
 }
 
-export function respond(handle: HelpHandle, postId: string, message: string, actor: Actor, now = new Date()): string | undefined {
-	const id = randomId();
+/**
+ * A response. Its message goes in sealed (`sealed`, made with `id` as the response's id) when the
+ * conversation's readers have keys; in plain text only from code that predates sealing.
+ */
+export function respond(
+	handle: HelpHandle,
+	postId: string,
+	message: string | { id: string; sealed: string },
+	actor: Actor,
+	now = new Date()
+): string | undefined {
+	const id = typeof message === 'string' ? randomId() : message.id;
 	const at = now.toISOString();
 	const found = withPost(handle, postId, (post) => {
-		const response: PostDoc['responses'][string] = { id: imm(id), by: imm(actor.memberId), message: imm(clip(cleanLines(message), 2000)), at: imm(at) };
+		const plain = typeof message === 'string' ? clip(cleanLines(message), 2000) : '';
+		const response: PostDoc['responses'][string] = { id: imm(id), by: imm(actor.memberId), message: imm(plain), at: imm(at) };
+		if (typeof message !== 'string') response.sealed = imm(message.sealed);
 		if (actor.actedBy && actor.actedBy !== actor.memberId) response.actedBy = imm(actor.actedBy);
 		post.responses[id] = response;
 		log(post, actor, 'responded', at);
@@ -254,4 +267,28 @@ export function restore(handle: HelpHandle, postId: string, actor: Actor, now = 
 		post.hidden = null;
 		log(post, actor, 'restored', at);
 	});
+}
+
+/**
+ * One message in a response's conversation, already sealed (conversation.ts) under `id`. Not in
+ * the post's history: that is read by every member, and a conversation is nobody else's business.
+ */
+export function sendMessage(
+	handle: HelpHandle,
+	postId: string,
+	responseId: string,
+	message: { id: string; sealed: string },
+	actor: Actor,
+	now = new Date()
+): boolean {
+	let sent = false;
+	withPost(handle, postId, (post) => {
+		const response = post.responses[responseId];
+		if (!response || response[messageKey(message.id)] !== undefined) return;
+		const stored: Record<string, string> = { id: message.id, by: actor.memberId, at: now.toISOString(), sealed: message.sealed };
+		if (actor.actedBy && actor.actedBy !== actor.memberId) stored.actedBy = actor.actedBy;
+		response[messageKey(message.id)] = imm(JSON.stringify(stored));
+		sent = true;
+	});
+	return sent;
 }

@@ -8,6 +8,8 @@
 // and must still pass.
 import { isManager, mayActAs, type Rule, type Scope, type Who } from '../rules/judge.ts';
 import type { Edit, Made, Path } from '../rules/edits.ts';
+import { isSealed } from '../crypto/sealed.ts';
+import { MESSAGE_KEY, mayTalk } from './conversation.ts';
 import { CONTACTS, KINDS, STATUSES, WHEN } from './document.ts';
 import { PERIOD } from './periods.ts';
 
@@ -144,6 +146,30 @@ function hideRule(edit: Edit, who: Who, scope: Scope, post: Path, rest: Path): s
 
 const RESPONSE_CREATED = ['id', 'by', 'actedBy', 'message', 'at'];
 
+/**
+ * A message in a response's conversation: a new key only, written once, by someone who acts as the
+ * poster or the responder and names themself; its text sealed (the relay cannot read it, only
+ * check that it is a sealed value).
+ */
+function messageRule(edit: Edit, who: Who, scope: Scope, post: Path, response: Path, messageId: string): string | undefined {
+	if (edit.kind === 'delete') return 'help.no-delete';
+	if (edit.kind !== 'put' || typeof edit.value !== 'string') return 'help.shape';
+	if (scope.before(edit.path) !== undefined) return 'help.message-fixed';
+	let message: unknown;
+	try {
+		message = JSON.parse(edit.value);
+	} catch {
+		return 'help.shape';
+	}
+	if (typeof message !== 'object' || message === null) return 'help.shape';
+	const { id, by, actedBy, at, sealed } = message as Record<string, unknown>;
+	if (id !== messageId || typeof at !== 'string' || typeof sealed !== 'string' || !isSealed(sealed)) return 'help.shape';
+	const author = storedText(scope, [...post, 'author']);
+	const responder = storedText(scope, [...response, 'by']);
+	if (!mayTalk(who, { author }, { by: responder }) || !mayActAs(who, by) || (by !== author && by !== responder)) return 'help.message-party';
+	return actedBy === undefined || (actedBy === who.member && actedBy !== by) ? undefined : 'help.acted-by';
+}
+
 function responseRule(edit: Edit, who: Who, scope: Scope, post: Path, rest: Path): string | undefined {
 	if (rest.length === 0) return scope.isNew(post) ? madeOnce(edit, scope) : edit.kind === 'delete' ? 'help.no-delete' : 'help.no-replace';
 	const [responseId, field, ...deeper] = rest;
@@ -158,7 +184,12 @@ function responseRule(edit: Edit, who: Who, scope: Scope, post: Path, rest: Path
 		return honestActedBy(scope, [...response, 'actedBy'], who, by) ? undefined : 'help.acted-by';
 	}
 	if (deeper.length > 0) return 'help.shape';
-	if (scope.isNew(response)) return RESPONSE_CREATED.includes(field) && putString(edit) ? undefined : 'help.shape';
+	if (scope.isNew(response)) {
+		if (field === 'sealed') return edit.kind === 'put' && typeof edit.value === 'string' && isSealed(edit.value) ? undefined : 'help.shape';
+		return RESPONSE_CREATED.includes(field) && putString(edit) ? undefined : 'help.shape';
+	}
+	const messageId = MESSAGE_KEY.exec(field)?.[1];
+	if (messageId) return messageRule(edit, who, scope, post, response, messageId);
 	if (field === 'withdrawnAt') {
 		if (!mayChangeResponse(who, { by: storedText(scope, [...response, 'by']) })) return 'help.response-owner';
 		return putString(edit) || edit.kind === 'delete' ? undefined : 'help.shape';

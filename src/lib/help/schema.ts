@@ -1,6 +1,7 @@
 // Validation of help posts: what a resident types, and what is read back from any peer.
 import * as v from 'valibot';
-import { id, isoDate, str } from '../automerge/fields.ts';
+import { id, isoDate, jsonOf, str } from '../automerge/fields.ts';
+import { isSealed } from '../crypto/sealed.ts';
 import { CONTACTS, KINDS, STATUSES, WHEN } from './document.ts';
 import { line, lineInput, lines, linesInput, requiredLineInput } from '../validation/plain-text.ts';
 
@@ -45,6 +46,7 @@ export const ResponseView = v.object({
 	by: id,
 	actedBy: v.optional(id),
 	message: v.fallback(lines(2000), ''),
+	sealed: v.fallback(v.optional(v.pipe(str, v.check(isSealed))), undefined),
 	at: isoDate,
 	acceptedAt: optionalDate,
 	withdrawnAt: optionalDate
@@ -61,18 +63,7 @@ const HistoryFields = v.object({
 });
 
 /** A history entry is one immutable JSON string; anything that is not valid JSON of this shape is skipped. */
-export const HistoryView = v.pipe(
-	str,
-	v.rawTransform(({ dataset, addIssue, NEVER }) => {
-		try {
-			return JSON.parse(dataset.value) as unknown;
-		} catch {
-			addIssue({ message: 'not JSON' });
-			return NEVER;
-		}
-	}),
-	HistoryFields
-);
+export const HistoryView = jsonOf(HistoryFields);
 export type HistoryEntry = v.InferOutput<typeof HistoryView>;
 
 /** The parts of a post that must be right; responses and history are read one by one. */

@@ -2,8 +2,14 @@
 import * as v from 'valibot';
 import { textOf, type Read } from '../automerge/fields.ts';
 import { isImmutableString } from '@automerge/automerge/slim';
-import { HistoryView, PostCore, ResponseView, type HistoryEntry, type Response } from './schema.ts';
+import { readMessages, type ConversationMessage } from './conversation.ts';
+import { HistoryView, PostCore, ResponseView, type HistoryEntry, type Response as StoredResponse } from './schema.ts';
 import { effectiveStatus } from './status.ts';
+
+export interface Response extends StoredResponse {
+	/** The conversation on this response, sealed (conversation.ts). */
+	messages: ConversationMessage[];
+}
 
 export interface Post extends PostCore {
 	responses: Response[];
@@ -36,6 +42,23 @@ function readMap<T>(map: unknown, schema: v.GenericSchema<unknown, T>): { items:
 		const r = v.safeParse(schema, value);
 		if (r.success) items.push(r.output);
 		else skipped += 1;
+	}
+	return { items, skipped };
+}
+
+function readResponses(map: unknown): { items: Response[]; skipped: number } {
+	if (typeof map !== 'object' || map === null) return { items: [], skipped: 0 };
+	const items: Response[] = [];
+	let skipped = 0;
+	for (const value of Object.values(map)) {
+		const r = v.safeParse(ResponseView, value);
+		if (!r.success) {
+			skipped += 1;
+			continue;
+		}
+		const messages = readMessages(value);
+		skipped += messages.skipped;
+		items.push({ ...r.output, messages: messages.items });
 	}
 	return { items, skipped };
 }
@@ -94,7 +117,7 @@ function readPeriod(source: PeriodSource): PostsRead {
 			continue;
 		}
 		const raw = value as { responses?: unknown; history?: unknown; period?: unknown; archivedFrom?: unknown };
-		const responses = readMap(raw.responses, ResponseView);
+		const responses = readResponses(raw.responses);
 		const history = readMap(raw.history, HistoryView);
 		skippedParts += responses.skipped + history.skipped;
 		responses.items.sort((a, b) => a.at.localeCompare(b.at));

@@ -6,6 +6,7 @@ export const blankProfile = (): ProfileInput => ({
 	area: '',
 	phone: '',
 	phoneVisibility: 'nobody',
+	areaVisibility: 'members',
 	helpWith: [],
 	helpNote: ''
 });
@@ -16,6 +17,7 @@ export const profileOf = (member: Member): ProfileInput => ({
 	area: member.area,
 	phone: member.phone,
 	phoneVisibility: member.phoneVisibility,
+	areaVisibility: member.areaVisibility,
 	helpWith: [...member.helpWith],
 	helpNote: member.helpNote
 });

@@ -125,11 +125,22 @@ describe('invalid profiles from a peer', () => {
 });
 
 describe('who sees a phone number', () => {
+	// A profile from before numbers were sealed: plain, whatever the choice (contact-seal.ts seals it on the owner's next start).
 	const read = (visibility: string) => {
 		const handle = members();
-		join(handle, 'anna-000001', { ...anna, phoneVisibility: visibility as 'members' });
-		return readMembers(handle.doc()).items[0];
+		join(handle, 'anna-000001', anna);
+		handle.change((d) => void (d.members['anna-000001']!.phoneVisibility = imm(visibility)));
+		return readMembers(handle.doc()).items[0]!;
 	};
+
+	it('is never written plain when it is not for everyone', () => {
+		const handle = members();
+		join(handle, 'anna-000001', { ...anna, phoneVisibility: 'managers', areaVisibility: 'accepted' });
+		const stored = JSON.stringify(handle.doc());
+		expect(stored).not.toContain('06 1111 2222');
+		expect(stored).not.toContain(anna.area);
+	});
+
 	it('follows the owner’s choice', () => {
 		const neighbour = { id: 'bert-000001', isManager: false };
 		const manager = { id: 'fatima-00001', isManager: true };

@@ -4,6 +4,8 @@
 // manager naming themself, and changed afterwards only by a manager.
 import { mayActAs, isManager, type Rule, type Scope, type Who } from '../rules/judge.ts';
 import type { Edit, Made, Path } from '../rules/edits.ts';
+import { parsePublicKey } from '../crypto/keys.ts';
+import { isSealed } from '../crypto/sealed.ts';
 import { CONSENT_HOW, PHONE_VISIBILITY } from './document.ts';
 
 /** Edit a profile, or leave: the member, or the intermediary of a resident without a device. */
@@ -15,10 +17,17 @@ export const mayAddManaged = (who: Who): boolean => who.roles.includes('intermed
 /** Hand a managed resident to another intermediary. */
 export const mayChangeManagedBy = (who: Who): boolean => isManager(who);
 
+/**
+ * Publish a key: only the member's own devices (a resident without a device has none, and an
+ * intermediary reads for them with their own key).
+ */
+export const mayPublishKey = (who: Who, memberId: string): boolean => who.member === memberId;
+
 const ID = /^[A-Za-z0-9_-]{8,64}$/;
 
 const isMade = (value: unknown, type: Made['made']): boolean =>
 	typeof value === 'object' && value !== null && (value as Made).made === type;
+const sealedOrGone = (edit: Edit): boolean => edit.kind === 'delete' || (edit.kind === 'put' && typeof edit.value === 'string' && isSealed(edit.value));
 const putString = (edit: Edit): boolean => edit.kind === 'put' && typeof edit.value === 'string';
 const oneOf = (list: readonly string[]) => (edit: Edit) => edit.kind === 'put' && typeof edit.value === 'string' && list.includes(edit.value);
 
@@ -28,6 +37,9 @@ const OWN_FIELDS: Record<string, (edit: Edit, rest: Path) => boolean> = {
 	area: putString,
 	phone: putString,
 	phoneVisibility: oneOf(PHONE_VISIBILITY),
+	areaVisibility: oneOf(PHONE_VISIBILITY),
+	phoneSealed: (edit) => sealedOrGone(edit),
+	areaSealed: (edit) => sealedOrGone(edit),
 	helpNote: putString,
 	updatedAt: putString,
 	leftAt: (edit) => putString(edit) || edit.kind === 'delete',
@@ -61,10 +73,25 @@ function newProfileField(edit: Edit, who: Who, field: string, rest: Path): strin
 		if (rest.length !== 1 || edit.kind !== 'put') return 'members.shape';
 		if (rest[0] === 'by') return edit.value === who.member ? undefined : 'members.consent';
 		if (rest[0] === 'how') return oneOf(CONSENT_HOW)(edit) ? undefined : 'members.shape';
+		if (rest[0] === 'sealed') return edit.kind === 'put' && typeof edit.value === 'string' && isSealed(edit.value) ? undefined : 'members.shape';
 		return rest[0] === 'at' && putString(edit) ? undefined : 'members.shape';
 	}
 	const check = CREATED_FIELDS[field];
 	return check?.(edit, rest) ? undefined : 'members.shape';
+}
+
+/**
+ * A key replaces the one before only by a newer one: a device that was offline while another
+ * made a new key must not put the old one back, or a removed device could read again.
+ */
+function keyRule(edit: Edit, who: Who, scope: Scope, memberId: string, rest: Path): string | undefined {
+	if (!mayPublishKey(who, memberId)) return 'members.key-owner';
+	if (rest.length > 0 || edit.kind !== 'put' || typeof edit.value !== 'string') return 'members.shape';
+	const key = parsePublicKey(edit.value);
+	if (!key) return 'members.shape';
+	const before = scope.before(edit.path);
+	const old = typeof before === 'string' ? parsePublicKey(before) : undefined;
+	return old && old.n >= key.n && old.pub !== key.pub ? 'members.key-older' : undefined;
 }
 
 /** The members document: one profile per member, under their id. */
@@ -85,6 +112,7 @@ export const membersRules: Rule = (edit, who, scope) => {
 		if (!ID.test(memberId) || scope.after([...profile, 'id']) !== memberId) return 'members.shape';
 		return creator(who, scope, profile, memberId);
 	}
+	if (field === 'publicKey') return keyRule(edit, who, scope, memberId, rest);
 	if (scope.isNew(profile)) return newProfileField(edit, who, field, rest);
 	if (field === 'managedBy') {
 		if (!mayChangeManagedBy(who)) return 'members.managed-by';

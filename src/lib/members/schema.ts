@@ -1,7 +1,9 @@
 import * as v from 'valibot';
 import { id, isoDate, str } from '../automerge/fields.ts';
 import { PHONE } from '../neighbourhood/schema.ts';
-import { CONSENT_HOW, PHONE_VISIBILITY } from './document.ts';
+import { CONSENT_HOW, PHONE_VISIBILITY, type PhoneVisibility } from './document.ts';
+import { parsePublicKey } from '../crypto/keys.ts';
+import { isSealed } from '../crypto/sealed.ts';
 import { isLine, isPhone, line, lineInput, requiredLineInput } from '../validation/plain-text.ts';
 
 /** What a resident types in the profile form. Error messages are message keys. */
@@ -10,10 +12,12 @@ export const ProfileInput = v.object({
 	area: lineInput(80),
 	phone: v.pipe(v.string(), v.trim(), v.check((s) => s === '' || PHONE.test(s), 'phone')),
 	phoneVisibility: v.picklist(PHONE_VISIBILITY, 'required'),
+	areaVisibility: v.optional(v.picklist(PHONE_VISIBILITY, 'required'), 'members'),
 	helpWith: v.pipe(v.array(lineInput(40)), v.maxLength(20)),
 	helpNote: lineInput(200)
 });
-export type ProfileInput = v.InferOutput<typeof ProfileInput>;
+/** Profiles from before the street had its own choice have none: it was shown to everyone. */
+export type ProfileInput = Omit<v.InferOutput<typeof ProfileInput>, 'areaVisibility'> & { areaVisibility?: PhoneVisibility };
 
 /** A stored profile as the app reads it; anything else in the map is skipped and counted. */
 export const MemberView = v.object({
@@ -23,6 +27,9 @@ export const MemberView = v.object({
 	// Shown to neighbours and dialled from a tel: link: only what a phone number is made of.
 	phone: v.fallback(v.pipe(str, v.check(isPhone)), ''),
 	phoneVisibility: v.fallback(v.pipe(str, v.picklist(PHONE_VISIBILITY)), 'nobody'),
+	areaVisibility: v.fallback(v.pipe(str, v.picklist(PHONE_VISIBILITY)), 'members'),
+	phoneSealed: v.fallback(v.optional(v.pipe(str, v.check(isSealed))), undefined),
+	areaSealed: v.fallback(v.optional(v.pipe(str, v.check(isSealed))), undefined),
 	helpWith: v.pipe(
 		v.fallback(v.array(v.unknown()), []),
 		v.transform((list) =>
@@ -33,11 +40,20 @@ export const MemberView = v.object({
 	joinedAt: isoDate,
 	updatedAt: v.fallback(isoDate, ''),
 	leftAt: v.optional(isoDate),
+	erasedAt: v.optional(isoDate),
 	managedBy: v.optional(id),
 	consent: v.fallback(
-		v.optional(v.object({ by: id, at: isoDate, how: v.pipe(str, v.picklist(CONSENT_HOW)) })),
+		v.optional(
+			v.object({
+				by: id,
+				at: v.optional(isoDate),
+				how: v.optional(v.pipe(str, v.picklist(CONSENT_HOW))),
+				sealed: v.optional(v.pipe(str, v.check(isSealed)))
+			})
+		),
 		undefined
-	)
+	),
+	publicKey: v.fallback(v.optional(v.pipe(str, v.transform(parsePublicKey))), undefined)
 });
 export type Member = v.InferOutput<typeof MemberView>;
 

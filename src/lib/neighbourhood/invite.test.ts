@@ -24,6 +24,9 @@ describe('invite links', () => {
 	it('read a device-link code, the shared key of an old flyer, or no secret at all (asking to join)', () => {
 		const relay = 'ws://localhost:3000/sync';
 		expect(parseInvite(inviteLink('http://localhost:3000', { relay, root, code: ticket }))).toEqual({ relay, root, code: ticket });
+		const ringSecret = 'a'.repeat(43);
+		expect(parseInvite(inviteLink('http://localhost:3000', { relay, root, code: ticket, ringSecret }))).toEqual({ relay, root, code: ticket, ringSecret });
+		expect(parseInvite(inviteLink('http://localhost:3000', { relay, root, code: ticket, ringSecret: 'short' }))).toEqual({ relay, root, code: ticket });
 		expect(parseInvite(inviteLink('http://localhost:3000', { relay, root, key }))).toEqual({ relay, root, key });
 		expect(parseInvite(inviteLink('http://localhost:3000', { relay, root }))).toEqual({ relay, root });
 	});

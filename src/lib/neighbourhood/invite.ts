@@ -1,6 +1,7 @@
 // Links into a neighbourhood: `<app origin>/join#r=<relay websocket URL>&d=<root automerge URL>`
 // and then one of `&t=<ticket>` (an invitation), `&c=<code>` (another device of mine, made on the
-// first) or `&k=<key>` (the old shared member key, still on older flyers). With none of these the
+// first; with `&s=<secret>` it also opens the member's key ring) or `&k=<key>` (the old shared member
+// key, still on older flyers). With none of these the
 // link asks to join and waits for approval. Everything sits in the fragment, which browsers never
 // send to a server, so secrets stay out of logs.
 import { parseSecret } from '../access/secret.ts';
@@ -10,11 +11,14 @@ export interface Invite {
 	root: string;
 	ticket?: string;
 	code?: string;
+	/** With a code: the secret the member's key ring was sealed under for this device. */
+	ringSecret?: string;
 	key?: string;
 }
 
 const ROOT = /^automerge:[1-9A-HJ-NP-Za-km-z]{20,60}$/;
 const KEY = /^[A-Za-z0-9_-]{16,128}$/;
+const RING_SECRET = /^[A-Za-z0-9_-]{43}$/;
 
 /** The websocket address of a relay that serves the app at `origin`. */
 export function relaySocketUrl(origin: string): string {
@@ -38,7 +42,8 @@ export function relayHttpOrigin(relay: string): string {
 
 export function inviteLink(origin: string, invite: Invite): string {
 	const base = origin.replace(/\/$/, '');
-	const secret = invite.ticket ? `&t=${invite.ticket}` : invite.code ? `&c=${invite.code}` : invite.key ? `&k=${invite.key}` : '';
+	const ring = invite.code && invite.ringSecret ? `&s=${invite.ringSecret}` : '';
+	const secret = invite.ticket ? `&t=${invite.ticket}` : invite.code ? `&c=${invite.code}${ring}` : invite.key ? `&k=${invite.key}` : '';
 	return `${base}/join#r=${encodeURIComponent(invite.relay)}&d=${invite.root}${secret}`;
 }
 
@@ -62,7 +67,11 @@ export function parseInvite(linkOrHash: string): Invite | null {
 	const key = params.get('k');
 	if ([ticket, code, key].filter((s) => s !== null).length > 1) return null;
 	if (ticket !== null) return parseSecret(ticket) ? { relay, root, ticket } : null;
-	if (code !== null) return parseSecret(code) ? { relay, root, code } : null;
+	const ringSecret = params.get('s');
+	if (code !== null) {
+		if (!parseSecret(code)) return null;
+		return ringSecret !== null && RING_SECRET.test(ringSecret) ? { relay, root, code, ringSecret } : { relay, root, code };
+	}
 	if (key !== null) return KEY.test(key) ? { relay, root, key } : null;
 	return { relay, root };
 }

@@ -5,6 +5,7 @@ import { addName, removeName } from '../automerge/name-list.ts';
 import type { RootDoc } from './document.ts';
 import { migrate, readVersion, type MigrationResult } from './migrate.ts';
 import { DetailsInput } from './schema.ts';
+import { sameRelay } from './relay-list.ts';
 import { check, type Invalid, type Valid } from '../validation/check.ts';
 
 export type { Invalid, Valid };
@@ -128,4 +129,69 @@ export function sealHelpPeriod(handle: DocHandle<RootDoc>, periodUrl: string, ar
 	handle.change((doc) => {
 		doc.docs.helpSealed[periodUrl] = imm(archiveUrl);
 	});
+}
+
+/**
+ * Moving house: the relay becomes the first in the list, the neighbourhood's home, where every
+ * device then follows (relay-list.ts). Only list edits: the list object stays, so the relay's
+ * referee sees a manager's change to `relays`. Returns false when the relay is not listed.
+ */
+export function moveHome(handle: DocHandle<RootDoc>, relay: string): boolean {
+	let moved = false;
+	handle.change((doc) => {
+		const at = doc.relays.findIndex((r) => sameRelay(String(r), relay));
+		if (at < 0) return;
+		moved = true;
+		if (at === 0) return;
+		const entry = String(doc.relays[at]);
+		removeRelayEntries(doc.relays, entry);
+		doc.relays.unshift(imm(entry));
+	});
+	return moved;
+}
+
+/** "Niet meer gebruiken": takes a relay off the list; never the last one. Returns whether it did. */
+export function retireRelay(handle: DocHandle<RootDoc>, relay: string): boolean {
+	let retired = false;
+	handle.change((doc) => {
+		const others = doc.relays.filter((r) => !sameRelay(String(r), relay));
+		if (others.length === 0 || others.length === doc.relays.length) return;
+		retired = removeRelayEntries(doc.relays, relay) > 0;
+	});
+	return retired;
+}
+
+/** Removes every spelling of a relay from the list (two managers may each have added it). */
+function removeRelayEntries(list: RootDoc['relays'], relay: string): number {
+	let removed = 0;
+	for (let i = list.length - 1; i >= 0; i--) {
+		if (sameRelay(String(list[i]), relay)) {
+			list.splice(i, 1);
+			removed += 1;
+		}
+	}
+	return removed;
+}
+
+/**
+ * Lists another relay the neighbourhood syncs through (a manager adds it after pairing, relay
+ * add-relay.ts); a relay listed already is not listed twice. False when it was listed.
+ */
+export function addRelay(handle: DocHandle<RootDoc>, url: string): boolean {
+	let added = false;
+	handle.change((doc) => {
+		doc.relays ??= [];
+		if (doc.relays.some((r) => sameRelay(String(r), url))) return;
+		doc.relays.push(imm(url));
+		added = true;
+	});
+	return added;
+}
+
+/**
+ * After re-seeding (the old relay is gone for good): the new relay listed, and first: the home.
+ */
+export function reseedRelays(handle: DocHandle<RootDoc>, relay: string): void {
+	addRelay(handle, relay);
+	moveHome(handle, relay);
 }

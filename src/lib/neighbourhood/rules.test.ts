@@ -16,6 +16,7 @@ import {
 	addHelpCategory,
 	addHelpPeriod,
 	addManager,
+	addRelay,
 	addMapDoc,
 	migrateRoot,
 	removeHelpCategory,
@@ -116,6 +117,18 @@ describe('hostile changes to the root', () => {
 		};
 		expect(refused(BEN, wipe)).toHaveLength(1);
 		expect(refused(MANAGER, wipe)).toHaveLength(1);
+	});
+
+	it('lets a manager add a paired relay to the list, once, and refuses it from a plain member', () => {
+		const device = as(MANAGER, created());
+		expect(addRelay(handle(device), 'wss://bieb.example.nl/sync')).toBe(true);
+		expect(addRelay(handle(device), 'wss://bieb.example.nl/sync')).toBe(false);
+		expect(rules(device)).toEqual([]);
+		const read = readNeighbourhood(device.current);
+		expect(read.ok && read.neighbourhood.relays).toEqual(['wss://relay.example.org/sync', 'wss://bieb.example.nl/sync']);
+		const member = as(BEN, created());
+		addRelay(handle(member), 'wss://bieb.example.nl/sync');
+		expect(rules(member)).toEqual(['root.manager']);
 	});
 
 	it('refuses a plain member renaming the neighbourhood or making themself manager', () => {

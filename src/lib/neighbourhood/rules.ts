@@ -31,6 +31,12 @@ import type { Entry } from './heal.ts';
 /** May change the neighbourhood's details, contact, help categories and settings. */
 export const mayChangeNeighbourhood = (who: Who): boolean => isManager(who);
 
+/**
+ * May download the whole neighbourhood as one file: every member's name and every post are in it.
+ * Each device holds all of it anyway; this keeps the button where someone answers for the data.
+ */
+export const mayExportNeighbourhood = (who: Who): boolean => isManager(who);
+
 /** May repair a damaged root (an impossible version, a lost id or members address). */
 export const mayRepairRoot = (who: Who): boolean => isManager(who);
 

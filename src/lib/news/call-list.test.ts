@@ -12,7 +12,7 @@ const resident = (id: string, name: string): Member => ({
 	name,
 	area: '',
 	phone: '',
-	phoneVisibility: 'nobody',
+	phoneVisibility: 'nobody', areaVisibility: 'members',
 	helpWith: [],
 	helpNote: '',
 	joinedAt: '2026-01-01T00:00:00.000Z',

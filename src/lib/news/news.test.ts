@@ -37,7 +37,7 @@ const member = (id: string, name: string, managedBy?: string): Member => ({
 	name,
 	area: '',
 	phone: '',
-	phoneVisibility: 'nobody',
+	phoneVisibility: 'nobody', areaVisibility: 'members',
 	helpWith: [],
 	helpNote: '',
 	joinedAt: '2026-01-01T00:00:00.000Z',

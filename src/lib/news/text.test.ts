@@ -27,7 +27,7 @@ const member = (id: string, name: string, managedBy?: string): Member => ({
 	name,
 	area: STREET,
 	phone: PHONE,
-	phoneVisibility: 'members',
+	phoneVisibility: 'members', areaVisibility: 'members',
 	helpWith: [],
 	helpNote: SECRET,
 	joinedAt: '2026-01-01T00:00:00.000Z',

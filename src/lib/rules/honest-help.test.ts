@@ -60,10 +60,15 @@ function start(): Docs {
 	return { members, help };
 }
 
-const whoIn = (members: unknown, member: string): Who => ({
+/**
+ * The pages list the residents one acts for who have not left; the relay (relay/referee.ts) counts
+ * every profile that names the intermediary, so a post made for a resident who left meanwhile, on
+ * a device that was offline, still passes.
+ */
+const whoIn = (members: unknown, member: string, includeLeft = false): Who => ({
 	member,
 	roles: PEOPLE[member]!,
-	actsFor: new Set(managedBy(readMembers(members).items, member).map((m) => m.id))
+	actsFor: new Set(managedBy(readMembers(members, { includeLeft }).items, member).map((m) => m.id))
 });
 
 class Device {
@@ -163,7 +168,7 @@ class Hub {
 		// One at a time, as the relay must: a resident added in one change is acted for in the next.
 		for (const change of A.getChanges(held, theirs)) {
 			const read = readChanges([change], placerOf(current));
-			this.refused.push(...judge(rule, read, whoIn(this.docs.members, member), scopeOf(current, read)).refused);
+			this.refused.push(...judge(rule, read, whoIn(this.docs.members, member, true), scopeOf(current, read)).refused);
 			[current] = A.applyChanges(current, [change]);
 			if (rule === membersRules) this.docs.members = current as unknown as A.Doc<MembersDoc>;
 		}

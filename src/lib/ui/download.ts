@@ -1,5 +1,5 @@
 // Saving a file the app made (a calendar, an export) without a server round trip.
-export function download(filename: string, content: string, type: string): void {
+export function download(filename: string, content: BlobPart, type: string): void {
 	const url = URL.createObjectURL(new Blob([content], { type }));
 	const link = document.createElement('a');
 	link.href = url;

@@ -58,6 +58,11 @@ async function twoRelays(browser: Browser) {
 	const resident = await device(browser);
 	await joinAs(resident, invite, 'Bert');
 	const root = new URLSearchParams(invite.slice(invite.indexOf('#') + 1)).get('d')!;
+	// Everything both wrote is on relay 1 before its folder is copied. A change still on its way
+	// would reach relay 2 through the other device first: relay 2, not paired, would bind its actor
+	// to that device's member and refuse it from its own author ("Whose is a passed-on change").
+	await expect(statusOf(manager)).toHaveText('Bijgewerkt met de buurt.');
+	await expect(statusOf(resident)).toHaveText('Bijgewerkt met de buurt.');
 
 	await first.stop();
 	relays = [];

@@ -35,7 +35,45 @@ async function until(condition: () => boolean) {
 	}
 }
 
+/** A stand-in relay that keeps every connection open and counts the ones still open. */
+async function relayKeepingOpen() {
+	const open = new Set<unknown>();
+	server = new WebSocketServer({ port: 0, host: '127.0.0.1' });
+	server.on('connection', (ws) => {
+		open.add(ws);
+		ws.on('close', () => open.delete(ws));
+	});
+	await new Promise((resolve) => server!.once('listening', resolve));
+	const address = server.address();
+	const port = typeof address === 'object' && address ? address.port : 0;
+	return { url: `ws://127.0.0.1:${port}/sync`, open };
+}
+
 describe('the app’s socket to the relay', () => {
+	it('keeps its open socket when a retry comes late (network back), and leaves no second one open', async () => {
+		const relay = await relayKeepingOpen();
+		socket = new RelaySocket(relay.url, 'k', 60_000);
+		socket.connect('telefoon' as PeerId);
+		await until(() => socket!.state === 'open');
+		// What the stock adapter's retry timer does when it fires after the socket opened.
+		socket.connect('telefoon' as PeerId);
+		await new Promise((resolve) => setTimeout(resolve, 200));
+		expect(relay.open.size).toBe(1);
+		expect(socket.state).toBe('open');
+	});
+
+	it('closes an attempt it replaces, and the replaced one closing does not make the relay look unreachable', async () => {
+		const relay = await relayKeepingOpen();
+		socket = new RelaySocket(relay.url, 'k', 60_000);
+		socket.connect('telefoon' as PeerId);
+		// A second attempt before the first opened: 'online' and a retry timer at once.
+		socket.connect('telefoon' as PeerId);
+		await until(() => socket!.state === 'open');
+		await new Promise((resolve) => setTimeout(resolve, 200));
+		expect(relay.open.size).toBe(1);
+		expect(socket.state).toBe('open');
+	});
+
 	it('shows the member key in its first frame, never in the address', async () => {
 		const relay = await relayClosingWith(1000);
 		socket = new RelaySocket(relay.url, 'geheime-buurtsleutel', 60_000);

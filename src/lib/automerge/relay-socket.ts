@@ -73,10 +73,25 @@ export class RelaySocket extends KeyedClientAdapter {
 
 	override connect(...args: Parameters<WebSocketClientAdapter['connect']>): void {
 		if (this.state === 'refused') return;
+		// The stock adapter's retry timer can fire after the network came back and a socket opened
+		// ('online' connects at once). Replacing an open socket gains nothing, and the stock adapter
+		// leaves the replaced one open without its listeners.
+		const old = this.socket;
+		if (old && this.peerId && old.readyState === old.OPEN) return;
 		super.connect(...args);
 		const socket = this.socket;
-		socket?.addEventListener('open', () => this.#set('open'));
+		if (old && old !== socket && old.readyState === old.CONNECTING) {
+			// Closing an attempt still connecting reports an error; nobody listens to this one any more.
+			old.addEventListener('error', () => undefined);
+			old.close();
+		}
+		// Only the current socket speaks for this relay: a replaced one closing later (or closed by
+		// the relay when the new one joins with the same peer id) must not mark the relay unreachable.
+		socket?.addEventListener('open', () => {
+			if (this.socket === socket) this.#set('open');
+		});
 		socket?.addEventListener('close', (event: { code: number }) => {
+			if (this.socket !== socket) return;
 			if (event.code === STORAGE_FULL) this.refusal = 'full';
 			if (event.code === CHANGE_REFUSED) this.refusal = 'tooLarge';
 			const shut = SHUT[event.code];

@@ -4,6 +4,7 @@ import { occurrencesBetween, type Occurrence } from './recurrence.ts';
 import { activeSignups } from './signups.ts';
 import { addDays, dayOf, monthStart, nextMonth, wallAt, weekStart, type Wall } from './time.ts';
 import type { AgendaEvent } from './view.ts';
+import { fold } from '../text/fold.ts';
 
 export interface Happening {
 	event: AgendaEvent;
@@ -70,7 +71,6 @@ export function byDay(items: Happening[]): Day[] {
 
 /** Search for an event by title, place or organiser, without caring about accents or case. */
 export function matchesText(event: AgendaEvent, query: string): boolean {
-	const fold = (s: string) => s.normalize('NFD').replace(/\p{Diacritic}/gu, '').toLowerCase();
 	const q = fold(query.trim());
 	return !q || fold(`${event.title} ${event.location.name} ${event.organiser}`).includes(q);
 }

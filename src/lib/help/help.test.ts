@@ -26,7 +26,8 @@ import {
 } from './mutations.ts';
 import { periodOf, previousPeriod, recentPeriods, sortPeriods } from './periods.ts';
 import { monthlyReport } from './report.ts';
-import { filterPosts, fold, myHelp } from './search.ts';
+import { filterPosts, myHelp } from './search.ts';
+import { fold } from '../text/fold.ts';
 import { readPosts, type Post } from './view.ts';
 
 const anna = { memberId: 'anna-000001' };

@@ -1,6 +1,7 @@
 // Finding posts: filters, and a search that ignores case and accents ("cafe" finds "café").
 import type { Kind, Status } from './document.ts';
 import type { Post } from './view.ts';
+import { fold } from '../text/fold.ts';
 
 export interface Filter {
 	kind?: Kind;
@@ -9,11 +10,6 @@ export interface Filter {
 	query?: string;
 	/** Hidden posts are listed for managers (marked), and left out for everyone else. */
 	includeHidden?: boolean;
-}
-
-/** Lower case without diacritics, so comparisons match what people type on any keyboard. */
-export function fold(text: string): string {
-	return text.normalize('NFD').replace(/\p{Diacritic}/gu, '').toLowerCase();
 }
 
 const folded = new WeakMap<Post, string>();

@@ -27,7 +27,7 @@ import {
 	type ImportRef
 } from './hsds.ts';
 import { blankService, checkLocation, checkOrganization, checkService, type ServiceInput } from './mutations.ts';
-import { fold } from './search.ts';
+import { fold } from '../text/fold.ts';
 import type { MapRead } from './view.ts';
 
 type Column =

@@ -2,8 +2,7 @@
 // needs checking, and what is nearest when there is no map to look at.
 import { isOpenAt } from './hours.ts';
 import type { Location, MapRead, Service } from './view.ts';
-
-export const fold = (s: string): string => s.normalize('NFD').replace(/\p{Diacritic}/gu, '').toLowerCase();
+import { fold } from '../text/fold.ts';
 
 export interface ServiceFilter {
 	query?: string;

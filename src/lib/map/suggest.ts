@@ -1,7 +1,7 @@
 // A help request may also be a job for a service on the social map: "voor vervoer naar het
 // ziekenhuis kunt u ook bellen met …". Help categories point to map themes; words in the request
 // that appear in a service's name or description count too.
-import { fold } from './search.ts';
+import { fold } from '../text/fold.ts';
 import type { MapRead, Service } from './view.ts';
 
 const THEMES_FOR_CATEGORY: Record<string, string[]> = {

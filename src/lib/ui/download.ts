@@ -1,4 +1,6 @@
 // Saving a file the app made (a calendar, an export) without a server round trip.
+import { fold } from '../text/fold.ts';
+
 export function download(filename: string, content: BlobPart, type: string): void {
 	const url = URL.createObjectURL(new Blob([content], { type }));
 	const link = document.createElement('a');
@@ -12,4 +14,4 @@ export function download(filename: string, content: BlobPart, type: string): voi
 
 /** A file name from a title: letters, digits, dashes. */
 export const fileName = (title: string, extension: string): string =>
-	`${title.normalize('NFD').replace(/\p{Diacritic}/gu, '').replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '').toLowerCase() || 'noaber'}.${extension}`;
+	`${fold(title).replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'noaber'}.${extension}`;

@@ -33,5 +33,5 @@ export default ts.config(
 		files: ['**/*.svelte.ts'],
 		rules: { 'svelte/prefer-svelte-reactivity': 'off' }
 	},
-	{ ignores: ['build/', '.svelte-kit/', 'src/lib/paraglide/', 'node_modules/', 'data/', 'test-results/', 'playwright-report/'] }
+	{ ignores: ['build/', 'relay-build/', '.svelte-kit/', 'src/lib/paraglide/', 'node_modules/', 'data/', 'test-results/', 'playwright-report/'] }
 );

@@ -66,6 +66,8 @@ const HELP = `Noaber relay — operator command
                                        another relay adds this relay; access is then kept the same on both
   noaber adopt-code [--json]           a one-time code (7 days) with which a member's device brings a
                                        neighbourhood here whose own relay is gone for good
+  noaber report [<id|name>] [--json]   figures per month (members, help, agenda, social map) over all
+                                       neighbourhoods or one; counts only, under 5 shows as <5
   noaber help                          this text (also --help after any command)
   noaber --version                     the version of this relay (also after any command)
 
@@ -172,7 +174,7 @@ export async function main(argv: string[], out: Out = console, env: NodeJS.Proce
 	// The change commands load the domain modules' schemas: only when asked, so every other command starts as fast.
 	const changeCommand = command === 'changes' || command === 'undo' || command === 'restore';
 	const archiveCommand = command === 'export' || command === 'import';
-	const flag = isAccessCommand(command) || changeCommand || archiveCommand ? undefined : rest.find((a) => a.startsWith('--'));
+	const flag = isAccessCommand(command) || changeCommand || archiveCommand || command === 'report' ? undefined : rest.find((a) => a.startsWith('--'));
 	if (flag) {
 		out.error(`Unknown option "${flag}". See: noaber help`);
 		return 2;
@@ -198,6 +200,7 @@ export async function main(argv: string[], out: Out = console, env: NodeJS.Proce
 	if (archiveCommand) return (await import('./archive-cli.ts')).runArchiveCommand(command, argv.slice(1), config, out);
 	if (command === 'pairing-code') return (await import('./pairing-cli.ts')).runPairingCode(argv.slice(1), config, out);
 	if (command === 'adopt-code') return (await import('./adopt-cli.ts')).runAdoptCommand(argv.slice(1), config, out);
+	if (command === 'report') return (await import('./report-cli.ts')).runReport(argv.slice(1), config, out);
 	if (changeCommand) return (await import('./changes-cli.ts')).runChangeCommand(command as ChangeCommand, argv.slice(1), config, out);
 	switch (command) {
 		case 'relay':

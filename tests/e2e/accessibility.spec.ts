@@ -1,6 +1,5 @@
-import AxeBuilder from '@axe-core/playwright';
-import type { Page } from '@playwright/test';
 import { expect, test } from './policy.ts';
+import { expectNoViolations } from './axe.ts';
 import { askForHelp, createNeighbourhood, device, joinAs } from './flows.ts';
 import { startRelay, type RunningRelay } from './relay.ts';
 import { ROUTES } from './routes.ts';
@@ -14,13 +13,6 @@ test.beforeEach(async () => {
 test.afterEach(async () => {
 	await relay.stop();
 });
-
-async function expectNoViolations(page: Page, where: string) {
-	const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']).analyze();
-	expect(results.passes.length, where).toBeGreaterThan(10);
-	const summary = results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-	expect(summary, `${where}\n${summary.join('\n')}`).toEqual([]);
-}
 
 test('the pages a resident uses have no WCAG A/AA violations', async ({ browser }) => {
 	const welcome = await device(browser);

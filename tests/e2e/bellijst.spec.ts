@@ -1,8 +1,8 @@
 // Issue #13: a volunteer who helps a resident without a device sees that resident's news on the
 // home screen ("Nieuw voor u") and on the bellijst, and prints the bellijst on A4 in large type.
-import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { expect, test } from './policy.ts';
+import { expectNoViolations } from './axe.ts';
 import { createNeighbourhood, device, joinAs, openPost } from './flows.ts';
 import { startRelay, type RunningRelay } from './relay.ts';
 
@@ -15,13 +15,6 @@ test.beforeEach(async () => {
 test.afterEach(async () => {
 	await relay.stop();
 });
-
-async function expectNoViolations(page: Page, where: string) {
-	const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']).analyze();
-	expect(results.passes.length, where).toBeGreaterThan(10);
-	const summary = results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-	expect(summary, `${where}\n${summary.join('\n')}`).toEqual([]);
-}
 
 /** The smallest text on the printed sheet, in points, and the PDF's page size in points (as paper.spec.ts). */
 async function printed(page: Page): Promise<{ smallest: number; width: number; height: number }> {

@@ -1,9 +1,9 @@
 // The manager's side of "Buren": letting people in under "Aanmeldingen", removing one lost device
 // while everyone else carries on, and giving a member a task the relay knows.
 import { readFileSync } from 'node:fs';
-import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { expect, test } from './policy.ts';
+import { expectNoViolations } from './axe.ts';
 import { askForHelp, createNeighbourhood, device, joinAs, makeInvitation } from './flows.ts';
 import { appoint, openBuren, openMemberAccess } from './access-flows.ts';
 import { startRelay, type RunningRelay } from './relay.ts';
@@ -18,12 +18,6 @@ test.beforeEach(async () => {
 test.afterEach(async () => {
 	await relay.stop();
 });
-
-async function expectNoViolations(page: Page, where: string) {
-	const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']).analyze();
-	const summary = results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-	expect(summary, `${where}\n${summary.join('\n')}`).toEqual([]);
-}
 
 /** The id of this device's own credential, as its membership keeps it. */
 const deviceIdOn = (page: Page) =>

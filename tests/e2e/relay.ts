@@ -48,6 +48,8 @@ export async function startRelay(options: { data?: string; port?: number; rules?
 			NOABER_DATA: data,
 			NOABER_PUBLIC_URL: origin,
 			LOG_LEVEL: 'info',
+			// The relay as it runs in production: compiled by `npm run build` (relay-build/).
+			NODE_ENV: 'production',
 			...(options.rules === 'off' ? { NOABER_RULES: 'off' } : {}),
 			...options.env
 		},

@@ -1,9 +1,9 @@
 // Issue #14: the privacy and accessibility statements, from every page's footer and before
 // joining, filled from the neighbourhood's details; and the note when the browser will not keep
 // this device's copy.
-import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { expect, test } from './policy.ts';
+import { expectNoViolations } from './axe.ts';
 import { createNeighbourhood, device } from './flows.ts';
 import { startRelay, type RunningRelay } from './relay.ts';
 
@@ -18,13 +18,6 @@ test.beforeAll(async () => {
 test.afterAll(async () => {
 	await relay.stop();
 });
-
-async function expectNoViolations(page: Page, where: string) {
-	const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']).analyze();
-	expect(results.passes.length, where).toBeGreaterThan(10);
-	const summary = results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-	expect(summary, `${where}\n${summary.join('\n')}`).toEqual([]);
-}
 
 /** Follows a link in the page's footer and waits for the statement's heading. */
 async function fromFooter(page: Page, link: 'Privacyverklaring' | 'Toegankelijkheid', heading: string) {

@@ -6,9 +6,9 @@
 // this relay judges nothing, as before December 2026: what was done then must be undone too.
 import { Repo, type AutomergeUrl, type DocHandle } from '@automerge/automerge-repo';
 import * as A from '@automerge/automerge';
-import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { expect, test } from './policy.ts';
+import { expectNoViolations } from './axe.ts';
 import { KeyedClientAdapter } from '../../src/lib/automerge/relay-key.ts';
 import { callAccess } from '../../src/lib/access/client.ts';
 import { parseInvite } from '../../src/lib/neighbourhood/invite.ts';
@@ -65,12 +65,6 @@ async function expectShows(page: Page, shown: { posts: string[]; gone: string[];
 	await expect(page.getByRole('link', { name: shown.event }).first()).toBeVisible();
 	await page.getByRole('navigation', { name: 'Noaber' }).getByRole('link', { name: 'Sociale kaart' }).click();
 	await expect(page.getByRole('link', { name: shown.service }).first()).toBeVisible();
-}
-
-async function expectNoViolations(page: Page, where: string) {
-	const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']).analyze();
-	const summary = results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-	expect(summary, `${where}\n${summary.join('\n')}`).toEqual([]);
 }
 
 /** Bert's own credential, in a stock automerge-repo client: what anyone with a phone could run. */

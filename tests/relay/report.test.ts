@@ -1,116 +1,79 @@
-// "Melden": a member reports a post, a response or an activity; only managers read the reports
-// (with who made them) and mark them dealt with; the managers hear of each report once, without
-// its reason.
-import { statSync } from 'node:fs';
+// `noaber report`: the figures per month over every neighbourhood on the relay, or one, counted
+// from the stored documents through the modules' views. Counts only; a count under five never shows.
+import { Repo, type AutomergeUrl } from '@automerge/automerge-repo/slim';
+import { NodeFSStorageAdapter } from '@automerge/automerge-repo-storage-nodefs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { NewsItem } from '../../src/lib/news/item.ts';
-import type { Report } from '../../src/lib/notify/api.ts';
-import { hostNeighbourhood, newMember, startTestRelay, stopAfterEach, type TestRelay } from './harness.ts';
-import { notifyCall } from './notify-call.ts';
-import { toManagers } from '../../relay/report-actions.ts';
-import { reportNews } from '../../src/lib/report/news.ts';
+import { main } from '../../relay/cli.ts';
+import { Registry } from '../../relay/registry.ts';
+import { listedDocuments } from '../../src/lib/neighbourhood/documents.ts';
+import type { RootDoc } from '../../src/lib/neighbourhood/document.ts';
+import { fillNeighbourhood } from '../fixtures/archive-neighbourhood.ts';
+import { tempDir } from './harness.ts';
 
-let relay: TestRelay | undefined;
-stopAfterEach(() => relay);
+async function noaber(data: string, ...argv: string[]) {
+	const out: string[] = [];
+	const err: string[] = [];
+	const code = await main(argv, { log: (l) => out.push(l), error: (l) => err.push(l) }, { NOABER_DATA: data });
+	return { code, out: out.join('\n'), err: err.join('\n') };
+}
 
-const POST = 'a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6';
-const REASON = 'Er staat een telefoonnummer 06-12345678 in';
+/** A neighbourhood made with `noaber create`, with `posts` requests for odd jobs made in November 2026. */
+async function neighbourhoodWith(data: string, name: string, posts: number) {
+	const created = await noaber(data, 'create', name, '--json');
+	expect(created.code).toBe(0);
+	const { id, root } = JSON.parse(created.out.split('\n').at(-1)!) as { id: string; root: string };
+	const repo = new Repo({ storage: new NodeFSStorageAdapter(join(data, 'documents')) });
+	const titles = Array.from({ length: posts }, (_, i) => ({ title: `Klusje nummer ${i + 1}`, category: 'klussen' }));
+	await fillNeighbourhood(repo, root, { posts: titles, events: ['Koffieochtend'], services: [] });
+	const registry = new Registry(data);
+	const rootHandle = await repo.find<RootDoc>(root as AutomergeUrl);
+	for (const url of listedDocuments(rootHandle.doc())) registry.claim(url, id);
+	await repo.flush();
+	await repo.shutdown().catch(() => undefined);
+	return id;
+}
 
-describe('reports', () => {
-	it('a member reports a post once; the managers hear of it once, without the reason or the reporter', async () => {
-		const heard: Array<[string, NewsItem]> = [];
-		relay = await startTestRelay({ reportMail: { reported: (n, item) => heard.push([n, item]) } });
-		const hosted = await hostNeighbourhood(relay, 'Lindenbuurt');
-		const bert = newMember(relay.access, hosted.id, { name: 'Bert' });
-		const target = { kind: 'post', id: POST, document: hosted.root };
+type Row = { month: string; measure: string; category?: string; value: number | '<5' };
+const valueOf = (rows: Row[], month: string, measure: string, category?: string) => rows.find((r) => r.month === month && r.measure === measure && r.category === category)?.value;
 
-		const first = await notifyCall(relay.url, 'report', { target, reason: REASON }, bert.credential);
-		expect(first.status).toBe(200);
-		const again = await notifyCall(relay.url, 'report', { target, reason: 'nog een keer' }, bert.credential);
-		expect(again.status).toBe(200);
-		expect(again.body.reportId).toBe(first.body.reportId);
+describe('noaber report', () => {
+	it('gives each neighbourhood’s figures, and all of them together, with counts under five hidden', async () => {
+		const data = tempDir();
+		await neighbourhoodWith(data, 'Lindenbuurt', 6);
+		await neighbourhoodWith(data, 'Eikenbuurt', 4);
 
-		expect(heard).toHaveLength(1);
-		const [neighbourhood, item] = heard[0]!;
-		expect(neighbourhood).toBe(hosted.id);
-		expect(item).toMatchObject({ kind: 'report', path: '/leden/meldingen', subject: { module: 'help', id: POST } });
-		const said = JSON.stringify(item);
-		expect(said).not.toContain('telefoonnummer');
-		expect(said).not.toContain('06-12345678');
-		expect(said).not.toContain(bert.memberId);
+		const one = await noaber(data, 'report', 'Lindenbuurt', '--json');
+		expect(one.code).toBe(0);
+		const linden = JSON.parse(one.out) as { neighbourhoods: number; rows: Row[] };
+		expect(linden.neighbourhoods).toBe(1);
+		expect(valueOf(linden.rows, '2026-11', 'requestsMade', 'klussen')).toBe(6);
+		// Anna and Bert joined in November: two, so not shown.
+		expect(valueOf(linden.rows, '2026-11', 'membersJoined')).toBe('<5');
+		expect(valueOf(linden.rows, '2026-11', 'newActivities')).toBe('<5');
 
-		// The reason is not in the log either: a report may quote what it is about.
-		expect(relay.logs.join('')).not.toContain('telefoonnummer');
-		const file = join(relay.data, 'reports', `${hosted.id}.json`);
-		expect(statSync(file).mode & 0o777).toBe(0o600);
+		const eiken = JSON.parse((await noaber(data, 'report', 'Eikenbuurt', '--json')).out) as { rows: Row[] };
+		expect(valueOf(eiken.rows, '2026-11', 'requestsMade', 'klussen')).toBe('<5');
+
+		const all = await noaber(data, 'report', '--json');
+		const together = JSON.parse(all.out) as { neighbourhoods: number; rows: Row[] };
+		expect(together.neighbourhoods).toBe(2);
+		expect(valueOf(together.rows, '2026-11', 'requestsMade', 'klussen')).toBe(10);
+		// Nobody is named: no member's name and no post's title is in the report.
+		expect(all.out).not.toMatch(/Anna|Bert|Klusje/);
+
+		const text = await noaber(data, 'report');
+		expect(text.code).toBe(0);
+		expect(text.out).toContain('2 neighbourhoods');
+		expect(text.out).toContain('requests made (klussen): 10');
+		expect(text.out).toContain('members joined: <5');
 	});
 
-	it('a neighbour cannot read the reports; a manager can, sees who and why, and marks one dealt with', async () => {
-		relay = await startTestRelay();
-		const hosted = await hostNeighbourhood(relay, 'Lindenbuurt');
-		const bert = newMember(relay.access, hosted.id, { name: 'Bert' });
-		const agenda = newMember(relay.access, hosted.id, { name: 'Ans', roles: ['agenda', 'intermediary'] });
-		await notifyCall(relay.url, 'report', { target: { kind: 'response', id: 'r'.repeat(16), post: POST, document: hosted.root }, reason: REASON }, bert.credential);
-		const event = await notifyCall(relay.url, 'report', { target: { kind: 'event', id: 'e'.repeat(16), document: hosted.root }, reason: 'Reclame' }, agenda.credential);
-		expect(event.status).toBe(200);
-
-		expect((await notifyCall(relay.url, 'reports', {}, bert.credential)).status).toBe(403);
-		expect((await notifyCall(relay.url, 'reports', {}, agenda.credential)).status).toBe(403);
-		expect((await notifyCall(relay.url, 'reports', {})).status).toBe(401);
-		expect((await notifyCall(relay.url, 'handled', { reportId: event.body.reportId }, bert.credential)).status).toBe(403);
-
-		const listed = await notifyCall(relay.url, 'reports', {}, hosted.key);
-		expect(listed.status).toBe(200);
-		const reports = listed.body.reports as Report[];
-		expect(reports.map((r) => [r.target.kind, r.by, r.reason])).toEqual([
-			['event', agenda.memberId, 'Reclame'],
-			['response', bert.memberId, REASON]
-		]);
-		expect(reports.every((r) => r.handledAt === undefined)).toBe(true);
-
-		expect((await notifyCall(relay.url, 'handled', { reportId: event.body.reportId }, hosted.key)).status).toBe(200);
-		expect((await notifyCall(relay.url, 'handled', { reportId: 'x'.repeat(16) }, hosted.key)).status).toBe(404);
-		const after = (await notifyCall(relay.url, 'reports', {}, hosted.key)).body.reports as Report[];
-		expect(after[0]).toMatchObject({ id: event.body.reportId, handledBy: hosted.memberId });
-		expect(after[0]!.handledAt).toEqual(expect.any(String));
-		expect(after[1]!.handledAt).toBeUndefined();
-	});
-
-	it('refuses a report about a document of another neighbourhood, an empty reason, and a removed member', async () => {
-		relay = await startTestRelay();
-		const hosted = await hostNeighbourhood(relay, 'Lindenbuurt');
-		const other = await hostNeighbourhood(relay, 'Beukenbuurt');
-		const bert = newMember(relay.access, hosted.id, { name: 'Bert' });
-		const elsewhere = await notifyCall(relay.url, 'report', { target: { kind: 'post', id: POST, document: other.root }, reason: REASON }, bert.credential);
-		expect(elsewhere.status).toBe(404);
-		expect((await notifyCall(relay.url, 'report', { target: { kind: 'post', id: POST, document: hosted.root }, reason: '   ' }, bert.credential)).status).toBe(400);
-		relay.access.removeMember(hosted.id, bert.memberId);
-		expect((await notifyCall(relay.url, 'report', { target: { kind: 'post', id: POST, document: hosted.root }, reason: REASON }, bert.credential)).status).toBe(403);
-		expect((await notifyCall(relay.url, 'reports', {}, hosted.key)).body.reports).toEqual([]);
-	});
-
-	it("goes to every manager's phone notifications, each copy for that manager", async () => {
-		const told: NewsItem[] = [];
-		relay = await startTestRelay({ reportMail: { reported: undefined } });
-		const hosted = await hostNeighbourhood(relay, 'Lindenbuurt');
-		const second = newMember(relay.access, hosted.id, { name: 'Ans', roles: ['manager'] });
-		newMember(relay.access, hosted.id, { name: 'Cor', roles: ['intermediary'] });
-		const bert = newMember(relay.access, hosted.id, { name: 'Bert' });
-		toManagers(relay.access, (_n, item) => told.push(item))(hosted.id, reportNews({ id: 'r'.repeat(16), at: new Date().toISOString(), target: { kind: 'post', id: POST, document: hosted.root } }));
-		expect(told.map((i) => i.for).sort()).toEqual([hosted.memberId, second.memberId].sort());
-		expect(told.every((i) => i.kind === 'report' && i.for !== bert.memberId)).toBe(true);
-	});
-
-	it('keeps the reports when the relay restarts', async () => {
-		relay = await startTestRelay();
-		const data = relay.data;
-		const hosted = await hostNeighbourhood(relay, 'Lindenbuurt');
-		const bert = newMember(relay.access, hosted.id, { name: 'Bert' });
-		await notifyCall(relay.url, 'report', { target: { kind: 'post', id: POST, document: hosted.root }, reason: REASON }, bert.credential);
-		await relay.close();
-		relay = await startTestRelay({ data });
-		const reports = (await notifyCall(relay.url, 'reports', {}, hosted.key)).body.reports as Report[];
-		expect(reports.map((r) => r.reason)).toEqual([REASON]);
+	it('says so when the neighbourhood named is not on this relay', async () => {
+		const data = tempDir();
+		await neighbourhoodWith(data, 'Lindenbuurt', 1);
+		const missing = await noaber(data, 'report', 'Berkenbuurt');
+		expect(missing.code).toBe(1);
+		expect(missing.err).toContain('No neighbourhood "Berkenbuurt"');
 	});
 });

@@ -4,7 +4,6 @@
 // so a copy holds exactly what a member sees and nothing a peer could slip past the schemas. What
 // is sealed (contact details with a narrower circle, conversations) stays out; so do help posts a
 // moderator hid, and phone numbers, which a file handed around should not spread.
-import Papa from 'papaparse';
 import { toICalendar } from '../agenda/ics.ts';
 import { readEvents } from '../agenda/view.ts';
 import { readPosts } from '../help/view.ts';
@@ -12,6 +11,7 @@ import { toHsds } from '../map/hsds.ts';
 import { readMap } from '../map/view.ts';
 import { readMembers } from '../members/view.ts';
 import { readNeighbourhood } from '../neighbourhood/view.ts';
+import { csv } from '../text/csv.ts';
 import { READABLE } from './format.ts';
 
 /** A loaded document as its automerge URL, for looking up what a root lists. */
@@ -41,15 +41,6 @@ export interface MemberRow {
 }
 
 const urlOf = (documentId: string) => `automerge:${documentId}`;
-
-/** Spreadsheet programs run a cell starting with these as a formula: a title typed by anyone stays text. */
-const safeCell = (value: string) => (/^[=+\-@\t\r]/.test(value) ? `'${value}` : value);
-
-function csv(rows: Record<string, string>[], columns: string[]): string {
-	const cells = rows.map((row) => columns.map((c) => safeCell(row[c] ?? '')));
-	// A byte-order mark lets spreadsheet programs read the accents as UTF-8.
-	return `\uFEFF${Papa.unparse({ fields: columns, data: cells }, { newline: '\r\n' })}\r\n`;
-}
 
 /**
  * The readable files for a neighbourhood whose documents are given by id (loaded Automerge

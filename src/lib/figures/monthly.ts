@@ -69,6 +69,16 @@ function waitingSignups(event: AgendaEvent): AgendaEvent['signups'] {
 	return waiting;
 }
 
+/** A month in which nothing was counted (yet). */
+const nothingIn = (month: string): MonthFigures => ({
+	month,
+	members: { joined: 0, left: 0, active: 0 },
+	help: [],
+	firstResponse: { posts: 0, medianHours: null },
+	agenda: { newActivities: 0, signups: 0, waitingList: 0 },
+	map: { added: 0, checked: 0 }
+});
+
 /** Every month from the first thing counted to the last, oldest first, none skipped. */
 export function monthlyFigures(sources: FigureSources): MonthFigures[] {
 	const months = new Map<string, MonthFigures>();
@@ -77,14 +87,7 @@ export function monthlyFigures(sources: FigureSources): MonthFigures[] {
 	const figures = (month: string): MonthFigures => {
 		let found = months.get(month);
 		if (!found) {
-			found = {
-				month,
-				members: { joined: 0, left: 0, active: 0 },
-				help: [],
-				firstResponse: { posts: 0, medianHours: null },
-				agenda: { newActivities: 0, signups: 0, waitingList: 0 },
-				map: { added: 0, checked: 0 }
-			};
+			found = nothingIn(month);
 			months.set(month, found);
 		}
 		return found;
@@ -164,16 +167,7 @@ function fillGaps(sorted: MonthFigures[]): MonthFigures[] {
 	const byMonth = new Map(sorted.map((f) => [f.month, f]));
 	const all: MonthFigures[] = [];
 	for (let month = sorted[0]!.month; month <= sorted.at(-1)!.month; month = nextMonth(month)) {
-		all.push(
-			byMonth.get(month) ?? {
-				month,
-				members: { joined: 0, left: 0, active: 0 },
-				help: [],
-				firstResponse: { posts: 0, medianHours: null },
-				agenda: { newActivities: 0, signups: 0, waitingList: 0 },
-				map: { added: 0, checked: 0 }
-			}
-		);
+		all.push(byMonth.get(month) ?? nothingIn(month));
 	}
 	return all;
 }

@@ -24,18 +24,28 @@ interface Stored {
 
 const stored = (page: Page) => page.evaluate(() => JSON.parse(localStorage.getItem('noaber.memberships') ?? '{}') as Stored);
 
+/**
+ * Where this device belongs, as a link to another relay could change it: which neighbourhood is
+ * current, and for each its relay, credential and member. Other fields (the key ring made after
+ * joining, a profile waiting to be written) keep changing on their own for a moment after joining.
+ */
+const belonging = async (page: Page) => {
+	const { current, list } = await stored(page);
+	return { current, list: list.map(({ root, relay, credential, memberId }) => ({ root, relay, credential, memberId })) };
+};
+
 test('an existing member opens a link that names another relay: the device stays with its own relay and says so', async ({ browser }) => {
 	const manager = await device(browser);
 	const invite = await createNeighbourhood(manager, relay);
 	const anna = await device(browser);
 	await joinAs(anna, invite, 'Anna');
-	const before = await stored(anna);
+	const before = await belonging(anna);
 
 	const root = before.list[0]!.root;
 	const elsewhere = `${relay.origin}/join#r=${encodeURIComponent('wss://andere-server.example/sync')}&d=${root}&t=AAAAAAAAAAAAAAAA.AAAAAAAAAAAAAAAAAAAAAAAA`;
 	await anna.goto(elsewhere);
 	await expect(anna.getByText('Deze link wijst naar een andere server')).toBeVisible();
-	expect(await stored(anna)).toEqual(before);
+	expect(await belonging(anna)).toEqual(before);
 
 	// And it still shares with its own neighbourhood.
 	await askForHelp(manager, 'Wie helpt met de kerstboom?');

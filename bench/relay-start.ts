@@ -6,7 +6,7 @@
 //   npx tsx bench/relay-start.ts [--runs 7]
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -35,7 +35,7 @@ async function startOnce(mode: Mode): Promise<{ ms: number; rssMb: number }> {
 			await new Promise((resolve) => setTimeout(resolve, 5));
 		}
 		const ms = performance.now() - started;
-		const status = await import('node:fs/promises').then((fs) => fs.readFile(`/proc/${child.pid}/status`, 'utf8'));
+		const status = await readFile(`/proc/${child.pid}/status`, 'utf8');
 		const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN);
 		return { ms, rssMb: rssKb / 1024 };
 	} finally {

@@ -71,11 +71,13 @@ export function figureRows(months: readonly MonthFigures[]): FigureRow[] {
 
 /** One month's figures with the help board's summed over its categories, each as it may be shown. */
 export function monthOverview(months: readonly MonthFigures[]): Array<{ month: string; figures: Record<Measure, Shown> }> {
-	const rows = figureRows(months);
-	return months.map(({ month, help }) => {
+	return months.map((f) => {
+		const { month, help } = f;
+		// One month's rows at a time: scanning every month's rows per cell grew with the square of the history.
+		const rows = figureRows([f]);
 		const figures = {} as Record<Measure, Shown>;
 		for (const measure of MEASURES) {
-			const mine = rows.filter((r) => r.month === month && r.measure === measure);
+			const mine = rows.filter((r) => r.measure === measure);
 			figures[measure] = mine.length === 1 && mine[0]!.category === undefined ? mine[0]!.value : shown(help.reduce((total, h) => total + helpCount(h, measure), 0));
 		}
 		return { month, figures };

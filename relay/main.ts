@@ -261,7 +261,7 @@ export async function startRelay(given: Partial<RelayOptions> & Pick<RelayOption
 	}
 	const history = new ChangeHistory({ repo, registry, changeLog, log });
 	const attempts = new Attempts();
-	const membersOf = membersFrom(repo, registry);
+	const membersOf = membersFrom(repo, registry, { includeLeft: true });
 	const pushText = new NewsPushText({ nameOf: (id) => registry.find(id)?.name, membersOf, log });
 	const push = startPush({ data: options.data, log, publicUrl: options.publicUrl, book: access, contact: options.pushContact, quiet: options.quietHours, text: pushText.text, weekly: options.notifications ? { boardOf: boardFrom(repo, registry), nameOf: (id) => registry.find(id)?.name } : undefined, ...options.push });
 	// What each change to a help or agenda document made news of goes to the phones it concerns.

@@ -16,7 +16,7 @@ export type NewsCallback = (neighbourhood: string, item: NewsItem) => void;
 export interface NewsWatchOptions {
 	/** The neighbourhood that owns a document, if any. */
 	neighbourhoodOf: (documentId: string) => string | undefined;
-	/** Its members, to leave out news nobody is left to hear; undefined when they cannot be read. */
+	/** Its members, those who left included, to leave out news nobody is left to hear; undefined when they cannot be read. */
 	membersOf: (neighbourhood: string) => Promise<Member[] | undefined>;
 	onNews: NewsCallback;
 	log: Logger;
@@ -108,7 +108,7 @@ export class NewsWatch {
 }
 
 /** The members of a neighbourhood as the relay holds them: its root lists the members document. */
-export function membersFrom(repo: Repo, registry: Pick<Registry, 'find'>): (neighbourhood: string) => Promise<Member[] | undefined> {
+export function membersFrom(repo: Repo, registry: Pick<Registry, 'find'>, { includeLeft = false } = {}): (neighbourhood: string) => Promise<Member[] | undefined> {
 	const open = async (url: string) => {
 		const handle = await repo.find(url as AutomergeUrl, { allowableStates: ['ready', 'unavailable'] });
 		return handle.isReady() ? handle.doc() : undefined;
@@ -125,7 +125,7 @@ export function membersFrom(repo: Repo, registry: Pick<Registry, 'find'>): (neig
 		// Read once per version of the document: every change's news and every push text asks.
 		let read = readOnce.get(members);
 		if (!read) {
-			read = readMembers(members, { includeLeft: false }).items;
+			read = readMembers(members, { includeLeft }).items;
 			readOnce.set(members, read);
 		}
 		return read;

@@ -87,7 +87,12 @@ describe('news for a member', () => {
 		const [item] = newsFor({ member: henk, actsFor: [] }, { posts: posts(doc) });
 		expect(audience(item, members)).toEqual([henk, ingrid]);
 		expect(audience({ ...item, actor: ingrid }, members)).toEqual([henk]);
-		expect(audience(item, members.filter((m) => m.id !== henk))).toEqual([]);
+		const gone = members.map((m) => (m.id === henk ? { ...m, leftAt: '2026-11-30T10:00:00.000Z' } : m));
+		expect(audience(item, gone)).toEqual([]);
+		const ingridGone = members.map((m) => (m.id === ingrid ? { ...m, leftAt: '2026-11-30T10:00:00.000Z' } : m));
+		expect(audience(item, ingridGone)).toEqual([henk]);
+		// Henk's profile has not reached this copy yet: he hears it, his intermediary is not known.
+		expect(audience(item, members.filter((m) => m.id !== henk))).toEqual([henk]);
 	});
 });
 

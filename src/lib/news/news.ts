@@ -36,13 +36,16 @@ export function newsFor(viewer: Viewer, sources: NewsSources, since = ''): NewsI
 }
 
 /**
- * The members to tell: the one it concerns and their intermediary, but not whoever did it.
- * Nobody, when the member has left.
+ * The members to tell: the one it concerns and their intermediary, but not whoever did it nor
+ * anyone who left. `members` includes those who left (readMembers with includeLeft).
  */
 export function audience(news: NewsItem, members: Member[]): string[] {
 	const concerned = members.find((m) => m.id === news.for);
-	if (!concerned) return [];
-	const who = [concerned.id, ...(concerned.managedBy ? [concerned.managedBy] : [])];
+	if (concerned?.leftAt) return [];
+	// Not in this copy of the list yet: their joining can still be on its way (the relay may hear
+	// a response before it hears the author's profile), so the person it is for still hears it.
+	const acting = concerned?.managedBy;
+	const who = [news.for, ...(acting && !members.find((m) => m.id === acting)?.leftAt ? [acting] : [])];
 	return [...new Set(who)].filter((member) => !ownAct({ member }, news));
 }
 

@@ -97,7 +97,7 @@ export async function handleAccess(req: IncomingMessage, res: ServerResponse, ac
 	}
 	if (req.method !== 'POST') return json(res, 405, { error: 'invalid' });
 	if (!Object.hasOwn(Requests, action)) return json(res, 404, { error: 'unknown' });
-	const address = req.socket.remoteAddress ?? 'unknown';
+	const address = attempts.addressOf(req);
 	if (attempts.blocked(address)) return json(res, 429, { error: 'tooMany' });
 	const parsed = v.safeParse(Requests[action as Action], await readJson(req, MAX_BODY));
 	if (!parsed.success) return json(res, 400, { error: 'invalid' });

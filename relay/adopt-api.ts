@@ -76,7 +76,7 @@ export async function handleAdopt(req: IncomingMessage, res: ServerResponse, act
 	}
 	if (req.method !== 'POST') return json(res, 405, { error: 'invalid' });
 	if (!Object.hasOwn(AdoptRequests, action)) return json(res, 404, { error: 'unknown' });
-	const address = req.socket.remoteAddress ?? 'unknown';
+	const address = attempts.addressOf(req);
 	if (attempts.blocked(address)) return json(res, 429, { error: 'tooMany' });
 	const parsed = v.safeParse(AdoptRequests[action as AdoptAction], await readJson(req, action === 'seed' ? MAX_SEED_BODY : MAX_BODY));
 	if (!parsed.success) return json(res, 400, { error: 'invalid' });

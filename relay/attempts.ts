@@ -2,6 +2,10 @@
 // after too many in a short while that address is refused for the rest of the window, so nobody
 // can try tickets or codes by the thousand. Honest devices fail rarely (a withdrawn ticket, a
 // removed phone) and never come near the limit.
+import type { IncomingMessage } from 'node:http';
+import type { BlockList } from 'node:net';
+import { clientAddress } from './client-address.ts';
+
 export const MAX_FAILURES = 20;
 export const WINDOW_MS = 10 * 60 * 1000;
 
@@ -9,10 +13,17 @@ export class Attempts {
 	#failures = new Map<string, number[]>();
 	#now: () => number;
 	#max: number;
+	#proxies: BlockList | undefined;
 
-	constructor(options: { max?: number; now?: () => number } = {}) {
+	constructor(options: { max?: number; now?: () => number; trustedProxies?: BlockList } = {}) {
 		this.#max = options.max ?? MAX_FAILURES;
 		this.#now = options.now ?? Date.now;
+		this.#proxies = options.trustedProxies;
+	}
+
+	/** The address a request counts against: its client's, also behind a trusted reverse proxy. */
+	addressOf(req: IncomingMessage): string {
+		return clientAddress(req, this.#proxies);
 	}
 
 	#recent(address: string): number[] {

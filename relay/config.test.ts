@@ -19,6 +19,9 @@ describe('the environment, checked at start', () => {
 		expect(() => configFromEnv({ PORT: '-1' })).toThrow('PORT must be a port number');
 		expect(() => configFromEnv({ PORT: '70000' })).toThrow('PORT must be a port number');
 		expect(() => configFromEnv({ NOABER_PUBLIC_URL: 'buurt.example.nl' })).toThrow('NOABER_PUBLIC_URL must be an http:// or https:// address');
+		expect(() => configFromEnv({ NOABER_TRUSTED_PROXIES: 'caddy' })).toThrow('NOABER_TRUSTED_PROXIES must be the addresses of your reverse proxies, or ranges, separated by commas');
+		expect(() => configFromEnv({ NOABER_TRUSTED_PROXIES: '10.0.0.0/33' })).toThrow('NOABER_TRUSTED_PROXIES must be');
+		expect(configFromEnv({ NOABER_TRUSTED_PROXIES: '127.0.0.1, ::1, 172.16.0.0/12' }).trustedProxies).toBe('127.0.0.1, ::1, 172.16.0.0/12');
 	});
 
 	it('stops every operator command with exit code 2 and one line, without a stack trace', async () => {

@@ -4,6 +4,7 @@ import { DEFAULT_QUIET, type QuietHours } from './push/quiet-hours.ts';
 import { resolve } from 'node:path';
 import { parseAllowedHosts, parsePublicUrl } from './origin.ts';
 import { changeLimitsFromEnv, type ChangeLimits } from './change-limits.ts';
+import { parseTrustedProxies, TRUSTED_PROXIES_VARIABLE } from './client-address.ts';
 import { mailConfigFromEnv, type MailConfig } from './mail/config.ts';
 
 export interface RelayConfig {
@@ -38,6 +39,8 @@ export interface RelayConfig {
 	quietHours: QuietHours;
 	/** NOABER_NOTIFICATIONS: off for a relay that cannot reach the internet; no news is worked out then. */
 	notifications: boolean;
+	/** NOABER_TRUSTED_PROXIES as given (checked at start): reverse proxies whose X-Forwarded-For is believed. */
+	trustedProxies?: string;
 }
 
 /** "21-8": from 21.00 to 08.00 in Amsterdam; "off": notifications go out at any hour. */
@@ -105,7 +108,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): RelayConfig
 		mail: mailConfigFromEnv(env),
 		pushContact: env.NOABER_PUSH_CONTACT || undefined,
 		quietHours: quietHoursFromEnv(env),
-		notifications: switchFromEnv(env, 'NOABER_NOTIFICATIONS', true)
+		notifications: switchFromEnv(env, 'NOABER_NOTIFICATIONS', true),
+		trustedProxies: parseTrustedProxies(env[TRUSTED_PROXIES_VARIABLE]) ? env[TRUSTED_PROXIES_VARIABLE] : undefined
 	};
 }
 

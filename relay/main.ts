@@ -16,6 +16,7 @@ import { handleAccess } from './access-api.ts';
 import { handleAdopt } from './adopt-api.ts';
 import { AdoptCodes } from './adopt-codes.ts';
 import { Attempts } from './attempts.ts';
+import { parseTrustedProxies } from './client-address.ts';
 import { ACCESS_CHANGED } from '../src/lib/access/notice.ts';
 import { secureDataFolder } from './data-folder.ts';
 import { openDataLayout } from './data-layout.ts';
@@ -260,7 +261,7 @@ export async function startRelay(given: Partial<RelayOptions> & Pick<RelayOption
 		recordAcceptedChanges(adapter, changeLog, (device) => access.memberOfDevice(device), documentOf);
 	}
 	const history = new ChangeHistory({ repo, registry, changeLog, log });
-	const attempts = new Attempts();
+	const attempts = new Attempts({ trustedProxies: parseTrustedProxies(options.trustedProxies) });
 	const membersOf = membersFrom(repo, registry, { includeLeft: true });
 	const pushText = new NewsPushText({ nameOf: (id) => registry.find(id)?.name, membersOf, log });
 	const push = startPush({ data: options.data, log, publicUrl: options.publicUrl, book: access, contact: options.pushContact, quiet: options.quietHours, text: pushText.text, weekly: options.notifications ? { boardOf: boardFrom(repo, registry), nameOf: (id) => registry.find(id)?.name } : undefined, ...options.push });
@@ -453,11 +454,11 @@ export async function startRelay(given: Partial<RelayOptions> & Pick<RelayOption
 			return;
 		}
 		wss.handleUpgrade(req, socket, head, (ws) => {
-			const remote = req.socket.remoteAddress;
+			const remote = attempts.addressOf(req);
 			// ws reports oversized frames (it closes with 1009 itself) and protocol errors here.
 			ws.on('error', (error) => log.warn({ remote, reason: error.message }, 'connection error'));
 			ws.on('close', (code) => log.debug({ remote, code }, 'connection closed'));
-			if (attempts.blocked(remote ?? 'unknown')) {
+			if (attempts.blocked(remote)) {
 				metrics.refusedConnection('too many attempts');
 				ws.close(CLOSE.tooMany, 'too many attempts');
 				return;
@@ -472,7 +473,7 @@ export async function startRelay(given: Partial<RelayOptions> & Pick<RelayOption
 					wss.emit('connection', ws, req);
 				},
 				(reason) => {
-					if (reason === 'credential' || reason === 'no key') attempts.failed(remote ?? 'unknown');
+					if (reason === 'credential' || reason === 'no key') attempts.failed(remote);
 					metrics.refusedConnection(reason);
 					log.info({ remote, reason }, 'connection refused');
 					const code = reason === 'removed' ? CLOSE.removed : reason === 'waiting' ? CLOSE.waiting : CLOSE.invalidKey;

@@ -96,7 +96,7 @@ export async function handleNotify(req: IncomingMessage, res: ServerResponse, ac
 	if (!Object.hasOwn(NotifyRequests, action) || !Object.hasOwn(actions, action)) return json(res, 404, { error: 'unknown' });
 	const name = action as NotifyAction;
 	const entry = actions[name] as NotifyEntry<NotifyAction>;
-	const address = req.socket.remoteAddress ?? 'unknown';
+	const address = attempts.addressOf(req);
 	if (attempts.blocked(address)) return json(res, 429, { error: 'tooMany' });
 	const refuse = (refusal: NotifyRefusal) => {
 		if (refusal === 'credential') attempts.failed(address);

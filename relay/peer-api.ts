@@ -78,7 +78,7 @@ function json(res: ServerResponse, status: number, body: unknown) {
 export async function handlePeer(req: IncomingMessage, res: ServerResponse, action: 'pair' | 'exchange' | 'vouch', context: PeerContext): Promise<void> {
 	const { registry, peers, attempts, log } = context;
 	if (req.method !== 'POST') return json(res, 405, { error: 'invalid' });
-	const address = req.socket.remoteAddress ?? 'unknown';
+	const address = attempts.addressOf(req);
 	if (attempts.blocked(address)) return json(res, 429, { error: 'tooMany' });
 	const body = await readJson(req, MAX_PEER_BODY);
 	registry.reloadIfChanged();

@@ -102,7 +102,7 @@ export function reportMailApi(options: ReportMailOptions): ReportMail {
 
 	async function act(req: IncomingMessage, action: string): Promise<{ status: number; body: unknown }> {
 		const refusal = (error: string) => ({ status: STATUS[error] ?? 400, body: { error } });
-		const address = req.socket.remoteAddress ?? 'unknown';
+		const address = attempts.addressOf(req);
 		if (attempts.blocked(address)) return refusal('tooMany');
 		const parsed = v.safeParse(NotifyRequests[action as keyof typeof NotifyRequests], await readJson(req, MAX_BODY));
 		if (!parsed.success) return refusal('invalid');

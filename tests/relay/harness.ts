@@ -56,6 +56,8 @@ export async function startTestRelay(
 		mail?: RelayOptions['mail'];
 		push?: RelayOptions['push'];
 		notifications?: boolean;
+		publicUrl?: string;
+		trustedProxies?: string;
 	} = {}
 ): Promise<TestRelay> {
 	const data = options.data ?? tempDir();
@@ -64,7 +66,8 @@ export async function startTestRelay(
 		port: 0,
 		host: '127.0.0.1',
 		data,
-		publicUrl: undefined,
+		publicUrl: options.publicUrl,
+		trustedProxies: options.trustedProxies,
 		app: options.app ?? fakeApp(),
 		logLevel: 'debug',
 		maxPayload: options.maxPayload ?? 32 * 1024 * 1024,
@@ -91,7 +94,7 @@ export async function startTestRelay(
 		const leaked = secretsIn(logs.join(''));
 		if (leaked.length) throw new Error(`a secret reached the relay's log: ${leaked[0]!.slice(0, 8)}…`);
 	};
-	return { ...relay, close, data, url: `http://127.0.0.1:${relay.port}`, logs };
+	return { ...relay, close, data, url: options.publicUrl ?? `http://127.0.0.1:${relay.port}`, logs };
 }
 
 /** A hosted neighbourhood with the credential of its first manager's device (`key`). */
@@ -118,9 +121,14 @@ export function socketUrl(relay: { port: number }): string {
 
 /** A stock client; with a device credential its peer id carries the device id, as the app's does. */
 export function client(relay: { port: number }, key: string): Repo {
+	return clientAt(socketUrl(relay), key);
+}
+
+/** A stock client that reaches the relay at `url` (ws://…/sync), for example through a proxy. */
+export function clientAt(url: string, key: string): Repo {
 	const deviceId = parseSecret(key)?.id;
 	const peerId = deviceId ? (peerIdFor(deviceId, randomBytes(6).toString('hex')) as PeerId) : undefined;
-	return new Repo({ network: [new KeyedClientAdapter(socketUrl(relay), key, 100)], peerId });
+	return new Repo({ network: [new KeyedClientAdapter(url, key, 100)], peerId });
 }
 
 /**
@@ -149,8 +157,8 @@ export async function eventually<T>(read: () => T | Promise<T>, ok: (value: T) =
 export const door = (relay: { port: number }, key?: string): Door => doorAt(relay.port, key);
 
 /** Opens a raw websocket (showing the door's key first) and resolves with the close code the relay chose. */
-export function rawSocket(to: Door): { socket: WebSocket; opened: Promise<void>; closed: Promise<number> } {
-	const socket = openDoor(to);
+export function rawSocket(to: Door, options: Parameters<typeof openDoor>[1] = {}): { socket: WebSocket; opened: Promise<void>; closed: Promise<number> } {
+	const socket = openDoor(to, options);
 	socket.on('error', () => undefined);
 	const opened = new Promise<void>((resolve) => socket.once('open', () => resolve()));
 	const closed = new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));

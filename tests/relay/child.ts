@@ -24,12 +24,16 @@ export async function freePort(): Promise<number> {
 	});
 }
 
-/** Starts `noaber relay` (or another script with the same environment) and waits for /healthz. */
-export async function startChild(data: string, env: NodeJS.ProcessEnv = {}, args = ['bin/noaber.js', 'relay']): Promise<Child> {
+/**
+ * Starts `noaber relay` (or another script with the same environment) and waits for /healthz;
+ * `as` runs it as another user (only a test run as root can), from another folder.
+ */
+export async function startChild(data: string, env: NodeJS.ProcessEnv = {}, args = ['bin/noaber.js', 'relay'], as: { uid?: number; gid?: number; cwd?: string } = {}): Promise<Child> {
 	const port = await freePort();
 	const child = spawn(process.execPath, args, {
 		env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', NOABER_DATA: data, LOG_LEVEL: 'warn', ...env },
-		stdio: ['ignore', 'pipe', 'pipe', 'ipc']
+		stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+		...as
 	});
 	let output = '';
 	child.stdout!.on('data', (c) => (output += c));

@@ -3,13 +3,13 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { builtinModules } from 'node:module';
-import { copyFile, cp, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { chmod, chown, copyFile, cp, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Repo } from '@automerge/automerge-repo/slim';
-import { createFromShell, startChild, type Child } from './child.ts';
+import { createFromShell, freePort, startChild, type Child } from './child.ts';
 import { client, fakeApp, find, shutdown, tempDir } from './harness.ts';
 
 const run = promisify(execFile);
@@ -29,6 +29,7 @@ function packagesImported(code: string): string[] {
 
 let relay: Child | undefined;
 let installed: Child | undefined;
+let contained: Child | undefined;
 let device: Repo | undefined;
 let data: string;
 
@@ -39,7 +40,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
 	if (device) await shutdown(device);
-	for (const child of [relay, installed]) {
+	for (const child of [relay, installed, contained]) {
 		child?.child.kill('SIGTERM');
 		await child?.exited;
 	}
@@ -92,6 +93,32 @@ describe('the compiled relay', () => {
 		const root = await find<{ name?: unknown }>(device, hosted.root);
 		await root.whenReady();
 		expect(root.doc().name).toBe('Lindenbuurt');
+
+		// The container's last stage is this install: the same command, the same files, run by an
+		// unprivileged user, checked by its HEALTHCHECK (no container runtime is needed to run these).
+		const stage = (await readFile('Dockerfile', 'utf8')).split(/^FROM /m).at(-1)!;
+		expect(stage).toMatch(/^RUN npm ci --omit=dev --omit=optional /m);
+		expect(stage.match(/^COPY .*$/gm)).toEqual([
+			'COPY package.json package-lock.json ./',
+			'COPY bin ./bin',
+			'COPY --from=build /app/build ./build',
+			'COPY --from=build /app/relay-build ./relay-build'
+		]);
+		expect(stage).toMatch(/^USER node$/m);
+		const healthcheck = /^HEALTHCHECK .*? CMD (.+)$/m.exec(stage)?.[1];
+		expect(healthcheck).toBeDefined();
+		if (process.getuid?.() !== 0) return;
+		// Nobody (65534) can write only the data folder: the app and the packages are read-only to it,
+		// as the container's root filesystem is.
+		const nobody = { uid: 65534, gid: 65534 };
+		const app = fakeApp();
+		for (const dir of [server, app]) await chmod(dir, 0o755);
+		const volume = tempDir('noaber-volume-');
+		await chown(volume, nobody.uid, nobody.gid);
+		contained = await startChild(volume, { NODE_ENV: 'production', NOABER_APP: app, HOST: '127.0.0.1' }, [join(server, 'bin', 'noaber.js'), 'relay'], { ...nobody, cwd: server });
+		expect((await fetch(`http://127.0.0.1:${contained.port}/readyz`)).status).toBe(200);
+		await run('sh', ['-c', healthcheck!], { env: { ...process.env, PORT: String(contained.port) } });
+		await expect(run('sh', ['-c', healthcheck!], { env: { ...process.env, PORT: String(await freePort()) } })).rejects.toThrow();
 	}, 180_000);
 });
 

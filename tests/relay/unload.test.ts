@@ -148,6 +148,63 @@ describe('idle documents', () => {
 		expect(relay.faults.total).toBe(0);
 	}, 60_000);
 
+	it('never lose or empty a document of 50 neighbourhoods whose devices sync while the relay unloads and reloads', async () => {
+		const { relay, data } = await relayWithIdle(300);
+		const names = Array.from({ length: 50 }, (_, i) => `Buurt ${i + 1}`);
+		const neighbourhoods = [];
+		for (const name of names) neighbourhoods.push(await hostedOn(relay.repo, relay.registry, relay.access, name, `http://127.0.0.1:${relay.port}`));
+
+		// One device per neighbourhood, all at once, each writing to its own list.
+		const devices = await Promise.all(
+			neighbourhoods.map(async (hosted, n) => {
+				const repo = client(relay, hosted.key);
+				repos.push(repo);
+				const list = repo.create<List>({ items: [] });
+				await eventually(() => relayHas(repo, list), Boolean, 30_000);
+				return { n, hosted, repo, list, written: [] as string[] };
+			})
+		);
+		const unloadedBefore = relay.idle.state().unloaded;
+		await Promise.all(
+			devices.map(async (device) => {
+				for (let round = 0; round < 6; round += 1) {
+					const item = `buurt-${device.n}-${round}`;
+					device.list.change((d) => void d.items.push(item));
+					device.written.push(item);
+					// Every other round, the relay has the write and then lets go of the document; the
+					// next write then reaches a document that comes back from disk.
+					if (round % 2 === 0) {
+						await eventually(() => relayHas(device.repo, device.list), Boolean, 30_000);
+						await eventually(() => device.list.documentId in relay.repo.handles, (loaded) => !loaded, 30_000);
+					} else await pause((device.n % 5) * 20);
+				}
+				await eventually(() => relayHas(device.repo, device.list), Boolean, 30_000);
+			})
+		);
+		expect(relay.idle.state().unloaded - unloadedBefore).toBeGreaterThanOrEqual(3 * devices.length);
+
+		// A second device of each neighbourhood gets the list whole, with the writer's heads.
+		for (let i = 0; i < devices.length; i += 10) {
+			await Promise.all(
+				devices.slice(i, i + 10).map(async ({ hosted, list, written }) => {
+					const other = client(relay, hosted.key);
+					repos.push(other);
+					const theirs = await find<List>(other, list.url);
+					await eventually(() => theirs.isReady() && theirs.heads().join(), (heads) => heads === list.heads().join(), 15_000);
+					expect([...theirs.doc().items]).toEqual(written);
+				})
+			);
+		}
+		await shutdown(...repos.splice(0));
+		await relay.close();
+		for (const { list, written } of devices) {
+			const stored = await onDisk(data, list.url);
+			expect(stored.heads).toBe(list.heads().join());
+			expect((stored.doc as List).items).toEqual(written);
+		}
+		expect(relay.faults.total).toBe(0);
+	}, 120_000);
+
 	it('include one a phone announced and never delivered, which can still arrive later', async () => {
 		const lines: string[] = [];
 		const { relay } = await relayWithIdle(300, tempDir(), 500, lines);

@@ -3,9 +3,13 @@
 /// <reference lib="esnext" />
 /// <reference lib="webworker" />
 // After the first visit every page works offline: the app shell, the Automerge wasm and the
-// static files are precached per version; pages route themselves from the cached shell.
+// static files are precached per version; pages route themselves from the cached shell. A new
+// version waits until the person says "Nu bijwerken" (src/lib/offline/app-update.svelte.ts), so
+// a page never changes under someone's hands.
 import { build, files, version } from '$service-worker';
 import { languageOf, openablePath, shownFor } from '$lib/notify/shown.ts';
+import { pageAnswer } from '$lib/offline/page-answer.ts';
+import { SKIP_WAITING } from '$lib/offline/update-message.ts';
 
 const sw = self as unknown as ServiceWorkerGlobalScope;
 const CACHE = `noaber-${version}`;
@@ -18,8 +22,13 @@ sw.addEventListener('install', (event) => {
 		caches
 			.open(CACHE)
 			.then((cache) => cache.addAll(PRECACHE))
-			.then(() => sw.skipWaiting())
+			// The first version takes over at once; a later one waits to be asked.
+			.then(() => (sw.registration.active ? undefined : sw.skipWaiting()))
 	);
+});
+
+sw.addEventListener('message', (event) => {
+	if (event.data === SKIP_WAITING) void sw.skipWaiting();
 });
 
 sw.addEventListener('activate', (event) => {
@@ -40,10 +49,9 @@ sw.addEventListener('fetch', (event) => {
 	if (request.method !== 'GET' || url.origin !== sw.location.origin || live(url.pathname)) return;
 
 	if (request.mode === 'navigate') {
-		// Network first so a new version shows when online; the cached shell when not.
-		event.respondWith(
-			fetch(request).catch(async () => (await caches.match(SHELL)) ?? Response.error())
-		);
+		// Network first so a new version shows when online; the cached shell when offline or after
+		// three seconds of silence on a weak signal.
+		event.respondWith(pageAnswer(fetch(request), async () => (await caches.match(SHELL)) ?? undefined));
 		return;
 	}
 	if (precached.has(url.pathname)) {

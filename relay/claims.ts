@@ -48,7 +48,8 @@ export function applyListing(registry: Pick<Registry, 'ownerOf' | 'isProvisional
 }
 
 interface Watched {
-	handle: DocHandle<unknown>;
+	/** Undefined once the root left memory: nothing holds on to the handle the repo let go of. */
+	handle?: DocHandle<unknown>;
 	/** Ids this root listed when last read: only newly listed ones need a decision. */
 	listed: Set<string>;
 	stop: () => void;
@@ -82,7 +83,17 @@ export class ListingWatcher {
 		for (const record of this.#registry.list()) {
 			const rootId = documentIdOf(record.root);
 			const watched = this.#watched.get(record.id);
-			if (watched && this.#repo.handles[rootId as never] === watched.handle) continue;
+			const loaded = this.#repo.handles[rootId as never] as DocHandle<unknown> | undefined;
+			if (watched && loaded === watched.handle) continue;
+			// A root that left memory changes only once something loads it again: followed from then
+			// on. Loading it here instead would keep every root of the relay in memory for good.
+			if (watched && !loaded) {
+				if (watched.handle) {
+					watched.stop();
+					this.#watched.set(record.id, { listed: watched.listed, stop: () => undefined });
+				}
+				continue;
+			}
 			if (this.#opening.has(record.id)) continue;
 			watched?.stop();
 			this.#watched.delete(record.id);

@@ -73,12 +73,15 @@ export interface Connection {
 	memberId?: string;
 	/** Messages waiting, in order, while the relay loads a document it must judge a change against. */
 	held?: Uint8Array[];
+	/** Lets go of the documents loaded for the held messages, once every one of them is handled. */
+	pins: Array<() => void>;
 }
 
 /** Messages one connection may have waiting for documents to load; an honest device sends a few. */
 const MAX_HELD = 1_000;
 /** The ephemeral session the referee speaks in: devices read refusals from it (src/lib/automerge/refusals.svelte.ts). */
 const REFEREE_SESSION = 'noaber-referee';
+const LOADING = 'documents to load';
 
 export type Decoded = Record<string, unknown> & { type: string; senderId: string };
 
@@ -90,6 +93,8 @@ export interface AdapterHooks {
 	refuse?: (message: Decoded, changes: readonly Uint8Array[]) => { code: number; reason: string } | undefined;
 	/** Loads documents the referee must judge a change against; the held messages then go on. */
 	load?: (documentIds: string[]) => Promise<void>;
+	/** Keeps documents in memory (not unloaded when idle) until the returned function is called. */
+	pin?: (documentIds: string[]) => () => void;
 	/** Asks the neighbourhood's paired relays whether they hold these changes (vouching.ts); the held messages then go on. */
 	vouch?: (neighbourhood: string, document: string, changes: Array<{ hash: string; actor: string }>) => Promise<void>;
 	/** Changes the referee let through, with who brought them (the change log); `vouched` ones are a paired relay's. */
@@ -207,7 +212,8 @@ export class GuardedServerAdapter extends WebSocketServerAdapter {
 			claims: [],
 			textFrame: false,
 			sessions: new Set(),
-			closing: false
+			closing: false,
+			pins: []
 		};
 		this.connections.set(socket, connection);
 		// Registered before the stock adapter's own listener, so it runs first for every frame.
@@ -275,8 +281,11 @@ export class GuardedServerAdapter extends WebSocketServerAdapter {
 		super.send({ type: 'sync', senderId: this.peerId!, targetId: message.senderId, documentId: message.documentId, data } as Message);
 	}
 
-	/** `paced`: a message released from its connection's queue, already counted against the budgets. */
-	override receiveMessage(messageBytes: Uint8Array, socket: WebSocket, paced = false, replay = false): void {
+	/**
+	 * `paced`: a message released from its connection's queue, already counted against the budgets.
+	 * `replay`: a held message handled now, with the documents loaded for it (tried once each).
+	 */
+	override receiveMessage(messageBytes: Uint8Array, socket: WebSocket, paced = false, replay?: ReadonlySet<string>): void {
 		// Counted once, as it arrives: a paced or held message comes through here again.
 		if (!paced) this.metrics?.messageIn();
 		try {
@@ -287,7 +296,7 @@ export class GuardedServerAdapter extends WebSocketServerAdapter {
 		}
 	}
 
-	#receive(messageBytes: Uint8Array, socket: WebSocket, paced: boolean, replay = false): void {
+	#receive(messageBytes: Uint8Array, socket: WebSocket, paced: boolean, replay?: ReadonlySet<string>): void {
 		const connection = this.connections.get(socket);
 		if (!connection) return this.#close(socket, CLOSE.invalidKey, 'invalid key');
 		if (connection.closing) return;
@@ -358,14 +367,16 @@ export class GuardedServerAdapter extends WebSocketServerAdapter {
 		if ((message.type === 'sync' || message.type === 'request') && changes.length > 0 && this.referee) {
 			const sender = { neighbourhood: connection.neighbourhood, member: connection.memberId, device: connection.deviceId, document: message.documentId as string };
 			const verdict = this.referee.judge(sender, changes);
-			if (verdict.kind === 'load' && !replay) return this.#holdUntilLoaded(connection, socket, messageBytes, verdict.documents);
+			// A message that waited behind another may need documents of its own: those are loaded too.
+			const toLoad = verdict.kind === 'load' ? verdict.documents.filter((id) => !replay?.has(id)) : [];
+			if (toLoad.length > 0) return this.#holdUntilLoaded(connection, socket, messageBytes, toLoad);
 			if (verdict.kind === 'vouch') {
 				// What the paired relays said (or that none answered) is kept for each change asked, so the
 				// replay judges: held again only for changes beyond one question's limit.
 				const vouch = this.hooks.vouch ?? (async () => undefined);
 				return this.#holdUntil(connection, socket, messageBytes, () => vouch(sender.neighbourhood, sender.document, verdict.changes), 'paired relays to answer', [sender.document]);
 			}
-			// Loaded and still not in memory (the disk failed it): the changes can be neither judged nor
+			// Loaded and still not in memory (the disk failed it, or it took too long): the changes can be neither judged nor
 			// dropped in silence. Closed as "cannot store now": the device keeps them and sends them again.
 			if (verdict.kind === 'load') return this.#close(socket, LIMIT_CLOSE.neighbourhoodFull, 'document could not be loaded to judge');
 			if (verdict.kind === 'cut') {
@@ -382,12 +393,20 @@ export class GuardedServerAdapter extends WebSocketServerAdapter {
 	/** Keeps this and every later message of the connection, in order, until the documents are in memory. */
 	#holdUntilLoaded(connection: Connection, socket: WebSocket, messageBytes: Uint8Array, documents: string[]) {
 		const load = this.hooks.load ?? (async () => undefined);
-		this.#holdUntil(connection, socket, messageBytes, () => load(documents), 'documents to load', documents);
+		this.#holdUntil(connection, socket, messageBytes, () => load(documents), LOADING, documents);
 	}
 
-	/** Keeps this and every later message of the connection, in order, until `ready` settles. */
+	/**
+	 * Keeps this and every later message of the connection, in order, until `ready` settles. The
+	 * documents stay in memory until every held message is handled: an idle relay unloads what
+	 * nobody used for a while, and a load slower than that would otherwise be undone before the
+	 * held changes are judged (and the device cut off as if the disk had failed).
+	 */
 	#holdUntil(connection: Connection, socket: WebSocket, messageBytes: Uint8Array, ready: () => Promise<void>, what: string, documents: string[]) {
 		connection.held = [messageBytes];
+		const pin = this.hooks.pin?.(documents);
+		if (pin) connection.pins.push(pin);
+		const loaded = new Set(what === LOADING ? documents : []);
 		this.#log.debug({ neighbourhood: connection.neighbourhood, peer: connection.peerId, documents }, `waiting for ${what}`);
 		// Everything this device writes waits meanwhile: a long wait is worth an operator's look.
 		const slow = setTimeout(() => this.#log.warn({ neighbourhood: connection.neighbourhood, peer: connection.peerId, documents }, `still waiting for ${what} to judge`), 2000);
@@ -399,13 +418,15 @@ export class GuardedServerAdapter extends WebSocketServerAdapter {
 				const queue = connection.held ?? [];
 				connection.held = undefined;
 				while (queue.length > 0 && !connection.closing) {
-					this.receiveMessage(queue.shift()!, socket, true, true);
+					this.receiveMessage(queue.shift()!, socket, true, loaded);
 					// Another document to load: the rest waits behind the message that asked for it.
 					if (connection.held) {
 						(connection.held as Uint8Array[]).push(...queue);
 						return;
 					}
 				}
+				// Each handled message is now automerge-repo's own work, which the unloader waits for.
+				for (const release of connection.pins.splice(0)) release();
 			});
 	}
 

@@ -26,6 +26,7 @@ import { createLogger, type Logger } from './log.ts';
 import { Faults } from './faults.ts';
 import { IdleUnloader } from './idle.ts';
 import { PeerJanitor } from './peers.ts';
+import { releaseFinds } from './find-release.ts';
 import { RepoHooks } from './repo-hooks.ts';
 import { ActorBook } from './actors.ts';
 import { Referee, type Kind } from './referee.ts';
@@ -163,6 +164,8 @@ export async function startRelay(given: Partial<RelayOptions> & Pick<RelayOption
 		}
 	});
 
+	releaseFinds(repo);
+
 	const outbox = new DurableOutbox(repo, storage, log, (peerId) => adapter.sockets[peerId as PeerId]);
 	adapter.hooks.send = (message, deliver) => outbox.send(message, deliver);
 	adapter.hooks.refuse = refuseChangesWhileReadOnly(storage);
@@ -210,6 +213,7 @@ export async function startRelay(given: Partial<RelayOptions> & Pick<RelayOption
 	};
 	const faults = new Faults(log);
 	const hooks = new RepoHooks(repo, faults, options.syncTimeoutMs);
+	adapter.hooks.pin = (ids) => hooks.hold(ids);
 	const peers = new PeerJanitor(repo, hooks, { peerNeighbourhood: adapter.peerNeighbourhood, sockets: adapter.sockets, server: wss });
 	const idle = new IdleUnloader(repo, hooks, { idleMs: options.idleUnloadMs, storage: disk, faults, log });
 

@@ -107,6 +107,17 @@ export class RepoHooks {
 		return this.#inFlight.get(documentId) ?? 0;
 	}
 
+	/** Counts as work in flight on these documents (so they are not unloaded) until the returned function is called. */
+	hold(documentIds: readonly string[]): () => void {
+		for (const id of documentIds) this.#begin(id);
+		let held = true;
+		return () => {
+			if (!held) return;
+			held = false;
+			for (const id of documentIds) this.#end(id);
+		};
+	}
+
 	synchronizer(documentId: string): Synchronizer | undefined {
 		return this.collection.docSynchronizers[documentId];
 	}

@@ -58,6 +58,7 @@ export async function startTestRelay(
 		notifications?: boolean;
 		publicUrl?: string;
 		trustedProxies?: string;
+		idleUnloadMs?: number;
 	} = {}
 ): Promise<TestRelay> {
 	const data = options.data ?? tempDir();
@@ -68,6 +69,7 @@ export async function startTestRelay(
 		data,
 		publicUrl: options.publicUrl,
 		trustedProxies: options.trustedProxies,
+		...(options.idleUnloadMs ? { idleUnloadMs: options.idleUnloadMs } : {}),
 		app: options.app ?? fakeApp(),
 		logLevel: 'debug',
 		maxPayload: options.maxPayload ?? 32 * 1024 * 1024,

@@ -31,12 +31,13 @@ describe('the relay as referee', () => {
 	let relay: TestRelay;
 	let hosted: HostedForTest;
 	const repos: Repo[] = [];
+	const others: TestRelay[] = [];
 	beforeEach(async () => {
 		relay = await startTestRelay({ rules: () => onlyManagersRename });
 		hosted = await hostNeighbourhood(relay, 'De Linde');
 	});
 	afterEach(async () => {
-		await shutdown(...repos.splice(0), relay);
+		await shutdown(...repos.splice(0), relay, ...others.splice(0));
 	});
 	const open = async (key: string) => {
 		const repo = client(relay, key);
@@ -132,5 +133,39 @@ describe('the relay as referee', () => {
 		expect(reader.doc()?.area.description).not.toBe('Na de weigering');
 		expect(heard.map((n) => n.rule)).toContain('test.rename-manager');
 		expect(relay.logs.join('')).toContain('waiting for documents to load');
+	});
+
+	it('keeps what it loaded to judge changes in memory until they are judged, also when loading took longer than a document may stay idle', async () => {
+		const quick = await startTestRelay({ rules: () => onlyManagersRename, idleUnloadMs: 250 });
+		others.push(quick);
+		const linden = await hostNeighbourhood(quick, 'De Es');
+		const writer = client(quick, linden.key);
+		repos.push(writer);
+		const root = await find<RootDoc>(writer, linden.root);
+		await eventually(() => root.isReady(), Boolean);
+		const map = await find<Record<string, unknown>>(writer, Object.keys(root.doc().docs.map)[0]!);
+		await eventually(() => map.isReady(), Boolean);
+		// The device is quiet and the relay lets go of the neighbourhood's documents.
+		await eventually(() => [root, map].some((h) => h.documentId in quick.repo.handles), (loaded) => !loaded, 10_000);
+		// A busy machine: loading them again takes longer than a document may stay idle.
+		const load = quick.adapter.hooks.load!;
+		quick.adapter.hooks.load = async (ids) => {
+			await load(ids);
+			await new Promise((resolve) => setTimeout(resolve, 1000));
+		};
+		// Two documents at once: the second's change waits behind the first's, and needs its own document loaded.
+		root.change((d) => {
+			d.description = 'Na het wachten';
+		});
+		map.change((d) => {
+			d.note = 'Ook gezien';
+		});
+		const reader = client(quick, linden.key);
+		repos.push(reader);
+		const [seenRoot, seenMap] = [await find<RootDoc>(reader, linden.root), await find<Record<string, unknown>>(reader, map.url)];
+		await eventually(() => [seenRoot.doc()?.description, seenMap.doc()?.note], ([a, b]) => a === 'Na het wachten' && b === 'Ook gezien', 10_000);
+		const log = quick.logs.join('');
+		expect(log).toContain('waiting for documents to load');
+		expect(log).not.toContain('could not be loaded to judge');
 	});
 });

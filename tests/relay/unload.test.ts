@@ -6,6 +6,8 @@ import { Repo, type AutomergeUrl, type DocHandle } from '@automerge/automerge-re
 import { NodeFSStorageAdapter } from '@automerge/automerge-repo-storage-nodefs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_LIMITS } from '../../relay/guard.ts';
 import { startRelay, type Relay } from '../../relay/main.ts';
@@ -60,6 +62,24 @@ async function onDisk(data: string, url: string): Promise<{ heads: string; doc: 
 }
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The garbage collector, asked for by hand: whether something is still held shows only after it ran. */
+function collector(): () => void {
+	setFlagsFromString('--expose-gc');
+	return runInNewContext('gc') as () => void;
+}
+
+/** Whether nothing holds these any more, after a few rounds of collecting. */
+async function collected(refs: Array<WeakRef<object>>): Promise<boolean> {
+	const gc = collector();
+	for (let round = 0; round < 10; round += 1) {
+		// A WeakRef read in this turn keeps its object until the turn ends: collect in the next.
+		await pause(20);
+		gc();
+		if (refs.every((ref) => ref.deref() === undefined)) return true;
+	}
+	return false;
+}
 
 describe('idle documents', () => {
 	it('leave memory and come back from disk whole (the upstream unload would save them empty)', async () => {
@@ -204,6 +224,61 @@ describe('idle documents', () => {
 		}
 		expect(relay.faults.total).toBe(0);
 	}, 120_000);
+
+	it('leave nothing behind once unloaded: automerge-repo 2.5.6 kept every document it loaded from disk', async () => {
+		const { relay } = await relayWithIdle(300);
+		const hosted = await hostedOn(relay.repo, relay.registry, relay.access, 'Lindenbuurt', `http://127.0.0.1:${relay.port}`);
+		const phone = client(relay, hosted.key);
+		repos.push(phone);
+		const list = phone.create<List>({ items: ['koffie', 'thee'] });
+		await eventually(() => relayHas(phone, list), Boolean);
+		await eventually(() => list.documentId in relay.repo.handles, (loaded) => !loaded);
+
+		// Another device asks for it: the relay loads it from disk, serves it, and lets go of it again.
+		const held: Array<WeakRef<object>> = [];
+		const storage = relay.repo.storageSubsystem!;
+		const loadDoc = storage.loadDoc.bind(storage);
+		storage.loadDoc = async <T>(id: Parameters<typeof loadDoc>[0]) => {
+			const doc = await loadDoc<T>(id);
+			if (doc && id === list.documentId) held.push(new WeakRef(doc));
+			return doc;
+		};
+		const other = client(relay, hosted.key);
+		repos.push(other);
+		const theirs = await find<List>(other, list.url);
+		await eventually(() => theirs.isReady() && [...theirs.doc().items].join(), (items) => items === 'koffie,thee');
+		held.push(new WeakRef(relay.repo.handles[list.documentId]!));
+		expect(held).toHaveLength(2);
+		await eventually(() => list.documentId in relay.repo.handles, (loaded) => !loaded);
+		expect(await collected(held)).toBe(true);
+		expect(relay.faults.total).toBe(0);
+	});
+
+	it('include the roots: one stays out of memory until a device opens it, and what it lists then still goes to its neighbourhood', async () => {
+		const { relay } = await relayWithIdle(300);
+		const hosted = await hostedOn(relay.repo, relay.registry, relay.access, 'Lindenbuurt', `http://127.0.0.1:${relay.port}`);
+		const rootId = hosted.root.replace('automerge:', '');
+		const storage = relay.repo.storageSubsystem!;
+		const loadDoc = storage.loadDoc.bind(storage);
+		let rootLoads = 0;
+		storage.loadDoc = async <T>(id: Parameters<typeof loadDoc>[0]) => {
+			if (id === rootId) rootLoads += 1;
+			return loadDoc<T>(id);
+		};
+		await eventually(() => rootId in relay.repo.handles, (loaded) => !loaded);
+		// The relay follows every root for what it lists; it used to load each one again within a second.
+		const loadsWhileUnused = rootLoads;
+		await pause(1000);
+		expect(rootLoads).toBe(loadsWhileUnused);
+		expect(rootId in relay.repo.handles).toBe(false);
+
+		const phone = client(relay, hosted.key);
+		repos.push(phone);
+		const quarter = newQuarter('Ladder te leen');
+		await listOnRoot(phone, hosted.root, quarter);
+		await eventually(() => relay.registry.ownerOf(quarter.documentId), (owner) => owner === hosted.id);
+		expect(relay.faults.total).toBe(0);
+	});
 
 	it('include one a phone announced and never delivered, which can still arrive later', async () => {
 		const lines: string[] = [];

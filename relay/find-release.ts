@@ -1,0 +1,40 @@
+// automerge-repo 2.5.6 loads a document in `Repo.#loadDocumentWithProgress`, which races each step
+// against `foreverPromise`, one promise for the whole process that never settles (or, when find()
+// is given a signal, against `abortable(foreverPromise, signal)`). Every race leaves a reaction on
+// that promise holding the race's own promise, and the first race's promise holds the document
+// loaded from storage. So every document the relay ever loaded stayed in memory for good, the
+// Automerge document behind it included, even after the relay unloaded it: with 200
+// neighbourhoods opened once, 1.3 GB that unloading could not give back.
+//
+// The way out upstream leaves open: each find gets a signal, aborted once the load is over. The
+// abortable promise then settles and lets go of the races and the document; what stays behind on
+// the forever promise is a few small closures per load.
+import type { DocHandle, Repo } from '@automerge/automerge-repo/slim';
+
+type Find = Repo['find'];
+
+/** The states after which automerge-repo 2.5.6's load has no step left to race. */
+const SETTLED = ['ready', 'unavailable', 'deleted', 'unloaded'] as const;
+
+export function releaseFinds(repo: Repo): void {
+	const find = repo.find.bind(repo);
+	repo.find = (async (id: Parameters<Find>[0], options: Parameters<Find>[1] = {}) => {
+		const release = new AbortController();
+		const signal = options.signal ? AbortSignal.any([options.signal, release.signal]) : release.signal;
+		let handle: DocHandle<unknown>;
+		try {
+			handle = await find(id, { ...options, signal });
+		} catch (error) {
+			release.abort();
+			throw error;
+		}
+		// A find may return before the load is over (a handle still asking the devices): the abort
+		// waits for the load's last step, and for one more turn of the event loop, so that it never
+		// cuts that step short.
+		void handle
+			.whenReady([...SETTLED])
+			.catch(() => undefined)
+			.finally(() => setTimeout(() => release.abort(), 0).unref());
+		return handle;
+	}) as Find;
+}

@@ -7,7 +7,7 @@
 import { toICalendar } from '../agenda/ics.ts';
 import { readEvents } from '../agenda/view.ts';
 import { readPosts } from '../help/view.ts';
-import { toHsds } from '../map/hsds.ts';
+import { toHsds } from '../map/hsds/export.ts';
 import { readMap } from '../map/view.ts';
 import { readMembers } from '../members/view.ts';
 import { readNeighbourhood } from '../neighbourhood/view.ts';

@@ -4,7 +4,7 @@ import { newMapDoc } from './create.ts';
 import { parseHours, planCsvImport } from './csv.ts';
 import type { MapDoc } from './document.ts';
 import { hoursText, type HoursWords } from './hours.ts';
-import { applyImport } from './hsds.ts';
+import { applyImport } from './hsds/apply.ts';
 import { blankService, checkService, createOrganization, createService } from './mutations.ts';
 import { readMap } from './view.ts';
 import { LocalDoc } from '../automerge/local-doc.ts';

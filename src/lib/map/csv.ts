@@ -9,6 +9,8 @@ import Papa from 'papaparse';
 import { WEEKDAYS, type WeekdayCode } from '../agenda/recurrence.ts';
 import { randomId } from '../automerge/fields.ts';
 import { LANGUAGES } from './document.ts';
+import { languageOf } from './hsds/language.ts';
+import { postcodeOf } from './hsds/location.ts';
 import {
 	LIMITS,
 	MAX_IMPORT_RECORDS,
@@ -17,15 +19,12 @@ import {
 	cleanWebsite,
 	clipper,
 	emptyPlan,
-	languageOf,
-	postcodeOf,
 	reasonOf,
-	serviceAction,
-	serviceForm,
 	themeMatcher,
 	type ImportPlan,
 	type ImportRef
-} from './hsds.ts';
+} from './hsds/plan.ts';
+import { serviceAction, serviceForm } from './hsds/service.ts';
 import { blankService, checkLocation, checkOrganization, checkService, type ServiceInput } from './mutations.ts';
 import { fold } from '../text/fold.ts';
 import type { MapRead } from './view.ts';

@@ -8,7 +8,7 @@ import { RefereedDoc } from '../rules/refereed-doc.ts';
 import { newMapDoc } from './create.ts';
 import { planCsvImport } from './csv.ts';
 import type { MapDoc } from './document.ts';
-import { applyImport } from './hsds.ts';
+import { applyImport } from './hsds/apply.ts';
 import {
 	addTheme,
 	blankLocation,

@@ -6,7 +6,7 @@
 // a device opens every neighbourhood once, one after the other, as a day in which every
 // neighbourhood was opened; then 10 devices stay and post now and then. Memory is read from the
 // relay's own /metrics (resident set) after the visits, and after the active minute.
-//   npm run build && npx tsx bench/many-neighbourhoods.ts [--neighbourhoods 200] [--active 10]
+//   npm run build && npx tsx bench/many-neighbourhoods.ts [--neighbourhoods 200] [--active 10] [--only kept|unloaded]
 // Automerge keeps its WebAssembly memory at its high-water mark, so what unloading saves shows in
 // how high memory climbs while neighbourhoods are visited, not in memory handed back afterwards.
 import '@automerge/automerge';
@@ -34,7 +34,9 @@ const { values } = parseArgs({
 		neighbourhoods: { type: 'string', default: '200' },
 		active: { type: 'string', default: '10' },
 		'idle-ms': { type: 'string', default: '3000' },
-		'active-ms': { type: 'string', default: '60000' }
+		'active-ms': { type: 'string', default: '60000' },
+		// One of the two relays only, e.g. while working on unloading: kept | unloaded.
+		only: { type: 'string' }
 	}
 });
 const count = Number(values.neighbourhoods);
@@ -228,7 +230,8 @@ try {
 	console.log(`| relay | visit of one neighbourhood, median | after ${count} visits: RSS, documents loaded | highest RSS during the visits | after ${activeMs / 1000} s with ${activeCount} active: RSS, documents loaded | highest RSS | posts that reached the relay | connections reset |`);
 	console.log('|---|---|---|---|---|---|---|---|');
 	// Each row as soon as it is measured: a run that fails later still says what it found.
-	for (const [mode, unloadMs] of [['kept in memory (no unloading)', 24 * 3600_000], [`unloaded after ${idleMs / 1000} s idle`, idleMs]] as const) {
+	const modes = [['kept', 'kept in memory (no unloading)', 24 * 3600_000], ['unloaded', `unloaded after ${idleMs / 1000} s idle`, idleMs]] as const;
+	for (const [, mode, unloadMs] of modes.filter(([key]) => !values.only || key === values.only)) {
 		const r = await measure(mode, unloadMs, seeded, template);
 		const mb = (n: number) => (Number.isNaN(n) ? '–' : `${n.toFixed(0)} MB`);
 		console.log(

@@ -81,7 +81,6 @@ export interface Connection {
 const MAX_HELD = 1_000;
 /** The ephemeral session the referee speaks in: devices read refusals from it (src/lib/automerge/refusals.svelte.ts). */
 const REFEREE_SESSION = 'noaber-referee';
-const LOADING = 'documents to load';
 
 export type Decoded = Record<string, unknown> & { type: string; senderId: string };
 
@@ -374,7 +373,7 @@ export class GuardedServerAdapter extends WebSocketServerAdapter {
 				// What the paired relays said (or that none answered) is kept for each change asked, so the
 				// replay judges: held again only for changes beyond one question's limit.
 				const vouch = this.hooks.vouch ?? (async () => undefined);
-				return this.#holdUntil(connection, socket, messageBytes, () => vouch(sender.neighbourhood, sender.document, verdict.changes), 'paired relays to answer', [sender.document]);
+				return this.#holdUntil(connection, socket, messageBytes, () => vouch(sender.neighbourhood, sender.document, verdict.changes), 'paired relays to answer', [sender.document], new Set());
 			}
 			// Loaded and still not in memory (the disk failed it, or it took too long): the changes can be neither judged nor
 			// dropped in silence. Closed as "cannot store now": the device keeps them and sends them again.
@@ -393,20 +392,20 @@ export class GuardedServerAdapter extends WebSocketServerAdapter {
 	/** Keeps this and every later message of the connection, in order, until the documents are in memory. */
 	#holdUntilLoaded(connection: Connection, socket: WebSocket, messageBytes: Uint8Array, documents: string[]) {
 		const load = this.hooks.load ?? (async () => undefined);
-		this.#holdUntil(connection, socket, messageBytes, () => load(documents), LOADING, documents);
+		this.#holdUntil(connection, socket, messageBytes, () => load(documents), 'documents to load', documents, new Set(documents));
 	}
 
 	/**
-	 * Keeps this and every later message of the connection, in order, until `ready` settles. The
+	 * Keeps this and every later message of the connection, in order, until `ready` settles (which
+	 * loads `loaded`, if anything: the held messages are not held again for those). The
 	 * documents stay in memory until every held message is handled: an idle relay unloads what
 	 * nobody used for a while, and a load slower than that would otherwise be undone before the
 	 * held changes are judged (and the device cut off as if the disk had failed).
 	 */
-	#holdUntil(connection: Connection, socket: WebSocket, messageBytes: Uint8Array, ready: () => Promise<void>, what: string, documents: string[]) {
+	#holdUntil(connection: Connection, socket: WebSocket, messageBytes: Uint8Array, ready: () => Promise<void>, what: string, documents: string[], loaded: ReadonlySet<string>) {
 		connection.held = [messageBytes];
 		const pin = this.hooks.pin?.(documents);
 		if (pin) connection.pins.push(pin);
-		const loaded = new Set(what === LOADING ? documents : []);
 		this.#log.debug({ neighbourhood: connection.neighbourhood, peer: connection.peerId, documents }, `waiting for ${what}`);
 		// Everything this device writes waits meanwhile: a long wait is worth an operator's look.
 		const slow = setTimeout(() => this.#log.warn({ neighbourhood: connection.neighbourhood, peer: connection.peerId, documents }, `still waiting for ${what} to judge`), 2000);

@@ -42,14 +42,17 @@ export class IdleUnloader {
 	#timer: NodeJS.Timeout | undefined;
 	#sweeping: Promise<void> | undefined;
 	#unloaded = 0;
+	#collect: (() => void) | undefined;
 
-	constructor(repo: Repo, hooks: RepoHooks, options: { idleMs: number; storage: object; faults: Faults; log: Logger }) {
+	/** `collect`: asked after a sweep that unloaded documents (collector.ts). */
+	constructor(repo: Repo, hooks: RepoHooks, options: { idleMs: number; storage: object; faults: Faults; log: Logger; collect?: () => void }) {
 		this.#repo = repo;
 		this.#hooks = hooks;
 		this.#faults = options.faults;
 		this.#log = options.log;
 		this.#idleMs = options.idleMs;
 		this.#storage = options.storage as ChunkCache;
+		this.#collect = options.collect;
 		hooks.onActivity((documentId) => this.#lastUsed.set(documentId, Date.now()));
 		// The relay's own readers (calendar feeds, setup) count as use too.
 		const find = repo.find.bind(repo);
@@ -96,6 +99,7 @@ export class IdleUnloader {
 	}
 
 	async #sweep() {
+		const before = this.#unloaded;
 		for (const [documentId, handle] of Object.entries(this.#repo.handles) as Array<[string, Handle]>) {
 			if (!this.#idle(documentId)) continue;
 			try {
@@ -108,6 +112,7 @@ export class IdleUnloader {
 		for (const documentId of this.#lastUsed.keys()) {
 			if (!(documentId in this.#repo.handles)) this.#lastUsed.delete(documentId);
 		}
+		if (this.#unloaded > before) this.#collect?.();
 	}
 
 	async #unload(documentId: string, handle: Handle) {

@@ -26,6 +26,7 @@ import { createLogger, type Logger } from './log.ts';
 import { Faults } from './faults.ts';
 import { IdleUnloader } from './idle.ts';
 import { PeerJanitor } from './peers.ts';
+import { collector } from './collector.ts';
 import { releaseFinds } from './find-release.ts';
 import { RepoHooks } from './repo-hooks.ts';
 import { ActorBook } from './actors.ts';
@@ -120,6 +121,8 @@ export interface Relay {
 
 /** How long a change may wait for its documents to load from disk before the relay gives up on judging it now (4507; the device sends it again). */
 const JUDGE_LOAD_MS = 10_000;
+/** Full collections after unloading, at most this often (collector.ts). */
+const COLLECT_EVERY_MS = 5_000;
 
 const LOCAL = new Set(['0.0.0.0', '::', '']);
 
@@ -215,7 +218,7 @@ export async function startRelay(given: Partial<RelayOptions> & Pick<RelayOption
 	const hooks = new RepoHooks(repo, faults, options.syncTimeoutMs);
 	adapter.hooks.pin = (ids) => hooks.hold(ids);
 	const peers = new PeerJanitor(repo, hooks, { peerNeighbourhood: adapter.peerNeighbourhood, sockets: adapter.sockets, server: wss });
-	const idle = new IdleUnloader(repo, hooks, { idleMs: options.idleUnloadMs, storage: disk, faults, log });
+	const idle = new IdleUnloader(repo, hooks, { idleMs: options.idleUnloadMs, storage: disk, faults, log, collect: collector(COLLECT_EVERY_MS) });
 
 	const access = new AccessBook(options.data);
 	const eraser = new Eraser({ data: options.data, repo, storage, registry, book: access, log });

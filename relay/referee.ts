@@ -90,8 +90,14 @@ function singleChanges(entries: readonly Uint8Array[]): Uint8Array[] {
 	const out: Uint8Array[] = [];
 	for (const entry of entries) {
 		for (const chunk of splitChunks(entry)) {
-			if (isDocumentChunk(chunk)) out.push(...A.getAllChanges(A.load(chunk)));
-			else out.push(chunk);
+			if (!isDocumentChunk(chunk)) {
+				out.push(chunk);
+				continue;
+			}
+			// Its WebAssembly memory at once, not whenever V8 collects: a first sync can be megabytes.
+			const whole = A.load(chunk);
+			out.push(...A.getAllChanges(whole));
+			A.free(whole);
 		}
 	}
 	return out;

@@ -13,9 +13,6 @@ import type { DocHandle, Repo } from '@automerge/automerge-repo/slim';
 
 type Find = Repo['find'];
 
-/** The states after which automerge-repo 2.5.6's load has no step left to race. */
-const SETTLED = ['ready', 'unavailable', 'deleted', 'unloaded'] as const;
-
 export function releaseFinds(repo: Repo): void {
 	const find = repo.find.bind(repo);
 	repo.find = (async (id: Parameters<Find>[0], options: Parameters<Find>[1] = {}) => {
@@ -28,13 +25,14 @@ export function releaseFinds(repo: Repo): void {
 			release.abort();
 			throw error;
 		}
-		// A find may return before the load is over (a handle still asking the devices): the abort
-		// waits for the load's last step, and for one more turn of the event loop, so that it never
-		// cuts that step short.
+		// A find may return before the load is over (a handle still asking the devices). Only a load
+		// that ended ready is let go of, one turn of the event loop later, when upstream has no step
+		// left to race. Cutting short a handle that still asked the devices broke a neighbourhood moving to
+		// another relay (tests/e2e/relays.spec.ts); a load that found nothing on disk holds no document.
 		void handle
-			.whenReady([...SETTLED])
-			.catch(() => undefined)
-			.finally(() => setTimeout(() => release.abort(), 0).unref());
+			.whenReady(['ready'])
+			.then(() => setTimeout(() => release.abort(), 0).unref())
+			.catch(() => undefined);
 		return handle;
 	}) as Find;
 }

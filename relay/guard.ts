@@ -375,8 +375,9 @@ export class GuardedServerAdapter extends WebSocketServerAdapter {
 				const vouch = this.hooks.vouch ?? (async () => undefined);
 				return this.#holdUntil(connection, socket, messageBytes, () => vouch(sender.neighbourhood, sender.document, verdict.changes), 'paired relays to answer', [sender.document], new Set());
 			}
-			// Loaded and still not in memory (the disk failed it, or it took too long): the changes can be neither judged nor
-			// dropped in silence. Closed as "cannot store now": the device keeps them and sends them again.
+			// Loaded and still not in memory (the disk failed it, or it took too long): the changes can be
+			// neither judged nor dropped in silence. Closed as "cannot store now": the device keeps them
+			// and sends them again.
 			if (verdict.kind === 'load') return this.#close(socket, LIMIT_CLOSE.neighbourhoodFull, 'document could not be loaded to judge');
 			if (verdict.kind === 'cut') {
 				this.#tellRefused(connection, message, verdict.refused);

@@ -31,6 +31,8 @@ export interface RunningRelay extends Target {
 	exit: Exit | undefined;
 	/** The last lines it printed, for a reason when it dies. */
 	output(): string;
+	/** Stops it and starts it again on the same data folder, as an operator's restart does. */
+	restart(): Promise<void>;
 	stop(): Promise<void>;
 }
 
@@ -72,23 +74,34 @@ export function relayEnvironment(port: number, data: string): NodeJS.ProcessEnv 
 	};
 }
 
-export async function startRelay(checkout: string): Promise<RunningRelay> {
+export async function startRelay(checkout: string, settings: Record<string, string> = {}): Promise<RunningRelay> {
 	const dir = resolve(checkout);
 	const data = mkdtempSync(join(tmpdir(), 'noaber-hostile-'));
 	const port = await freePort();
-	const env = relayEnvironment(port, data);
+	// The compiled relay, as a production install runs it: through tsx it holds ~130 MB more.
+	const env = { ...relayEnvironment(port, data), NODE_ENV: 'production', ...settings };
 	const { stdout } = await run(process.execPath, ['bin/noaber.js', 'create', 'Vijandige buurt', '--json'], { cwd: dir, env });
 	const created = JSON.parse(stdout.trim().split('\n').at(-1)!) as { id: string; key?: string; root: string; relay: string };
 	// Before December 2026 the relay printed its shared key; since then each device has a credential.
 	const hosted = { ...created, key: created.key ?? newMember(new AccessBook(data), created.id, { name: 'Bench', roles: ['manager'] }).credential };
-	const child = spawn(process.execPath, ['bin/noaber.js', 'relay'], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
 	let output = '';
 	const keep = (chunk: Buffer) => {
 		output = (output + chunk.toString()).slice(-8000);
 	};
-	child.stdout!.on('data', keep);
-	child.stderr!.on('data', keep);
 	const started = Date.now();
+	let restarting = false;
+	let ended: (exit: Exit) => void = () => undefined;
+	const spawnRelay = () => {
+		const child = spawn(process.execPath, ['bin/noaber.js', 'relay'], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+		child.stdout!.on('data', keep);
+		child.stderr!.on('data', keep);
+		child.once('exit', (code, signal) => {
+			if (restarting) return;
+			relay.exit = { code, signal, at: Date.now() - started };
+			ended(relay.exit);
+		});
+		return child;
+	};
 	const relay: RunningRelay = {
 		checkout: dir,
 		data,
@@ -96,33 +109,40 @@ export async function startRelay(checkout: string): Promise<RunningRelay> {
 		key: hosted.key,
 		legacy: readsKeyFromAddress(dir),
 		root: hosted.root.replace('automerge:', ''),
-		child,
+		child: spawnRelay(),
 		exit: undefined,
-		exited: new Promise((done) =>
-			child.once('exit', (code, signal) => {
-				relay.exit = { code, signal, at: Date.now() - started };
-				done(relay.exit);
-			})
-		),
+		exited: new Promise((done) => (ended = done)),
 		output: () => output,
+		async restart() {
+			restarting = true;
+			const gone = new Promise((done) => relay.child.once('exit', done));
+			relay.child.kill('SIGTERM');
+			await gone;
+			restarting = false;
+			relay.child = spawnRelay();
+			await untilHealthy();
+		},
 		async stop() {
 			if (!relay.exit) {
-				child.kill('SIGTERM');
-				const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+				relay.child.kill('SIGTERM');
+				const timer = setTimeout(() => relay.child.kill('SIGKILL'), 5000);
 				await relay.exited;
 				clearTimeout(timer);
 			}
 			rmSync(data, { recursive: true, force: true });
 		}
 	};
-	const deadline = Date.now() + 30_000;
-	while (!(await healthy(port))) {
-		if (relay.exit || Date.now() > deadline) {
-			await relay.stop();
-			throw new Error(`relay in ${dir} did not start:\n${output}`);
+	const untilHealthy = async () => {
+		const deadline = Date.now() + 30_000;
+		while (!(await healthy(port))) {
+			if (relay.exit || Date.now() > deadline) {
+				await relay.stop();
+				throw new Error(`relay in ${dir} did not start:\n${output}`);
+			}
+			await new Promise((r) => setTimeout(r, 100));
 		}
-		await new Promise((r) => setTimeout(r, 100));
-	}
+	};
+	await untilHealthy();
 	return relay;
 }
 

@@ -3,9 +3,12 @@
 // < 300 MB), whether it died, and figures of the case itself.
 // Run: npx tsx bench/hostile.ts --relay before=/tmp/hostile-base --relay after=. [--only <case>]
 //   [--cap 90] (npm run bench:hostile -- …). Cases: heads-only, deep-10k, deep-root, bomb, writer,
-//   churn, presence, many-docs. --cap: seconds a case may run once measuring started (its setup
-//   may take as long again); then the relay is killed and reported as "cut off". Each case gets a
-//   fresh relay and data folder. Everything talks to 127.0.0.1 only.
+//   churn, presence, many-docs, many-docs-3000. --cap: seconds a case may run once measuring
+//   started (its setup may take as long again); then the relay is killed and reported as "cut
+//   off". Each case gets a fresh relay and data folder. Everything talks to 127.0.0.1 only.
+// A before checkout: git worktree add --detach /tmp/hostile-base <commit>, link node_modules into
+// it, and run npm run i18n and node relay/build.mjs there: each relay runs compiled, as a production
+// install runs it, and the compiled texts are not kept in git.
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -26,6 +29,7 @@ const relays = (values.relay ?? ['this=.']).map((given) => {
 	const at = given.indexOf('=');
 	const [name, dir] = at > 0 ? [given.slice(0, at), given.slice(at + 1)] : [given, given];
 	if (!existsSync(join(resolve(dir), 'bin/noaber.js'))) throw new Error(`${dir} is not a Noaber checkout (no bin/noaber.js)`);
+	if (!existsSync(join(resolve(dir), 'relay-build/cli.js'))) throw new Error(`${dir} has no compiled relay: run node relay/build.mjs there`);
 	return { name, dir };
 });
 const capMs = Number(values.cap) * 1000;
@@ -59,7 +63,7 @@ const diedText = ({ died, cutOff }: Outcome) => (cutOff && died === 'no' ? `no, 
 
 async function runCase(relayName: string, dir: string, hostile: HostileCase): Promise<Outcome> {
 	await hostile.prepare?.();
-	const relay = await startRelay(dir);
+	const relay = await startRelay(dir, hostile.env);
 	const started = Date.now();
 	let measuredAt: number | undefined;
 	let watcher: Watch | undefined;

@@ -180,7 +180,8 @@ describe('paced messages', () => {
 		const { time, released, open } = setup({ messagesPerSecond: 1000, burst: 100, neighbourhoodMessagesPerSecond: 100, neighbourhoodBurst: 100 });
 		const busy = open('linden', 'busy');
 		const quiet = open('linden', 'quiet');
-		for (let i = 0; i < 3000; i++) busy.offer('paced', frame(i));
+		let passed = 0;
+		for (let i = 0; i < 3000; i++) if (busy.offer('paced', frame(i)) === 'deliver') passed += 1;
 		time.advance(5000);
 		// The busy member is paced by the neighbourhood's budget; the quiet one is not stuck behind it.
 		expect(quiet.offer('paced', frame(7))).toBe('deliver');
@@ -188,7 +189,28 @@ describe('paced messages', () => {
 		expect(busyReleased).toBeGreaterThan(300);
 		expect(busyReleased).toBeLessThan(1000);
 		time.advance(60_000);
-		expect(released.get('busy')).toHaveLength(3000 - 100);
+		expect(released.get('busy')).toHaveLength(3000 - passed);
+	});
+
+	it('of one connection pass at most a batch per turn, however many tokens it saved up', () => {
+		const { time, released, open } = setup({ messagesPerSecond: 1000, burst: 2000, neighbourhoodMessagesPerSecond: 10_000, neighbourhoodBurst: 10_000 });
+		const asking = open('linden', 'asking');
+		const other = open('linden', 'other');
+		const verdicts = Array.from({ length: 500 }, (_, i) => asking.offer('paced', frame(i)));
+		const passed = verdicts.filter((v) => v === 'deliver').length;
+		expect(passed).toBeGreaterThan(0);
+		expect(passed).toBeLessThanOrEqual(64);
+		expect(verdicts.slice(passed).every((v) => v === 'queued')).toBe(true);
+		// Another connection has its own batch in the same turn.
+		expect(other.offer('paced', frame(1))).toBe('deliver');
+		// The next turns hand on the rest, in order, without waiting for tokens (the burst covers them).
+		time.advance(0);
+		time.advance(0);
+		expect(released.get('asking')?.length ?? 0).toBeGreaterThan(0);
+		for (let turn = 0; turn < 20; turn++) time.advance(0);
+		expect(released.get('asking')).toEqual(Array.from({ length: 500 - passed }, (_, i) => (passed + i) % 256));
+		// A new turn starts a new batch.
+		expect(asking.offer('paced', frame(9))).toBe('deliver');
 	});
 
 	it('are released round robin between connections', () => {

@@ -156,6 +156,13 @@ export interface BudgetOptions {
 
 /** At most this many queued messages are released in one turn, so the relay keeps answering others. */
 const RELEASE_BATCH = 64;
+/**
+ * At most this many paced messages of one connection are handed on in one turn of the event loop,
+ * however many tokens it saved up: the rest wait for the next turn. A device asking for 3,000
+ * documents at once sent them in a few TCP reads, and handing on 2,000 in one go (its burst) kept
+ * the relay from answering anyone for over a second.
+ */
+const TURN_BATCH = 64;
 /** Timers for pacing fire no more often than this: a few tokens at a time is plenty. */
 const MIN_WAIT_MS = 4;
 
@@ -193,6 +200,8 @@ export class Lane {
 	readonly #release: (bytes: Uint8Array) => void;
 	readonly queue: Uint8Array[] = [];
 	queuedBytes = 0;
+	/** Paced messages handed on straight away in this turn of the event loop. */
+	passedThisTurn = 0;
 	/** Presence messages dropped over budget, and paced messages that had to wait. */
 	dropped = 0;
 	paced = 0;
@@ -247,6 +256,8 @@ export class FairSharing {
 	readonly #schedule: (run: () => void, ms: number) => void;
 	readonly #report: (event: BudgetEvent) => void;
 	readonly #neighbourhoods = new Map<string, Neighbourhood>();
+	/** Lanes that passed messages in this turn; their counts start again in the next. */
+	readonly #passing = new Set<Lane>();
 
 	constructor(limits: BudgetLimits, options: BudgetOptions = {}) {
 		this.limits = limits;
@@ -335,7 +346,10 @@ export class FairSharing {
 			return 'dropped';
 		}
 		// Order matters for sync: once anything waits, everything after it waits too.
-		if (lane.queue.length === 0 && this.#mayPass(state, member, lane.who, now)) return 'deliver';
+		if (lane.queue.length === 0 && lane.passedThisTurn < TURN_BATCH && this.#mayPass(state, member, lane.who, now)) {
+			this.#passed(lane);
+			return 'deliver';
+		}
 		if (lane.queue.length >= this.limits.maxQueuedMessages || lane.queuedBytes + bytes.byteLength > this.limits.maxQueuedBytes) {
 			return 'overflow';
 		}
@@ -345,6 +359,17 @@ export class FairSharing {
 		if (lane.queue.length === 1) state.waiting.push(lane);
 		this.#wake(state, 0);
 		return 'queued';
+	}
+
+	#passed(lane: Lane): void {
+		lane.passedThisTurn += 1;
+		if (this.#passing.size === 0) {
+			this.#schedule(() => {
+				for (const passing of this.#passing) passing.passedThisTurn = 0;
+				this.#passing.clear();
+			}, 0);
+		}
+		this.#passing.add(lane);
 	}
 
 	/** Presence costs one delivery per other connection of the neighbourhood it will be sent to. */

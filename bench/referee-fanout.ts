@@ -16,11 +16,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AccessBook } from '../relay/access-book.ts';
 import type { HelpDoc } from '../src/lib/help/document.ts';
-import { doorAdapter, doorAt } from '../tests/relay/door.ts';
+import { doorAdapter, doorAt, type Door } from '../tests/relay/door.ts';
 import { newMember } from '../tests/relay/members.ts';
 import { prng } from './generate-help.ts';
 import { holdDocument } from './held-document.ts';
 import { helpActions, type Action } from './referee-cost.ts';
+import { readStatus } from './hostile-relay.ts';
 import type { ToReaders } from './referee-readers.ts';
 import type { RulesChoice } from './referee-rules.ts';
 import { joinAs, type RefereeSeed } from './referee-seed.ts';
@@ -36,10 +37,37 @@ export interface FanoutResult {
 
 /** A change that has not reached every reader after this long is counted as lost. */
 const TIMEOUT_MS = 60_000;
+/** Long enough for a relay to finish a first sync's work before its memory is read. */
+const QUIET_MS = 3000;
 const script = (name: string) => fileURLToPath(new URL(name, import.meta.url));
 
+/** A relay to measure: a script that tells its parent its port over IPC and stops on "stop". */
+export interface FanoutRelay {
+	name: string;
+	script: string;
+	args: string[];
+	/** How a device with this member credential reaches the relay on this port. */
+	door(port: number, credential: string): Door;
+}
+
+/** The people of a fan-out: one writer, the readers' credentials, and the quarter as stored. */
+export interface FanoutPeople {
+	writer: string;
+	credential: string;
+	readers: string[];
+	bytesFile: string;
+}
+
+export interface SideFigures {
+	/** Milliseconds per sample; Infinity for a change that never reached every reader. */
+	times: number[];
+	/** The relay process's resident memory before the readers came, and with them all connected and quiet. */
+	rssBefore: number | undefined;
+	rssWithReaders: number | undefined;
+}
+
 interface Side {
-	name: 'off' | 'on';
+	name: string;
 	relay: ChildProcess;
 	readers: ChildProcess;
 	repo: Repo;
@@ -89,29 +117,25 @@ async function until(condition: () => boolean, ms: number, what: string) {
 	}
 }
 
-async function startSide(
-	name: 'off' | 'on',
-	data: string,
-	checking: 'off' | RulesChoice,
-	seed: RefereeSeed,
-	people: { writer: string; credential: string; readers: string[]; bytesFile: string },
-	random: () => number,
-	progress?: (line: string) => void
-): Promise<Side> {
-	const relay = spawnTsx(script('./referee-relay.ts'), [data, checking]);
+async function startSide(spec: FanoutRelay, seed: RefereeSeed, people: FanoutPeople, random: () => number, progress?: (line: string) => void): Promise<Side & { rssBefore: number | undefined }> {
+	const name = spec.name;
+	const relay = spawnTsx(spec.script, spec.args);
 	const { port } = await message(relay.child, (m) => (typeof m === 'object' && m && 'port' in m ? (m as { port: number }) : undefined), 60_000, `relay (${name}) did not start`, relay.output);
+	// The writer first: the relay loads the document for it, so that what the readers add is theirs alone.
+	const repo = new Repo({ network: [doorAdapter(spec.door(port, people.credential), 500)] });
+	const handle = holdDocument(repo, seed.quarter.url as AutomergeUrl, A.clone(seed.quarter.doc, { actor: randomBytes(16).toString('hex') }));
+	await until(() => repo.peers.length > 0, 30_000, `the writer did not reach relay (${name})`);
+	await new Promise((r) => setTimeout(r, QUIET_MS));
+	const rssBefore = readStatus(relay.child.pid!, 'VmRSS');
 	const readers = spawnTsx(script('./referee-readers.ts'), []);
 	await message(readers.child, (m) => (m === 'listening' ? true : undefined), 60_000, `the readers' process (${name}) did not start`, readers.output);
-	readers.child.send({ init: { doors: people.readers.map((c) => doorAt(port, c)), url: seed.quarter.url, bytesFile: people.bytesFile } } satisfies ToReaders);
-	const repo = new Repo({ network: [doorAdapter(doorAt(port, people.credential), 500)] });
-	const handle = holdDocument(repo, seed.quarter.url as AutomergeUrl, A.clone(seed.quarter.doc, { actor: randomBytes(16).toString('hex') }));
+	readers.child.send({ init: { doors: people.readers.map((c) => spec.door(port, c)), url: seed.quarter.url, bytesFile: people.bytesFile } } satisfies ToReaders);
 	const connecting = (m: unknown) => {
 		if (typeof m === 'object' && m !== null && 'connected' in m) progress?.(`relay (${name}): ${(m as { connected: number }).connected} of ${people.readers.length} readers connected`);
 	};
 	readers.child.on('message', connecting);
 	await message(readers.child, (m) => (typeof m === 'object' && m !== null && 'ready' in m ? true : undefined), 300_000, `the readers of relay (${name}) did not connect`, () => `${readers.output()}\nrelay: ${relay.output()}`);
 	readers.child.off('message', connecting);
-	await until(() => repo.peers.length > 0, 30_000, `the writer did not reach relay (${name})`);
 	const writer = people.writer;
 	return {
 		name,
@@ -120,7 +144,8 @@ async function startSide(
 		repo,
 		handle,
 		next: helpActions(random, seed.quarter.doc, { posters: [writer], responders: [writer], manager: writer }),
-		output: relay.output
+		output: relay.output,
+		rssBefore
 	};
 }
 
@@ -159,6 +184,42 @@ async function stop(side: Side) {
 	}
 }
 
+/**
+ * Fan-out through each relay in turn, sample by sample (the order alternating, so that load on the
+ * machine falls on all alike), after `warmup` changes each. The relays start side by side: a
+ * hundred readers take a while to connect, and there are two cores.
+ */
+export async function measureSides(
+	relays: FanoutRelay[],
+	seed: RefereeSeed,
+	people: FanoutPeople,
+	options: { samples: number; warmup: number; seed: number; progress?: (line: string) => void; stopEarly?: (sides: Side[]) => boolean },
+	afterwards?: (sides: Side[]) => void
+): Promise<Record<string, SideFigures>> {
+	const sides: Array<Side & { rssBefore: number | undefined }> = [];
+	try {
+		// Every side makes the same changes in the same order.
+		const started = await Promise.allSettled(relays.map((spec) => startSide(spec, seed, people, prng(options.seed), options.progress)));
+		for (const side of started) if (side.status === 'fulfilled') sides.push(side.value);
+		for (const side of started) if (side.status === 'rejected') throw side.reason;
+		// Quiet connections: whatever the readers' first sync left to do is done.
+		await new Promise((r) => setTimeout(r, QUIET_MS));
+		const figures: Record<string, SideFigures> = {};
+		for (const side of sides) figures[side.name] = { times: [], rssBefore: side.rssBefore, rssWithReaders: readStatus(side.relay.pid!, 'VmRSS') };
+		options.progress?.(`${people.readers.length} readers on each relay; ${options.warmup} changes each to warm up, then ${options.samples} each, alternating`);
+		for (let i = 0; i < options.warmup; i += 1) for (const side of sides) await sample(side);
+		for (let i = 0; i < options.samples; i += 1) {
+			for (const side of i % 2 === 0 ? sides : [...sides].reverse()) figures[side.name].times.push(await sample(side));
+			options.progress?.(`change ${i + 1}: ${sides.map((side) => `${side.name} ${Math.round(figures[side.name].times[i])} ms`).join(', ')}`);
+			if (options.stopEarly?.(sides)) break;
+		}
+		afterwards?.(sides);
+		return figures;
+	} finally {
+		await Promise.allSettled(sides.map(stop));
+	}
+}
+
 export async function measureFanout(
 	seed: RefereeSeed,
 	options: { readers: number; samples: number; warmup: number; checking: RulesChoice; seed: number; progress?: (line: string) => void }
@@ -167,41 +228,37 @@ export async function measureFanout(
 	const off = join(work, 'off');
 	const on = join(work, 'on');
 	cpSync(seed.data, off, { recursive: true });
-	const book = new AccessBook(off);
-	// The writer posts on this quarter (the resident with the most posts of their own) and manages.
+	const people = fanoutPeople(seed, off, options.readers, work);
+	cpSync(off, on, { recursive: true });
+	const relay = (name: 'off' | 'on', data: string, checking: 'off' | RulesChoice): FanoutRelay => ({
+		name,
+		script: script('./referee-relay.ts'),
+		args: [data, checking],
+		door: (port, credential) => doorAt(port, credential)
+	});
+	let refusals: string[] = [];
+	const figures = await measureSides(
+		[relay('off', off, 'off'), relay('on', on, options.checking)],
+		seed,
+		people,
+		// A change the relay refused takes every later change of that writer with it: stop measuring.
+		{ ...options, stopEarly: (sides) => refusalsOf(sides[1]).length > 0 },
+		(sides) => (refusals = refusalsOf(sides[1]))
+	);
+	return { readers: options.readers, off: figures.off.times, on: figures.on.times, refusals };
+}
+
+/** The writer (the resident with the most posts of their own on the quarter, and a manager) and N readers, members of the neighbourhood in `data`. */
+export function fanoutPeople(seed: RefereeSeed, data: string, readers: number, work: string): FanoutPeople {
+	const book = new AccessBook(data);
 	const counts = new Map<string, number>();
 	for (const post of Object.values(seed.quarter.doc.posts)) if (!post.actedBy) counts.set(String(post.author), (counts.get(String(post.author)) ?? 0) + 1);
 	const writer = [...counts].sort((a, b) => b[1] - a[1])[0][0];
 	const { credential } = joinAs(book, seed.neighbourhood, writer, 'Schrijver', ['manager']);
-	const readers = Array.from({ length: options.readers }, (_, i) => newMember(book, seed.neighbourhood, { name: `Lezer ${i + 1}` }).credential);
-	cpSync(off, on, { recursive: true });
+	const credentials = Array.from({ length: readers }, (_, i) => newMember(book, seed.neighbourhood, { name: `Lezer ${i + 1}` }).credential);
 	const bytesFile = join(work, 'quarter.automerge');
 	writeFileSync(bytesFile, seed.quarter.bytes);
-	const people = { writer, credential, readers, bytesFile };
-
-	const sides: Side[] = [];
-	try {
-		// Both sides make the same changes in the same order. They start side by side: a hundred
-		// readers take a while to connect, and there are two cores.
-		const started = await Promise.allSettled([
-			startSide('off', off, 'off', seed, people, prng(options.seed), options.progress),
-			startSide('on', on, options.checking, seed, people, prng(options.seed), options.progress)
-		]);
-		for (const side of started) if (side.status === 'fulfilled') sides.push(side.value);
-		for (const side of started) if (side.status === 'rejected') throw side.reason;
-		options.progress?.(`${options.readers} readers on each relay; ${options.warmup} changes each to warm up, then ${options.samples} each, alternating`);
-		for (let i = 0; i < options.warmup; i += 1) for (const side of sides) await sample(side);
-		const times: Record<'off' | 'on', number[]> = { off: [], on: [] };
-		for (let i = 0; i < options.samples; i += 1) {
-			for (const side of i % 2 === 0 ? sides : [...sides].reverse()) times[side.name].push(await sample(side));
-			options.progress?.(`change ${i + 1}: off ${Math.round(times.off[i])} ms, on ${Math.round(times.on[i])} ms`);
-			// A change the relay refused takes every later change of that writer with it: stop measuring.
-			if (refusalsOf(sides[1]).length > 0) break;
-		}
-		return { readers: options.readers, off: times.off, on: times.on, refusals: refusalsOf(sides[1]) };
-	} finally {
-		await Promise.allSettled(sides.map(stop));
-	}
+	return { writer, credential, readers: credentials, bytesFile };
 }
 
 /** What the relay with rules logged as refused (rule and path, never content). */

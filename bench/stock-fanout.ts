@@ -1,0 +1,72 @@
+// Figures of issue #17, in one run: Noaber's relay (with the modules' rules) beside the stock
+// automerge-repo relay (bench/stock-relay.ts: same package versions, their defaults). For each, the
+// fan-out from one writer's honest change on the ten-year board's latest quarter to N readers
+// (p50/p95, the relays taking turns sample by sample), and the relay process's memory per idle
+// connection: its resident memory with every reader connected and quiet, less before they came,
+// divided by the number of readers. Each relay and each relay's readers run in a process of their
+// own (through tsx, both alike); the writers run here.
+//
+//   npx tsx bench/stock-fanout.ts [--readers 200] [--samples 30] [--warmup 4] [--seed 20261128] [--cache <folder>]
+import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { doorAt } from '../tests/relay/door.ts';
+import { fanoutPeople, measureSides, type FanoutRelay } from './referee-fanout.ts';
+import { seedReferee } from './referee-seed.ts';
+import { percentile } from './round-trip.ts';
+import { fmt } from './timing.ts';
+
+function option(name: string): string | undefined {
+	const at = process.argv.indexOf(`--${name}`);
+	return at >= 0 ? process.argv[at + 1] : undefined;
+}
+function count(name: string, fallback: number): number {
+	const value = Number(option(name) ?? fallback);
+	if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} wants a whole number, not "${option(name)}"`);
+	return value;
+}
+
+const readers = count('readers', 200);
+const samples = count('samples', 30);
+const warmup = count('warmup', 4);
+const seedNumber = count('seed', 20261128);
+const cache = option('cache') ?? join(tmpdir(), 'noaber-bench-referee');
+const script = (name: string) => fileURLToPath(new URL(name, import.meta.url));
+const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
+const show = (ms: number) => (Number.isFinite(ms) ? fmt(ms) : 'lost');
+const perConnection = (before: number | undefined, after: number | undefined) =>
+	before === undefined || after === undefined ? 'n/a' : `${Math.round((after - before) / readers / 1024)} KB`;
+
+console.log(`Load average at start: ${load()} (${cpus().length} CPUs)`);
+const work = mkdtempSync(join(tmpdir(), 'noaber-bench-stock-'));
+try {
+	const seed = await seedReferee(join(work, 'seed'), seedNumber, cache);
+	const noaberData = join(work, 'noaber');
+	cpSync(seed.data, noaberData, { recursive: true });
+	const people = fanoutPeople(seed, noaberData, readers, work);
+	const stockData = join(work, 'stock');
+	mkdirSync(stockData);
+	const relays: FanoutRelay[] = [
+		{ name: 'noaber', script: script('./referee-relay.ts'), args: [noaberData, 'real'], door: (port, credential) => doorAt(port, credential) },
+		// The stock relay knows no members: its devices show no key.
+		{ name: 'stock', script: script('./stock-relay.ts'), args: [stockData, seed.quarter.url, people.bytesFile], door: (port) => doorAt(port) }
+	];
+	console.log(`Fan-out to ${readers} readers through Noaber's relay and the stock relay…`);
+	const figures = await measureSides(relays, seed, people, { samples, warmup, seed: seedNumber, progress: (line) => console.log(`  ${line}`) });
+	console.log(`\nLoad average at end: ${load()}\n`);
+	console.log('| relay | samples | fan-out p50 | fan-out p95 | memory before readers | with readers, quiet | per idle connection |\n|---|---|---|---|---|---|---|');
+	const mb = (bytes: number | undefined) => (bytes === undefined ? 'n/a' : `${Math.round(bytes / 1024 / 1024)} MB`);
+	for (const relay of relays) {
+		const side = figures[relay.name];
+		console.log(
+			`| ${relay.name} | ${side.times.length} | ${show(percentile(side.times, 0.5))} | ${show(percentile(side.times, 0.95))} | ${mb(side.rssBefore)} | ${mb(side.rssWithReaders)} | ${perConnection(side.rssBefore, side.rssWithReaders)} |`
+		);
+	}
+	const ratio = percentile(figures.noaber.times, 0.95) / percentile(figures.stock.times, 0.95);
+	console.log(`\nFan-out p95, Noaber / stock: ${Number.isFinite(ratio) ? ratio.toFixed(2) : 'lost changes'} (issue #17 asks at most 1.0)`);
+} finally {
+	rmSync(work, { recursive: true, force: true });
+}
+// Stock websocket clients keep timers; the figures are printed.
+process.exit(0);

@@ -21,7 +21,7 @@ import { newMember } from '../tests/relay/members.ts';
 import { prng } from './generate-help.ts';
 import { holdDocument } from './held-document.ts';
 import { helpActions, type Action } from './referee-cost.ts';
-import { readStatus } from './hostile-relay.ts';
+import type { MemoryFigures } from './relay-memory.ts';
 import type { ToReaders } from './referee-readers.ts';
 import type { RulesChoice } from './referee-rules.ts';
 import { joinAs, type RefereeSeed } from './referee-seed.ts';
@@ -61,9 +61,9 @@ export interface FanoutPeople {
 export interface SideFigures {
 	/** Milliseconds per sample; Infinity for a change that never reached every reader. */
 	times: number[];
-	/** The relay process's resident memory before the readers came, and with them all connected and quiet. */
-	rssBefore: number | undefined;
-	rssWithReaders: number | undefined;
+	/** The relay process's memory (after a full collection) before the readers came, and with them all connected and quiet. */
+	before: MemoryFigures;
+	withReaders: MemoryFigures;
 }
 
 interface Side {
@@ -117,7 +117,7 @@ async function until(condition: () => boolean, ms: number, what: string) {
 	}
 }
 
-async function startSide(spec: FanoutRelay, seed: RefereeSeed, people: FanoutPeople, random: () => number, progress?: (line: string) => void): Promise<Side & { rssBefore: number | undefined }> {
+async function startSide(spec: FanoutRelay, seed: RefereeSeed, people: FanoutPeople, random: () => number, progress?: (line: string) => void): Promise<Side & { before: MemoryFigures }> {
 	const name = spec.name;
 	const relay = spawnTsx(spec.script, spec.args);
 	const { port } = await message(relay.child, (m) => (typeof m === 'object' && m && 'port' in m ? (m as { port: number }) : undefined), 60_000, `relay (${name}) did not start`, relay.output);
@@ -126,7 +126,7 @@ async function startSide(spec: FanoutRelay, seed: RefereeSeed, people: FanoutPeo
 	const handle = holdDocument(repo, seed.quarter.url as AutomergeUrl, A.clone(seed.quarter.doc, { actor: randomBytes(16).toString('hex') }));
 	await until(() => repo.peers.length > 0, 30_000, `the writer did not reach relay (${name})`);
 	await new Promise((r) => setTimeout(r, QUIET_MS));
-	const rssBefore = readStatus(relay.child.pid!, 'VmRSS');
+	const before = await memoryOf(relay.child);
 	const readers = spawnTsx(script('./referee-readers.ts'), []);
 	await message(readers.child, (m) => (m === 'listening' ? true : undefined), 60_000, `the readers' process (${name}) did not start`, readers.output);
 	readers.child.send({ init: { doors: people.readers.map((c) => spec.door(port, c)), url: seed.quarter.url, bytesFile: people.bytesFile } } satisfies ToReaders);
@@ -145,8 +145,14 @@ async function startSide(spec: FanoutRelay, seed: RefereeSeed, people: FanoutPeo
 		handle,
 		next: helpActions(random, seed.quarter.doc, { posters: [writer], responders: [writer], manager: writer }),
 		output: relay.output,
-		rssBefore
+		before
 	};
+}
+
+/** The relay's memory after a full collection (bench/relay-memory.ts). */
+function memoryOf(relay: ChildProcess): Promise<MemoryFigures> {
+	relay.send('memory');
+	return message(relay, (m) => (typeof m === 'object' && m !== null && 'memory' in m ? (m as { memory: MemoryFigures }).memory : undefined), 30_000, 'no memory figures');
 }
 
 let samples = 0;
@@ -196,7 +202,7 @@ export async function measureSides(
 	options: { samples: number; warmup: number; seed: number; progress?: (line: string) => void; stopEarly?: (sides: Side[]) => boolean },
 	afterwards?: (sides: Side[]) => void
 ): Promise<Record<string, SideFigures>> {
-	const sides: Array<Side & { rssBefore: number | undefined }> = [];
+	const sides: Array<Side & { before: MemoryFigures }> = [];
 	try {
 		// Every side makes the same changes in the same order.
 		const started = await Promise.allSettled(relays.map((spec) => startSide(spec, seed, people, prng(options.seed), options.progress)));
@@ -205,7 +211,7 @@ export async function measureSides(
 		// Quiet connections: whatever the readers' first sync left to do is done.
 		await new Promise((r) => setTimeout(r, QUIET_MS));
 		const figures: Record<string, SideFigures> = {};
-		for (const side of sides) figures[side.name] = { times: [], rssBefore: side.rssBefore, rssWithReaders: readStatus(side.relay.pid!, 'VmRSS') };
+		for (const side of sides) figures[side.name] = { times: [], before: side.before, withReaders: await memoryOf(side.relay) };
 		options.progress?.(`${people.readers.length} readers on each relay; ${options.warmup} changes each to warm up, then ${options.samples} each, alternating`);
 		for (let i = 0; i < options.warmup; i += 1) for (const side of sides) await sample(side);
 		for (let i = 0; i < options.samples; i += 1) {

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startRelay } from '../relay/main.ts';
 import { loadRules, rulesChoice } from './referee-rules.ts';
+import { answerMemoryRequests } from './relay-memory.ts';
 
 const [data, checking] = process.argv.slice(2);
 if (!data || !checking || !process.send) throw new Error('Run by bench/referee-fanout.ts: referee-relay.ts <data> <off|real|fixture>');
@@ -15,6 +16,7 @@ const app = mkdtempSync(join(tmpdir(), 'noaber-referee-app-'));
 writeFileSync(join(app, 'index.html'), '<!doctype html><title>Noaber</title>');
 // `judge` too: off must stay off should the relay one day take its rules from the checkout by itself.
 const relay = await startRelay({ data, app, port: 0, host: '127.0.0.1', logLevel: 'warn', judge: rules !== undefined, rules });
+answerMemoryRequests();
 process.send({ port: relay.port });
 const stop = async () => {
 	await relay.close().catch(() => undefined);

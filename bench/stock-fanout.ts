@@ -2,8 +2,8 @@
 // automerge-repo relay (bench/stock-relay.ts: same package versions, their defaults). For each, the
 // fan-out from one writer's honest change on the ten-year board's latest quarter to N readers
 // (p50/p95, the relays taking turns sample by sample), and the relay process's memory per idle
-// connection: its resident memory with every reader connected and quiet, less before they came,
-// divided by the number of readers. Each relay and each relay's readers run in a process of their
+// connection: its memory with every reader connected and quiet, less with the writer alone (the
+// document loaded), divided by the number of readers, each read after a full collection. Each relay and each relay's readers run in a process of their
 // own (through tsx, both alike); the writers run here.
 //
 //   npx tsx bench/stock-fanout.ts [--readers 200] [--samples 30] [--warmup 4] [--seed 20261128] [--cache <folder>]
@@ -35,8 +35,7 @@ const cache = option('cache') ?? join(tmpdir(), 'noaber-bench-referee');
 const script = (name: string) => fileURLToPath(new URL(name, import.meta.url));
 const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
 const show = (ms: number) => (Number.isFinite(ms) ? fmt(ms) : 'lost');
-const perConnection = (before: number | undefined, after: number | undefined) =>
-	before === undefined || after === undefined ? 'n/a' : `${Math.round((after - before) / readers / 1024)} KB`;
+const perConnection = (before: number, after: number) => `${Math.round((after - before) / readers / 1024)} KB`;
 
 console.log(`Load average at start: ${load()} (${cpus().length} CPUs)`);
 const work = mkdtempSync(join(tmpdir(), 'noaber-bench-stock-'));
@@ -55,14 +54,19 @@ try {
 	console.log(`Fan-out to ${readers} readers through Noaber's relay and the stock relay…`);
 	const figures = await measureSides(relays, seed, people, { samples, warmup, seed: seedNumber, progress: (line) => console.log(`  ${line}`) });
 	console.log(`\nLoad average at end: ${load()}\n`);
-	console.log('| relay | samples | fan-out p50 | fan-out p95 | memory before readers | with readers, quiet | per idle connection |\n|---|---|---|---|---|---|---|');
-	const mb = (bytes: number | undefined) => (bytes === undefined ? 'n/a' : `${Math.round(bytes / 1024 / 1024)} MB`);
+	console.log(
+		'| relay | samples | fan-out p50 | fan-out p95 | RSS before readers / with them | per idle connection: RSS | per idle connection: heap + outside it |\n|---|---|---|---|---|---|---|'
+	);
+	const mb = (bytes: number) => `${Math.round(bytes / 1024 / 1024)} MB`;
 	for (const relay of relays) {
-		const side = figures[relay.name];
+		const { times, before, withReaders } = figures[relay.name];
+		const held = (m: typeof before) => m.heapUsed + m.external;
 		console.log(
-			`| ${relay.name} | ${side.times.length} | ${show(percentile(side.times, 0.5))} | ${show(percentile(side.times, 0.95))} | ${mb(side.rssBefore)} | ${mb(side.rssWithReaders)} | ${perConnection(side.rssBefore, side.rssWithReaders)} |`
+			`| ${relay.name} | ${times.length} | ${show(percentile(times, 0.5))} | ${show(percentile(times, 0.95))} | ${mb(before.rss)} / ${mb(withReaders.rss)} | ${perConnection(before.rss, withReaders.rss)} | ${perConnection(held(before), held(withReaders))} |`
 		);
 	}
+	const paired = figures.noaber.times.map((ms, i) => ms / figures.stock.times[i]).filter(Number.isFinite);
+	console.log(`Median of sample-by-sample ratios (Noaber / stock): ${paired.length ? percentile(paired, 0.5).toFixed(2) : '—'}`);
 	const ratio = percentile(figures.noaber.times, 0.95) / percentile(figures.stock.times, 0.95);
 	console.log(`\nFan-out p95, Noaber / stock: ${Number.isFinite(ratio) ? ratio.toFixed(2) : 'lost changes'} (issue #17 asks at most 1.0)`);
 } finally {

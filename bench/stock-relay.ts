@@ -10,6 +10,7 @@ import { NodeFSStorageAdapter } from '@automerge/automerge-repo-storage-nodefs';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { WebSocketServer } from 'ws';
+import { answerMemoryRequests } from './relay-memory.ts';
 
 const [data, url, file] = process.argv.slice(2);
 if (!data || !url || !file || !process.send) throw new Error('Run by bench/stock-fanout.ts: stock-relay.ts <data> <url> <file>');
@@ -24,6 +25,7 @@ const adapter = new NodeWSServerAdapter(wss as unknown as ConstructorParameters<
 const repo = new Repo({ network: [adapter], storage: new NodeFSStorageAdapter(data), sharePolicy: async () => false });
 const server = createServer((_request, response) => response.end('stock relay'));
 server.on('upgrade', (request, socket, head) => wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request)));
+answerMemoryRequests();
 server.listen(0, '127.0.0.1', () => {
 	const address = server.address();
 	process.send!({ port: typeof address === 'object' && address ? address.port : 0 });

@@ -1,7 +1,7 @@
 // The other relays a neighbourhood lists, for the access API when a device's own relay is down:
 // the same credential opens the same door at each of them (access records are replicated between
 // a neighbourhood's relays). The open connection keeps this current as the root's list changes.
-import { relayAddress } from '../neighbourhood/relay-list.ts';
+import { relayAddress } from '../automerge/relay-address.ts';
 
 const alternatives = new Map<string, string[]>();
 const address = (relay: string) => relayAddress(relay) ?? relay;

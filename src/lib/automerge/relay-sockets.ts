@@ -6,7 +6,7 @@
 // replicated between relays), so it is asked again a little later.
 import type { PeerId, Repo } from '@automerge/automerge-repo/slim';
 import { RelaySocket, type SocketState } from './relay-socket.ts';
-import { relayAddress } from '../neighbourhood/relay-list.ts';
+import { relayAddress } from './relay-address.ts';
 
 export interface RelayState {
 	relay: string;

@@ -4,7 +4,7 @@
 import type { Repo } from '@automerge/automerge-repo/slim';
 import { archiveFileName } from '../archive/format.ts';
 import { exportArchive } from '../archive/write.ts';
-import { snapshot } from '../automerge/snapshot.ts';
+import { snapshot } from './snapshot.ts';
 
 export type ExportFile = { ok: true; fileName: string; bytes: Uint8Array } | { ok: false; missing: number };
 

@@ -1,20 +1,8 @@
 // The relays a neighbourhood syncs through, as the root lists them (first = its home), and what
 // a device makes of that list: which relays to keep a connection to, and when to follow the
 // neighbourhood to its new home. Pure functions, so every device decides the same way.
+import { relayAddress } from '../automerge/relay-address.ts';
 import { relayHttpOrigin } from './invite.ts';
-
-/** A websocket address in one spelling, or undefined when it is none (a peer may write anything). */
-export function relayAddress(value: string): string | undefined {
-	let url: URL;
-	try {
-		url = new URL(value.trim());
-	} catch {
-		return undefined;
-	}
-	if (url.protocol !== 'ws:' && url.protocol !== 'wss:') return undefined;
-	if (url.username || url.password || url.search || url.hash) return undefined;
-	return url.toString();
-}
 
 /**
  * The root's list, read: valid websocket addresses in the managers' order, each once. Two managers

@@ -1,9 +1,9 @@
 // Every document of a neighbourhood as this device holds it, each with its whole history: what an
 // export file is made of. The root decides which documents are the neighbourhood's
-// (neighbourhood/documents.ts), the same list the relay uses.
+// (documents.ts), the same list the relay uses.
 import { save } from '@automerge/automerge/slim';
 import type { AutomergeUrl, DocHandle, Repo } from '@automerge/automerge-repo/slim';
-import { listedDocuments } from '../neighbourhood/documents.ts';
+import { listedDocuments } from './documents.ts';
 
 export interface Snapshot {
 	/** By document id (without `automerge:`), the root first. */

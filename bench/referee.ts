@@ -23,17 +23,8 @@ import { measureFanout } from './referee-fanout.ts';
 import { loadRules, rulesChoice } from './referee-rules.ts';
 import { seedReferee } from './referee-seed.ts';
 import { percentile } from './round-trip.ts';
+import { count, option } from './arguments.ts';
 import { fmt } from './timing.ts';
-
-function option(name: string): string | undefined {
-	const at = process.argv.indexOf(`--${name}`);
-	return at >= 0 ? process.argv[at + 1] : undefined;
-}
-function count(name: string, fallback: number): number {
-	const value = Number(option(name) ?? fallback);
-	if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} wants a whole number, not "${option(name)}"`);
-	return value;
-}
 
 const choice = rulesChoice(option('rules'));
 const changes = count('changes', 200);

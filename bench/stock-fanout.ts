@@ -15,17 +15,8 @@ import { doorAt } from '../tests/relay/door.ts';
 import { fanoutPeople, measureSides, type FanoutRelay } from './referee-fanout.ts';
 import { seedReferee } from './referee-seed.ts';
 import { percentile } from './round-trip.ts';
+import { count, option } from './arguments.ts';
 import { fmt } from './timing.ts';
-
-function option(name: string): string | undefined {
-	const at = process.argv.indexOf(`--${name}`);
-	return at >= 0 ? process.argv[at + 1] : undefined;
-}
-function count(name: string, fallback: number): number {
-	const value = Number(option(name) ?? fallback);
-	if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} wants a whole number, not "${option(name)}"`);
-	return value;
-}
 
 const readers = count('readers', 200);
 const samples = count('samples', 30);

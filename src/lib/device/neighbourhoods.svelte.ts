@@ -4,7 +4,7 @@
 // gets its own credential on its first connection after the update, roles follow the relay, and a
 // member waiting for approval gets in by itself once let in.
 import { browser } from '$app/environment';
-import { Connection, type Target } from '../automerge/connection.svelte.ts';
+import type { Connection, Target } from '../automerge/connection.svelte.ts';
 import { callAccess } from '../access/client.ts';
 import { joinedProfile } from './joined.ts';
 import { keyringStep, publishNewest, ringForDevice } from './keys.ts';
@@ -79,6 +79,9 @@ class Neighbourhoods {
 		const promise = (async () => {
 			await before?.catch(() => undefined);
 			await previous?.close();
+			// Loaded here, not with the first page: automerge-repo and Automerge are most of the
+			// JavaScript a page would otherwise wait for before it paints (bench/first-load.ts).
+			const { Connection } = await import('../automerge/connection.svelte.ts');
 			return Connection.open(target);
 		})();
 		const opening = { target, promise };

@@ -178,8 +178,9 @@ describe('sign-ups', () => {
 	it('for one occurrence count only there; a sign-up for the series counts every time', () => {
 		const device = new Device();
 		const id = createEvent(device, weekly({ capacity: 5 }), ANNA);
-		signUp(device, id, '', BEN);
-		signUp(device, id, '2026-03-17T10:00', CAROL);
+		// Explicit times: two sign-ups in one millisecond are ordered by their random ids.
+		signUp(device, id, '', BEN, new Date('2026-03-01T09:00:00Z'));
+		signUp(device, id, '2026-03-17T10:00', CAROL, new Date('2026-03-01T09:01:00Z'));
 		const event = device.event(id);
 		expect(places(event, '2026-03-10T10:00').participants.map((s) => s.member)).toEqual([BEN.memberId]);
 		expect(places(event, '2026-03-17T10:00').participants.map((s) => s.member)).toEqual([BEN.memberId, CAROL.memberId]);

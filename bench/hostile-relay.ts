@@ -117,7 +117,10 @@ export async function startRelay(checkout: string, settings: Record<string, stri
 			restarting = true;
 			const gone = new Promise((done) => relay.child.once('exit', done));
 			relay.child.kill('SIGTERM');
+			// A relay that hangs on its way down is killed, as a service manager would.
+			const timer = setTimeout(() => relay.child.kill('SIGKILL'), 5000);
 			await gone;
+			clearTimeout(timer);
 			restarting = false;
 			relay.child = spawnRelay();
 			await untilHealthy();

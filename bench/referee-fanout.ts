@@ -66,7 +66,8 @@ export interface SideFigures {
 	withReaders: MemoryFigures;
 }
 
-interface Side {
+/** One relay being measured: its process, its readers' process and the writer's repository. */
+export interface Side {
 	name: string;
 	relay: ChildProcess;
 	readers: ChildProcess;

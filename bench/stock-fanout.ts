@@ -3,8 +3,9 @@
 // fan-out from one writer's honest change on the ten-year board's latest quarter to N readers
 // (p50/p95, the relays taking turns sample by sample), and the relay process's memory per idle
 // connection: its memory with every reader connected and quiet, less with the writer alone (the
-// document loaded), divided by the number of readers, each read after a full collection. Each relay and each relay's readers run in a process of their
-// own (through tsx, both alike); the writers run here.
+// document loaded), divided by the number of readers, each read after a full collection. Each
+// relay and each relay's readers run in a process of their own (through tsx, both alike); the
+// writers run here.
 //
 //   npx tsx bench/stock-fanout.ts [--readers 200] [--samples 30] [--warmup 4] [--seed 20261128] [--cache <folder>]
 import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';

@@ -74,6 +74,15 @@ export function relayEnvironment(port: number, data: string): NodeJS.ProcessEnv 
 	};
 }
 
+/** Asks a relay to stop; one that hangs on its way down is killed, as a service manager would. */
+async function shutDown(child: ChildProcess): Promise<void> {
+	const gone = new Promise((done) => child.once('exit', done));
+	child.kill('SIGTERM');
+	const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+	await gone;
+	clearTimeout(timer);
+}
+
 export async function startRelay(checkout: string, settings: Record<string, string> = {}): Promise<RunningRelay> {
 	const dir = resolve(checkout);
 	const data = mkdtempSync(join(tmpdir(), 'noaber-hostile-'));
@@ -115,23 +124,13 @@ export async function startRelay(checkout: string, settings: Record<string, stri
 		output: () => output,
 		async restart() {
 			restarting = true;
-			const gone = new Promise((done) => relay.child.once('exit', done));
-			relay.child.kill('SIGTERM');
-			// A relay that hangs on its way down is killed, as a service manager would.
-			const timer = setTimeout(() => relay.child.kill('SIGKILL'), 5000);
-			await gone;
-			clearTimeout(timer);
+			await shutDown(relay.child);
 			restarting = false;
 			relay.child = spawnRelay();
 			await untilHealthy();
 		},
 		async stop() {
-			if (!relay.exit) {
-				relay.child.kill('SIGTERM');
-				const timer = setTimeout(() => relay.child.kill('SIGKILL'), 5000);
-				await relay.exited;
-				clearTimeout(timer);
-			}
+			if (!relay.exit) await shutDown(relay.child);
 			rmSync(data, { recursive: true, force: true });
 		}
 	};

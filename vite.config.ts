@@ -13,7 +13,7 @@ export default defineConfig({
 	build: { target: 'esnext' },
 	test: {
 		include: ['src/**/*.test.ts', 'relay/**/*.test.ts', 'tests/relay/**/*.test.ts'],
-		setupFiles: ['tests/setup-automerge.ts'],
+		setupFiles: ['tests/setup-automerge.ts', 'tests/setup-texts.ts'],
 		environment: 'node',
 		testTimeout: 20_000,
 		hookTimeout: 20_000

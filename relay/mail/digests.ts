@@ -146,7 +146,7 @@ export class MailDigests {
 			const items = await this.#news(neighbourhood, member, subscription);
 			if (items.length > 0) {
 				const firstName = this.#firstNames(neighbourhood);
-				const [{ composeDigest }, { newsText }] = await Promise.all([import('./compose.ts'), import('../../src/lib/news/text.ts')]);
+				const [{ composeDigest }, { newsText }, { textsIn }] = await Promise.all([import('./compose.ts'), import('../../src/lib/news/text.ts'), import('../../src/lib/i18n/every-language.ts')]);
 				const text = this.#options.text ?? newsText;
 				const mail = composeDigest({
 					neighbourhood: registry.find(neighbourhood)?.name ?? '',
@@ -155,7 +155,7 @@ export class MailDigests {
 					language: subscription.choice.language,
 					origin: subscription.origin,
 					unsubscribeUrl: this.#links.url(subscription.origin, neighbourhood, member, subscription.nonce),
-					text: (item, language) => text(item, { language, viewer: member, firstName })
+					text: (item, language) => text(item, { texts: textsIn(language), viewer: member, firstName })
 				});
 				try {
 					const transport = await this.#mailer(config.smtpUrl);

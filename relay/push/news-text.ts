@@ -1,11 +1,11 @@
 // A push says what "Nieuw voor u" says: the sentence comes from the news module
 // (src/lib/news/text.ts), in the reader's language, with first names from the members document
-// and the neighbourhood's name as its title. That module imports every compiled message (about a
-// thousand modules, seconds through tsx), so it loads in the background once the relay runs; a
-// push before that says a plain sentence that names nobody.
+// and the neighbourhood's name as its title. That module loads in the background once the relay
+// runs; a push before that says a plain sentence that names nobody.
 import type { NewsItem } from '../../src/lib/news/item.ts';
 import type { Member } from '../../src/lib/members/view.ts';
 import type { Logger } from '../log.ts';
+import { textsIn } from '../../src/lib/i18n/every-language.ts';
 import { plainText } from './push.ts';
 import type { PushText } from './schedule.ts';
 
@@ -52,7 +52,7 @@ export class NewsPushText {
 		const firstName = this.#names.get(reader.neighbourhood) ?? (() => undefined);
 		return {
 			title: this.#o.nameOf(reader.neighbourhood) || 'Noaber',
-			body: module.newsText(item, { language, viewer: reader.member, firstName })
+			body: module.newsText(item, { texts: textsIn(language), viewer: reader.member, firstName })
 		};
 	};
 }

@@ -11,6 +11,7 @@ import { toHsds } from '../map/hsds/export.ts';
 import { readMap } from '../map/view.ts';
 import { readMembers } from '../members/view.ts';
 import { readNeighbourhood } from '../neighbourhood/view.ts';
+import { firstNames } from '../news/text.ts';
 import { csv } from '../text/csv.ts';
 import { READABLE } from './format.ts';
 
@@ -65,10 +66,8 @@ export function readableCopies(rootId: string, documents: ReadonlyMap<string, un
 
 	const membersDoc = byUrl.get(neighbourhood.docs.members);
 	// Posters who left are still named on their posts, as in the app.
-	// The first word of the name, as "Nieuw voor u" names people (news/text.ts `firstNames`; not
-	// imported from there, since that module loads the app's whole message index).
-	const firstNameOf = new Map(readMembers(membersDoc, { includeLeft: true }).items.map((member) => [member.id, member.name.trim().split(/\s+/)[0]]));
-	const firstName = (id: string) => firstNameOf.get(id) || undefined;
+	// The first word of the name, as "Nieuw voor u" names people.
+	const firstName = firstNames(readMembers(membersDoc, { includeLeft: true }).items);
 	const posts = readPosts([...neighbourhood.docs.help, ...neighbourhood.docs.helpArchive].flatMap(({ url }) => loaded(url))).items;
 	const help: HelpRow[] = posts
 		.filter((post) => !post.hidden)

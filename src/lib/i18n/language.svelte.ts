@@ -1,28 +1,48 @@
 // The interface language, chosen per device. Dutch unless the resident picks English.
-// The texts live in messages/<language>.json and are compiled by Paraglide into
-// src/lib/paraglide; this module picks the device's language for them.
+// The texts live in messages/<language>.json; only the device's language is fetched
+// (load-texts.ts), before the first page shows, and the other only when the resident switches.
 import { browser } from '$app/environment';
-import { m } from '$lib/paraglide/messages.js';
-import { overwriteGetLocale } from '$lib/paraglide/runtime.js';
+import type { m } from '$lib/paraglide/messages.js';
+import { loadTexts } from './load-texts.ts';
+import { hasText, say, type Language, type TextParams, type Texts } from './texts.ts';
 
-export type Language = 'nl' | 'en';
+export type { Language } from './texts.ts';
 export type MessageKey = keyof typeof m & string;
-type Params = Record<string, string | number>;
-type Message = (inputs: Params, options: { locale: Language }) => string;
 
 const STORAGE_KEY = 'noaber.language';
 
 class Locale {
 	language = $state<Language>('nl');
+	/** The languages whose texts this device has fetched so far. */
+	#loaded = $state.raw<Partial<Record<Language, Texts>>>({});
 
 	constructor() {
 		if (browser && localStorage.getItem(STORAGE_KEY) === 'en') this.language = 'en';
 	}
 
-	set(language: Language) {
+	/** The texts of the device's language; none (keys only) before `ready()` finished. */
+	get texts(): Texts {
+		return this.#loaded[this.language] ?? { language: this.language, templates: {} };
+	}
+
+	/** Fetches the device's texts; the layout waits for this before the first page shows. */
+	async ready(): Promise<void> {
+		await this.load(this.language);
+	}
+
+	/** Switches once the new language's texts are here, so no page ever shows bare keys. */
+	async set(language: Language): Promise<void> {
+		await this.load(language);
 		this.language = language;
 		localStorage.setItem(STORAGE_KEY, language);
 		document.documentElement.lang = language;
+	}
+
+	/** Fetches a language's texts without switching to it. */
+	async load(language: Language): Promise<void> {
+		if (this.#loaded[language]) return;
+		const texts = await loadTexts(language);
+		this.#loaded = { ...this.#loaded, [language]: texts };
 	}
 
 	get tag(): string {
@@ -31,17 +51,14 @@ class Locale {
 }
 
 export const locale = new Locale();
-// Paraglide's own functions (m.…()) follow the device's choice too, not a cookie or the URL.
-overwriteGetLocale(() => locale.language);
 
 export function hasMessage(key: string): key is MessageKey {
-	return Object.hasOwn(m, key);
+	return hasText(locale.texts, key);
 }
 
 /** A message in the device's language, with `{name}` placeholders filled in. */
-export function t(key: MessageKey, params: Params = {}): string {
-	if (!hasMessage(key)) return key;
-	return (m[key] as unknown as Message)(params, { locale: locale.language });
+export function t(key: MessageKey, params: TextParams = {}): string {
+	return say(locale.texts, key, params);
 }
 
 /** A validation error key from a domain schema, as a sentence for the resident. */

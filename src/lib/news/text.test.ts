@@ -11,6 +11,7 @@ import { helpNews } from '../help/news.ts';
 import { readPosts } from '../help/view.ts';
 import type { Member } from '../members/view.ts';
 import { NEWS_KINDS, type NewsItem } from './item.ts';
+import { textsIn } from '../i18n/every-language.ts';
 import { firstNames, newsText, type NewsLanguage } from './text.ts';
 
 const PHONE = '0612345678';
@@ -85,7 +86,7 @@ describe('news texts', () => {
 		for (const item of items) {
 			for (const language of ['nl', 'en'] as NewsLanguage[]) {
 				for (const viewer of [item.for, ingrid]) {
-					const text = newsText(item, { language, viewer, firstName });
+					const text = newsText(item, { texts: textsIn(language), viewer, firstName });
 					expect(text).not.toMatch(/06|1234|Lindenlaan|sleutel|Bel |Dank|Jansen|Smit|undefined|\{|news\./);
 					expect(text.length).toBeGreaterThan(8);
 				}
@@ -97,7 +98,7 @@ describe('news texts', () => {
 		const text = (kind: string, viewer: string, language: NewsLanguage = 'nl', postKind = 'request') =>
 			items
 				.filter((n) => n.kind === kind && (n.subject.postKind ?? 'request') === postKind)
-				.map((n) => newsText(n, { language, viewer, firstName }));
+				.map((n) => newsText(n, { texts: textsIn(language), viewer, firstName }));
 		expect(text('response', henk)).toEqual(['Bert wil helpen met uw boodschappen']);
 		expect(text('response', ingrid)).toEqual(['Henk: Bert wil helpen met boodschappen']);
 		expect(text('response', henk, 'en')).toEqual(['Bert would like to help with your groceries']);
@@ -109,6 +110,6 @@ describe('news texts', () => {
 
 	it('name a neighbour it does not know kindly', () => {
 		const [item] = items;
-		expect(newsText({ ...item, actor: 'gone-000001' }, { language: 'nl', viewer: item.for, firstName })).toBe('Een buur wil helpen met uw boodschappen');
+		expect(newsText({ ...item, actor: 'gone-000001' }, { texts: textsIn('nl'), viewer: item.for, firstName })).toBe('Een buur wil helpen met uw boodschappen');
 	});
 });

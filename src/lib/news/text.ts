@@ -1,23 +1,16 @@
 // One short, kind sentence per news item, in the reader's language: for "Nieuw voor u", the
-// bellijst, a phone notification and the e-mail digest. The language is a parameter because the
+// bellijst, a phone notification and the e-mail digest. The texts are a parameter because the
 // relay writes for many members at once. Built only from first names, a help post's category and
 // an activity's title and date: never a phone number, address or message.
-import { m } from '../paraglide/messages.js';
 import type { Member } from '../members/view.ts';
+import { hasText, say, type Language, type Texts } from '../i18n/texts.ts';
 import type { NewsItem } from './item.ts';
 
-export type NewsLanguage = 'nl' | 'en';
-
-type Message = (inputs: Record<string, string>, options: { locale: NewsLanguage }) => string;
-const messages = m as unknown as Record<string, Message | undefined>;
-
-function say(key: string, inputs: Record<string, string>, language: NewsLanguage): string {
-	const message = messages[key];
-	return message ? message(inputs, { locale: language }) : key;
-}
+export type NewsLanguage = Language;
 
 export interface NewsTextContext {
-	language: NewsLanguage;
+	/** The reader's language: the app's loaded texts, or the relay's for a member. */
+	texts: Texts;
 	/** Who reads it: news for anyone else is about a resident they act for, and names them. */
 	viewer: string;
 	/** A member's first name, or undefined when unknown (a neighbour who left). */
@@ -31,13 +24,13 @@ export function firstNames(members: Member[]): (memberId: string) => string | un
 }
 
 /** "boodschappen": the category's label as it reads inside a sentence. */
-function what(category: string | undefined, language: NewsLanguage): string {
-	if (!category || category === 'iets-anders') return say('news.anything', {}, language);
+function what(category: string | undefined, texts: Texts): string {
+	if (!category || category === 'iets-anders') return say(texts, 'news.anything');
 	const key = `category.${category}`;
 	// Custom categories are shown as the manager typed them.
-	if (!messages[key]) return category;
-	const label = say(key, {}, language);
-	return label.charAt(0).toLocaleLowerCase(language) + label.slice(1);
+	if (!hasText(texts, key)) return category;
+	const label = say(texts, key);
+	return label.charAt(0).toLocaleLowerCase(texts.language) + label.slice(1);
 }
 
 /** "donderdag 17 december" for an occurrence's wall-clock start, as it is (already Amsterdam time). */
@@ -58,17 +51,17 @@ function form(item: NewsItem, mine: boolean): string {
 
 /** The sentence for one item, as the viewer reads it. */
 export function newsText(item: NewsItem, context: NewsTextContext): string {
-	const { language } = context;
-	const name = (id: string | undefined) => (id && context.firstName(id)) || say('news.someone', {}, language);
+	const { texts } = context;
+	const name = (id: string | undefined) => (id && context.firstName(id)) || say(texts, 'news.someone');
 	const mine = item.for === context.viewer;
 	const inputs: Record<string, string> = {
 		name: name(item.actor),
 		resident: name(item.for),
-		what: what(item.subject.category, language),
+		what: what(item.subject.category, texts),
 		title: item.subject.title ?? '',
-		date: item.subject.occurrence ? occurrenceDay(item.subject.occurrence, language) : ''
+		date: item.subject.occurrence ? occurrenceDay(item.subject.occurrence, texts.language) : ''
 	};
-	return say(`news.${item.kind}.${form(item, mine)}`, inputs, language);
+	return say(texts, `news.${item.kind}.${form(item, mine)}`, inputs);
 }
 
 /** First names from the names of everyone who ever took part (the app's `names`). */

@@ -1,0 +1,35 @@
+// One language's texts: the flat map of messages/<language>.json, key → template with `{name}`
+// placeholders. The app loads only the device's language (load-texts.ts), so a phone never
+// downloads the other; the relay, which writes to members in either language, holds both.
+// Paraglide compiles the same files for the relay's own messages; texts.test.ts holds the two
+// readings to the same result for every text.
+export type Language = 'nl' | 'en';
+export const LANGUAGES: readonly Language[] = ['nl', 'en'];
+
+export interface Texts {
+	language: Language;
+	templates: Readonly<Record<string, string>>;
+}
+
+export type TextParams = Record<string, string | number>;
+
+/** `{name}` filled in; `\{` is a brace as typed (a tile address's `{z}` in a hint). */
+export function fill(template: string, params: TextParams): string {
+	return template.replace(/\\([{}])|\{(\w+)\}/g, (_match, brace: string | undefined, name: string) => brace ?? String(params[name]));
+}
+
+export function hasText(texts: Texts, key: string): boolean {
+	return Object.hasOwn(texts.templates, key);
+}
+
+/** The text in this language, or its key when there is none (never an empty line). */
+export function say(texts: Texts, key: string, params: TextParams = {}): string {
+	return hasText(texts, key) ? fill(texts.templates[key], params) : key;
+}
+
+/** A translation file's contents as texts; its `$schema` line is no text. */
+export function textsOf(language: Language, file: Readonly<Record<string, unknown>>): Texts {
+	const templates: Record<string, string> = {};
+	for (const [key, value] of Object.entries(file)) if (key !== '$schema' && typeof value === 'string') templates[key] = value;
+	return { language, templates };
+}

@@ -4,7 +4,6 @@
 // device adds a new key (`rotate`): what is sealed afterwards is out of the removed device's reach.
 import * as v from 'valibot';
 import { fromBase64url, toBase64url } from './base64url.ts';
-import { hpke } from './suite.ts';
 
 const B64 = /^[A-Za-z0-9_-]{43}$/;
 
@@ -28,7 +27,9 @@ export interface PublicKey {
 }
 
 export async function newKeyPair(n: number): Promise<KeyPair> {
-	const suite = hpke();
+	// The cipher suite comes when a key is made, not with the first page: a device reads its stored
+	// ring (the schemas above) before it paints, but makes keys only in a neighbourhood.
+	const suite = (await import('./suite.ts')).hpke();
 	const pair = await suite.kem.generateKeyPair();
 	return {
 		n,

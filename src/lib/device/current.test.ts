@@ -7,6 +7,7 @@ import { createNeighbourhood } from '../neighbourhood/create.ts';
 import { emptyDetails } from '../neighbourhood/schema.ts';
 import { readNeighbourhood } from '../neighbourhood/view.ts';
 import { currentState } from './current.ts';
+import { readCurrent } from './current-view.ts';
 import type { Membership } from './memberships.ts';
 
 const MANAGER = 'manager-0001';
@@ -29,7 +30,7 @@ function opened(change: (root: Record<string, unknown>) => void, connection: Par
 		membersUnavailable: false,
 		...connection
 	} as unknown as Connection;
-	return { manager: currentState(membership(MANAGER), fake), resident: currentState(membership('resident-01'), fake), created };
+	return { manager: currentState(membership(MANAGER), fake, readCurrent), resident: currentState(membership('resident-01'), fake, readCurrent), created };
 }
 
 describe('the current neighbourhood after a peer damaged its root', () => {
@@ -53,5 +54,23 @@ describe('the current neighbourhood after a peer damaged its root', () => {
 		// Without an answer from the relay it may still come: that is loading, not lost.
 		const waiting = opened(() => undefined, { ...lost, status: 'connecting' });
 		expect(waiting.resident.kind).toBe('loading');
+	});
+});
+
+describe('the current neighbourhood before its document code has loaded', () => {
+	const membership: Membership = { root: 'automerge:4NMNnkMhL8jXrdJ9jamS58PAVdXu', relay: 'ws://x/sync', key: 'k'.repeat(16), memberId: 'resident-01', name: 'Lindenbuurt' };
+	const connection = { target: { root: membership.root }, status: 'shared' } as unknown as Connection;
+
+	it('is the welcome page without a membership, and "loading" with one until the reader is there', () => {
+		expect(currentState(undefined, undefined, undefined).kind).toBe('none');
+		expect(currentState(membership, undefined, undefined).kind).toBe('loading');
+		expect(currentState(membership, connection, undefined).kind).toBe('loading');
+		expect(currentState(membership, connection, () => ({ kind: 'refused' })).kind).toBe('refused');
+	});
+
+	it('tells a member who waits for approval whom to call, with or without a connection', () => {
+		const waiting: Membership = { ...membership, status: 'waiting', phone: '020 123 4567' };
+		expect(currentState(waiting, undefined, undefined)).toEqual({ kind: 'waiting', phone: '020 123 4567' });
+		expect(currentState(waiting, connection, readCurrent)).toEqual({ kind: 'waiting', phone: '020 123 4567' });
 	});
 });

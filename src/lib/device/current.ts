@@ -1,15 +1,13 @@
 // What a page needs about the neighbourhood it shows, derived from the open connection.
 import type { Member } from '../members/view.ts';
-import { managedBy } from '../members/view.ts';
 import type { PostsRead } from '../help/view.ts';
 import type { EventsRead } from '../agenda/view.ts';
 import type { MapRead } from '../map/view.ts';
 import type { Neighbourhood } from '../neighbourhood/schema.ts';
-import { membersToRestore } from '../neighbourhood/repair.ts';
-import { isEditor, isManager, type RootProblem, type RootRemains } from '../neighbourhood/view.ts';
+import type { RootProblem } from '../neighbourhood/problems.ts';
+import type { RootRemains } from '../neighbourhood/view.ts';
 import type { Connection } from '../automerge/connection.svelte.ts';
 import type { Membership } from './memberships.ts';
-import type { Role } from '../access/roles.ts';
 import type { Who } from '../rules/judge.ts';
 
 export interface CurrentView {
@@ -49,58 +47,16 @@ export type CurrentState =
 	| { kind: 'unreadable'; remains: RootRemains; manager: boolean; membersLost?: { restorable: boolean } }
 	| { kind: 'ready'; view: CurrentView };
 
-export function currentState(membership: Membership | undefined, connection: Connection | undefined): CurrentState {
-	if (!membership) return { kind: 'none' };
-	if (membership.status === 'waiting' || connection?.shut === 'waiting') return { kind: 'waiting', phone: membership.phone ?? '' };
-	if (!connection || connection.target.root !== membership.root) return { kind: 'loading' };
-	if (connection.status === 'refused' && !connection.neighbourhood) return { kind: 'refused' };
-	const root = connection.neighbourhood;
-	if (!root) return { kind: 'loading' };
-	if (!root.ok) return { kind: 'unreadable', remains: root.remains, manager: root.remains.managers.includes(membership.memberId) };
-	const members = connection.memberList;
-	if (!members && connection.membersUnavailable && connection.status !== 'connecting') {
-		// The relay answered and nobody has the list of members: say so rather than wait forever.
-		const n = root.neighbourhood;
-		const remains = { name: n.name, phone: n.contact.phone, managers: n.managers };
-		const restorable = membersToRestore(connection.root?.current) !== undefined;
-		return { kind: 'unreadable', remains, manager: isManager(n, membership.memberId), membersLost: { restorable } };
-	}
-	if (!members) return { kind: 'loading' };
-	const roles = rolesOf(membership, root.neighbourhood);
-	const managed = managedBy(members.items, membership.memberId);
-	return {
-		kind: 'ready',
-		view: {
-			membership,
-			connection,
-			neighbourhood: root.neighbourhood,
-			members: members.items,
-			skipped: members.skipped,
-			me: connection.everyone?.items.find((m) => m.id === membership.memberId),
-			who: { member: membership.memberId, roles, actsFor: new Set(managed.map((m) => m.id)) },
-			manager: roles.includes('manager'),
-			removed: membership.status === 'removed' || connection.shut === 'removed',
-			problems: root.problems,
-			managed,
-			names: connection.names,
-			posts: connection.posts,
-			helpPending: connection.helpPending,
-			events: connection.events,
-			agendaPending: connection.agendaPending,
-			map: connection.map
-		}
-	};
-}
+/** Reads an open neighbourhood: `readCurrent` in current-view.ts, loaded with the connection. */
+export type CurrentReader = (membership: Membership, connection: Connection) => CurrentState;
 
 /**
- * The relay decides who has which role. A device from before December 2026 that has not yet heard
- * from the relay goes by the root document, as it always did, until it has.
+ * What to show for the current neighbourhood. Before the connection and its reader are loaded this
+ * needs no document code, so the welcome page and "wordt geladen" paint without it.
  */
-function rolesOf(membership: Membership, n: Neighbourhood): Role[] {
-	if (membership.roles) return membership.roles;
-	const roles: Role[] = [];
-	if (isManager(n, membership.memberId)) roles.push('manager');
-	if (isEditor(n, 'agenda', membership.memberId)) roles.push('agenda');
-	if (isEditor(n, 'map', membership.memberId)) roles.push('map');
-	return roles;
+export function currentState(membership: Membership | undefined, connection: Connection | undefined, read: CurrentReader | undefined): CurrentState {
+	if (!membership) return { kind: 'none' };
+	if (membership.status === 'waiting' || connection?.shut === 'waiting') return { kind: 'waiting', phone: membership.phone ?? '' };
+	if (!connection || connection.target.root !== membership.root || !read) return { kind: 'loading' };
+	return read(membership, connection);
 }

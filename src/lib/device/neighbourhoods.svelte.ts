@@ -6,13 +6,8 @@
 import { browser } from '$app/environment';
 import type { Connection, Target } from '../automerge/connection.svelte.ts';
 import { callAccess } from '../access/client.ts';
-import { joinedProfile } from './joined.ts';
-import { keyringStep, publishNewest, ringForDevice } from './keys.ts';
-import { sealContact } from './contact-seal.ts';
 import { newKeyPair } from '../crypto/keys.ts';
-import { findMember, type Member } from '../members/view.ts';
-import type { DocHandle } from '@automerge/automerge-repo/slim';
-import type { MembersDoc } from '../members/document.ts';
+import { currentState, type CurrentReader, type CurrentState } from './current.ts';
 import {
 	currentMembership,
 	deviceIdOf,
@@ -25,24 +20,12 @@ import {
 	type Memberships
 } from './memberships.ts';
 
-/** A linked device may open before its member's profile arrived from the relay: wait for it a while. */
-function profileArriving(members: DocHandle<MembersDoc>, memberId: string, waitMs = 60_000): Promise<Member | undefined> {
-	const found = findMember(members.doc(), memberId);
-	if (found) return Promise.resolve(found);
-	return new Promise((resolve) => {
-		const done = (member: Member | undefined) => {
-			clearTimeout(timer);
-			members.off('change', check);
-			resolve(member);
-		};
-		const check = () => {
-			const member = findMember(members.doc(), memberId);
-			if (member) done(member);
-		};
-		const timer = setTimeout(() => done(undefined), waitMs);
-		members.on('change', check);
-	});
-}
+/**
+ * What is needed only once a neighbourhood is open, in one chunk fetched then: automerge-repo,
+ * Automerge and the domain modules are most of the app's JavaScript, and the first page paints
+ * without them (bench/first-load.ts).
+ */
+const whenOpen = () => import('./opened.ts');
 
 /** How often a waiting device asks whether it has been let in. */
 const WAITING_POLL_MS = 15_000;
@@ -52,6 +35,8 @@ export const targetOf = (m: Membership): Target => ({ root: m.root, relay: m.rel
 class Neighbourhoods {
 	state = $state<Memberships>({ current: null, list: [] });
 	connection = $state<Connection>();
+	/** Loaded with the first connection. */
+	#read = $state.raw<CurrentReader>();
 	#opening: { target: Target; promise: Promise<Connection> } | undefined;
 
 	constructor() {
@@ -64,6 +49,11 @@ class Neighbourhoods {
 
 	get list(): Membership[] {
 		return this.state.list;
+	}
+
+	/** What pages show for the current neighbourhood: nothing yet, loading, waiting, refused or ready. */
+	get currentState(): CurrentState {
+		return currentState(this.current, this.connection, this.#read);
 	}
 
 	/** Opens (or reuses) the connection to a neighbourhood, closing any other one. */
@@ -79,9 +69,8 @@ class Neighbourhoods {
 		const promise = (async () => {
 			await before?.catch(() => undefined);
 			await previous?.close();
-			// Loaded here, not with the first page: automerge-repo and Automerge are most of the
-			// JavaScript a page would otherwise wait for before it paints (bench/first-load.ts).
-			const { Connection } = await import('../automerge/connection.svelte.ts');
+			const { Connection, readCurrent } = await whenOpen();
+			this.#read = readCurrent;
 			return Connection.open(target);
 		})();
 		const opening = { target, promise };
@@ -133,6 +122,7 @@ class Neighbourhoods {
 	async #writePending(root: string, connection: Connection) {
 		const membership = this.state.list.find((m) => m.root === root);
 		if (membership?.pendingProfile === undefined) return;
+		const { joinedProfile, ringForDevice, sealContact } = await whenOpen();
 		// The ring comes first: a phone number for fewer than everyone is sealed before it is written.
 		const ring = membership.ring ?? (await ringForDevice(membership.memberId, undefined, undefined));
 		if (!membership.ring) this.#store({ ...membership, ring });
@@ -159,6 +149,7 @@ class Neighbourhoods {
 	}
 
 	async #keysRound(root: string, connection: Connection) {
+		const { keyringStep, profileArriving, publishNewest, ringForDevice } = await whenOpen();
 		const members = await connection.membersHandle();
 		const first = this.state.list.find((m) => m.root === root);
 		if (!first || first.status === 'waiting') return;

@@ -7,13 +7,10 @@ import type { RootDoc } from './document.ts';
 import { rebuild } from './migrate.ts';
 import { createdAs, original } from './origin.ts';
 import * as v from 'valibot';
-import { readNeighbourhood, type RootProblem } from './view.ts';
+import { repairable, type RootProblem } from './problems.ts';
+import { readNeighbourhood } from './view.ts';
 
 type Mutable = Record<string, unknown>;
-
-/** Problems a manager's device can repair; a newer version is not one (that device should update). */
-export const repairable = (problem: RootProblem): boolean =>
-	problem.kind === 'version-impossible' || (problem.kind !== 'version-newer' && problem.restorable);
 
 /** What `repairRoot` would repair now. */
 export function repairs(doc: unknown): RootProblem[] {

@@ -2,18 +2,10 @@ import * as v from 'valibot';
 import { automergeUrl, id, isRecord, str } from '../automerge/fields.ts';
 import { readVersion } from './migrate.ts';
 import { original } from './origin.ts';
+import type { RootProblem } from './problems.ts';
 import { RootView, type Neighbourhood } from './schema.ts';
 import { isPhone, line } from '../validation/plain-text.ts';
 
-/**
- * What is wrong with a root the app can still show, for the manager to see (and mostly repair).
- * `restorable`: the root as it was created still has the value, so a manager can put it back.
- */
-export type RootProblem =
-	| { kind: 'version-newer'; version: number }
-	| { kind: 'version-impossible' }
-	| { kind: 'id-missing'; restorable: boolean }
-	| { kind: 'members-missing'; restorable: true };
 
 /** What can still be read from a root that cannot be shown: who may repair it, whom to call. */
 export interface RootRemains {

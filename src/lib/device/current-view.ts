@@ -1,0 +1,64 @@
+// The current neighbourhood read from its open connection: loaded with the connection (the
+// neighbourhoods store does so), because it needs the domain modules and so Automerge.
+import type { Connection } from '../automerge/connection.svelte.ts';
+import type { Role } from '../access/roles.ts';
+import { managedBy } from '../members/view.ts';
+import type { Neighbourhood } from '../neighbourhood/schema.ts';
+import { membersToRestore } from '../neighbourhood/repair.ts';
+import { isEditor, isManager } from '../neighbourhood/view.ts';
+import type { CurrentState } from './current.ts';
+import type { Membership } from './memberships.ts';
+
+/** The open neighbourhood as a page shows it: `currentState` hands over once the connection is open. */
+export function readCurrent(membership: Membership, connection: Connection): CurrentState {
+	if (connection.status === 'refused' && !connection.neighbourhood) return { kind: 'refused' };
+	const root = connection.neighbourhood;
+	if (!root) return { kind: 'loading' };
+	if (!root.ok) return { kind: 'unreadable', remains: root.remains, manager: root.remains.managers.includes(membership.memberId) };
+	const members = connection.memberList;
+	if (!members && connection.membersUnavailable && connection.status !== 'connecting') {
+		// The relay answered and nobody has the list of members: say so rather than wait forever.
+		const n = root.neighbourhood;
+		const remains = { name: n.name, phone: n.contact.phone, managers: n.managers };
+		const restorable = membersToRestore(connection.root?.current) !== undefined;
+		return { kind: 'unreadable', remains, manager: isManager(n, membership.memberId), membersLost: { restorable } };
+	}
+	if (!members) return { kind: 'loading' };
+	const roles = rolesOf(membership, root.neighbourhood);
+	const managed = managedBy(members.items, membership.memberId);
+	return {
+		kind: 'ready',
+		view: {
+			membership,
+			connection,
+			neighbourhood: root.neighbourhood,
+			members: members.items,
+			skipped: members.skipped,
+			me: connection.everyone?.items.find((m) => m.id === membership.memberId),
+			who: { member: membership.memberId, roles, actsFor: new Set(managed.map((m) => m.id)) },
+			manager: roles.includes('manager'),
+			removed: membership.status === 'removed' || connection.shut === 'removed',
+			problems: root.problems,
+			managed,
+			names: connection.names,
+			posts: connection.posts,
+			helpPending: connection.helpPending,
+			events: connection.events,
+			agendaPending: connection.agendaPending,
+			map: connection.map
+		}
+	};
+}
+
+/**
+ * The relay decides who has which role. A device from before December 2026 that has not yet heard
+ * from the relay goes by the root document, as it always did, until it has.
+ */
+function rolesOf(membership: Membership, n: Neighbourhood): Role[] {
+	if (membership.roles) return membership.roles;
+	const roles: Role[] = [];
+	if (isManager(n, membership.memberId)) roles.push('manager');
+	if (isEditor(n, 'agenda', membership.memberId)) roles.push('agenda');
+	if (isEditor(n, 'map', membership.memberId)) roles.push('map');
+	return roles;
+}

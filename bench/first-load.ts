@@ -1,22 +1,37 @@
-// Figures of issue #17's "small first load", on the built app served by the relay: the JavaScript
-// a browser fetched before the first contentful paint of the welcome page, gzipped as the relay
-// serves it (its precompressed .gz files), and all JavaScript and WebAssembly fetched by the time
-// the page is quiet; the largest files of each. The goal: at most 100 KB gzipped before the first
-// paint.
-//   npm run build && npx tsx bench/first-load.ts [--path /]
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+// Figures of issue #17's "small first load", on built apps served by the relay: the JavaScript a
+// browser fetched before the first contentful paint of the welcome page, gzipped as the relay
+// serves it (its precompressed .gz files), when that paint came, and all JavaScript and WebAssembly
+// fetched by the time the page is quiet; the largest files of each. The goal: at most 100 KB
+// gzipped before the first paint.
+//   npm run build && npx tsx bench/first-load.ts [--path /] [--runs 5] [--fast]
+//     [--app before=../other-checkout/build --app after=build]
+// Each run opens the page in a fresh browser context (nothing cached, no service worker), on a
+// cheap phone as the issue describes it: the CPU slowed 4× and DevTools' "Slow 4G" network
+// (562.5 ms round trip, 1.47 Mbit/s down, 675 kbit/s up: Lighthouse's mobile profile as DevTools
+// applies it). `--fast` leaves both out. Builds given with --app take turns run by run, so load on
+// the machine hits them alike; each is served by this checkout's relay.
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { startRelay } from '../relay/main.ts';
+import { count, option } from './arguments.ts';
 import { builtApp, launchChromium } from './browser.ts';
 
-const at = process.argv.indexOf('--path');
-const path = at >= 0 ? process.argv[at + 1] : '/';
-const app = builtApp();
-const data = mkdtempSync(join(tmpdir(), 'noaber-bench-first-load-'));
-const relay = await startRelay({ port: 0, host: '127.0.0.1', data, publicUrl: undefined, app, logLevel: 'warn' });
-const browser = await launchChromium();
+const path = option('path') ?? '/';
+const runs = count('runs', 5);
+const throttled = !process.argv.includes('--fast');
+
+/** `--app name=dir`, as often as wanted; this checkout's build when none is given. */
+function apps(): { name: string; dir: string }[] {
+	const given = process.argv.flatMap((arg, i) => (arg === '--app' ? [process.argv[i + 1] ?? ''] : []));
+	if (given.length === 0) return [{ name: 'this build', dir: builtApp() }];
+	return given.map((spec) => {
+		const [name, dir] = spec.includes('=') ? [spec.slice(0, spec.indexOf('=')), spec.slice(spec.indexOf('=') + 1)] : [spec, spec];
+		if (!existsSync(join(resolve(dir), 'index.html'))) throw new Error(`--app ${spec}: no built app (index.html) in ${dir}`);
+		return { name, dir: resolve(dir) };
+	});
+}
 
 interface Fetched {
 	file: string;
@@ -24,43 +39,85 @@ interface Fetched {
 	end: number;
 }
 
-/** Bytes of the file as the relay sends it to a browser that takes gzip: its .gz beside it, or gzipped here. */
-function gzipped(file: string): number {
-	const local = join(app, file);
-	if (existsSync(`${local}.gz`)) return statSync(`${local}.gz`).size;
-	return gzipSync(readFileSync(local), { level: 9 }).length;
+interface Run {
+	paint: number;
+	before: Fetched[];
+	scripts: Fetched[];
+	wasm: Fetched[];
 }
 
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)];
+
+const sides = apps();
+const data = mkdtempSync(join(tmpdir(), 'noaber-bench-first-load-'));
+const relays = await Promise.all(
+	sides.map((side, i) => {
+		const folder = join(data, String(i));
+		mkdirSync(folder);
+		return startRelay({ port: 0, host: '127.0.0.1', data: folder, publicUrl: undefined, app: side.dir, logLevel: 'warn' });
+	})
+);
+const browser = await launchChromium();
+
 try {
-	const context = await browser.newContext({ locale: 'nl-NL' });
-	const page = await context.newPage();
-	await page.goto(`http://localhost:${relay.port}${path}`, { waitUntil: 'networkidle' });
-	await page.waitForFunction(() => performance.getEntriesByName('first-contentful-paint').length > 0);
-	const { paint, fetched } = await page.evaluate(() => ({
-		paint: performance.getEntriesByName('first-contentful-paint')[0].startTime,
-		fetched: (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).map((r) => ({ file: new URL(r.name).pathname, end: r.responseEnd }))
-	}));
-	const ours = (f: Fetched) => existsSync(join(app, f.file));
-	const scripts = fetched.filter((f) => f.file.endsWith('.js') && ours(f));
-	const wasm = fetched.filter((f) => f.file.endsWith('.wasm') && ours(f));
-	const beforePaint = scripts.filter((f) => f.end <= paint);
-	const sum = (list: Fetched[]) => list.reduce((total, f) => total + gzipped(f.file), 0);
-	const largest = (list: Fetched[]) =>
-		[...list]
+	const results = sides.map(() => [] as Run[]);
+	for (let run = 0; run < runs; run++) {
+		for (const [i, side] of sides.entries()) {
+			const context = await browser.newContext({ locale: 'nl-NL', serviceWorkers: 'block' });
+			const page = await context.newPage();
+			if (throttled) {
+				const cdp = await context.newCDPSession(page);
+				await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
+				await cdp.send('Network.enable');
+				await cdp.send('Network.emulateNetworkConditions', {
+					offline: false,
+					latency: 562.5,
+					downloadThroughput: (1.4745 * 1024 * 1024) / 8,
+					uploadThroughput: (675 * 1024) / 8
+				});
+			}
+			await page.goto(`http://localhost:${relays[i].port}${path}`, { waitUntil: 'networkidle', timeout: 120_000 });
+			await page.waitForFunction(() => performance.getEntriesByName('first-contentful-paint').length > 0);
+			const { paint, fetched } = await page.evaluate(() => ({
+				paint: performance.getEntriesByName('first-contentful-paint')[0].startTime,
+				fetched: (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).map((r) => ({ file: new URL(r.name).pathname, end: r.responseEnd }))
+			}));
+			const ours = (f: Fetched) => existsSync(join(side.dir, f.file));
+			const scripts = fetched.filter((f) => f.file.endsWith('.js') && ours(f));
+			results[i].push({ paint, scripts, before: scripts.filter((f) => f.end <= paint), wasm: fetched.filter((f) => f.file.endsWith('.wasm') && ours(f)) });
+			await context.close();
+		}
+	}
+
+	console.log(`Page ${path}, ${runs} runs per build, ${throttled ? 'CPU 4× slower and Slow 4G' : 'no throttling'}; medians over the runs.\n`);
+	console.log('| build | first contentful paint | JavaScript before it (gzipped) | files | all JavaScript by quiet | WebAssembly by quiet |');
+	console.log('|---|---|---|---|---|---|');
+	const largest: string[] = [];
+	for (const [i, side] of sides.entries()) {
+		/** Bytes of the file as the relay sends it to a browser that takes gzip: its .gz, or gzipped here. */
+		const gzipped = (file: string): number => {
+			const local = join(side.dir, file);
+			if (existsSync(`${local}.gz`)) return statSync(`${local}.gz`).size;
+			return gzipSync(readFileSync(local), { level: 9 }).length;
+		};
+		const sum = (list: Fetched[]) => list.reduce((total, f) => total + gzipped(f.file), 0);
+		const runsOf = results[i];
+		const paint = median(runsOf.map((r) => r.paint));
+		const before = median(runsOf.map((r) => sum(r.before)));
+		const files = median(runsOf.map((r) => r.before.length));
+		console.log(`| ${side.name} | ${Math.round(paint)} ms | ${kb(before)} | ${files} | ${kb(median(runsOf.map((r) => sum(r.scripts))))} | ${kb(median(runsOf.map((r) => sum(r.wasm))))} |`);
+		const last = runsOf[runsOf.length - 1];
+		const top = [...last.before]
 			.sort((a, b) => gzipped(b.file) - gzipped(a.file))
 			.slice(0, 5)
-			.map((f) => `${f.file.split('/').pop()} ${kb(gzipped(f.file))}`)
-			.join(', ');
-	console.log(`Page ${path}: first contentful paint at ${Math.round(paint)} ms (no throttling)`);
-	console.log('| measure | files | gzipped | largest |\n|---|---|---|---|');
-	console.log(`| JavaScript before the first paint | ${beforePaint.length} | ${kb(sum(beforePaint))} | ${largest(beforePaint)} |`);
-	console.log(`| JavaScript by the time the page is quiet | ${scripts.length} | ${kb(sum(scripts))} | ${largest(scripts)} |`);
-	console.log(`| WebAssembly by then | ${wasm.length} | ${kb(sum(wasm))} | ${largest(wasm)} |`);
+			.map((f) => `${f.file.split('/').pop()} ${kb(gzipped(f.file))}`);
+		largest.push(`- ${side.name}: ${top.join(', ')}`);
+	}
+	console.log(`\nLargest files before the first paint (last run):\n${largest.join('\n')}`);
 	console.log(`\nGoal (issue #17): at most 100 KB of gzipped JavaScript before the first paint.`);
-	await context.close();
 } finally {
 	await browser.close();
-	await relay.close();
+	await Promise.all(relays.map((relay) => relay.close()));
 	rmSync(data, { recursive: true, force: true });
 }

@@ -4,7 +4,8 @@ import { id, isoDate, str } from '../automerge/fields.ts';
 import { ACCESSIBILITY, AGENDA_CATEGORIES, ZONE } from './document.ts';
 import { ENDS, REPEATS, WEEKDAYS, isRule, ruleFromChoice, type RepeatChoice } from './recurrence.ts';
 import { DAY, isWall } from './time.ts';
-import { isUid, line, lineInput, lines, linesInput, requiredLineInput } from '../validation/plain-text.ts';
+import { isUid, lineInput, linesInput, requiredLineInput } from '../validation/plain-text.ts';
+import { line, lines } from '../validation/stored-text.ts';
 
 const wall = v.pipe(str, v.check(isWall));
 const day = v.pipe(v.string(), v.trim(), v.check((s) => s === '' || (DAY.test(s) && isWall(`${s}T00:00`)), 'date'));

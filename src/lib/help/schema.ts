@@ -3,7 +3,8 @@ import * as v from 'valibot';
 import { id, isoDate, jsonOf, str } from '../automerge/fields.ts';
 import { isSealed } from '../crypto/sealed.ts';
 import { CONTACTS, KINDS, STATUSES, WHEN } from './document.ts';
-import { line, lineInput, lines, linesInput, requiredLineInput } from '../validation/plain-text.ts';
+import { lineInput, linesInput, requiredLineInput } from '../validation/plain-text.ts';
+import { line, lines } from '../validation/stored-text.ts';
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const day = v.pipe(v.string(), v.trim(), v.check((s) => s === '' || (DAY.test(s) && !Number.isNaN(Date.parse(s))), 'date'));

@@ -4,7 +4,8 @@ import { id, isoDate, str } from '../automerge/fields.ts';
 import { WEEKDAYS } from '../agenda/recurrence.ts';
 import { LANGUAGES } from './document.ts';
 import { safeHref } from '../validation/link.ts';
-import { cleanLine, isEmail, isLine, isPhone, line, lineInput, lines, linesInput, requiredLineInput } from '../validation/plain-text.ts';
+import { cleanLine, isEmail, isLine, isPhone, lineInput, linesInput, requiredLineInput } from '../validation/plain-text.ts';
+import { line, lines } from '../validation/stored-text.ts';
 
 const text = lineInput;
 const required = requiredLineInput;

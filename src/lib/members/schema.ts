@@ -4,7 +4,8 @@ import { PHONE } from '../neighbourhood/schema.ts';
 import { CONSENT_HOW, PHONE_VISIBILITY, type PhoneVisibility } from './document.ts';
 import { parsePublicKey } from '../crypto/keys.ts';
 import { isSealed } from '../crypto/sealed.ts';
-import { isLine, isPhone, line, lineInput, requiredLineInput } from '../validation/plain-text.ts';
+import { isLine, isPhone, lineInput, requiredLineInput } from '../validation/plain-text.ts';
+import { line } from '../validation/stored-text.ts';
 
 /** What a resident types in the profile form. Error messages are message keys. */
 export const ProfileInput = v.object({

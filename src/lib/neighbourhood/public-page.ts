@@ -6,7 +6,8 @@ import { happenings, todayWall, windowOf } from '../agenda/calendar.ts';
 import { isWall } from '../agenda/time.ts';
 import type { AgendaEvent } from '../agenda/view.ts';
 import type { Neighbourhood } from './schema.ts';
-import { isPhone, line, lines } from '../validation/plain-text.ts';
+import { isPhone } from '../validation/plain-text.ts';
+import { line, lines } from '../validation/stored-text.ts';
 
 const wall = v.pipe(v.string(), v.check(isWall));
 

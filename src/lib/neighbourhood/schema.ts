@@ -6,7 +6,8 @@ import { readAgendaIndex } from '../agenda/periods.ts';
 import { readPeriodIndex } from '../automerge/period-index.ts';
 import { readHelpIndex } from '../help/periods.ts';
 import { readVersion } from './migrate.ts';
-import { isLine, isPhone, line, lineInput, lines, linesInput, requiredLineInput } from '../validation/plain-text.ts';
+import { isLine, isPhone, lineInput, linesInput, requiredLineInput } from '../validation/plain-text.ts';
+import { line, lines } from '../validation/stored-text.ts';
 
 export const PHONE = /^\+?[0-9][0-9 ()-]{5,19}$/;
 

@@ -4,7 +4,8 @@ import { readVersion } from './migrate.ts';
 import { original } from './origin.ts';
 import type { RootProblem } from './problems.ts';
 import { RootView, type Neighbourhood } from './schema.ts';
-import { isPhone, line } from '../validation/plain-text.ts';
+import { isPhone } from '../validation/plain-text.ts';
+import { line } from '../validation/stored-text.ts';
 
 
 /** What can still be read from a root that cannot be shown: who may repair it, whom to call. */

@@ -1,7 +1,8 @@
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
 import { imm } from '../automerge/fields.ts';
-import { cleanLine, cleanLines, clip, isEmail, isLine, isLines, isPhone, isUid, line, lineInput, lines, linesInput } from './plain-text.ts';
+import { cleanLine, cleanLines, clip, isEmail, isLine, isLines, isPhone, isUid, lineInput, linesInput } from './plain-text.ts';
+import { line, lines } from './stored-text.ts';
 
 const HOSTILE = ['\u0000', '\u0007', '\u000b', '\u000c', '\u001b', '\u007f', '\u0085', '\u2028', '\u2029', '\u202e', '\u2067', '\ufffe', '\ud800', '\udfff'];
 

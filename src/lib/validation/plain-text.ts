@@ -4,9 +4,9 @@
 // allowed in iCalendar at all, a bidi override turns the rest of a line around on the screen of
 // whoever reads it. Forms clean what a person types (so an invisible character pasted from a
 // word processor never makes a form refuse); what comes from peers is checked, and refused when it
-// does not fit, so it never reaches a feed, an export, a print or another person's screen.
+// does not fit, so it never reaches a feed, an export, a print or another person's screen
+// (stored-text.ts: apart, because reading stored text needs Automerge and a form does not).
 import * as v from 'valibot';
-import { str } from '../automerge/fields.ts';
 
 /**
  * Control characters (C0 but tab and line breaks, DEL, C1), the Unicode line and paragraph
@@ -41,20 +41,6 @@ export const requiredLineInput = (max: number) => v.pipe(lineInput(max), v.minLe
 
 /** A text area of at most `max` characters. */
 export const linesInput = (max: number) => v.pipe(v.string(), v.transform(cleanLines), v.trim(), v.maxLength(max, 'too_long'));
-
-// --- Peers: stored text (Automerge text or ImmutableString), checked and never repaired ---------
-
-/** Stored one-line text of at most `max` characters. */
-export const line = (max: number) => v.pipe(str, v.maxLength(max), v.check(isLine, 'control characters'));
-
-/** Stored one-line text that is not empty (after trimming: a name of spaces is no name). */
-export const nonEmptyLine = (max: number) => v.pipe(line(max), v.check((s) => s.trim().length > 0, 'empty'));
-
-/**
- * Stored multi-line text. A stray CR or control character is dropped rather than the whole text:
- * a description is long, and one odd character should not lose the rest.
- */
-export const lines = (max: number) => v.pipe(str, v.maxLength(max), v.transform(cleanLines));
 
 /**
  * An event's iCalendar UID: what the app makes (`<id>@noaber`) or what an imported file had.

@@ -1,6 +1,6 @@
 // The current neighbourhood read from its open connection: loaded with the connection (the
 // neighbourhoods store does so), because it needs the domain modules and so Automerge.
-import type { Connection } from '../automerge/connection.svelte.ts';
+import type { Connection } from '../neighbourhood/connection.svelte.ts';
 import type { Role } from '../access/roles.ts';
 import { managedBy } from '../members/view.ts';
 import type { Neighbourhood } from '../neighbourhood/schema.ts';
@@ -41,11 +41,11 @@ export function readCurrent(membership: Membership, connection: Connection): Cur
 			problems: root.problems,
 			managed,
 			names: connection.names,
-			posts: connection.posts,
-			helpPending: connection.helpPending,
-			events: connection.events,
-			agendaPending: connection.agendaPending,
-			map: connection.map
+			posts: connection.modules.help.view,
+			helpPending: connection.modules.help.pending,
+			events: connection.modules.agenda.view,
+			agendaPending: connection.modules.agenda.pending,
+			map: connection.modules.map.view
 		}
 	};
 }

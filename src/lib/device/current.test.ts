@@ -2,7 +2,10 @@
 // has answered, whatever a peer did to the root.
 import { Repo } from '@automerge/automerge-repo/slim';
 import { describe, expect, it } from 'vitest';
-import type { Connection } from '../automerge/connection.svelte.ts';
+import { readPosts } from '../help/view.ts';
+import { readEvents } from '../agenda/view.ts';
+import { readMap } from '../map/view.ts';
+import type { Connection } from '../neighbourhood/connection.svelte.ts';
 import { createNeighbourhood } from '../neighbourhood/create.ts';
 import { emptyDetails } from '../neighbourhood/schema.ts';
 import { readNeighbourhood } from '../neighbourhood/view.ts';
@@ -28,6 +31,11 @@ function opened(change: (root: Record<string, unknown>) => void, connection: Par
 		memberList: { items: [], skipped: 0 },
 		everyone: { items: [], skipped: 0 },
 		membersUnavailable: false,
+		modules: {
+			help: { view: readPosts([]), pending: 0 },
+			agenda: { view: readEvents([]), pending: 0 },
+			map: { view: readMap([]), pending: 0 }
+		},
 		...connection
 	} as unknown as Connection;
 	return { manager: currentState(membership(MANAGER), fake, readCurrent), resident: currentState(membership('resident-01'), fake, readCurrent), created };

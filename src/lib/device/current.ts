@@ -6,7 +6,7 @@ import type { MapRead } from '../map/view.ts';
 import type { Neighbourhood } from '../neighbourhood/schema.ts';
 import type { RootProblem } from '../neighbourhood/problems.ts';
 import type { RootRemains } from '../neighbourhood/view.ts';
-import type { Connection } from '../automerge/connection.svelte.ts';
+import type { Connection } from '../neighbourhood/connection.svelte.ts';
 import type { Membership } from './memberships.ts';
 import type { Who } from '../rules/judge.ts';
 

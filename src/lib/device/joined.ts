@@ -1,7 +1,7 @@
 // A member's profile goes into the neighbourhood's member list once the device is let in: at once
 // with an open ticket, or after a manager's approval for a member who waited.
 import type { DocHandle } from '@automerge/automerge-repo/slim';
-import type { Connection } from '../automerge/connection.svelte.ts';
+import type { Connection } from '../neighbourhood/connection.svelte.ts';
 import type { MembersDoc } from '../members/document.ts';
 import { checkProfile, join, type ProfileInput, type SealedContact } from '../members/mutations.ts';
 import { findMember, type Member } from '../members/view.ts';

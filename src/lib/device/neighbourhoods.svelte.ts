@@ -4,7 +4,7 @@
 // gets its own credential on its first connection after the update, roles follow the relay, and a
 // member waiting for approval gets in by itself once let in.
 import { browser } from '$app/environment';
-import type { Connection, Target } from '../automerge/connection.svelte.ts';
+import type { Connection, Target } from '../neighbourhood/connection.svelte.ts';
 import { callAccess } from '../access/client.ts';
 import { newKeyPair } from '../crypto/keys.ts';
 import { currentState, type CurrentReader, type CurrentState } from './current.ts';

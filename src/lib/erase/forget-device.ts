@@ -1,7 +1,7 @@
 // After "Verwijder mijn gegevens" the relay no longer lets this device in, and its copies still hold
 // what was erased: the neighbourhood is forgotten here and its storage deleted, so nothing of the
-// person is left on their own device either. The database name is the one Connection opens
-// (automerge/connection.svelte.ts).
+// person is left on their own device either. The database name is the one the repository opens
+// (automerge/device-storage.ts).
 import { neighbourhoods } from '../device/neighbourhoods.svelte.ts';
 
 export async function forgetOnThisDevice(root: string): Promise<void> {

@@ -122,3 +122,6 @@ export const RootView = v.object({
 	createdAt: v.fallback(str, '')
 });
 export type Neighbourhood = v.InferOutput<typeof RootView>;
+
+/** Where the root lists every module's documents: what module declarations read. */
+export type RootIndex = Neighbourhood['docs'];

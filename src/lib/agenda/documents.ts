@@ -1,0 +1,16 @@
+// The agenda's documents: the repeating series and one per year. The series and the years around
+// today open first; older years after.
+import type { DocumentsDeclaration, Listed } from '../automerge/module-documents.svelte.ts';
+import type { RootIndex } from '../neighbourhood/schema.ts';
+import { todayWall } from './calendar.ts';
+import type { AgendaDoc } from './document.ts';
+import { agendaLoadOrder } from './periods.ts';
+import { readEvents, type EventsRead } from './view.ts';
+
+const isPeriod = (entry: Listed): entry is Required<Listed> => entry.period !== undefined;
+
+export const agendaDocuments: DocumentsDeclaration<RootIndex, AgendaDoc, EventsRead> = {
+	listed: ({ agenda }) => agenda,
+	order: (fresh, now) => agendaLoadOrder(fresh.filter(isPeriod), todayWall(now)),
+	read: readEvents
+};

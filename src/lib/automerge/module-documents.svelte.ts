@@ -1,0 +1,119 @@
+// A module's documents on this device: which the root lists, in which order they open, and the
+// view pages read. Each module declares this (help/documents.ts, agenda/documents.ts, …); this
+// file only opens what a declaration names, so it knows no module and a new module needs no edit
+// here.
+import type { DocHandle } from '@automerge/automerge-repo/slim';
+import { ReactiveDoc } from './reactive.svelte.ts';
+import type { FirstDocuments } from './first-documents.ts';
+
+/** A document as the root lists it; `period` when its module splits by period. */
+export interface Listed {
+	url: string;
+	period?: string;
+}
+
+/** What a module says about the documents it owns. `Index` is what the root lists (its `docs`). */
+export interface DocumentsDeclaration<Index, Doc, View> {
+	/** Every document of this module that the root lists and the board should show. */
+	listed(index: Index): Listed[];
+	/**
+	 * Which of the not yet opened documents open first, so a page shows what matters now; the
+	 * rest opens once every module's first ones are open. Without it, everything opens at once.
+	 */
+	order?(fresh: Listed[], now: Date): { first: Listed[]; later: Listed[] };
+	/** The typed, validated view pages show. */
+	read(docs: { url: string; doc: Doc }[]): View;
+}
+
+/** How a module's documents reach the repository: find, create, and whether it was closed. */
+export interface Opener {
+	find<T>(url: string): Promise<DocHandle<T>>;
+	create<T>(initial: T): DocHandle<T>;
+	closed(): boolean;
+}
+
+export class ModuleDocuments<Index, Doc, View> {
+	readonly name: string;
+	readonly #declaration: DocumentsDeclaration<Index, Doc, View>;
+	readonly #opener: Opener;
+	readonly #first: FirstDocuments;
+	/** This module's documents, as they arrive. */
+	docs = $state<ReactiveDoc<Doc>[]>([]);
+	/** Listed documents not open yet (older ones open after the first page shows). */
+	pending = $state(0);
+	view: View = $derived.by(() =>
+		this.#declaration.read(this.docs.flatMap((d) => (d.current ? [{ url: d.handle.url, doc: d.current }] : [])))
+	);
+	// Bookkeeping only; nothing renders from it.
+	#requested = new Set<string>();
+	#started = false;
+
+	constructor(name: string, declaration: DocumentsDeclaration<Index, Doc, View>, opener: Opener, first: FirstDocuments) {
+		this.name = name;
+		this.#declaration = declaration;
+		this.#opener = opener;
+		this.#first = first;
+		if (declaration.order) first.wait(name);
+	}
+
+	/**
+	 * Opens what the root lists and this device has not opened yet. It runs again on every change
+	 * of the root; only a module's first run tells `first` it is done: a later run with nothing
+	 * new must not stand in for a first one that is still loading.
+	 */
+	async load(index: Index, now = new Date()): Promise<void> {
+		const firstRun = !this.#started;
+		this.#started = true;
+		const fresh = this.#declaration.listed(index).filter(({ url }) => !this.#requested.has(url));
+		for (const { url } of fresh) this.#requested.add(url);
+		this.pending += fresh.length;
+		const order = this.#declaration.order;
+		if (!order) return this.#open(fresh);
+		const { first, later } = order(fresh, now);
+		await this.#open(first);
+		if (firstRun) this.#first.done(this.name);
+		await this.#first.ready;
+		await this.#open(later);
+	}
+
+	/** Opens a listed document the module does not show by itself (a sealed quarter's history). */
+	async openMore(url: string): Promise<void> {
+		if (this.#requested.has(url)) return;
+		this.#requested.add(url);
+		this.pending += 1;
+		await this.#open([{ url }]);
+	}
+
+	/** Opened together, added in one update instead of one per document. */
+	async #open(batch: Listed[]): Promise<void> {
+		if (batch.length === 0) return;
+		const handles = await Promise.all(batch.map(({ url }) => this.#opener.find<Doc>(url)));
+		if (this.#opener.closed()) return;
+		this.docs = [...this.docs, ...handles.map((h) => new ReactiveDoc(h))];
+		this.pending -= batch.length;
+	}
+
+	/** A new document of this module, shown at once: newest first where the module lists so. */
+	create<T extends Doc>(initial: T, place: 'first' | 'last' = 'last'): DocHandle<T> {
+		const created = this.#opener.create<T>(initial);
+		this.#requested.add(created.url);
+		const reactive = new ReactiveDoc<Doc>(created as unknown as DocHandle<Doc>);
+		this.docs = place === 'first' ? [reactive, ...this.docs] : [...this.docs, reactive];
+		return created;
+	}
+
+	/** The open handle of one of this module's documents. */
+	handle(url: string): DocHandle<Doc> | undefined {
+		return this.docs.find((d) => d.handle.url === url)?.handle;
+	}
+
+	/** A listed document: the open handle, or found in the repository. */
+	open(url: string): DocHandle<Doc> | Promise<DocHandle<Doc>> {
+		return this.handle(url) ?? this.#opener.find<Doc>(url);
+	}
+
+	/** Every open handle, for the status line's "is everything on the relay". */
+	handles(): DocHandle<unknown>[] {
+		return this.docs.map((d) => d.handle as DocHandle<unknown>);
+	}
+}

@@ -1,0 +1,134 @@
+// A module's documents open in the order its declaration gives, and older ones wait for every
+// module's recent ones: what a resident sees first must not queue behind ten years.
+import { Repo, type DocHandle } from '@automerge/automerge-repo/slim';
+import { describe, expect, it } from 'vitest';
+import { FirstDocuments } from './first-documents.ts';
+import { ModuleDocuments, type DocumentsDeclaration, type Listed, type Opener } from './module-documents.svelte.ts';
+
+interface YearDoc {
+	year: string;
+	titles: string[];
+}
+type Index = Record<string, Listed[]>;
+
+/** Years before 2026 wait; the view is every title, in the order the documents arrived. */
+const years = (name: string): DocumentsDeclaration<Index, YearDoc, string[]> => ({
+	listed: (index) => index[name] ?? [],
+	order: (fresh) => ({ first: fresh.filter((e) => e.period! >= '2026'), later: fresh.filter((e) => e.period! < '2026') }),
+	read: (docs) => docs.flatMap(({ doc }) => doc.titles)
+});
+
+/** A repository whose finds for some documents are held back until released. */
+function repository() {
+	const repo = new Repo();
+	const held = new Map<string, () => void>();
+	const finds: string[] = [];
+	let closed = false;
+	const opener: Opener = {
+		async find<T>(url: string) {
+			finds.push(url);
+			if (held.has(url)) await new Promise<void>((resolve) => held.set(url, resolve));
+			return repo.find<T>(url as never);
+		},
+		create: <T>(initial: T) => repo.create<T>(initial),
+		closed: () => closed
+	};
+	const doc = (year: string, ...titles: string[]): Listed => ({ url: repo.create<YearDoc>({ year, titles }).url, period: year });
+	return {
+		opener,
+		doc,
+		finds,
+		hold: (entry: Listed) => held.set(entry.url, () => {}),
+		release: (entry: Listed) => held.get(entry.url)!(),
+		close: () => (closed = true)
+	};
+}
+
+const settled = () => new Promise((resolve) => setTimeout(resolve, 20));
+
+describe("a module's documents", () => {
+	it('open recent ones first, older ones once every module has shown its recent ones', async () => {
+		const r = repository();
+		const first = new FirstDocuments();
+		const help = new ModuleDocuments('help', years('help'), r.opener, first);
+		const agenda = new ModuleDocuments('agenda', years('agenda'), r.opener, first);
+		const agendaNow = r.doc('2026', 'Koffieochtend');
+		const index: Index = { help: [r.doc('2019', 'Oude vraag'), r.doc('2026', 'Boodschappen')], agenda: [agendaNow, r.doc('2018', 'Wandelgroep 2018')] };
+		r.hold(agendaNow);
+
+		const loadingHelp = help.load(index);
+		const loadingAgenda = agenda.load(index);
+		await settled();
+		expect(help.view).toEqual(['Boodschappen']);
+		expect(help.pending).toBe(1);
+		// The agenda's recent year is still on its way: nobody's older documents open yet.
+		expect(r.finds).not.toContain(index.help[0].url);
+
+		r.release(agendaNow);
+		await Promise.all([loadingHelp, loadingAgenda]);
+		expect(help.view).toEqual(['Boodschappen', 'Oude vraag']);
+		expect(agenda.view).toEqual(['Koffieochtend', 'Wandelgroep 2018']);
+		expect([help.pending, agenda.pending]).toEqual([0, 0]);
+	});
+
+	it('open everything at once for a module without an order, and hold nobody back', async () => {
+		const r = repository();
+		const first = new FirstDocuments();
+		const map = new ModuleDocuments('map', { listed: (index: Index) => index.map, read: (docs: { doc: YearDoc }[]) => docs.flatMap(({ doc }) => doc.titles) }, r.opener, first);
+		const help = new ModuleDocuments('help', years('help'), r.opener, first);
+		const index: Index = { map: [r.doc('map', 'Huisarts'), r.doc('map', 'Wijkteam')], help: [r.doc('2026', 'Vraag'), r.doc('2017', 'Oud')] };
+		await Promise.all([map.load(index), help.load(index)]);
+		expect(map.view).toEqual(['Huisarts', 'Wijkteam']);
+		expect(help.view).toEqual(['Vraag', 'Oud']);
+	});
+
+	it('let older documents come when a module never shows its recent ones', async () => {
+		const r = repository();
+		const first = new FirstDocuments();
+		const help = new ModuleDocuments('help', years('help'), r.opener, first);
+		new ModuleDocuments('agenda', years('agenda'), r.opener, first);
+		const index: Index = { help: [r.doc('2026', 'Nu'), r.doc('2015', 'Toen')] };
+		const loading = help.load(index);
+		await settled();
+		expect(help.view).toEqual(['Nu']);
+		first.releaseAll();
+		await loading;
+		expect(help.view).toEqual(['Nu', 'Toen']);
+	});
+
+	it('open each document once, however often the root changes, and show new ones where the module lists them', async () => {
+		const r = repository();
+		const help = new ModuleDocuments('help', years('help'), r.opener, new FirstDocuments());
+		const index: Index = { help: [r.doc('2026', 'Eerste')] };
+		await help.load(index);
+		const made = help.create({ year: '2027', titles: ['Nieuwste'] }, 'first');
+		index.help = [{ url: made.url, period: '2027' }, ...index.help, r.doc('2026', 'Van een ander toestel')];
+		await Promise.all([help.load(index), help.load(index)]);
+		expect(help.view).toEqual(['Nieuwste', 'Eerste', 'Van een ander toestel']);
+		expect(r.finds.filter((url) => url === index.help[1].url)).toHaveLength(1);
+		expect(help.handle(made.url)).toBe(made as DocHandle<YearDoc>);
+		expect(help.pending).toBe(0);
+	});
+
+	it('open a document the root does not list for the board, once, when asked', async () => {
+		const r = repository();
+		const help = new ModuleDocuments('help', years('help'), r.opener, new FirstDocuments());
+		const sealed = r.doc('2020', 'Gesloten kwartaal');
+		await Promise.all([help.openMore(sealed.url), help.openMore(sealed.url)]);
+		expect(help.view).toEqual(['Gesloten kwartaal']);
+		expect(help.pending).toBe(0);
+	});
+
+	it('add nothing once the connection closed', async () => {
+		const r = repository();
+		const help = new ModuleDocuments('help', years('help'), r.opener, new FirstDocuments());
+		const entry = r.doc('2026', 'Te laat');
+		r.hold(entry);
+		const loading = help.load({ help: [entry] });
+		await settled();
+		r.close();
+		r.release(entry);
+		await loading;
+		expect(help.view).toEqual([]);
+	});
+});

@@ -1,0 +1,235 @@
+// One neighbourhood's automerge-repo on this device: stored in IndexedDB, shared with other tabs,
+// synced with every relay the neighbourhood lists, and whether edits have reached them. It knows
+// no module: the neighbourhood's connection (neighbourhood/connection.svelte.ts) says which
+// documents are open.
+// A Repo per neighbourhood, not per browser: each relay connection carries one neighbourhood's
+// key, and one Repo cannot talk to the same relay twice under one peer id.
+import { decodeHeads, Repo, type AutomergeUrl, type DocHandle, type DocumentId, type PeerId } from '@automerge/automerge-repo/slim';
+import { BroadcastChannelNetworkAdapter } from '@automerge/automerge-repo-network-broadcastchannel';
+import { randomId } from './fields.ts';
+import { peerIdFor } from '../access/secret.ts';
+import { RelaySocket, type Refusal, type Shut } from './relay-socket.ts';
+import { RelaySockets, unreachableRelays, type RelayState } from './relay-sockets.ts';
+import { Refusals } from './refusals.svelte.ts';
+import { ErasureCatchUp } from '../erase/catch-up.ts';
+import { openDeviceStorage } from './device-storage.ts';
+
+/** What the status line tells the resident. */
+export type SyncStatus = 'connecting' | 'local' | 'sharing' | 'shared' | 'refused' | Refusal;
+
+export interface Target {
+	root: string;
+	relay: string;
+	/** What this device shows at the relay's door: its credential (or the old shared key). */
+	key: string;
+	/** This device's id, inside its credential; its peer ids carry it. */
+	deviceId?: string;
+}
+
+const documentIdOf = (url: string) => url.replace(/^automerge:/, '');
+
+export abstract class SyncedRepo {
+	readonly target: Target;
+	readonly repo: Repo;
+	/** A connection to every relay the neighbourhood lists (relay-sockets.ts). */
+	readonly relaySockets: RelaySockets;
+	/** The socket to this device's own relay: its door decides whether the device is in. */
+	get socket(): RelaySocket {
+		return this.relaySockets.primary;
+	}
+	/** Each relay and whether this device reaches it now, own relay first. */
+	relays = $state<RelayState[]>([]);
+	/** Relays down while another carries everything: the status line names them, calmly. */
+	unreachable: string[] = $derived(unreachableRelays(this.relays));
+	/** Changes of this device the relay did not pass on: taken out here, listed for the person. */
+	readonly refusals: Refusals;
+	readonly erasures: ErasureCatchUp;
+	/** Why the relay will not let this device in, once status is 'refused'. */
+	get shut(): Shut | undefined {
+		return this.status === 'refused' ? this.socket.shut : undefined;
+	}
+	status = $state<SyncStatus>('connecting');
+	#timer: ReturnType<typeof setInterval> | undefined;
+	/** Documents whose every change recomputes the status at once, not up to a second later. */
+	#watched = new WeakSet<DocHandle<unknown>>();
+	#statusDue: ReturnType<typeof setTimeout> | undefined;
+	// Once per task, not once per document: loading forty older years changes heads forty times in
+	// a row, and each recompute reads the heads of every open document.
+	#onHeads = () => {
+		this.#statusDue ??= setTimeout(() => {
+			this.#statusDue = undefined;
+			this.#updateStatus();
+		}, 0);
+	};
+	#accessListeners = new Set<() => void>();
+	#moveListeners = new Set<(relay: string) => void>();
+	#closed = false;
+
+	protected constructor(target: Target) {
+		this.target = target;
+		this.relaySockets = new RelaySockets(target.relay, target.key);
+		const id = documentIdOf(target.root);
+		const storage = openDeviceStorage(target.root);
+		this.repo = new Repo({
+			// A peer id carries the device id: the relay lets no other device use it.
+			peerId: target.deviceId ? (peerIdFor(target.deviceId, randomId()) as PeerId) : undefined,
+			storage,
+			network: [this.socket, new BroadcastChannelNetworkAdapter({
+					channelName: `noaber-${id}`,
+					// automerge-repo 2.5.6 asks for no document until every adapter is ready, and this one
+					// waits 1 s (its default) for other tabs. An open tab answers within milliseconds.
+					peerWaitMs: 100
+				})]
+		});
+		this.refusals = new Refusals({
+			repo: this.repo,
+			storage,
+			root: target.root,
+			// Only this device's own relay takes its changes out. Another listed relay also refuses
+			// what this device merely passes on (another member's change that came here through the
+			// first relay while it was down): the author's device brings those itself.
+			isRelay: (peer) => peer === this.socket.remotePeerId,
+			acceptedElsewhere: (documentId) => this.#headsAtRelays(documentId),
+			list: localStorage
+		});
+		this.relaySockets.attach(this.repo);
+		this.relays = this.relaySockets.states();
+		this.relaySockets.onChange(() => {
+			this.relays = this.relaySockets.states();
+			this.relaysChanged();
+			this.#updateStatus();
+		});
+		// Erasures on the relay: copies here from before are replaced (erase/catch-up.ts).
+		this.erasures = new ErasureCatchUp({ repo: this.repo, storage, relay: () => this.relaySockets.primaryRelay, credential: target.key });
+		let wasOpen = false;
+		this.relaySockets.onChange(() => {
+			const open = this.socket.state === 'open';
+			if (open && !wasOpen) void this.erasures.check();
+			wasOpen = open;
+		});
+		this.onAccessChange(() => void this.erasures.check());
+		this.#timer = setInterval(() => this.#updateStatus(), 1000);
+		addEventListener('pagehide', this.#flush);
+	}
+
+	/** The document that lists the others: once every relay has it, a dropped relay may go. */
+	protected abstract rootHandle(): DocHandle<unknown> | undefined;
+	/** Every open document: "Bijgewerkt" once every relay this device reaches has them all. */
+	protected abstract openHandles(): DocHandle<unknown>[];
+	/** Whether what a page needs first has been read, from this device or a relay. */
+	abstract get loaded(): boolean;
+	/** The relays changed (one came, went or took over). */
+	protected relaysChanged(): void {}
+
+	protected get closed(): boolean {
+		return this.#closed;
+	}
+
+	protected async find<T>(url: string): Promise<DocHandle<T>> {
+		// `unavailable` is not final: an offline device may get the document once the relay answers.
+		return this.repo.find<T>(url as AutomergeUrl, { allowableStates: ['ready', 'unavailable'] });
+	}
+
+	/** Calls back when the relay says access changed (roles, approvals): time to ask who we are. */
+	onAccessChange(listener: () => void): void {
+		this.#accessListeners.add(listener);
+	}
+
+	protected accessChanged(): void {
+		for (const listener of this.#accessListeners) listener();
+	}
+
+	/** Calls back when this device followed its neighbourhood to another relay (moving house). */
+	onMove(listener: (relay: string) => void): void {
+		this.#moveListeners.add(listener);
+	}
+
+	protected moved(relay: string): void {
+		for (const listener of this.#moveListeners) listener(relay);
+	}
+
+	/** What every connected relay is known to hold of a document: the union of their heads. */
+	#headsAtRelays(documentId: string): string[] {
+		const handle = this.repo.handles[documentId as DocumentId];
+		if (!handle) return [];
+		return this.relaySockets.open().flatMap((socket) => {
+			const storageId = this.repo.getStorageIdOfPeer(socket.remotePeerId as PeerId);
+			const heads = storageId ? handle.getSyncInfo(storageId)?.lastHeads : undefined;
+			return heads ? decodeHeads(heads) : [];
+		});
+	}
+
+	/** Whether every one of these documents is on the relay at the other end of `socket`. */
+	#onRelay(socket: RelaySocket, handles: DocHandle<unknown>[]): boolean {
+		const peer = socket.remotePeerId as PeerId | undefined;
+		const storageId = peer ? this.repo.getStorageIdOfPeer(peer) : undefined;
+		return handles.every((handle) => {
+			const theirs = storageId ? handle.getSyncInfo(storageId)?.lastHeads : undefined;
+			return theirs !== undefined && theirs.join() === handle.heads().join();
+		});
+	}
+
+	#updateStatus() {
+		if (this.socket.state === 'refused') {
+			this.status = 'refused';
+			return;
+		}
+		// A relay dropped from the list goes once it has the root as this device has it.
+		const root = this.rootHandle();
+		this.relaySockets.drain((socket) => (root?.isReady() ? this.#onRelay(socket, [root]) : true));
+		const open = this.relaySockets.open();
+		const refusal = [this.socket, ...open].find((s) => s.refusal)?.refusal;
+		if (open.length === 0) {
+			this.status = refusal ?? (this.loaded ? 'local' : 'connecting');
+			return;
+		}
+		const handles = this.openHandles().filter((h) => h.isReady());
+		// Right after a change the line must not still say "Bijgewerkt": the person may close the
+		// app, or print a poster whose public page reads what the relay has.
+		for (const handle of handles) {
+			if (this.#watched.has(handle)) continue;
+			this.#watched.add(handle);
+			handle.on('heads-changed', this.#onHeads);
+		}
+		// "Bijgewerkt" once every relay this device reaches has everything: the public page and a
+		// device that reaches only one of them read what that relay has.
+		const behind = open.some((socket) => !this.#onRelay(socket, handles));
+		// Once everything is on the relays, whatever they turned away earlier has gone through after all.
+		if (!behind) for (const socket of [this.socket, ...open]) socket.refusal = undefined;
+		this.status = behind ? (refusal ?? 'sharing') : 'shared';
+	}
+
+	/** Resolves true once every open document is on the relay, false if that takes too long. */
+	async whenShared(timeoutMs: number): Promise<boolean> {
+		const deadline = Date.now() + timeoutMs;
+		for (;;) {
+			this.#updateStatus();
+			if (this.status === 'shared') return true;
+			if (Date.now() > deadline) return false;
+			await new Promise((resolve) => setTimeout(resolve, 200));
+		}
+	}
+
+	/**
+	 * automerge-repo writes to IndexedDB a moment after a change; a tab closed in that moment
+	 * would lose it if the relay did not have it yet. Start writing now instead.
+	 */
+	#flush = () => {
+		this.repo.flush().catch(() => undefined);
+	};
+
+	async close(): Promise<void> {
+		removeEventListener('pagehide', this.#flush);
+		this.#closed = true;
+		this.refusals.stop();
+		this.relaySockets.stop();
+		clearInterval(this.#timer);
+		clearTimeout(this.#statusDue);
+		try {
+			await this.repo.shutdown();
+		} catch {
+			// A handle still requesting cannot be flushed; its data is not on this device anyway.
+			this.repo.networkSubsystem.disconnect();
+		}
+	}
+}

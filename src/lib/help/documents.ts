@@ -1,0 +1,22 @@
+// The help board's documents: a document per quarter, and yearly archives of long-closed posts.
+// The current and previous quarter open first; the archives and older quarters after.
+import type { DocumentsDeclaration, Listed } from '../automerge/module-documents.svelte.ts';
+import type { RootIndex } from '../neighbourhood/schema.ts';
+import type { HelpDoc } from './document.ts';
+import { loadOrder } from './periods.ts';
+import { readPosts, type PostsRead } from './view.ts';
+
+const isQuarter = (entry: Listed): entry is Required<Listed> => entry.period !== undefined;
+
+export const helpDocuments: DocumentsDeclaration<RootIndex, HelpDoc, PostsRead> = {
+	// A sealed quarter's posts live in its archive: the board does not open it.
+	listed: ({ help, helpArchive, helpSealed }) => {
+		const sealed = new Set(helpSealed);
+		return [...help.filter(({ url }) => !sealed.has(url)), ...helpArchive.map(({ url }) => ({ url }))];
+	},
+	order: (fresh, now) => {
+		const { first, later } = loadOrder(fresh.filter(isQuarter), now);
+		return { first, later: [...fresh.filter((entry) => !isQuarter(entry)), ...later] };
+	},
+	read: readPosts
+};

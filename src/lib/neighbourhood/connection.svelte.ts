@@ -1,0 +1,336 @@
+// One open neighbourhood on this device: its root, its members, and every module's documents as
+// the root lists them (modules.ts). The repository, its relays and the status line are
+// automerge/synced-repo.svelte.ts; each module's documents are declared in its own folder.
+import type { DocHandle } from '@automerge/automerge-repo/slim';
+import { FirstDocuments } from '../automerge/first-documents.ts';
+import { imm, textOf, type Read } from '../automerge/fields.ts';
+import { ModuleDocuments, type DocumentsDeclaration, type Opener } from '../automerge/module-documents.svelte.ts';
+import { ensurePeriodDoc as ensureListedDoc } from '../automerge/period-index.ts';
+import { ReactiveDoc } from '../automerge/reactive.svelte.ts';
+import { SyncedRepo, type Target } from '../automerge/synced-repo.svelte.ts';
+import { automergeReady } from '../automerge/wasm.ts';
+import { isAccessNotice } from '../access/notice.ts';
+import { setAlternatives } from '../access/alternatives.ts';
+import { ensureAgendaDoc } from '../agenda/periods.ts';
+import type { AgendaDoc } from '../agenda/document.ts';
+import { archivable, archivePosts, yearOf } from '../help/archive.ts';
+import type { ArchiveDoc, HelpDoc } from '../help/document.ts';
+import { ensurePeriodDoc } from '../help/periods.ts';
+import { readPosts } from '../help/view.ts';
+import { newMapDoc } from '../map/create.ts';
+import type { MapDoc } from '../map/document.ts';
+import type { MembersDoc } from '../members/document.ts';
+import { readMembers, type Member } from '../members/view.ts';
+import type { RootDoc } from './document.ts';
+import { healRoot } from './heal.ts';
+import type { MigrationResult } from './migrate.ts';
+import { modules } from './modules.ts';
+import { addAgendaDoc, addHelpArchive, addHelpPeriod, addMapDoc, migrateRoot, sealHelpPeriod } from './mutations.ts';
+import type { RootProblem } from './problems.ts';
+import { relaysToReach, relayToFollow } from './relay-list.ts';
+import { repairRoot, restoreMembers } from './repair.ts';
+import { anyoneMayHeal } from './rules.ts';
+import type { RootIndex } from './schema.ts';
+import { readNeighbourhood, type RootRead } from './view.ts';
+
+export type { SyncStatus, Target } from '../automerge/synced-repo.svelte.ts';
+
+type Modules = typeof modules;
+type DocOf<D> = D extends DocumentsDeclaration<RootIndex, infer Doc, unknown> ? Doc : never;
+type ViewOf<D> = D extends DocumentsDeclaration<RootIndex, never, infer View> ? View : never;
+/** Each module's open documents and its view, under the module's name. */
+export type OpenModules = { [K in keyof Modules]: ModuleDocuments<RootIndex, DocOf<Modules[K]>, ViewOf<Modules[K]>> };
+
+export class Connection extends SyncedRepo {
+	root = $state<ReactiveDoc<RootDoc>>();
+	members = $state<ReactiveDoc<MembersDoc>>();
+	/** What opening did to an older root; a version it could not follow is read as well as possible. */
+	migration = $state<MigrationResult>();
+	/** Nobody has the members document the root points at: a peer may have pointed it elsewhere. */
+	membersUnavailable = $state(false);
+	/** Typed, validated views: what pages show. */
+	neighbourhood: RootRead | undefined = $derived(
+		this.root?.current ? readNeighbourhood(this.root.current) : undefined
+	);
+	/** Everyone who ever took part (read once per change), and those who still do. */
+	everyone: Read<Member> | undefined = $derived(
+		this.members?.current ? readMembers(this.members.current, { includeLeft: true }) : undefined
+	);
+	names: Map<string, string> = $derived(new Map((this.everyone?.items ?? []).map((m) => [m.id, m.name])));
+	memberList: Read<Member> | undefined = $derived(
+		this.everyone && { items: this.everyone.items.filter((m) => !m.leftAt), skipped: this.everyone.skipped }
+	);
+	/** The help board, the agenda and the map: their documents as they arrive, and their views. */
+	readonly modules: OpenModules;
+	readonly #first = new FirstDocuments();
+	#membersFound: (handle: DocHandle<MembersDoc>) => void = () => {};
+	#membersHandle = new Promise<DocHandle<MembersDoc>>((resolve) => (this.#membersFound = resolve));
+
+	private constructor(target: Target) {
+		super(target);
+		const opener: Opener = {
+			find: (url) => this.find(url),
+			create: (initial) => this.repo.create(initial),
+			closed: () => this.closed
+		};
+		const open = <D extends DocumentsDeclaration<RootIndex, never, unknown>>(name: string, declaration: D) =>
+			new ModuleDocuments(name, declaration as DocumentsDeclaration<RootIndex, DocOf<D>, ViewOf<D>>, opener, this.#first);
+		this.modules = {
+			help: open('help', modules.help),
+			agenda: open('agenda', modules.agenda),
+			map: open('map', modules.map)
+		};
+	}
+
+	/** Opens the neighbourhood and finds its documents, from this device or from the relay. */
+	static async open(target: Target): Promise<Connection> {
+		await automergeReady();
+		const connection = new Connection(target);
+		void connection.#load();
+		return connection;
+	}
+
+	async #load() {
+		const root = await this.find<RootDoc>(this.target.root);
+		if (this.closed) return;
+		this.root = new ReactiveDoc(root);
+		root.on('ephemeral-message', ({ message }) => {
+			if (isAccessNotice(message)) this.accessChanged();
+		});
+		const membersUrl = await this.#whenRootReadable(root);
+		if (this.closed || !membersUrl) return;
+		this.relaysChanged();
+		if (root.isReady()) {
+			this.migration = migrateRoot(root);
+			this.#heal(root);
+		}
+		const members = await this.find<MembersDoc>(membersUrl);
+		if (this.closed) return;
+		this.#useMembers(members);
+		this.#membersFound(members);
+		// Another device may start a new quarter at any time: follow the root's index.
+		root.on('change', () => {
+			// A peer's older device may have listed a document in an index this root hides.
+			this.#heal(root);
+			this.relaysChanged();
+			void this.#loadModules(root.doc());
+		});
+		// Should a module have nothing recent to show, the rest still comes.
+		setTimeout(() => this.#first.releaseAll(), 5000);
+		await this.#loadModules(root.doc());
+		void this.erasures.check();
+	}
+
+	async #loadModules(doc: unknown) {
+		const read = readNeighbourhood(doc);
+		if (!read.ok) return;
+		const index = read.neighbourhood.docs;
+		const help = this.modules.help;
+		await Promise.all([
+			help.load(index).then(() => {
+				if (help.pending === 0) void this.#archiveOld(index.helpArchive);
+			}),
+			this.modules.agenda.load(index),
+			this.modules.map.load(index)
+		]);
+	}
+
+	/** Healing is a courtesy to other devices: a root it cannot heal is still read and shown. */
+	#heal(root: DocHandle<RootDoc>) {
+		try {
+			healRoot(root, anyoneMayHeal);
+		} catch {
+			// Reading skips what healing could not copy; nothing to tell the resident.
+		}
+	}
+
+	/** A manager's repair of a damaged root (see `neighbourhood/repair.ts`). */
+	repair(): RootProblem[] {
+		const root = this.root?.handle;
+		return root ? repairRoot(root) : [];
+	}
+
+	#useMembers(members: DocHandle<MembersDoc>) {
+		this.members = new ReactiveDoc(members);
+		this.membersUnavailable = members.state === 'unavailable';
+		// Not final: the relay may get it later (from the device that made it). automerge-repo 2.5.6
+		// emits no event on becoming unavailable; `find` has already waited for that or for ready.
+		members.on('change', () => (this.membersUnavailable = false));
+	}
+
+	/** Points the root back at the members document it was created with, and opens that one. */
+	async restoreMembers(): Promise<boolean> {
+		const root = this.root?.handle;
+		const url = root ? restoreMembers(root) : undefined;
+		if (!url) return false;
+		this.#useMembers(await this.find<MembersDoc>(url));
+		return true;
+	}
+
+	/** The root's index as it is now; a change made before the root is read has nowhere to go. */
+	#index(): { root: DocHandle<RootDoc>; index: () => RootIndex | undefined } {
+		const root = this.root?.handle;
+		if (!root || !readNeighbourhood(root.doc()).ok) throw new Error('The neighbourhood is not loaded yet');
+		return {
+			root,
+			index: () => {
+				const read = readNeighbourhood(root.doc());
+				return read.ok ? read.neighbourhood.docs : undefined;
+			}
+		};
+	}
+
+	/** The map document to write to: the listed one, or (for an older neighbourhood) a new one. */
+	async mapDoc(): Promise<DocHandle<MapDoc>> {
+		const { root, index } = this.#index();
+		const map = this.modules.map;
+		const { handle } = await ensureListedDoc<MapDoc>(
+			{
+				entries: () => index()?.map ?? [],
+				open: (url) => map.open(url),
+				create: (initial) => map.create(initial),
+				list: (_period, url) => addMapDoc(root, url)
+			},
+			'map',
+			newMapDoc
+		);
+		return handle;
+	}
+
+	/** The agenda document for a year or the series, started (and listed in the root) when missing. */
+	async agendaDoc(period: string): Promise<DocHandle<AgendaDoc>> {
+		const { root, index } = this.#index();
+		const agenda = this.modules.agenda;
+		return ensureAgendaDoc(
+			{
+				entries: () => index()?.agenda ?? [],
+				open: (url) => agenda.open(url),
+				create: (initial) => agenda.create(initial),
+				list: (p, url) => addAgendaDoc(root, p, url)
+			},
+			period
+		);
+	}
+
+	/** The handle of the agenda document that holds an event. */
+	agendaHandle(documentUrl: string): DocHandle<AgendaDoc> | undefined {
+		return this.modules.agenda.handle(documentUrl);
+	}
+
+	/** The document to post in for this period, started (and listed in the root) when missing. */
+	async periodDoc(period: string): Promise<DocHandle<HelpDoc>> {
+		const { root, index } = this.#index();
+		const help = this.modules.help;
+		const { handle } = await ensurePeriodDoc(
+			{
+				entries: () => index()?.help ?? [],
+				open: (url) => help.open(url),
+				// The board lists the newest quarter first.
+				create: (initial) => help.create(initial, 'first'),
+				list: (p, url) => addHelpPeriod(root, p, url)
+			},
+			period
+		);
+		return handle;
+	}
+
+	/** The handle of the period document that holds a post. */
+	helpHandle(documentUrl: string): DocHandle<HelpDoc> | undefined {
+		return this.modules.help.handle(documentUrl);
+	}
+
+	/** Opens a sealed quarter to show the full history of an archived post. */
+	async openSealed(url: string): Promise<void> {
+		await this.modules.help.openMore(url);
+	}
+
+	#archiving = false;
+
+	/** Moves long-closed quarters into the year's archive, so the next start loads less. */
+	async #archiveOld(archives: { year: string; url: string }[]) {
+		const root = this.root?.handle;
+		if (this.#archiving || !root) return;
+		this.#archiving = true;
+		const help = this.modules.help;
+		try {
+			const now = new Date();
+			for (const reactive of help.docs) {
+				const doc = reactive.current as { period?: unknown; posts?: unknown } | undefined;
+				if (!doc || !('period' in doc)) continue;
+				const period = textOf(doc.period);
+				const posts = readPosts([{ url: reactive.handle.url, doc }]).items;
+				if (posts.length === 0 || !archivable(period, posts, now)) continue;
+				const year = yearOf(period);
+				const listed = archives.find((a) => a.year === year);
+				let archive = listed ? (help.handle(listed.url) as DocHandle<ArchiveDoc> | undefined) : undefined;
+				if (!archive) {
+					// An archive is one of the board's documents: the board reads both kinds.
+					archive = help.create({ year: imm(year), posts: {} } as unknown as HelpDoc) as unknown as DocHandle<ArchiveDoc>;
+					addHelpArchive(root, year, archive.url);
+					archives = [...archives, { year, url: archive.url }];
+				}
+				archivePosts(archive, posts);
+				sealHelpPeriod(root, reactive.handle.url, archive.url);
+			}
+		} finally {
+			this.#archiving = false;
+		}
+	}
+
+	/** The root may arrive later than the handle; wait for a readable one. */
+	#whenRootReadable(root: DocHandle<RootDoc>): Promise<string | undefined> {
+		return new Promise((resolve) => {
+			const tryRead = (doc: unknown) => {
+				const read = readNeighbourhood(doc);
+				if (!read.ok) return false;
+				root.off('change', onChange);
+				resolve(read.neighbourhood.docs.members);
+				return true;
+			};
+			const onChange = ({ doc }: { doc: RootDoc }) => void tryRead(doc);
+			root.on('change', onChange);
+			if (root.isReady()) tryRead(root.doc());
+		});
+	}
+
+	/** The members document once it is found, for a change made right after opening. */
+	membersHandle(): Promise<DocHandle<MembersDoc>> {
+		return this.#membersHandle;
+	}
+
+	/** Loaded from this device or the relay, or still waiting for either. */
+	get loaded(): boolean {
+		return this.root?.current !== undefined && this.members?.current !== undefined;
+	}
+
+	protected rootHandle(): DocHandle<unknown> | undefined {
+		return this.root?.handle as DocHandle<unknown> | undefined;
+	}
+
+	protected openHandles(): DocHandle<unknown>[] {
+		const own = [this.root?.handle, this.members?.handle].flatMap((h) => (h ? [h as DocHandle<unknown>] : []));
+		return [...own, ...Object.values(this.modules).flatMap((module) => module.handles())];
+	}
+
+	/**
+	 * Keeps a connection to every relay the root lists, and follows the neighbourhood when a
+	 * manager retired this device's own relay: its home becomes this device's relay, with the same
+	 * credential and everything on this device, and the others hear of it (`onMove`).
+	 */
+	protected relaysChanged() {
+		const root = this.root?.handle;
+		if (this.closed || !root?.isReady()) return;
+		const read = readNeighbourhood(root.doc());
+		if (!read.ok) return;
+		const listed = read.neighbourhood.relays;
+		const own = this.relaySockets.primaryRelay;
+		const home = relayToFollow(own, listed, (relay) => this.relaySockets.socketOf(relay)?.state === 'open');
+		if (home) {
+			this.relaySockets.setPrimary(home);
+			this.moved(home);
+		}
+		const reach = relaysToReach(this.relaySockets.primaryRelay, listed);
+		this.relaySockets.want(reach);
+		setAlternatives(this.relaySockets.primaryRelay, reach.slice(1));
+	}
+}

@@ -73,13 +73,9 @@ export class Connection extends SyncedRepo {
 			create: (initial) => this.repo.create(initial),
 			closed: () => this.closed
 		};
-		const open = <D extends DocumentsDeclaration<RootIndex, never, unknown>>(name: string, declaration: D) =>
-			new ModuleDocuments(name, declaration as DocumentsDeclaration<RootIndex, DocOf<D>, ViewOf<D>>, opener, this.#first);
-		this.modules = {
-			help: open('help', modules.help),
-			agenda: open('agenda', modules.agenda),
-			map: open('map', modules.map)
-		};
+		const declared: Record<string, DocumentsDeclaration<RootIndex, unknown, unknown>> = modules;
+		const open = Object.entries(declared).map(([name, declaration]) => [name, new ModuleDocuments(name, declaration, opener, this.#first)]);
+		this.modules = Object.fromEntries(open) as OpenModules;
 	}
 
 	/** Opens the neighbourhood and finds its documents, from this device or from the relay. */
@@ -125,14 +121,8 @@ export class Connection extends SyncedRepo {
 		const read = readNeighbourhood(doc);
 		if (!read.ok) return;
 		const index = read.neighbourhood.docs;
-		const help = this.modules.help;
-		await Promise.all([
-			help.load(index).then(() => {
-				if (help.pending === 0) void this.#archiveOld(index.helpArchive);
-			}),
-			this.modules.agenda.load(index),
-			this.modules.map.load(index)
-		]);
+		await Promise.all(Object.values(this.modules).map((module) => module.load(index)));
+		if (this.modules.help.pending === 0) void this.#archiveOld(index.helpArchive);
 	}
 
 	/** Healing is a courtesy to other devices: a root it cannot heal is still read and shown. */

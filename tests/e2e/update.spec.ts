@@ -72,3 +72,28 @@ test('a page load on a weak signal shows the copy on the device; a new version w
 	await expect(page.getByTestId('update')).toHaveCount(0);
 	expect(await page.evaluate(async () => (await navigator.serviceWorker.ready).waiting)).toBeNull();
 });
+
+test("a very first visit whose network drops before the texts came says so in Dutch and English, and tries again", async ({ browser }) => {
+	const relay = await startRelay({ env: { NOABER_APP: app } });
+	relays.push(relay);
+	const page = await device(browser);
+	// The Dutch texts are the one script holding the welcome page's heading.
+	let dropped = 0;
+	await page.route('**/_app/immutable/**/*.js', async (route) => {
+		const response = await route.fetch();
+		if ((await response.text()).includes('Welkom bij Noaber')) {
+			dropped += 1;
+			return route.abort('internetdisconnected');
+		}
+		return route.fulfill({ response });
+	});
+	await page.goto(relay.origin);
+	await expect(page.getByRole('heading', { name: 'Noaber kon niet laden', level: 1 })).toBeVisible();
+	await expect(page.getByText('Controleer uw internet en probeer het opnieuw.')).toBeVisible();
+	await expect(page.getByText('Noaber could not load. Check your internet connection and try again.')).toBeVisible();
+	expect(dropped).toBeGreaterThan(0);
+
+	await page.unroute('**/_app/immutable/**/*.js');
+	await page.getByRole('button', { name: 'Opnieuw proberen (try again)', exact: true }).click();
+	await expect(page.getByRole('heading', { name: 'Welkom bij Noaber', level: 1 })).toBeVisible();
+});

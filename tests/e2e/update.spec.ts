@@ -94,6 +94,6 @@ test("a very first visit whose network drops before the texts came says so in Du
 	expect(dropped).toBeGreaterThan(0);
 
 	await page.unroute('**/_app/immutable/**/*.js');
-	await page.getByRole('button', { name: 'Opnieuw proberen (try again)', exact: true }).click();
+	await page.getByRole('button', { name: 'Opnieuw proberen (Try again)', exact: true }).click();
 	await expect(page.getByRole('heading', { name: 'Welkom bij Noaber', level: 1 })).toBeVisible();
 });

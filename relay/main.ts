@@ -108,8 +108,6 @@ export interface Relay {
 	history: ChangeHistory;
 	/** Phone notifications; the news module hands happenings to `push.news`. */
 	push: Push;
-	/** Resolves once pushes speak in the news module's sentences (push/news-text.ts). */
-	pushTextLoaded: Promise<void>;
 	/** Links for requests without a Host header (and the operator command). */
 	origin: string;
 	/** Reports ("Melden") and the e-mail digest. */
@@ -579,5 +577,5 @@ export async function startRelay(given: Partial<RelayOptions> & Pick<RelayOption
 		})());
 
 	const url = `http://${LOCAL.has(options.host) ? 'localhost' : options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`;
-	return { port, url, registry, repo, adapter, storage, log, faults, peers, idle, access, changeLog, history, push, pushTextLoaded: pushText.loaded, origin: options.publicUrl ?? `http://localhost:${port}`, reportMail, eraser, close };
+	return { port, url, registry, repo, adapter, storage, log, faults, peers, idle, access, changeLog, history, push, origin: options.publicUrl ?? `http://localhost:${port}`, reportMail, eraser, close };
 }

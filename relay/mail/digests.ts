@@ -4,7 +4,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Transporter } from 'nodemailer';
 import type { NewsItem } from '../../src/lib/news/item.ts';
-import type { NewsTextContext } from '../../src/lib/news/text.ts';
+import { newsText, type NewsTextContext } from '../../src/lib/news/text.ts';
+import { textsIn } from '../../src/lib/i18n/every-language.ts';
 import type { DigestChoice } from '../../src/lib/notify/api.ts';
 import { reportNews } from '../../src/lib/report/news.ts';
 import { mayReadReports } from '../../src/lib/report/rules.ts';
@@ -146,7 +147,7 @@ export class MailDigests {
 			const items = await this.#news(neighbourhood, member, subscription);
 			if (items.length > 0) {
 				const firstName = this.#firstNames(neighbourhood);
-				const [{ composeDigest }, { newsText }, { textsIn }] = await Promise.all([import('./compose.ts'), import('../../src/lib/news/text.ts'), import('../../src/lib/i18n/every-language.ts')]);
+				const { composeDigest } = await import('./compose.ts');
 				const text = this.#options.text ?? newsText;
 				const mail = composeDigest({
 					neighbourhood: registry.find(neighbourhood)?.name ?? '',

@@ -1,15 +1,12 @@
 // A push says what "Nieuw voor u" says: the sentence comes from the news module
 // (src/lib/news/text.ts), in the reader's language, with first names from the members document
-// and the neighbourhood's name as its title. That module loads in the background once the relay
-// runs; a push before that says a plain sentence that names nobody.
+// and the neighbourhood's name as its title.
 import type { NewsItem } from '../../src/lib/news/item.ts';
 import type { Member } from '../../src/lib/members/view.ts';
 import type { Logger } from '../log.ts';
 import { textsIn } from '../../src/lib/i18n/every-language.ts';
-import { plainText } from './push.ts';
+import { firstNames, newsText } from '../../src/lib/news/text.ts';
 import type { PushText } from './schedule.ts';
-
-type TextModule = typeof import('../../src/lib/news/text.ts');
 
 export interface NewsPushTextOptions {
 	nameOf: (neighbourhood: string) => string | undefined;
@@ -19,17 +16,11 @@ export interface NewsPushTextOptions {
 
 export class NewsPushText {
 	#o: NewsPushTextOptions;
-	#module: TextModule | undefined;
 	#names = new Map<string, (member: string) => string | undefined>();
 	#queue: Promise<void> = Promise.resolve();
-	readonly loaded: Promise<void>;
 
 	constructor(options: NewsPushTextOptions) {
 		this.#o = options;
-		this.loaded = import('../../src/lib/news/text.ts').then(
-			(module) => void (this.#module = module),
-			(error: unknown) => options.log.error({ reason: (error as Error).message }, 'push texts could not be loaded')
-		);
 	}
 
 	/**
@@ -40,19 +31,17 @@ export class NewsPushText {
 		this.#queue = this.#queue
 			.then(async () => {
 				const members = await this.#o.membersOf(neighbourhood).catch(() => undefined);
-				if (members && this.#module) this.#names.set(neighbourhood, this.#module.firstNames(members));
+				if (members) this.#names.set(neighbourhood, firstNames(members));
 			})
 			.then(() => deliver(neighbourhood, item))
 			.catch((error: unknown) => this.#o.log.error({ neighbourhood, reason: (error as Error).message }, 'news could not be handed to pushes'));
 	}
 
 	readonly text: PushText = (item, language, reader) => {
-		const module = this.#module;
-		if (!module) return plainText(item, language, reader);
 		const firstName = this.#names.get(reader.neighbourhood) ?? (() => undefined);
 		return {
 			title: this.#o.nameOf(reader.neighbourhood) || 'Noaber',
-			body: module.newsText(item, { texts: textsIn(language), viewer: reader.member, firstName })
+			body: newsText(item, { texts: textsIn(language), viewer: reader.member, firstName })
 		};
 	};
 }

@@ -55,7 +55,6 @@ describe('a response on one device reaches the poster’s phone', () => {
 			body: JSON.stringify({ subscription, choice: { kinds: [...NEWS_KINDS], weekly: false, language: 'nl' } })
 		});
 		expect(on.status).toBe(200);
-		await relay.pushTextLoaded;
 
 		const board = anna.repo.create<HelpDoc>(newPeriodDoc('2026Q4'));
 		anna.root.change((d) => {

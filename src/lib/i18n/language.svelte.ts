@@ -4,7 +4,7 @@
 import { browser } from '$app/environment';
 import type { m } from '$lib/paraglide/messages.js';
 import { loadTexts } from './load-texts.ts';
-import { hasText, say, type Language, type TextParams, type Texts } from './texts.ts';
+import { categoryLabel as labelIn, hasText, say, type Language, type TextParams, type Texts } from './texts.ts';
 
 export type { Language } from './texts.ts';
 export type MessageKey = keyof typeof m & string;
@@ -70,6 +70,5 @@ export function fieldError(key: string | undefined): string | undefined {
 
 /** A help category id as a label: the default set is translated, custom ones are shown as typed. */
 export function categoryLabel(id: string): string {
-	const messageKey = `category.${id}`;
-	return hasMessage(messageKey) ? t(messageKey) : id;
+	return labelIn(locale.texts, id);
 }

@@ -33,3 +33,9 @@ export function textsOf(language: Language, file: Readonly<Record<string, unknow
 	for (const [key, value] of Object.entries(file)) if (key !== '$schema' && typeof value === 'string') templates[key] = value;
 	return { language, templates };
 }
+
+/** A help category id as a label: the default set is translated, custom ones are shown as typed. */
+export function categoryLabel(texts: Texts, id: string): string {
+	const key = `category.${id}`;
+	return hasText(texts, key) ? say(texts, key) : id;
+}

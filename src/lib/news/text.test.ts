@@ -12,7 +12,8 @@ import { readPosts } from '../help/view.ts';
 import type { Member } from '../members/view.ts';
 import { NEWS_KINDS, type NewsItem } from './item.ts';
 import { textsIn } from '../i18n/every-language.ts';
-import { firstNames, newsText, type NewsLanguage } from './text.ts';
+import type { Language } from '../i18n/texts.ts';
+import { firstNames, newsText } from './text.ts';
 
 const PHONE = '0612345678';
 const STREET = 'Lindenlaan 4';
@@ -84,7 +85,7 @@ describe('news texts', () => {
 
 	it('never carry a phone number, address or message, in either language, for the member or their intermediary', () => {
 		for (const item of items) {
-			for (const language of ['nl', 'en'] as NewsLanguage[]) {
+			for (const language of ['nl', 'en'] as Language[]) {
 				for (const viewer of [item.for, ingrid]) {
 					const text = newsText(item, { texts: textsIn(language), viewer, firstName });
 					expect(text).not.toMatch(/06|1234|Lindenlaan|sleutel|Bel |Dank|Jansen|Smit|undefined|\{|news\./);
@@ -95,7 +96,7 @@ describe('news texts', () => {
 	});
 
 	it('read as a neighbour would say it', () => {
-		const text = (kind: string, viewer: string, language: NewsLanguage = 'nl', postKind = 'request') =>
+		const text = (kind: string, viewer: string, language: Language = 'nl', postKind = 'request') =>
 			items
 				.filter((n) => n.kind === kind && (n.subject.postKind ?? 'request') === postKind)
 				.map((n) => newsText(n, { texts: textsIn(language), viewer, firstName }));

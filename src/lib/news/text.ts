@@ -3,10 +3,8 @@
 // relay writes for many members at once. Built only from first names, a help post's category and
 // an activity's title and date: never a phone number, address or message.
 import type { Member } from '../members/view.ts';
-import { hasText, say, type Language, type Texts } from '../i18n/texts.ts';
+import { categoryLabel, hasText, say, type Language, type Texts } from '../i18n/texts.ts';
 import type { NewsItem } from './item.ts';
-
-export type NewsLanguage = Language;
 
 export interface NewsTextContext {
 	/** The reader's language: the app's loaded texts, or the relay's for a member. */
@@ -26,15 +24,14 @@ export function firstNames(members: Member[]): (memberId: string) => string | un
 /** "boodschappen": the category's label as it reads inside a sentence. */
 function what(category: string | undefined, texts: Texts): string {
 	if (!category || category === 'iets-anders') return say(texts, 'news.anything');
-	const key = `category.${category}`;
 	// Custom categories are shown as the manager typed them.
-	if (!hasText(texts, key)) return category;
-	const label = say(texts, key);
+	if (!hasText(texts, `category.${category}`)) return category;
+	const label = categoryLabel(texts, category);
 	return label.charAt(0).toLocaleLowerCase(texts.language) + label.slice(1);
 }
 
 /** "donderdag 17 december" for an occurrence's wall-clock start, as it is (already Amsterdam time). */
-export function occurrenceDay(wall: string, language: NewsLanguage): string {
+export function occurrenceDay(wall: string, language: Language): string {
 	const date = new Date(`${wall.slice(0, 10)}T12:00:00Z`);
 	if (Number.isNaN(date.getTime())) return '';
 	const tag = language === 'nl' ? 'nl-NL' : 'en-GB';

@@ -14,6 +14,17 @@ export function builtApp(): string {
 	return app;
 }
 
+/** `--app name=dir`, as often as wanted, to measure builds side by side; this checkout's build when none is given. */
+export function builtApps(): { name: string; dir: string }[] {
+	const given = process.argv.flatMap((arg, i) => (arg === '--app' ? [process.argv[i + 1] ?? ''] : []));
+	if (given.length === 0) return [{ name: 'this build', dir: builtApp() }];
+	return given.map((spec) => {
+		const [name, dir] = spec.includes('=') ? [spec.slice(0, spec.indexOf('=')), spec.slice(spec.indexOf('=') + 1)] : [spec, spec];
+		if (!existsSync(join(resolve(dir), 'index.html'))) throw new Error(`--app ${spec}: no built app (index.html) in ${dir}`);
+		return { name, dir: resolve(dir) };
+	});
+}
+
 export function launchChromium(): Promise<Browser> {
 	return chromium.launch({
 		executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',

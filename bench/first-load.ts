@@ -12,26 +12,16 @@
 // the machine hits them alike; each is served by this checkout's relay.
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { startRelay } from '../relay/main.ts';
 import { count, option } from './arguments.ts';
-import { builtApp, launchChromium } from './browser.ts';
+import { builtApps, launchChromium } from './browser.ts';
+import { asCheapPhone } from './phone.ts';
 
 const path = option('path') ?? '/';
 const runs = count('runs', 5);
 const throttled = !process.argv.includes('--fast');
-
-/** `--app name=dir`, as often as wanted; this checkout's build when none is given. */
-function apps(): { name: string; dir: string }[] {
-	const given = process.argv.flatMap((arg, i) => (arg === '--app' ? [process.argv[i + 1] ?? ''] : []));
-	if (given.length === 0) return [{ name: 'this build', dir: builtApp() }];
-	return given.map((spec) => {
-		const [name, dir] = spec.includes('=') ? [spec.slice(0, spec.indexOf('=')), spec.slice(spec.indexOf('=') + 1)] : [spec, spec];
-		if (!existsSync(join(resolve(dir), 'index.html'))) throw new Error(`--app ${spec}: no built app (index.html) in ${dir}`);
-		return { name, dir: resolve(dir) };
-	});
-}
 
 interface Fetched {
 	file: string;
@@ -49,7 +39,7 @@ interface Run {
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)];
 
-const sides = apps();
+const sides = builtApps();
 const data = mkdtempSync(join(tmpdir(), 'noaber-bench-first-load-'));
 const relays = await Promise.all(
 	sides.map((side, i) => {
@@ -66,17 +56,7 @@ try {
 		for (const [i, side] of sides.entries()) {
 			const context = await browser.newContext({ locale: 'nl-NL', serviceWorkers: 'block' });
 			const page = await context.newPage();
-			if (throttled) {
-				const cdp = await context.newCDPSession(page);
-				await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
-				await cdp.send('Network.enable');
-				await cdp.send('Network.emulateNetworkConditions', {
-					offline: false,
-					latency: 562.5,
-					downloadThroughput: (1.4745 * 1024 * 1024) / 8,
-					uploadThroughput: (675 * 1024) / 8
-				});
-			}
+			if (throttled) await asCheapPhone(context, page);
 			await page.goto(`http://localhost:${relays[i].port}${path}`, { waitUntil: 'networkidle', timeout: 120_000 });
 			await page.waitForFunction(() => performance.getEntriesByName('first-contentful-paint').length > 0);
 			const { paint, fetched } = await page.evaluate(() => ({

@@ -1,0 +1,173 @@
+// Figures of issue #17 on a member's device: the cheap phone (bench/phone.ts: CPU 4× slower, Slow
+// 4G) joins the ten-year neighbourhood (bench/generate-agenda.ts), and later opens it offline.
+//   npm run build && npx tsx bench/member-device.ts [--runs 1] [--scale 1] [--seed 7]
+//     [--app before=../other-checkout/build --app after=build]
+// What each run measures, in a fresh browser context, times from the page's own clock:
+//   join → home usable: the tap on "Klaar" → the home screen ("Wat kunt u doen?") is shown. The
+//     tap comes once Automerge's wasm has arrived, as it has for a resident who reads and types.
+//   a tap while older years load: the resident taps "Agenda" at once; the longest interaction
+//     (Event Timing: input to the next paint) from then until every agenda document is open.
+//   longest main-thread task while older years load: from the home screen until the agenda page
+//     no longer says the older agenda is still loading.
+//   open offline → this week's agenda visible: every tab closed, the network off, a new tab opens
+//     /agenda; until the first happening of this week shows.
+//   offline cold start → home usable: the same for /, until the home screen shows.
+// Builds given with --app take turns run by run; each is served by this checkout's relay, with
+// the same generated agenda. The agenda is generated around today, as the page shows this week.
+import '@automerge/automerge';
+import type { Browser, BrowserContext, Page } from '@playwright/test';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { invitation } from '../relay/create.ts';
+import { startRelay } from '../relay/main.ts';
+import { count } from './arguments.ts';
+import { builtApps, launchChromium, whenHeldLocally } from './browser.ts';
+import { seedAgendaRelay } from './agenda-relay.ts';
+import { agendaArgs, generateAgenda } from './generate-agenda.ts';
+import { asCheapPhone } from './phone.ts';
+import { median } from './timing.ts';
+
+const runs = count('runs', 1);
+const args = agendaArgs();
+const HOME = 'Wat kunt u doen?';
+const HAPPENING = 'ol.agenda-days li.happening';
+const LOADING = 'De oudere agenda wordt nog geladen';
+
+// Runs in every page before the app (a string: tsx would wrap a function's names in a helper the
+// page does not have). Keeps long tasks and interactions, and the moment "Klaar" is tapped.
+const observer = `(() => {
+	const seen = { long: [], taps: [], submit: undefined };
+	Object.defineProperty(window, '__phone', { value: seen });
+	new PerformanceObserver((list) => { for (const e of list.getEntries()) seen.long.push([e.startTime, e.duration]); }).observe({ type: 'longtask', buffered: true });
+	new PerformanceObserver((list) => { for (const e of list.getEntries()) if (e.interactionId) seen.taps.push([e.startTime, e.duration]); }).observe({ type: 'event', durationThreshold: 16, buffered: true });
+	document.addEventListener('click', (event) => {
+		const button = event.target instanceof Element ? event.target.closest('button') : null;
+		if (button && (button.textContent || '').trim() === 'Klaar' && seen.submit === undefined) seen.submit = performance.now();
+	}, true);
+})();`;
+
+interface Seen {
+	long: [number, number][];
+	taps: [number, number][];
+	submit?: number;
+}
+
+/** The page's clock at the first frame where `selector` (with `text`, when given) is on the screen. */
+async function shown(page: Page, selector: string, text?: string): Promise<number> {
+	const at = await page.waitForFunction(
+		([selector, text]) => {
+			const found = [...document.querySelectorAll(selector)].some((el) => text === undefined || el.textContent?.trim() === text);
+			return found ? performance.now() : false;
+		},
+		[selector, text] as const,
+		{ polling: 'raf', timeout: 300_000 }
+	);
+	return (await at.jsonValue()) as number;
+}
+
+const seenIn = (page: Page) => page.evaluate(() => (window as unknown as { __phone: Seen }).__phone);
+const longest = (entries: [number, number][], from: number, to = Infinity) =>
+	Math.max(0, ...entries.filter(([start]) => start >= from && start <= to).map(([, duration]) => duration));
+
+interface Run {
+	join: number;
+	tap: number;
+	longTask: number;
+	offlineAgenda: number;
+	offlineHome: number;
+}
+
+async function slowTab(context: BrowserContext, network: boolean): Promise<Page> {
+	const page = await context.newPage();
+	await asCheapPhone(context, page, { network });
+	return page;
+}
+
+async function measure(browser: Browser, origin: string, invite: string): Promise<Run> {
+	const context = await browser.newContext({ locale: 'nl-NL', timezoneId: 'Europe/Amsterdam' });
+	try {
+		await context.addInitScript({ content: observer });
+		let page = await slowTab(context, true);
+		await page.goto(invite, { timeout: 120_000 });
+		await page.getByRole('button', { name: 'Ja, ik doe mee', exact: true }).click({ timeout: 120_000 });
+		await page.getByLabel('Uw naam', { exact: true }).fill('Buur');
+		// A resident reads the invitation and types a name for many seconds, while the page fetches
+		// Automerge's wasm (1.1 MB over the network: about 4 s on Slow 4G). The bench types at once,
+		// so it waits for the wasm as a person would: without this, whether the service worker took
+		// over before that fetch (it fetches unslowed) decided the figure by ±3 s.
+		await page.waitForFunction(() => performance.getEntriesByType('resource').some((r) => r.name.endsWith('.wasm') && (r as PerformanceResourceTiming).responseEnd > 0), undefined, { timeout: 120_000 });
+		await page.getByRole('button', { name: 'Klaar', exact: true }).click();
+		const home = await shown(page, 'h2', HOME);
+		const submit = (await seenIn(page)).submit!;
+		// Straight away, while the older years are still coming: the resident opens the agenda.
+		await page.locator('nav a[href="/agenda"]').first().click();
+		await page.getByText(LOADING).waitFor({ state: 'detached', timeout: 600_000 });
+		const loaded = await page.evaluate(() => performance.now());
+		const during = await seenIn(page);
+		const run = { join: home - submit, tap: longest(during.taps, home, loaded), longTask: longest(during.long, home, loaded) };
+
+		await whenHeldLocally(page);
+		await page.close();
+		await context.setOffline(true);
+		page = await slowTab(context, false);
+		await page.goto(`${origin}/agenda`);
+		const offlineAgenda = await shown(page, HAPPENING);
+		await page.close();
+		page = await slowTab(context, false);
+		await page.goto(origin);
+		const offlineHome = await shown(page, 'h2', HOME);
+		return { ...run, offlineAgenda, offlineHome };
+	} finally {
+		await context.close();
+	}
+}
+
+const sides = builtApps();
+const generated = generateAgenda(args.seed, args.scale, new Date());
+const folders = sides.map(() => mkdtempSync(join(tmpdir(), 'noaber-bench-member-device-')));
+const relays = await Promise.all(
+	sides.map((side, i) => startRelay({ port: 0, host: '127.0.0.1', data: folders[i], publicUrl: undefined, app: side.dir, logLevel: 'warn', maxPayload: 64 * 1024 * 1024 }))
+);
+const hosted = await Promise.all(
+	relays.map(async (relay, i) => {
+		const origin = `http://localhost:${relay.port}`;
+		relay.registry.reload();
+		const seeded = await seedAgendaRelay(folders[i], origin, generated);
+		relay.registry.reload();
+		return { origin, record: { id: seeded.id, root: seeded.root } };
+	})
+);
+console.log(`${generated.counts.events} one-off events and ${generated.counts.series} series in ${generated.documents.length} agenda documents; ${runs} run(s) per build, CPU 4× slower, Slow 4G while joining.\n`);
+
+const browser = await launchChromium();
+try {
+	const results = sides.map(() => [] as Run[]);
+	for (let run = 0; run < runs; run++) {
+		for (const [i, side] of sides.entries()) {
+			const { origin, record } = hosted[i];
+			// An invitation for anyone, as a resident gets it from a flyer.
+			const { invite } = invitation(relays[i].access, record, origin);
+			const measured = await measure(browser, origin, invite);
+			results[i].push(measured);
+			console.log(`  run ${run + 1} ${side.name}: ${JSON.stringify(measured, (_k, v: unknown) => (typeof v === 'number' ? Math.round(v) : v))}`);
+		}
+	}
+	const rows: [string, keyof Run, string][] = [
+		['join → home usable', 'join', '< 2 s'],
+		['open offline → this week’s agenda visible', 'offlineAgenda', '< 1.5 s'],
+		['offline cold start → home usable', 'offlineHome', '< 1.5 s'],
+		['longest main-thread task while older years load', 'longTask', '< 50 ms'],
+		['a tap during that load: input to next paint', 'tap', '< 200 ms']
+	];
+	console.log(`\n| measure | ${sides.map((s) => s.name).join(' | ')} | goal |`);
+	console.log(`|---|${sides.map(() => '---|').join('')}---|`);
+	for (const [label, key, goal] of rows) {
+		console.log(`| ${label} | ${results.map((r) => `${Math.round(median(r.map((x) => x[key])))} ms`).join(' | ')} | ${goal} |`);
+	}
+	console.log(runs > 1 ? `\nMedians of ${runs} runs.` : '');
+} finally {
+	await browser.close();
+	await Promise.all(relays.map((relay) => relay.close()));
+	for (const folder of folders) rmSync(folder, { recursive: true, force: true });
+}

@@ -84,6 +84,17 @@ describe('merging two relays’ access books', () => {
 		);
 	});
 
+	it('keeps a device’s ring only with the key and time that won, whatever the order', () => {
+		const at = '2026-12-01T10:00:00.000Z';
+		const base: Book = { approval: 'open', members: {}, devices: {}, tickets: {}, codes: {}, history: [] };
+		const phone = { memberId: 'm-0000001', hash: 'h1', label: '', createdAt: at };
+		const a: Book = { ...base, devices: { 'd-0000001': { ...phone, boxKey: 'k2', boxKeyAt: at } } };
+		const b: Book = { ...base, devices: { 'd-0000001': { ...phone, boxKeyAt: at } } };
+		const c: Book = { ...base, devices: { 'd-0000001': { ...phone, boxKey: 'k2', ring: { ring: 'r1', n: 1 } } } };
+		expect(mergeBooks(mergeBooks(a, c), b)).toEqual(mergeBooks(a, mergeBooks(c, b)));
+		expect(mergeBooks(mergeBooks(a, b), c)).toEqual(mergeBooks(a, mergeBooks(b, c)));
+	});
+
 	it('keeps the later change of roles, and an erasure over a name', () => {
 		const base: Book = { approval: 'open', members: {}, devices: {}, tickets: {}, codes: {}, history: [] };
 		const anna = { name: 'Anna', status: 'active' as const, roles: [], actsFor: [], joinedAt: '2026-12-01T10:00:00.000Z' };

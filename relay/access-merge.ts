@@ -87,8 +87,10 @@ function mergeMember(a: Member, b: Member): Member {
 function mergeDevice(a: Device, b: Device): Device {
 	const box = later({ at: a.boxKeyAt, value: a.boxKey ?? '' }, { at: b.boxKeyAt, value: b.boxKey ?? '' });
 	const removal = firstRemoval({ at: a.removedAt, by: a.removedBy }, { at: b.removedAt, by: b.removedBy });
-	// A ring is sealed to one box key: only a ring kept with the winning key can be opened.
-	const rings = [a, b].filter((d) => (d.boxKey ?? '') === box.value && d.ring).map((d) => d.ring!);
+	// A ring is sealed to one box key: only a ring kept with the winning key can be opened. The key's
+	// time must match too: a side holding the same key under an older time lost to the newer one, and
+	// keeping its ring would make the result depend on the order in which relays merge.
+	const rings = [a, b].filter((d) => (d.boxKey ?? '') === box.value && d.boxKeyAt === box.at && d.ring).map((d) => d.ring!);
 	const ring = rings.sort((x, y) => x.n - y.n || compare(x.ring, y.ring))[rings.length - 1];
 	const same = compare(key([a.memberId, a.hash]), key([b.memberId, b.hash])) <= 0 ? a : b;
 	return defined({

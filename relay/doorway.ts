@@ -47,9 +47,12 @@ export function awaitKey(
 ): void {
 	const timer = setTimeout(() => refuse('no key'), waitMs);
 	timer.unref();
-	socket.once('close', () => clearTimeout(timer));
+	const stopWaiting = () => clearTimeout(timer);
+	socket.once('close', stopWaiting);
 	socket.once('message', (data, isBinary) => {
 		clearTimeout(timer);
+		// The door keeps nothing of an open socket: the timer holds on to `refuse` and what it sees.
+		socket.off('close', stopWaiting);
 		const key = isBinary ? keyFromFrame(new Uint8Array(data as Buffer)) : undefined;
 		if (key === undefined) return refuse('no key');
 		const entry = check(key);

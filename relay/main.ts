@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 import type { DestinationStream } from 'pino';
-import { WebSocketServer } from 'ws';
+import { WebSocketServer, type WebSocket } from 'ws';
 import { mayUse } from './access.ts';
 import { configFromEnv, type RelayConfig } from './config.ts';
 import { ListingWatcher } from './claims.ts';
@@ -458,36 +458,41 @@ export async function startRelay(given: Partial<RelayOptions> & Pick<RelayOption
 			socket.destroy();
 			return;
 		}
-		wss.handleUpgrade(req, socket, head, (ws) => {
-			const remote = attempts.addressOf(req);
-			// ws reports oversized frames (it closes with 1009 itself) and protocol errors here.
-			ws.on('error', (error) => log.warn({ remote, reason: error.message }, 'connection error'));
-			ws.on('close', (code) => log.debug({ remote, code }, 'connection closed'));
-			if (attempts.blocked(remote)) {
-				metrics.refusedConnection('too many attempts');
-				ws.close(CLOSE.tooMany, 'too many attempts');
-				return;
-			}
-			awaitKey(
-				ws,
-				checkAtDoor,
-				(entry) => {
-					adapter.admit(ws, entry);
-					if (entry.holder) access.seen(entry.holder.deviceId);
-					log.debug({ neighbourhood: entry.neighbourhood }, 'connection opened');
-					wss.emit('connection', ws, req);
-				},
-				(reason) => {
-					if (reason === 'credential' || reason === 'no key') attempts.failed(remote);
-					metrics.refusedConnection(reason);
-					log.info({ remote, reason }, 'connection refused');
-					const code = reason === 'removed' ? CLOSE.removed : reason === 'waiting' ? CLOSE.waiting : CLOSE.invalidKey;
-					ws.close(code, reason === 'removed' || reason === 'waiting' ? reason : 'invalid key');
-				},
-				options.keyWaitMs
-			);
-		});
+		const remote = attempts.addressOf(req);
+		wss.handleUpgrade(req, socket, head, (ws) => atTheDoor(ws, remote));
 	});
+
+	// Apart from the upgrade's handler: a listener that lives as long as the socket, written in the
+	// scope that holds the request, would keep each connection's request, headers and parser for as
+	// long as it stays open (about 2 KB per idle connection). The repo's adapter reads only the socket.
+	function atTheDoor(ws: WebSocket, remote: string): void {
+		// ws reports oversized frames (it closes with 1009 itself) and protocol errors here.
+		ws.on('error', (error) => log.warn({ remote, reason: error.message }, 'connection error'));
+		ws.on('close', (code) => log.debug({ remote, code }, 'connection closed'));
+		if (attempts.blocked(remote)) {
+			metrics.refusedConnection('too many attempts');
+			ws.close(CLOSE.tooMany, 'too many attempts');
+			return;
+		}
+		awaitKey(
+			ws,
+			checkAtDoor,
+			(entry) => {
+				adapter.admit(ws, entry);
+				if (entry.holder) access.seen(entry.holder.deviceId);
+				log.debug({ neighbourhood: entry.neighbourhood }, 'connection opened');
+				wss.emit('connection', ws);
+			},
+			(reason) => {
+				if (reason === 'credential' || reason === 'no key') attempts.failed(remote);
+				metrics.refusedConnection(reason);
+				log.info({ remote, reason }, 'connection refused');
+				const code = reason === 'removed' ? CLOSE.removed : reason === 'waiting' ? CLOSE.waiting : CLOSE.invalidKey;
+				ws.close(code, reason === 'removed' || reason === 'waiting' ? reason : 'invalid key');
+			},
+			options.keyWaitMs
+		);
+	}
 
 	// A client that connects before the repo's storage id resolves would get a socket nobody reads.
 	await waitFor(() => adapter.peerId !== undefined);

@@ -1,0 +1,52 @@
+// An open, quiet connection costs the relay what the connection needs and nothing more: the HTTP
+// request that opened it (its headers, its parser) is let go once the socket is in. Issue #17 holds
+// memory per idle connection to the stock relay's; bench/stock-fanout.ts measures it.
+import { Server } from 'node:http';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { describe, expect, it } from 'vitest';
+import type { RootDoc } from '../../src/lib/neighbourhood/document.ts';
+import { updateDetails } from '../../src/lib/neighbourhood/mutations.ts';
+import { emptyDetails } from '../../src/lib/neighbourhood/schema.ts';
+import { client, eventually, find, hostNeighbourhood, nameOf, startTestRelay, stopAfterEach, type TestRelay } from './harness.ts';
+
+let relay: TestRelay | undefined;
+const repos = stopAfterEach(() => relay);
+
+setFlagsFromString('--expose-gc');
+const collect = runInNewContext('gc') as () => void;
+
+describe('an idle connection', () => {
+	it('keeps nothing of the request that opened it, and stays open', async () => {
+		relay = await startTestRelay();
+		const hosted = await hostNeighbourhood(relay, 'Lindenbuurt');
+		const requests: WeakRef<object>[] = [];
+		const emit = Server.prototype.emit;
+		Server.prototype.emit = function (this: Server, event: string | symbol, ...args: unknown[]) {
+			if (event === 'upgrade') requests.push(new WeakRef(args[0] as object));
+			return emit.apply(this, [event, ...args] as Parameters<typeof emit>);
+		} as typeof emit;
+		let anna: ReturnType<typeof client>;
+		try {
+			anna = client(relay, hosted.key);
+			repos.push(anna);
+			await find<RootDoc>(anna, hosted.root);
+		} finally {
+			Server.prototype.emit = emit;
+		}
+		expect(requests.length).toBeGreaterThan(0);
+
+		// A weak reference holds its object until the current task ends.
+		await new Promise((resolve) => setTimeout(resolve, 0));
+		collect();
+		expect(requests.filter((request) => request.deref() !== undefined)).toHaveLength(0);
+
+		// Still in: a change the relay sends on reaches her.
+		expect(anna.peers).toHaveLength(1);
+		const bert = client(relay, hosted.key);
+		repos.push(bert);
+		updateDetails(await find<RootDoc>(bert, hosted.root), emptyDetails('Lindenbuurt-Oost'));
+		const annas = await find<RootDoc>(anna, hosted.root);
+		await eventually(() => nameOf(annas.doc()), (name) => name === 'Lindenbuurt-Oost');
+	});
+});

@@ -3,6 +3,7 @@
 import { chromium, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { labelled } from './arguments.ts';
 
 /** The built app the relay serves; the browser benchmarks measure it, not the dev server. */
 export function builtApp(): string {
@@ -16,12 +17,11 @@ export function builtApp(): string {
 
 /** `--app name=dir`, as often as wanted, to measure builds side by side; this checkout's build when none is given. */
 export function builtApps(): { name: string; dir: string }[] {
-	const given = process.argv.flatMap((arg, i) => (arg === '--app' ? [process.argv[i + 1] ?? ''] : []));
+	const given = labelled('app');
 	if (given.length === 0) return [{ name: 'this build', dir: builtApp() }];
-	return given.map((spec) => {
-		const [name, dir] = spec.includes('=') ? [spec.slice(0, spec.indexOf('=')), spec.slice(spec.indexOf('=') + 1)] : [spec, spec];
-		if (!existsSync(join(resolve(dir), 'index.html'))) throw new Error(`--app ${spec}: no built app (index.html) in ${dir}`);
-		return { name, dir: resolve(dir) };
+	return given.map(({ label, value: dir }) => {
+		if (!existsSync(join(resolve(dir), 'index.html'))) throw new Error(`--app ${label}=${dir}: no built app (index.html) in ${dir}`);
+		return { name: label, dir: resolve(dir) };
 	});
 }
 

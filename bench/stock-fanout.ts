@@ -5,18 +5,21 @@
 // connection: its memory with every reader connected and quiet, less with the writer alone (the
 // document loaded), divided by the number of readers, each read after a full collection. Each
 // relay and each relay's readers run in a process of their own (through tsx, both alike); the
-// writers run here.
+// writers run here. Memory is shown twice: as the process counts it, and without the code the
+// engine compiled meanwhile (once, as the first connections ran a path; it does not grow with them).
+// `--relay label=<checkout>` adds Noaber's relay of another checkout (with its node_modules and
+// texts in place), as often as wanted, to measure a change before and after in one run.
 //
-//   npx tsx bench/stock-fanout.ts [--readers 200] [--samples 30] [--warmup 4] [--seed 20261128] [--cache <folder>]
+//   npx tsx bench/stock-fanout.ts [--readers 200] [--samples 30] [--warmup 4] [--seed 20261128] [--cache <folder>] [--relay before=/path/to/checkout]
 import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { doorAt } from '../tests/relay/door.ts';
 import { fanoutPeople, measureSides, type FanoutRelay } from './referee-fanout.ts';
 import { seedReferee } from './referee-seed.ts';
 import { percentile } from './round-trip.ts';
-import { count, option } from './arguments.ts';
+import { count, labelled, option } from './arguments.ts';
 import { fmt } from './timing.ts';
 
 const readers = count('readers', 200);
@@ -33,13 +36,19 @@ console.log(`Load average at start: ${load()} (${cpus().length} CPUs)`);
 const work = mkdtempSync(join(tmpdir(), 'noaber-bench-stock-'));
 try {
 	const seed = await seedReferee(join(work, 'seed'), seedNumber, cache);
-	const noaberData = join(work, 'noaber');
+	const noaberData = join(work, 'noaber-members');
 	cpSync(seed.data, noaberData, { recursive: true });
 	const people = fanoutPeople(seed, noaberData, readers, work);
 	const stockData = join(work, 'stock');
 	mkdirSync(stockData);
+	const noaber = (name: string, relayScript: string): FanoutRelay => {
+		const data = join(work, name);
+		cpSync(noaberData, data, { recursive: true });
+		return { name, script: relayScript, args: [data, 'real'], door: (port, credential) => doorAt(port, credential) };
+	};
 	const relays: FanoutRelay[] = [
-		{ name: 'noaber', script: script('./referee-relay.ts'), args: [noaberData, 'real'], door: (port, credential) => doorAt(port, credential) },
+		...labelled('relay').map(({ label, value }) => noaber(label, join(resolve(value), 'bench', 'referee-relay.ts'))),
+		noaber('noaber', script('./referee-relay.ts')),
 		// The stock relay knows no members: its devices show no key.
 		{ name: 'stock', script: script('./stock-relay.ts'), args: [stockData, seed.quarter.url, people.bytesFile], door: (port) => doorAt(port) }
 	];
@@ -47,14 +56,15 @@ try {
 	const figures = await measureSides(relays, seed, people, { samples, warmup, seed: seedNumber, progress: (line) => console.log(`  ${line}`) });
 	console.log(`\nLoad average at end: ${load()}\n`);
 	console.log(
-		'| relay | samples | fan-out p50 | fan-out p95 | RSS before readers / with them | per idle connection: RSS | per idle connection: heap + outside it |\n|---|---|---|---|---|---|---|'
+		'| relay | samples | fan-out p50 | fan-out p95 | RSS before readers / with them | per idle connection: RSS | per idle connection: heap + outside it | the same, without compiled code |\n|---|---|---|---|---|---|---|---|'
 	);
 	const mb = (bytes: number) => `${Math.round(bytes / 1024 / 1024)} MB`;
 	for (const relay of relays) {
 		const { times, before, withReaders } = figures[relay.name];
 		const held = (m: typeof before) => m.heapUsed + m.external;
+		const kept = (m: typeof before) => held(m) - m.code;
 		console.log(
-			`| ${relay.name} | ${times.length} | ${show(percentile(times, 0.5))} | ${show(percentile(times, 0.95))} | ${mb(before.rss)} / ${mb(withReaders.rss)} | ${perConnection(before.rss, withReaders.rss)} | ${perConnection(held(before), held(withReaders))} |`
+			`| ${relay.name} | ${times.length} | ${show(percentile(times, 0.5))} | ${show(percentile(times, 0.95))} | ${mb(before.rss)} / ${mb(withReaders.rss)} | ${perConnection(before.rss, withReaders.rss)} | ${perConnection(held(before), held(withReaders))} | ${perConnection(kept(before), kept(withReaders))} |`
 		);
 	}
 	const paired = figures.noaber.times.map((ms, i) => ms / figures.stock.times[i]).filter(Number.isFinite);

@@ -25,11 +25,22 @@ export function builtApps(): { name: string; dir: string }[] {
 	});
 }
 
+const CHROMIUM = {
+	executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+	args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync']
+};
+
 export function launchChromium(): Promise<Browser> {
-	return chromium.launch({
-		executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-		args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync']
-	});
+	return chromium.launch(CHROMIUM);
+}
+
+/**
+ * A browser of its own on a profile kept in `profile`: closing it ends every page and process, so
+ * the next launch on the same profile is a cold start with what the device stored (IndexedDB, the
+ * service worker and its cache).
+ */
+export function launchWithProfile(profile: string, options: { locale: string; timezoneId: string; offline?: boolean }): Promise<BrowserContext> {
+	return chromium.launchPersistentContext(profile, { ...CHROMIUM, ...options });
 }
 
 /** Opens the invite and fills in a name; the caller times the tap on "Klaar". */

@@ -9,20 +9,22 @@
 //     (Event Timing: input to the next paint) from then until every agenda document is open.
 //   longest main-thread task while older years load: from the home screen until the agenda page
 //     no longer says the older agenda is still loading.
-//   open offline → this week's agenda visible: every tab closed, the network off, a new tab opens
-//     /agenda; until the first happening of this week shows.
+//   open offline → this week's agenda visible: the browser closed and started again on the same
+//     profile, the network off, a tab opens /agenda; until the first happening of this week shows.
 //   offline cold start → home usable: the same for /, until the home screen shows.
+// Each offline open starts a new browser: a tab only closed may go on working in the renderer the
+// next tab of the same site shares (it made a later tab wait 8 s for the older years of the last).
 // Builds given with --app take turns run by run; each is served by this checkout's relay, with
 // the same generated agenda. The agenda is generated around today, as the page shows this week.
 import '@automerge/automerge';
-import type { Browser, BrowserContext, Page } from '@playwright/test';
+import type { BrowserContext, Page } from '@playwright/test';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { invitation } from '../relay/create.ts';
 import { startRelay } from '../relay/main.ts';
 import { count } from './arguments.ts';
-import { builtApps, launchChromium, whenHeldLocally } from './browser.ts';
+import { builtApps, launchWithProfile, whenHeldLocally } from './browser.ts';
 import { seedAgendaRelay } from './agenda-relay.ts';
 import { agendaArgs, generateAgenda } from './generate-agenda.ts';
 import { asCheapPhone } from './phone.ts';
@@ -84,11 +86,31 @@ async function slowTab(context: BrowserContext, network: boolean): Promise<Page>
 	return page;
 }
 
-async function measure(browser: Browser, origin: string, invite: string): Promise<Run> {
-	const context = await browser.newContext({ locale: 'nl-NL', timezoneId: 'Europe/Amsterdam' });
+const PHONE = { locale: 'nl-NL', timezoneId: 'Europe/Amsterdam' };
+
+async function phoneBrowser(profile: string, offline: boolean): Promise<BrowserContext> {
+	const context = await launchWithProfile(profile, { ...PHONE, offline });
+	await context.addInitScript({ content: observer });
+	return context;
+}
+
+/** The page's clock when `selector` shows, opening `url` offline in a browser started cold on `profile`. */
+async function offlineOpen(profile: string, url: string, selector: string, text?: string): Promise<number> {
+	const context = await phoneBrowser(profile, true);
 	try {
-		await context.addInitScript({ content: observer });
-		let page = await slowTab(context, true);
+		const page = await slowTab(context, false);
+		await page.goto(url);
+		return await shown(page, selector, text);
+	} finally {
+		await context.close();
+	}
+}
+
+async function measure(origin: string, invite: string): Promise<Run> {
+	const profile = mkdtempSync(join(tmpdir(), 'noaber-bench-phone-'));
+	const context = await phoneBrowser(profile, false);
+	try {
+		const page = await slowTab(context, true);
 		await page.goto(invite, { timeout: 120_000 });
 		await page.getByRole('button', { name: 'Ja, ik doe mee', exact: true }).click({ timeout: 120_000 });
 		await page.getByLabel('Uw naam', { exact: true }).fill('Buur');
@@ -108,18 +130,13 @@ async function measure(browser: Browser, origin: string, invite: string): Promis
 		const run = { join: home - submit, tap: longest(during.taps, home, loaded), longTask: longest(during.long, home, loaded) };
 
 		await whenHeldLocally(page);
-		await page.close();
-		await context.setOffline(true);
-		page = await slowTab(context, false);
-		await page.goto(`${origin}/agenda`);
-		const offlineAgenda = await shown(page, HAPPENING);
-		await page.close();
-		page = await slowTab(context, false);
-		await page.goto(origin);
-		const offlineHome = await shown(page, 'h2', HOME);
+		await context.close();
+		const offlineAgenda = await offlineOpen(profile, `${origin}/agenda`, HAPPENING);
+		const offlineHome = await offlineOpen(profile, origin, 'h2', HOME);
 		return { ...run, offlineAgenda, offlineHome };
 	} finally {
 		await context.close();
+		rmSync(profile, { recursive: true, force: true });
 	}
 }
 
@@ -140,7 +157,6 @@ const hosted = await Promise.all(
 );
 console.log(`${generated.counts.events} one-off events and ${generated.counts.series} series in ${generated.documents.length} agenda documents; ${runs} run(s) per build, CPU 4× slower, Slow 4G while joining.\n`);
 
-const browser = await launchChromium();
 try {
 	const results = sides.map(() => [] as Run[]);
 	for (let run = 0; run < runs; run++) {
@@ -148,7 +164,7 @@ try {
 			const { origin, record } = hosted[i];
 			// An invitation for anyone, as a resident gets it from a flyer.
 			const { invite } = invitation(relays[i].access, record, origin);
-			const measured = await measure(browser, origin, invite);
+			const measured = await measure(origin, invite);
 			results[i].push(measured);
 			console.log(`  run ${run + 1} ${side.name}: ${JSON.stringify(measured, (_k, v: unknown) => (typeof v === 'number' ? Math.round(v) : v))}`);
 		}
@@ -167,7 +183,6 @@ try {
 	}
 	console.log(runs > 1 ? `\nMedians of ${runs} runs.` : '');
 } finally {
-	await browser.close();
 	await Promise.all(relays.map((relay) => relay.close()));
 	for (const folder of folders) rmSync(folder, { recursive: true, force: true });
 }

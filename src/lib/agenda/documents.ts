@@ -12,5 +12,6 @@ const isPeriod = (entry: Listed): entry is Required<Listed> => entry.period !== 
 export const agendaDocuments: DocumentsDeclaration<RootIndex, AgendaDoc, EventsRead> = {
 	listed: ({ agenda }) => agenda,
 	order: (fresh, now) => agendaLoadOrder(fresh.filter(isPeriod), todayWall(now)),
+	page: '/agenda',
 	read: readEvents
 };

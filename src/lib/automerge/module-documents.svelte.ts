@@ -21,6 +21,8 @@ export interface DocumentsDeclaration<Index, Doc, View> {
 	 * rest opens once every module's first ones are open. Without it, everything opens at once.
 	 */
 	order?(fresh: Listed[], now: Date): { first: Listed[]; later: Listed[] };
+	/** Where the app shows this module: opened there, its recent documents come before others'. */
+	page?: string;
 	/** The typed, validated view pages show. */
 	read(docs: { url: string; doc: Doc }[]): View;
 }
@@ -68,10 +70,11 @@ export class ModuleDocuments<Index, Doc, View> {
 		for (const { url } of fresh) this.#requested.add(url);
 		this.pending += fresh.length;
 		const order = this.#declaration.order;
-		if (!order) return this.#open(fresh);
-		const { first, later } = order(fresh, now);
+		const { first, later } = order ? order(fresh, now) : { first: fresh, later: [] };
+		if (firstRun) await this.#first.turn(this.name);
 		await this.#open(first);
 		if (firstRun) this.#first.done(this.name);
+		if (later.length === 0) return;
 		await this.#first.ready;
 		await this.#open(later);
 	}

@@ -82,6 +82,41 @@ describe("a module's documents", () => {
 		expect(help.view).toEqual(['Vraag', 'Oud']);
 	});
 
+	it("open the recent documents of the page's module before any other module's", async () => {
+		const r = repository();
+		const first = new FirstDocuments('agenda');
+		const help = new ModuleDocuments('help', years('help'), r.opener, first);
+		const map = new ModuleDocuments('map', { listed: (index: Index) => index.map, read: (docs: { doc: YearDoc }[]) => docs.flatMap(({ doc }) => doc.titles) }, r.opener, first);
+		const agenda = new ModuleDocuments('agenda', years('agenda'), r.opener, first);
+		const thisYear = r.doc('2026', 'Koffieochtend');
+		const index: Index = { help: [r.doc('2026', 'Boodschappen')], map: [r.doc('map', 'Huisarts')], agenda: [thisYear, r.doc('2018', 'Wandelgroep 2018')] };
+		r.hold(thisYear);
+
+		const loading = [help.load(index), map.load(index), agenda.load(index)];
+		await settled();
+		// The agenda's year is still on its way: the help board and the map wait their turn.
+		expect(r.finds).toEqual([thisYear.url]);
+		expect([help.view, map.view]).toEqual([[], []]);
+
+		r.release(thisYear);
+		await Promise.all(loading);
+		expect(r.finds.slice(0, 3)).toEqual([thisYear.url, index.help[0].url, index.map[0].url]);
+		expect([help.view, map.view, agenda.view]).toEqual([['Boodschappen'], ['Huisarts'], ['Koffieochtend', 'Wandelgroep 2018']]);
+	});
+
+	it("let the others come when the page's module shows nothing recent in time", async () => {
+		const r = repository();
+		const first = new FirstDocuments('agenda');
+		const help = new ModuleDocuments('help', years('help'), r.opener, first);
+		new ModuleDocuments('agenda', years('agenda'), r.opener, first);
+		const loading = help.load({ help: [r.doc('2026', 'Nu')] });
+		await settled();
+		expect(help.view).toEqual([]);
+		first.releaseAll();
+		await loading;
+		expect(help.view).toEqual(['Nu']);
+	});
+
 	it('let older documents come when a module never shows its recent ones', async () => {
 		const r = repository();
 		const first = new FirstDocuments();

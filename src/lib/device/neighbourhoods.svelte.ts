@@ -71,7 +71,7 @@ class Neighbourhoods {
 			await previous?.close();
 			const { Connection, readCurrent } = await whenOpen();
 			this.#read = readCurrent;
-			return Connection.open(target);
+			return Connection.open(target, location.pathname);
 		})();
 		const opening = { target, promise };
 		this.#opening = opening;

@@ -18,5 +18,6 @@ export const helpDocuments: DocumentsDeclaration<RootIndex, HelpDoc, PostsRead> 
 		const { first, later } = loadOrder(fresh.filter(isQuarter), now);
 		return { first, later: [...fresh.filter((entry) => !isQuarter(entry)), ...later] };
 	},
+	page: '/hulp',
 	read: readPosts
 };

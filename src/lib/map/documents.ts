@@ -6,5 +6,6 @@ import { readMap, type MapRead } from './view.ts';
 
 export const mapDocuments: DocumentsDeclaration<RootIndex, MapDoc, MapRead> = {
 	listed: ({ map }) => map,
+	page: '/kaart',
 	read: (docs) => readMap(docs.map(({ doc }) => doc))
 };

@@ -62,26 +62,31 @@ export class Connection extends SyncedRepo {
 	);
 	/** The help board, the agenda and the map: their documents as they arrive, and their views. */
 	readonly modules: OpenModules;
-	readonly #first = new FirstDocuments();
+	readonly #first: FirstDocuments;
 	#membersFound: (handle: DocHandle<MembersDoc>) => void = () => {};
 	#membersHandle = new Promise<DocHandle<MembersDoc>>((resolve) => (this.#membersFound = resolve));
 
-	private constructor(target: Target) {
+	private constructor(target: Target, page: string | undefined) {
 		super(target);
+		const declared: Record<string, DocumentsDeclaration<RootIndex, unknown, unknown>> = modules;
+		const shows = (prefix: string | undefined) => prefix !== undefined && page !== undefined && (page === prefix || page.startsWith(`${prefix}/`));
+		this.#first = new FirstDocuments(Object.entries(declared).find(([, declaration]) => shows(declaration.page))?.[0]);
 		const opener: Opener = {
 			find: (url) => this.find(url),
 			create: (initial) => this.repo.create(initial),
 			closed: () => this.closed
 		};
-		const declared: Record<string, DocumentsDeclaration<RootIndex, unknown, unknown>> = modules;
 		const open = Object.entries(declared).map(([name, declaration]) => [name, new ModuleDocuments(name, declaration, opener, this.#first)]);
 		this.modules = Object.fromEntries(open) as OpenModules;
 	}
 
-	/** Opens the neighbourhood and finds its documents, from this device or from the relay. */
-	static async open(target: Target): Promise<Connection> {
+	/**
+	 * Opens the neighbourhood and finds its documents, from this device or from the relay. `page`:
+	 * the path the app opens on; the module shown there opens its recent documents first.
+	 */
+	static async open(target: Target, page?: string): Promise<Connection> {
 		await automergeReady();
-		const connection = new Connection(target);
+		const connection = new Connection(target, page);
 		void connection.#load();
 		return connection;
 	}

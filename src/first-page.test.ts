@@ -3,48 +3,15 @@
 // neighbourhood, after the first paint (bench/first-load.ts measures the bytes). This follows the
 // value imports from what SvelteKit loads for `/` (type-only imports and `import()` do not load
 // anything up front) and names the chain to any module that reaches one of them.
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
-import { parse } from 'svelte/compiler';
-import ts from 'typescript';
+import { existsSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { importsOf } from '../tests/source-imports.ts';
 
 const SRC = resolve('src');
 const FIRST_PAGE = ['hooks.client.ts', 'routes/+layout.ts', 'routes/+layout.svelte', 'routes/+page.svelte', 'routes/+error.svelte'];
 /** Packages and modules that only a neighbourhood needs. */
 const LATER = [/^@automerge\//, /^@hpke\//, /^rrule$/, /^src\/lib\/automerge\/fields\.ts$/];
-
-function scriptOf(file: string): string {
-	const source = readFileSync(file, 'utf8');
-	if (!file.endsWith('.svelte')) return source;
-	const ast = parse(source, { modern: true });
-	// A script node spans its tags: the code is what lies between them.
-	const code = (script: { start: number; end: number }) => source.slice(script.start, script.end).replace(/^<script[^>]*>/, '').replace(/<\/script>$/, '');
-	return [ast.module, ast.instance].flatMap((script) => (script ? [code(script)] : [])).join('\n');
-}
-
-/** What a module loads when it loads: packages by name, our files by path from the project. */
-function valueImports(file: string): string[] {
-	const code = ts.createSourceFile(file, scriptOf(file), ts.ScriptTarget.Latest, false, ts.ScriptKind.TS);
-	const found: string[] = [];
-	for (const statement of code.statements) {
-		let specifier: ts.Expression | undefined;
-		if (ts.isImportDeclaration(statement)) {
-			const clause = statement.importClause;
-			const typeOnly =
-				clause?.isTypeOnly ||
-				(clause && !clause.name && clause.namedBindings && ts.isNamedImports(clause.namedBindings) && clause.namedBindings.elements.length > 0 && clause.namedBindings.elements.every((e) => e.isTypeOnly));
-			if (!typeOnly) specifier = statement.moduleSpecifier;
-		} else if (ts.isExportDeclaration(statement) && !statement.isTypeOnly) specifier = statement.moduleSpecifier;
-		if (!specifier || !ts.isStringLiteral(specifier)) continue;
-		const name = specifier.text;
-		if (name.startsWith('$app/') || name.endsWith('.css')) continue;
-		if (name.startsWith('$lib/')) found.push(join(SRC, 'lib', name.slice(5)));
-		else if (name.startsWith('.')) found.push(resolve(dirname(file), name));
-		else found.push(name);
-	}
-	return found;
-}
 
 /** Every module the first page loads up front, each with the module that first led to it. */
 function firstPageModules(): Map<string, string | undefined> {
@@ -54,7 +21,7 @@ function firstPageModules(): Map<string, string | undefined> {
 	while (queue.length > 0) {
 		const file = queue.shift()!;
 		if (!file.startsWith('/') || !existsSync(file)) continue;
-		for (const next of valueImports(file)) {
+		for (const next of importsOf(file).filter((name) => !name.startsWith('$app/') && !name.endsWith('.css'))) {
 			if (reached.has(next)) continue;
 			reached.set(next, file);
 			queue.push(next);

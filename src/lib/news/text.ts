@@ -3,7 +3,7 @@
 // relay writes for many members at once. Built only from first names, a help post's category and
 // an activity's title and date: never a phone number, address or message.
 import type { Member } from '../members/view.ts';
-import { categoryLabel, hasText, say, type Language, type Texts } from '../i18n/texts.ts';
+import { categoryLabel, say, type Language, type Texts } from '../i18n/texts.ts';
 import type { NewsItem } from './item.ts';
 
 export interface NewsTextContext {
@@ -24,9 +24,9 @@ export function firstNames(members: Member[]): (memberId: string) => string | un
 /** "boodschappen": the category's label as it reads inside a sentence. */
 function what(category: string | undefined, texts: Texts): string {
 	if (!category || category === 'iets-anders') return say(texts, 'news.anything');
-	// Custom categories are shown as the manager typed them.
-	if (!hasText(texts, `category.${category}`)) return category;
 	const label = categoryLabel(texts, category);
+	// Custom categories (no text of ours) are shown as the manager typed them.
+	if (label === category) return category;
 	return label.charAt(0).toLocaleLowerCase(texts.language) + label.slice(1);
 }
 

@@ -1,13 +1,15 @@
 import { paraglideVitePlugin } from '@inlang/paraglide-js';
 import { sveltekit } from '@sveltejs/kit/vite';
 import { defineConfig } from 'vitest/config';
+import { plainStoredLoad } from './src/lib/automerge/stored-load.ts';
 
 export default defineConfig({
 	plugins: [
 		// Compiles messages/<language>.json into src/lib/paraglide on every build and dev start. Under
 		// vitest its project handle keeps the process alive, so `test:unit` compiles once beforehand.
 		...(process.env.VITEST ? [] : [paraglideVitePlugin({ project: './project.inlang', outdir: './src/lib/paraglide' })]),
-		sveltekit()
+		sveltekit(),
+		plainStoredLoad()
 	],
 	// Automerge's wasm is loaded with top-level await in the slim entry point.
 	build: { target: 'esnext' },

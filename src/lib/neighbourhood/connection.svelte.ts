@@ -8,6 +8,7 @@ import { ModuleDocuments, type DocumentsDeclaration, type Opener } from '../auto
 import { ensurePeriodDoc as ensureListedDoc } from '../automerge/period-index.ts';
 import { ReactiveDoc } from '../automerge/reactive.svelte.ts';
 import { SyncedRepo, type Target } from '../automerge/synced-repo.svelte.ts';
+import { afterNextPaint } from '../automerge/next-paint.ts';
 import { automergeReady } from '../automerge/wasm.ts';
 import { isAccessNotice } from '../access/notice.ts';
 import { setAlternatives } from '../access/alternatives.ts';
@@ -118,6 +119,8 @@ export class Connection extends SyncedRepo {
 		});
 		// Should a module have nothing recent to show, the rest still comes.
 		setTimeout(() => this.#first.releaseAll(), 5000);
+		await afterNextPaint();
+		if (this.closed) return;
 		await this.#loadModules(root.doc());
 		void this.erasures.check();
 	}

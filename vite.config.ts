@@ -1,7 +1,7 @@
 import { paraglideVitePlugin } from '@inlang/paraglide-js';
 import { sveltekit } from '@sveltejs/kit/vite';
 import { defineConfig } from 'vitest/config';
-import { plainStoredLoad } from './src/lib/automerge/stored-load.ts';
+import { repoPatches } from './src/lib/automerge/repo-patches.ts';
 
 export default defineConfig({
 	plugins: [
@@ -9,7 +9,7 @@ export default defineConfig({
 		// vitest its project handle keeps the process alive, so `test:unit` compiles once beforehand.
 		...(process.env.VITEST ? [] : [paraglideVitePlugin({ project: './project.inlang', outdir: './src/lib/paraglide' })]),
 		sveltekit(),
-		plainStoredLoad()
+		repoPatches()
 	],
 	// Automerge's wasm is loaded with top-level await in the slim entry point.
 	build: { target: 'esnext' },

@@ -129,7 +129,8 @@ async function measure(origin: string, invite: string): Promise<Run> {
 		const during = await seenIn(page);
 		const run = { join: home - submit, tap: longest(during.taps, home, loaded), longTask: longest(during.long, home, loaded) };
 
-		await whenHeldLocally(page);
+		// The root, the members, the map and the agenda's documents.
+		await whenHeldLocally(page, generated.documents.length + 3);
 		await context.close();
 		const offlineAgenda = await offlineOpen(profile, `${origin}/agenda`, HAPPENING);
 		const offlineHome = await offlineOpen(profile, origin, 'h2', HOME);

@@ -1,8 +1,14 @@
 // Documents open after the page painted, and a hidden page (no frames) does not hold them back.
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { afterNextPaint } from './next-paint.ts';
 
+// A page whose frames come only when the test lets them.
 const frames: (() => void)[] = [];
+
+beforeEach(() => {
+	vi.useFakeTimers();
+	vi.stubGlobal('requestAnimationFrame', (callback: () => void) => frames.push(callback));
+});
 
 afterEach(() => {
 	vi.useRealTimers();
@@ -12,8 +18,6 @@ afterEach(() => {
 
 describe('waiting for the next paint', () => {
 	it('waits for the frame, then for the task after it', async () => {
-		vi.useFakeTimers();
-		vi.stubGlobal('requestAnimationFrame', (callback: () => void) => frames.push(callback));
 		let done = false;
 		void afterNextPaint(10_000).then(() => (done = true));
 		await vi.advanceTimersByTimeAsync(50);
@@ -25,8 +29,6 @@ describe('waiting for the next paint', () => {
 	});
 
 	it('goes on after a while on a page that paints no frames', async () => {
-		vi.useFakeTimers();
-		vi.stubGlobal('requestAnimationFrame', (callback: () => void) => frames.push(callback));
 		let done = false;
 		void afterNextPaint(100).then(() => (done = true));
 		await vi.advanceTimersByTimeAsync(99);

@@ -1,8 +1,9 @@
-import type { Page } from '@playwright/test';
+import type { Page, Route } from '@playwright/test';
 import { expect, test } from './policy.ts';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { device, joinAs, makeInvitation, waitForOfflineReady } from './flows.ts';
+import { watchPolicy } from './policy.ts';
 import { startRelay, type RunningRelay } from './relay.ts';
 
 let relay: RunningRelay;
@@ -82,6 +83,45 @@ test('a manager creates a neighbourhood and a resident joins, edits offline and 
 	await resident.context().setOffline(false);
 	await expect(managerList.getByText('Beukenstraat')).toBeVisible({ timeout: 20_000 });
 	await expect(resident.getByText('Bijgewerkt met de buurt')).toBeVisible();
+});
+
+test("a member's next start shows the home screen as it was at once, and what changed once the documents are open", async ({ browser }) => {
+	const manager = await device(browser);
+	const invite = await createNeighbourhood(manager);
+	// No service worker: the browser's own routing then sees every request of the page.
+	const context = await browser.newContext({ serviceWorkers: 'block' });
+	await watchPolicy(context);
+	const resident = await context.newPage();
+	await joinAs(resident, invite, 'Bert');
+	await expect(resident.getByRole('link', { name: '2 buren doen mee' })).toBeVisible();
+	await resident.close();
+
+	await manager.getByRole('link', { name: 'Start' }).click();
+	await manager.getByRole('link', { name: 'Buurt aanpassen' }).click();
+	await manager.getByLabel('Korte beschrijving').fill('Koffie op woensdag in het buurthuis.');
+	await manager.getByRole('button', { name: 'Opslaan' }).click();
+	await expect(manager.getByText('De gegevens van de buurt zijn opgeslagen.')).toBeVisible();
+
+	// Automerge cannot start while its wasm is held back: what shows comes from the last start.
+	const held: Route[] = [];
+	await context.route('**/*.wasm', (route) => void held.push(route));
+	const again = await context.newPage();
+	await again.goto(relay.origin);
+	await expect(again.getByRole('heading', { name: 'Lindenbuurt', level: 1 })).toBeVisible();
+	await expect(again.getByText('Het nieuws wordt geladen…')).toBeVisible();
+	await expect(again.getByText('Buren in de Lindenbuurt helpen elkaar.')).toBeVisible();
+	await expect(again.getByRole('link', { name: 'Bel 020 123 4567' }).first()).toBeVisible();
+	await expect(again.getByRole('link', { name: '2 buren doen mee' })).toBeVisible();
+	await expect(again.getByRole('link', { name: 'Ik zoek hulp' })).toBeVisible();
+	expect(held.length).toBeGreaterThan(0);
+
+	for (const route of held.splice(0)) await route.continue();
+	await context.unroute('**/*.wasm');
+	await expect(again.getByText('Koffie op woensdag in het buurthuis.')).toBeVisible();
+	await expect(again.getByText('Buren in de Lindenbuurt helpen elkaar.')).toHaveCount(0);
+	await expect(again.getByText('Het nieuws wordt geladen…')).toHaveCount(0);
+	await expect(again.getByTestId('news')).toBeVisible();
+	await context.close();
 });
 
 test('an invitation that is no longer valid tells the resident so', async ({ browser }) => {

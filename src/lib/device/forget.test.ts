@@ -5,6 +5,18 @@ import { openDeviceStorage, storageName } from '../automerge/device-storage.ts';
 import { addRefused, readRefused } from '../automerge/refused-list.ts';
 import { forgetOnDevice } from './forget.ts';
 import { loadMemberships, saveMemberships, upsert, type Membership } from './memberships.ts';
+import { rememberedHome, rememberHome, type RememberedHome } from './remembered-home.ts';
+
+const home: RememberedHome = {
+	name: 'Lindenbuurt',
+	description: '',
+	area: '',
+	contact: { name: 'Fatima de Vries', phone: '020 123 4567', hours: '' },
+	modules: { help: true, agenda: true, map: true },
+	members: 2,
+	manager: false,
+	actsForOthers: false
+};
 
 const A = 'automerge:4NMNnkMhL8jXrBvXDpELfZiBbM7z';
 const B = 'automerge:2j9knpCseyhnK8izDmLpGP5WMdZQ';
@@ -104,6 +116,7 @@ describe('forgetting a neighbourhood on this device', () => {
 		for (const root of [A, B]) {
 			local.setItem(`noaber.news.${root}`, '{"since":"2026-11-01T00:00:00.000Z","read":[]}');
 			local.setItem(`noaber.invitation.${root}`, '{"link":"https://noaber.example/join#ticket"}');
+			rememberHome(local, root, { ...home, name: `Buurt ${root}` });
 			addRefused(local, root, { id: 'x', documentId: 'doc', rule: 'rule', count: 1, at: '2026-11-01T00:00:00.000Z' });
 		}
 		local.setItem('noaber.push', JSON.stringify([A, B]));
@@ -119,6 +132,8 @@ describe('forgetting a neighbourhood on this device', () => {
 		expect(readRefused(local, B)).toHaveLength(1);
 		expect(local.getItem(`noaber.news.${B}`)).not.toBeNull();
 		expect(local.getItem(`noaber.invitation.${B}`)).not.toBeNull();
+		expect(rememberedHome(local, B)?.name).toBe(`Buurt ${B}`);
+		expect(rememberedHome(local, A)).toBeUndefined();
 		expect(JSON.parse(local.getItem('noaber.push')!)).toEqual([B]);
 		expect(local.getItem('noaber.language')).toBe('en');
 	});

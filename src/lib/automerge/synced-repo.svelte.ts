@@ -13,6 +13,7 @@ import { RelaySockets, unreachableRelays, type RelayState } from './relay-socket
 import { Refusals } from './refusals.svelte.ts';
 import { ErasureCatchUp } from '../erase/catch-up.ts';
 import { openDeviceStorage } from './device-storage.ts';
+import { StoredOnDevice, WatchedStorage } from './stored-on-device.ts';
 
 /** What the status line tells the resident. */
 export type SyncStatus = 'connecting' | 'local' | 'sharing' | 'shared' | 'refused' | Refusal;
@@ -64,16 +65,18 @@ export abstract class SyncedRepo {
 	#accessListeners = new Set<() => void>();
 	#moveListeners = new Set<(relay: string) => void>();
 	#closed = false;
+	#stored: StoredOnDevice;
 
 	protected constructor(target: Target) {
 		this.target = target;
 		this.relaySockets = new RelaySockets(target.relay, target.key);
 		const id = documentIdOf(target.root);
 		const storage = openDeviceStorage(target.root);
+		const watched = new WatchedStorage(storage);
 		this.repo = new Repo({
 			// A peer id carries the device id: the relay lets no other device use it.
 			peerId: target.deviceId ? (peerIdFor(target.deviceId, randomId()) as PeerId) : undefined,
-			storage,
+			storage: watched,
 			network: [this.socket, new BroadcastChannelNetworkAdapter({
 					channelName: `noaber-${id}`,
 					// automerge-repo 2.5.6 asks for no document until every adapter is ready, and this one
@@ -91,6 +94,10 @@ export abstract class SyncedRepo {
 			isRelay: (peer) => peer === this.socket.remotePeerId,
 			acceptedElsewhere: (documentId) => this.#headsAtRelays(documentId),
 			list: localStorage
+		});
+		this.#stored = new StoredOnDevice(this.repo, watched);
+		this.#stored.onWritten(() => {
+			if (!this.#closed) this.#updateStatus();
 		});
 		this.relaySockets.attach(this.repo);
 		this.relays = this.relaySockets.states();
@@ -196,7 +203,9 @@ export abstract class SyncedRepo {
 		const behind = open.some((socket) => !this.#onRelay(socket, handles));
 		// Once everything is on the relays, whatever they turned away earlier has gone through after all.
 		if (!behind) for (const socket of [this.socket, ...open]) socket.refusal = undefined;
-		this.status = behind ? (refusal ?? 'sharing') : 'shared';
+		// "Bijgewerkt" also waits until this device wrote them all itself (stored-on-device.ts). Until
+		// then it says it is still sharing: another word ("opslaan") would be read out at every change.
+		this.status = behind ? (refusal ?? 'sharing') : this.#stored.holds(handles) ? 'shared' : 'sharing';
 	}
 
 	/** Resolves true once every open document is on the relay, false if that takes too long. */

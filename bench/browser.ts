@@ -70,8 +70,11 @@ export async function whenHeldLocally(page: Page, documents?: number): Promise<n
 	return page.evaluate(async () => (await navigator.storage.estimate()).usage ?? 0);
 }
 
-/** In the page: whether at least `wanted` documents have content in the neighbourhoods' databases. */
-async function storedDocuments(wanted: number): Promise<boolean> {
+/**
+ * In the page: how many documents have content in the neighbourhoods' databases, once at least
+ * `wanted` have (false before then, so a wait for it polls).
+ */
+export async function storedDocuments(wanted: number): Promise<number | false> {
 	const stored = new Set<string>();
 	for (const { name } of await indexedDB.databases()) {
 		if (!name?.startsWith('noaber-')) continue;
@@ -91,5 +94,5 @@ async function storedDocuments(wanted: number): Promise<boolean> {
 		}
 		db.close();
 	}
-	return stored.size >= wanted;
+	return stored.size >= wanted ? stored.size : false;
 }

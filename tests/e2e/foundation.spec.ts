@@ -107,17 +107,20 @@ test("a member's next start shows the home screen as it was at once, and what ch
 	await context.route('**/*.wasm', (route) => void held.push(route));
 	const again = await context.newPage();
 	await again.goto(relay.origin);
+	await expect.poll(() => held.length).toBeGreaterThan(0);
 	await expect(again.getByRole('heading', { name: 'Lindenbuurt', level: 1 })).toBeVisible();
 	await expect(again.getByText('Het nieuws wordt geladen…')).toBeVisible();
 	await expect(again.getByText('Buren in de Lindenbuurt helpen elkaar.')).toBeVisible();
 	await expect(again.getByRole('link', { name: 'Bel 020 123 4567' }).first()).toBeVisible();
 	await expect(again.getByRole('link', { name: '2 buren doen mee' })).toBeVisible();
 	await expect(again.getByRole('link', { name: 'Ik zoek hulp' })).toBeVisible();
-	expect(held.length).toBeGreaterThan(0);
+	await again.getByRole('link', { name: 'Ik zoek hulp' }).focus();
 
 	for (const route of held.splice(0)) await route.continue();
 	await context.unroute('**/*.wasm');
 	await expect(again.getByText('Koffie op woensdag in het buurthuis.')).toBeVisible();
+	// The home screen was brought up to date in place: the keyboard is where it was.
+	await expect(again.getByRole('link', { name: 'Ik zoek hulp' })).toBeFocused();
 	await expect(again.getByText('Buren in de Lindenbuurt helpen elkaar.')).toHaveCount(0);
 	await expect(again.getByText('Het nieuws wordt geladen…')).toHaveCount(0);
 	await expect(again.getByTestId('news')).toBeVisible();

@@ -6,6 +6,7 @@ import { addRefused, readRefused } from '../automerge/refused-list.ts';
 import { forgetOnDevice } from './forget.ts';
 import { loadMemberships, saveMemberships, upsert, type Membership } from './memberships.ts';
 import { rememberedHome, rememberHome, type RememberedHome } from './remembered-home.ts';
+import { rememberedWeek, rememberWeek } from './remembered-week.ts';
 
 const home: RememberedHome = {
 	name: 'Lindenbuurt',
@@ -117,6 +118,7 @@ describe('forgetting a neighbourhood on this device', () => {
 			local.setItem(`noaber.news.${root}`, '{"since":"2026-11-01T00:00:00.000Z","read":[]}');
 			local.setItem(`noaber.invitation.${root}`, '{"link":"https://noaber.example/join#ticket"}');
 			rememberHome(local, root, { ...home, name: `Buurt ${root}` });
+			rememberWeek(local, root, { language: 'nl', week: '2026-11-30', days: [] });
 			addRefused(local, root, { id: 'x', documentId: 'doc', rule: 'rule', count: 1, at: '2026-11-01T00:00:00.000Z' });
 		}
 		local.setItem('noaber.push', JSON.stringify([A, B]));
@@ -134,6 +136,7 @@ describe('forgetting a neighbourhood on this device', () => {
 		expect(local.getItem(`noaber.invitation.${B}`)).not.toBeNull();
 		expect(rememberedHome(local, B)?.name).toBe(`Buurt ${B}`);
 		expect(rememberedHome(local, A)).toBeUndefined();
+		expect(rememberedWeek(local, B, { week: '2026-11-30', language: 'nl' })).toBeDefined();
 		expect(JSON.parse(local.getItem('noaber.push')!)).toEqual([B]);
 		expect(local.getItem('noaber.language')).toBe('en');
 	});

@@ -5,6 +5,7 @@
 // (forget.ts). News is not kept: it is worked out from the documents once they are open.
 import * as v from 'valibot';
 import type { CurrentView } from './current.ts';
+import { keepView, keptView, type KeyValue } from './kept-view.ts';
 
 /** One key per neighbourhood, root URL appended. */
 export const REMEMBERED_HOME = 'noaber.home.';
@@ -24,8 +25,6 @@ const Home = v.object({
 });
 export type RememberedHome = v.InferOutput<typeof Home>;
 
-type KeyValue = Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
-
 /** What the home screen shows of an open neighbourhood, without its news. */
 export function homeOf(view: Pick<CurrentView, 'neighbourhood' | 'members' | 'manager' | 'managed'>): RememberedHome {
 	const { neighbourhood: n } = view;
@@ -41,24 +40,12 @@ export function homeOf(view: Pick<CurrentView, 'neighbourhood' | 'members' | 'ma
 	};
 }
 
-/** Keeps the home screen for the next start; writes only when it changed, as views change often. */
+/** Keeps the home screen for the next start. */
 export function rememberHome(local: KeyValue, root: string, home: RememberedHome): void {
-	const value = JSON.stringify(home);
-	try {
-		if (local.getItem(REMEMBERED_HOME + root) !== value) local.setItem(REMEMBERED_HOME + root, value);
-	} catch {
-		// A full or refused localStorage: the next start shows "wordt geladen", as before.
-	}
+	keepView(local, REMEMBERED_HOME + root, home);
 }
 
 /** The home screen last shown for this neighbourhood; nothing when none was kept or it is damaged. */
 export function rememberedHome(local: KeyValue, root: string): RememberedHome | undefined {
-	try {
-		const stored = local.getItem(REMEMBERED_HOME + root);
-		if (stored === null) return undefined;
-		const read = v.safeParse(Home, JSON.parse(stored));
-		return read.success ? read.output : undefined;
-	} catch {
-		return undefined;
-	}
+	return keptView(local, REMEMBERED_HOME + root, Home);
 }

@@ -1,0 +1,28 @@
+// A view kept on the device as it was last shown, so the next start paints it before the documents
+// open (remembered-home.ts, remembered-week.ts). Kept in localStorage: read synchronously, before
+// anything else loads. What is read back is checked like any input; a damaged value is nothing.
+import * as v from 'valibot';
+
+export type KeyValue = Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
+
+/** Keeps a view; writes only when it changed, as views change often. */
+export function keepView(local: KeyValue, key: string, view: unknown): void {
+	const value = JSON.stringify(view);
+	try {
+		if (local.getItem(key) !== value) local.setItem(key, value);
+	} catch {
+		// A full or refused localStorage: the next start shows "wordt geladen", as before.
+	}
+}
+
+/** The view kept under `key`, if there is one and it reads as `schema`. */
+export function keptView<S extends v.GenericSchema>(local: KeyValue, key: string, schema: S): v.InferOutput<S> | undefined {
+	try {
+		const stored = local.getItem(key);
+		if (stored === null) return undefined;
+		const read = v.safeParse(schema, JSON.parse(stored));
+		return read.success ? read.output : undefined;
+	} catch {
+		return undefined;
+	}
+}

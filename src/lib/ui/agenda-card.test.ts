@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { happenings } from '$lib/agenda/calendar.ts';
+import type { AgendaDoc } from '$lib/agenda/document.ts';
+import { blankEvent, checkEvent, createEvent, signUp, skipOccurrence, type EventInput } from '$lib/agenda/mutations.ts';
+import { readEvents } from '$lib/agenda/view.ts';
+import { imm } from '$lib/automerge/fields.ts';
+import { LocalDoc } from '$lib/automerge/local-doc.ts';
+import { rememberedWeek, rememberWeek } from '$lib/device/remembered-week.ts';
+import { locale } from '$lib/i18n/language.svelte.ts';
+import type { Member } from '$lib/members/view.ts';
+import { cardOf } from './agenda-card.ts';
+
+const ANNA = { memberId: 'anna-0000-0001' };
+const BEN = { memberId: 'ben-0000-00002' };
+const ROOT = 'automerge:4NMNnkMhL8jXrBvXDpELfZiBbM7z';
+
+function weekly(changes: Partial<EventInput>): EventInput {
+	const result = checkEvent({
+		...blankEvent('2026-03-10'),
+		title: 'Koffieochtend',
+		repeat: { repeat: 'weekly', interval: 1, weekdays: [], ends: 'never', until: '', count: 0 },
+		...changes
+	});
+	if (!result.ok) throw new Error(JSON.stringify(result.errors));
+	return result.value;
+}
+
+class MemoryStorage implements Pick<Storage, 'getItem' | 'setItem' | 'removeItem'> {
+	items = new Map<string, string>();
+	getItem = (key: string) => this.items.get(key) ?? null;
+	setItem = (key: string, value: string) => void this.items.set(key, value);
+	removeItem = (key: string) => void this.items.delete(key);
+}
+
+describe('a happening in the words the agenda lists it with', () => {
+	it('says when, where, and whether this person goes or how many places are left, and keeps for the next start', () => {
+		locale.language = 'nl';
+		const agenda = new LocalDoc<AgendaDoc>({ period: imm('series'), events: {} });
+		const id = createEvent(agenda, weekly({ location: 'Buurthuis', capacity: 2 }), ANNA);
+		signUp(agenda, id, '2026-03-10T10:00', BEN);
+		skipOccurrence(agenda, id, '2026-03-17T10:00', 'Buurthuis dicht', ANNA);
+		const events = readEvents([{ url: 'automerge:agenda', doc: agenda.doc }]).items;
+		const [first, second] = happenings(events, '2026-03-09T00:00', '2026-03-23T00:00');
+
+		const ben = { id: BEN.memberId } as Member;
+		const card = cardOf(first!, ben);
+		expect(card).toMatchObject({ title: 'Koffieochtend', location: 'Buurthuis', off: false, changed: false, mark: 'going', places: 'Nog 1 plaats' });
+		expect(card.href).toBe(`/agenda/${id}?datum=2026-03-10T10:00`);
+		expect(card.time).toMatch(/^\d{2}\.\d{2}/);
+		expect(cardOf(first!, { id: ANNA.memberId } as Member)).toMatchObject({ mark: '' });
+		// Called off: struck through, and no places offered.
+		expect(cardOf(second!, ben)).toMatchObject({ off: true, mark: '', places: '' });
+
+		const local = new MemoryStorage();
+		const week = { language: 'nl', week: '2026-03-09', days: [{ day: '2026-03-10', cards: [card] }] };
+		rememberWeek(local, ROOT, week);
+		expect(rememberedWeek(local, ROOT, { week: '2026-03-09', language: 'nl' })).toEqual(week);
+		// Another week, or another language than it was shown in: not this page's words.
+		expect(rememberedWeek(local, ROOT, { week: '2026-03-16', language: 'nl' })).toBeUndefined();
+		expect(rememberedWeek(local, ROOT, { week: '2026-03-09', language: 'en' })).toBeUndefined();
+	});
+
+	it('reads a kept week whose link leads elsewhere as nothing kept', () => {
+		const local = new MemoryStorage();
+		const card = { key: 'x', href: 'javascript:alert(1)', time: '10.00', title: 'x', off: false, changed: false, location: '', category: '', mark: '', places: '' };
+		local.setItem(`noaber.week.${ROOT}`, JSON.stringify({ language: 'nl', week: '2026-03-09', days: [{ day: '2026-03-10', cards: [card] }] }));
+		expect(rememberedWeek(local, ROOT, { week: '2026-03-09', language: 'nl' })).toBeUndefined();
+		local.setItem(`noaber.week.${ROOT}`, JSON.stringify({ language: 'nl', week: '2026-03-09', days: [{ day: '2026-03-10', cards: [{ ...card, href: '/agenda/abc' }] }] }));
+		expect(rememberedWeek(local, ROOT, { week: '2026-03-09', language: 'nl' })?.days[0]?.cards[0]?.href).toBe('/agenda/abc');
+	});
+});

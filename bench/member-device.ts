@@ -103,7 +103,9 @@ async function offlineOpen(profile: string, url: string, selector: string, text?
 	const context = await phoneBrowser(profile, true);
 	try {
 		const page = await slowTab(context, false);
-		await page.goto(url);
+		// Watched from the first moment: waiting for the page's load event first would time what
+		// shows early (the view kept from last time) as late as the load, seconds later on a busy page.
+		await page.goto(url, { waitUntil: 'commit' });
 		return await shown(page, selector, text);
 	} finally {
 		await context.close();

@@ -96,7 +96,7 @@ test('two volunteers type into the same description at once, and both texts surv
 test("a member's next start on the agenda shows this week as it was at once, and what changed once the documents are open", async ({ browser }) => {
 	const manager = await device(browser);
 	const invite = await createNeighbourhood(manager, relay);
-	await addEvent(manager, 'Koffieochtend', { weekly: true, day: 0 });
+	await addEvent(manager, 'Koffieochtend', { weekly: true, day: 0, capacity: 12 });
 	// No service worker: the browser's own routing then sees every request of the page.
 	const context = await browser.newContext({ serviceWorkers: 'block' });
 	await watchPolicy(context);
@@ -117,12 +117,16 @@ test("a member's next start on the agenda shows this week as it was at once, and
 	await expect(again.getByText('De agenda wordt geopend…')).toBeVisible();
 	await expect(again.getByRole('link', { name: 'Koffieochtend' }).first()).toBeVisible();
 	await expect(again.getByText('Buurthuis De Linde').first()).toBeVisible();
+	await expect(again.getByText(/\S\s· Nog 12 plaatsen/).first()).toBeVisible();
 	await expect(again.getByRole('link', { name: 'Wandelgroep' })).toHaveCount(0);
+	await again.getByRole('link', { name: 'Koffieochtend' }).first().focus();
 
 	for (const route of held.splice(0)) await route.continue();
 	await context.unroute('**/*.wasm');
 	await expect(again.getByRole('link', { name: 'Wandelgroep' })).toBeVisible();
 	await expect(again.getByText('De agenda wordt geopend…')).toHaveCount(0);
+	// The agenda was brought up to date in place: the keyboard is where it was.
+	await expect(again.getByRole('link', { name: 'Koffieochtend' }).first()).toBeFocused();
 	await again.getByRole('link', { name: 'Koffieochtend' }).first().click();
 	await expect(again.getByRole('heading', { name: 'Koffieochtend', level: 1 })).toBeVisible();
 	await context.close();

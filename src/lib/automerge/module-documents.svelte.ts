@@ -32,6 +32,8 @@ export interface Opener {
 	find<T>(url: string): Promise<DocHandle<T>>;
 	create<T>(initial: T): DocHandle<T>;
 	closed(): boolean;
+	/** Documents were added: the status line looks again, as a new one may not be stored yet. */
+	opened(): void;
 }
 
 export class ModuleDocuments<Index, Doc, View> {
@@ -43,6 +45,8 @@ export class ModuleDocuments<Index, Doc, View> {
 	docs = $state<ReactiveDoc<Doc>[]>([]);
 	/** Listed documents not open yet (older ones open after the first page shows). */
 	pending = $state(0);
+	/** The documents that open first are open: what a page shows now is there (older ones may follow). */
+	recentOpen = $state(false);
 	view: View = $derived.by(() =>
 		this.#declaration.read(this.docs.flatMap((d) => (d.current ? [{ url: d.handle.url, doc: d.current }] : [])))
 	);
@@ -73,7 +77,10 @@ export class ModuleDocuments<Index, Doc, View> {
 		const { first, later } = order ? order(fresh, now) : { first: fresh, later: [] };
 		if (firstRun) await this.#first.turn(this.name);
 		await this.#open(first);
-		if (firstRun) this.#first.done(this.name);
+		if (firstRun) {
+			this.recentOpen = true;
+			this.#first.done(this.name);
+		}
 		if (later.length === 0) return;
 		await this.#first.ready;
 		await this.#open(later);
@@ -94,6 +101,7 @@ export class ModuleDocuments<Index, Doc, View> {
 		if (this.#opener.closed()) return;
 		this.docs = [...this.docs, ...handles.map((h) => new ReactiveDoc(h))];
 		this.pending -= batch.length;
+		this.#opener.opened();
 	}
 
 	/** A new document of this module, shown at once: newest first where the module lists so. */
@@ -102,6 +110,7 @@ export class ModuleDocuments<Index, Doc, View> {
 		this.#requested.add(created.url);
 		const reactive = new ReactiveDoc<Doc>(created as unknown as DocHandle<Doc>);
 		this.docs = place === 'first' ? [reactive, ...this.docs] : [...this.docs, reactive];
+		this.#opener.opened();
 		return created;
 	}
 

@@ -24,6 +24,7 @@ function repository() {
 	const held = new Map<string, () => void>();
 	const finds: string[] = [];
 	let closed = false;
+	let opened = 0;
 	const opener: Opener = {
 		async find<T>(url: string) {
 			finds.push(url);
@@ -31,7 +32,8 @@ function repository() {
 			return repo.find<T>(url as never);
 		},
 		create: <T>(initial: T) => repo.create<T>(initial),
-		closed: () => closed
+		closed: () => closed,
+		opened: () => void (opened += 1)
 	};
 	const doc = (year: string, ...titles: string[]): Listed => ({ url: repo.create<YearDoc>({ year, titles }).url, period: year });
 	return {
@@ -40,7 +42,9 @@ function repository() {
 		finds,
 		hold: (entry: Listed) => held.set(entry.url, () => {}),
 		release: (entry: Listed) => held.get(entry.url)!(),
-		close: () => (closed = true)
+		close: () => (closed = true),
+		/** How often the module said it added documents (the status line looks again each time). */
+		opened: () => opened
 	};
 }
 
@@ -61,6 +65,8 @@ describe("a module's documents", () => {
 		await settled();
 		expect(help.view).toEqual(['Boodschappen']);
 		expect(help.pending).toBe(1);
+		expect(r.opened()).toBe(1);
+		expect([help.recentOpen, agenda.recentOpen]).toEqual([true, false]);
 		// The agenda's recent year is still on its way: nobody's older documents open yet.
 		expect(r.finds).not.toContain(index.help[0].url);
 
@@ -69,6 +75,7 @@ describe("a module's documents", () => {
 		expect(help.view).toEqual(['Boodschappen', 'Oude vraag']);
 		expect(agenda.view).toEqual(['Koffieochtend', 'Wandelgroep 2018']);
 		expect([help.pending, agenda.pending]).toEqual([0, 0]);
+		expect(r.opened()).toBe(4);
 	});
 
 	it('open everything at once for a module without an order, and hold nobody back', async () => {

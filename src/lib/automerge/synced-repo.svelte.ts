@@ -125,6 +125,14 @@ export abstract class SyncedRepo {
 	protected abstract openHandles(): DocHandle<unknown>[];
 	/** Whether what a page needs first has been read, from this device or a relay. */
 	abstract get loaded(): boolean;
+	/**
+	 * Documents were opened: the status line looks again at once. Until then it could say
+	 * "Bijgewerkt" for up to a second about what it saw before they came.
+	 */
+	protected documentsOpened(): void {
+		this.#onHeads();
+	}
+
 	/** The relays changed (one came, went or took over). */
 	protected relaysChanged(): void {}
 

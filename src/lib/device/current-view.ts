@@ -45,6 +45,7 @@ export function readCurrent(membership: Membership, connection: Connection): Cur
 			helpPending: connection.modules.help.pending,
 			events: connection.modules.agenda.view,
 			agendaPending: connection.modules.agenda.pending,
+			agendaRecent: connection.modules.agenda.recentOpen,
 			map: connection.modules.map.view
 		}
 	};

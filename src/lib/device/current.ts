@@ -34,6 +34,8 @@ export interface CurrentView {
 	helpPending: number;
 	events: EventsRead;
 	agendaPending: number;
+	/** The agenda's series and the years around today are open: this week shows as it is. */
+	agendaRecent: boolean;
 	map: MapRead;
 }
 

@@ -75,7 +75,8 @@ export class Connection extends SyncedRepo {
 		const opener: Opener = {
 			find: (url) => this.find(url),
 			create: (initial) => this.repo.create(initial),
-			closed: () => this.closed
+			closed: () => this.closed,
+			opened: () => this.documentsOpened()
 		};
 		const open = Object.entries(declared).map(([name, declaration]) => [name, new ModuleDocuments(name, declaration, opener, this.#first)]);
 		this.modules = Object.fromEntries(open) as OpenModules;

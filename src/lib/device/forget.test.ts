@@ -1,6 +1,7 @@
 import 'fake-indexeddb/auto';
 import { Repo } from '@automerge/automerge-repo/slim';
 import { afterEach, describe, expect, it } from 'vitest';
+import { MemoryStorage } from '../../../tests/memory-storage.ts';
 import { openDeviceStorage, storageName } from '../automerge/device-storage.ts';
 import { addRefused, readRefused } from '../automerge/refused-list.ts';
 import { forgetOnDevice } from './forget.ts';
@@ -21,13 +22,6 @@ const home: RememberedHome = {
 
 const A = 'automerge:4NMNnkMhL8jXrBvXDpELfZiBbM7z';
 const B = 'automerge:2j9knpCseyhnK8izDmLpGP5WMdZQ';
-
-class MemoryStorage implements Pick<Storage, 'getItem' | 'setItem' | 'removeItem'> {
-	items = new Map<string, string>();
-	getItem = (key: string) => this.items.get(key) ?? null;
-	setItem = (key: string, value: string) => void this.items.set(key, value);
-	removeItem = (key: string) => void this.items.delete(key);
-}
 
 const membership = (root: string): Membership => ({ root, relay: 'wss://relay.example.nl', key: `key-of-${root}`, memberId: 'anna-0000-0001', name: root });
 

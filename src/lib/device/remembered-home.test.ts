@@ -1,3 +1,4 @@
+import { MemoryStorage } from '../../../tests/memory-storage.ts';
 import { describe, expect, it } from 'vitest';
 import type { Member } from '../members/view.ts';
 import { RootView } from '../neighbourhood/schema.ts';
@@ -5,17 +6,6 @@ import * as v from 'valibot';
 import { homeOf, REMEMBERED_HOME, rememberedHome, rememberHome } from './remembered-home.ts';
 
 const ROOT = 'automerge:4NMNnkMhL8jXrBvXDpELfZiBbM7z';
-
-class MemoryStorage implements Pick<Storage, 'getItem' | 'setItem' | 'removeItem'> {
-	items = new Map<string, string>();
-	writes = 0;
-	getItem = (key: string) => this.items.get(key) ?? null;
-	setItem = (key: string, value: string) => {
-		this.writes += 1;
-		this.items.set(key, value);
-	};
-	removeItem = (key: string) => void this.items.delete(key);
-}
 
 const neighbourhood = v.parse(RootView, {
 	name: 'Lindenbuurt',

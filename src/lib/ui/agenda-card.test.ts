@@ -1,3 +1,4 @@
+import { MemoryStorage } from '../../../tests/memory-storage.ts';
 import { describe, expect, it } from 'vitest';
 import { happenings } from '$lib/agenda/calendar.ts';
 import type { AgendaDoc } from '$lib/agenda/document.ts';
@@ -23,13 +24,6 @@ function weekly(changes: Partial<EventInput>): EventInput {
 	});
 	if (!result.ok) throw new Error(JSON.stringify(result.errors));
 	return result.value;
-}
-
-class MemoryStorage implements Pick<Storage, 'getItem' | 'setItem' | 'removeItem'> {
-	items = new Map<string, string>();
-	getItem = (key: string) => this.items.get(key) ?? null;
-	setItem = (key: string, value: string) => void this.items.set(key, value);
-	removeItem = (key: string) => void this.items.delete(key);
 }
 
 describe('a happening in the words the agenda lists it with', () => {

@@ -5,11 +5,18 @@ import * as v from 'valibot';
 
 export type KeyValue = Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
 
-/** Keeps a view; writes only when it changed, as views change often. */
+/** What this page last kept per store and key: views change often, and most changes keep the same. */
+const lastKept = new WeakMap<KeyValue, Map<string, string>>();
+
+/** Keeps a view; writes only when it changed, without reading the storage back each time. */
 export function keepView(local: KeyValue, key: string, view: unknown): void {
 	const value = JSON.stringify(view);
+	let kept = lastKept.get(local);
+	if (!kept) lastKept.set(local, (kept = new Map()));
+	if (kept.get(key) === value) return;
 	try {
 		if (local.getItem(key) !== value) local.setItem(key, value);
+		kept.set(key, value);
 	} catch {
 		// A full or refused localStorage: the next start shows "wordt geladen", as before.
 	}

@@ -1,6 +1,7 @@
+import { cbor } from '@automerge/automerge-repo/slim';
 import type { Page, Route } from '@playwright/test';
 import { expect, test } from './policy.ts';
-import { createNeighbourhood, device, joinAs } from './flows.ts';
+import { createNeighbourhood, device, joinAs, waitForOfflineReady } from './flows.ts';
 import { appoint } from './access-flows.ts';
 import { watchPolicy } from './policy.ts';
 import { startRelay, type RunningRelay } from './relay.ts';
@@ -14,6 +15,15 @@ test.beforeEach(async () => {
 test.afterEach(async () => {
 	await relay.stop();
 });
+
+const statusOf = (page: Page) => page.getByRole('status').filter({ has: page.locator('.dot') });
+
+/** The document an automerge-repo message is about, if any. */
+function documentOf(message: string | Buffer): string | undefined {
+	if (typeof message === 'string') return undefined;
+	const decoded: unknown = cbor.decode(message);
+	return decoded && typeof decoded === 'object' && 'documentId' in decoded && typeof decoded.documentId === 'string' ? decoded.documentId : undefined;
+}
 
 /** A day a few days ahead, as a date field wants it. */
 function dayAhead(days: number): string {
@@ -130,6 +140,70 @@ test("a member's next start on the agenda shows this week as it was at once, and
 	await again.getByRole('link', { name: 'Koffieochtend' }).first().click();
 	await expect(again.getByRole('heading', { name: 'Koffieochtend', level: 1 })).toBeVisible();
 	await context.close();
+});
+
+test('a neighbour who joins hears "Bijgewerkt" only once the agenda is on the device too, so it is there offline', async ({ browser }) => {
+	const manager = await device(browser);
+	const invite = await createNeighbourhood(manager, relay);
+	await addEvent(manager, 'Koffieochtend', { day: 0 });
+	const resident = await device(browser);
+	// Every text the status line shows, as it changes.
+	await resident.addInitScript(() => {
+		const seen: string[] = [];
+		Object.assign(window, { statusSeen: seen });
+		new MutationObserver(() => {
+			const text = document.querySelector('[role=status] .dot')?.closest('[role=status]')?.textContent?.trim();
+			if (text && seen.at(-1) !== text) seen.push(text);
+		}).observe(document, { subtree: true, childList: true, characterData: true });
+	});
+	// The relay's answers about every document but the first two the device asks for (the
+	// neighbourhood and its members) are held back: the agenda is still on its way.
+	const asked: string[] = [];
+	const held: (() => void)[] = [];
+	let holding = true;
+	await resident.routeWebSocket(/\/sync/, (page) => {
+		const server = page.connectToServer();
+		page.onMessage((message) => {
+			const documentId = documentOf(message);
+			if (documentId && !asked.includes(documentId)) asked.push(documentId);
+			server.send(message);
+		});
+		server.onMessage((message) => {
+			const documentId = documentOf(message);
+			const pass = () => page.send(message);
+			if (holding && documentId && asked.indexOf(documentId) > 1) held.push(pass);
+			else pass();
+		});
+	});
+	await joinAs(resident, invite, 'Bert');
+	await waitForOfflineReady(resident);
+	await expect.poll(() => held.length).toBeGreaterThan(0);
+
+	// An agenda still on its way is not an empty one, and the status line does not say it is done.
+	await resident.getByRole('navigation', { name: 'Noaber' }).getByRole('link', { name: 'Agenda' }).click();
+	await expect(resident.getByText('De agenda wordt geopend…')).toBeVisible();
+	await expect(resident.getByText('Er staat in deze periode niets in de agenda.')).toHaveCount(0);
+	// Bert looks around meanwhile: the neighbours are there, the agenda is still coming.
+	const menu = resident.getByRole('navigation', { name: 'Noaber' });
+	await menu.getByRole('link', { name: 'Buren', exact: true }).click();
+	await expect(resident.getByTestId('member-list').getByRole('heading', { name: 'Bert (u)' })).toBeVisible();
+	await menu.getByRole('link', { name: 'Agenda' }).click();
+	await expect(resident.getByText('De agenda wordt geopend…')).toBeVisible();
+	await expect(statusOf(resident)).toHaveText('Bezig met delen met de buurt…');
+	const seen = await resident.evaluate(() => (window as unknown as { statusSeen: string[] }).statusSeen.slice());
+	expect(seen).not.toContain('Bijgewerkt met de buurt.');
+
+	holding = false;
+	for (const pass of held.splice(0)) pass();
+	// Bert closes the app at "Bijgewerkt" and opens it again without a network: the agenda is there.
+	await expect(statusOf(resident)).toHaveText('Bijgewerkt met de buurt.');
+	const context = resident.context();
+	await resident.close();
+	await context.setOffline(true);
+	const offline = await context.newPage();
+	await offline.goto(`${relay.origin}/agenda`);
+	await expect(offline.getByRole('link', { name: 'Koffieochtend' }).first()).toBeVisible();
+	await expect(statusOf(offline)).toHaveText(/Opgeslagen op dit apparaat/);
 });
 
 test('a resident signs up for a full event and moves up from the waiting list when someone cancels', async ({ browser }) => {

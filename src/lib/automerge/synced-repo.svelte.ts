@@ -66,6 +66,8 @@ export abstract class SyncedRepo {
 	#moveListeners = new Set<(relay: string) => void>();
 	#closed = false;
 	#stored: StoredOnDevice;
+	/** Documents asked for (from this device or a relay) whose answer has not come yet. */
+	#finding = 0;
 
 	protected constructor(target: Target) {
 		this.target = target;
@@ -141,8 +143,23 @@ export abstract class SyncedRepo {
 	}
 
 	protected async find<T>(url: string): Promise<DocHandle<T>> {
-		// `unavailable` is not final: an offline device may get the document once the relay answers.
-		return this.repo.find<T>(url as AutomergeUrl, { allowableStates: ['ready', 'unavailable'] });
+		this.#finding += 1;
+		try {
+			// `unavailable` is not final: an offline device may get the document once the relay answers.
+			return await this.repo.find<T>(url as AutomergeUrl, { allowableStates: ['ready', 'unavailable'] });
+		} finally {
+			this.#finding -= 1;
+			this.#onHeads();
+		}
+	}
+
+	/**
+	 * Whether documents this device needs are still on their way: "Bijgewerkt" waits for them, as a
+	 * resident who closes the app at that word and opens it offline would miss them. A document no
+	 * relay has is not on its way: the relay said so, and the line does not wait for it.
+	 */
+	protected stillComing(): boolean {
+		return this.#finding > 0;
 	}
 
 	/** Calls back when the relay says access changed (roles, approvals): time to ask who we are. */
@@ -198,7 +215,7 @@ export abstract class SyncedRepo {
 			this.status = refusal ?? (this.loaded ? 'local' : 'connecting');
 			return;
 		}
-		const handles = this.openHandles().filter((h) => h.isReady());
+		const handles = this.#readyHandles();
 		// Right after a change the line must not still say "Bijgewerkt": the person may close the
 		// app, or print a poster whose public page reads what the relay has.
 		for (const handle of handles) {
@@ -206,22 +223,39 @@ export abstract class SyncedRepo {
 			this.#watched.add(handle);
 			handle.on('heads-changed', this.#onHeads);
 		}
-		// "Bijgewerkt" once every relay this device reaches has everything: the public page and a
-		// device that reaches only one of them read what that relay has.
-		const behind = open.some((socket) => !this.#onRelay(socket, handles));
+		const behind = !this.#onRelays(open, handles);
 		// Once everything is on the relays, whatever they turned away earlier has gone through after all.
 		if (!behind) for (const socket of [this.socket, ...open]) socket.refusal = undefined;
-		// "Bijgewerkt" also waits until this device wrote them all itself (stored-on-device.ts). Until
-		// then it says it is still sharing: another word ("opslaan") would be read out at every change.
-		this.status = behind ? (refusal ?? 'sharing') : this.#stored.holds(handles) ? 'shared' : 'sharing';
+		// "Bijgewerkt" also waits until this device has received what it needs and wrote it all
+		// itself (stored-on-device.ts). Until then it says it is still sharing: another word
+		// ("ophalen", "opslaan") would be read out by screen readers at every change.
+		const done = !behind && this.#stored.holds(handles) && !this.stillComing();
+		this.status = behind ? (refusal ?? 'sharing') : done ? 'shared' : 'sharing';
 	}
 
-	/** Resolves true once every open document is on the relay, false if that takes too long. */
+	#readyHandles(): DocHandle<unknown>[] {
+		return this.openHandles().filter((h) => h.isReady());
+	}
+
+	/**
+	 * Every relay this device reaches has everything: the public page and a device that reaches
+	 * only one of them read what that relay has.
+	 */
+	#onRelays(open: RelaySocket[], handles: DocHandle<unknown>[]): boolean {
+		return open.every((socket) => this.#onRelay(socket, handles));
+	}
+
+	/**
+	 * Resolves true once every relay this device reaches has this device's documents as it has them
+	 * (a member who leaves: the neighbours must hear of it), false if that takes too long. Unlike
+	 * "Bijgewerkt" it does not wait for documents still coming to this device.
+	 */
 	async whenShared(timeoutMs: number): Promise<boolean> {
 		const deadline = Date.now() + timeoutMs;
 		for (;;) {
 			this.#updateStatus();
-			if (this.status === 'shared') return true;
+			const open = this.relaySockets.open();
+			if (this.status !== 'refused' && open.length > 0 && this.#onRelays(open, this.#readyHandles())) return true;
 			if (Date.now() > deadline) return false;
 			await new Promise((resolve) => setTimeout(resolve, 200));
 		}

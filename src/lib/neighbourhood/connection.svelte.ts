@@ -64,6 +64,8 @@ export class Connection extends SyncedRepo {
 	/** The help board, the agenda and the map: their documents as they arrive, and their views. */
 	readonly modules: OpenModules;
 	readonly #first: FirstDocuments;
+	/** The root is read and its modules are not listed yet: their documents are still to come. */
+	#listing = false;
 	#membersFound: (handle: DocHandle<MembersDoc>) => void = () => {};
 	#membersHandle = new Promise<DocHandle<MembersDoc>>((resolve) => (this.#membersFound = resolve));
 
@@ -102,6 +104,7 @@ export class Connection extends SyncedRepo {
 		});
 		const membersUrl = await this.#whenRootReadable(root);
 		if (this.closed || !membersUrl) return;
+		this.#listing = true;
 		this.relaysChanged();
 		if (root.isReady()) {
 			this.migration = migrateRoot(root);
@@ -127,6 +130,9 @@ export class Connection extends SyncedRepo {
 	}
 
 	async #loadModules(doc: unknown) {
+		// Each module counts what it listed and has not opened yet (`pending`) from here on; a root
+		// that cannot be read lists nothing to wait for.
+		this.#listing = false;
 		const read = readNeighbourhood(doc);
 		if (!read.ok) return;
 		const index = read.neighbourhood.docs;
@@ -304,6 +310,11 @@ export class Connection extends SyncedRepo {
 
 	protected rootHandle(): DocHandle<unknown> | undefined {
 		return this.root?.handle as DocHandle<unknown> | undefined;
+	}
+
+	/** Documents the root lists that this device has not opened yet, older years among them. */
+	protected override stillComing(): boolean {
+		return super.stillComing() || this.#listing || Object.values(this.modules).some((module) => module.pending > 0);
 	}
 
 	protected openHandles(): DocHandle<unknown>[] {

@@ -1,15 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { addRefused, dismissRefused, readRefused, type RefusedEntry } from './refused-list.ts';
+import { MemoryStorage } from '../../../tests/memory-storage.ts';
 
-class MemoryStorage {
-	data = new Map<string, string>();
-	getItem(k: string) {
-		return this.data.get(k) ?? null;
-	}
-	setItem(k: string, v: string) {
-		this.data.set(k, v);
-	}
-}
 
 const root = 'automerge:4NMNnkMhL8jXrdJ9jamS58PAVdXu';
 const entry = (id: string, rule = 'help.post-author'): RefusedEntry => ({

@@ -47,6 +47,16 @@ class Neighbourhoods {
 		return currentMembership(this.state);
 	}
 
+	/**
+	 * The neighbourhood whose views kept on this device (remembered-home.ts, remembered-week.ts)
+	 * may show while its documents open. Not for a device a manager removed: its first words must
+	 * be that it was removed.
+	 */
+	get kept(): string | undefined {
+		const membership = this.current;
+		return membership && membership.status !== 'removed' ? membership.root : undefined;
+	}
+
 	get list(): Membership[] {
 		return this.state.list;
 	}

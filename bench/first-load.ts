@@ -18,6 +18,7 @@ import { startRelay } from '../relay/main.ts';
 import { count, option } from './arguments.ts';
 import { builtApps, launchChromium } from './browser.ts';
 import { asCheapPhone } from './phone.ts';
+import { median } from './timing.ts';
 
 const path = option('path') ?? '/';
 const runs = count('runs', 5);
@@ -37,7 +38,6 @@ interface Run {
 }
 
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)];
 
 const sides = builtApps();
 const data = mkdtempSync(join(tmpdir(), 'noaber-bench-first-load-'));

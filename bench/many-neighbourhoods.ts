@@ -28,6 +28,7 @@ import { doorAdapter } from '../tests/relay/door.ts';
 import { generate, type Scale } from './generate-help.ts';
 import { startRelayChild, type RelayChild } from './relay-child.ts';
 import { seedRelay } from './seed-relay.ts';
+import { median } from './timing.ts';
 
 const { values } = parseArgs({
 	options: {
@@ -56,7 +57,6 @@ interface Seeded {
 }
 
 const MB = 1024 * 1024;
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 async function seed(data: string): Promise<Seeded[]> {
 	const generated = generate(16, TWO_YEARS);

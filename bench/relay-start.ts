@@ -11,6 +11,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { freePort } from '../tests/relay/child.ts';
+import { median } from './timing.ts';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '7' } } });
 const runs = Number(values.runs);
@@ -45,7 +46,6 @@ async function startOnce(mode: Mode): Promise<{ ms: number; rssMb: number }> {
 	}
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const results: Record<Mode, { ms: number[]; rss: number[] }> = { sources: { ms: [], rss: [] }, compiled: { ms: [], rss: [] } };
 console.log(`load average at start: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
 // One untimed start each: the disk cache holds the files for every timed run alike.

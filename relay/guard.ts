@@ -48,9 +48,23 @@ const WITH_DATA = new Set(['request', 'sync', 'ephemeral']);
 export interface Limits extends BudgetLimits, ChangeLimits {
 	/** New documents a connection may bring per minute. */
 	claimsPerMinute: number;
+	/**
+	 * How long a connection may stay silent (no frame, no answer to the relay's ping) before the
+	 * relay lets go of it; it goes after one to two times this.
+	 */
+	silenceMs: number;
 }
 
-export const DEFAULT_LIMITS: Limits = { ...DEFAULT_BUDGET_LIMITS, claimsPerMinute: 100, ...DEFAULT_CHANGE_LIMITS };
+/**
+ * The stock server adapter drops a connection that leaves one ping unanswered for 5 s. On a weak
+ * mobile line a phone that joins receives years of agenda (400 KB each, about 8 s apiece on a slow
+ * 4G line), and the ping waits behind them: the relay dropped the phone in the middle of its
+ * download, again at each try (bench/member-device.ts). Any frame now counts as a sign of life,
+ * and the wait is longer.
+ */
+const SILENCE_MS = 20_000;
+
+export const DEFAULT_LIMITS: Limits = { ...DEFAULT_BUDGET_LIMITS, claimsPerMinute: 100, silenceMs: SILENCE_MS, ...DEFAULT_CHANGE_LIMITS };
 
 /** A repo has one ephemeral session id; a few allow for a client restarting on the same socket. */
 const MAX_SESSIONS = 4;
@@ -189,7 +203,7 @@ export class GuardedServerAdapter extends WebSocketServerAdapter {
 	#connections = 0;
 
 	constructor(server: WebSocketServer, registry: Registry, log: Logger, limits: Limits = DEFAULT_LIMITS) {
-		super(server as never);
+		super(server as never, limits.silenceMs);
 		this.#server = server;
 		this.#registry = registry;
 		this.#log = log;
@@ -218,6 +232,8 @@ export class GuardedServerAdapter extends WebSocketServerAdapter {
 		// Registered before the stock adapter's own listener, so it runs first for every frame.
 		socket.on('message', (_data, isBinary) => {
 			connection.textFrame = !isBinary;
+			// A frame is as good a sign of life as the answer to a ping (the stock adapter's flag).
+			(socket as WebSocket & { isAlive?: boolean }).isAlive = true;
 		});
 		socket.on('close', () => {
 			lane.close();

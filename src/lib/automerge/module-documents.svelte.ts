@@ -34,6 +34,11 @@ export interface Opener {
 	closed(): boolean;
 	/** Documents were added: the status line looks again, as a new one may not be stored yet. */
 	opened(): void;
+	/**
+	 * Whether a document not here yet is still on its way (a relay may still send it, also after the
+	 * line dropped), rather than missing. Reactive: a page showing "wordt geopend" reads it.
+	 */
+	coming(handle: DocHandle<unknown>): boolean;
 }
 
 export class ModuleDocuments<Index, Doc, View> {
@@ -45,8 +50,15 @@ export class ModuleDocuments<Index, Doc, View> {
 	docs = $state<ReactiveDoc<Doc>[]>([]);
 	/** Listed documents not open yet (older ones open after the first page shows). */
 	pending = $state(0);
-	/** The documents that open first are open: what a page shows now is there (older ones may follow). */
-	recentOpen = $state(false);
+	/** The documents that open first, once their turn came. */
+	#recent = $state<ReactiveDoc<Doc>[]>();
+	/**
+	 * The documents that open first are here, or no relay has them: what a page shows now is there
+	 * (older ones may follow). Not before: an empty week meanwhile would read "niets in de agenda".
+	 */
+	recentOpen: boolean = $derived(
+		this.#recent !== undefined && this.#recent.every((d) => d.current !== undefined || !this.#opener.coming(d.handle as DocHandle<unknown>))
+	);
 	view: View = $derived.by(() =>
 		this.#declaration.read(this.docs.flatMap((d) => (d.current ? [{ url: d.handle.url, doc: d.current }] : [])))
 	);
@@ -76,9 +88,9 @@ export class ModuleDocuments<Index, Doc, View> {
 		const order = this.#declaration.order;
 		const { first, later } = order ? order(fresh, now) : { first: fresh, later: [] };
 		if (firstRun) await this.#first.turn(this.name);
-		await this.#open(first);
+		const recent = await this.#open(first);
 		if (firstRun) {
-			this.recentOpen = true;
+			this.#recent = recent;
 			this.#first.done(this.name);
 		}
 		if (later.length === 0) return;
@@ -95,13 +107,15 @@ export class ModuleDocuments<Index, Doc, View> {
 	}
 
 	/** Opened together, added in one update instead of one per document. */
-	async #open(batch: Listed[]): Promise<void> {
-		if (batch.length === 0) return;
+	async #open(batch: Listed[]): Promise<ReactiveDoc<Doc>[]> {
+		if (batch.length === 0) return [];
 		const handles = await Promise.all(batch.map(({ url }) => this.#opener.find<Doc>(url)));
-		if (this.#opener.closed()) return;
-		this.docs = [...this.docs, ...handles.map((h) => new ReactiveDoc(h))];
+		if (this.#opener.closed()) return [];
+		const opened = handles.map((h) => new ReactiveDoc(h));
+		this.docs = [...this.docs, ...opened];
 		this.pending -= batch.length;
 		this.#opener.opened();
+		return opened;
 	}
 
 	/** A new document of this module, shown at once: newest first where the module lists so. */

@@ -1,6 +1,6 @@
 // A module's documents open in the order its declaration gives, and older ones wait for every
 // module's recent ones: what a resident sees first must not queue behind ten years.
-import { Repo, type DocHandle } from '@automerge/automerge-repo/slim';
+import { generateAutomergeUrl, Repo, type DocHandle } from '@automerge/automerge-repo/slim';
 import { describe, expect, it } from 'vitest';
 import { FirstDocuments } from './first-documents.ts';
 import { ModuleDocuments, type DocumentsDeclaration, type Listed, type Opener } from './module-documents.svelte.ts';
@@ -29,11 +29,12 @@ function repository() {
 		async find<T>(url: string) {
 			finds.push(url);
 			if (held.has(url)) await new Promise<void>((resolve) => held.set(url, resolve));
-			return repo.find<T>(url as never);
+			return repo.find<T>(url as never, { allowableStates: ['ready', 'unavailable'] });
 		},
 		create: <T>(initial: T) => repo.create<T>(initial),
 		closed: () => closed,
-		opened: () => void (opened += 1)
+		opened: () => void (opened += 1),
+		coming: () => false
 	};
 	const doc = (year: string, ...titles: string[]): Listed => ({ url: repo.create<YearDoc>({ year, titles }).url, period: year });
 	return {
@@ -87,6 +88,17 @@ describe("a module's documents", () => {
 		await Promise.all([map.load(index), help.load(index)]);
 		expect(map.view).toEqual(['Huisarts', 'Wijkteam']);
 		expect(help.view).toEqual(['Vraag', 'Oud']);
+	});
+
+	it('are not "open" while a recent one is still on its way after the line dropped, and are once no relay has it', async () => {
+		for (const coming of [true, false]) {
+			const r = repository();
+			const agenda = new ModuleDocuments('agenda', years('agenda'), { ...r.opener, coming: () => coming }, new FirstDocuments());
+			// A year nobody sent yet: automerge-repo calls it unavailable, also when the line dropped.
+			await agenda.load({ agenda: [{ url: generateAutomergeUrl(), period: '2026' }] });
+			expect(agenda.pending).toBe(0);
+			expect(agenda.recentOpen).toBe(!coming);
+		}
 	});
 
 	it("open the recent documents of the page's module before any other module's", async () => {

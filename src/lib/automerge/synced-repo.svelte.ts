@@ -68,6 +68,10 @@ export abstract class SyncedRepo {
 	#stored: StoredOnDevice;
 	/** Documents asked for (from this device or a relay) whose answer has not come yet. */
 	#finding = 0;
+	/** Per relay (its peer id): the documents it said it does not have, since it connected. */
+	#lacking = new Map<string, Set<string>>();
+	/** Counts changes of `#lacking`, so what reads `isComing` looks again. */
+	#lackingChanged = $state(0);
 
 	protected constructor(target: Target) {
 		this.target = target;
@@ -102,6 +106,19 @@ export abstract class SyncedRepo {
 			if (!this.#closed) this.#updateStatus();
 		});
 		this.relaySockets.attach(this.repo);
+		const network = this.repo.networkSubsystem;
+		network.on('message', (message) => {
+			if (message.type !== 'doc-unavailable') return;
+			const lacking = this.#lacking.get(message.senderId) ?? new Set<string>();
+			lacking.add(message.documentId);
+			this.#lacking.set(message.senderId, lacking);
+			this.#lackingChanged += 1;
+			this.#onHeads();
+		});
+		network.on('peer-disconnected', ({ peerId }) => {
+			this.#lacking.delete(peerId);
+			this.#lackingChanged += 1;
+		});
 		this.relays = this.relaySockets.states();
 		this.relaySockets.onChange(() => {
 			this.relays = this.relaySockets.states();
@@ -156,10 +173,24 @@ export abstract class SyncedRepo {
 	/**
 	 * Whether documents this device needs are still on their way: "Bijgewerkt" waits for them, as a
 	 * resident who closes the app at that word and opens it offline would miss them. A document no
-	 * relay has is not on its way: the relay said so, and the line does not wait for it.
+	 * relay has is not on its way: each relay this device reaches said so, and the line does not
+	 * wait for it. A document that was on its way when the connection dropped is still on its way:
+	 * automerge-repo calls it unavailable then, and asks again once the relay is back.
 	 */
 	protected stillComing(): boolean {
-		return this.#finding > 0;
+		return this.#finding > 0 || this.openHandles().some((handle) => this.isComing(handle));
+	}
+
+	/**
+	 * Whether an open document that is not here yet is on its way: a relay this device reaches has
+	 * not said it lacks it. Offline nothing is on its way.
+	 */
+	isComing(handle: DocHandle<unknown>): boolean {
+		// Read for Svelte: a page that asked looks again when a relay comes, goes or says it lacks one.
+		void this.#lackingChanged;
+		void this.relays;
+		if (!handle.inState(['loading', 'requesting', 'unavailable'])) return false;
+		return this.relaySockets.open().some((socket) => socket.remotePeerId !== undefined && !this.#lacking.get(socket.remotePeerId)?.has(handle.documentId));
 	}
 
 	/** Calls back when the relay says access changed (roles, approvals): time to ask who we are. */

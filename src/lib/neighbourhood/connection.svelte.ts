@@ -78,7 +78,8 @@ export class Connection extends SyncedRepo {
 			find: (url) => this.find(url),
 			create: (initial) => this.repo.create(initial),
 			closed: () => this.closed,
-			opened: () => this.documentsOpened()
+			opened: () => this.documentsOpened(),
+			coming: (handle) => this.isComing(handle)
 		};
 		const open = Object.entries(declared).map(([name, declaration]) => [name, new ModuleDocuments(name, declaration, opener, this.#first)]);
 		this.modules = Object.fromEntries(open) as OpenModules;

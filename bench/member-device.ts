@@ -37,6 +37,7 @@ const args = agendaArgs();
 const HOME = 'Wat kunt u doen?';
 const HAPPENING = 'ol.agenda-days li.happening';
 const LOADING = 'De oudere agenda wordt nog geladen';
+const OPENING = 'De agenda wordt geopend';
 
 // Runs in every page before the app (a string: tsx would wrap a function's names in a helper the
 // page does not have). Keeps long tasks and interactions, and the moment "Klaar" is tapped.
@@ -130,7 +131,13 @@ async function measure(origin: string, invite: string): Promise<Run> {
 		const submit = (await seenIn(page)).submit!;
 		// Straight away, while the older years are still coming: the resident opens the agenda.
 		await page.locator('nav a[href="/agenda"]').first().click();
-		await page.getByText(LOADING).waitFor({ state: 'detached', timeout: 600_000 });
+		// Open in full: this week shows, and neither "wordt geopend" (its first documents on their way)
+		// nor "oudere agenda wordt nog geladen" (older years on their way) is on the page.
+		await page.waitForFunction(
+			([happening, texts]) => document.querySelector(happening) !== null && !texts.some((text) => document.body.innerText.includes(text)),
+			[HAPPENING, [OPENING, LOADING]] as const,
+			{ polling: 100, timeout: 600_000 }
+		);
 		const loaded = await page.evaluate(() => performance.now());
 		const during = await seenIn(page);
 		// What a resident may take as "done, I can close the app": how much is on the device by then.

@@ -180,6 +180,9 @@ test('a neighbour who joins hears "Bijgewerkt" only once the agenda is on the de
 	await joinAs(resident, invite, 'Bert');
 	await waitForOfflineReady(resident);
 	await expect.poll(() => held.length).toBeGreaterThan(0);
+	// The news needs the agenda: it is still coming, not "niets nieuws".
+	await expect(resident.getByText('Het nieuws wordt geladen…')).toBeVisible();
+	await expect(resident.getByText('Er is niets nieuws voor u.')).toHaveCount(0);
 
 	// An agenda still on its way is not an empty one, and the status line does not say it is done.
 	await resident.getByRole('navigation', { name: 'Noaber' }).getByRole('link', { name: 'Agenda' }).click();

@@ -43,6 +43,7 @@ export function readCurrent(membership: Membership, connection: Connection): Cur
 			names: connection.names,
 			posts: connection.modules.help.view,
 			helpPending: connection.modules.help.pending,
+			helpRecent: connection.modules.help.recentOpen,
 			events: connection.modules.agenda.view,
 			agendaPending: connection.modules.agenda.pending,
 			agendaRecent: connection.modules.agenda.recentOpen,

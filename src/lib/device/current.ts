@@ -32,9 +32,11 @@ export interface CurrentView {
 	posts: PostsRead;
 	/** Period documents of the help board still loading. */
 	helpPending: number;
+	/** The help board's recent quarters are here (or no relay has them): its news is there. */
+	helpRecent: boolean;
 	events: EventsRead;
 	agendaPending: number;
-	/** The agenda's series and the years around today are open: this week shows as it is. */
+	/** The agenda's series and the years around today are here (or no relay has them): this week shows as it is. */
 	agendaRecent: boolean;
 	map: MapRead;
 }

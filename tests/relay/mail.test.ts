@@ -29,7 +29,10 @@ const POST = 'a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6';
 function newsBook() {
 	const items = new Map<string, NewsItem[]>();
 	return {
-		add(member: string, item: Omit<NewsItem, 'for' | 'at'>) {
+		/** News made now. A digest counts news after the moment of subscribing, to the millisecond: here both can fall in one. */
+		async add(member: string, item: Omit<NewsItem, 'for' | 'at'>) {
+			const subscribed = Date.now();
+			while (Date.now() <= subscribed) await new Promise((resolve) => setTimeout(resolve, 1));
 			items.set(member, [...(items.get(member) ?? []), { ...item, for: member, at: new Date().toISOString() }]);
 		},
 		newsOf: async (_n: string, member: string, since: Date) => (items.get(member) ?? []).filter((i) => Date.parse(i.at) > since.getTime())
@@ -156,7 +159,7 @@ describe('e-mail digest', () => {
 		const { smtp, hosted, news } = await withMail();
 		const bert = newMember(relay!.access, hosted.id, { name: 'Bert' });
 		await notifyCall(relay!.url, 'digest', choice('bert@example.nl', 'daily', 'nl'), bert.credential);
-		news.add(bert.memberId, responseItem);
+		await news.add(bert.memberId, responseItem);
 		await relay!.reportMail.digests.runDue(new Date(Date.now() + DAY));
 		await eventually(() => smtp.mails.length, (n) => n === 1);
 		const link = unsubscribeUrl(smtp.mails[0]!);
@@ -176,7 +179,7 @@ describe('e-mail digest', () => {
 		expect(await done.text()).toContain('U krijgt geen e-mail meer');
 		expect((await notifyCall(relay!.url, 'choices', {}, bert.credential)).body.digest).toBeNull();
 
-		news.add(bert.memberId, { ...responseItem, id: `response:${POST}:r2` });
+		await news.add(bert.memberId, { ...responseItem, id: `response:${POST}:r2` });
 		expect(await relay!.reportMail.digests.runDue(new Date(Date.now() + 3 * DAY))).toBe(0);
 		expect(smtp.mails).toHaveLength(1);
 		// Used up: the link now says it no longer works, in both languages.
@@ -209,7 +212,7 @@ describe('e-mail digest', () => {
 		const { smtp, hosted, news } = await withMail();
 		const bert = newMember(relay!.access, hosted.id, { name: 'Bert' });
 		await notifyCall(relay!.url, 'digest', choice('bert@example.nl', 'daily', 'nl'), bert.credential);
-		news.add(bert.memberId, responseItem);
+		await news.add(bert.memberId, responseItem);
 		await smtp.close();
 		const tomorrow = Date.now() + DAY;
 		expect(await relay!.reportMail.digests.runDue(new Date(tomorrow))).toBe(0);
@@ -231,7 +234,7 @@ describe('e-mail digest', () => {
 		expect((await notifyCall(relay.url, 'choices', {}, bert.credential)).body).toEqual({ push: null, digest: null, mailAvailable: false });
 		const refused = await notifyCall(relay.url, 'digest', choice('bert@example.nl', 'daily', 'nl'), bert.credential);
 		expect(refused.status).toBe(409);
-		news.add(bert.memberId, responseItem);
+		await news.add(bert.memberId, responseItem);
 		expect(await relay.reportMail.digests.runDue(new Date(Date.now() + DAY))).toBe(0);
 		expect((await notifyCall(relay.url, 'choices', {}, bert.credential)).body.digest).toBeNull();
 	});

@@ -156,11 +156,10 @@ test('a neighbour who joins hears "Bijgewerkt" only once the agenda is on the de
 			if (text && seen.at(-1) !== text) seen.push(text);
 		}).observe(document, { subtree: true, childList: true, characterData: true });
 	});
-	// The relay's answers about every document but the first two the device asks for (the
-	// neighbourhood and its members) are held back: the agenda is still on its way.
+	// On this page, the relay's answers about every document but the first two the device asks for
+	// (the neighbourhood and its members) are held back: the agenda is still on its way.
 	const asked: string[] = [];
 	const held: (() => void)[] = [];
-	let holding = true;
 	const lines: { drop: () => Promise<void> }[] = [];
 	await resident.routeWebSocket(/\/sync/, (page) => {
 		const server = page.connectToServer();
@@ -173,7 +172,7 @@ test('a neighbour who joins hears "Bijgewerkt" only once the agenda is on the de
 		server.onMessage((message) => {
 			const documentId = documentOf(message);
 			const pass = () => page.send(message);
-			if (holding && documentId && asked.indexOf(documentId) > 1) held.push(pass);
+			if (documentId && asked.indexOf(documentId) > 1) held.push(pass);
 			else pass();
 		});
 	});
@@ -201,12 +200,23 @@ test('a neighbour who joins hears "Bijgewerkt" only once the agenda is on the de
 	const seen = await resident.evaluate(() => (window as unknown as { statusSeen: string[] }).statusSeen.slice());
 	expect(seen).not.toContain('Bijgewerkt met de buurt.');
 
-	holding = false;
-	for (const pass of held.splice(0)) pass();
-	// Bert closes the app at "Bijgewerkt" and opens it again without a network: the agenda is there.
-	await expect(statusOf(resident)).toHaveText('Bijgewerkt met de buurt.');
+	// Bert closes the app before it is done and opens it without a network: the agenda says it is
+	// not on this device yet, not that nothing is on.
 	const context = resident.context();
 	await resident.close();
+	await context.setOffline(true);
+	const away = await context.newPage();
+	await away.goto(`${relay.origin}/agenda`);
+	await expect(away.getByText('Deze week staat nog niet op dit apparaat.', { exact: false })).toBeVisible();
+	await expect(away.getByText('Er staat in deze periode niets in de agenda.')).toHaveCount(0);
+
+	// Back online (nothing held back any more), the agenda comes. Bert closes the app at
+	// "Bijgewerkt" and opens it again without a network: the agenda is there.
+	await context.setOffline(false);
+	await expect(away.getByRole('link', { name: 'Koffieochtend' }).first()).toBeVisible();
+	await expect(away.getByText('Deze week staat nog niet op dit apparaat.', { exact: false })).toHaveCount(0);
+	await expect(statusOf(away)).toHaveText('Bijgewerkt met de buurt.');
+	await away.close();
 	await context.setOffline(true);
 	const offline = await context.newPage();
 	await offline.goto(`${relay.origin}/agenda`);

@@ -59,6 +59,13 @@ export class ModuleDocuments<Index, Doc, View> {
 	recentOpen: boolean = $derived(
 		this.#recent !== undefined && this.#recent.every((d) => d.current !== undefined || !this.#opener.coming(d.handle as DocHandle<unknown>))
 	);
+	/**
+	 * One of the documents that open first is not on this device and not on its way (offline, or no
+	 * relay has it): a page says so, rather than that there is nothing.
+	 */
+	recentMissing: boolean = $derived(
+		this.#recent !== undefined && this.#recent.some((d) => d.current === undefined && !this.#opener.coming(d.handle as DocHandle<unknown>))
+	);
 	view: View = $derived.by(() =>
 		this.#declaration.read(this.docs.flatMap((d) => (d.current ? [{ url: d.handle.url, doc: d.current }] : [])))
 	);

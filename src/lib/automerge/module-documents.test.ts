@@ -90,7 +90,7 @@ describe("a module's documents", () => {
 		expect(help.view).toEqual(['Vraag', 'Oud']);
 	});
 
-	it('are not "open" while a recent one is still on its way after the line dropped, and are once no relay has it', async () => {
+	it('are not "open" while a recent one is still on its way after the line dropped, and are, as missing, once no relay has it', async () => {
 		for (const coming of [true, false]) {
 			const r = repository();
 			const agenda = new ModuleDocuments('agenda', years('agenda'), { ...r.opener, coming: () => coming }, new FirstDocuments());
@@ -98,6 +98,8 @@ describe("a module's documents", () => {
 			await agenda.load({ agenda: [{ url: generateAutomergeUrl(), period: '2026' }] });
 			expect(agenda.pending).toBe(0);
 			expect(agenda.recentOpen).toBe(!coming);
+			// Not coming and not here: missing, which a page says rather than "niets".
+			expect(agenda.recentMissing).toBe(!coming);
 		}
 	});
 

@@ -47,6 +47,7 @@ export function readCurrent(membership: Membership, connection: Connection): Cur
 			events: connection.modules.agenda.view,
 			agendaPending: connection.modules.agenda.pending,
 			agendaRecent: connection.modules.agenda.recentOpen,
+			agendaMissing: connection.modules.agenda.recentMissing,
 			map: connection.modules.map.view
 		}
 	};

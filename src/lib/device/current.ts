@@ -38,6 +38,8 @@ export interface CurrentView {
 	agendaPending: number;
 	/** The agenda's series and the years around today are here (or no relay has them): this week shows as it is. */
 	agendaRecent: boolean;
+	/** One of those is neither on this device nor on its way (offline, or no relay has it). */
+	agendaMissing: boolean;
 	map: MapRead;
 }
 

@@ -1,10 +1,10 @@
-import { cbor } from '@automerge/automerge-repo/slim';
 import type { Page, Route } from '@playwright/test';
 import { expect, test } from './policy.ts';
 import { createNeighbourhood, device, joinAs, waitForOfflineReady } from './flows.ts';
 import { appoint } from './access-flows.ts';
 import { watchPolicy } from './policy.ts';
 import { startRelay, type RunningRelay } from './relay.ts';
+import { holdModules } from './held-line.ts';
 
 let relay: RunningRelay;
 
@@ -17,13 +17,6 @@ test.afterEach(async () => {
 });
 
 const statusOf = (page: Page) => page.getByRole('status').filter({ has: page.locator('.dot') });
-
-/** The document an automerge-repo message is about, if any. */
-function documentOf(message: string | Buffer): string | undefined {
-	if (typeof message === 'string') return undefined;
-	const decoded: unknown = cbor.decode(message);
-	return decoded && typeof decoded === 'object' && 'documentId' in decoded && typeof decoded.documentId === 'string' ? decoded.documentId : undefined;
-}
 
 /** A day a few days ahead, as a date field wants it. */
 function dayAhead(days: number): string {
@@ -156,29 +149,10 @@ test('a neighbour who joins hears "Bijgewerkt" only once the agenda is on the de
 			if (text && seen.at(-1) !== text) seen.push(text);
 		}).observe(document, { subtree: true, childList: true, characterData: true });
 	});
-	// On this page, the relay's answers about every document but the first two the device asks for
-	// (the neighbourhood and its members) are held back: the agenda is still on its way.
-	const asked: string[] = [];
-	const held: (() => void)[] = [];
-	const lines: { drop: () => Promise<void> }[] = [];
-	await resident.routeWebSocket(/\/sync/, (page) => {
-		const server = page.connectToServer();
-		lines.push({ drop: () => Promise.all([page.close(), server.close()]).then(() => undefined) });
-		page.onMessage((message) => {
-			const documentId = documentOf(message);
-			if (documentId && !asked.includes(documentId)) asked.push(documentId);
-			server.send(message);
-		});
-		server.onMessage((message) => {
-			const documentId = documentOf(message);
-			const pass = () => page.send(message);
-			if (documentId && asked.indexOf(documentId) > 1) held.push(pass);
-			else pass();
-		});
-	});
+	const line = await holdModules(resident);
 	await joinAs(resident, invite, 'Bert');
 	await waitForOfflineReady(resident);
-	await expect.poll(() => held.length).toBeGreaterThan(0);
+	await expect.poll(() => line.held).toBeGreaterThan(0);
 	// The news needs the agenda: it is still coming, not "niets nieuws".
 	await expect(resident.getByText('Het nieuws wordt geladen…')).toBeVisible();
 	await expect(resident.getByText('Er is niets nieuws voor u.')).toHaveCount(0);
@@ -191,10 +165,9 @@ test('a neighbour who joins hears "Bijgewerkt" only once the agenda is on the de
 
 	// The line drops while the agenda is on its way. The app comes back by itself and asks again:
 	// the agenda is still on its way, not missing.
-	held.length = 0;
-	await lines[0]!.drop();
-	await expect.poll(() => lines.length).toBe(2);
-	await expect.poll(() => held.length).toBeGreaterThan(0);
+	await line.drop();
+	await expect.poll(() => line.lines).toBe(2);
+	await expect.poll(() => line.held).toBeGreaterThan(0);
 	await expect(statusOf(resident)).toHaveText('Bezig met delen met de buurt…');
 	await expect(resident.getByText('De agenda wordt geopend…')).toBeVisible();
 	const seen = await resident.evaluate(() => (window as unknown as { statusSeen: string[] }).statusSeen.slice());

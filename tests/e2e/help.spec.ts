@@ -2,6 +2,7 @@ import { expect, test } from './policy.ts';
 import { askForHelp, createNeighbourhood, device, joinAs, openPost, waitForOfflineReady } from './flows.ts';
 import { appoint } from './access-flows.ts';
 import { startRelay, type RunningRelay } from './relay.ts';
+import { holdModules } from './held-line.ts';
 
 let relay: RunningRelay;
 
@@ -174,4 +175,32 @@ test('the helpdesk turns a phone call into a help request in one screen', async 
 	await expect(fatima.getByText('Voor Henk, geplaatst door Fatima')).toBeVisible();
 	await fatima.getByRole('link', { name: 'Buren', exact: true }).click();
 	await expect(fatima.getByTestId('member-list')).toContainText('Henk');
+});
+
+test('a neighbour who joins on a slow line reads that the board is opening, not that nobody asks anything; offline, that it is not here yet', async ({ browser }) => {
+	const anna = await device(browser);
+	const invite = await createNeighbourhood(anna, relay, 'Anna');
+	await askForHelp(anna, 'Boodschappen op donderdag');
+	const bert = await device(browser);
+	const line = await holdModules(bert);
+	await joinAs(bert, invite, 'Bert');
+	await waitForOfflineReady(bert);
+	await expect.poll(() => line.held).toBeGreaterThan(0);
+	await bert.getByRole('link', { name: 'Hulp', exact: true }).click();
+	await expect(bert.getByText('Het prikbord wordt geopend…')).toBeVisible();
+	await expect(bert.getByText('Er zijn geen berichten die passen', { exact: false })).toHaveCount(0);
+
+	// Bert closes the app before the board came and opens it without a network.
+	const context = bert.context();
+	await bert.close();
+	await context.setOffline(true);
+	const away = await context.newPage();
+	await away.goto(`${relay.origin}/hulp`);
+	await expect(away.getByText('De berichten van nu staan nog niet op dit apparaat.', { exact: false })).toBeVisible();
+	await expect(away.getByText('Er zijn geen berichten die passen', { exact: false })).toHaveCount(0);
+
+	// Back online (this page holds nothing back), Anna's request comes.
+	await context.setOffline(false);
+	await expect(away.getByRole('link', { name: 'Boodschappen op donderdag' })).toBeVisible();
+	await expect(away.getByText('De berichten van nu staan nog niet op dit apparaat.', { exact: false })).toHaveCount(0);
 });

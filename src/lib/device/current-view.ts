@@ -44,6 +44,7 @@ export function readCurrent(membership: Membership, connection: Connection): Cur
 			posts: connection.modules.help.view,
 			helpPending: connection.modules.help.pending,
 			helpRecent: connection.modules.help.recentOpen,
+			helpMissing: connection.modules.help.recentMissing,
 			events: connection.modules.agenda.view,
 			agendaPending: connection.modules.agenda.pending,
 			agendaRecent: connection.modules.agenda.recentOpen,

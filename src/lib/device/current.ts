@@ -34,6 +34,8 @@ export interface CurrentView {
 	helpPending: number;
 	/** The help board's recent quarters are here (or no relay has them): its news is there. */
 	helpRecent: boolean;
+	/** One of those is neither on this device nor on its way (offline, or no relay has it). */
+	helpMissing: boolean;
 	events: EventsRead;
 	agendaPending: number;
 	/** The agenda's series and the years around today are here (or no relay has them): this week shows as it is. */

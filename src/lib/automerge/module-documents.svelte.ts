@@ -52,20 +52,20 @@ export class ModuleDocuments<Index, Doc, View> {
 	pending = $state(0);
 	/** The documents that open first, once their turn came. */
 	#recent = $state<ReactiveDoc<Doc>[]>();
+	/** Where each of those is: here, on its way, or missing. */
+	#recentAt: Array<'here' | 'coming' | 'missing'> | undefined = $derived(
+		this.#recent?.map((d) => (d.current !== undefined ? 'here' : this.#opener.coming(d.handle as DocHandle<unknown>) ? 'coming' : 'missing'))
+	);
 	/**
 	 * The documents that open first are here, or no relay has them: what a page shows now is there
 	 * (older ones may follow). Not before: an empty week meanwhile would read "niets in de agenda".
 	 */
-	recentOpen: boolean = $derived(
-		this.#recent !== undefined && this.#recent.every((d) => d.current !== undefined || !this.#opener.coming(d.handle as DocHandle<unknown>))
-	);
+	recentOpen: boolean = $derived(this.#recentAt !== undefined && !this.#recentAt.includes('coming'));
 	/**
 	 * One of the documents that open first is not on this device and not on its way (offline, or no
 	 * relay has it): a page says so, rather than that there is nothing.
 	 */
-	recentMissing: boolean = $derived(
-		this.#recent !== undefined && this.#recent.some((d) => d.current === undefined && !this.#opener.coming(d.handle as DocHandle<unknown>))
-	);
+	recentMissing: boolean = $derived(this.#recentAt?.includes('missing') ?? false);
 	view: View = $derived.by(() =>
 		this.#declaration.read(this.docs.flatMap((d) => (d.current ? [{ url: d.handle.url, doc: d.current }] : [])))
 	);

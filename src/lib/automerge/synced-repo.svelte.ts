@@ -178,7 +178,9 @@ export abstract class SyncedRepo {
 	 * automerge-repo calls it unavailable then, and asks again once the relay is back.
 	 */
 	protected stillComing(): boolean {
-		return this.#finding > 0 || this.openHandles().some((handle) => this.isComing(handle));
+		if (this.#finding > 0) return true;
+		const relays = this.#reachedRelays();
+		return this.openHandles().some((handle) => this.#comingFrom(handle, relays));
 	}
 
 	/**
@@ -189,8 +191,17 @@ export abstract class SyncedRepo {
 		// Read for Svelte: a page that asked looks again when a relay comes, goes or says it lacks one.
 		void this.#lackingChanged;
 		void this.relays;
+		return this.#comingFrom(handle, this.#reachedRelays());
+	}
+
+	/** The peer ids of the relays this device reaches now. */
+	#reachedRelays(): string[] {
+		return this.relaySockets.open().flatMap((socket) => (socket.remotePeerId ? [socket.remotePeerId as string] : []));
+	}
+
+	#comingFrom(handle: DocHandle<unknown>, relays: string[]): boolean {
 		if (!handle.inState(['loading', 'requesting', 'unavailable'])) return false;
-		return this.relaySockets.open().some((socket) => socket.remotePeerId !== undefined && !this.#lacking.get(socket.remotePeerId)?.has(handle.documentId));
+		return relays.some((relay) => !this.#lacking.get(relay)?.has(handle.documentId));
 	}
 
 	/** Calls back when the relay says access changed (roles, approvals): time to ask who we are. */

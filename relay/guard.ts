@@ -59,8 +59,8 @@ export interface Limits extends BudgetLimits, ChangeLimits {
  * The stock server adapter drops a connection that leaves one ping unanswered for 5 s. On a weak
  * mobile line a phone that joins receives years of agenda (400 KB each, about 8 s apiece on a slow
  * 4G line), and the ping waits behind them: the relay dropped the phone in the middle of its
- * download, again at each try (bench/member-device.ts). Any frame now counts as a sign of life,
- * and the wait is longer.
+ * download (bench/member-device.ts), and could again at the next try. Any frame now counts as a
+ * sign of life, and the wait is longer.
  */
 const SILENCE_MS = 20_000;
 

@@ -5,10 +5,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Repo } from '@automerge/automerge-repo/slim';
 import * as v from 'valibot';
-import { AUTHENTICATED, Requests, type Action, type Refusal } from '../src/lib/access/api.ts';
+import { AUTHENTICATED, Requests, type Action, type Granted, type Refusal } from '../src/lib/access/api.ts';
 import { mayLetIn, mayManage, type Role } from '../src/lib/access/roles.ts';
 import { readNeighbourhood, isEditor, isManager } from '../src/lib/neighbourhood/view.ts';
 import type { Neighbourhood } from '../src/lib/neighbourhood/schema.ts';
+import { homeOf, type Home } from '../src/lib/neighbourhood/home.ts';
+import { managedBy, readMembers } from '../src/lib/members/view.ts';
 import { refused, type AccessBook, type Holder } from './access-book.ts';
 import type { Attempts } from './attempts.ts';
 import type { ChangeHistory } from './change-history.ts';
@@ -69,15 +71,38 @@ function json(res: ServerResponse, status: number, body: unknown) {
 	res.end(JSON.stringify(body));
 }
 
-/** The neighbourhood as its root document says, read through the domain module. */
-async function readRoot(repo: Repo, root: string): Promise<Neighbourhood | undefined> {
+/** A document's current state, or nothing when this relay cannot read it within `ms`. */
+async function readDoc(repo: Repo, url: string, ms = 5000): Promise<unknown> {
 	try {
-		const handle = await repo.find(root as never, { signal: AbortSignal.timeout(5000) } as never);
-		const read = readNeighbourhood(handle.doc());
-		return read.ok ? read.neighbourhood : undefined;
+		const handle = await repo.find(url as never, { signal: AbortSignal.timeout(ms) } as never);
+		return handle.doc();
 	} catch {
 		return undefined;
 	}
+}
+
+/** The neighbourhood as its root document says, read through the domain module. */
+async function readRoot(repo: Repo, root: string): Promise<Neighbourhood | undefined> {
+	const doc = await readDoc(repo, root);
+	if (doc === undefined) return undefined;
+	const read = readNeighbourhood(doc);
+	return read.ok ? read.neighbourhood : undefined;
+}
+
+/**
+ * The home screen for a device that was just let in (neighbourhood/home.ts), so it paints at once
+ * instead of after its documents came over a slow line. Only for an active member: someone
+ * waiting for approval gets nothing of the neighbourhood yet. Nothing when the documents cannot
+ * be read quickly: the device then waits for them, as before.
+ */
+async function homeFor(repo: Repo, root: string, granted: Granted): Promise<Home | undefined> {
+	if (granted.status !== 'active') return undefined;
+	const neighbourhood = await readRoot(repo, root);
+	if (!neighbourhood) return undefined;
+	const doc = await readDoc(repo, neighbourhood.docs.members, 1000);
+	if (doc === undefined) return undefined;
+	const members = readMembers(doc).items;
+	return homeOf({ neighbourhood, members, manager: granted.roles.includes('manager'), managed: managedBy(members, granted.memberId) });
 }
 
 /** The roles an older neighbourhood's root document gave this member, read once when it upgrades. */
@@ -153,7 +178,7 @@ export async function handleAccess(req: IncomingMessage, res: ServerResponse, ac
 			if (refused(granted)) return refuse(granted.refused);
 			log.info({ neighbourhood, member: granted.memberId, status: granted.status }, 'member joined');
 			if (granted.status === 'waiting') context.waiting?.(neighbourhood, granted.memberId);
-			return json(res, 201, granted);
+			return json(res, 201, { ...granted, home: await homeFor(context.repo, registry.find(neighbourhood)!.root, granted) });
 		}
 		case 'upgrade': {
 			const neighbourhood = neighbourhoodOfRoot(body.root);
@@ -176,7 +201,7 @@ export async function handleAccess(req: IncomingMessage, res: ServerResponse, ac
 			const granted = book.link(neighbourhood, body.code as string, (body.label as string | undefined) ?? '');
 			if (refused(granted)) return refuse(granted.refused === 'ticket' ? 'ticket' : granted.refused);
 			log.info({ neighbourhood, member: granted.memberId }, 'device linked');
-			return json(res, 201, granted);
+			return json(res, 201, { ...granted, home: await homeFor(context.repo, registry.find(neighbourhood)!.root, granted) });
 		}
 		case 'me': {
 			const h = holder!;

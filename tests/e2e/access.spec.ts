@@ -5,6 +5,7 @@ import { expect, test } from './policy.ts';
 import { AccessBook } from '../../relay/access-book.ts';
 import { Registry } from '../../relay/registry.ts';
 import { askForHelp, createNeighbourhood, device, joinAs, openPost } from './flows.ts';
+import { holdModules } from './held-line.ts';
 import { startRelay, type RunningRelay } from './relay.ts';
 
 let relay: RunningRelay;
@@ -93,4 +94,28 @@ test('a device with the old shared key keeps working after the update, gets its 
 	new AccessBook(relay.data).closeOldKey(record.id);
 	await askForHelp(manager, 'Soep voor de buurvrouw');
 	await openPost(anna, 'Soep voor de buurvrouw');
+});
+
+test('a neighbour who joins sees the neighbourhood’s home at once, while its documents are still on their way', async ({ browser }) => {
+	const manager = await device(browser);
+	const invite = await createNeighbourhood(manager, relay);
+	const resident = await device(browser);
+	// A line that brings no document yet: the neighbourhood, its members, nothing.
+	const line = await holdModules(resident, { answered: 0 });
+	await joinAs(resident, invite, 'Bert');
+	await expect.poll(() => line.held).toBeGreaterThan(0);
+	// What the relay sent with the credential: the home screen as the documents will show it.
+	await expect(resident.getByText('Buren in de Lindenbuurt helpen elkaar.')).toBeVisible();
+	await expect(resident.getByRole('link', { name: 'Bel 020 123 4567' })).toBeVisible();
+	await expect(resident.getByRole('link', { name: 'Ik zoek hulp' })).toBeVisible();
+	await expect(resident.getByText('Het nieuws wordt geladen…')).toBeVisible();
+	await expect(resident.getByText('1 buur doet mee')).toBeVisible();
+
+	// The documents arrive: the same screen, now from them, with Bert's own profile in the list.
+	line.release();
+	await expect(resident.getByText('2 buren doen mee')).toBeVisible();
+	await expect(resident.getByText('Het nieuws wordt geladen…')).toHaveCount(0);
+	await expect(resident.getByRole('heading', { name: 'Lindenbuurt', level: 1 })).toBeVisible();
+	await manager.context().close();
+	await resident.context().close();
 });

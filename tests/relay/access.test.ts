@@ -11,6 +11,11 @@ import { addManager, updateDetails } from '../../src/lib/neighbourhood/mutations
 import { emptyDetails } from '../../src/lib/neighbourhood/schema.ts';
 import { parseInvite } from '../../src/lib/neighbourhood/invite.ts';
 import { readNeighbourhood } from '../../src/lib/neighbourhood/view.ts';
+import * as v from 'valibot';
+import { Granted } from '../../src/lib/access/api.ts';
+import { blankProfile } from '../../src/lib/members/blank.ts';
+import type { MembersDoc } from '../../src/lib/members/document.ts';
+import { newMember as newMemberDoc } from '../../src/lib/members/mutations.ts';
 import {
 	accessCall,
 	client,
@@ -157,6 +162,46 @@ describe('the door', () => {
 		expect(await phone.closed).toBe(4403);
 		expect(tabletSocket.socket.readyState).toBe(tabletSocket.socket.OPEN);
 		tabletSocket.socket.close();
+	});
+});
+
+describe('the home screen with the credential', () => {
+	it('a member let in at once gets the neighbourhood’s home screen; one who waits for approval gets none of it', async () => {
+		relay = await startTestRelay();
+		const hosted = await hostNeighbourhood(relay, 'Lindenbuurt');
+		const root = await relay.repo.find<RootDoc>(hosted.root as AutomergeUrl);
+		updateDetails(root, { ...emptyDetails('Lindenbuurt'), description: 'Samen in de Lindenbuurt', contactName: 'Sanne', contactPhone: '020 123 4567' });
+		const members = await relay.repo.find<MembersDoc>(String(root.doc().docs.members) as AutomergeUrl);
+		members.change((doc) => {
+			for (const [id, name] of [['anna-00001', 'Anna'], ['bert-00001', 'Bert']]) doc.members[id] = newMemberDoc(id, { ...blankProfile(), name }, '2026-01-01T00:00:00.000Z');
+		});
+		const made = await accessCall(relay.url, 'makeTicket', {}, hosted.key);
+
+		const joined = await accessCall(relay.url, 'join', { root: hosted.root, ticket: made.body.ticket, name: 'Carla' });
+		expect(joined.body.status).toBe('active');
+		expect(joined.body.home).toEqual({
+			name: 'Lindenbuurt',
+			description: 'Samen in de Lindenbuurt',
+			area: '',
+			contact: { name: 'Sanne', phone: '020 123 4567', hours: '' },
+			modules: { help: true, agenda: true, map: true },
+			members: 2,
+			manager: false,
+			actsForOthers: false
+		});
+		// The app reads it with the answer's own definition.
+		expect(v.parse(Granted, joined.body).home?.name).toBe('Lindenbuurt');
+
+		const anna = newMember(relay.access, hosted.id, { name: 'Anna' });
+		const { code } = relay.access.linkCode(relay.access.holder(anna.credential) as never);
+		const tablet = await accessCall(relay.url, 'link', { root: hosted.root, code });
+		expect(tablet.body.home).toMatchObject({ name: 'Lindenbuurt', members: 2 });
+
+		await accessCall(relay.url, 'settings', { approval: 'approval' }, hosted.key);
+		const asked = await accessCall(relay.url, 'join', { root: hosted.root, ticket: made.body.ticket, name: 'Dirk' });
+		expect(asked.body.status).toBe('waiting');
+		expect(asked.body).not.toHaveProperty('home');
+		expect(JSON.stringify(asked.body)).not.toContain('020 123 4567');
 	});
 });
 

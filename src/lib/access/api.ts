@@ -5,6 +5,7 @@ import * as v from 'valibot';
 import { RoleSchema } from './roles.ts';
 import { SecretSchema } from './secret.ts';
 import { cleanLine } from '../validation/plain-text.ts';
+import { Home } from '../neighbourhood/home.ts';
 
 const Root = v.pipe(v.string(), v.maxLength(100), v.regex(/^automerge:[1-9A-HJ-NP-Za-km-z]{20,60}$/));
 export const MemberId = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{8,64}$/));
@@ -123,7 +124,10 @@ export const Granted = v.object({
 	roles: v.array(RoleSchema),
 	name: v.string(),
 	/** On linking: the key ring the first device sealed for this one, if it sent one. */
-	ring: v.optional(SealedRing)
+	ring: v.optional(SealedRing),
+	/** For an active member: the neighbourhood's home screen, painted before its documents arrive. A
+	 * home this app cannot read is left out: joining does not fail on it. */
+	home: v.fallback(v.optional(Home), undefined)
 });
 export type Granted = v.InferOutput<typeof Granted>;
 

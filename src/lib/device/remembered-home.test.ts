@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import type { Member } from '../members/view.ts';
 import { RootView } from '../neighbourhood/schema.ts';
 import * as v from 'valibot';
-import { homeOf, REMEMBERED_HOME, rememberedHome, rememberHome } from './remembered-home.ts';
+import { homeOf } from '../neighbourhood/home.ts';
+import { REMEMBERED_HOME, rememberedHome, rememberHome } from './remembered-home.ts';
 
 const ROOT = 'automerge:4NMNnkMhL8jXrBvXDpELfZiBbM7z';
 

@@ -182,6 +182,12 @@ test('a neighbour who joins hears "Bijgewerkt" only once the agenda is on the de
 	await away.goto(`${relay.origin}/agenda`);
 	await expect(away.getByText('Deze week staat nog niet op dit apparaat.', { exact: false })).toBeVisible();
 	await expect(away.getByText('Er staat in deze periode niets in de agenda.')).toHaveCount(0);
+	// Nor does the home screen say there is nothing new.
+	const home = await context.newPage();
+	await home.goto(relay.origin);
+	await expect(home.getByText('Nog niet al het nieuws staat op dit apparaat.', { exact: false })).toBeVisible();
+	await expect(home.getByText('Er is niets nieuws voor u.')).toHaveCount(0);
+	await home.close();
 
 	// Back online (nothing held back any more), the agenda comes. Bert closes the app at
 	// "Bijgewerkt" and opens it again without a network: the agenda is there.

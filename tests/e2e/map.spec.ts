@@ -1,5 +1,6 @@
 import { expect, test } from './policy.ts';
-import { createNeighbourhood, device, joinAs } from './flows.ts';
+import { createNeighbourhood, device, joinAs, waitForOfflineReady } from './flows.ts';
+import { holdModules } from './held-line.ts';
 import { startRelay, type RunningRelay } from './relay.ts';
 
 let relay: RunningRelay;
@@ -99,4 +100,38 @@ test('a map volunteer reads a spreadsheet: good rows are added, bad rows are rep
 	await fatima.getByLabel('Zoeken').fill('voedsel');
 	await fatima.getByRole('link', { name: 'Voedselbank' }).click();
 	await expect(fatima.getByText('ma t/m vr 9.00–12.00')).toBeVisible();
+});
+
+test('a neighbour who joins on a slow line reads that the map is opening, not that nothing is found; offline, that it is not here yet', async ({ browser }) => {
+	const fatima = await device(browser);
+	const invite = await createNeighbourhood(fatima, relay, 'Fatima');
+	await fatima.getByRole('navigation', { name: 'Noaber' }).getByRole('link', { name: 'Sociale kaart' }).click();
+	await fatima.getByRole('link', { name: 'Dienst toevoegen' }).click();
+	await fatima.getByLabel('Naam van de dienst').fill('Spreekuur ouderenadviseur');
+	await fatima.getByLabel('Naam van de nieuwe organisatie').fill('Welzijn Lindenbuurt');
+	await fatima.getByRole('button', { name: 'Bewaren' }).click();
+	await expect(fatima.getByRole('heading', { name: 'Spreekuur ouderenadviseur', level: 1 })).toBeVisible();
+
+	const bert = await device(browser);
+	const line = await holdModules(bert);
+	await joinAs(bert, invite, 'Bert');
+	await waitForOfflineReady(bert);
+	await expect.poll(() => line.held).toBeGreaterThan(0);
+	await bert.getByRole('link', { name: 'Waar kan ik terecht?' }).click();
+	await expect(bert.getByText('De sociale kaart wordt geopend…')).toBeVisible();
+	await expect(bert.getByText('Niets gevonden.', { exact: false })).toHaveCount(0);
+
+	// Bert closes the app before the map came and opens it without a network.
+	const context = bert.context();
+	await bert.close();
+	await context.setOffline(true);
+	const away = await context.newPage();
+	await away.goto(`${relay.origin}/kaart`);
+	await expect(away.getByText('De sociale kaart staat nog niet op dit apparaat.', { exact: false })).toBeVisible();
+	await expect(away.getByText('Niets gevonden.', { exact: false })).toHaveCount(0);
+
+	// Back online (this page holds nothing back), the service comes.
+	await context.setOffline(false);
+	await expect(away.getByRole('link', { name: 'Spreekuur ouderenadviseur' })).toBeVisible();
+	await expect(away.getByText('De sociale kaart staat nog niet op dit apparaat.', { exact: false })).toHaveCount(0);
 });

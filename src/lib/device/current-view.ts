@@ -49,7 +49,9 @@ export function readCurrent(membership: Membership, connection: Connection): Cur
 			agendaPending: connection.modules.agenda.pending,
 			agendaRecent: connection.modules.agenda.recentOpen,
 			agendaMissing: connection.modules.agenda.recentMissing,
-			map: connection.modules.map.view
+			map: connection.modules.map.view,
+			mapRecent: connection.modules.map.recentOpen,
+			mapMissing: connection.modules.map.recentMissing
 		}
 	};
 }

@@ -43,6 +43,10 @@ export interface CurrentView {
 	/** One of those is neither on this device nor on its way (offline, or no relay has it). */
 	agendaMissing: boolean;
 	map: MapRead;
+	/** The social map's document is here (or no relay has it): the services show as they are. */
+	mapRecent: boolean;
+	/** It is neither on this device nor on its way (offline, or no relay has it). */
+	mapMissing: boolean;
 }
 
 export type CurrentState =

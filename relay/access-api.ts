@@ -82,8 +82,8 @@ async function readDoc(repo: Repo, url: string, ms = 5000): Promise<unknown> {
 }
 
 /** The neighbourhood as its root document says, read through the domain module. */
-async function readRoot(repo: Repo, root: string): Promise<Neighbourhood | undefined> {
-	const doc = await readDoc(repo, root);
+async function readRoot(repo: Repo, root: string, ms?: number): Promise<Neighbourhood | undefined> {
+	const doc = await readDoc(repo, root, ms);
 	if (doc === undefined) return undefined;
 	const read = readNeighbourhood(doc);
 	return read.ok ? read.neighbourhood : undefined;
@@ -97,7 +97,8 @@ async function readRoot(repo: Repo, root: string): Promise<Neighbourhood | undef
  */
 async function homeFor(repo: Repo, root: string, granted: Granted): Promise<Home | undefined> {
 	if (granted.status !== 'active') return undefined;
-	const neighbourhood = await readRoot(repo, root);
+	// Joining never waits long for it: a second at most for each document.
+	const neighbourhood = await readRoot(repo, root, 1000);
 	if (!neighbourhood) return undefined;
 	const doc = await readDoc(repo, neighbourhood.docs.members, 1000);
 	if (doc === undefined) return undefined;

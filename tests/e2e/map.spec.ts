@@ -1,3 +1,4 @@
+import type { Page } from '@playwright/test';
 import { expect, test } from './policy.ts';
 import { createNeighbourhood, device, joinAs, waitForOfflineReady } from './flows.ts';
 import { holdModules } from './held-line.ts';
@@ -13,13 +14,18 @@ test.afterEach(async () => {
 	await relay.stop();
 });
 
+/** From anywhere: the service form, with its name and a new organisation filled in. */
+async function newService(page: Page, name: string, organisation: string) {
+	await page.getByRole('navigation', { name: 'Noaber' }).getByRole('link', { name: 'Sociale kaart' }).click();
+	await page.getByRole('link', { name: 'Dienst toevoegen' }).click();
+	await page.getByLabel('Naam van de dienst').fill(name);
+	await page.getByLabel('Naam van de nieuwe organisatie').fill(organisation);
+}
+
 test('a manager adds a service on one device and a resident finds it by search on another', async ({ browser }) => {
 	const fatima = await device(browser);
 	const invite = await createNeighbourhood(fatima, relay, 'Fatima');
-	await fatima.getByRole('navigation', { name: 'Noaber' }).getByRole('link', { name: 'Sociale kaart' }).click();
-	await fatima.getByRole('link', { name: 'Dienst toevoegen' }).click();
-	await fatima.getByLabel('Naam van de dienst').fill('Spreekuur ouderenadviseur');
-	await fatima.getByLabel('Naam van de nieuwe organisatie').fill('Welzijn Lindenbuurt');
+	await newService(fatima, 'Spreekuur ouderenadviseur', 'Welzijn Lindenbuurt');
 	await fatima.getByLabel('Wat biedt het?').fill('Hulp bij aanvragen voor zorg en geldzaken.');
 	await fatima.getByLabel('Geldzaken', { exact: true }).check();
 	await fatima.getByLabel('Telefoonnummer').fill('020 765 4321');
@@ -105,10 +111,7 @@ test('a map volunteer reads a spreadsheet: good rows are added, bad rows are rep
 test('a neighbour who joins on a slow line reads that the map is opening, not that nothing is found; offline, that it is not here yet', async ({ browser }) => {
 	const fatima = await device(browser);
 	const invite = await createNeighbourhood(fatima, relay, 'Fatima');
-	await fatima.getByRole('navigation', { name: 'Noaber' }).getByRole('link', { name: 'Sociale kaart' }).click();
-	await fatima.getByRole('link', { name: 'Dienst toevoegen' }).click();
-	await fatima.getByLabel('Naam van de dienst').fill('Spreekuur ouderenadviseur');
-	await fatima.getByLabel('Naam van de nieuwe organisatie').fill('Welzijn Lindenbuurt');
+	await newService(fatima, 'Spreekuur ouderenadviseur', 'Welzijn Lindenbuurt');
 	await fatima.getByRole('button', { name: 'Bewaren' }).click();
 	await expect(fatima.getByRole('heading', { name: 'Spreekuur ouderenadviseur', level: 1 })).toBeVisible();
 

@@ -2,7 +2,7 @@
 // themselves, removal that takes effect at once, and roles that only the relay grants.
 import * as A from '@automerge/automerge/slim';
 import type { AutomergeUrl, DocHandle, Repo } from '@automerge/automerge-repo/slim';
-import { cbor } from '@automerge/automerge-repo/slim';
+import { cbor, generateAutomergeUrl } from '@automerge/automerge-repo/slim';
 import { describe, expect, it } from 'vitest';
 import { AccessBook, LINK_CODE_MS } from '../../relay/access-book.ts';
 import { main } from '../../relay/cli.ts';
@@ -12,6 +12,7 @@ import { emptyDetails } from '../../src/lib/neighbourhood/schema.ts';
 import { parseInvite } from '../../src/lib/neighbourhood/invite.ts';
 import { readNeighbourhood } from '../../src/lib/neighbourhood/view.ts';
 import * as v from 'valibot';
+import { imm } from '../../src/lib/automerge/fields.ts';
 import { Granted } from '../../src/lib/access/api.ts';
 import { blankProfile } from '../../src/lib/members/blank.ts';
 import type { MembersDoc } from '../../src/lib/members/document.ts';
@@ -202,6 +203,21 @@ describe('the home screen with the credential', () => {
 		expect(asked.body.status).toBe('waiting');
 		expect(asked.body).not.toHaveProperty('home');
 		expect(JSON.stringify(asked.body)).not.toContain('020 123 4567');
+	});
+
+	it('lets a member in without it when the relay cannot read the members list', async () => {
+		relay = await startTestRelay();
+		const hosted = await hostNeighbourhood(relay, 'Lindenbuurt');
+		const root = await relay.repo.find<RootDoc>(hosted.root as AutomergeUrl);
+		// A list nobody has: the relay cannot make the home screen, and joining must not fail on it.
+		root.change((doc) => {
+			doc.docs.members = imm(generateAutomergeUrl());
+		});
+		const made = await accessCall(relay.url, 'makeTicket', {}, hosted.key);
+		const joined = await accessCall(relay.url, 'join', { root: hosted.root, ticket: made.body.ticket, name: 'Carla' });
+		expect(joined.status).toBe(201);
+		expect(joined.body).toMatchObject({ status: 'active', name: 'Carla' });
+		expect(joined.body).not.toHaveProperty('home');
 	});
 });
 

@@ -75,10 +75,14 @@ export function postNews(post: Post): NewsItem[] {
 	}
 	if (post.thanks) {
 		const entry = lastEntry(post, 'thanked');
+		// Each thank-you is news of its own (a second one may come from the intermediary, with its own
+		// words), so its moment is in the id. With the post and helper alone, a thank-you that the
+		// helper gave themself hid the earlier one, and the next brought it back as if new.
+
 		for (const member of helpers) {
 			out.push(
 				item(post, {
-					id: `thanked:${post.id}:${member}`,
+					id: `thanked:${post.id}:${member}:${post.thanks.at}`,
 					kind: 'thanked',
 					for: member,
 					at: post.thanks.at,

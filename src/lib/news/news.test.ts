@@ -11,6 +11,7 @@ import { accept, blankPost, createPost, hide, markDone, respond, thank, withdraw
 import { readPosts } from '../help/view.ts';
 import type { Member } from '../members/view.ts';
 import { audience, newsFor, newsMadeBy, type DocumentChange } from './news.ts';
+import type { NewsItem } from './item.ts';
 
 /** A document that remembers its last change as the relay's handle reports it. */
 class Recorded<T> {
@@ -105,6 +106,26 @@ describe('news made by one change', () => {
 		expect(newsMadeBy(change(doc)).map((n) => `${n.kind} ${n.for} ${n.id}`)).toEqual([`response ${henk} response:${post}:${b}`]);
 		thank(doc, post, '', { memberId: henk }, at(2)); // no helper accepted yet: nobody to thank
 		expect(newsMadeBy(change(doc))).toEqual([]);
+	});
+
+	it('tells each thank-you once, also after the helper, acting for the poster, thanked themself', () => {
+		const doc = board();
+		createPost(doc, shopping, { memberId: henk }, at(0));
+		const id = posts(doc)[0].id;
+		// Ingrid acts for Henk, and helps him herself.
+		respond(doc, id, '', { memberId: ingrid }, at(1));
+		accept(doc, id, posts(doc)[0].responses[0].id, { memberId: henk }, at(2));
+		const told: NewsItem[] = [];
+		for (const [who, minute] of [[henk, 3], [ingrid, 4], [henk, 5]] as const) {
+			thank(doc, id, '', { memberId: who }, at(minute));
+			told.push(...newsMadeBy(change(doc)));
+		}
+		// Her own thank-you is no news for her; Henk's two are two items, not one told twice.
+		expect(told.map((n) => `${n.kind} ${n.for} ${n.actor} ${n.at}`)).toEqual([
+			`thanked ${ingrid} ${henk} ${at(3).toISOString()}`,
+			`thanked ${ingrid} ${henk} ${at(5).toISOString()}`
+		]);
+		expect(new Set(told.map((n) => n.id)).size).toBe(2);
 	});
 
 	it('reads only the posts a change touched', () => {

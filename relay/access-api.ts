@@ -95,7 +95,7 @@ async function readRoot(repo: Repo, root: string, ms?: number): Promise<Neighbou
  * waiting for approval gets nothing of the neighbourhood yet. Nothing when the documents cannot
  * be read quickly: the device then waits for them, as before.
  */
-async function homeFor(repo: Repo, root: string, granted: Granted): Promise<Home | undefined> {
+async function homeFor(repo: Repo, root: string, granted: Pick<Granted, 'status' | 'roles' | 'memberId'>): Promise<Home | undefined> {
 	if (granted.status !== 'active') return undefined;
 	// Joining never waits long for it: a second at most for each document.
 	const neighbourhood = await readRoot(repo, root, 1000);
@@ -206,7 +206,9 @@ export async function handleAccess(req: IncomingMessage, res: ServerResponse, ac
 		}
 		case 'me': {
 			const h = holder!;
-			return json(res, 200, { memberId: h.memberId, deviceId: h.deviceId, status: h.status, roles: h.roles, actsFor: h.actsFor, name: h.name });
+			const root = body.home === true ? registry.find(h.neighbourhood)?.root : undefined;
+			const home = root ? await homeFor(context.repo, root, h) : undefined;
+			return json(res, 200, { memberId: h.memberId, deviceId: h.deviceId, status: h.status, roles: h.roles, actsFor: h.actsFor, name: h.name, home });
 		}
 		case 'linkCode':
 			return json(res, 201, book.linkCode(holder!, body.ring as string | undefined));

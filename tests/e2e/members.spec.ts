@@ -6,6 +6,7 @@ import { expect, test } from './policy.ts';
 import { expectNoViolations } from './axe.ts';
 import { askForHelp, createNeighbourhood, device, joinAs, makeInvitation } from './flows.ts';
 import { appoint, openBuren, openMemberAccess } from './access-flows.ts';
+import { holdModules } from './held-line.ts';
 import { startRelay, type RunningRelay } from './relay.ts';
 
 const nl = JSON.parse(readFileSync('messages/nl.json', 'utf8')) as Record<string, string>;
@@ -41,6 +42,8 @@ test('with approval on, a new neighbour waits until the manager lets them in, an
 	const wim = await device(browser);
 	// Wim's clock runs as usual, and can be moved on: his device asks again every 15 s.
 	await wim.clock.install();
+	// Once let in, his line brings no document for a while: home comes from what the relay says.
+	const line = await holdModules(wim, { answered: 0 });
 	await wim.goto(invite);
 	await expect(wim.getByText('Doe mee met Lindenbuurt.')).toBeVisible();
 	await wim.getByRole('button', { name: 'Ja, ik doe mee' }).click();
@@ -63,6 +66,10 @@ test('with approval on, a new neighbour waits until the manager lets them in, an
 	await expect(wim.getByText(nl['access.waiting'])).toBeVisible();
 	await wim.clock.fastForward(15_000);
 	await expect(wim.getByRole('heading', { name: 'Lindenbuurt', level: 1 })).toBeVisible();
+	await expect(wim.getByRole('link', { name: 'Bel 020 123 4567' })).toBeVisible();
+	await expect(wim.getByText('Het nieuws wordt geladen…')).toBeVisible();
+	await expect.poll(() => line.held).toBeGreaterThan(0);
+	line.release();
 	// The profile Wim filled in while waiting is in the neighbourhood now.
 	await openBuren(wim);
 	await expect(wim.getByTestId('member-list').getByRole('heading', { name: 'Wim (u)' })).toBeVisible();

@@ -203,6 +203,16 @@ describe('the home screen with the credential', () => {
 		expect(asked.body.status).toBe('waiting');
 		expect(asked.body).not.toHaveProperty('home');
 		expect(JSON.stringify(asked.body)).not.toContain('020 123 4567');
+
+		// A device with no home screen kept asks for it with `me` (one just let in after waiting).
+		const carla = joined.body.credential as string;
+		expect((await accessCall(relay.url, 'me', { home: true }, carla)).body.home).toEqual(joined.body.home);
+		expect((await accessCall(relay.url, 'me', {}, carla)).body).not.toHaveProperty('home');
+		const waiting = await accessCall(relay.url, 'me', { home: true }, asked.body.credential as string);
+		expect(waiting.body.status).toBe('waiting');
+		expect(waiting.body).not.toHaveProperty('home');
+		expect((await accessCall(relay.url, 'approve', { memberId: asked.body.memberId }, hosted.key)).status).toBe(200);
+		expect((await accessCall(relay.url, 'me', { home: true }, asked.body.credential as string)).body.home).toMatchObject({ name: 'Lindenbuurt', members: 2 });
 	});
 
 	it('lets a member in without it when the relay cannot read the members list', async () => {

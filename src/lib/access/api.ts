@@ -40,7 +40,8 @@ export const Requests = {
 	upgrade: v.object({ root: Root, memberId: MemberId, name: v.optional(v.pipe(v.string(), v.transform(cleanLine), v.maxLength(80))), label: v.optional(Label) }),
 	/** A second device of mine, with a code made on the first. */
 	link: v.object({ root: Root, code: SecretSchema, label: v.optional(Label) }),
-	me: v.object({}),
+	/** `home`: also the neighbourhood's home screen, for a device that has none kept (just let in). */
+	me: v.object({ home: v.optional(v.boolean()) }),
 	/** `ring`: the member's key ring, sealed under a secret only the link's fragment carries. */
 	linkCode: v.object({ ring: v.optional(SealedRing) }),
 	/**
@@ -149,7 +150,9 @@ export const Me = v.object({
 	status: Status,
 	roles: v.array(RoleSchema),
 	actsFor: v.array(MemberId),
-	name: v.string()
+	name: v.string(),
+	/** Asked for and active: as in `Granted`. */
+	home: v.fallback(v.optional(Home), undefined)
 });
 export type Me = v.InferOutput<typeof Me>;
 

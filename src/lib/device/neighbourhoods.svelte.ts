@@ -8,6 +8,7 @@ import type { Connection, Target } from '../neighbourhood/connection.svelte.ts';
 import { callAccess } from '../access/client.ts';
 import { newKeyPair } from '../crypto/keys.ts';
 import { currentState, type CurrentReader, type CurrentState } from './current.ts';
+import { rememberedHome, rememberHome } from './remembered-home.ts';
 import {
 	currentMembership,
 	deviceIdOf,
@@ -200,13 +201,17 @@ class Neighbourhoods {
 	async refresh(root: string): Promise<void> {
 		const membership = this.state.list.find((m) => m.root === root);
 		if (!membership?.credential) return;
-		const answer = await callAccess(membership.relay, 'me', {}, membership.credential);
+		// A device with no home screen kept (one just let in) asks for it, so home paints at once.
+		const kept = rememberedHome(localStorage, root) !== undefined;
+		const answer = await callAccess(membership.relay, 'me', kept ? {} : { home: true }, membership.credential);
 		const latest = this.state.list.find((m) => m.root === root);
 		if (!latest) return;
 		if (!answer.ok) {
 			if (answer.reason === 'removed') this.#store({ ...latest, status: 'removed' });
 			if (answer.reason === 'removed' || answer.reason === 'credential') return;
 		} else {
+			// Kept before the status changes: the page that then shows home reads it.
+			if (answer.value.home && rememberedHome(localStorage, root) === undefined) rememberHome(localStorage, root, answer.value.home);
 			const wasWaiting = latest.status === 'waiting';
 			this.#store({ ...latest, status: answer.value.status, roles: answer.value.roles });
 			if (wasWaiting && answer.value.status === 'active') await this.#letIn(root);

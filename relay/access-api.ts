@@ -5,12 +5,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Repo } from '@automerge/automerge-repo/slim';
 import * as v from 'valibot';
-import { AUTHENTICATED, Requests, type Action, type Granted, type Refusal } from '../src/lib/access/api.ts';
+import { AUTHENTICATED, Requests, type Action, type Refusal } from '../src/lib/access/api.ts';
 import { mayLetIn, mayManage, type Role } from '../src/lib/access/roles.ts';
-import { readNeighbourhood, isEditor, isManager } from '../src/lib/neighbourhood/view.ts';
-import type { Neighbourhood } from '../src/lib/neighbourhood/schema.ts';
-import { homeOf, type Home } from '../src/lib/neighbourhood/home.ts';
-import { managedBy, readMembers } from '../src/lib/members/view.ts';
 import { refused, type AccessBook, type Holder } from './access-book.ts';
 import type { Attempts } from './attempts.ts';
 import type { ChangeHistory } from './change-history.ts';
@@ -21,6 +17,7 @@ import { newId } from './secrets.ts';
 import { ERASURE_ACTIONS, handleErasure, type ErasureAction } from './erase-api.ts';
 import type { Eraser } from './erase.ts';
 import { readJson, bearer } from './json-request.ts';
+import { homeFor, readRoot, rolesInRoot } from './neighbourhood-reading.ts';
 
 const MAX_BODY = 16 * 1024;
 const STATUS: Record<Refusal, number> = {
@@ -69,49 +66,6 @@ const CORS = { 'access-control-allow-origin': '*' };
 function json(res: ServerResponse, status: number, body: unknown) {
 	res.writeHead(status, { ...CORS, 'content-type': 'application/json', 'cache-control': 'no-store' });
 	res.end(JSON.stringify(body));
-}
-
-/** A document's current state, or nothing when this relay cannot read it within `ms`. */
-async function readDoc(repo: Repo, url: string, ms = 5000): Promise<unknown> {
-	try {
-		const handle = await repo.find(url as never, { signal: AbortSignal.timeout(ms) } as never);
-		return handle.doc();
-	} catch {
-		return undefined;
-	}
-}
-
-/** The neighbourhood as its root document says, read through the domain module. */
-async function readRoot(repo: Repo, root: string, ms?: number): Promise<Neighbourhood | undefined> {
-	const doc = await readDoc(repo, root, ms);
-	if (doc === undefined) return undefined;
-	const read = readNeighbourhood(doc);
-	return read.ok ? read.neighbourhood : undefined;
-}
-
-/**
- * The home screen for a device that was just let in (neighbourhood/home.ts), so it paints at once
- * instead of after its documents came over a slow line. Only for an active member: someone
- * waiting for approval gets nothing of the neighbourhood yet. Nothing when the documents cannot
- * be read quickly: the device then waits for them, as before.
- */
-async function homeFor(repo: Repo, root: string, granted: Pick<Granted, 'status' | 'roles' | 'memberId'>): Promise<Home | undefined> {
-	if (granted.status !== 'active') return undefined;
-	// Joining never waits long for it: a second at most for each document.
-	const neighbourhood = await readRoot(repo, root, 1000);
-	if (!neighbourhood) return undefined;
-	const doc = await readDoc(repo, neighbourhood.docs.members, 1000);
-	if (doc === undefined) return undefined;
-	const members = readMembers(doc).items;
-	return homeOf({ neighbourhood, members, manager: granted.roles.includes('manager'), managed: managedBy(members, granted.memberId) });
-}
-
-/** The roles an older neighbourhood's root document gave this member, read once when it upgrades. */
-async function rolesInRoot(repo: Repo, root: string, memberId: string): Promise<Role[]> {
-	const n = await readRoot(repo, root);
-	if (!n) return [];
-	if (isManager(n, memberId)) return ['manager'];
-	return (['agenda', 'map'] as const).filter((module) => isEditor(n, module, memberId));
 }
 
 export async function handleAccess(req: IncomingMessage, res: ServerResponse, action: string, context: AccessContext): Promise<void> {

@@ -130,7 +130,10 @@ describe('memory per peer', () => {
 		await eventually(() => probe(relay), (p) => p.peers.connections === 1);
 		const early = await probe(relay);
 		await churn(198);
+		// The last page's socket may be gone a moment before the relay has let go of its peer (that
+		// waits for the adapter to finish: peers.ts); a peer never let go still fails below.
 		await eventually(() => probe(relay), (p) => p.peers.connections === 1);
+		await eventually(() => probe(relay), (p) => p.peers.tracked === 1).catch(() => undefined);
 		const late = await probe(relay);
 
 		// Measured here: 1.15 MB more without letting go per peer, 0.45 MB with it (most of which is

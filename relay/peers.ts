@@ -53,14 +53,23 @@ export class PeerJanitor {
 			let documents = this.#opened.get(peerId);
 			if (!documents) this.#opened.set(peerId, (documents = new Set()));
 			documents.add(documentId);
+			// automerge-repo 2.5.6 handles a message only after finding its document, which may wait for
+			// the disk: a peer that left meanwhile is added to the document after its departure was
+			// cleaned up, and nothing would clean up again.
+			if (!this.#repo.peers.includes(peerId as never)) this.#forgetIfGone(peerId);
 		});
 		// The repo's own listener (registered first) has already stopped syncing with the peer.
 		repo.networkSubsystem.on('peer-disconnected', ({ peerId }) => {
 			// A peer that joins again on a new socket is "disconnected" from its old one just before it is
 			// added again: look once the adapter is done.
-			setImmediate(() => {
-				if (!this.#repo.peers.includes(peerId)) this.#forget(peerId);
-			});
+			this.#forgetIfGone(peerId);
+		});
+	}
+
+	/** Lets go of a peer once the adapter is done, unless it came back meanwhile. */
+	#forgetIfGone(peerId: string) {
+		setImmediate(() => {
+			if (!this.#repo.peers.includes(peerId as never)) this.#forget(peerId);
 		});
 	}
 

@@ -303,6 +303,11 @@ export abstract class SyncedRepo {
 		}
 	}
 
+	/** Writes a document's latest changes to this device's storage now, not at the next throttled save. */
+	async keep(handle: DocHandle<unknown>): Promise<void> {
+		await this.repo.flush([handle.documentId]);
+	}
+
 	/**
 	 * automerge-repo writes to IndexedDB a moment after a change; a tab closed in that moment
 	 * would lose it if the relay did not have it yet. Start writing now instead.

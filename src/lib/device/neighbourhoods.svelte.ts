@@ -140,6 +140,9 @@ class Neighbourhoods {
 		await joinedProfile(connection, membership.memberId, membership.pendingProfile, (profile) =>
 			sealContact(profile, { id: membership.memberId }, { members: connection.everyone?.items ?? [], managers: [], posts: [], ring })
 		);
+		// Forgotten only once it is on this device: a page left right after joining (another link
+		// tapped) would otherwise lose the profile, written in memory only, for good.
+		await connection.keep(await connection.membersHandle());
 		const latest = this.state.list.find((m) => m.root === root);
 		if (latest) this.#store({ ...latest, pendingProfile: undefined });
 	}

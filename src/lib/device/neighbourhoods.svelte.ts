@@ -142,13 +142,7 @@ class Neighbourhoods {
 		);
 		// Forgotten only once it is on this device: a page left right after joining (another link
 		// tapped) would otherwise lose the profile, written in memory only, for good.
-		// Storage refused (full, private mode): the profile stays pending and is written again next
-		// time (never twice: an existing profile is left as it is); the key ring round still runs.
-		const kept = await connection.keep(await connection.membersHandle()).then(
-			() => true,
-			() => false
-		);
-		if (!kept) return;
+		await connection.keep(await connection.membersHandle());
 		const latest = this.state.list.find((m) => m.root === root);
 		if (latest) this.#store({ ...latest, pendingProfile: undefined });
 	}

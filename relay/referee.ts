@@ -9,6 +9,7 @@ import * as A from '@automerge/automerge/slim';
 import { isRecord } from '../src/lib/automerge/fields.ts';
 import { documentKind } from '../src/lib/neighbourhood/documents.ts';
 import type { Kind } from '../src/lib/rules/documents.ts';
+import { ERASED_RULE } from '../src/lib/rules/refusal.ts';
 import { placerOf, readDecoded, UnplacedObject, type Path, type ReadChange } from '../src/lib/rules/edits.ts';
 import { judge, scopeOf, type Rule, type Who } from '../src/lib/rules/judge.ts';
 import type { AccessBook } from './access-book.ts';
@@ -182,7 +183,7 @@ export class Referee {
 			const rule = error instanceof UnplacedObject ? 'unknown-object' : 'unreadable-change';
 			return this.#refuseAll(entries, rule);
 		}
-		if (doc && this.#o.rewritten?.(sender.document) && read.some((c) => isStale(doc, c))) return this.#refuseAll(entries, 'erased', read);
+		if (doc && this.#o.rewritten?.(sender.document) && read.some((c) => isStale(doc, c))) return this.#refuseAll(entries, ERASED_RULE, read);
 		if (read.length === 0) return { kind: 'pass', accepted: [] };
 
 		const member = sender.member;

@@ -14,7 +14,7 @@
 // so two tabs never write one actor's sequence number twice. Both tabs write the same list entry
 // (same id), and each tab's list follows the other's through the `storage` event.
 import { decodeHeads, type DocumentId, type PeerId, type Repo, type RepoMessage, type StorageAdapterInterface } from '@automerge/automerge-repo/slim';
-import { readRefusal, type RefusalNotice } from '../rules/refusal.ts';
+import { ERASED_RULE, readRefusal, type RefusalNotice } from '../rules/refusal.ts';
 import { rebase } from './rebase.ts';
 import { addRefused, dismissRefused, readRefused, type RefusedEntry } from './refused-list.ts';
 import { replaceDocument } from './replace-stored.ts';
@@ -35,6 +35,13 @@ export interface RefusalsOptions {
 	 * on (it came here while that relay was down) is no reason to take it out (relay-sockets.ts).
 	 */
 	acceptedElsewhere?: (documentId: DocumentId) => string[];
+	/**
+	 * The relay refused a change because this device's copy is from before an erasure: the copy is
+	 * to be replaced by the relay's (erase/catch-up.ts), not rebased here. Taking the change out
+	 * would rebuild the old copy, erased values and all, under new hashes the catch-up no longer
+	 * recognises; the copy would then never be replaced and never sync again.
+	 */
+	onErased?: () => void;
 	/** Where the list is kept (localStorage in the app). */
 	list?: KeyValue;
 	now?: () => Date;
@@ -67,6 +74,10 @@ export class Refusals {
 		if (message.type !== 'ephemeral' || !this.#options.isRelay(message.senderId)) return;
 		const notice = readRefusal(message.data);
 		if (!notice) return;
+		if (notice.rule === ERASED_RULE) {
+			this.#options.onErased?.();
+			return;
+		}
 		// One at a time: two notices for one document must not rebase the same old copy twice.
 		const relay = message.senderId;
 		this.#queue = this.#queue.then(() => this.#takeOut(message.documentId, notice, relay)).catch(() => undefined);

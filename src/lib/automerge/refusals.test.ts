@@ -198,4 +198,27 @@ describe('a device whose change the relay refuses', () => {
 		expect(mine.doc().posts.p1.title).toBe('Eigen bericht');
 		expect(refusals.items).toEqual([]);
 	});
+
+	it('leaves a copy from before an erasure to be replaced: nothing is taken out or listed, and the catch-up is asked', async () => {
+		const run = Math.random().toString(36).slice(2);
+		const storage = new IndexedDBStorageAdapter(`device-${run}`);
+		const device = repo({ peerId: 'device' as PeerId, storage, network: [channel(`n-${run}`)] });
+		const relay = repo({ peerId: 'relay' as PeerId, network: [channel(`n-${run}`)] });
+		let asked = 0;
+		const refusals = new Refusals({ repo: device, storage, root: 'automerge:root', isRelay: (peer) => peer === relay.peerId, onErased: () => (asked += 1) });
+		stops.push(() => refusals.stop());
+		await eventually(() => device.peers.length === 1 && relay.peers.length === 1, 'both are connected');
+		const mine = device.create<Board>({ posts: {} });
+		mine.change((d) => (d.posts.p1 = { title: 'Henk zoekt hulp', status: new A.ImmutableString('open') }));
+		const hash = A.getHeads(mine.doc())[0];
+		const theirs = await relay.find<Board>(mine.url);
+		await eventually(() => theirs.doc().posts.p1 !== undefined, 'the relay has the post');
+
+		theirs.broadcast({ noaber: REFUSED, changes: [hash], rule: 'erased' });
+
+		await eventually(() => asked === 1, 'the erasure catch-up is asked');
+		await refusals.settled();
+		expect(A.getHeads(mine.doc())).toEqual([hash]);
+		expect(refusals.items).toEqual([]);
+	});
 });

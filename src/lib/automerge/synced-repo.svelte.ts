@@ -99,6 +99,7 @@ export abstract class SyncedRepo {
 			// first relay while it was down): the author's device brings those itself.
 			isRelay: (peer) => peer === this.socket.remotePeerId,
 			acceptedElsewhere: (documentId) => this.#headsAtRelays(documentId),
+			onErased: () => void this.erasures.check(),
 			list: localStorage
 		});
 		this.#stored = new StoredOnDevice(this.repo, watched);

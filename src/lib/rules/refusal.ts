@@ -7,6 +7,11 @@ import { cbor } from '@automerge/automerge-repo/slim';
 import * as v from 'valibot';
 
 export const REFUSED = 'refused';
+/**
+ * The rule a refusal names when a device offers changes an erasure took out: its copy is from
+ * before the erasure, and is to be replaced by the relay's (erase/catch-up.ts), not rebased.
+ */
+export const ERASED_RULE = 'erased';
 
 /** Far more than one sync message carries; a notice is small whatever a peer sent. */
 const MAX_CHANGES = 1000;

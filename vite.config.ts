@@ -13,6 +13,8 @@ export default defineConfig({
 	],
 	// Automerge's wasm is loaded with top-level await in the slim entry point.
 	build: { target: 'esnext' },
+	// The documents worker (neighbourhood/documents.worker.ts) loads Automerge as the page does.
+	worker: { format: 'es', plugins: () => [repoPatches()] },
 	test: {
 		include: ['src/**/*.test.ts', 'relay/**/*.test.ts', 'tests/relay/**/*.test.ts'],
 		setupFiles: ['tests/setup-automerge.ts', 'tests/setup-texts.ts'],

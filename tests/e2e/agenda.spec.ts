@@ -203,6 +203,37 @@ test('a neighbour who joins hears "Bijgewerkt" only once the agenda is on the de
 	await expect(statusOf(offline)).toHaveText(/Opgeslagen op dit apparaat/);
 });
 
+test('an activity in another year, read away from the page, can be signed up for and is there offline', async ({ browser }) => {
+	const anna = await device(browser);
+	const invite = await createNeighbourhood(anna, relay, 'Anna');
+	await addEvent(anna, 'Koffieochtend');
+	// More than a year ahead: never in the weeks around today, so its year opens after theirs.
+	await addEvent(anna, 'Zomerfeest', { day: 400, capacity: 20 });
+
+	const bert = await device(browser);
+	await joinAs(bert, invite, 'Bert');
+	await waitForOfflineReady(bert);
+	const thatMonth = `${relay.origin}/agenda?weergave=lijst&dag=${dayAhead(400)}`;
+	await bert.goto(thatMonth);
+	await bert.getByRole('link', { name: 'Zomerfeest' }).click();
+	// That year was read by the app's documents worker, not on the page.
+	expect(bert.workers().some((worker) => worker.url().includes('documents.worker'))).toBe(true);
+	await expect(bert.getByText('Er zijn 20 plaatsen. Nog 20 vrij.')).toBeVisible();
+	await bert.getByRole('button', { name: 'Aanmelden' }).click();
+	await expect(bert.getByText('Bert is aangemeld.')).toBeVisible();
+	await expect(anna.getByTestId('participants')).toHaveText('Bert');
+	await expect(statusOf(bert)).toHaveText('Bijgewerkt met de buurt.');
+
+	// Without a network, on the next start, the activity and the sign-up are there.
+	const context = bert.context();
+	await bert.close();
+	await context.setOffline(true);
+	const offline = await context.newPage();
+	await offline.goto(thatMonth);
+	await offline.getByRole('link', { name: 'Zomerfeest' }).click();
+	await expect(offline.getByText('Bert is aangemeld.')).toBeVisible();
+});
+
 test('a resident signs up for a full event and moves up from the waiting list when someone cancels', async ({ browser }) => {
 	const anna = await device(browser);
 	const invite = await createNeighbourhood(anna, relay, 'Anna');

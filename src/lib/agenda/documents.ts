@@ -1,11 +1,11 @@
 // The agenda's documents: the repeating series and one per year. The series and the years around
-// today open first; older years after.
+// today open first; older years after, read away from the page where the browser can.
 import type { DocumentsDeclaration, Listed } from '../automerge/module-documents.svelte.ts';
 import type { RootIndex } from '../neighbourhood/schema.ts';
 import { todayWall } from './calendar.ts';
 import type { AgendaDoc } from './document.ts';
 import { agendaLoadOrder } from './periods.ts';
-import { readEvents, type EventsRead } from './view.ts';
+import { combineEvents, readEvents, type EventsRead } from './view.ts';
 
 const isPeriod = (entry: Listed): entry is Required<Listed> => entry.period !== undefined;
 
@@ -13,5 +13,6 @@ export const agendaDocuments: DocumentsDeclaration<RootIndex, AgendaDoc, EventsR
 	listed: ({ agenda }) => agenda,
 	order: (fresh, now) => agendaLoadOrder(fresh.filter(isPeriod), todayWall(now)),
 	page: '/agenda',
-	read: readEvents
+	read: readEvents,
+	combine: combineEvents
 };

@@ -89,22 +89,38 @@ function readDocument(source: AgendaSource): EventsRead {
 			else skipped += 1;
 		}
 	}
+	items.sort(byStart);
 	return { items, skipped, skippedParts: counter.skipped };
 }
 
+// Wall times and ids are ASCII of one shape: code-point order is their order, and much cheaper
+// than a collator over thousands of events (the agenda is sorted again as each older year comes).
+const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+const byStart = (a: AgendaEvent, b: AgendaEvent) => compare(a.start, b.start) || compare(a.id, b.id);
+
 /** Every event in the given agenda documents, by start; invalid ones skipped and counted. */
 export function readEvents(sources: AgendaSource[]): EventsRead {
-	const reads = sources.map((source) => {
-		const key = isRecord(source.doc) ? source.doc : undefined;
-		const hit = key ? cache.get(key) : undefined;
-		if (hit) return hit;
-		const read = readDocument(source);
-		if (key) cache.set(key, read);
-		return read;
-	});
+	return combineEvents(
+		sources.map((source) => {
+			const key = isRecord(source.doc) ? source.doc : undefined;
+			const hit = key ? cache.get(key) : undefined;
+			if (hit) return hit;
+			const read = readDocument(source);
+			if (key) cache.set(key, read);
+			return read;
+		})
+	);
+}
+
+/**
+ * Reads of separate documents as one agenda: each event once, in order. Older years are read away
+ * from the page (in the background) and come as reads of their own.
+ */
+export function combineEvents(reads: EventsRead[]): EventsRead {
+	if (reads.length === 1) return reads[0];
 	const seen = new Set<string>();
 	const items = reads.flatMap((r) => r.items).filter((e) => !seen.has(e.id) && seen.add(e.id));
-	items.sort((a, b) => a.start.localeCompare(b.start) || a.id.localeCompare(b.id));
+	items.sort(byStart);
 	return {
 		items,
 		skipped: reads.reduce((n, r) => n + r.skipped, 0),

@@ -25,6 +25,19 @@ export interface DocumentsDeclaration<Index, Doc, View> {
 	page?: string;
 	/** The typed, validated view pages show. */
 	read(docs: { url: string; doc: Doc }[]): View;
+	/**
+	 * Views of separate documents as one. A module that has it gets its later documents read away
+	 * from the page (`Background`): opening an older year is one long task the page would stall on.
+	 */
+	combine?(views: View[]): View;
+}
+
+/**
+ * Reads documents away from the page, in a worker with its own repository: each document's view
+ * comes back to `ModuleDocuments.received`, again after every change. False when it cannot.
+ */
+export interface Background {
+	read(module: string, urls: string[]): boolean;
 }
 
 /** How a module's documents reach the repository: find, create, and whether it was closed. */
@@ -39,6 +52,8 @@ export interface Opener {
 	 * line dropped), rather than missing. Reactive: a page showing "wordt geopend" reads it.
 	 */
 	coming(handle: DocHandle<unknown>): boolean;
+	/** Where later documents are read, if anywhere but on the page. */
+	background?: Background;
 }
 
 export class ModuleDocuments<Index, Doc, View> {
@@ -66,11 +81,21 @@ export class ModuleDocuments<Index, Doc, View> {
 	 * relay has it): a page says so, rather than that there is nothing.
 	 */
 	recentMissing: boolean = $derived(this.#recentAt?.includes('missing') ?? false);
-	view: View = $derived.by(() =>
-		this.#declaration.read(this.docs.flatMap((d) => (d.current ? [{ url: d.handle.url, doc: d.current }] : [])))
-	);
+	/** Views of documents read in the background, by address; raw: plain data, replaced whole. */
+	#parts = $state.raw<Record<string, View>>({});
+	view: View = $derived.by(() => {
+		const here = this.docs.flatMap((d) => (d.current ? [{ url: d.handle.url, doc: d.current }] : []));
+		const own = this.#declaration.read(here);
+		const combine = this.#declaration.combine;
+		// A document opened on the page after all (to change it) is read from there.
+		const onPage = new Set<string>(here.map(({ url }) => url));
+		const parts = Object.entries(this.#parts).flatMap(([url, part]) => (onPage.has(url) ? [] : [part]));
+		return combine && parts.length > 0 ? combine([own, ...parts]) : own;
+	});
 	// Bookkeeping only; nothing renders from it.
 	#requested = new Set<string>();
+	/** Documents handed to the background that have not reported yet. */
+	#awaited = new Set<string>();
 	#started = false;
 
 	constructor(name: string, declaration: DocumentsDeclaration<Index, Doc, View>, opener: Opener, first: FirstDocuments) {
@@ -102,16 +127,54 @@ export class ModuleDocuments<Index, Doc, View> {
 		}
 		if (later.length === 0) return;
 		await this.#first.ready;
+		if (this.#opener.closed()) return;
+		const background = this.#opener.background;
+		if (this.#declaration.combine && background?.read(this.name, later.map(({ url }) => url))) {
+			for (const { url } of later) this.#awaited.add(url);
+			return;
+		}
 		await this.#open(later);
+	}
+
+	/** A document read in the background: its view, first or after a change. */
+	received(url: string, part: View): void {
+		this.#parts = { ...this.#parts, [url]: part };
+		this.#reported(url);
+	}
+
+	/** A document the background could not find (not on this device, and no relay has it now). */
+	lacking(url: string): void {
+		this.#reported(url);
+	}
+
+	#reported(url: string) {
+		if (!this.#awaited.delete(url)) return;
+		this.pending -= 1;
+		this.#opener.opened();
+	}
+
+	/** The background stopped: what it did not bring yet opens on the page after all. */
+	backgroundFailed(): void {
+		const left = [...this.#awaited].map((url) => ({ url }));
+		this.#awaited.clear();
+		void this.#open(left);
 	}
 
 	/** Opens a listed document the module does not show by itself (a sealed quarter's history). */
 	async openMore(url: string): Promise<void> {
-		if (this.#requested.has(url)) return;
-		this.#requested.add(url);
-		this.pending += 1;
+		if (this.#requested.has(url) && !this.#inBackground(url)) return;
+		this.#onPage.add(url);
+		if (!this.#awaited.delete(url)) this.pending += 1;
+		if (!this.#requested.has(url)) this.#requested.add(url);
 		await this.#open([{ url }]);
 	}
+
+	/** Read in the background and not (yet) opened on the page. */
+	#inBackground(url: string): boolean {
+		return (this.#awaited.has(url) || url in this.#parts) && !this.#onPage.has(url);
+	}
+	/** Documents of the background opened on the page (to change them); bookkeeping only. */
+	#onPage = new Set<string>();
 
 	/** Opened together, added in one update instead of one per document. */
 	async #open(batch: Listed[]): Promise<ReactiveDoc<Doc>[]> {
@@ -142,7 +205,22 @@ export class ModuleDocuments<Index, Doc, View> {
 
 	/** A listed document: the open handle, or found in the repository. */
 	open(url: string): DocHandle<Doc> | Promise<DocHandle<Doc>> {
-		return this.handle(url) ?? this.#opener.find<Doc>(url);
+		const open = this.handle(url);
+		if (open) return open;
+		if (!this.#inBackground(url)) return this.#opener.find<Doc>(url);
+		// Shown from the background until now: opened here, so the change shows at once.
+		return this.openMore(url).then(() => this.handle(url) ?? this.#opener.find<Doc>(url));
+	}
+
+	/**
+	 * The open handle of a document, or none yet: one read in the background is opened on the
+	 * page, and a page reading this looks again once it is (event detail, to sign up or edit).
+	 */
+	handleOrOpen(url: string): DocHandle<Doc> | undefined {
+		const open = this.handle(url);
+		// Not from inside a page's derived value: opening changes state.
+		if (!open && this.#inBackground(url)) queueMicrotask(() => void this.openMore(url));
+		return open;
 	}
 
 	/** Every open handle, for the status line's "is everything on the relay". */

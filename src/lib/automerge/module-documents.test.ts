@@ -187,4 +187,94 @@ describe("a module's documents", () => {
 		await loading;
 		expect(help.view).toEqual([]);
 	});
+
+	describe('read in the background', () => {
+		/** Older years go to a background that reports when told to; titles combine in year order. */
+		const combining = (name: string): DocumentsDeclaration<Index, YearDoc, string[]> => ({
+			...years(name),
+			combine: (views) => views.flat().sort()
+		});
+		function background(works = true) {
+			const handed: string[] = [];
+			return { handed, read: (_module: string, urls: string[]) => (works ? (handed.push(...urls), true) : false) };
+		}
+
+		it('leaves the older years to the background and shows its reads with its own, until it is opened here', async () => {
+			const r = repository();
+			const behind = background();
+			const agenda = new ModuleDocuments('agenda', combining('agenda'), { ...r.opener, background: behind }, new FirstDocuments());
+			const old = r.doc('2018', 'Wandelgroep 2018');
+			const older = r.doc('2017', 'Bingo 2017');
+			await agenda.load({ agenda: [r.doc('2026', 'Koffieochtend'), old, older] });
+
+			// The page opened only this year; the rest waits for the background, and says so.
+			expect(r.finds).toHaveLength(1);
+			expect(behind.handed).toEqual([old.url, older.url]);
+			expect(agenda.view).toEqual(['Koffieochtend']);
+			expect(agenda.pending).toBe(2);
+
+			agenda.received(old.url, ['Wandelgroep 2018']);
+			expect(agenda.view).toEqual(['Koffieochtend', 'Wandelgroep 2018']);
+			expect(agenda.pending).toBe(1);
+			// Not on this device and no relay has it: nothing to wait for, nothing to show.
+			agenda.lacking(older.url);
+			expect(agenda.pending).toBe(0);
+			// It came after all; and a change there comes as a new read, counted once.
+			agenda.received(older.url, ['Bingo 2017']);
+			agenda.received(old.url, ['Wandelgroep 2018 (verzet)']);
+			expect(agenda.view).toEqual(['Bingo 2017', 'Koffieochtend', 'Wandelgroep 2018 (verzet)']);
+			expect(agenda.pending).toBe(0);
+
+			// To change it, a page opens the document here: its view is read from here from then on.
+			expect(agenda.handle(old.url)).toBeUndefined();
+			const handle = (await agenda.open(old.url)) as DocHandle<YearDoc>;
+			expect(agenda.handle(old.url)).toBe(handle);
+			expect(agenda.view).toEqual(['Bingo 2017', 'Koffieochtend', 'Wandelgroep 2018']);
+			agenda.received(old.url, ['Wandelgroep 2018 (uit de achtergrond)']);
+			expect(agenda.view).toEqual(['Bingo 2017', 'Koffieochtend', 'Wandelgroep 2018']);
+			expect(agenda.pending).toBe(0);
+		});
+
+		it('opens a document on the page when a page needs its handle, and once only', async () => {
+			const r = repository();
+			const agenda = new ModuleDocuments('agenda', combining('agenda'), { ...r.opener, background: background() }, new FirstDocuments());
+			const old = r.doc('2018', 'Wandelgroep 2018');
+			await agenda.load({ agenda: [r.doc('2026', 'Koffieochtend'), old] });
+			agenda.received(old.url, ['Wandelgroep 2018']);
+
+			expect(agenda.handleOrOpen(old.url)).toBeUndefined();
+			expect(agenda.handleOrOpen(old.url)).toBeUndefined();
+			await settled();
+			expect(agenda.handleOrOpen(old.url)?.url).toBe(old.url);
+			expect(r.finds.filter((url) => url === old.url)).toHaveLength(1);
+			expect(agenda.pending).toBe(0);
+		});
+
+		it('opens everything on the page when there is no background, or it stops', async () => {
+			const r = repository();
+			const none = new ModuleDocuments('agenda', combining('agenda'), { ...r.opener, background: background(false) }, new FirstDocuments());
+			await none.load({ agenda: [r.doc('2026', 'Koffieochtend'), r.doc('2018', 'Wandelgroep 2018')] });
+			expect(none.view).toEqual(['Koffieochtend', 'Wandelgroep 2018']);
+			expect(none.pending).toBe(0);
+
+			const stops = new ModuleDocuments('agenda', combining('agenda'), { ...r.opener, background: background() }, new FirstDocuments());
+			const old = r.doc('2018', 'Wandelgroep 2018');
+			const older = r.doc('2017', 'Bingo 2017');
+			await stops.load({ agenda: [r.doc('2026', 'Koffieochtend'), old, older] });
+			stops.received(old.url, ['Wandelgroep 2018']);
+			stops.backgroundFailed();
+			await settled();
+			expect(stops.view).toEqual(['Bingo 2017', 'Koffieochtend', 'Wandelgroep 2018']);
+			expect(stops.pending).toBe(0);
+		});
+
+		it('is not used by a module whose views do not combine', async () => {
+			const r = repository();
+			const behind = background();
+			const help = new ModuleDocuments('help', years('help'), { ...r.opener, background: behind }, new FirstDocuments());
+			await help.load({ help: [r.doc('2026', 'Boodschappen'), r.doc('2019', 'Oude vraag')] });
+			expect(behind.handed).toEqual([]);
+			expect(help.view).toEqual(['Boodschappen', 'Oude vraag']);
+		});
+	});
 });

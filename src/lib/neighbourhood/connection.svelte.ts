@@ -9,6 +9,8 @@ import { ensurePeriodDoc as ensureListedDoc } from '../automerge/period-index.ts
 import { ReactiveDoc } from '../automerge/reactive.svelte.ts';
 import { SyncedRepo, type Target } from '../automerge/synced-repo.svelte.ts';
 import { afterNextPaint } from '../automerge/next-paint.ts';
+import { BackgroundDocuments } from '../automerge/background-documents.ts';
+import type { FromBackground } from '../automerge/background-messages.ts';
 import { automergeReady } from '../automerge/wasm.ts';
 import { isAccessNotice } from '../access/notice.ts';
 import { setAlternatives } from '../access/alternatives.ts';
@@ -64,6 +66,8 @@ export class Connection extends SyncedRepo {
 	/** The help board, the agenda and the map: their documents as they arrive, and their views. */
 	readonly modules: OpenModules;
 	readonly #first: FirstDocuments;
+	/** Where older documents are read: a worker, so opening them stalls no tap. */
+	readonly #background: BackgroundDocuments;
 	/** The root is read and its modules are not listed yet: their documents are still to come. */
 	#listing = false;
 	#membersFound: (handle: DocHandle<MembersDoc>) => void = () => {};
@@ -74,12 +78,20 @@ export class Connection extends SyncedRepo {
 		const declared: Record<string, DocumentsDeclaration<RootIndex, unknown, unknown>> = modules;
 		const shows = (prefix: string | undefined) => prefix !== undefined && page !== undefined && (page === prefix || page.startsWith(`${prefix}/`));
 		this.#first = new FirstDocuments(Object.entries(declared).find(([, declaration]) => shows(declaration.page))?.[0]);
+		this.#background = new BackgroundDocuments(
+			target,
+			() => new Worker(new URL('./documents.worker.ts', import.meta.url), { type: 'module', name: 'noaber-documents' }),
+			(message) => this.#fromBackground(message)
+		);
+		this.onAccessChange(() => this.#background.erasures());
+		this.onMove((relay) => this.#background.relay(relay));
 		const opener: Opener = {
 			find: (url) => this.find(url),
 			create: (initial) => this.repo.create(initial),
 			closed: () => this.closed,
 			opened: () => this.documentsOpened(),
-			coming: (handle) => this.isComing(handle)
+			coming: (handle) => this.isComing(handle),
+			background: this.#background
 		};
 		const open = Object.entries(declared).map(([name, declaration]) => [name, new ModuleDocuments(name, declaration, opener, this.#first)]);
 		this.modules = Object.fromEntries(open) as OpenModules;
@@ -139,6 +151,22 @@ export class Connection extends SyncedRepo {
 		const index = read.neighbourhood.docs;
 		await Promise.all(Object.values(this.modules).map((module) => module.load(index)));
 		if (this.modules.help.pending === 0) void this.#archiveOld(index.helpArchive);
+	}
+
+	#fromBackground(message: FromBackground) {
+		const modules: Record<string, ModuleDocuments<RootIndex, unknown, unknown>> = this.modules;
+		if (message.type === 'failed') {
+			for (const module of Object.values(modules)) module.backgroundFailed();
+			return;
+		}
+		const module = modules[message.module];
+		if (message.type === 'part') module?.received(message.url, message.view);
+		else module?.lacking(message.url);
+	}
+
+	override async close(): Promise<void> {
+		this.#background.close();
+		await super.close();
 	}
 
 	/** Healing is a courtesy to other devices: a root it cannot heal is still read and shown. */
@@ -218,9 +246,17 @@ export class Connection extends SyncedRepo {
 		);
 	}
 
-	/** The handle of the agenda document that holds an event. */
+	/**
+	 * The handle of the agenda document that holds an event, if open on the page. One read in the
+	 * background is opened now: a page reading this shows it once it is.
+	 */
 	agendaHandle(documentUrl: string): DocHandle<AgendaDoc> | undefined {
-		return this.modules.agenda.handle(documentUrl);
+		return this.modules.agenda.handleOrOpen(documentUrl);
+	}
+
+	/** The agenda document that holds an event, opened on the page if it was not. */
+	async agendaOpen(documentUrl: string): Promise<DocHandle<AgendaDoc>> {
+		return this.modules.agenda.open(documentUrl);
 	}
 
 	/** The document to post in for this period, started (and listed in the root) when missing. */

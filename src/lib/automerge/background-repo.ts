@@ -6,7 +6,6 @@ import { initializeWasm, isWasmInitialized } from '@automerge/automerge/slim';
 import { Repo, type AutomergeUrl, type PeerId } from '@automerge/automerge-repo/slim';
 import { peerIdFor } from '../access/secret.ts';
 import { ErasureCatchUp } from '../erase/catch-up.ts';
-import { ERASED_RULE, readRefusal } from '../rules/refusal.ts';
 import type { BackgroundTarget, FromBackground, ToBackground } from './background-messages.ts';
 import { openDeviceStorage } from './device-storage.ts';
 import { randomId } from './fields.ts';
@@ -44,11 +43,8 @@ export function serveBackground(port: Port, readers: Record<string, PartReader>)
 			network: [sockets.primary]
 		});
 		sockets.attach(repo);
-		const erasures = new ErasureCatchUp({ repo, storage, relay: () => sockets.primaryRelay, credential: target.key });
-		// A copy from before an erasure is refused by the relay: replaced here as on the page.
-		repo.networkSubsystem.on('message', (message) => {
-			if (message.type === 'ephemeral' && readRefusal(message.data)?.rule === ERASED_RULE) void erasures.check();
-		});
+		// This repository holds copies too: one from before an erasure is replaced here as on the page.
+		const erasures = new ErasureCatchUp({ repo, storage, relay: () => sockets.primaryRelay, credential: target.key, isRelay: (peer) => sockets.isRelay(peer) });
 		return { repo, sockets, erasures, checked: erasures.check().catch(() => 0) };
 	};
 

@@ -35,13 +35,6 @@ export interface RefusalsOptions {
 	 * on (it came here while that relay was down) is no reason to take it out (relay-sockets.ts).
 	 */
 	acceptedElsewhere?: (documentId: DocumentId) => string[];
-	/**
-	 * The relay refused a change because this device's copy is from before an erasure: the copy is
-	 * to be replaced by the relay's (erase/catch-up.ts), not rebased here. Taking the change out
-	 * would rebuild the old copy, erased values and all, under new hashes the catch-up no longer
-	 * recognises; the copy would then never be replaced and never sync again.
-	 */
-	onErased?: () => void;
 	/** Where the list is kept (localStorage in the app). */
 	list?: KeyValue;
 	now?: () => Date;
@@ -74,10 +67,10 @@ export class Refusals {
 		if (message.type !== 'ephemeral' || !this.#options.isRelay(message.senderId)) return;
 		const notice = readRefusal(message.data);
 		if (!notice) return;
-		if (notice.rule === ERASED_RULE) {
-			this.#options.onErased?.();
-			return;
-		}
+		// A copy from before an erasure is replaced by the relay's (erase/catch-up.ts, which hears this
+		// notice too). Taking the change out here would rebuild the old copy, erased values and all,
+		// under new hashes the catch-up no longer recognises: it would never be replaced, nor sync again.
+		if (notice.rule === ERASED_RULE) return;
 		// One at a time: two notices for one document must not rebase the same old copy twice.
 		const relay = message.senderId;
 		this.#queue = this.#queue.then(() => this.#takeOut(message.documentId, notice, relay)).catch(() => undefined);

@@ -7,8 +7,9 @@ import * as A from '@automerge/automerge/slim';
 import { Repo, type AutomergeUrl, type DocHandle, type Message, type NetworkAdapterInterface, type PeerId } from '@automerge/automerge-repo/slim';
 import { BroadcastChannelNetworkAdapter } from '@automerge/automerge-repo-network-broadcastchannel';
 import { IndexedDBStorageAdapter } from '@automerge/automerge-repo-storage-indexeddb';
-import { afterEach, describe, expect, it } from 'vitest';
-import { encodeRefusal, REFUSED } from '../rules/refusal.ts';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { ErasureCatchUp } from '../erase/catch-up.ts';
+import { encodeRefusal, ERASED_RULE, REFUSED } from '../rules/refusal.ts';
 import { Refusals } from './refusals.svelte.ts';
 
 interface Post {
@@ -175,19 +176,25 @@ describe('a device whose change the relay refuses', () => {
 		expect(refusals.items).toEqual([]);
 	});
 
-	it('ignores a refusal notice that did not come from the relay itself', async () => {
+	/** This device and one other peer on one line, each holding this device's post. */
+	async function withPeer(name: 'relay' | 'stranger', title: string) {
 		const run = Math.random().toString(36).slice(2);
 		const storage = new IndexedDBStorageAdapter(`device-${run}`);
 		const device = repo({ peerId: 'device' as PeerId, storage, network: [channel(`n-${run}`)] });
-		const stranger = repo({ peerId: 'stranger' as PeerId, network: [channel(`n-${run}`)] });
+		const other = repo({ peerId: name as PeerId, network: [channel(`n-${run}`)] });
 		const refusals = new Refusals({ repo: device, storage, root: 'automerge:root', isRelay: (peer) => peer === ('relay' as PeerId) });
 		stops.push(() => refusals.stop());
-		await eventually(() => device.peers.length === 1 && stranger.peers.length === 1, 'both are connected');
+		await eventually(() => device.peers.length === 1 && other.peers.length === 1, 'both are connected');
 		const mine = device.create<Board>({ posts: {} });
-		mine.change((d) => (d.posts.p1 = { title: 'Eigen bericht', status: new A.ImmutableString('open') }));
+		mine.change((d) => (d.posts.p1 = { title, status: new A.ImmutableString('open') }));
 		const hash = A.getHeads(mine.doc())[0];
-		const theirs = await stranger.find<Board>(mine.url);
-		await eventually(() => theirs.doc().posts.p1 !== undefined, 'the stranger has the post');
+		const theirs = await other.find<Board>(mine.url);
+		await eventually(() => theirs.doc().posts.p1 !== undefined, `the ${name} has the post`);
+		return { storage, device, refusals, mine, hash, theirs };
+	}
+
+	it('ignores a refusal notice that did not come from the relay itself', async () => {
+		const { refusals, mine, hash, theirs } = await withPeer('stranger', 'Eigen bericht');
 		let heard = false;
 		mine.on('ephemeral-message', () => (heard = true));
 
@@ -200,25 +207,29 @@ describe('a device whose change the relay refuses', () => {
 	});
 
 	it('leaves a copy from before an erasure to be replaced: nothing is taken out or listed, and the catch-up is asked', async () => {
-		const run = Math.random().toString(36).slice(2);
-		const storage = new IndexedDBStorageAdapter(`device-${run}`);
-		const device = repo({ peerId: 'device' as PeerId, storage, network: [channel(`n-${run}`)] });
-		const relay = repo({ peerId: 'relay' as PeerId, network: [channel(`n-${run}`)] });
-		let asked = 0;
-		const refusals = new Refusals({ repo: device, storage, root: 'automerge:root', isRelay: (peer) => peer === relay.peerId, onErased: () => (asked += 1) });
-		stops.push(() => refusals.stop());
-		await eventually(() => device.peers.length === 1 && relay.peers.length === 1, 'both are connected');
-		const mine = device.create<Board>({ posts: {} });
-		mine.change((d) => (d.posts.p1 = { title: 'Henk zoekt hulp', status: new A.ImmutableString('open') }));
-		const hash = A.getHeads(mine.doc())[0];
-		const theirs = await relay.find<Board>(mine.url);
-		await eventually(() => theirs.doc().posts.p1 !== undefined, 'the relay has the post');
+		const { storage, device, refusals, mine, hash, theirs } = await withPeer('relay', 'Henk zoekt hulp');
+		// Without a credential a check asks the relay nothing: only whether it is asked counts here.
+		const catchUp = new ErasureCatchUp({ repo: device, storage, relay: 'http://relay.invalid', credential: '', isRelay: (peer) => peer === ('relay' as PeerId) });
+		const check = vi.spyOn(catchUp, 'check');
 
-		theirs.broadcast({ noaber: REFUSED, changes: [hash], rule: 'erased' });
+		theirs.broadcast({ noaber: REFUSED, changes: [hash], rule: ERASED_RULE });
 
-		await eventually(() => asked === 1, 'the erasure catch-up is asked');
+		await eventually(() => check.mock.calls.length === 1, 'the erasure catch-up is asked');
 		await refusals.settled();
 		expect(A.getHeads(mine.doc())).toEqual([hash]);
 		expect(refusals.items).toEqual([]);
+	});
+
+	it('asks the erasure catch-up nothing for such a notice from another peer', async () => {
+		const { storage, device, mine, hash, theirs } = await withPeer('stranger', 'Henk zoekt hulp');
+		const catchUp = new ErasureCatchUp({ repo: device, storage, relay: 'http://relay.invalid', credential: '', isRelay: (peer) => peer === ('relay' as PeerId) });
+		const check = vi.spyOn(catchUp, 'check');
+		let heard = false;
+		mine.on('ephemeral-message', () => (heard = true));
+
+		theirs.broadcast({ noaber: REFUSED, changes: [hash], rule: ERASED_RULE });
+
+		await eventually(() => heard, 'the notice arrives');
+		expect(check).not.toHaveBeenCalled();
 	});
 });

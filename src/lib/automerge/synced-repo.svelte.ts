@@ -99,7 +99,6 @@ export abstract class SyncedRepo {
 			// first relay while it was down): the author's device brings those itself.
 			isRelay: (peer) => peer === this.socket.remotePeerId,
 			acceptedElsewhere: (documentId) => this.#headsAtRelays(documentId),
-			onErased: () => void this.erasures.check(),
 			list: localStorage
 		});
 		this.#stored = new StoredOnDevice(this.repo, watched);
@@ -127,7 +126,13 @@ export abstract class SyncedRepo {
 			this.#updateStatus();
 		});
 		// Erasures on the relay: copies here from before are replaced (erase/catch-up.ts).
-		this.erasures = new ErasureCatchUp({ repo: this.repo, storage, relay: () => this.relaySockets.primaryRelay, credential: target.key });
+		this.erasures = new ErasureCatchUp({
+			repo: this.repo,
+			storage,
+			relay: () => this.relaySockets.primaryRelay,
+			credential: target.key,
+			isRelay: (peer) => this.relaySockets.isRelay(peer)
+		});
 		let wasOpen = false;
 		this.relaySockets.onChange(() => {
 			const open = this.socket.state === 'open';

@@ -1,9 +1,11 @@
 // Keeps this device's copies in step with erasures on the relay (relay/erase.ts): asks the relay
 // which documents were rewritten and replaces every copy here that is from before (erased-copy.ts).
 // Asked when the relay connection opens, when the relay says access changed (it does so right
-// after an erasure), and when asked. One check at a time; a failed check waits for the next.
-import type { Repo, StorageAdapterInterface } from '@automerge/automerge-repo/slim';
+// after an erasure), when the relay refuses this device's changes as erased, and when asked. One
+// check at a time; a failed check waits for the next.
+import type { PeerId, Repo, StorageAdapterInterface } from '@automerge/automerge-repo/slim';
 import { callAccess } from '../access/client.ts';
+import { ERASED_RULE, readRefusal } from '../rules/refusal.ts';
 import { replaceErasedCopies } from './erased-copy.ts';
 
 export interface CatchUpOptions {
@@ -12,6 +14,12 @@ export interface CatchUpOptions {
 	/** The device's own relay; it changes when the neighbourhood moves house. */
 	relay: string | (() => string);
 	credential: string;
+	/**
+	 * Which peers are relays. A relay refuses the changes of a copy from before an erasure with a
+	 * refusal naming the rule `erased` (relay/referee.ts): then this device checks at once. Other
+	 * peers' notices, which a relay passes on, do not count.
+	 */
+	isRelay?: (peer: PeerId) => boolean;
 }
 
 export class ErasureCatchUp {
@@ -21,6 +29,11 @@ export class ErasureCatchUp {
 
 	constructor(options: CatchUpOptions) {
 		this.#o = options;
+		const { isRelay } = options;
+		if (!isRelay) return;
+		options.repo.networkSubsystem.on('message', (message) => {
+			if (message.type === 'ephemeral' && isRelay(message.senderId) && readRefusal(message.data)?.rule === ERASED_RULE) void this.check();
+		});
 	}
 
 	/** Replaces old copies; resolves with how many were replaced. */

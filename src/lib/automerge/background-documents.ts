@@ -1,7 +1,8 @@
 // The page's side of the background (background-repo.ts, in a worker): hands it documents and
 // passes on what comes back. Without a worker the page opens the documents itself, as before.
-import wasmUrl from '@automerge/automerge/automerge.wasm?url';
-import type { BackgroundTarget, FromBackground, ToBackground } from './background-messages.ts';
+import type { FromBackground, ToBackground } from './background-messages.ts';
+import type { Target } from './synced-repo.svelte.ts';
+import { wasmAddress } from './wasm.ts';
 
 /**
  * The page's side: hands documents to the background and passes on what comes back. The worker
@@ -10,12 +11,12 @@ import type { BackgroundTarget, FromBackground, ToBackground } from './backgroun
 export class BackgroundDocuments {
 	#worker: Worker | undefined;
 	#failed = false;
-	readonly #target: Omit<BackgroundTarget, 'wasm'>;
+	readonly #target: Target;
 	readonly #make: () => Worker;
 	readonly #onMessage: (message: FromBackground) => void;
 	#relay: string | undefined;
 
-	constructor(target: Omit<BackgroundTarget, 'wasm'>, make: () => Worker, onMessage: (message: FromBackground) => void) {
+	constructor(target: Target, make: () => Worker, onMessage: (message: FromBackground) => void) {
 		this.#target = target;
 		this.#make = make;
 		this.#onMessage = onMessage;
@@ -34,8 +35,8 @@ export class BackgroundDocuments {
 		}
 		this.#worker.addEventListener('message', ({ data }: MessageEvent<FromBackground>) => this.#received(data));
 		// A worker that cannot load (an old browser, a broken download) brings nothing: the page opens it all.
-		this.#worker.addEventListener('error', () => this.#received({ type: 'failed', reason: 'worker error' }));
-		this.#worker.postMessage({ type: 'start', target: { ...this.#target, relay: this.#relay ?? this.#target.relay, wasm: new URL(wasmUrl, location.href).href } } satisfies ToBackground);
+		this.#worker.addEventListener('error', () => this.#received({ type: 'failed' }));
+		this.#worker.postMessage({ type: 'start', target: { ...this.#target, relay: this.#relay ?? this.#target.relay, wasm: wasmAddress() } } satisfies ToBackground);
 		return this.#worker;
 	}
 

@@ -1,14 +1,8 @@
 // What the page and the background (background-repo.ts, in a worker) say to each other.
+import type { Target } from './synced-repo.svelte.ts';
 
-/** Where the background finds the documents: the device's own relay, with its credential. */
-export interface BackgroundTarget {
-	root: string;
-	relay: string;
-	key: string;
-	deviceId?: string;
-	/** Automerge's wasm, where the page got it (and the service worker keeps it). */
-	wasm: string;
-}
+/** The page's target (its relay, the device's credential) and where the page got Automerge's wasm. */
+export type BackgroundTarget = Target & { wasm: string };
 
 export type ToBackground =
 	| { type: 'start'; target: BackgroundTarget }
@@ -25,4 +19,4 @@ export type FromBackground =
 	/** Not on this device and no relay had it: it is still followed, and comes as a part if it arrives. */
 	| { type: 'lacking'; module: string; url: string }
 	/** The background cannot run here (no wasm, no storage): the page opens the documents itself. */
-	| { type: 'failed'; reason: string };
+	| { type: 'failed' };

@@ -74,7 +74,7 @@ export function serveBackground(port: Port, readers: Record<string, PartReader>)
 		switch (data.type) {
 			case 'start':
 				started ??= start(data.target);
-				started.catch((error: unknown) => port.postMessage({ type: 'failed', reason: String(error) }));
+				started.catch(() => port.postMessage({ type: 'failed' }));
 				break;
 			case 'read':
 				for (const url of data.urls) void follow(data.module, url).catch(() => port.postMessage({ type: 'lacking', module: data.module, url }));

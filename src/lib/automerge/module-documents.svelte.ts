@@ -165,7 +165,7 @@ export class ModuleDocuments<Index, Doc, View> {
 		if (this.#requested.has(url) && !this.#inBackground(url)) return;
 		this.#onPage.add(url);
 		if (!this.#awaited.delete(url)) this.pending += 1;
-		if (!this.#requested.has(url)) this.#requested.add(url);
+		this.#requested.add(url);
 		await this.#open([{ url }]);
 	}
 

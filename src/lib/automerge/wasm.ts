@@ -10,3 +10,6 @@ export function automergeReady(): Promise<void> {
 	started ??= initializeWasm(wasmUrl).then(() => undefined);
 	return started;
 }
+
+/** Where the page got the wasm: the documents worker loads it from there too (one download, one cached copy). */
+export const wasmAddress = (): string => new URL(wasmUrl, location.href).href;

@@ -224,13 +224,31 @@ test('an activity in another year, read away from the page, can be signed up for
 	await expect(anna.getByTestId('participants')).toHaveText('Bert');
 	await expect(statusOf(bert)).toHaveText('Bijgewerkt met de buurt.');
 
+	// Anna starts the app again straight on the party's edit page: that year now opens in the
+	// background, and the page opens it to be changed. Meanwhile it says so, never that the
+	// activity does not exist.
+	const editPage = anna.url().replace(/\/?$/, '/bewerken');
+	await anna.addInitScript(() => {
+		new MutationObserver(() => {
+			if (document.body?.innerText.includes('bestaat niet (meer)')) Object.assign(window, { saidNotFound: true });
+		}).observe(document, { subtree: true, childList: true, characterData: true });
+	});
+	await anna.goto(editPage);
+	// Back to the activity, not to "all posts" of the help board.
+	await expect(anna.getByRole('link', { name: 'Terug naar de activiteit' })).toBeVisible();
+	await anna.getByLabel('Naam van de activiteit').fill('Zomerfeest in de tuin');
+	await anna.getByRole('button', { name: 'Bewaren' }).click();
+	await expect(anna.getByText('Bewaard.')).toBeVisible();
+	expect(await anna.evaluate(() => (window as unknown as { saidNotFound?: boolean }).saidNotFound ?? false)).toBe(false);
+	await expect(bert.getByRole('heading', { name: 'Zomerfeest in de tuin', level: 1 })).toBeVisible();
+
 	// Without a network, on the next start, the activity and the sign-up are there.
 	const context = bert.context();
 	await bert.close();
 	await context.setOffline(true);
 	const offline = await context.newPage();
 	await offline.goto(thatMonth);
-	await offline.getByRole('link', { name: 'Zomerfeest' }).click();
+	await offline.getByRole('link', { name: 'Zomerfeest in de tuin' }).click();
 	await expect(offline.getByText('Bert is aangemeld.')).toBeVisible();
 });
 

@@ -38,6 +38,11 @@ export class DurableOutbox {
 	#queues = new Map<DocumentId, Queue>();
 	/** The heads last confirmed on disk, per document: messages of a document at these heads pass. */
 	#stored = new Map<DocumentId, string>();
+	/**
+	 * A document's heads, per version of it: one change fans out to every reader, and each of
+	 * those messages asks whether the version it carries is stored.
+	 */
+	#heads = new WeakMap<object, string>();
 
 	/**
 	 * `connectionOf` names the connection a peer id is on: a message that waited is dropped when its
@@ -83,9 +88,18 @@ export class DurableOutbox {
 		return handle?.isReady() ? handle.doc() : undefined;
 	}
 
+	#headsOf(doc: object): string {
+		let heads = this.#heads.get(doc);
+		if (heads === undefined) {
+			heads = getHeads(doc as Parameters<typeof getHeads>[0]).join();
+			this.#heads.set(doc, heads);
+		}
+		return heads;
+	}
+
 	#isStored(documentId: DocumentId, message: Message): boolean {
 		const doc = this.#current(documentId);
-		if (doc !== undefined) return this.#stored.get(documentId) === getHeads(doc).join();
+		if (doc !== undefined) return this.#stored.get(documentId) === this.#headsOf(doc);
 		// automerge-repo 2.5.6 answers the first changes of a document new to the relay from inside
 		// `handle.update`, before the handle turns ready: that answer already announces the new
 		// heads (the sender then counts its change as on the relay) while nothing is saved yet.
@@ -113,7 +127,7 @@ export class DurableOutbox {
 		try {
 			const doc = await this.#ready(documentId);
 			if (doc !== undefined) {
-				const heads = getHeads(doc).join();
+				const heads = this.#headsOf(doc);
 				// Writes only what changed since the last save (or nothing); the same call the repo's
 				// throttled save makes, and automerge-repo orders concurrent saves of one document
 				// (a chunk both happen to write twice is not held as unstored: storage.ts).

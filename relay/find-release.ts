@@ -9,13 +9,26 @@
 // The way out upstream leaves open: each find gets a signal, aborted once the load is over. The
 // abortable promise then settles and lets go of the races and the document; what stays behind on
 // the forever promise is a few small closures per load.
-import type { DocHandle, Repo } from '@automerge/automerge-repo/slim';
+import type { DocHandle, DocumentId, Repo } from '@automerge/automerge-repo/slim';
 
 type Find = Repo['find'];
+
+const PREFIX = 'automerge:';
+
+/** The document id in what `find` takes: an id, or an automerge URL (perhaps with heads). */
+export function documentIdIn(id: Parameters<Find>[0]): DocumentId {
+	const text = String(id);
+	const bare = text.startsWith(PREFIX) ? text.slice(PREFIX.length) : text;
+	const hash = bare.indexOf('#');
+	return (hash < 0 ? bare : bare.slice(0, hash)) as DocumentId;
+}
 
 export function releaseFinds(repo: Repo): void {
 	const find = repo.find.bind(repo);
 	repo.find = (async (id: Parameters<Find>[0], options: Parameters<Find>[1] = {}) => {
+		// A ready handle starts no load, so there is nothing to let go of. The repo finds the
+		// document of every message it receives: most finds are these.
+		if (repo.handles[documentIdIn(id)]?.isReady()) return find(id, options);
 		const release = new AbortController();
 		const signal = options.signal ? AbortSignal.any([options.signal, release.signal]) : release.signal;
 		let handle: DocHandle<unknown>;

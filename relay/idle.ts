@@ -14,6 +14,7 @@ import { sep } from 'node:path';
 import type { Faults } from './faults.ts';
 import type { Logger } from './log.ts';
 import type { RepoHooks } from './repo-hooks.ts';
+import { documentIdIn } from './find-release.ts';
 
 /** A storage adapter that keeps a copy of every chunk it saved (NodeFSStorageAdapter 2.5.6, a private field in its types). */
 interface ChunkCache {
@@ -57,8 +58,7 @@ export class IdleUnloader {
 		// The relay's own readers (calendar feeds, setup) count as use too.
 		const find = repo.find.bind(repo);
 		repo.find = ((id: Parameters<Repo['find']>[0], options?: Parameters<Repo['find']>[1]) => {
-			const documentId = String(id).replace(/^automerge:/, '').split('#')[0];
-			this.#lastUsed.set(documentId, Date.now());
+			this.#lastUsed.set(documentIdIn(id), Date.now());
 			return find(id, options);
 		}) as Repo['find'];
 	}

@@ -23,7 +23,9 @@ const Record_ = v.object({
 });
 export type NeighbourhoodRecord = v.InferOutput<typeof Record_>;
 
-const documentIdOf = (urlOrId: string) => urlOrId.replace(/^automerge:/, '');
+// Asked for every peer of every message the repo handles (its share check): a prefix test, no regex.
+const PREFIX = 'automerge:';
+const documentIdOf = (urlOrId: string) => (urlOrId.startsWith(PREFIX) ? urlOrId.slice(PREFIX.length) : urlOrId);
 
 export class Registry {
 	readonly data: string;

@@ -77,6 +77,32 @@ describe('the relay as referee', () => {
 		expect(log).not.toContain('Vandalen');
 	});
 
+	it('passes on and records the allowed change of a message that also carries a refused one', async () => {
+		const member = newMember(relay.access, hosted.id, { name: 'Bert' });
+		const device = await open(member.credential);
+		const heard = notices(device);
+		// Two changes in one update: they travel in one sync message, which the relay cuts.
+		device.update((d) => {
+			const described = A.change(d, (x) => {
+				x.description = 'Koffie op dinsdag';
+			});
+			return A.change(described, (x) => {
+				x.name = 'Vandalen';
+			});
+		});
+		const [allowed, refused] = A.getChanges(A.init(), device.doc()!).slice(-2).map((c) => A.decodeChange(c).hash);
+		await eventually(() => heard.length, (n) => n > 0);
+		expect(heard[0].changes).toEqual([refused]);
+
+		const late = await open(newMember(relay.access, hosted.id).credential);
+		await eventually(() => late.doc()?.description, (text) => text === 'Koffie op dinsdag');
+		expect(late.doc()?.name).toBe('De Linde');
+		relay.changeLog.flush();
+		const recorded = relay.changeLog.query(hosted.id, { member: member.memberId }).map((r) => r.hash);
+		expect(recorded).toContain(allowed);
+		expect(recorded).not.toContain(refused);
+	});
+
 	it("refuses a change made with another member's actor, even where the rule allows it", async () => {
 		const manager = await open(hosted.key);
 		manager.change((d) => {

@@ -36,10 +36,15 @@ function check(handle: DocHandle<unknown>) {
 	}
 }
 
+const RETRY_MS = 3000;
+
 async function start({ doors, url, bytesFile }: ReadersInit) {
 	const base = A.load(new Uint8Array(readFileSync(bytesFile)));
 	for (const door of doors) {
-		const repo = new Repo({ network: [doorAdapter(door, 500)] });
+		// Retried as the app retries (RelaySocket's 3 s). The stock client adapter leaves a socket it
+		// gives up on open: with 500 ms, 200 readers connecting at once left about 90 such sockets on
+		// the relay that answers each door a little later, counted as memory per idle connection.
+		const repo = new Repo({ network: [doorAdapter(door, RETRY_MS)] });
 		const handle = holdDocument(repo, url as AutomergeUrl, A.clone(base));
 		handle.on('heads-changed', () => check(handle));
 		repos.push(repo);

@@ -26,7 +26,7 @@ import { choiceFromRule, occurrencesBetween, parseRule, ruleFromChoice, ruleStar
 import { RRule } from './rrule-lib.ts';
 import { places, signupStatus } from './signups.ts';
 import { addDays, floating, instantOf, wallOf } from './time.ts';
-import { readEvents, type AgendaEvent } from './view.ts';
+import { combineEvents, readEvents, type AgendaEvent } from './view.ts';
 import { LocalDoc } from '../automerge/local-doc.ts';
 
 const ANNA = { memberId: 'anna-0000-0001' };
@@ -309,6 +309,39 @@ describe('views and documents', () => {
 		);
 		expect(order.first.map((e) => e.period)).toEqual(['series', '2026', '2027']);
 		expect(order.later.map((e) => e.period)).toEqual(['2019']);
+	});
+});
+
+describe('an agenda read in parts', () => {
+	const event = (id: string, start: string) => ({ id, start }) as AgendaEvent;
+	const sorted = (events: AgendaEvent[]) => [...events].sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+
+	it('combines reads into one list in order, each event once, the first read of it kept', () => {
+		const part = fc.array(fc.record({ id: fc.constantFrom('a', 'b', 'c', 'd', 'e', 'f'), start: fc.constantFrom('2019-01-01T10:00', '2026-03-02T10:00', '2026-03-02T11:00', '2027-05-01T09:00') }), { maxLength: 8 });
+		fc.assert(
+			fc.property(fc.array(part, { minLength: 2, maxLength: 5 }), (parts) => {
+				const reads = parts.map((p) => {
+					const seen = new Set<string>();
+					const items = sorted(p.filter((e) => !seen.has(e.id) && seen.add(e.id)).map((e) => event(e.id, e.start)));
+					return { items, skipped: 0, skippedParts: 0 };
+				});
+				const combined = combineEvents(reads).items;
+				const first = new Map<string, AgendaEvent>();
+				for (const read of reads) for (const e of read.items) if (!first.has(e.id)) first.set(e.id, e);
+				expect(combined).toEqual(sorted([...first.values()]));
+				// The very objects of the first read that had them.
+				for (const e of combined) expect(e).toBe(first.get(e.id));
+			})
+		);
+	});
+
+	it('works a changed series out again in a window it showed before', () => {
+		const device = new Device();
+		const id = createEvent(device, weekly({ day: '2026-03-02', title: 'Wandelgroep' }), ANNA);
+		const { from, to } = windowOf('week', '2026-03-04T00:00');
+		expect(happenings(device.events(), from, to).map((h) => h.occurrence.start)).toEqual(['2026-03-02T10:00']);
+		editEvent(device, id, weekly({ day: '2026-03-04', title: 'Wandelgroep' }), ANNA);
+		expect(happenings(device.events(), from, to).map((h) => h.occurrence.start)).toEqual(['2026-03-04T10:00']);
 	});
 });
 

@@ -37,6 +37,21 @@ function involves(event: AgendaEvent, occurrence: Occurrence, members: string[])
 	return members.includes(event.author) || activeSignups(event.signups, occurrence.rid).some((s) => members.includes(s.member));
 }
 
+/**
+ * A series' occurrences in a window, kept per event: a page works the window out again whenever
+ * anything in the agenda changes (each older year that arrives), and expanding the series is the
+ * costly part. An event's view is replaced, never changed, when its document changes.
+ */
+const expanded = new WeakMap<AgendaEvent, { from: Wall; to: Wall; occurrences: Occurrence[] }>();
+function occurrencesOf(event: AgendaEvent, from: Wall, to: Wall): Occurrence[] {
+	if (!event.rrule) return occurrencesBetween(event, from, to);
+	const kept = expanded.get(event);
+	if (kept && kept.from === from && kept.to === to) return kept.occurrences;
+	const occurrences = occurrencesBetween(event, from, to);
+	expanded.set(event, { from, to, occurrences });
+	return occurrences;
+}
+
 /** Every occurrence overlapping [from, to), in order of start. */
 export function happenings(events: AgendaEvent[], from: Wall, to: Wall, filter: Filter = {}): Happening[] {
 	const out: Happening[] = [];
@@ -44,7 +59,7 @@ export function happenings(events: AgendaEvent[], from: Wall, to: Wall, filter: 
 		if (filter.category && event.category !== filter.category) continue;
 		// A one-off event far from the window is ruled out without expanding anything.
 		if (!event.rrule && (event.start >= to || (event.end < from && event.start < from))) continue;
-		for (const occurrence of occurrencesBetween(event, from, to)) {
+		for (const occurrence of occurrencesOf(event, from, to)) {
 			if (filter.mine && !involves(event, occurrence, filter.mine)) continue;
 			out.push({ event, occurrence, off: Boolean(occurrence.skipped || event.cancelled) });
 		}

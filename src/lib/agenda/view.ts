@@ -112,6 +112,28 @@ export function readEvents(sources: AgendaSource[]): EventsRead {
 	);
 }
 
+/** Lists each in order, as one list in order. */
+function merged(lists: AgendaEvent[][]): AgendaEvent[] {
+	let round = lists.filter((list) => list.length > 0);
+	if (round.length === 0) return [];
+	while (round.length > 1) {
+		const next: AgendaEvent[][] = [];
+		for (let i = 0; i < round.length; i += 2) next.push(i + 1 < round.length ? mergeTwo(round[i], round[i + 1]) : round[i]);
+		round = next;
+	}
+	return round[0];
+}
+
+function mergeTwo(a: AgendaEvent[], b: AgendaEvent[]): AgendaEvent[] {
+	const out: AgendaEvent[] = [];
+	let i = 0;
+	let j = 0;
+	while (i < a.length && j < b.length) out.push(byStart(b[j], a[i]) < 0 ? b[j++] : a[i++]);
+	while (i < a.length) out.push(a[i++]);
+	while (j < b.length) out.push(b[j++]);
+	return out;
+}
+
 /**
  * Reads of separate documents as one agenda: each event once, in order. Older years are read away
  * from the page (in the background) and come as reads of their own.
@@ -119,10 +141,11 @@ export function readEvents(sources: AgendaSource[]): EventsRead {
 export function combineEvents(reads: EventsRead[]): EventsRead {
 	if (reads.length === 1) return reads[0];
 	const seen = new Set<string>();
-	const items = reads.flatMap((r) => r.items).filter((e) => !seen.has(e.id) && seen.add(e.id));
-	items.sort(byStart);
+	// Each read is in order already, and keeps it with only the first of each event: merged, not
+	// sorted again, as each of ten older years arrives.
+	const lists = reads.map((r) => r.items.filter((e) => !seen.has(e.id) && seen.add(e.id)));
 	return {
-		items,
+		items: merged(lists),
 		skipped: reads.reduce((n, r) => n + r.skipped, 0),
 		skippedParts: reads.reduce((n, r) => n + r.skippedParts, 0)
 	};

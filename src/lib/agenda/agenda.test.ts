@@ -335,6 +335,20 @@ describe('an agenda read in parts', () => {
 		);
 	});
 
+	it('reads two documents again when one of them changed', () => {
+		const series = new Device();
+		const year = new Device();
+		createEvent(series, weekly({ day: '2026-03-02', title: 'Wandelgroep' }), ANNA);
+		const sources = () => [
+			{ url: 'automerge:series', doc: series.doc },
+			{ url: 'automerge:year', doc: year.doc }
+		];
+		expect(readEvents(sources()).items.map((e) => e.title)).toEqual(['Wandelgroep']);
+		expect(readEvents(sources())).toBe(readEvents(sources()));
+		createEvent(year, form({ day: '2026-03-01', title: 'Repaircafé' }), ANNA);
+		expect(readEvents(sources()).items.map((e) => e.title)).toEqual(['Repaircafé', 'Wandelgroep']);
+	});
+
 	it('works a changed series out again in a window it showed before', () => {
 		const device = new Device();
 		const id = createEvent(device, weekly({ day: '2026-03-02', title: 'Wandelgroep' }), ANNA);

@@ -100,17 +100,22 @@ const byStart = (a: AgendaEvent, b: AgendaEvent) => compare(a.start, b.start) ||
 
 /** Every event in the given agenda documents, by start; invalid ones skipped and counted. */
 export function readEvents(sources: AgendaSource[]): EventsRead {
-	return combineEvents(
-		sources.map((source) => {
-			const key = isRecord(source.doc) ? source.doc : undefined;
-			const hit = key ? cache.get(key) : undefined;
-			if (hit) return hit;
-			const read = readDocument(source);
-			if (key) cache.set(key, read);
-			return read;
-		})
-	);
+	const reads = sources.map((source) => {
+		const key = isRecord(source.doc) ? source.doc : undefined;
+		const hit = key ? cache.get(key) : undefined;
+		if (hit) return hit;
+		const read = readDocument(source);
+		if (key) cache.set(key, read);
+		return read;
+	});
+	// The page reads its documents again whenever anything in the agenda changes, also a year read
+	// in the background: documents that did not change combine to the list they made last time.
+	if (last && last.reads.length === reads.length && last.reads.every((read, i) => read === reads[i])) return last.combined;
+	const combined = combineEvents(reads);
+	last = { reads, combined };
+	return combined;
 }
+let last: { reads: EventsRead[]; combined: EventsRead } | undefined;
 
 /** Lists each in order, as one list in order. */
 function merged(lists: AgendaEvent[][]): AgendaEvent[] {

@@ -26,6 +26,11 @@ interface Started {
 	erasures: ErasureCatchUp;
 	/** The first erasure check: a copy from before an erasure is not read, let alone passed on. */
 	checked: Promise<unknown>;
+	/**
+	 * The relay answered, or cannot be reached now. Asked before that, a document not on the device
+	 * would be reported lacking while it is on its way, and the page would say "Bijgewerkt" without it.
+	 */
+	answered: Promise<void>;
 }
 
 export function serveBackground(port: Port, readers: Record<string, PartReader>): void {
@@ -45,15 +50,15 @@ export function serveBackground(port: Port, readers: Record<string, PartReader>)
 		sockets.attach(repo);
 		// This repository holds copies too: one from before an erasure is replaced here as on the page.
 		const erasures = new ErasureCatchUp({ repo, storage, relay: () => sockets.primaryRelay, credential: target.key, isRelay: (peer) => sockets.isRelay(peer) });
-		return { repo, sockets, erasures, checked: erasures.check().catch(() => 0) };
+		return { repo, sockets, erasures, checked: erasures.check().catch(() => 0), answered: sockets.whenAnswered() };
 	};
 
 	const follow = async (module: string, url: string) => {
 		const read = readers[module];
 		if (!started || !read || followed.has(url)) return;
 		followed.add(url);
-		const { repo, checked } = await started;
-		await checked;
+		const { repo, checked, answered } = await started;
+		await Promise.all([checked, answered]);
 		const handle = await repo.find<unknown>(url as AutomergeUrl, { allowableStates: ['ready', 'unavailable'] });
 		let due: ReturnType<typeof setTimeout> | undefined;
 		const send = async () => {

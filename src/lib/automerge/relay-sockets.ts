@@ -159,6 +159,31 @@ export class RelaySockets {
 		return [...this.#sockets.values()].filter((s) => s.state === 'open' && s.remotePeerId !== undefined);
 	}
 
+	/**
+	 * Resolves once a relay answered this device's join, or none can be reached now (each socket
+	 * closed or refused). automerge-repo's stock adapter counts itself ready a second after its
+	 * socket opened, answered or not: a document asked for before the answer comes on a slow or
+	 * busy line is "unavailable" while the relay has it.
+	 */
+	whenAnswered(): Promise<void> {
+		return new Promise((resolve) => {
+			const sockets = [...this.#sockets.values()];
+			const unwatch: Array<() => void> = [];
+			const check = () => {
+				const settled = this.open().length > 0 || sockets.every((s) => s.state === 'closed' || s.state === 'refused');
+				if (!settled) return;
+				for (const stop of unwatch.splice(0)) stop();
+				resolve();
+			};
+			for (const socket of sockets) {
+				unwatch.push(socket.onState(check));
+				socket.on('peer-candidate', check);
+				unwatch.push(() => socket.off('peer-candidate', check));
+			}
+			check();
+		});
+	}
+
 	/** Whether a peer is one of the relays (their notices count; another device's do not). */
 	isRelay(peer: PeerId | string): boolean {
 		return [...this.#sockets.values()].some((s) => s.remotePeerId === peer);

@@ -4,7 +4,7 @@ import { createNeighbourhood, device, joinAs, waitForOfflineReady } from './flow
 import { appoint } from './access-flows.ts';
 import { watchPolicy } from './policy.ts';
 import { startRelay, type RunningRelay } from './relay.ts';
-import { holdModules } from './held-line.ts';
+import { startHeldRelay } from './held-line.ts';
 
 let relay: RunningRelay;
 
@@ -136,6 +136,10 @@ test("a member's next start on the agenda shows this week as it was at once, and
 });
 
 test('a neighbour who joins hears "Bijgewerkt" only once the agenda is on the device too, so it is there offline', async ({ browser }) => {
+	// Behind a line that can hold what the relay sends this neighbour, on every socket of the device.
+	const held = await startHeldRelay();
+	await relay.stop();
+	relay = held;
 	const manager = await device(browser);
 	const invite = await createNeighbourhood(manager, relay);
 	await addEvent(manager, 'Koffieochtend', { day: 0 });
@@ -149,7 +153,7 @@ test('a neighbour who joins hears "Bijgewerkt" only once the agenda is on the de
 			if (text && seen.at(-1) !== text) seen.push(text);
 		}).observe(document, { subtree: true, childList: true, characterData: true });
 	});
-	const line = await holdModules(resident);
+	const line = held.hold();
 	await joinAs(resident, invite, 'Bert');
 	await waitForOfflineReady(resident);
 	await expect.poll(() => line.held).toBeGreaterThan(0);
@@ -189,6 +193,7 @@ test('a neighbour who joins hears "Bijgewerkt" only once the agenda is on the de
 	await expect(home.getByText('Er is niets nieuws voor u.')).toHaveCount(0);
 	await home.close();
 
+	line.release();
 	// Back online (nothing held back any more), the agenda comes. Bert closes the app at
 	// "Bijgewerkt" and opens it again without a network: the agenda is there.
 	await context.setOffline(false);

@@ -2,7 +2,7 @@ import { expect, test } from './policy.ts';
 import { askForHelp, createNeighbourhood, device, joinAs, openPost, waitForOfflineReady } from './flows.ts';
 import { appoint } from './access-flows.ts';
 import { startRelay, type RunningRelay } from './relay.ts';
-import { holdModules } from './held-line.ts';
+import { startHeldRelay } from './held-line.ts';
 
 let relay: RunningRelay;
 
@@ -178,11 +178,15 @@ test('the helpdesk turns a phone call into a help request in one screen', async 
 });
 
 test('a neighbour who joins on a slow line reads that the board is opening, not that nobody asks anything; offline, that it is not here yet', async ({ browser }) => {
+	// Behind a line that can hold what the relay sends this neighbour, on every socket of the device.
+	const held = await startHeldRelay();
+	await relay.stop();
+	relay = held;
 	const anna = await device(browser);
 	const invite = await createNeighbourhood(anna, relay, 'Anna');
 	await askForHelp(anna, 'Boodschappen op donderdag');
 	const bert = await device(browser);
-	const line = await holdModules(bert);
+	const line = held.hold();
 	await joinAs(bert, invite, 'Bert');
 	await waitForOfflineReady(bert);
 	await expect.poll(() => line.held).toBeGreaterThan(0);
@@ -199,7 +203,8 @@ test('a neighbour who joins on a slow line reads that the board is opening, not 
 	await expect(away.getByText('De berichten van nu staan nog niet op dit apparaat.', { exact: false })).toBeVisible();
 	await expect(away.getByText('Er zijn geen berichten die passen', { exact: false })).toHaveCount(0);
 
-	// Back online (this page holds nothing back), Anna's request comes.
+	// Back online, on a line that holds nothing back any more, Anna's request comes.
+	line.release();
 	await context.setOffline(false);
 	await expect(away.getByRole('link', { name: 'Boodschappen op donderdag' })).toBeVisible();
 	await expect(away.getByText('De berichten van nu staan nog niet op dit apparaat.', { exact: false })).toHaveCount(0);

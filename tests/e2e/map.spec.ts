@@ -1,7 +1,7 @@
 import type { Page } from '@playwright/test';
 import { expect, test } from './policy.ts';
 import { createNeighbourhood, device, joinAs, waitForOfflineReady } from './flows.ts';
-import { holdModules } from './held-line.ts';
+import { startHeldRelay } from './held-line.ts';
 import { startRelay, type RunningRelay } from './relay.ts';
 
 let relay: RunningRelay;
@@ -109,6 +109,10 @@ test('a map volunteer reads a spreadsheet: good rows are added, bad rows are rep
 });
 
 test('a neighbour who joins on a slow line reads that the map is opening, not that nothing is found; offline, that it is not here yet', async ({ browser }) => {
+	// Behind a line that can hold what the relay sends this neighbour, on every socket of the device.
+	const held = await startHeldRelay();
+	await relay.stop();
+	relay = held;
 	const fatima = await device(browser);
 	const invite = await createNeighbourhood(fatima, relay, 'Fatima');
 	await newService(fatima, 'Spreekuur ouderenadviseur', 'Welzijn Lindenbuurt');
@@ -116,7 +120,7 @@ test('a neighbour who joins on a slow line reads that the map is opening, not th
 	await expect(fatima.getByRole('heading', { name: 'Spreekuur ouderenadviseur', level: 1 })).toBeVisible();
 
 	const bert = await device(browser);
-	const line = await holdModules(bert);
+	const line = held.hold();
 	await joinAs(bert, invite, 'Bert');
 	await waitForOfflineReady(bert);
 	await expect.poll(() => line.held).toBeGreaterThan(0);
@@ -133,7 +137,8 @@ test('a neighbour who joins on a slow line reads that the map is opening, not th
 	await expect(away.getByText('De sociale kaart staat nog niet op dit apparaat.', { exact: false })).toBeVisible();
 	await expect(away.getByText('Niets gevonden.', { exact: false })).toHaveCount(0);
 
-	// Back online (this page holds nothing back), the service comes.
+	// Back online, on a line that holds nothing back any more, the service comes.
+	line.release();
 	await context.setOffline(false);
 	await expect(away.getByRole('link', { name: 'Spreekuur ouderenadviseur' })).toBeVisible();
 	await expect(away.getByText('De sociale kaart staat nog niet op dit apparaat.', { exact: false })).toHaveCount(0);

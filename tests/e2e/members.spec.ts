@@ -6,7 +6,7 @@ import { expect, test } from './policy.ts';
 import { expectNoViolations } from './axe.ts';
 import { askForHelp, createNeighbourhood, device, joinAs, makeInvitation } from './flows.ts';
 import { appoint, openBuren, openMemberAccess } from './access-flows.ts';
-import { holdModules } from './held-line.ts';
+import { startHeldRelay } from './held-line.ts';
 import { startRelay, type RunningRelay } from './relay.ts';
 
 const nl = JSON.parse(readFileSync('messages/nl.json', 'utf8')) as Record<string, string>;
@@ -28,6 +28,10 @@ const deviceIdOn = (page: Page) =>
 	});
 
 test('with approval on, a new neighbour waits until the manager lets them in, and their device gets in by itself', async ({ browser }) => {
+	// Behind a line that can hold what the relay sends this neighbour, on every socket of the device.
+	const held = await startHeldRelay();
+	await relay.stop();
+	relay = held;
 	const fatima = await device(browser);
 	await createNeighbourhood(fatima, relay);
 
@@ -43,7 +47,7 @@ test('with approval on, a new neighbour waits until the manager lets them in, an
 	// Wim's clock runs as usual, and can be moved on: his device asks again every 15 s.
 	await wim.clock.install();
 	// Once let in, his line brings no document for a while: home comes from what the relay says.
-	const line = await holdModules(wim, { answered: 0 });
+	const line = held.hold({ answered: 0 });
 	await wim.goto(invite);
 	await expect(wim.getByText('Doe mee met Lindenbuurt.')).toBeVisible();
 	await wim.getByRole('button', { name: 'Ja, ik doe mee' }).click();

@@ -215,14 +215,16 @@ test('an activity in another year, read away from the page, can be signed up for
 	// More than a year ahead: never in the weeks around today, so its year opens after theirs.
 	await addEvent(anna, 'Zomerfeest', { day: 400, capacity: 20 });
 
+	// Bert's phone has no shared workers (Chrome on Android): the app starts a worker of its own.
 	const bert = await device(browser);
+	await bert.context().addInitScript(() => Reflect.deleteProperty(globalThis, 'SharedWorker'));
 	await joinAs(bert, invite, 'Bert');
 	await waitForOfflineReady(bert);
 	const thatMonth = `${relay.origin}/agenda?weergave=lijst&dag=${dayAhead(400)}`;
 	await bert.goto(thatMonth);
 	await bert.getByRole('link', { name: 'Zomerfeest' }).click();
 	// That year was read by the app's documents worker, not on the page.
-	expect(bert.workers().some((worker) => worker.url().includes('documents.worker'))).toBe(true);
+	await expect.poll(() => bert.workers().some((worker) => worker.url().includes('documents.worker'))).toBe(true);
 	await expect(bert.getByText('Er zijn 20 plaatsen. Nog 20 vrij.')).toBeVisible();
 	await bert.getByRole('button', { name: 'Aanmelden' }).click();
 	await expect(bert.getByText('Bert is aangemeld.')).toBeVisible();
@@ -255,6 +257,42 @@ test('an activity in another year, read away from the page, can be signed up for
 	await offline.goto(thatMonth);
 	await offline.getByRole('link', { name: 'Zomerfeest in de tuin' }).click();
 	await expect(offline.getByText('Bert is aangemeld.')).toBeVisible();
+});
+
+/** How many documents workers run in this browser: a shared one is a target of its own. */
+async function documentsWorkers(page: Page): Promise<number> {
+	const session = await page.context().newCDPSession(page);
+	const { targetInfos } = await session.send('Target.getTargets');
+	await session.detach();
+	return targetInfos.filter((target) => target.url.includes('documents.worker')).length;
+}
+
+test('two tabs of one neighbourhood share one documents worker, and both show a change in another year at once', async ({ browser }) => {
+	const anna = await device(browser);
+	const invite = await createNeighbourhood(anna, relay, 'Anna');
+	await addEvent(anna, 'Koffieochtend');
+	// More than a year ahead: never in the weeks around today, so its year is read in the background.
+	await addEvent(anna, 'Zomerfeest', { day: 400 });
+
+	const bert = await device(browser);
+	await joinAs(bert, invite, 'Bert');
+	const thatMonth = `${relay.origin}/agenda?weergave=lijst&dag=${dayAhead(400)}`;
+	await bert.goto(thatMonth);
+	const second = await bert.context().newPage();
+	await second.goto(thatMonth);
+	// What shows at first is the agenda as it was at the last start; the older years come after.
+	for (const tab of [bert, second]) {
+		await expect(tab.getByRole('link', { name: 'Zomerfeest' })).toBeVisible();
+		await expect(tab.getByText('De oudere agenda wordt nog geladen…')).toHaveCount(0);
+	}
+	// One worker read that year for both tabs: one copy in memory, one connection to the relay.
+	expect(await documentsWorkers(bert)).toBe(1);
+
+	await anna.getByRole('link', { name: 'Activiteit aanpassen' }).first().click();
+	await anna.getByLabel('Naam van de activiteit').fill('Zomerfeest in de tuin');
+	await anna.getByRole('button', { name: 'Bewaren' }).click();
+	await expect(anna.getByText('Bewaard.')).toBeVisible();
+	for (const tab of [bert, second]) await expect(tab.getByRole('link', { name: 'Zomerfeest in de tuin' })).toBeVisible();
 });
 
 test('a resident signs up for a full event and moves up from the waiting list when someone cancels', async ({ browser }) => {

@@ -4,28 +4,60 @@ import type { FromBackground, ToBackground } from './background-messages.ts';
 import type { Target } from './synced-repo.svelte.ts';
 import { wasmAddress } from './wasm.ts';
 
+/** The page's end of the line to the background: a dedicated worker, or a port of a shared one. */
+export interface BackgroundLine {
+	postMessage(message: ToBackground): void;
+	onMessage(listener: (message: FromBackground) => void): void;
+	/** The worker cannot load (an old browser, a broken download). */
+	onError(listener: () => void): void;
+	/** This page is done with it; a shared worker goes on for other tabs. */
+	end(): void;
+}
+
+/** A worker of this page's own. */
+export function dedicatedLine(worker: Worker): BackgroundLine {
+	return {
+		postMessage: (message) => worker.postMessage(message),
+		onMessage: (listener) => worker.addEventListener('message', ({ data }: MessageEvent<FromBackground>) => listener(data)),
+		onError: (listener) => worker.addEventListener('error', listener),
+		end: () => worker.terminate()
+	};
+}
+
+/** A port of a worker shared by every tab of this browser. */
+export function sharedLine(worker: SharedWorker): BackgroundLine {
+	const port = worker.port;
+	port.start();
+	return {
+		postMessage: (message) => port.postMessage(message),
+		onMessage: (listener) => port.addEventListener('message', ({ data }: MessageEvent<FromBackground>) => listener(data)),
+		onError: (listener) => worker.addEventListener('error', listener),
+		end: () => port.close()
+	};
+}
+
 /**
  * The page's side: hands documents to the background and passes on what comes back. The worker
  * starts with the first documents handed to it: a neighbourhood with nothing older needs none.
  */
 export class BackgroundDocuments {
-	#worker: Worker | undefined;
+	#worker: BackgroundLine | undefined;
 	#failed = false;
 	readonly #target: Target;
-	readonly #make: () => Worker;
+	readonly #make: () => BackgroundLine | undefined;
 	readonly #onMessage: (message: FromBackground) => void;
 	#relay: string | undefined;
 
-	constructor(target: Target, make: () => Worker, onMessage: (message: FromBackground) => void) {
+	constructor(target: Target, make: () => BackgroundLine | undefined, onMessage: (message: FromBackground) => void) {
 		this.#target = target;
 		this.#make = make;
 		this.#onMessage = onMessage;
 	}
 
-	#started(): Worker | undefined {
+	#started(): BackgroundLine | undefined {
 		if (this.#worker || this.#failed) return this.#worker;
 		try {
-			this.#worker = typeof Worker === 'undefined' ? undefined : this.#make();
+			this.#worker = this.#make();
 		} catch {
 			this.#worker = undefined;
 		}
@@ -33,9 +65,9 @@ export class BackgroundDocuments {
 			this.#failed = true;
 			return undefined;
 		}
-		this.#worker.addEventListener('message', ({ data }: MessageEvent<FromBackground>) => this.#received(data));
+		this.#worker.onMessage((message) => this.#received(message));
 		// A worker that cannot load (an old browser, a broken download) brings nothing: the page opens it all.
-		this.#worker.addEventListener('error', () => this.#received({ type: 'failed' }));
+		this.#worker.onError(() => this.#received({ type: 'failed' }));
 		this.#worker.postMessage({ type: 'start', target: { ...this.#target, relay: this.#relay ?? this.#target.relay, wasm: wasmAddress() } } satisfies ToBackground);
 		return this.#worker;
 	}
@@ -44,7 +76,7 @@ export class BackgroundDocuments {
 		if (this.#failed) return;
 		if (message.type === 'failed') {
 			this.#failed = true;
-			this.#worker?.terminate();
+			this.#worker?.end();
 		}
 		this.#onMessage(message);
 	}

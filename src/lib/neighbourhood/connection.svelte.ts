@@ -9,7 +9,7 @@ import { ensurePeriodDoc as ensureListedDoc } from '../automerge/period-index.ts
 import { ReactiveDoc } from '../automerge/reactive.svelte.ts';
 import { SyncedRepo, type Target } from '../automerge/synced-repo.svelte.ts';
 import { afterNextPaint } from '../automerge/next-paint.ts';
-import { BackgroundDocuments } from '../automerge/background-documents.ts';
+import { BackgroundDocuments, dedicatedLine, sharedLine } from '../automerge/background-documents.ts';
 import type { FromBackground } from '../automerge/background-messages.ts';
 import { automergeReady } from '../automerge/wasm.ts';
 import { isAccessNotice } from '../access/notice.ts';
@@ -80,7 +80,13 @@ export class Connection extends SyncedRepo {
 		this.#first = new FirstDocuments(Object.entries(declared).find(([, declaration]) => shows(declaration.page))?.[0]);
 		this.#background = new BackgroundDocuments(
 			target,
-			() => new Worker(new URL('./documents.worker.ts', import.meta.url), { type: 'module', name: 'noaber-documents' }),
+			// Shared where the browser can (several tabs, one repository); Chrome on Android cannot.
+			() =>
+				typeof SharedWorker === 'function'
+					? sharedLine(new SharedWorker(new URL('./documents.worker.ts', import.meta.url), { type: 'module', name: 'noaber-documents' }))
+					: typeof Worker === 'function'
+						? dedicatedLine(new Worker(new URL('./documents.worker.ts', import.meta.url), { type: 'module', name: 'noaber-documents' }))
+						: undefined,
 			(message) => this.#fromBackground(message)
 		);
 		this.onAccessChange(() => this.#background.erasures());

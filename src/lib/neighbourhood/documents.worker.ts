@@ -1,6 +1,8 @@
 // The background worker (automerge/background-repo.ts): reads the later documents of every module
 // that combines views, with that module's own reader, so the page gets the view it would have read.
-import { serveBackground, type PartReader } from '../automerge/background-repo.ts';
+// Started as a SharedWorker where the browser has one (every tab is a port of one host), as a
+// dedicated worker otherwise (the page is its only port).
+import { BackgroundHost, type PartReader, type Port } from '../automerge/background-repo.ts';
 import type { DocumentsDeclaration } from '../automerge/module-documents.svelte.ts';
 import { modules } from './modules.ts';
 import type { RootIndex } from './schema.ts';
@@ -12,4 +14,14 @@ const readers: Record<string, PartReader> = Object.fromEntries(
 	)
 );
 
-serveBackground(self as unknown as Parameters<typeof serveBackground>[0], readers);
+const host = new BackgroundHost(readers);
+const scope = self as unknown as { onconnect?: unknown; addEventListener(type: 'connect', listener: (event: MessageEvent) => void): void };
+if ('onconnect' in scope) {
+	scope.addEventListener('connect', (event) => {
+		const port = event.ports[0]!;
+		host.serve(port as unknown as Port);
+		port.start();
+	});
+} else {
+	host.serve(self as unknown as Port);
+}

@@ -1,8 +1,10 @@
 // The agenda's documents: the repeating series and one per year. The series and the years around
-// today open first; older years after, read away from the page where the browser can.
+// today open first, older years after; all are read away from the page where the browser can, and
+// pages change them through the agenda's actions.
 import type { DocumentsDeclaration, Listed } from '../automerge/module-documents.svelte.ts';
 import type { RootIndex } from '../neighbourhood/schema.ts';
 import { todayWall } from './calendar.ts';
+import { agendaActions } from './actions.ts';
 import type { AgendaDoc } from './document.ts';
 import { agendaLoadOrder } from './periods.ts';
 import { combineEvents, readEvents, type EventsRead } from './view.ts';
@@ -14,5 +16,6 @@ export const agendaDocuments: DocumentsDeclaration<RootIndex, AgendaDoc, EventsR
 	order: (fresh, now) => agendaLoadOrder(fresh.filter(isPeriod), todayWall(now)),
 	page: '/agenda',
 	read: readEvents,
-	combine: combineEvents
+	combine: combineEvents,
+	actions: agendaActions
 };

@@ -74,11 +74,34 @@ export class BackgroundDocuments {
 
 	#received(message: FromBackground) {
 		if (this.#failed) return;
+		if (message.type === 'acted') {
+			const waiting = this.#acts.get(message.id);
+			this.#acts.delete(message.id);
+			if (message.failed) waiting?.reject(new Error('The background could not act'));
+			else waiting?.resolve(message.result);
+			return;
+		}
 		if (message.type === 'failed') {
 			this.#failed = true;
 			this.#worker?.end();
+			for (const waiting of this.#acts.values()) waiting.reject(new Error('The background stopped'));
+			this.#acts.clear();
 		}
 		this.#onMessage(message);
+	}
+
+	#lastAct = 0;
+	readonly #acts = new Map<number, { resolve: (result: unknown) => void; reject: (error: Error) => void }>();
+
+	/** Runs a module's action on a document the background reads; undefined when there is none. */
+	act(module: string, url: string, action: string, args: unknown[]): Promise<unknown> | undefined {
+		const worker = this.#failed ? undefined : this.#worker;
+		if (!worker) return undefined;
+		const id = ++this.#lastAct;
+		return new Promise((resolve, reject) => {
+			this.#acts.set(id, { resolve, reject });
+			worker.postMessage({ type: 'act', id, module, url, action, args } satisfies ToBackground);
+		});
 	}
 
 	/** Hands these documents to the background; false when there is none, and the page opens them. */

@@ -1,4 +1,5 @@
 // What the page and the background (background-repo.ts, in a worker) say to each other.
+import type { RefusedEntry } from './refused-list.ts';
 import type { Target } from './synced-repo.svelte.ts';
 
 /** The page's target (its relay, the device's credential) and where the page got Automerge's wasm. */
@@ -7,6 +8,8 @@ export type BackgroundTarget = Target & { wasm: string };
 export type ToBackground =
 	| { type: 'start'; target: BackgroundTarget }
 	| { type: 'read'; module: string; urls: string[] }
+	/** A domain action (`signUp`, …) on a document the background holds, answered with `acted`. */
+	| { type: 'act'; id: number; module: string; url: string; action: string; args: unknown[] }
 	/** The neighbourhood moved house: its documents come from this relay now. */
 	| { type: 'relay'; relay: string }
 	/** The relay said access changed (it does right after an erasure): replace erased copies. */
@@ -16,7 +19,15 @@ export type ToBackground =
 export type FromBackground =
 	/** A document's view, stored on this device first: sent again after every change. */
 	| { type: 'part'; module: string; url: string; view: unknown }
-	/** Not on this device and no relay had it: it is still followed, and comes as a part if it arrives. */
+	/** Not on this device, and no relay reached now has it: it is still followed, and comes as a part if it arrives. */
 	| { type: 'lacking'; module: string; url: string }
+	/** Reported lacking before, and on its way again now (a relay is back and has not said it lacks it). */
+	| { type: 'coming'; module: string; url: string }
+	/** What an action returned; `failed` when it could not run (the document is not here). */
+	| { type: 'acted'; id: number; result?: unknown; failed?: boolean }
+	/** How many documents the background changed that not every relay it reaches has yet. */
+	| { type: 'unshared'; count: number }
+	/** The relay refused a change made in the background: the person is told, as on the page. */
+	| { type: 'refused'; entry: RefusedEntry }
 	/** The background cannot run here (no wasm, no storage): the page opens the documents itself. */
 	| { type: 'failed' };

@@ -1,4 +1,4 @@
-import { Repo } from '@automerge/automerge-repo/slim';
+import { generateAutomergeUrl, Repo, type DocHandle } from '@automerge/automerge-repo/slim';
 import { describe, expect, it, vi } from 'vitest';
 import { BackgroundHost, type Port, type Started, type Starter } from './background-repo.ts';
 import type { BackgroundTarget, FromBackground, ToBackground } from './background-messages.ts';
@@ -30,6 +30,7 @@ const target = (root: string): BackgroundTarget => ({ root, relay: 'wss://relay.
 function host() {
 	const repos: Repo[] = [];
 	const stopped: Repo[] = [];
+	const relay = { has: false, reached: false, changed: new Set<() => void>() };
 	const start: Starter = vi.fn(async () => {
 		const repo = new Repo({ network: [] });
 		repos.push(repo);
@@ -38,11 +39,23 @@ function host() {
 			ready: Promise.resolve(),
 			follow: () => undefined,
 			checkErasures: () => undefined,
+			onRelays: () => relay.has,
+			onRefused: () => undefined,
+			coming: (handle) => !handle.isReady() && relay.reached,
+			onReach: (listener) => void relay.changed.add(listener),
 			stop: async () => void stopped.push(repo)
 		} satisfies Started;
 	});
-	const background = new BackgroundHost({ agenda: (_url, doc) => (doc as { title: string }).title }, start);
-	return { background, start, repos, stopped };
+	const actions = {
+		agenda: {
+			rename: (handle: DocHandle<{ title: string }>, title: string) => {
+				handle.change((doc) => (doc.title = title));
+				return `nu ${title}`;
+			}
+		} as never
+	};
+	const background = new BackgroundHost({ agenda: (_url, doc) => (doc as { title: string }).title }, actions, start);
+	return { background, start, repos, stopped, relay };
 }
 
 /** Waits until the condition holds: the worker answers over several turns. */
@@ -127,5 +140,58 @@ describe('the documents worker shared by tabs', () => {
 		second.say({ type: 'read', module: 'agenda', urls: [handle.url] });
 		await until(() => second.titles().length === 1);
 		expect(second.titles()).toEqual(['Wandelgroep']);
+	});
+
+	it("runs a tab's action on the document, and tells every tab of it and of whether the relay has it", async () => {
+		const { background, repos, relay } = host();
+		const [first, second] = [new TabPort(), new TabPort()];
+		for (const port of [first, second]) {
+			background.serve(port);
+			port.say({ type: 'start', target: target('automerge:root1') });
+		}
+		await until(() => repos.length === 1);
+		const handle = repos[0]!.create({ title: 'Koffieochtend' });
+		second.say({ type: 'read', module: 'agenda', urls: [handle.url] });
+		await until(() => second.titles().length === 1);
+
+		first.say({ type: 'act', id: 7, module: 'agenda', url: handle.url, action: 'rename', args: ['Wandelgroep'] });
+		await until(() => first.received.some((m) => m.type === 'acted'));
+		expect(first.received.find((m) => m.type === 'acted')).toEqual({ type: 'acted', id: 7, result: 'nu Wandelgroep' });
+		expect(handle.doc().title).toBe('Wandelgroep');
+		await until(() => second.titles().at(-1) === 'Wandelgroep');
+		// Not on the relay yet: both tabs' status lines wait, until it is.
+		for (const port of [first, second]) expect(port.received).toContainEqual({ type: 'unshared', count: 1 });
+		relay.has = true;
+		for (const port of [first, second]) await until(() => port.received.some((m) => m.type === 'unshared' && m.count === 0));
+	});
+
+	it('answers an action it cannot run as failed, and changes nothing', async () => {
+		const { background, repos } = host();
+		const tab = new TabPort();
+		background.serve(tab);
+		tab.say({ type: 'start', target: target('automerge:root1') });
+		await until(() => repos.length === 1);
+		const handle = repos[0]!.create({ title: 'Koffieochtend' });
+		tab.say({ type: 'act', id: 1, module: 'agenda', url: handle.url, action: 'erase', args: [] });
+		await until(() => tab.received.some((m) => m.type === 'acted'));
+		expect(tab.received.find((m) => m.type === 'acted')).toEqual({ type: 'acted', id: 1, failed: true });
+		expect(handle.doc().title).toBe('Koffieochtend');
+	});
+
+	it('says a document not here is lacking while no relay is reached, and on its way again once one is', async () => {
+		const { background, repos, relay } = host();
+		const tab = new TabPort();
+		background.serve(tab);
+		tab.say({ type: 'start', target: target('automerge:root1') });
+		await until(() => repos.length === 1);
+		const missing = generateAutomergeUrl();
+		tab.say({ type: 'read', module: 'agenda', urls: [missing] });
+		await until(() => tab.received.length === 1);
+		expect(tab.received).toEqual([{ type: 'lacking', module: 'agenda', url: missing }]);
+
+		relay.reached = true;
+		relay.changed.forEach((changed) => changed());
+		relay.changed.forEach((changed) => changed());
+		expect(tab.received.slice(1)).toEqual([{ type: 'coming', module: 'agenda', url: missing }]);
 	});
 });

@@ -1,7 +1,8 @@
 // The background: a repository of its own in a worker, on the same storage as the page's, that
 // opens the documents pages hand it and sends back each one's view. Opening an older year is one
 // long wasm call (bench/member-device.ts: 2 s on the cheap phone); here it stalls no tap.
-// It only reads: every change is made on the page, which opens a document when it needs to.
+// Pages change what it holds by sending domain actions (`signUp`, …), which run here on the
+// document; what the relay refuses is taken out here too, and the page is told, as of its own.
 //
 // In a SharedWorker every tab of the browser is a port of one host: tabs of one neighbourhood
 // share one repository (one copy of each year in memory, one connection to the relay) and each
@@ -11,12 +12,16 @@ import { Repo, type AutomergeUrl, type DocHandle, type PeerId } from '@automerge
 import { peerIdFor } from '../access/secret.ts';
 import { ErasureCatchUp } from '../erase/catch-up.ts';
 import type { BackgroundTarget, FromBackground, ToBackground } from './background-messages.ts';
+import type { ModuleActions } from './module-documents.svelte.ts';
 import { openDeviceStorage } from './device-storage.ts';
 import { randomId } from './fields.ts';
+import { RefusedChanges } from './refused-changes.ts';
+import type { RefusedEntry } from './refused-list.ts';
 import { RelaySockets } from './relay-sockets.ts';
 
 /** Reads one document as its module's view, from plain data the page can take. */
 export type PartReader = (url: string, doc: unknown) => unknown;
+
 
 export interface Port {
 	postMessage(message: FromBackground): void;
@@ -38,6 +43,17 @@ export interface Started {
 	follow(relay: string): void;
 	/** The relay said access changed: copies from before an erasure are replaced. */
 	checkErasures(): void;
+	/** Whether every relay this repository reaches has the document as it is here. */
+	onRelays(handle: DocHandle<unknown>): boolean;
+	/**
+	 * Whether a document not here is on its way: a relay this repository reaches has not said it
+	 * lacks it (as the page's own, synced-repo.svelte.ts). Offline nothing is on its way.
+	 */
+	coming(handle: DocHandle<unknown>): boolean;
+	/** Calls back when that may have changed: a relay came or went, or said it lacks a document. */
+	onReach(listener: () => void): void;
+	/** Calls back with each change of this repository's that the relay refused (and that was taken out). */
+	onRefused(listener: (entry: RefusedEntry) => void): void;
 	stop(): Promise<void>;
 }
 
@@ -57,12 +73,52 @@ export const startRepo: Starter = async (target) => {
 	sockets.attach(repo);
 	// This repository holds copies too: one from before an erasure is replaced here as on the page.
 	const erasures = new ErasureCatchUp({ repo, storage, relay: () => sockets.primaryRelay, credential: target.key, isRelay: (peer) => sockets.isRelay(peer) });
+	const refusedListeners = new Set<(entry: RefusedEntry) => void>();
+	const reachListeners = new Set<() => void>();
+	const reachChanged = () => reachListeners.forEach((listener) => listener());
+	/** Per relay (its peer id): the documents it said it does not have, since it connected. */
+	const lacking = new Map<string, Set<string>>();
+	repo.networkSubsystem.on('message', (message) => {
+		if (message.type !== 'doc-unavailable') return;
+		lacking.set(message.senderId, (lacking.get(message.senderId) ?? new Set()).add(message.documentId));
+		reachChanged();
+	});
+	repo.networkSubsystem.on('peer-disconnected', ({ peerId }) => {
+		lacking.delete(peerId);
+		reachChanged();
+	});
+	repo.networkSubsystem.on('peer', reachChanged);
+	sockets.onChange(reachChanged);
+	// Only this device's own relay takes its changes out (as on the page: synced-repo.svelte.ts).
+	const refusals = new RefusedChanges({
+		repo,
+		storage,
+		isRelay: (peer) => peer === sockets.primary.remotePeerId,
+		told: (entry) => refusedListeners.forEach((listener) => listener(entry))
+	});
 	return {
 		repo,
 		ready: Promise.all([erasures.check().catch(() => 0), sockets.whenAnswered()]),
 		follow: (relay) => sockets.setPrimary(relay),
 		checkErasures: () => void erasures.check(),
+		onRelays: (handle) => {
+			const open = sockets.open();
+			return (
+				open.length > 0 &&
+				open.every((socket) => {
+					const storageId = socket.remotePeerId ? repo.getStorageIdOfPeer(socket.remotePeerId as PeerId) : undefined;
+					const theirs = storageId ? handle.getSyncInfo(storageId)?.lastHeads : undefined;
+					return theirs !== undefined && theirs.join() === handle.heads().join();
+				})
+			);
+		},
+		onRefused: (listener) => void refusedListeners.add(listener),
+		coming: (handle) =>
+			handle.inState(['loading', 'requesting', 'unavailable']) &&
+			sockets.open().some((socket) => socket.remotePeerId !== undefined && !lacking.get(socket.remotePeerId)?.has(handle.documentId)),
+		onReach: (listener) => void reachListeners.add(listener),
 		stop: async () => {
+			refusals.stop();
 			sockets.stop();
 			await repo.shutdown().catch(() => undefined);
 		}
@@ -75,16 +131,25 @@ interface Shared {
 	ports: Set<Port>;
 	/** Per document: the ports that asked for it, told of every change. */
 	followers: Map<string, { ports: Set<Port>; reported: Promise<DocHandle<unknown>> }>;
+	/** Documents changed here by an action that not every relay has yet; the pages' status line waits for them. */
+	unshared: Set<DocHandle<unknown>>;
+	/** While something is unshared: looks again whether the relays have it. */
+	watch?: ReturnType<typeof setInterval>;
 }
+
+/** How often the background looks whether the relays have what it changed: as the page's status line. */
+const SHARED_CHECK_MS = 500;
 
 export class BackgroundHost {
 	readonly #readers: Record<string, PartReader>;
+	readonly #actions: Record<string, ModuleActions>;
 	readonly #start: Starter;
 	/** By neighbourhood and credential: a tab of another neighbourhood gets a repository of its own. */
 	readonly #shared = new Map<string, Shared>();
 
-	constructor(readers: Record<string, PartReader>, start: Starter = startRepo) {
+	constructor(readers: Record<string, PartReader>, actions: Record<string, ModuleActions>, start: Starter = startRepo) {
 		this.#readers = readers;
+		this.#actions = actions;
 		this.#start = start;
 	}
 
@@ -106,6 +171,12 @@ export class BackgroundHost {
 						void this.#follow(shared, port, data.module, url).catch(() => port.postMessage({ type: 'lacking', module: data.module, url }));
 					}
 					break;
+				case 'act':
+					void this.#act(shared, port, data).then(
+						(result) => port.postMessage({ type: 'acted', id: data.id, result }),
+						() => port.postMessage({ type: 'acted', id: data.id, failed: true })
+					);
+					break;
 				case 'relay':
 					void started.then((s) => s.follow(data.relay));
 					break;
@@ -124,8 +195,11 @@ export class BackgroundHost {
 		const key = `${target.root} ${target.key}`;
 		let shared = this.#shared.get(key);
 		if (!shared) {
-			shared = { started: this.#start(target), ports: new Set(), followers: new Map() };
+			shared = { started: this.#start(target), ports: new Set(), followers: new Map(), unshared: new Set() };
 			this.#shared.set(key, shared);
+			const made = shared;
+			// Each tab lists what the relay refused, as it does for its own changes.
+			void shared.started.then((s) => s.onRefused((entry) => made.ports.forEach((to) => to.postMessage({ type: 'refused', entry }))), () => undefined);
 			const failed = shared;
 			// A start that failed is not kept: the next tab tries again.
 			shared.started.catch(() => {
@@ -142,6 +216,7 @@ export class BackgroundHost {
 		for (const followed of shared.followers.values()) followed.ports.delete(port);
 		if (shared.ports.size > 0) return;
 		for (const [key, value] of this.#shared) if (value === shared) this.#shared.delete(key);
+		clearInterval(shared.watch);
 		const started = await shared.started.catch(() => undefined);
 		await started?.stop();
 	}
@@ -156,7 +231,9 @@ export class BackgroundHost {
 			// then every change.
 			const handle = await followed.reported;
 			followed.ports.add(port);
-			port.postMessage(handle.isReady() ? { type: 'part', module, url, view: read(url, handle.doc()) } : { type: 'lacking', module, url });
+			const { coming } = await shared.started;
+			if (handle.isReady()) port.postMessage({ type: 'part', module, url, view: read(url, handle.doc()) });
+			else if (!coming(handle)) port.postMessage({ type: 'lacking', module, url });
 			return;
 		}
 		const ports = new Set([port]);
@@ -165,11 +242,50 @@ export class BackgroundHost {
 		await reported;
 	}
 
+	/** Runs a module's action on a document, followed for this port from now on if it was not. */
+	async #act(shared: Shared, port: Port, act: Extract<ToBackground, { type: 'act' }>): Promise<unknown> {
+		const run = this.#actions[act.module]?.[act.action];
+		if (!run) throw new Error(`No action ${act.module}.${act.action}`);
+		await this.#follow(shared, port, act.module, act.url);
+		const handle = await shared.followers.get(act.url)?.reported;
+		if (!handle?.isReady()) throw new Error('Not on this device');
+		const result = run(handle as DocHandle<never>, ...(act.args as never[]));
+		this.#changed(shared, handle);
+		return result;
+	}
+
+	/** A document changed here: the pages hear whether the relays have it, until they do. */
+	#changed(shared: Shared, handle: DocHandle<unknown>) {
+		shared.unshared.add(handle);
+		const tell = () => shared.ports.forEach((to) => to.postMessage({ type: 'unshared', count: shared.unshared.size }));
+		tell();
+		shared.watch ??= setInterval(() => {
+			void shared.started.then((started) => {
+				const before = shared.unshared.size;
+				for (const h of shared.unshared) if (started.onRelays(h)) shared.unshared.delete(h);
+				if (shared.unshared.size !== before) tell();
+				if (shared.unshared.size === 0) {
+					clearInterval(shared.watch);
+					shared.watch = undefined;
+				}
+			});
+		}, SHARED_CHECK_MS);
+	}
+
 	/** Finds a document for its first tabs, tells them, and tells every later tab of each change. */
 	async #first(shared: Shared, module: string, url: string, read: PartReader, ports: Set<Port>): Promise<DocHandle<unknown>> {
-		const { repo, ready } = await shared.started;
+		const { repo, ready, coming, onReach } = await shared.started;
 		await ready;
 		const handle = await repo.find<unknown>(url as AutomergeUrl, { allowableStates: ['ready', 'unavailable'] });
+		// Not here: lacking while no relay reached has it, coming again once one may (back online).
+		let told: 'lacking' | 'coming' = 'coming';
+		const tell = () => {
+			if (handle.isReady()) return;
+			const now = coming(handle) ? 'coming' : 'lacking';
+			if (now === told) return;
+			told = now;
+			for (const to of ports) to.postMessage({ type: now, module, url });
+		};
 		let due: ReturnType<typeof setTimeout> | undefined;
 		const send = async () => {
 			due = undefined;
@@ -182,7 +298,10 @@ export class BackgroundHost {
 		// A burst of changes (a relay sending a year in parts) is read once.
 		handle.on('change', () => (due ??= setTimeout(() => void send(), 50)));
 		if (handle.isReady()) await send();
-		else for (const to of ports) to.postMessage({ type: 'lacking', module, url });
+		else {
+			onReach(tell);
+			tell();
+		}
 		return handle;
 	}
 }

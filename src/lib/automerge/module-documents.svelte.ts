@@ -30,7 +30,16 @@ export interface DocumentsDeclaration<Index, Doc, View> {
 	 * from the page (`Background`): opening an older year is one long task the page would stall on.
 	 */
 	combine?(views: View[]): View;
+	/**
+	 * The module's domain actions, by name. A module that has them (and `combine`) keeps all its
+	 * documents away from the page, the first ones too: pages send these actions to where the
+	 * document is (`ModuleDocuments.act`), so a tap never waits for a year to open on the page.
+	 */
+	actions?: ModuleActions;
 }
+
+/** Domain actions by name: each changes the document it is given and may say what it did. */
+export type ModuleActions = Record<string, (handle: DocHandle<never>, ...args: never[]) => unknown>;
 
 /**
  * Reads documents away from the page, in a worker with its own repository: each document's view
@@ -38,6 +47,8 @@ export interface DocumentsDeclaration<Index, Doc, View> {
  */
 export interface Background {
 	read(module: string, urls: string[]): boolean;
+	/** Runs an action where the document is read; undefined when there is no background. */
+	act(module: string, url: string, action: string, args: unknown[]): Promise<unknown> | undefined;
 }
 
 /** How a module's documents reach the repository: find, create, and whether it was closed. */
@@ -65,11 +76,17 @@ export class ModuleDocuments<Index, Doc, View> {
 	docs = $state<ReactiveDoc<Doc>[]>([]);
 	/** Listed documents not open yet (older ones open after the first page shows). */
 	pending = $state(0);
-	/** The documents that open first, once their turn came. */
-	#recent = $state<ReactiveDoc<Doc>[]>();
+	/** The documents that open first, once their turn came: on the page or in the background. */
+	#recent = $state<string[]>();
+	/** Documents the background could not find (yet); raw: replaced whole. */
+	#lacking = $state.raw(new Set<string>());
 	/** Where each of those is: here, on its way, or missing. */
 	#recentAt: Array<'here' | 'coming' | 'missing'> | undefined = $derived(
-		this.#recent?.map((d) => (d.current !== undefined ? 'here' : this.#opener.coming(d.handle as DocHandle<unknown>) ? 'coming' : 'missing'))
+		this.#recent?.map((url) => {
+			const onPage = this.docs.find((d) => d.handle.url === url);
+			if (onPage) return onPage.current !== undefined ? 'here' : this.#opener.coming(onPage.handle as DocHandle<unknown>) ? 'coming' : 'missing';
+			return url in this.#parts ? 'here' : this.#lacking.has(url) ? 'missing' : 'coming';
+		})
 	);
 	/**
 	 * The documents that open first are here, or no relay has them: what a page shows now is there
@@ -120,21 +137,43 @@ export class ModuleDocuments<Index, Doc, View> {
 		const order = this.#declaration.order;
 		const { first, later } = order ? order(fresh, now) : { first: fresh, later: [] };
 		if (firstRun) await this.#first.turn(this.name);
-		const recent = await this.#open(first);
+		const inBackground = this.#declaration.actions !== undefined && this.#toBackground(first);
+		if (!inBackground) await this.#open(first);
 		if (firstRun) {
-			this.#recent = recent;
+			this.#recent = first.map(({ url }) => url);
 			this.#first.done(this.name);
 		}
 		if (later.length === 0) return;
 		await this.#first.ready;
+		// The background reads one thing at a time: older years wait until this week shows.
+		if (inBackground) await this.#reportedAll(first);
 		if (this.#opener.closed()) return;
-		const background = this.#opener.background;
-		if (this.#declaration.combine && background?.read(this.name, later.map(({ url }) => url))) {
-			for (const { url } of later) this.#awaited.add(url);
-			return;
-		}
+		if (this.#toBackground(later)) return;
 		await this.#open(later);
 	}
+
+	/** Hands documents to the background, if this module combines views and there is one. */
+	#toBackground(batch: Listed[]): boolean {
+		if (batch.length === 0 || !this.#declaration.combine) return false;
+		if (!this.#opener.background?.read(this.name, batch.map(({ url }) => url))) return false;
+		for (const { url } of batch) this.#awaited.add(url);
+		return true;
+	}
+
+	/** Resolves once the background reported on each of these documents (or stopped). */
+	#reportedAll(batch: Listed[]): Promise<void> {
+		return new Promise((resolve) => {
+			const check = () => {
+				if (batch.every(({ url }) => !this.#awaited.has(url))) {
+					this.#whenReported.delete(check);
+					resolve();
+				}
+			};
+			this.#whenReported.add(check);
+			check();
+		});
+	}
+	#whenReported = new Set<() => void>();
 
 	/** A document read in the background: its view, first or after a change. */
 	received(url: string, part: View): void {
@@ -144,20 +183,61 @@ export class ModuleDocuments<Index, Doc, View> {
 
 	/** A document the background could not find (not on this device, and no relay has it now). */
 	lacking(url: string): void {
+		this.#lacking = new Set([...this.#lacking, url]);
 		this.#reported(url);
 	}
 
+	/** A document reported lacking is on its way after all (back online): the status line waits for it again. */
+	comingAgain(url: string): void {
+		if (!this.#lacking.has(url) || url in this.#parts) return;
+		this.#lacking = new Set([...this.#lacking].filter((u) => u !== url));
+		if (this.#awaited.has(url)) return;
+		this.#awaited.add(url);
+		this.pending += 1;
+		this.#opener.opened();
+	}
+
 	#reported(url: string) {
+		if (this.#lacking.has(url) && url in this.#parts) this.#lacking = new Set([...this.#lacking].filter((u) => u !== url));
 		if (!this.#awaited.delete(url)) return;
 		this.pending -= 1;
 		this.#opener.opened();
+		for (const check of [...this.#whenReported]) check();
 	}
 
 	/** The background stopped: what it did not bring yet opens on the page after all. */
 	backgroundFailed(): void {
 		const left = [...this.#awaited].map((url) => ({ url }));
 		this.#awaited.clear();
-		void this.#open(left);
+		for (const check of [...this.#whenReported]) check();
+		// Every document it read opens here now: changes are made on the page from here on.
+		const read = Object.keys(this.#parts).filter((url) => !this.#onPage.has(url));
+		this.#backgroundGone = true;
+		const more = read.filter((url) => !left.some((l) => l.url === url)).map((url) => ({ url }));
+		// Counted as pending while they open, as the ones it had not brought yet.
+		this.pending += more.length;
+		void this.#open([...left, ...more]);
+	}
+	#backgroundGone = false;
+
+	/**
+	 * Runs one of the module's actions on a document, where it is: on the page if it is open
+	 * there, else in the background; on the page, opened first, when there is no background.
+	 */
+	async act(url: string, action: string, args: unknown[]): Promise<unknown> {
+		const run = this.#declaration.actions?.[action] as ((handle: DocHandle<Doc>, ...rest: unknown[]) => unknown) | undefined;
+		if (!run) throw new Error(`${this.name} has no action ${action}`);
+		const open = this.handle(url);
+		if (open) return run(open, ...args);
+		if (!this.#backgroundGone && this.#inBackground(url)) {
+			try {
+				const done = this.#opener.background?.act(this.name, url, action, args);
+				if (done) return await done;
+			} catch {
+				// The background lost it (stopped, or not there): the page opens it and acts itself.
+			}
+		}
+		return run(await this.open(url), ...args);
 	}
 
 	/** Opens a listed document the module does not show by itself (a sealed quarter's history). */

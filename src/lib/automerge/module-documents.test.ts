@@ -196,7 +196,7 @@ describe("a module's documents", () => {
 		});
 		function background(works = true) {
 			const handed: string[] = [];
-			return { handed, read: (_module: string, urls: string[]) => (works ? (handed.push(...urls), true) : false) };
+			return { handed, read: (_module: string, urls: string[]) => (works ? (handed.push(...urls), true) : false), act: () => undefined };
 		}
 
 		it('leaves the older years to the background and shows its reads with its own, until it is opened here', async () => {
@@ -264,8 +264,104 @@ describe("a module's documents", () => {
 			stops.received(old.url, ['Wandelgroep 2018']);
 			stops.backgroundFailed();
 			await settled();
-			expect(stops.view).toEqual(['Bingo 2017', 'Koffieochtend', 'Wandelgroep 2018']);
+			// What it had read opens here too: it would not follow changes any more.
+			expect(stops.view).toEqual(['Koffieochtend', 'Bingo 2017', 'Wandelgroep 2018']);
+			expect(stops.handle(old.url)?.url).toBe(old.url);
 			expect(stops.pending).toBe(0);
+		});
+
+		describe('a module with actions', () => {
+			/** Each title in a year, renamed by the action `rename`. */
+			const acting = (name: string): DocumentsDeclaration<Index, YearDoc, string[]> => ({
+				...combining(name),
+				actions: {
+					rename: (handle: DocHandle<YearDoc>, from: string, to: string) => {
+						handle.change((doc) => (doc.titles[doc.titles.indexOf(from)] = to));
+						return `${from} → ${to}`;
+					}
+				} as never
+			});
+			function actingBackground() {
+				const handed: string[][] = [];
+				const acts: unknown[][] = [];
+				let failing = false;
+				return {
+					handed,
+					acts,
+					fail: () => (failing = true),
+					read: (_module: string, urls: string[]) => (handed.push(urls), true),
+					act: (...act: unknown[]) => (acts.push(act), failing ? Promise.reject(new Error('stopped')) : Promise.resolve('in de achtergrond'))
+				};
+			}
+
+			it('leaves its first documents to the background too, and older ones once those are in', async () => {
+				const r = repository();
+				const behind = actingBackground();
+				const agenda = new ModuleDocuments('agenda', acting('agenda'), { ...r.opener, background: behind }, new FirstDocuments());
+				const now = r.doc('2026', 'Koffieochtend');
+				const old = r.doc('2018', 'Wandelgroep 2018');
+				const loading = agenda.load({ agenda: [now, old] });
+				await settled();
+				expect(r.finds).toEqual([]);
+				expect(behind.handed).toEqual([[now.url]]);
+				// This week is not there yet: the page must not say the agenda is empty.
+				expect([agenda.recentOpen, agenda.recentMissing]).toEqual([false, false]);
+
+				agenda.received(now.url, ['Koffieochtend']);
+				await loading;
+				expect(behind.handed).toEqual([[now.url], [old.url]]);
+				expect([agenda.recentOpen, agenda.recentMissing, agenda.view]).toEqual([true, false, ['Koffieochtend']]);
+				expect(r.finds).toEqual([]);
+			});
+
+			it('says when its first document is not on this device and no relay has it', async () => {
+				const r = repository();
+				const agenda = new ModuleDocuments('agenda', acting('agenda'), { ...r.opener, background: actingBackground() }, new FirstDocuments());
+				const now = r.doc('2026', 'Koffieochtend');
+				const loading = agenda.load({ agenda: [now] });
+				await settled();
+				agenda.lacking(now.url);
+				await loading;
+				expect([agenda.recentOpen, agenda.recentMissing, agenda.pending]).toEqual([true, true, 0]);
+				// Back online, a relay may have it: on its way again, and waited for.
+				agenda.comingAgain(now.url);
+				expect([agenda.recentOpen, agenda.recentMissing, agenda.pending]).toEqual([false, false, 1]);
+				agenda.received(now.url, ['Koffieochtend']);
+				expect([agenda.recentOpen, agenda.recentMissing, agenda.pending, agenda.view]).toEqual([true, false, 0, ['Koffieochtend']]);
+			});
+
+			it('sends an action to where the document is: the background, or the page once it is open there', async () => {
+				const r = repository();
+				const behind = actingBackground();
+				const agenda = new ModuleDocuments('agenda', acting('agenda'), { ...r.opener, background: behind }, new FirstDocuments());
+				const now = r.doc('2026', 'Koffieochtend');
+				void agenda.load({ agenda: [now] });
+				await settled();
+				agenda.received(now.url, ['Koffieochtend']);
+
+				expect(await agenda.act(now.url, 'rename', ['Koffieochtend', 'Koffie'])).toBe('in de achtergrond');
+				expect(behind.acts).toEqual([['agenda', now.url, 'rename', ['Koffieochtend', 'Koffie']]]);
+				expect(r.finds).toEqual([]);
+
+				// Opened here (a volunteer edits it): the action runs on the page's copy.
+				await agenda.open(now.url);
+				expect(await agenda.act(now.url, 'rename', ['Koffieochtend', 'Koffie'])).toBe('Koffieochtend → Koffie');
+				expect(agenda.handle(now.url)?.doc().titles).toEqual(['Koffie']);
+				expect(behind.acts).toHaveLength(1);
+			});
+
+			it('opens the document on the page and acts there when the background cannot', async () => {
+				const r = repository();
+				const behind = actingBackground();
+				const agenda = new ModuleDocuments('agenda', acting('agenda'), { ...r.opener, background: behind }, new FirstDocuments());
+				const now = r.doc('2026', 'Koffieochtend');
+				void agenda.load({ agenda: [now] });
+				await settled();
+				agenda.received(now.url, ['Koffieochtend']);
+				behind.fail();
+				expect(await agenda.act(now.url, 'rename', ['Koffieochtend', 'Koffie'])).toBe('Koffieochtend → Koffie');
+				expect(agenda.handle(now.url)?.doc().titles).toEqual(['Koffie']);
+			});
 		});
 
 		it('is not used by a module whose views do not combine', async () => {

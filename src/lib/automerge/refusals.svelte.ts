@@ -1,8 +1,6 @@
-// "Nobody honest gets stuck": when the relay refuses changes this device sent (its role was taken
-// away while it was offline, say), it says so with a notice (rules/refusal.ts) on that document.
-// This takes the refused changes out of the device's copy, on screen and in storage, keeps the
-// person's later edits (rebase.ts), so the next sync carries only what the relay will take, and
-// keeps a list of what was not passed on for the person to read and dismiss.
+// The list of what the relay did not pass on, for the person to read and dismiss; the refused
+// changes themselves are taken out by refused-changes.ts (in the page's repository, and in the
+// documents worker's, which tells the page: `add`).
 //
 // Several tabs: each tab has its own Repo and relay connection; they share storage and sync over
 // a BroadcastChannel. automerge-repo 2.5.6 passes an ephemeral message on to a document's other
@@ -13,120 +11,58 @@
 // has the notice, at the cost of a few extra round trips. The replayed changes use a fresh actor,
 // so two tabs never write one actor's sequence number twice. Both tabs write the same list entry
 // (same id), and each tab's list follows the other's through the `storage` event.
-import { decodeHeads, type DocumentId, type PeerId, type Repo, type RepoMessage, type StorageAdapterInterface } from '@automerge/automerge-repo/slim';
-import { ERASED_RULE, readRefusal, type RefusalNotice } from '../rules/refusal.ts';
-import { rebase } from './rebase.ts';
 import { addRefused, dismissRefused, readRefused, type RefusedEntry } from './refused-list.ts';
-import { replaceDocument } from './replace-stored.ts';
+import { RefusedChanges, type RefusedChangesOptions } from './refused-changes.ts';
 
 type KeyValue = Pick<Storage, 'getItem' | 'setItem'>;
 
-export interface RefusalsOptions {
-	repo: Repo;
-	/** The repo's own storage adapter: the stored copy must lose the refused changes too. */
-	storage?: StorageAdapterInterface;
+export interface RefusalsOptions extends Omit<RefusedChangesOptions, 'told'> {
 	/** The neighbourhood's root URL: the list is kept per neighbourhood. */
 	root: string;
-	/** Only the relay's own notices count: it passes on other peers' ephemeral messages too. */
-	isRelay: (peerId: PeerId) => boolean;
-	/**
-	 * Heads of the document at the neighbourhood's other relays. A change one relay took was judged
-	 * there, from its author's device; another relay that refuses it because this device passed it
-	 * on (it came here while that relay was down) is no reason to take it out (relay-sockets.ts).
-	 */
-	acceptedElsewhere?: (documentId: DocumentId) => string[];
 	/** Where the list is kept (localStorage in the app). */
 	list?: KeyValue;
-	now?: () => Date;
 }
 
 export class Refusals {
 	/** What was not passed on, newest first. */
 	items = $state<RefusedEntry[]>([]);
-	#options: RefusalsOptions;
-	#memory = new Map<string, string>();
-	#queue: Promise<void> = Promise.resolve();
+	#root: string;
+	#list: KeyValue;
+	#changes: RefusedChanges;
 
 	constructor(options: RefusalsOptions) {
-		this.#options = options;
+		this.#root = options.root;
+		const memory = new Map<string, string>();
+		this.#list = options.list ?? {
+			getItem: (key) => memory.get(key) ?? null,
+			setItem: (key, value) => void memory.set(key, value)
+		};
 		this.items = readRefused(this.#list, options.root);
-		options.repo.networkSubsystem.on('message', this.#onMessage);
+		this.#changes = new RefusedChanges({ ...options, told: (entry) => this.add(entry) });
 		if (typeof addEventListener === 'function') addEventListener('storage', this.#onStorage);
 	}
 
-	get #list(): KeyValue {
-		return (
-			this.#options.list ?? {
-				getItem: (key) => this.#memory.get(key) ?? null,
-				setItem: (key, value) => void this.#memory.set(key, value)
-			}
-		);
-	}
-
-	#onMessage = (message: RepoMessage) => {
-		if (message.type !== 'ephemeral' || !this.#options.isRelay(message.senderId)) return;
-		const notice = readRefusal(message.data);
-		if (!notice) return;
-		// A copy from before an erasure is replaced by the relay's (erase/catch-up.ts, which hears this
-		// notice too). Taking the change out here would rebuild the old copy, erased values and all,
-		// under new hashes the catch-up no longer recognises: it would never be replaced, nor sync again.
-		if (notice.rule === ERASED_RULE) return;
-		// One at a time: two notices for one document must not rebase the same old copy twice.
-		const relay = message.senderId;
-		this.#queue = this.#queue.then(() => this.#takeOut(message.documentId, notice, relay)).catch(() => undefined);
-	};
-
 	#onStorage = (event: StorageEvent) => {
-		if (event.key === `noaber.refused.${this.#options.root}`) this.items = readRefused(this.#list, this.#options.root);
+		if (event.key === `noaber.refused.${this.#root}`) this.items = readRefused(this.#list, this.#root);
 	};
 
-	async #takeOut(documentId: DocumentId, notice: RefusalNotice, relay: PeerId): Promise<void> {
-		const { repo, storage, root } = this.#options;
-		const handle = repo.handles[documentId];
-		if (!handle?.isReady()) return;
-		// What the relay has already taken stays, whoever claims otherwise.
-		const storageId = repo.getStorageIdOfPeer(relay);
-		const synced = storageId ? handle.getSyncInfo(storageId)?.lastHeads : undefined;
-		const elsewhere = this.#options.acceptedElsewhere?.(documentId) ?? [];
-		const result = rebase(handle.doc(), notice.changes, { relayHeads: [...(synced ? decodeHeads(synced) : []), ...elsewhere] });
-		// Already taken out (a repeat, or another tab was first): nothing new to tell.
-		if (!result.dropped.some((d) => d.refused)) return;
-		const refusedAt = Math.min(...result.dropped.filter((d) => d.refused).map((d) => d.time));
-		try {
-			await replaceDocument(
-				repo,
-				storage,
-				handle,
-				result.doc,
-				result.dropped.map((d) => d.hash)
-			);
-		} finally {
-			// Told even when storage failed: on screen the change is out, and a restart that brings it
-			// back from storage gets the notice again.
-			this.items = addRefused(this.#list, root, {
-				id: [...notice.changes].sort()[0],
-				documentId,
-				rule: notice.rule,
-				...(notice.path ? { path: notice.path } : {}),
-				count: result.dropped.length,
-				// When the person made it (Automerge counts seconds); a device without a clock says 0.
-				at: (refusedAt > 0 ? new Date(refusedAt * 1000) : (this.#options.now?.() ?? new Date())).toISOString()
-			});
-		}
+	/** A refused change, also one the documents worker took out: listed for the person to read. */
+	add(entry: RefusedEntry): void {
+		this.items = addRefused(this.#list, this.#root, entry);
 	}
 
 	/** The person has read it. */
 	dismiss(id: string): void {
-		this.items = dismissRefused(this.#list, this.#options.root, id);
+		this.items = dismissRefused(this.#list, this.#root, id);
 	}
 
 	/** Resolves once every notice received so far has been handled. */
 	settled(): Promise<void> {
-		return this.#queue;
+		return this.#changes.settled();
 	}
 
 	stop(): void {
-		this.#options.repo.networkSubsystem.off('message', this.#onMessage);
+		this.#changes.stop();
 		if (typeof removeEventListener === 'function') removeEventListener('storage', this.#onStorage);
 	}
 }

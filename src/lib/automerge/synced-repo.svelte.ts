@@ -161,6 +161,11 @@ export abstract class SyncedRepo {
 	/** The relays changed (one came, went or took over). */
 	protected relaysChanged(): void {}
 
+	/** Whether changes this device made elsewhere (its documents worker) are not on every relay yet. */
+	protected unsharedElsewhere(): boolean {
+		return false;
+	}
+
 	protected get closed(): boolean {
 		return this.#closed;
 	}
@@ -271,7 +276,7 @@ export abstract class SyncedRepo {
 			this.#watched.add(handle);
 			handle.on('heads-changed', this.#onHeads);
 		}
-		const behind = !this.#onRelays(open, handles);
+		const behind = !this.#onRelays(open, handles) || this.unsharedElsewhere();
 		// Once everything is on the relays, whatever they turned away earlier has gone through after all.
 		if (!behind) for (const socket of [this.socket, ...open]) socket.refusal = undefined;
 		// "Bijgewerkt" also waits until this device has received what it needs and wrote it all
@@ -303,7 +308,7 @@ export abstract class SyncedRepo {
 		for (;;) {
 			this.#updateStatus();
 			const open = this.relaySockets.open();
-			if (this.status !== 'refused' && open.length > 0 && this.#onRelays(open, this.#readyHandles())) return true;
+			if (this.status !== 'refused' && open.length > 0 && this.#onRelays(open, this.#readyHandles()) && !this.unsharedElsewhere()) return true;
 			if (Date.now() > deadline) return false;
 			await new Promise((resolve) => setTimeout(resolve, 200));
 		}

@@ -16,6 +16,7 @@ import { isAccessNotice } from '../access/notice.ts';
 import { setAlternatives } from '../access/alternatives.ts';
 import { ensureAgendaDoc } from '../agenda/periods.ts';
 import type { AgendaDoc } from '../agenda/document.ts';
+import type { ActionArgs, AgendaActions } from '../agenda/actions.ts';
 import { archivable, archivePosts, yearOf } from '../help/archive.ts';
 import type { ArchiveDoc, HelpDoc } from '../help/document.ts';
 import { ensurePeriodDoc } from '../help/periods.ts';
@@ -161,13 +162,35 @@ export class Connection extends SyncedRepo {
 
 	#fromBackground(message: FromBackground) {
 		const modules: Record<string, ModuleDocuments<RootIndex, unknown, unknown>> = this.modules;
-		if (message.type === 'failed') {
-			for (const module of Object.values(modules)) module.backgroundFailed();
-			return;
+		switch (message.type) {
+			case 'failed':
+				this.#backgroundUnshared = 0;
+				for (const module of Object.values(modules)) module.backgroundFailed();
+				return;
+			case 'part':
+				modules[message.module]?.received(message.url, message.view);
+				return;
+			case 'lacking':
+				modules[message.module]?.lacking(message.url);
+				return;
+			case 'coming':
+				modules[message.module]?.comingAgain(message.url);
+				return;
+			case 'unshared':
+				this.#backgroundUnshared = message.count;
+				this.documentsOpened();
+				return;
+			case 'refused':
+				this.refusals.add(message.entry);
+				return;
 		}
-		const module = modules[message.module];
-		if (message.type === 'part') module?.received(message.url, message.view);
-		else module?.lacking(message.url);
+	}
+
+	/** Documents the background changed that not every relay has yet. */
+	#backgroundUnshared = 0;
+
+	protected override unsharedElsewhere(): boolean {
+		return this.#backgroundUnshared > 0;
 	}
 
 	override async close(): Promise<void> {
@@ -263,6 +286,14 @@ export class Connection extends SyncedRepo {
 	/** The agenda document that holds an event, opened on the page if it was not. */
 	async agendaOpen(documentUrl: string): Promise<DocHandle<AgendaDoc>> {
 		return this.modules.agenda.open(documentUrl);
+	}
+
+	/**
+	 * One of the agenda's actions (`agenda/actions.ts`) on the document that holds an event, where
+	 * that document is: in the background it runs there, and the page shows the result once read.
+	 */
+	agendaAct<K extends keyof AgendaActions>(documentUrl: string, action: K, ...args: ActionArgs<AgendaActions[K]>): Promise<ReturnType<AgendaActions[K]>> {
+		return this.modules.agenda.act(documentUrl, action, args) as Promise<ReturnType<AgendaActions[K]>>;
 	}
 
 	/** The document to post in for this period, started (and listed in the root) when missing. */

@@ -1,9 +1,10 @@
 // The background worker (automerge/background-repo.ts): reads the later documents of every module
-// that combines views, with that module's own reader, so the page gets the view it would have read.
+// that combines views, with that module's own reader, so the page gets the view it would have read,
+// and runs the actions a module declares on the documents it reads.
 // Started as a SharedWorker where the browser has one (every tab is a port of one host), as a
 // dedicated worker otherwise (the page is its only port).
 import { BackgroundHost, type PartReader, type Port } from '../automerge/background-repo.ts';
-import type { DocumentsDeclaration } from '../automerge/module-documents.svelte.ts';
+import type { DocumentsDeclaration, ModuleActions } from '../automerge/module-documents.svelte.ts';
 import { modules } from './modules.ts';
 import type { RootIndex } from './schema.ts';
 
@@ -14,7 +15,11 @@ const readers: Record<string, PartReader> = Object.fromEntries(
 	)
 );
 
-const host = new BackgroundHost(readers);
+const actions: Record<string, ModuleActions> = Object.fromEntries(
+	Object.entries(declared).flatMap(([name, declaration]) => (declaration.actions ? [[name, declaration.actions]] : []))
+);
+
+const host = new BackgroundHost(readers, actions);
 const scope = self as unknown as { onconnect?: unknown; addEventListener(type: 'connect', listener: (event: MessageEvent) => void): void };
 if ('onconnect' in scope) {
 	scope.addEventListener('connect', (event) => {

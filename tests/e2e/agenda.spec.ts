@@ -1,7 +1,7 @@
 import type { Page, Route } from '@playwright/test';
 import { expect, test } from './policy.ts';
 import { createNeighbourhood, device, joinAs, waitForOfflineReady } from './flows.ts';
-import { appoint } from './access-flows.ts';
+import { appoint, openMemberAccess } from './access-flows.ts';
 import { watchPolicy } from './policy.ts';
 import { startRelay, type RunningRelay } from './relay.ts';
 import { startHeldRelay } from './held-line.ts';
@@ -262,12 +262,13 @@ test('an activity in another year, read away from the page, can be signed up for
 	await expect(offline.getByText('Bert is aangemeld.')).toBeVisible();
 });
 
-/** How many documents workers run in this browser: a shared one is a target of its own. */
+/** How many documents workers run for this page's device: a shared one is a target of its own. */
 async function documentsWorkers(page: Page): Promise<number> {
 	const session = await page.context().newCDPSession(page);
+	const { targetInfo: own } = await session.send('Target.getTargetInfo');
 	const { targetInfos } = await session.send('Target.getTargets');
 	await session.detach();
-	return targetInfos.filter((target) => target.url.includes('documents.worker')).length;
+	return targetInfos.filter((target) => target.browserContextId === own.browserContextId && target.url.includes('documents.worker')).length;
 }
 
 test('two tabs of one neighbourhood share one documents worker, and both show a change in another year at once', async ({ browser }) => {
@@ -296,6 +297,39 @@ test('two tabs of one neighbourhood share one documents worker, and both show a 
 	await anna.getByRole('button', { name: 'Bewaren' }).click();
 	await expect(anna.getByText('Bewaard.')).toBeVisible();
 	for (const tab of [bert, second]) await expect(tab.getByRole('link', { name: 'Zomerfeest in de tuin' })).toBeVisible();
+});
+
+test('a volunteer whose agenda task was taken away while offline skips a coffee morning: back online it is not passed on, and says so', async ({ browser }) => {
+	const anna = await device(browser);
+	const invite = await createNeighbourhood(anna, relay, 'Anna');
+	await addEvent(anna, 'Koffieochtend', { weekly: true });
+	// Bert's phone has a worker of its own, which holds the agenda: the offline switch reaches it.
+	const bert = await device(browser);
+	await bert.context().addInitScript(() => Reflect.deleteProperty(globalThis, 'SharedWorker'));
+	await joinAs(bert, invite, 'Bert');
+	await appoint(anna, 'Bert', 'Mag de hele agenda bijwerken');
+	await openEvent(bert, 'Koffieochtend');
+	await expect(bert.getByLabel('Waarom gaat het niet door?')).toBeVisible();
+
+	await bert.context().setOffline(true);
+	await openMemberAccess(anna, 'Bert');
+	await anna.getByLabel('Mag de hele agenda bijwerken').uncheck();
+	await anna.getByRole('button', { name: 'Taken opslaan' }).click();
+	await expect(anna.getByText('De taken zijn opgeslagen.')).toBeVisible();
+
+	// Offline, Bert's device still lets him: it shows at once, from the worker that holds the year.
+	await bert.getByLabel('Waarom gaat het niet door?').fill('Koningsdag');
+	await bert.getByRole('button', { name: 'Deze keer overslaan' }).click();
+	await expect(bert.getByText('Deze keer gaat het niet door. Koningsdag')).toBeVisible();
+
+	// Back online the relay refuses it: it is taken out of Bert's copy, and he reads why.
+	await bert.context().setOffline(false);
+	await expect(bert.getByRole('region', { name: 'Niet doorgegeven' })).toBeVisible();
+	await expect(bert.getByText('alleen de organisator van deze activiteit of een agendabeheerder mag die wijzigen.')).toBeVisible();
+	await expect(bert.getByText('Deze keer gaat het niet door. Koningsdag')).toHaveCount(0);
+	await expect(statusOf(bert)).toHaveText('Bijgewerkt met de buurt.');
+	await openEvent(anna, 'Koffieochtend');
+	await expect(anna.getByText('Deze keer gaat het niet door.')).toHaveCount(0);
 });
 
 test('a resident signs up for a full event and moves up from the waiting list when someone cancels', async ({ browser }) => {

@@ -36,10 +36,7 @@ export function sharedLine(worker: SharedWorker): BackgroundLine {
 	};
 }
 
-/**
- * The page's side: hands documents to the background and passes on what comes back. The worker
- * starts with the first documents handed to it: a neighbourhood with nothing older needs none.
- */
+/** The page's side: hands documents to the background and passes on what comes back. */
 export class BackgroundDocuments {
 	#worker: BackgroundLine | undefined;
 	#failed = false;
@@ -102,6 +99,14 @@ export class BackgroundDocuments {
 			this.#acts.set(id, { resolve, reject });
 			worker.postMessage({ type: 'act', id, module, url, action, args } satisfies ToBackground);
 		});
+	}
+
+	/**
+	 * Starts the background now, before any document is handed to it: starting takes a while (its
+	 * own Automerge, storage, a connection), and the agenda shown first is read there.
+	 */
+	start(): void {
+		this.#started();
 	}
 
 	/** Hands these documents to the background; false when there is none, and the page opens them. */

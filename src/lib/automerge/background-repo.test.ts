@@ -37,6 +37,7 @@ function host() {
 		return {
 			repo,
 			ready: Promise.resolve(),
+			answered: Promise.resolve(),
 			follow: () => undefined,
 			checkErasures: () => undefined,
 			onRelays: () => relay.has,

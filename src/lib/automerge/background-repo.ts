@@ -32,13 +32,14 @@ export interface Port {
 /** One neighbourhood's repository in the background, shared by every port that asked for it. */
 export interface Started {
 	repo: Repo;
-	/**
-	 * Resolves once the first documents may be asked for: the first erasure check is done (a copy
-	 * from before an erasure is not read, let alone passed on) and the relay answered, or cannot be
-	 * reached now. Asked before that, a document not on the device would be reported lacking while
-	 * it is on its way, and the page would say "Bijgewerkt" without it.
-	 */
+	/** Resolves once the first erasure check is done: a copy from before an erasure is not read, let alone passed on. */
 	ready: Promise<unknown>;
+	/**
+	 * Resolves once the relay answered, or cannot be reached now. Said before that, a document not on
+	 * the device would be lacking while it is on its way, and the page would say "Bijgewerkt" without
+	 * it. One on the device is read without waiting: offline, the agenda shows sooner.
+	 */
+	answered: Promise<unknown>;
 	/** The neighbourhood moved house: its documents come from this relay now. */
 	follow(relay: string): void;
 	/** The relay said access changed: copies from before an erasure are replaced. */
@@ -98,7 +99,8 @@ export const startRepo: Starter = async (target) => {
 	});
 	return {
 		repo,
-		ready: Promise.all([erasures.check().catch(() => 0), sockets.whenAnswered()]),
+		ready: erasures.check().catch(() => 0),
+		answered: sockets.whenAnswered(),
 		follow: (relay) => sockets.setPrimary(relay),
 		checkErasures: () => void erasures.check(),
 		onRelays: (handle) => {
@@ -274,7 +276,7 @@ export class BackgroundHost {
 
 	/** Finds a document for its first tabs, tells them, and tells every later tab of each change. */
 	async #first(shared: Shared, module: string, url: string, read: PartReader, ports: Set<Port>): Promise<DocHandle<unknown>> {
-		const { repo, ready, coming, onReach } = await shared.started;
+		const { repo, ready, answered, coming, onReach } = await shared.started;
 		await ready;
 		const handle = await repo.find<unknown>(url as AutomergeUrl, { allowableStates: ['ready', 'unavailable'] });
 		// Not here: lacking while no relay reached has it, coming again once one may (back online).
@@ -299,6 +301,7 @@ export class BackgroundHost {
 		handle.on('change', () => (due ??= setTimeout(() => void send(), 50)));
 		if (handle.isReady()) await send();
 		else {
+			await answered;
 			onReach(tell);
 			tell();
 		}

@@ -90,6 +90,7 @@ export class Connection extends SyncedRepo {
 						: undefined,
 			(message) => this.#fromBackground(message)
 		);
+		this.#background.start();
 		this.onAccessChange(() => this.#background.erasures());
 		this.onMove((relay) => this.#background.relay(relay));
 		const opener: Opener = {

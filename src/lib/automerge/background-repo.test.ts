@@ -64,38 +64,43 @@ async function until(condition: () => boolean) {
 	await vi.waitFor(() => expect(condition()).toBe(true), { timeout: 2000, interval: 5 });
 }
 
+/** Tabs of this neighbourhood, each with its port served, started once the worker has a repository. */
+async function openTabs(h: ReturnType<typeof host>, count: number, root = 'automerge:root1'): Promise<TabPort[]> {
+	const tabs = Array.from({ length: count }, () => new TabPort());
+	for (const tab of tabs) {
+		h.background.serve(tab);
+		tab.say({ type: 'start', target: target(root) });
+	}
+	await until(() => h.repos.length > 0);
+	return tabs;
+}
+
+/** Two tabs that both follow one new document, and have heard it once. */
+async function twoTabsFollowing(h: ReturnType<typeof host>) {
+	const [first, second] = await openTabs(h, 2);
+	const handle = h.repos[0]!.create({ title: 'Koffieochtend' });
+	for (const tab of [first!, second!]) tab.say({ type: 'read', module: 'agenda', urls: [handle.url] });
+	await until(() => first!.titles().length === 1 && second!.titles().length === 1);
+	return { first: first!, second: second!, handle };
+}
+
 describe('the documents worker shared by tabs', () => {
 	it('gives two tabs of one neighbourhood one repository, and tells both of every change', async () => {
-		const { background, start, repos } = host();
-		const [first, second] = [new TabPort(), new TabPort()];
-		background.serve(first);
-		background.serve(second);
-		first.say({ type: 'start', target: target('automerge:root1') });
-		second.say({ type: 'start', target: target('automerge:root1') });
-		await until(() => repos.length === 1);
-		const handle = repos[0]!.create({ title: 'Koffieochtend' });
-		first.say({ type: 'read', module: 'agenda', urls: [handle.url] });
-		second.say({ type: 'read', module: 'agenda', urls: [handle.url] });
-		await until(() => first.titles().length === 1 && second.titles().length === 1);
+		const h = host();
+		const { first, second, handle } = await twoTabsFollowing(h);
 		expect([first.titles(), second.titles()]).toEqual([['Koffieochtend'], ['Koffieochtend']]);
 
 		handle.change((doc) => (doc.title = 'Wandelgroep'));
 		await until(() => first.titles().length === 2 && second.titles().length === 2);
 		expect([first.titles()[1], second.titles()[1]]).toEqual(['Wandelgroep', 'Wandelgroep']);
-		expect(start).toHaveBeenCalledTimes(1);
+		expect(h.repos).toHaveLength(1);
+		expect(h.start).toHaveBeenCalledTimes(1);
 	});
 
 	it('tells a tab that closed nothing more, and stops the repository when the last tab closes', async () => {
-		const { background, start, repos, stopped } = host();
-		const [first, second] = [new TabPort(), new TabPort()];
-		background.serve(first);
-		background.serve(second);
-		first.say({ type: 'start', target: target('automerge:root1') });
-		second.say({ type: 'start', target: target('automerge:root1') });
-		await until(() => repos.length === 1);
-		const handle = repos[0]!.create({ title: 'Koffieochtend' });
-		for (const port of [first, second]) port.say({ type: 'read', module: 'agenda', urls: [handle.url] });
-		await until(() => first.titles().length === 1 && second.titles().length === 1);
+		const h = host();
+		const { background, start, repos, stopped } = h;
+		const { first, second, handle } = await twoTabsFollowing(h);
 
 		first.say({ type: 'close' });
 		await until(() => first.closed);
@@ -125,11 +130,10 @@ describe('the documents worker shared by tabs', () => {
 	});
 
 	it('tells a tab that asks later what is there now', async () => {
-		const { background, repos } = host();
-		const [first, second] = [new TabPort(), new TabPort()];
-		background.serve(first);
-		first.say({ type: 'start', target: target('automerge:root1') });
-		await until(() => repos.length === 1);
+		const h = host();
+		const { background, repos } = h;
+		const [first] = await openTabs(h, 1);
+		const second = new TabPort();
 		const handle = repos[0]!.create({ title: 'Koffieochtend' });
 		first.say({ type: 'read', module: 'agenda', urls: [handle.url] });
 		await until(() => first.titles().length === 1);
@@ -144,16 +148,8 @@ describe('the documents worker shared by tabs', () => {
 	});
 
 	it("runs a tab's action on the document, and tells every tab of it and of whether the relay has it", async () => {
-		const { background, repos, relay } = host();
-		const [first, second] = [new TabPort(), new TabPort()];
-		for (const port of [first, second]) {
-			background.serve(port);
-			port.say({ type: 'start', target: target('automerge:root1') });
-		}
-		await until(() => repos.length === 1);
-		const handle = repos[0]!.create({ title: 'Koffieochtend' });
-		second.say({ type: 'read', module: 'agenda', urls: [handle.url] });
-		await until(() => second.titles().length === 1);
+		const h = host();
+		const { first, second, handle } = await twoTabsFollowing(h);
 
 		first.say({ type: 'act', id: 7, module: 'agenda', url: handle.url, action: 'rename', args: ['Wandelgroep'] });
 		await until(() => first.received.some((m) => m.type === 'acted'));
@@ -162,7 +158,7 @@ describe('the documents worker shared by tabs', () => {
 		await until(() => second.titles().at(-1) === 'Wandelgroep');
 		// Not on the relay yet: both tabs' status lines wait, until it is.
 		for (const port of [first, second]) expect(port.received).toContainEqual({ type: 'unshared', count: 1 });
-		relay.has = true;
+		h.relay.has = true;
 		for (const port of [first, second]) await until(() => port.received.some((m) => m.type === 'unshared' && m.count === 0));
 	});
 

@@ -330,7 +330,8 @@ describe("a module's documents", () => {
 				expect([agenda.recentOpen, agenda.recentMissing, agenda.pending, agenda.view]).toEqual([true, false, 0, ['Koffieochtend']]);
 			});
 
-			it('sends an action to where the document is: the background, or the page once it is open there', async () => {
+			/** This year's agenda, read in the background. */
+			async function readBehind() {
 				const r = repository();
 				const behind = actingBackground();
 				const agenda = new ModuleDocuments('agenda', acting('agenda'), { ...r.opener, background: behind }, new FirstDocuments());
@@ -338,6 +339,11 @@ describe("a module's documents", () => {
 				void agenda.load({ agenda: [now] });
 				await settled();
 				agenda.received(now.url, ['Koffieochtend']);
+				return { r, behind, agenda, now };
+			}
+
+			it('sends an action to where the document is: the background, or the page once it is open there', async () => {
+				const { r, behind, agenda, now } = await readBehind();
 
 				expect(await agenda.act(now.url, 'rename', ['Koffieochtend', 'Koffie'])).toBe('in de achtergrond');
 				expect(behind.acts).toEqual([['agenda', now.url, 'rename', ['Koffieochtend', 'Koffie']]]);
@@ -351,13 +357,7 @@ describe("a module's documents", () => {
 			});
 
 			it('opens the document on the page and acts there when the background cannot', async () => {
-				const r = repository();
-				const behind = actingBackground();
-				const agenda = new ModuleDocuments('agenda', acting('agenda'), { ...r.opener, background: behind }, new FirstDocuments());
-				const now = r.doc('2026', 'Koffieochtend');
-				void agenda.load({ agenda: [now] });
-				await settled();
-				agenda.received(now.url, ['Koffieochtend']);
+				const { behind, agenda, now } = await readBehind();
 				behind.fail();
 				expect(await agenda.act(now.url, 'rename', ['Koffieochtend', 'Koffie'])).toBe('Koffieochtend → Koffie');
 				expect(agenda.handle(now.url)?.doc().titles).toEqual(['Koffie']);

@@ -18,10 +18,10 @@ import { randomId } from './fields.ts';
 import { RefusedChanges } from './refused-changes.ts';
 import type { RefusedEntry } from './refused-list.ts';
 import { RelaySockets } from './relay-sockets.ts';
+import { RelaysHeard } from './relays-heard.ts';
 
 /** Reads one document as its module's view, from plain data the page can take. */
 export type PartReader = (url: string, doc: unknown) => unknown;
-
 
 export interface Port {
 	postMessage(message: FromBackground): void;
@@ -75,21 +75,7 @@ export const startRepo: Starter = async (target) => {
 	// This repository holds copies too: one from before an erasure is replaced here as on the page.
 	const erasures = new ErasureCatchUp({ repo, storage, relay: () => sockets.primaryRelay, credential: target.key, isRelay: (peer) => sockets.isRelay(peer) });
 	const refusedListeners = new Set<(entry: RefusedEntry) => void>();
-	const reachListeners = new Set<() => void>();
-	const reachChanged = () => reachListeners.forEach((listener) => listener());
-	/** Per relay (its peer id): the documents it said it does not have, since it connected. */
-	const lacking = new Map<string, Set<string>>();
-	repo.networkSubsystem.on('message', (message) => {
-		if (message.type !== 'doc-unavailable') return;
-		lacking.set(message.senderId, (lacking.get(message.senderId) ?? new Set()).add(message.documentId));
-		reachChanged();
-	});
-	repo.networkSubsystem.on('peer-disconnected', ({ peerId }) => {
-		lacking.delete(peerId);
-		reachChanged();
-	});
-	repo.networkSubsystem.on('peer', reachChanged);
-	sockets.onChange(reachChanged);
+	const heard = new RelaysHeard(repo, sockets);
 	// Only this device's own relay takes its changes out (as on the page: synced-repo.svelte.ts).
 	const refusals = new RefusedChanges({
 		repo,
@@ -103,22 +89,13 @@ export const startRepo: Starter = async (target) => {
 		answered: sockets.whenAnswered(),
 		follow: (relay) => sockets.setPrimary(relay),
 		checkErasures: () => void erasures.check(),
-		onRelays: (handle) => {
-			const open = sockets.open();
-			return (
-				open.length > 0 &&
-				open.every((socket) => {
-					const storageId = socket.remotePeerId ? repo.getStorageIdOfPeer(socket.remotePeerId as PeerId) : undefined;
-					const theirs = storageId ? handle.getSyncInfo(storageId)?.lastHeads : undefined;
-					return theirs !== undefined && theirs.join() === handle.heads().join();
-				})
-			);
-		},
+		onRelays: (handle) => heard.allHold([handle]),
 		onRefused: (listener) => void refusedListeners.add(listener),
-		coming: (handle) =>
-			handle.inState(['loading', 'requesting', 'unavailable']) &&
-			sockets.open().some((socket) => socket.remotePeerId !== undefined && !lacking.get(socket.remotePeerId)?.has(handle.documentId)),
-		onReach: (listener) => void reachListeners.add(listener),
+		coming: (handle) => heard.coming(handle),
+		onReach: (listener) => {
+			heard.onChange(listener);
+			sockets.onChange(listener);
+		},
 		stop: async () => {
 			refusals.stop();
 			sockets.stop();
@@ -200,13 +177,14 @@ export class BackgroundHost {
 			shared = { started: this.#start(target), ports: new Set(), followers: new Map(), unshared: new Set() };
 			this.#shared.set(key, shared);
 			const made = shared;
-			// Each tab lists what the relay refused, as it does for its own changes.
-			void shared.started.then((s) => s.onRefused((entry) => made.ports.forEach((to) => to.postMessage({ type: 'refused', entry }))), () => undefined);
-			const failed = shared;
-			// A start that failed is not kept: the next tab tries again.
-			shared.started.catch(() => {
-				if (this.#shared.get(key) === failed) this.#shared.delete(key);
-			});
+			void made.started.then(
+				// Each tab lists what the relay refused, as it does for its own changes.
+				(s) => s.onRefused((entry) => made.ports.forEach((to) => to.postMessage({ type: 'refused', entry }))),
+				// A start that failed is not kept: the next tab tries again.
+				() => {
+					if (this.#shared.get(key) === made) this.#shared.delete(key);
+				}
+			);
 		}
 		shared.ports.add(port);
 		return shared;

@@ -178,6 +178,7 @@ export class ModuleDocuments<Index, Doc, View> {
 	/** A document read in the background: its view, first or after a change. */
 	received(url: string, part: View): void {
 		this.#parts = { ...this.#parts, [url]: part };
+		if (this.#lacking.has(url)) this.#lacking = new Set([...this.#lacking].filter((u) => u !== url));
 		this.#reported(url);
 	}
 
@@ -198,7 +199,6 @@ export class ModuleDocuments<Index, Doc, View> {
 	}
 
 	#reported(url: string) {
-		if (this.#lacking.has(url) && url in this.#parts) this.#lacking = new Set([...this.#lacking].filter((u) => u !== url));
 		if (!this.#awaited.delete(url)) return;
 		this.pending -= 1;
 		this.#opener.opened();
@@ -212,13 +212,11 @@ export class ModuleDocuments<Index, Doc, View> {
 		for (const check of [...this.#whenReported]) check();
 		// Every document it read opens here now: changes are made on the page from here on.
 		const read = Object.keys(this.#parts).filter((url) => !this.#onPage.has(url));
-		this.#backgroundGone = true;
 		const more = read.filter((url) => !left.some((l) => l.url === url)).map((url) => ({ url }));
 		// Counted as pending while they open, as the ones it had not brought yet.
 		this.pending += more.length;
 		void this.#open([...left, ...more]);
 	}
-	#backgroundGone = false;
 
 	/**
 	 * Runs one of the module's actions on a document, where it is: on the page if it is open
@@ -229,7 +227,7 @@ export class ModuleDocuments<Index, Doc, View> {
 		if (!run) throw new Error(`${this.name} has no action ${action}`);
 		const open = this.handle(url);
 		if (open) return run(open, ...args);
-		if (!this.#backgroundGone && this.#inBackground(url)) {
+		if (this.#inBackground(url)) {
 			try {
 				const done = this.#opener.background?.act(this.name, url, action, args);
 				if (done) return await done;

@@ -4,7 +4,7 @@
 // documents are open.
 // A Repo per neighbourhood, not per browser: each relay connection carries one neighbourhood's
 // key, and one Repo cannot talk to the same relay twice under one peer id.
-import { decodeHeads, Repo, type AutomergeUrl, type DocHandle, type DocumentId, type PeerId } from '@automerge/automerge-repo/slim';
+import { Repo, type AutomergeUrl, type DocHandle, type PeerId } from '@automerge/automerge-repo/slim';
 import { BroadcastChannelNetworkAdapter } from '@automerge/automerge-repo-network-broadcastchannel';
 import { randomId } from './fields.ts';
 import { peerIdFor } from '../access/secret.ts';
@@ -14,6 +14,7 @@ import { Refusals } from './refusals.svelte.ts';
 import { ErasureCatchUp } from '../erase/catch-up.ts';
 import { openDeviceStorage } from './device-storage.ts';
 import { StoredOnDevice, WatchedStorage } from './stored-on-device.ts';
+import { RelaysHeard } from './relays-heard.ts';
 
 /** What the status line tells the resident. */
 export type SyncStatus = 'connecting' | 'local' | 'sharing' | 'shared' | 'refused' | Refusal;
@@ -68,10 +69,10 @@ export abstract class SyncedRepo {
 	#stored: StoredOnDevice;
 	/** Documents asked for (from this device or a relay) whose answer has not come yet. */
 	#finding = 0;
-	/** Per relay (its peer id): the documents it said it does not have, since it connected. */
-	#lacking = new Map<string, Set<string>>();
-	/** Counts changes of `#lacking`, so what reads `isComing` looks again. */
-	#lackingChanged = $state(0);
+	/** What the relays said they lack and hold. */
+	#heard: RelaysHeard;
+	/** Counts what the relays said, so what reads `isComing` looks again. */
+	#heardChanged = $state(0);
 
 	protected constructor(target: Target) {
 		this.target = target;
@@ -98,7 +99,7 @@ export abstract class SyncedRepo {
 			// what this device merely passes on (another member's change that came here through the
 			// first relay while it was down): the author's device brings those itself.
 			isRelay: (peer) => peer === this.socket.remotePeerId,
-			acceptedElsewhere: (documentId) => this.#headsAtRelays(documentId),
+			acceptedElsewhere: (documentId) => this.#heard.heads(documentId),
 			list: localStorage
 		});
 		this.#stored = new StoredOnDevice(this.repo, watched);
@@ -106,18 +107,10 @@ export abstract class SyncedRepo {
 			if (!this.#closed) this.#updateStatus();
 		});
 		this.relaySockets.attach(this.repo);
-		const network = this.repo.networkSubsystem;
-		network.on('message', (message) => {
-			if (message.type !== 'doc-unavailable') return;
-			const lacking = this.#lacking.get(message.senderId) ?? new Set<string>();
-			lacking.add(message.documentId);
-			this.#lacking.set(message.senderId, lacking);
-			this.#lackingChanged += 1;
+		this.#heard = new RelaysHeard(this.repo, this.relaySockets);
+		this.#heard.onChange(() => {
+			this.#heardChanged += 1;
 			this.#onHeads();
-		});
-		network.on('peer-disconnected', ({ peerId }) => {
-			this.#lacking.delete(peerId);
-			this.#lackingChanged += 1;
 		});
 		this.relays = this.relaySockets.states();
 		this.relaySockets.onChange(() => {
@@ -190,8 +183,7 @@ export abstract class SyncedRepo {
 	 */
 	protected stillComing(): boolean {
 		if (this.#finding > 0) return true;
-		const relays = this.#reachedRelays();
-		return this.openHandles().some((handle) => this.#comingFrom(handle, relays));
+		return this.openHandles().some((handle) => this.#heard.coming(handle));
 	}
 
 	/**
@@ -200,19 +192,9 @@ export abstract class SyncedRepo {
 	 */
 	isComing(handle: DocHandle<unknown>): boolean {
 		// Read for Svelte: a page that asked looks again when a relay comes, goes or says it lacks one.
-		void this.#lackingChanged;
+		void this.#heardChanged;
 		void this.relays;
-		return this.#comingFrom(handle, this.#reachedRelays());
-	}
-
-	/** The peer ids of the relays this device reaches now. */
-	#reachedRelays(): string[] {
-		return this.relaySockets.open().flatMap((socket) => (socket.remotePeerId ? [socket.remotePeerId as string] : []));
-	}
-
-	#comingFrom(handle: DocHandle<unknown>, relays: string[]): boolean {
-		if (!handle.inState(['loading', 'requesting', 'unavailable'])) return false;
-		return relays.some((relay) => !this.#lacking.get(relay)?.has(handle.documentId));
+		return this.#heard.coming(handle);
 	}
 
 	/** Calls back when the relay says access changed (roles, approvals): time to ask who we are. */
@@ -233,27 +215,6 @@ export abstract class SyncedRepo {
 		for (const listener of this.#moveListeners) listener(relay);
 	}
 
-	/** What every connected relay is known to hold of a document: the union of their heads. */
-	#headsAtRelays(documentId: string): string[] {
-		const handle = this.repo.handles[documentId as DocumentId];
-		if (!handle) return [];
-		return this.relaySockets.open().flatMap((socket) => {
-			const storageId = this.repo.getStorageIdOfPeer(socket.remotePeerId as PeerId);
-			const heads = storageId ? handle.getSyncInfo(storageId)?.lastHeads : undefined;
-			return heads ? decodeHeads(heads) : [];
-		});
-	}
-
-	/** Whether every one of these documents is on the relay at the other end of `socket`. */
-	#onRelay(socket: RelaySocket, handles: DocHandle<unknown>[]): boolean {
-		const peer = socket.remotePeerId as PeerId | undefined;
-		const storageId = peer ? this.repo.getStorageIdOfPeer(peer) : undefined;
-		return handles.every((handle) => {
-			const theirs = storageId ? handle.getSyncInfo(storageId)?.lastHeads : undefined;
-			return theirs !== undefined && theirs.join() === handle.heads().join();
-		});
-	}
-
 	#updateStatus() {
 		if (this.socket.state === 'refused') {
 			this.status = 'refused';
@@ -261,7 +222,7 @@ export abstract class SyncedRepo {
 		}
 		// A relay dropped from the list goes once it has the root as this device has it.
 		const root = this.rootHandle();
-		this.relaySockets.drain((socket) => (root?.isReady() ? this.#onRelay(socket, [root]) : true));
+		this.relaySockets.drain((socket) => (root?.isReady() ? this.#heard.holds(socket, [root]) : true));
 		const open = this.relaySockets.open();
 		const refusal = [this.socket, ...open].find((s) => s.refusal)?.refusal;
 		if (open.length === 0) {
@@ -276,7 +237,7 @@ export abstract class SyncedRepo {
 			this.#watched.add(handle);
 			handle.on('heads-changed', this.#onHeads);
 		}
-		const behind = !this.#onRelays(open, handles) || this.unsharedElsewhere();
+		const behind = !this.#heard.allHold(handles) || this.unsharedElsewhere();
 		// Once everything is on the relays, whatever they turned away earlier has gone through after all.
 		if (!behind) for (const socket of [this.socket, ...open]) socket.refusal = undefined;
 		// "Bijgewerkt" also waits until this device has received what it needs and wrote it all
@@ -291,14 +252,6 @@ export abstract class SyncedRepo {
 	}
 
 	/**
-	 * Every relay this device reaches has everything: the public page and a device that reaches
-	 * only one of them read what that relay has.
-	 */
-	#onRelays(open: RelaySocket[], handles: DocHandle<unknown>[]): boolean {
-		return open.every((socket) => this.#onRelay(socket, handles));
-	}
-
-	/**
 	 * Resolves true once every relay this device reaches has this device's documents as it has them
 	 * (a member who leaves: the neighbours must hear of it), false if that takes too long. Unlike
 	 * "Bijgewerkt" it does not wait for documents still coming to this device.
@@ -307,8 +260,7 @@ export abstract class SyncedRepo {
 		const deadline = Date.now() + timeoutMs;
 		for (;;) {
 			this.#updateStatus();
-			const open = this.relaySockets.open();
-			if (this.status !== 'refused' && open.length > 0 && this.#onRelays(open, this.#readyHandles()) && !this.unsharedElsewhere()) return true;
+			if (this.status !== 'refused' && this.#heard.allHold(this.#readyHandles()) && !this.unsharedElsewhere()) return true;
 			if (Date.now() > deadline) return false;
 			await new Promise((resolve) => setTimeout(resolve, 200));
 		}

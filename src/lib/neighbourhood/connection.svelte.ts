@@ -284,11 +284,6 @@ export class Connection extends SyncedRepo {
 		return this.modules.agenda.handleOrOpen(documentUrl);
 	}
 
-	/** The agenda document that holds an event, opened on the page if it was not. */
-	async agendaOpen(documentUrl: string): Promise<DocHandle<AgendaDoc>> {
-		return this.modules.agenda.open(documentUrl);
-	}
-
 	/**
 	 * One of the agenda's actions (`agenda/actions.ts`) on the document that holds an event, where
 	 * that document is: in the background it runs there, and the page shows the result once read.

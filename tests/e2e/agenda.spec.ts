@@ -49,7 +49,7 @@ async function openEvent(page: Page, title: string) {
 test('two volunteers type into the same description at once, and both texts survive', async ({ browser }) => {
 	const anna = await device(browser);
 	const invite = await createNeighbourhood(anna, relay, 'Anna');
-	const bert = await device(browser);
+	const bert = await device(browser, { goesOffline: true });
 	await joinAs(bert, invite, 'Bert');
 
 	// The manager lets Bert edit the whole agenda.
@@ -143,10 +143,7 @@ test('a neighbour who joins hears "Bijgewerkt" only once the agenda is on the de
 	const manager = await device(browser);
 	const invite = await createNeighbourhood(manager, relay);
 	await addEvent(manager, 'Koffieochtend', { day: 0 });
-	const resident = await device(browser);
-	// A phone's worker of its own (Chrome on Android): the browser's offline switch used here does
-	// not reach a shared worker, whose connection a real phone loses with its network.
-	await resident.context().addInitScript(() => Reflect.deleteProperty(globalThis, 'SharedWorker'));
+	const resident = await device(browser, { goesOffline: true });
 	// Every text the status line shows, as it changes.
 	await resident.addInitScript(() => {
 		const seen: string[] = [];
@@ -218,9 +215,9 @@ test('an activity in another year, read away from the page, can be signed up for
 	// More than a year ahead: never in the weeks around today, so its year opens after theirs.
 	await addEvent(anna, 'Zomerfeest', { day: 400, capacity: 20 });
 
-	// Bert's phone has no shared workers (Chrome on Android): the app starts a worker of its own.
-	const bert = await device(browser);
-	await bert.context().addInitScript(() => Reflect.deleteProperty(globalThis, 'SharedWorker'));
+	// Bert's phone has no shared workers (Chrome on Android, as every device that goes offline in
+	// these tests): the app starts a worker of its own.
+	const bert = await device(browser, { goesOffline: true });
 	await joinAs(bert, invite, 'Bert');
 	await waitForOfflineReady(bert);
 	const thatMonth = `${relay.origin}/agenda?weergave=lijst&dag=${dayAhead(400)}`;
@@ -304,8 +301,7 @@ test('a volunteer whose agenda task was taken away while offline skips a coffee 
 	const invite = await createNeighbourhood(anna, relay, 'Anna');
 	await addEvent(anna, 'Koffieochtend', { weekly: true });
 	// Bert's phone has a worker of its own, which holds the agenda: the offline switch reaches it.
-	const bert = await device(browser);
-	await bert.context().addInitScript(() => Reflect.deleteProperty(globalThis, 'SharedWorker'));
+	const bert = await device(browser, { goesOffline: true });
 	await joinAs(bert, invite, 'Bert');
 	await appoint(anna, 'Bert', 'Mag de hele agenda bijwerken');
 	await openEvent(bert, 'Koffieochtend');

@@ -19,7 +19,7 @@ test.afterEach(async () => {
 test('two neighbours talk about a request, one of them offline; nobody else, and not the relay, can read it', async ({ browser }) => {
 	// Three devices join one after another before the walk starts.
 	test.setTimeout(120_000);
-	const anna = await device(browser);
+	const anna = await device(browser, { goesOffline: true });
 	const invite = await createNeighbourhood(anna, relay, 'Anna');
 	const bert = await device(browser);
 	await joinAs(bert, invite, 'Bert');

@@ -3,9 +3,16 @@ import { expect, type Browser, type Page } from '@playwright/test';
 import { watchPolicy } from './policy.ts';
 import type { RunningRelay } from './relay.ts';
 
-export async function device(browser: Browser): Promise<Page> {
+/**
+ * A resident's device. `goesOffline`: the test takes its network away. Such a device runs its
+ * documents worker as a phone with Chrome on Android does (a worker per tab): the browser's offline
+ * switch used in tests does not reach a shared worker, whose connection a real device loses with
+ * its network.
+ */
+export async function device(browser: Browser, options: { goesOffline?: boolean } = {}): Promise<Page> {
 	const context = await browser.newContext();
 	await watchPolicy(context);
+	if (options.goesOffline) await context.addInitScript(() => Reflect.deleteProperty(globalThis, 'SharedWorker'));
 	return context.newPage();
 }
 

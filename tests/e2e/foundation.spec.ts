@@ -46,7 +46,7 @@ test('a manager creates a neighbourhood and a resident joins, edits offline and 
 	const manager = await device(browser);
 	const invite = await createNeighbourhood(manager);
 
-	const resident = await device(browser);
+	const resident = await device(browser, { goesOffline: true });
 	await joinAs(resident, invite, 'Bert', ['Boodschappen']);
 	// The home page: name, contact person, the helpdesk as a tap-to-call link, the modules.
 	await expect(resident.getByText('Fatima de Vries')).toBeVisible();

@@ -88,7 +88,7 @@ test('a volunteer posts for a resident without a device and gets the responses',
 });
 
 test('two offline edits of the same post on two devices both survive', async ({ browser }) => {
-	const manager = await device(browser);
+	const manager = await device(browser, { goesOffline: true });
 	const invite = await createNeighbourhood(manager, relay, 'Anna');
 	await askForHelp(manager, 'Hulp in de tuin', { category: 'Tuin' });
 
@@ -97,7 +97,7 @@ test('two offline edits of the same post on two devices both survive', async ({ 
 	await manager.getByRole('link', { name: 'Een ander apparaat koppelen' }).click();
 	await manager.getByRole('button', { name: 'Code maken' }).click();
 	const link = await manager.getByTestId('device-link').inputValue();
-	const tablet = await device(browser);
+	const tablet = await device(browser, { goesOffline: true });
 	await tablet.goto(link);
 	await tablet.getByRole('button', { name: 'Ja, koppel dit apparaat' }).click();
 	await openPost(tablet, 'Hulp in de tuin');
@@ -185,7 +185,7 @@ test('a neighbour who joins on a slow line reads that the board is opening, not 
 	const anna = await device(browser);
 	const invite = await createNeighbourhood(anna, relay, 'Anna');
 	await askForHelp(anna, 'Boodschappen op donderdag');
-	const bert = await device(browser);
+	const bert = await device(browser, { goesOffline: true });
 	const line = held.hold();
 	await joinAs(bert, invite, 'Bert');
 	await waitForOfflineReady(bert);

@@ -56,7 +56,7 @@ test('a manager adds a service on one device and a resident finds it by search o
 	await fatima.getByRole('button', { name: 'Bewaren' }).click();
 	await expect(fatima.getByText('Bewaard.')).toBeVisible();
 
-	const bert = await device(browser);
+	const bert = await device(browser, { goesOffline: true });
 	await joinAs(bert, invite, 'Bert');
 	await bert.getByRole('link', { name: 'Waar kan ik terecht?' }).click();
 	await bert.getByLabel('Zoeken').fill('GELDZAKEN');
@@ -119,7 +119,7 @@ test('a neighbour who joins on a slow line reads that the map is opening, not th
 	await fatima.getByRole('button', { name: 'Bewaren' }).click();
 	await expect(fatima.getByRole('heading', { name: 'Spreekuur ouderenadviseur', level: 1 })).toBeVisible();
 
-	const bert = await device(browser);
+	const bert = await device(browser, { goesOffline: true });
 	const line = held.hold();
 	await joinAs(bert, invite, 'Bert');
 	await waitForOfflineReady(bert);

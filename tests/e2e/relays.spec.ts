@@ -53,7 +53,7 @@ async function twoRelays(browser: Browser) {
 	folders.push(firstData, copy);
 	const first = await startRelay({ data: firstData });
 	relays.push(first);
-	const manager = await device(browser);
+	const manager = await device(browser, { goesOffline: true });
 	const invite = await createNeighbourhood(manager, first);
 	const resident = await device(browser);
 	await joinAs(resident, invite, 'Bert');

@@ -19,7 +19,7 @@ test.afterEach(async () => {
 const TILE = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
 
 test('the app runs under its Content-Security-Policy: setup, QR code, offline worker and map tiles', async ({ browser }) => {
-	const fatima = await device(browser);
+	const fatima = await device(browser, { goesOffline: true });
 	let tiles = 0;
 	await fatima.context().route('https://tiles.noaber.test/**', (route) => {
 		tiles += 1;

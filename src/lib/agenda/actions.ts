@@ -30,5 +30,4 @@ export const agendaActions = {
 
 export type AgendaActions = typeof agendaActions;
 
-/** An action's arguments after the document it acts on. */
-export type ActionArgs<F> = F extends (handle: never, ...args: infer A) => unknown ? A : never;
+export type { ActionArgs } from '../automerge/module-documents.svelte.ts';

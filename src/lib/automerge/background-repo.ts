@@ -231,6 +231,10 @@ export class BackgroundHost {
 		if (!handle?.isReady()) throw new Error('Not on this device');
 		const result = run(handle as DocHandle<never>, ...(act.args as never[]));
 		this.#changed(shared, handle);
+		// Answered once stored: a page that goes on (a joined profile forgotten from the membership)
+		// must not lose the change with a worker that stops with its last tab.
+		const { repo } = await shared.started;
+		await repo.flush([handle.documentId]);
 		return result;
 	}
 

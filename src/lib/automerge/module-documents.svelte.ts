@@ -41,6 +41,9 @@ export interface DocumentsDeclaration<Index, Doc, View> {
 /** Domain actions by name: each changes the document it is given and may say what it did. */
 export type ModuleActions = Record<string, (handle: DocHandle<never>, ...args: never[]) => unknown>;
 
+/** An action's arguments after the document it acts on. */
+export type ActionArgs<F> = F extends (handle: never, ...args: infer A) => unknown ? A : never;
+
 /**
  * Reads documents away from the page, in a worker with its own repository: each document's view
  * comes back to `ModuleDocuments.received`, again after every change. False when it cannot.
@@ -63,6 +66,8 @@ export interface Opener {
 	 * line dropped), rather than missing. Reactive: a page showing "wordt geopend" reads it.
 	 */
 	coming(handle: DocHandle<unknown>): boolean;
+	/** Resolves once the document's latest change is stored on this device. */
+	keep(handle: DocHandle<unknown>): Promise<void>;
 	/** Where later documents are read, if anywhere but on the page. */
 	background?: Background;
 }
@@ -81,13 +86,7 @@ export class ModuleDocuments<Index, Doc, View> {
 	/** Documents the background could not find (yet); raw: replaced whole. */
 	#lacking = $state.raw(new Set<string>());
 	/** Where each of those is: here, on its way, or missing. */
-	#recentAt: Array<'here' | 'coming' | 'missing'> | undefined = $derived(
-		this.#recent?.map((url) => {
-			const onPage = this.docs.find((d) => d.handle.url === url);
-			if (onPage) return onPage.current !== undefined ? 'here' : this.#opener.coming(onPage.handle as DocHandle<unknown>) ? 'coming' : 'missing';
-			return url in this.#parts ? 'here' : this.#lacking.has(url) ? 'missing' : 'coming';
-		})
-	);
+	#recentAt: Array<'here' | 'coming' | 'missing'> | undefined = $derived(this.#recent?.map((url) => this.where(url)));
 	/**
 	 * The documents that open first are here, or no relay has them: what a page shows now is there
 	 * (older ones may follow). Not before: an empty week meanwhile would read "niets in de agenda".
@@ -109,6 +108,23 @@ export class ModuleDocuments<Index, Doc, View> {
 		const parts = Object.entries(this.#parts).flatMap(([url, part]) => (onPage.has(url) ? [] : [part]));
 		return combine && parts.length > 0 ? combine([own, ...parts]) : own;
 	});
+	/**
+	 * Where a listed document is: read (on the page or in the background), on its way, or not on
+	 * this device and on no relay reached now. Reactive.
+	 */
+	where(url: string): 'here' | 'coming' | 'missing' {
+		const onPage = this.docs.find((d) => d.handle.url === url);
+		if (onPage) return onPage.current !== undefined ? 'here' : this.#opener.coming(onPage.handle as DocHandle<unknown>) ? 'coming' : 'missing';
+		return url in this.#parts ? 'here' : this.#lacking.has(url) ? 'missing' : 'coming';
+	}
+
+	/** The view of one document, wherever it was read; none until it is. Reactive. */
+	viewOf(url: string): View | undefined {
+		const onPage = this.docs.find((d) => d.handle.url === url)?.current;
+		if (onPage !== undefined) return this.#declaration.read([{ url, doc: onPage }]);
+		return this.#parts[url];
+	}
+
 	// Bookkeeping only; nothing renders from it.
 	#requested = new Set<string>();
 	/** Documents handed to the background that have not reported yet. */
@@ -226,7 +242,7 @@ export class ModuleDocuments<Index, Doc, View> {
 		const run = this.#declaration.actions?.[action] as ((handle: DocHandle<Doc>, ...rest: unknown[]) => unknown) | undefined;
 		if (!run) throw new Error(`${this.name} has no action ${action}`);
 		const open = this.handle(url);
-		if (open) return run(open, ...args);
+		if (open) return this.#keptAfter(open, run(open, ...args));
 		if (this.#inBackground(url)) {
 			try {
 				const done = this.#opener.background?.act(this.name, url, action, args);
@@ -235,7 +251,14 @@ export class ModuleDocuments<Index, Doc, View> {
 				// The background lost it (stopped, or not there): the page opens it and acts itself.
 			}
 		}
-		return run(await this.open(url), ...args);
+		const opened = await this.open(url);
+		return this.#keptAfter(opened, run(opened, ...args));
+	}
+
+	/** An action's result once its change is on this device, as one run in the background is. */
+	async #keptAfter(handle: DocHandle<Doc>, result: unknown): Promise<unknown> {
+		await this.#opener.keep(handle as DocHandle<unknown>);
+		return result;
 	}
 
 	/** Opens a listed document the module does not show by itself (a sealed quarter's history). */

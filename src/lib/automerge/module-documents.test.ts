@@ -34,7 +34,8 @@ function repository() {
 		create: <T>(initial: T) => repo.create<T>(initial),
 		closed: () => closed,
 		opened: () => void (opened += 1),
-		coming: () => false
+		coming: () => false,
+		keep: (handle) => repo.flush([handle.documentId])
 	};
 	const doc = (year: string, ...titles: string[]): Listed => ({ url: repo.create<YearDoc>({ year, titles }).url, period: year });
 	return {

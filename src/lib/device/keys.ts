@@ -1,13 +1,10 @@
 // This device's part in sealing private things: it keeps its member's key ring (in the membership
 // record, next to the credential) and sees to it that the member's profile publishes the ring's
 // newest key, so neighbours seal to a key this device holds.
-import type { DocHandle } from '@automerge/automerge-repo/slim';
 import type { Keyring } from '../access/api.ts';
 import { currentKey, mergeRings, newKeyPair, publicKeyText, rotate, startRing, type KeyPair, type KeyRing, type PublicKey } from '../crypto/keys.ts';
 import { openRingForDevice, sealRingToDevice } from '../crypto/ring-transfer.ts';
-import type { MembersDoc } from '../members/document.ts';
-import { publishKey } from '../members/mutations.ts';
-import { findMember } from '../members/view.ts';
+import type { Member } from '../members/view.ts';
 
 /**
  * The ring this device uses. A device without one (joined before keys existed, or linked without
@@ -20,13 +17,11 @@ export async function ringForDevice(member: string, held: KeyRing | undefined, p
 	return { member, keys: [await newKeyPair(published.n + 1)] };
 }
 
-/** Publishes the ring's newest key on the member's profile, unless the profile already has it or a newer one. */
-export function publishNewest(members: DocHandle<MembersDoc>, memberId: string, ring: KeyRing): boolean {
-	const profile = findMember(members.doc(), memberId);
-	if (!profile) return false;
+/** The ring's newest key as the profile publishes it, unless the profile already has it or a newer one. */
+export function newestToPublish(profile: Member, ring: KeyRing): string | undefined {
 	const newest = currentKey(ring);
-	if (profile.publicKey && (profile.publicKey.n > newest.n || (profile.publicKey.n === newest.n && profile.publicKey.pub === newest.pub))) return false;
-	return publishKey(members, memberId, publicKeyText(newest));
+	if (profile.publicKey && (profile.publicKey.n > newest.n || (profile.publicKey.n === newest.n && profile.publicKey.pub === newest.pub))) return undefined;
+	return publicKeyText(newest);
 }
 
 /** What a device learns from the relay's keyring answer, and what it sends back. */

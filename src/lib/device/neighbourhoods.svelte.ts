@@ -120,7 +120,10 @@ class Neighbourhoods {
 			});
 		}
 		void this.refresh(root);
-		if (current.pendingProfile !== undefined && current.status !== 'waiting') void this.#writePending(root, connection).then(() => this.#keys(root, connection));
+		if (current.pendingProfile !== undefined && current.status !== 'waiting') void this.#writePending(root, connection)
+				// Not written now (the list not found yet): the profile stays pending and is written on the next start.
+				.catch(() => undefined)
+				.then(() => this.#keys(root, connection));
 		else if (current.status !== 'waiting') void this.#keys(root, connection);
 		return connection;
 	}
@@ -140,9 +143,8 @@ class Neighbourhoods {
 		await joinedProfile(connection, membership.memberId, membership.pendingProfile, (profile) =>
 			sealContact(profile, { id: membership.memberId }, { members: connection.everyone?.items ?? [], managers: [], posts: [], ring })
 		);
-		// Forgotten only once it is on this device: a page left right after joining (another link
-		// tapped) would otherwise lose the profile, written in memory only, for good.
-		await connection.keep(await connection.membersHandle());
+		// Forgotten only once it is on this device (the action answers once stored): a page left
+		// right after joining (another link tapped) would otherwise lose the profile for good.
 		const latest = this.state.list.find((m) => m.root === root);
 		if (latest) this.#store({ ...latest, pendingProfile: undefined });
 	}
@@ -163,11 +165,11 @@ class Neighbourhoods {
 	}
 
 	async #keysRound(root: string, connection: Connection) {
-		const { keyringStep, profileArriving, publishNewest, ringForDevice } = await whenOpen();
-		const members = await connection.membersHandle();
+		const { keyringStep, newestToPublish, ringForDevice } = await whenOpen();
 		const first = this.state.list.find((m) => m.root === root);
 		if (!first || first.status === 'waiting') return;
-		const profile = await profileArriving(members, first.memberId);
+		// A linked device may open before its member's profile arrived from the relay: wait a while.
+		const profile = await connection.memberArriving(first.memberId, 60_000);
 		if (!profile) return;
 		const deviceKey = first.deviceKey ?? (await newKeyPair(1));
 		const answer = first.credential ? await callAccess(first.relay, 'keyring', { boxKey: deviceKey.pub }, first.credential) : undefined;
@@ -180,7 +182,8 @@ class Neighbourhoods {
 		const latest = this.state.list.find((m) => m.root === root);
 		if (!latest) return;
 		this.#store({ ...latest, ring: step.ring, deviceKey });
-		publishNewest(members, latest.memberId, step.ring);
+		const key = newestToPublish(profile, step.ring);
+		if (key) await connection.membersAct('publishKey', latest.memberId, key);
 		if (Object.keys(step.rings).length > 0 || step.rotated) {
 			await callAccess(latest.relay, 'putKeyring', { rings: step.rings, rotated: step.rotated }, latest.credential);
 		}

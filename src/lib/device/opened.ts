@@ -3,6 +3,6 @@
 // reader of what pages show, and the upkeep of a member's profile and keys.
 export { Connection } from '../neighbourhood/connection.svelte.ts';
 export { readCurrent } from './current-view.ts';
-export { joinedProfile, profileArriving } from './joined.ts';
-export { keyringStep, publishNewest, ringForDevice } from './keys.ts';
+export { joinedProfile } from './joined.ts';
+export { keyringStep, newestToPublish, ringForDevice } from './keys.ts';
 export { sealContact } from './contact-seal.ts';

@@ -4,7 +4,7 @@
 import type { DocHandle } from '@automerge/automerge-repo/slim';
 import { FirstDocuments } from '../automerge/first-documents.ts';
 import { imm, textOf, type Read } from '../automerge/fields.ts';
-import { ModuleDocuments, type DocumentsDeclaration, type Opener } from '../automerge/module-documents.svelte.ts';
+import { ModuleDocuments, type ActionArgs, type DocumentsDeclaration, type Opener } from '../automerge/module-documents.svelte.ts';
 import { ensurePeriodDoc as ensureListedDoc } from '../automerge/period-index.ts';
 import { ReactiveDoc } from '../automerge/reactive.svelte.ts';
 import { SyncedRepo, type Target } from '../automerge/synced-repo.svelte.ts';
@@ -16,19 +16,20 @@ import { isAccessNotice } from '../access/notice.ts';
 import { setAlternatives } from '../access/alternatives.ts';
 import { ensureAgendaDoc } from '../agenda/periods.ts';
 import type { AgendaDoc } from '../agenda/document.ts';
-import type { ActionArgs, AgendaActions } from '../agenda/actions.ts';
+import type { AgendaActions } from '../agenda/actions.ts';
 import { archivable, archivePosts, yearOf } from '../help/archive.ts';
 import type { ArchiveDoc, HelpDoc } from '../help/document.ts';
 import { ensurePeriodDoc } from '../help/periods.ts';
 import { readPosts } from '../help/view.ts';
 import { newMapDoc } from '../map/create.ts';
 import type { MapDoc } from '../map/document.ts';
+import type { MembersActions } from '../members/actions.ts';
 import type { MembersDoc } from '../members/document.ts';
-import { readMembers, type Member } from '../members/view.ts';
+import type { Member } from '../members/view.ts';
 import type { RootDoc } from './document.ts';
 import { healRoot } from './heal.ts';
 import type { MigrationResult } from './migrate.ts';
-import { modules } from './modules.ts';
+import { members as membersDeclared, modules } from './modules.ts';
 import { addAgendaDoc, addHelpArchive, addHelpPeriod, addMapDoc, migrateRoot, sealHelpPeriod } from './mutations.ts';
 import type { RootProblem } from './problems.ts';
 import { relaysToReach, relayToFollow } from './relay-list.ts';
@@ -47,32 +48,33 @@ export type OpenModules = { [K in keyof Modules]: ModuleDocuments<RootIndex, Doc
 
 export class Connection extends SyncedRepo {
 	root = $state<ReactiveDoc<RootDoc>>();
-	members = $state<ReactiveDoc<MembersDoc>>();
 	/** What opening did to an older root; a version it could not follow is read as well as possible. */
 	migration = $state<MigrationResult>();
-	/** Nobody has the members document the root points at: a peer may have pointed it elsewhere. */
-	membersUnavailable = $state(false);
 	/** Typed, validated views: what pages show. */
 	neighbourhood: RootRead | undefined = $derived(
 		this.root?.current ? readNeighbourhood(this.root.current) : undefined
 	);
+	/** The members document the root lists; read in the background where the browser can. */
+	#membersUrl = $state<string>();
 	/** Everyone who ever took part (read once per change), and those who still do. */
-	everyone: Read<Member> | undefined = $derived(
-		this.members?.current ? readMembers(this.members.current, { includeLeft: true }) : undefined
-	);
+	everyone: Read<Member> | undefined = $derived.by(() => (this.#membersUrl ? this.#members.viewOf(this.#membersUrl) : undefined));
+	/** Nobody has the members document the root points at: a peer may have pointed it elsewhere. */
+	membersUnavailable: boolean = $derived.by(() => this.#membersUrl !== undefined && this.#members.where(this.#membersUrl) === 'missing');
 	names: Map<string, string> = $derived(new Map((this.everyone?.items ?? []).map((m) => [m.id, m.name])));
 	memberList: Read<Member> | undefined = $derived(
 		this.everyone && { items: this.everyone.items.filter((m) => !m.leftAt), skipped: this.everyone.skipped }
 	);
 	/** The help board, the agenda and the map: their documents as they arrive, and their views. */
 	readonly modules: OpenModules;
+	readonly #members: ModuleDocuments<RootIndex, MembersDoc, Read<Member>>;
 	readonly #first: FirstDocuments;
 	/** Where older documents are read: a worker, so opening them stalls no tap. */
 	readonly #background: BackgroundDocuments;
 	/** The root is read and its modules are not listed yet: their documents are still to come. */
 	#listing = false;
-	#membersFound: (handle: DocHandle<MembersDoc>) => void = () => {};
-	#membersHandle = new Promise<DocHandle<MembersDoc>>((resolve) => (this.#membersFound = resolve));
+	#membersFound: (url: string) => void = () => {};
+	/** Resolves once the root is read and so the members document known. */
+	#membersListed = new Promise<string>((resolve) => (this.#membersFound = resolve));
 
 	private constructor(target: Target, page: string | undefined) {
 		super(target);
@@ -99,10 +101,13 @@ export class Connection extends SyncedRepo {
 			closed: () => this.closed,
 			opened: () => this.documentsOpened(),
 			coming: (handle) => this.isComing(handle),
+			keep: (handle) => this.keep(handle),
 			background: this.#background
 		};
 		const open = Object.entries(declared).map(([name, declaration]) => [name, new ModuleDocuments(name, declaration, opener, this.#first)]);
 		this.modules = Object.fromEntries(open) as OpenModules;
+		// Names before anything else: the members wait for no module's turn.
+		this.#members = new ModuleDocuments('members', membersDeclared.members, opener, new FirstDocuments());
 	}
 
 	/**
@@ -131,10 +136,14 @@ export class Connection extends SyncedRepo {
 			this.migration = migrateRoot(root);
 			this.#heal(root);
 		}
-		const members = await this.find<MembersDoc>(membersUrl);
+		this.#membersUrl = membersUrl;
+		this.#membersFound(membersUrl);
+		const read = readNeighbourhood(root.doc());
+		if (read.ok) await this.#members.load(read.neighbourhood.docs);
+		// Names before anything else, as on a weak line what is asked first comes first: the
+		// modules' documents are asked for once the members are here (or nobody has them).
+		await this.membersRead();
 		if (this.closed) return;
-		this.#useMembers(members);
-		this.#membersFound(members);
 		// Another device may start a new quarter at any time: follow the root's index.
 		root.on('change', () => {
 			// A peer's older device may have listed a document in an index this root hides.
@@ -157,12 +166,14 @@ export class Connection extends SyncedRepo {
 		const read = readNeighbourhood(doc);
 		if (!read.ok) return;
 		const index = read.neighbourhood.docs;
-		await Promise.all(Object.values(this.modules).map((module) => module.load(index)));
+		// A manager may have pointed the root at the members document it was created with.
+		if (index.members) this.#membersUrl = index.members;
+		await Promise.all([this.#members, ...Object.values(this.modules)].map((module) => module.load(index)));
 		if (this.modules.help.pending === 0) void this.#archiveOld(index.helpArchive);
 	}
 
 	#fromBackground(message: FromBackground) {
-		const modules: Record<string, ModuleDocuments<RootIndex, unknown, unknown>> = this.modules;
+		const modules: Record<string, ModuleDocuments<RootIndex, unknown, unknown>> = { ...this.modules, members: this.#members };
 		switch (message.type) {
 			case 'failed':
 				this.#backgroundUnshared = 0;
@@ -214,21 +225,60 @@ export class Connection extends SyncedRepo {
 		return root ? repairRoot(root) : [];
 	}
 
-	#useMembers(members: DocHandle<MembersDoc>) {
-		this.members = new ReactiveDoc(members);
-		this.membersUnavailable = members.state === 'unavailable';
-		// Not final: the relay may get it later (from the device that made it). automerge-repo 2.5.6
-		// emits no event on becoming unavailable; `find` has already waited for that or for ready.
-		members.on('change', () => (this.membersUnavailable = false));
-	}
-
 	/** Points the root back at the members document it was created with, and opens that one. */
 	async restoreMembers(): Promise<boolean> {
 		const root = this.root?.handle;
 		const url = root ? restoreMembers(root) : undefined;
-		if (!url) return false;
-		this.#useMembers(await this.find<MembersDoc>(url));
+		if (!root || !url) return false;
+		await this.#loadModules(root.doc());
 		return true;
+	}
+
+	/**
+	 * One of the members' actions (`members/actions.ts`) on the members document, where it is; the
+	 * result once the change is stored on this device.
+	 */
+	async membersAct<K extends keyof MembersActions>(action: K, ...args: ActionArgs<MembersActions[K]>): Promise<ReturnType<MembersActions[K]>> {
+		// The one listed now: a manager may have pointed the root back at the one it was created with.
+		const url = this.#membersUrl ?? (await this.#membersListed);
+		return (await this.#members.act(url, action, args)) as ReturnType<MembersActions[K]>;
+	}
+
+	/** The members as read, once they are (undefined when nobody has the document). */
+	membersRead(): Promise<Read<Member> | undefined> {
+		return this.#until(() => (this.everyone ? { found: this.everyone } : this.membersUnavailable ? { found: undefined } : undefined));
+	}
+
+	/** A member's profile once it is read, waiting at most `waitMs` (a linked device may open before its member's profile arrived). */
+	async memberArriving(memberId: string, waitMs: number): Promise<Member | undefined> {
+		const found = await this.#until(() => {
+			const member = this.everyone?.items.find((m) => m.id === memberId);
+			return member ? { found: member } : undefined;
+		}, waitMs);
+		return found;
+	}
+
+	/** Resolves with what `check` finds once it finds something, reading again on every change; or undefined after `waitMs`. */
+	#until<T>(check: () => { found: T } | undefined, waitMs?: number): Promise<T | undefined> {
+		return new Promise((resolve) => {
+			let done = false;
+			let timer: ReturnType<typeof setTimeout> | undefined;
+			const stop = $effect.root(() => {
+				$effect(() => {
+					const seen = check();
+					if (seen) finish(seen.found);
+				});
+			});
+			function finish(value: T | undefined) {
+				if (done) return;
+				done = true;
+				clearTimeout(timer);
+				// Not from inside the effect that is running.
+				queueMicrotask(stop);
+				resolve(value);
+			}
+			if (waitMs !== undefined) timer = setTimeout(() => finish(undefined), waitMs);
+		});
 	}
 
 	/** The root's index as it is now; a change made before the root is read has nowhere to go. */
@@ -368,14 +418,9 @@ export class Connection extends SyncedRepo {
 		});
 	}
 
-	/** The members document once it is found, for a change made right after opening. */
-	membersHandle(): Promise<DocHandle<MembersDoc>> {
-		return this.#membersHandle;
-	}
-
 	/** Loaded from this device or the relay, or still waiting for either. */
 	get loaded(): boolean {
-		return this.root?.current !== undefined && this.members?.current !== undefined;
+		return this.root?.current !== undefined && this.everyone !== undefined;
 	}
 
 	protected rootHandle(): DocHandle<unknown> | undefined {
@@ -384,12 +429,12 @@ export class Connection extends SyncedRepo {
 
 	/** Documents the root lists that this device has not opened yet, older years among them. */
 	protected override stillComing(): boolean {
-		return super.stillComing() || this.#listing || Object.values(this.modules).some((module) => module.pending > 0);
+		return super.stillComing() || this.#listing || [this.#members, ...Object.values(this.modules)].some((module) => module.pending > 0);
 	}
 
 	protected openHandles(): DocHandle<unknown>[] {
-		const own = [this.root?.handle, this.members?.handle].flatMap((h) => (h ? [h as DocHandle<unknown>] : []));
-		return [...own, ...Object.values(this.modules).flatMap((module) => module.handles())];
+		const own = this.root?.handle ? [this.root.handle as DocHandle<unknown>] : [];
+		return [...own, ...[this.#members, ...Object.values(this.modules)].flatMap((module) => module.handles())];
 	}
 
 	/**

@@ -1,14 +1,14 @@
-// The background worker (automerge/background-repo.ts): reads the later documents of every module
-// that combines views, with that module's own reader, so the page gets the view it would have read,
+// The background worker (automerge/background-repo.ts): reads the members and the later documents
+// of every module that combines views, with that module's own reader, so the page gets the view it would have read,
 // and runs the actions a module declares on the documents it reads.
 // Started as a SharedWorker where the browser has one (every tab is a port of one host), as a
 // dedicated worker otherwise (the page is its only port).
 import { BackgroundHost, type PartReader, type Port } from '../automerge/background-repo.ts';
 import type { DocumentsDeclaration, ModuleActions } from '../automerge/module-documents.svelte.ts';
-import { modules } from './modules.ts';
+import { members, modules } from './modules.ts';
 import type { RootIndex } from './schema.ts';
 
-const declared: Record<string, DocumentsDeclaration<RootIndex, unknown, unknown>> = modules;
+const declared: Record<string, DocumentsDeclaration<RootIndex, unknown, unknown>> = { ...modules, ...members };
 const readers: Record<string, PartReader> = Object.fromEntries(
 	Object.entries(declared).flatMap(([name, declaration]) =>
 		declaration.combine ? [[name, (url: string, doc: unknown) => declaration.read([{ url, doc }])]] : []

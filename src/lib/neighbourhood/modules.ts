@@ -3,5 +3,9 @@
 import { agendaDocuments } from '../agenda/documents.ts';
 import { helpDocuments } from '../help/documents.ts';
 import { mapDocuments } from '../map/documents.ts';
+import { membersDocuments } from '../members/documents.ts';
 
 export const modules = { help: helpDocuments, agenda: agendaDocuments, map: mapDocuments };
+
+/** The members' document: not a module's, as every page needs names; it opens before any module's. */
+export const members = { members: membersDocuments };

@@ -52,7 +52,8 @@ export class RelaysHeard {
 		const storageId = peer ? this.#repo.getStorageIdOfPeer(peer) : undefined;
 		return handles.every((handle) => {
 			const theirs = storageId ? handle.getSyncInfo(storageId)?.lastHeads : undefined;
-			return theirs !== undefined && theirs.join() === handle.heads().join();
+			// Heads are a set: compared in one order, whichever order each side lists them in.
+			return theirs !== undefined && [...theirs].sort().join() === [...handle.heads()].sort().join();
 		});
 	}
 

@@ -28,6 +28,7 @@ import type { Logger } from './log.ts';
 import type { Registry } from './registry.ts';
 import { newId } from './secrets.ts';
 import { readJson, bearer } from './json-request.ts';
+import { documentIdOf } from '../src/lib/automerge/document-id.ts';
 
 const MAX_BODY = 16 * 1024;
 const MAX_SEED_BODY = Math.ceil((MAX_SEED_BYTES * 4) / 3) + 1024;
@@ -65,7 +66,6 @@ function json(res: ServerResponse, status: number, body: unknown) {
 	res.end(JSON.stringify(body));
 }
 
-const idOf = (url: string) => url.replace(/^automerge:/, '');
 
 export async function handleAdopt(req: IncomingMessage, res: ServerResponse, action: string, context: AdoptContext): Promise<void> {
 	const { registry, book, codes, attempts, log } = context;
@@ -110,11 +110,11 @@ export async function handleAdopt(req: IncomingMessage, res: ServerResponse, act
 			if (!codes.maySeed(holder.neighbourhood, holder.deviceId)) return refuse('forbidden');
 			const record = registry.find(holder.neighbourhood);
 			if (!record) return refuse('forbidden');
-			const rootId = idOf(record.root);
+			const rootId = documentIdOf(record.root);
 			const isRoot = body.document === rootId;
 			if (!isRoot) {
 				const root = documentOf(context.repo, rootId);
-				if (!root || !listedDocuments(root).map(idOf).includes(body.document)) return refuse('unlisted');
+				if (!root || !listedDocuments(root).map(documentIdOf).includes(body.document)) return refuse('unlisted');
 				const owner = registry.ownerOf(body.document);
 				if (owner !== undefined && owner !== record.id && !registry.isProvisional(body.document)) return refuse('unlisted');
 			}
@@ -180,7 +180,7 @@ function seedMembers(context: AdoptContext, neighbourhood: string, rootId: strin
 	const read = root ? readNeighbourhood(root) : undefined;
 	if (!read?.ok) return 0;
 	const n = read.neighbourhood;
-	const members = n.docs.members ? documentOf(context.repo, idOf(n.docs.members)) : undefined;
+	const members = n.docs.members ? documentOf(context.repo, documentIdOf(n.docs.members)) : undefined;
 	if (!members) return 0;
 	const roles = (id: string): Role[] =>
 		isManager(n, id) ? ['manager'] : (['agenda', 'map'] as const).filter((module) => isEditor(n, module, id));

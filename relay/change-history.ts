@@ -11,6 +11,7 @@ import type { ChangeLog, ChangeRecord } from './change-log.ts';
 import { describeChange, moduleOf } from './changes.ts';
 import type { Logger } from './log.ts';
 import { applyUndo, outcomeOf, planUndo, type UndoOutcome, type UndoPlan } from './undo.ts';
+import { documentIdOf } from '../src/lib/automerge/document-id.ts';
 
 export interface ChangeHistoryOptions {
 	repo: Repo;
@@ -31,7 +32,6 @@ export interface DocumentOutcome extends UndoOutcome {
 	changes: number;
 }
 
-const idOf = (urlOrId: string) => urlOrId.replace(/^automerge:/, '');
 
 export class ChangeHistory {
 	#o: ChangeHistoryOptions;
@@ -51,8 +51,8 @@ export class ChangeHistory {
 	/** The neighbourhood's documents, the root first: an emptied root is put back before the rest. */
 	#documents(neighbourhood: string): string[] {
 		const root = this.#o.registry.find(neighbourhood)?.root;
-		const all = this.#o.registry.documentsOf(neighbourhood).map(idOf);
-		const rootId = root ? idOf(root) : undefined;
+		const all = this.#o.registry.documentsOf(neighbourhood).map(documentIdOf);
+		const rootId = root ? documentIdOf(root) : undefined;
 		return rootId ? [rootId, ...all.filter((d) => d !== rootId)] : all;
 	}
 
@@ -130,7 +130,7 @@ export class ChangeHistory {
 
 	/** Puts one document back to how it was at `moment`: everything changed after it is undone. */
 	async restoreDocument(neighbourhood: string, documentId: string, input: { moment: number; by: string }): Promise<DocumentOutcome | undefined> {
-		const id = idOf(documentId);
+		const id = documentIdOf(documentId);
 		if (!this.#documents(neighbourhood).includes(id)) return undefined;
 		const handle = await this.#load(id);
 		if (!handle) return undefined;

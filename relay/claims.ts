@@ -16,8 +16,8 @@ import type { AutomergeUrl, DocHandle, DocHandleChangePayload, Repo } from '@aut
 import { listedDocuments } from '../src/lib/neighbourhood/documents.ts';
 import type { Logger } from './log.ts';
 import type { Registry } from './registry.ts';
+import { documentIdOf } from '../src/lib/automerge/document-id.ts';
 
-const documentIdOf = (urlOrId: string) => urlOrId.replace(/^automerge:/, '');
 
 /**
  * The answer of a peer that has nothing of the document yet, to a heads-only first sync message.

@@ -23,6 +23,7 @@ import type { AccessBook } from './access-book.ts';
 import { readJsonFile, writeJsonFile } from './json-file.ts';
 import type { Logger } from './log.ts';
 import type { Registry } from './registry.ts';
+import { documentIdOf } from '../src/lib/automerge/document-id.ts';
 
 /** How long after leaving a member is erased, unless the managers chose otherwise. */
 export const DEFAULT_ERASE_AFTER_MONTHS = 12;
@@ -63,7 +64,6 @@ export interface Erased {
 	documents: number;
 }
 
-const idOf = (url: string) => url.replace(/^automerge:/, '');
 
 export class Eraser {
 	#o: EraserOptions;
@@ -141,10 +141,10 @@ export class Eraser {
 
 		const at = new Date(this.#now).toISOString();
 		const rootUrl = registry.find(neighbourhood)?.root;
-		const rootId = rootUrl ? idOf(rootUrl) : undefined;
+		const rootId = rootUrl ? documentIdOf(rootUrl) : undefined;
 		const root = rootId ? (await this.#load(rootId))?.doc() : undefined;
 		const records: ErasureRecord[] = [];
-		for (const documentId of registry.documentsOf(neighbourhood).map(idOf)) {
+		for (const documentId of registry.documentsOf(neighbourhood).map(documentIdOf)) {
 			if (documentId === rootId) continue;
 			const kind = documentKind(root, `automerge:${documentId}`);
 			if (!kind) continue;
@@ -179,9 +179,9 @@ export class Eraser {
 	/** Members who left longer ago than the neighbourhood's period, not yet erased. */
 	async due(neighbourhood: string): Promise<string[]> {
 		const rootUrl = this.#o.registry.find(neighbourhood)?.root;
-		const root = rootUrl ? (await this.#load(idOf(rootUrl)))?.doc() : undefined;
+		const root = rootUrl ? (await this.#load(documentIdOf(rootUrl)))?.doc() : undefined;
 		const membersUrl = isRecord(root) && isRecord(root.docs) ? textOf(root.docs.members) : '';
-		const members = membersUrl ? (await this.#load(idOf(membersUrl)))?.doc() : undefined;
+		const members = membersUrl ? (await this.#load(documentIdOf(membersUrl)))?.doc() : undefined;
 		const profiles = isRecord(members) && isRecord(members.members) ? members.members : {};
 		const before = this.#now - this.eraseAfterMonths(neighbourhood) * MONTH_MS;
 		return Object.entries(profiles).flatMap(([id, profile]) => {

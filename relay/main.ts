@@ -62,6 +62,7 @@ import { readiness, RELAY_PATH } from './readiness.ts';
 import { RelayMetrics, RoundTrips } from './metrics.ts';
 import { answerVouch } from './vouch-answer.ts';
 import { Vouching } from './vouching.ts';
+import { documentIdOf } from '../src/lib/automerge/document-id.ts';
 
 export interface RelayOptions extends RelayConfig {
 	logDestination?: DestinationStream;
@@ -226,7 +227,7 @@ export async function startRelay(given: Partial<RelayOptions> & Pick<RelayOption
 	const vouching = new Vouching({
 		peersOf: (id) => {
 			const root = registry.find(id)?.root;
-			return listedPeers(new PeersBook(options.data).peersOf(id), root ? documentOf(root.replace(/^automerge:/, '')) : undefined);
+			return listedPeers(new PeersBook(options.data).peersOf(id), root ? documentOf(documentIdOf(root)) : undefined);
 		},
 		log
 	});
@@ -313,7 +314,7 @@ export async function startRelay(given: Partial<RelayOptions> & Pick<RelayOption
 		waiting: (neighbourhood: string, member: string) => toManagers(access, push.news)(neighbourhood, waitingNews(member, new Date().toISOString())),
 		changed: (neighbourhood: string) => {
 			const root = registry.find(neighbourhood)?.root;
-			const handle = root ? repo.handles[root.replace('automerge:', '') as DocumentId] : undefined;
+			const handle = root ? repo.handles[documentIdOf(root) as DocumentId] : undefined;
 			// Only a root in memory has devices listening; nobody to tell otherwise.
 			if (handle?.isReady()) handle.broadcast(ACCESS_CHANGED);
 		}

@@ -10,12 +10,12 @@ import { homeOf, type Home } from '../src/lib/neighbourhood/home.ts';
 import type { Neighbourhood } from '../src/lib/neighbourhood/schema.ts';
 import { isEditor, isManager, readNeighbourhood } from '../src/lib/neighbourhood/view.ts';
 import { loadDocument } from './load-document.ts';
+import { documentIdOf } from '../src/lib/automerge/document-id.ts';
 
-const idOf = (url: string) => url.replace(/^automerge:/, '');
 
 /** The neighbourhood as its root document says. */
 export async function readRoot(repo: Repo, root: string, waitMs?: number): Promise<Neighbourhood | undefined> {
-	const handle = await loadDocument(repo, idOf(root), waitMs);
+	const handle = await loadDocument(repo, documentIdOf(root), waitMs);
 	if (!handle) return undefined;
 	const read = readNeighbourhood(handle.doc());
 	return read.ok ? read.neighbourhood : undefined;
@@ -32,7 +32,7 @@ export async function homeFor(repo: Repo, root: string, granted: Pick<Granted, '
 	// Joining never waits long for it: a second at most for each document.
 	const neighbourhood = await readRoot(repo, root, 1000);
 	if (!neighbourhood) return undefined;
-	const handle = await loadDocument(repo, idOf(neighbourhood.docs.members), 1000);
+	const handle = await loadDocument(repo, documentIdOf(neighbourhood.docs.members), 1000);
 	if (!handle) return undefined;
 	const members = readMembers(handle.doc()).items;
 	return homeOf({ neighbourhood, members, manager: granted.roles.includes('manager'), managed: managedBy(members, granted.memberId) });

@@ -10,6 +10,7 @@ import { publicPageOf } from '../src/lib/neighbourhood/public-page.ts';
 import { agendaEvents } from './feed.ts';
 import type { Logger } from './log.ts';
 import type { NeighbourhoodRecord, Registry } from './registry.ts';
+import { documentIdOf } from '../src/lib/automerge/document-id.ts';
 
 export const PUBLIC_PATH = '/api/public';
 
@@ -62,7 +63,7 @@ export async function handlePublic(req: IncomingMessage, res: ServerResponse, co
 		answer(res, 400, { error: 'query', message: 'Expected ?d=<automerge URL of a neighbourhood>' }, 'no-store', head);
 		return;
 	}
-	const documentId = query.d.replace(/^automerge:/, '');
+	const documentId = documentIdOf(query.d);
 	let record = hostOf(context.registry, documentId);
 	// A neighbourhood created from the shell a moment ago may not have been polled yet.
 	if (!record && context.registry.reloadIfChanged()) record = hostOf(context.registry, documentId);

@@ -20,6 +20,7 @@ import { isDocumentChunk, splitChunks } from './chunks.ts';
 import type { Registry } from './registry.ts';
 import { isStale } from './stale-changes.ts';
 import type { Vouch } from './vouching.ts';
+import { documentIdOf } from '../src/lib/automerge/document-id.ts';
 
 export type { Kind };
 
@@ -74,7 +75,6 @@ export interface RefereeOptions {
 	};
 }
 
-const idOf = (url: string) => url.replace(/^automerge:/, '');
 
 /** The kind of a document no root lists yet (a quarter a device just started), by what it holds. */
 export function kindByShape(top: ReadonlySet<string>): Kind | undefined {
@@ -115,7 +115,7 @@ export class Referee {
 
 	#root(neighbourhood: string): string | undefined {
 		const root = this.#o.registry.find(neighbourhood)?.root;
-		return root ? idOf(root) : undefined;
+		return root ? documentIdOf(root) : undefined;
 	}
 
 	#kind(documentId: string, rootId: string, root: unknown): Kind | undefined {
@@ -162,7 +162,7 @@ export class Referee {
 		const rootId = this.#root(sender.neighbourhood);
 		const root = rootId ? this.#o.documentOf(rootId) : undefined;
 		const membersUrl = root && isRecord(root) && isRecord(root.docs) ? String(root.docs.members ?? '') : '';
-		const membersId = membersUrl ? idOf(membersUrl) : undefined;
+		const membersId = membersUrl ? documentIdOf(membersUrl) : undefined;
 		const missing = this.#needed([rootId, membersId, sender.document]);
 		if (missing.length > 0) return { kind: 'load', documents: missing };
 

@@ -11,6 +11,7 @@ import type { FigureSources } from '../src/lib/figures/monthly.ts';
 import type { RelayConfig } from './config.ts';
 import { Registry } from './registry.ts';
 import { readStored } from './stored-document.ts';
+import { documentIdOf } from '../src/lib/automerge/document-id.ts';
 
 type Out = { log: (line: string) => void; error: (line: string) => void };
 
@@ -37,7 +38,7 @@ const LABEL: Record<Measure, string> = {
 
 async function sourcesOf(config: RelayConfig, registry: Registry, id: string, root: string): Promise<FigureSources | undefined> {
 	const documents = new Map<string, unknown>();
-	const rootId = root.replace(/^automerge:/, '');
+	const rootId = documentIdOf(root);
 	for (const documentId of registry.documentsOf(id)) {
 		const doc = await readStored(config.data, documentId).catch(() => undefined);
 		if (doc) documents.set(documentId, doc);

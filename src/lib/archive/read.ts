@@ -19,6 +19,7 @@ import {
 	type RefusalReason
 } from './format.ts';
 import { unpack, ZipRefused } from './zip-entries.ts';
+import { documentIdOf } from '../automerge/document-id.ts';
 
 export interface ArchiveDocument {
 	entry: DocumentEntry;
@@ -86,7 +87,7 @@ export async function readArchive(bytes: Uint8Array): Promise<ReadResult> {
 	}
 	for (const name of unpacked.keys()) if (!listed.has(name)) return refuse('unlisted', name);
 	for (const name of listed) if (!unpacked.has(name)) return refuse('missing', name);
-	const rootId = manifest.neighbourhood.root.replace(/^automerge:/, '');
+	const rootId = documentIdOf(manifest.neighbourhood.root);
 	if (!manifest.documents.some((d) => d.id === rootId)) return refuse('manifest', 'root');
 	const hasAccess = unpacked.has(ACCESS.registry) && unpacked.has(ACCESS.book);
 	if (manifest.withAccess !== hasAccess || (!hasAccess && unpacked.has(ACCESS.erasures))) return refuse('manifest', 'withAccess');

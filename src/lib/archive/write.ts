@@ -20,6 +20,7 @@ import {
 } from './format.ts';
 import { readableCopies } from './readable.ts';
 import { readmeText } from './readme.ts';
+import { documentIdOf } from '../automerge/document-id.ts';
 
 /** What an operator's export adds with --with-access: files of the relay, as JSON values (hashes only). */
 export interface AccessFiles {
@@ -59,7 +60,7 @@ const jsonBytes = (value: unknown) => encoder.encode(`${JSON.stringify(value, nu
  */
 export async function exportArchive(input: ExportInput): Promise<Uint8Array> {
 	const createdAt = input.createdAt ?? new Date().toISOString();
-	const rootId = input.root.replace(/^automerge:/, '');
+	const rootId = documentIdOf(input.root);
 	if (!input.documents.has(rootId)) throw new Error(`The root document ${rootId} is not among the documents`);
 	const ids = [...input.documents.keys()].sort();
 	const loaded = new Map<string, unknown>();

@@ -3,8 +3,9 @@
 // means leaving one can delete all of its documents at once, and a document two neighbourhoods
 // share (unlikely) stays in the other's database.
 import { IndexedDBStorageAdapter } from '@automerge/automerge-repo-storage-indexeddb';
+import { documentIdOf } from './document-id.ts';
 
-export const storageName = (root: string): string => `noaber-${root.replace(/^automerge:/, '')}`;
+export const storageName = (root: string): string => `noaber-${documentIdOf(root)}`;
 
 /**
  * The adapter for a neighbourhood. automerge-repo-storage-indexeddb 2.5.6 keeps its database open

@@ -15,6 +15,7 @@ import { ErasureCatchUp } from '../erase/catch-up.ts';
 import { openDeviceStorage } from './device-storage.ts';
 import { StoredOnDevice, WatchedStorage } from './stored-on-device.ts';
 import { RelaysHeard } from './relays-heard.ts';
+import { documentIdOf } from './document-id.ts';
 
 /** What the status line tells the resident. */
 export type SyncStatus = 'connecting' | 'local' | 'sharing' | 'shared' | 'refused' | Refusal;
@@ -28,7 +29,6 @@ export interface Target {
 	deviceId?: string;
 }
 
-const documentIdOf = (url: string) => url.replace(/^automerge:/, '');
 
 export abstract class SyncedRepo {
 	readonly target: Target;

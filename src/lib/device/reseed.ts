@@ -8,6 +8,7 @@ import type { AdoptRefusal } from '../access/adopt-api.ts';
 import { callAdopt } from '../access/adopt-client.ts';
 import { listedDocuments } from '../neighbourhood/documents.ts';
 import type { Membership } from './memberships.ts';
+import { documentIdOf } from '../automerge/document-id.ts';
 
 export interface ReseedInput {
 	membership: Membership;
@@ -27,7 +28,6 @@ export type ReseedOutcome =
 	| { ok: true; membership: Membership; brought: number; missing: number }
 	| { ok: false; reason: AdoptRefusal | 'offline' | 'noCopy' };
 
-const idOf = (url: string) => url.replace(/^automerge:/, '');
 
 /** Standard base64, in slices: one `String.fromCharCode(...bytes)` overflows the stack for a big document. */
 export function base64Of(bytes: Uint8Array): string {
@@ -38,7 +38,7 @@ export function base64Of(bytes: Uint8Array): string {
 
 /** This device's copy of a document, or undefined when it has none (it never opened it). */
 async function copyOf(repo: Repo, url: string, waitMs = 10_000): Promise<DocHandle<unknown> | undefined> {
-	const held = repo.handles[idOf(url) as DocumentId];
+	const held = repo.handles[documentIdOf(url) as DocumentId];
 	if (held?.isReady()) return held;
 	let timer: ReturnType<typeof setTimeout> | undefined;
 	try {
@@ -80,7 +80,7 @@ export async function reseed(input: ReseedInput): Promise<ReseedOutcome> {
 			missing += 1;
 			continue;
 		}
-		const sent = await call(input.relay, 'seed', { document: idOf(url), data: base64Of(A.save(handle.doc())) }, credential);
+		const sent = await call(input.relay, 'seed', { document: documentIdOf(url), data: base64Of(A.save(handle.doc())) }, credential);
 		// Without its root the new relay has no neighbourhood to show: stop and say so.
 		if (!sent.ok && url === membership.root) return sent;
 		if (sent.ok) brought += 1;

@@ -9,6 +9,7 @@ import { newMember, type ProfileInput } from '../members/mutations.ts';
 import { listedDocuments } from './documents.ts';
 import { DEFAULT_HELP_CATEGORIES, SCHEMA_VERSION, type RootDoc } from './document.ts';
 import type { DetailsInput } from './schema.ts';
+import { documentIdOf } from '../automerge/document-id.ts';
 
 export interface Created {
 	id: string;
@@ -60,6 +61,6 @@ export function createNeighbourhood(
 		},
 		createdAt: imm(now)
 	});
-	const listed = listedDocuments(root.doc()).map((url) => url.replace(/^automerge:/, ''));
+	const listed = listedDocuments(root.doc()).map((url) => documentIdOf(url));
 	return { id, root, members, map, documentIds: [root.documentId, ...listed] };
 }

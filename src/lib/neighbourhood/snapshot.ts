@@ -4,6 +4,7 @@
 import { save } from '@automerge/automerge/slim';
 import type { AutomergeUrl, DocHandle, Repo } from '@automerge/automerge-repo/slim';
 import { listedDocuments } from './documents.ts';
+import { documentIdOf } from '../automerge/document-id.ts';
 
 export interface Snapshot {
 	/** By document id (without `automerge:`), the root first. */
@@ -12,7 +13,6 @@ export interface Snapshot {
 	missing: string[];
 }
 
-const idOf = (url: string) => url.replace(/^automerge:/, '');
 
 async function found(repo: Repo, url: string, timeoutMs: number): Promise<DocHandle<unknown> | undefined> {
 	const finding = repo.find<unknown>(url as AutomergeUrl, { allowableStates: ['ready', 'unavailable'] });
@@ -26,13 +26,13 @@ export async function snapshot(repo: Repo, rootUrl: string, timeoutMs = 15_000):
 	const documents = new Map<string, Uint8Array>();
 	const missing: string[] = [];
 	const root = await found(repo, rootUrl, timeoutMs);
-	if (!root) return { documents, missing: [idOf(rootUrl)] };
+	if (!root) return { documents, missing: [documentIdOf(rootUrl)] };
 	const rootDoc = root.doc();
-	documents.set(idOf(rootUrl), save(rootDoc));
+	documents.set(documentIdOf(rootUrl), save(rootDoc));
 	for (const url of listedDocuments(rootDoc)) {
 		const handle = await found(repo, url, timeoutMs);
-		if (handle) documents.set(idOf(url), save(handle.doc()));
-		else missing.push(idOf(url));
+		if (handle) documents.set(documentIdOf(url), save(handle.doc()));
+		else missing.push(documentIdOf(url));
 	}
 	return { documents, missing };
 }

@@ -92,10 +92,7 @@ export const startRepo: Starter = async (target) => {
 		onRelays: (handle) => heard.allHold([handle]),
 		onRefused: (listener) => void refusedListeners.add(listener),
 		coming: (handle) => heard.coming(handle),
-		onReach: (listener) => {
-			heard.onChange(listener);
-			sockets.onChange(listener);
-		},
+		onReach: (listener) => heard.onChange(listener),
 		stop: async () => {
 			refusals.stop();
 			sockets.stop();

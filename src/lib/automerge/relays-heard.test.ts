@@ -71,10 +71,17 @@ function device(own: string, ...others: string[]) {
 	return { repo, sockets, heard: new RelaysHeard(repo, sockets), lacking };
 }
 
-/** What `read` said each time the relays' word changed: `coming` is read exactly then by the page. */
+/**
+ * What `read` said each time it said something new, read when the relays' word changed: `coming` is
+ * read exactly then by the page. A call that changes nothing (a socket's own news of what a peer
+ * event already told) adds nothing.
+ */
 function onEachChange<T>(heard: RelaysHeard, read: () => T): T[] {
 	const seen: T[] = [];
-	heard.onChange(() => seen.push(read()));
+	heard.onChange(() => {
+		const now = read();
+		if (seen.length === 0 || seen[seen.length - 1] !== now) seen.push(now);
+	});
 	return seen;
 }
 

@@ -26,9 +26,12 @@ export class RelaysHeard {
 			this.#changed();
 		});
 		network.on('peer', () => this.#changed());
+		// A relay's socket may close after its peer was said gone (the stock adapter speaks first):
+		// what counts as reached changes then too.
+		sockets.onChange(() => this.#changed());
 	}
 
-	/** Calls back when what `coming` says may have changed: a relay came or went, or lacks a document. */
+	/** Calls back when what this says may have changed: a relay came or went, or lacks a document. */
 	onChange(listener: () => void): void {
 		this.#listeners.add(listener);
 	}

@@ -19,9 +19,12 @@ export function readMembers(doc: unknown, options: { includeLeft?: boolean } = {
 		if (result.output.leftAt && !options.includeLeft) continue;
 		items.push(result.output);
 	}
-	items.sort((a, b) => a.name.localeCompare(b.name, 'nl'));
+	items.sort(byName);
 	return { items, skipped };
 }
+
+/** Members by name, in Dutch order. */
+export const byName = (a: Member, b: Member): number => a.name.localeCompare(b.name, 'nl');
 
 export function findMember(doc: unknown, id: string | undefined): Member | undefined {
 	if (!id) return undefined;

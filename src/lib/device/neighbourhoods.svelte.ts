@@ -104,9 +104,13 @@ class Neighbourhoods {
 	async resume(): Promise<Connection | undefined> {
 		let current = this.current;
 		if (!current) return undefined;
-		if (!current.credential) current = (await this.#upgrade(current)) ?? current;
-		const connection = await this.connect(targetOf(current));
 		const root = current.root;
+		if (!current.credential) {
+			await this.#upgradeOnce(current);
+			// Read again: another caller may have upgraded it meanwhile, and the relay swaps a key only once.
+			current = this.state.list.find((m) => m.root === root) ?? current;
+		}
+		const connection = await this.connect(targetOf(current));
 		if (!this.#listening.has(connection)) {
 			this.#listening.add(connection);
 			connection.onAccessChange(() => {
@@ -187,6 +191,21 @@ class Neighbourhoods {
 		if (Object.keys(step.rings).length > 0 || step.rotated) {
 			await callAccess(latest.relay, 'putKeyring', { rings: step.rings, rotated: step.rotated }, latest.credential);
 		}
+	}
+
+	#upgrading = new Map<string, Promise<Membership | undefined>>();
+
+	/**
+	 * The layout and the page both resume at start: a second swap would be refused (the relay
+	 * swaps once per member), and that caller would go on with the old key, which the manager may
+	 * close at any moment.
+	 */
+	#upgradeOnce(membership: Membership): Promise<Membership | undefined> {
+		const running = this.#upgrading.get(membership.root);
+		if (running) return running;
+		const upgrading = this.#upgrade(membership).finally(() => this.#upgrading.delete(membership.root));
+		this.#upgrading.set(membership.root, upgrading);
+		return upgrading;
 	}
 
 	/** A device with the old shared key swaps it for its own credential; offline, it tries next time. */

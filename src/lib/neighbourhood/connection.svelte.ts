@@ -72,9 +72,6 @@ export class Connection extends SyncedRepo {
 	readonly #background: BackgroundDocuments;
 	/** The root is read and its modules are not listed yet: their documents are still to come. */
 	#listing = false;
-	#membersFound: (url: string) => void = () => {};
-	/** Resolves once the root is read and so the members document known. */
-	#membersListed = new Promise<string>((resolve) => (this.#membersFound = resolve));
 
 	private constructor(target: Target, page: string | undefined) {
 		super(target);
@@ -137,7 +134,6 @@ export class Connection extends SyncedRepo {
 			this.#heal(root);
 		}
 		this.#membersUrl = membersUrl;
-		this.#membersFound(membersUrl);
 		const read = readNeighbourhood(root.doc());
 		if (read.ok) await this.#members.load(read.neighbourhood.docs);
 		// Names before anything else, as on a weak line what is asked first comes first: the
@@ -240,7 +236,8 @@ export class Connection extends SyncedRepo {
 	 */
 	async membersAct<K extends keyof MembersActions>(action: K, ...args: ActionArgs<MembersActions[K]>): Promise<ReturnType<MembersActions[K]>> {
 		// The one listed now: a manager may have pointed the root back at the one it was created with.
-		const url = this.#membersUrl ?? (await this.#membersListed);
+		const url = await this.#until(() => (this.#membersUrl ? { found: this.#membersUrl } : undefined));
+		if (!url) throw new Error('The members document is not known');
 		return (await this.#members.act(url, action, args)) as ReturnType<MembersActions[K]>;
 	}
 

@@ -52,6 +52,34 @@ function occurrencesOf(event: AgendaEvent, from: Wall, to: Wall): Occurrence[] {
 	return occurrences;
 }
 
+/**
+ * This week's occurrences of each series, worked out where the agenda is read (the documents
+ * worker): opening the agenda then expands none of its series on the page, in the tap that opens it.
+ */
+export interface SeriesWeek {
+	from: Wall;
+	to: Wall;
+	/** By event id. */
+	occurrences: Record<string, Occurrence[]>;
+}
+
+/** The week of `now` for the series among `events`; undefined when there are none. */
+export function seriesWeek(events: AgendaEvent[], now = new Date()): SeriesWeek | undefined {
+	if (!events.some((event) => event.rrule)) return undefined;
+	const { from, to } = windowOf('week', todayWall(now));
+	const occurrences: Record<string, Occurrence[]> = {};
+	for (const event of events) if (event.rrule) occurrences[event.id] = occurrencesOf(event, from, to);
+	return { from, to, occurrences };
+}
+
+/** Takes a week worked out elsewhere for these events (the same events, copied to this page). */
+export function adoptSeriesWeek(events: AgendaEvent[], week: SeriesWeek): void {
+	for (const event of events) {
+		const occurrences = event.rrule ? week.occurrences[event.id] : undefined;
+		if (occurrences && !expanded.has(event)) expanded.set(event, { from: week.from, to: week.to, occurrences });
+	}
+}
+
 /** Every occurrence overlapping [from, to), in order of start. */
 export function happenings(events: AgendaEvent[], from: Wall, to: Wall, filter: Filter = {}): Happening[] {
 	const out: Happening[] = [];

@@ -3,11 +3,23 @@
 // pages change them through the agenda's actions.
 import type { DocumentsDeclaration, Listed } from '../automerge/module-documents.svelte.ts';
 import type { RootIndex } from '../neighbourhood/schema.ts';
-import { todayWall } from './calendar.ts';
+import { adoptSeriesWeek, seriesWeek, todayWall, windowOf } from './calendar.ts';
 import { agendaActions } from './actions.ts';
 import type { AgendaDoc } from './document.ts';
 import { agendaLoadOrder } from './periods.ts';
 import { combineEvents, readEvents, type EventsRead } from './view.ts';
+
+// A read is kept per document until it changes: so is its week, until the week is another.
+const withWeek = new WeakMap<EventsRead, { from: string; read: EventsRead }>();
+function withSeriesWeek(read: EventsRead, now = new Date()): EventsRead {
+	const { from } = windowOf('week', todayWall(now));
+	const kept = withWeek.get(read);
+	if (kept?.from === from) return kept.read;
+	const week = seriesWeek(read.items, now);
+	const made = week ? { ...read, seriesWeek: week } : read;
+	withWeek.set(read, { from, read: made });
+	return made;
+}
 
 const isPeriod = (entry: Listed): entry is Required<Listed> => entry.period !== undefined;
 
@@ -15,7 +27,10 @@ export const agendaDocuments: DocumentsDeclaration<RootIndex, AgendaDoc, EventsR
 	listed: ({ agenda }) => agenda,
 	order: (fresh, now) => agendaLoadOrder(fresh.filter(isPeriod), todayWall(now)),
 	page: '/agenda',
-	read: readEvents,
-	combine: combineEvents,
+	read: (docs) => withSeriesWeek(readEvents(docs)),
+	combine: (views) => {
+		for (const view of views) if (view.seriesWeek) adoptSeriesWeek(view.items, view.seriesWeek);
+		return combineEvents(views);
+	},
 	actions: agendaActions
 };

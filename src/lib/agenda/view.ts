@@ -3,6 +3,7 @@ import * as v from 'valibot';
 import { isRecord, textOf } from '../automerge/fields.ts';
 import { ACCESSIBILITY, type Accessibility } from './document.ts';
 import type { Read } from '../automerge/fields.ts';
+import type { SeriesWeek } from './calendar.ts';
 import type { Override, Skip } from './recurrence.ts';
 import { EventCore, OverrideView, SignupView, SkipView, type Signup } from './schema.ts';
 import { isWall } from './time.ts';
@@ -26,6 +27,8 @@ export interface AgendaSource {
 export interface EventsRead extends Read<AgendaEvent> {
 	/** Sign-ups, skips and overrides that failed validation, inside otherwise valid events. */
 	skippedParts: number;
+	/** This week's occurrences of its series, when read away from the page (agenda/documents.ts). */
+	seriesWeek?: SeriesWeek;
 }
 
 

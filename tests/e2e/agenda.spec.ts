@@ -500,4 +500,26 @@ test('a volunteer imports a calendar file and sees what was added and what was r
 	await expect(anna.getByText('Bijgewerkt met de buurt.')).toBeVisible();
 	await anna.goto(`${relay.origin}/agenda?weergave=vandaag&dag=2026-12-08`);
 	await expect(anna.locator('li.happening')).toContainText('Digicafé in de bibliotheek');
+
+	// A busy week (three walks a day): its first screenful shows at once, and the rest follows.
+	const walks = ['0900', '1300', '1900'].flatMap((time, i) => [
+		'BEGIN:VEVENT',
+		`UID:wandeling-${i}@wandelclub.example`,
+		'DTSTAMP:20261101T090000Z',
+		`DTSTART;TZID=Europe/Amsterdam:20261207T${time}00`,
+		`DTEND;TZID=Europe/Amsterdam:20261207T${String(Number(time.slice(0, 2)) + 1).padStart(2, '0')}0000`,
+		'RRULE:FREQ=DAILY;COUNT=7',
+		`SUMMARY:Wandeling ${i + 1}`,
+		'END:VEVENT'
+	]);
+	const club = ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//Wandelclub//NL', ...walks, 'END:VCALENDAR', ''].join('\r\n');
+	await anna.goto(`${relay.origin}/agenda/importeren`);
+	await anna.getByLabel('Agendabestand (.ics)').setInputFiles({ name: 'wandelclub.ics', mimeType: 'text/calendar', buffer: Buffer.from(club) });
+	await anna.getByRole('button', { name: 'Toevoegen aan de agenda' }).click();
+	await expect(anna.getByText('3 activiteiten toegevoegd.')).toBeVisible();
+	await anna.goto(`${relay.origin}/agenda?weergave=week&dag=2026-12-07`);
+	await expect(anna.locator('li.happening')).toHaveCount(22);
+	const sunday = anna.locator('ol.agenda-days > li').last();
+	await expect(sunday.getByRole('heading', { level: 2 })).toHaveText(/zondag 13 december/);
+	await expect(sunday.locator('li.happening')).toHaveCount(3);
 });

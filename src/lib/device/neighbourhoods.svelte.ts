@@ -62,9 +62,13 @@ class Neighbourhoods {
 		return this.state.list;
 	}
 
+	// Read once per change for every page part that shows it (the layout, the page, its frame): each
+	// read makes a new view, and all that derives from it works again.
+	#currentState = $derived.by(() => currentState(this.current, this.connection, this.#read));
+
 	/** What pages show for the current neighbourhood: nothing yet, loading, waiting, refused or ready. */
 	get currentState(): CurrentState {
-		return currentState(this.current, this.connection, this.#read);
+		return this.#currentState;
 	}
 
 	/** Opens (or reuses) the connection to a neighbourhood, closing any other one. */

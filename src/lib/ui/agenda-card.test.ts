@@ -9,7 +9,7 @@ import { LocalDoc } from '$lib/automerge/local-doc.ts';
 import { rememberedWeek, rememberWeek } from '$lib/device/remembered-week.ts';
 import { locale } from '$lib/i18n/language.svelte.ts';
 import type { Member } from '$lib/members/view.ts';
-import { cardOf } from './agenda-card.ts';
+import { cardOf, unchangedOr, type CardDays } from './agenda-card.ts';
 
 const ANNA = { memberId: 'anna-0000-0001' };
 const BEN = { memberId: 'ben-0000-00002' };
@@ -61,5 +61,27 @@ describe('a happening in the words the agenda lists it with', () => {
 		expect(rememberedWeek(local, ROOT, { week: '2026-03-09', language: 'nl' })).toBeUndefined();
 		local.setItem(`noaber.week.${ROOT}`, JSON.stringify({ language: 'nl', week: '2026-03-09', days: [{ day: '2026-03-10', cards: [{ ...card, href: '/agenda/abc' }] }] }));
 		expect(rememberedWeek(local, ROOT, { week: '2026-03-09', language: 'nl' })?.days[0]?.cards[0]?.href).toBe('/agenda/abc');
+	});
+
+	it('a week read again is the list drawn before while its cards say the same', () => {
+		locale.language = 'nl';
+		const agenda = new LocalDoc<AgendaDoc>({ period: imm('series'), events: {} });
+		const id = createEvent(agenda, weekly({ location: 'Buurthuis', capacity: 2 }), ANNA);
+		const ben = { id: BEN.memberId } as Member;
+		const week = (): CardDays => {
+			const events = readEvents([{ url: 'automerge:agenda', doc: agenda.doc }]).items;
+			return happenings(events, '2026-03-09T00:00', '2026-03-16T00:00').map((h) => ({ day: h.occurrence.start.slice(0, 10), cards: [cardOf(h, ben)] }));
+		};
+		const drawn = week();
+		// Read anew (an older year arrived): new objects, the same words.
+		expect(unchangedOr(drawn, week())).toBe(drawn);
+		// Ben signs up: his card says so, and the week is drawn again.
+		signUp(agenda, id, '2026-03-10T10:00', BEN);
+		const after = unchangedOr(drawn, week());
+		expect(after).not.toBe(drawn);
+		expect(after[0]!.cards[0]).toMatchObject({ mark: 'going', places: 'Nog 1 plaats' });
+		// A day more or less is another week too.
+		expect(unchangedOr(drawn, [])).toEqual([]);
+		expect(unchangedOr(undefined, drawn)).toBe(drawn);
 	});
 });

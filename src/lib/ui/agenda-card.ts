@@ -21,3 +21,20 @@ export function cardOf({ event, occurrence, off }: Happening, me: Member | undef
 		places: event.capacity > 0 && !off ? placesText(places(event, occurrence.rid).free) : ''
 	};
 }
+
+/** The agenda's days, each with its happenings as cards. */
+export type CardDays = { day: string; cards: AgendaCard[] }[];
+
+const sameCard = (a: AgendaCard, b: AgendaCard) => (Object.keys(a) as (keyof AgendaCard)[]).every((key) => a[key] === b[key]);
+
+/**
+ * `before` when `next` says the same: the agenda is read again whenever any document changes (each
+ * older year that arrives), and a week that did not change is then not drawn again.
+ */
+export function unchangedOr(before: CardDays | undefined, next: CardDays): CardDays {
+	const same =
+		before !== undefined &&
+		before.length === next.length &&
+		before.every((group, i) => group.day === next[i]!.day && group.cards.length === next[i]!.cards.length && group.cards.every((card, j) => sameCard(card, next[i]!.cards[j]!)));
+	return same ? before : next;
+}

@@ -63,10 +63,9 @@ export interface SeriesWeek {
 	occurrences: Record<string, Occurrence[]>;
 }
 
-/** The week of `now` for the series among `events`; undefined when there are none. */
-export function seriesWeek(events: AgendaEvent[], now = new Date()): SeriesWeek | undefined {
+/** The occurrences in `week` (this week's window) of the series among `events`; undefined when there are none. */
+export function seriesWeek(events: AgendaEvent[], { from, to }: { from: Wall; to: Wall }): SeriesWeek | undefined {
 	if (!events.some((event) => event.rrule)) return undefined;
-	const { from, to } = windowOf('week', todayWall(now));
 	const occurrences: Record<string, Occurrence[]> = {};
 	for (const event of events) if (event.rrule) occurrences[event.id] = occurrencesOf(event, from, to);
 	return { from, to, occurrences };

@@ -12,12 +12,12 @@ import { combineEvents, readEvents, type EventsRead } from './view.ts';
 // A read is kept per document until it changes: so is its week, until the week is another.
 const withWeek = new WeakMap<EventsRead, { from: string; read: EventsRead }>();
 function withSeriesWeek(read: EventsRead, now = new Date()): EventsRead {
-	const { from } = windowOf('week', todayWall(now));
+	const window = windowOf('week', todayWall(now));
 	const kept = withWeek.get(read);
-	if (kept?.from === from) return kept.read;
-	const week = seriesWeek(read.items, now);
+	if (kept?.from === window.from) return kept.read;
+	const week = seriesWeek(read.items, window);
 	const made = week ? { ...read, seriesWeek: week } : read;
-	withWeek.set(read, { from, read: made });
+	withWeek.set(read, { from: window.from, read: made });
 	return made;
 }
 

@@ -104,16 +104,29 @@ class Neighbourhoods {
 	#polling: ReturnType<typeof setTimeout> | undefined;
 	#listening = new WeakSet<Connection>();
 
-	/** Opens the current neighbourhood, if any. */
-	async resume(): Promise<Connection | undefined> {
-		let current = this.current;
-		if (!current) return undefined;
+	#resuming: { membership: Membership; promise: Promise<Connection | undefined> } | undefined;
+
+	/**
+	 * Opens the current neighbourhood, if any. The layout and the page both ask at start: callers
+	 * asking for the same membership while it opens share one opening. Twice, the old key would be
+	 * swapped twice (the relay swaps once per member, so the second would go on with the old key,
+	 * which the manager may close at any moment), and the relay asked twice who this device is.
+	 */
+	resume(): Promise<Connection | undefined> {
+		const current = this.current;
+		if (!current) return Promise.resolve(undefined);
+		if (this.#resuming?.membership === current) return this.#resuming.promise;
+		const promise = this.#resume(current).finally(() => {
+			if (this.#resuming?.promise === promise) this.#resuming = undefined;
+		});
+		this.#resuming = { membership: current, promise };
+		return promise;
+	}
+
+	async #resume(membership: Membership): Promise<Connection> {
+		let current = membership;
 		const root = current.root;
-		if (!current.credential) {
-			await this.#upgradeOnce(current);
-			// Read again: another caller may have upgraded it meanwhile, and the relay swaps a key only once.
-			current = this.state.list.find((m) => m.root === root) ?? current;
-		}
+		if (!current.credential) current = (await this.#upgrade(current)) ?? current;
 		const connection = await this.connect(targetOf(current));
 		if (!this.#listening.has(connection)) {
 			this.#listening.add(connection);
@@ -195,21 +208,6 @@ class Neighbourhoods {
 		if (Object.keys(step.rings).length > 0 || step.rotated) {
 			await callAccess(latest.relay, 'putKeyring', { rings: step.rings, rotated: step.rotated }, latest.credential);
 		}
-	}
-
-	#upgrading = new Map<string, Promise<Membership | undefined>>();
-
-	/**
-	 * The layout and the page both resume at start: a second swap would be refused (the relay
-	 * swaps once per member), and that caller would go on with the old key, which the manager may
-	 * close at any moment.
-	 */
-	#upgradeOnce(membership: Membership): Promise<Membership | undefined> {
-		const running = this.#upgrading.get(membership.root);
-		if (running) return running;
-		const upgrading = this.#upgrade(membership).finally(() => this.#upgrading.delete(membership.root));
-		this.#upgrading.set(membership.root, upgrading);
-		return upgrading;
 	}
 
 	/** A device with the old shared key swaps it for its own credential; offline, it tries next time. */

@@ -11,6 +11,7 @@ import type { Browser, Page } from '@playwright/test';
 import { startPushService, type StandIn } from '../relay/push-service.ts';
 import { createNeighbourhood, joinAs, askForHelp, openPost, waitForOfflineReady, device } from './flows.ts';
 import { expect, test, watchPolicy } from './policy.ts';
+import { pushesTo } from './pushed.ts';
 import { startRelay, type RunningRelay } from './relay.ts';
 
 let relay: RunningRelay;
@@ -81,17 +82,8 @@ test("Bert responds to Anna's request, and Anna's phone tells her within seconds
 	expect(push.text).not.toContain('06-12345678');
 
 	// The phone shows it: the decrypted push goes to Anna's service worker as her push service would.
-	const cdp = await anna.context().newCDPSession(anna);
-	const registrationId = new Promise<string>((resolve) => {
-		cdp.on('ServiceWorker.workerRegistrationUpdated', ({ registrations }) => {
-			const ours = registrations.find((r) => r.scopeURL === `${relay.origin}/` && !r.isDeleted);
-			if (ours) resolve(ours.registrationId);
-		});
-	});
-	await cdp.send('ServiceWorker.enable');
-	await cdp.send('ServiceWorker.deliverPushMessage', { origin: relay.origin, registrationId: await registrationId, data: push.text });
-	const shown = () => anna.evaluate(async () => (await (await navigator.serviceWorker.ready).getNotifications()).map((n) => `${n.title}: ${n.body}`));
-	await expect.poll(shown).toEqual(['Lindenbuurt: Bert wil helpen met uw boodschappen']);
+	const pushes = await pushesTo(anna, relay.origin);
+	expect((await pushes.deliverUntilShown(push.text)).map((n) => `${n.title}: ${n.body}`)).toEqual(['Lindenbuurt: Bert wil helpen met uw boodschappen']);
 
 	// Tapping it runs the worker's own handler and opens the post.
 	const worker = anna.context().serviceWorkers().find((w) => w.url().startsWith(relay.origin));

@@ -10,6 +10,7 @@ import { NotifyRequests, type NotifyAction } from '../../src/lib/notify/api.ts';
 import { NEWS_KINDS } from '../../src/lib/news/item.ts';
 import { askForHelp, createNeighbourhood, waitForOfflineReady } from './flows.ts';
 import { expect, test, watchPolicy } from './policy.ts';
+import { pushesTo, shownOn } from './pushed.ts';
 import { startRelay, type RunningRelay } from './relay.ts';
 
 let relay: RunningRelay;
@@ -39,31 +40,13 @@ test('a push shows a notification with its title, and tapping it opens the post'
 	await page.getByRole('link', { name: 'Start' }).click();
 	await expect(page.getByRole('heading', { name: 'Lindenbuurt', level: 1 })).toBeVisible();
 
-	const cdp = await context.newCDPSession(page);
-	const registrationId = new Promise<string>((resolve) => {
-		cdp.on('ServiceWorker.workerRegistrationUpdated', ({ registrations }) => {
-			const ours = registrations.find((r) => r.scopeURL === `${relay.origin}/` && !r.isDeleted);
-			if (ours) resolve(ours.registrationId);
-		});
-	});
-	await cdp.send('ServiceWorker.enable');
+	const pushes = await pushesTo(page, relay.origin);
 	const payload = { title: 'Bert wil helpen met uw boodschappen', body: 'Tik om zijn reactie te lezen.', path: postPath, tag: `help:${postPath.slice(6)}`, count: 1 };
-	const shown = () =>
-		page.evaluate(async () => (await (await navigator.serviceWorker.ready).getNotifications()).map((n) => ({ title: n.title, body: n.body, path: (n.data as { path?: string }).path })));
-	// Handed over again while nothing shows: DevTools drops a push that reaches a worker still
-	// starting (seen once on a busy machine), where a push service would try again. The tag makes
-	// a second one replace the first, so one notification is shown either way.
-	await expect
-		.poll(async () => {
-			const now = await shown();
-			if (now.length === 0) await cdp.send('ServiceWorker.deliverPushMessage', { origin: relay.origin, registrationId: await registrationId, data: JSON.stringify(payload) });
-			return now;
-		})
-		.toEqual([{ title: payload.title, body: payload.body, path: postPath }]);
+	expect(await pushes.deliverUntilShown(JSON.stringify(payload))).toEqual([{ title: payload.title, body: payload.body, path: postPath }]);
 
 	// Something that is not a Noaber push still says something kind, and opens nothing odd.
-	await cdp.send('ServiceWorker.deliverPushMessage', { origin: relay.origin, registrationId: await registrationId, data: '{"title":"http://evil.example"}' });
-	await expect.poll(async () => (await shown()).map((n) => n.title)).toContain('Er is iets nieuws in Noaber');
+	await pushes.deliver('{"title":"http://evil.example"}');
+	await expect.poll(async () => (await shownOn(page)).map((n) => n.title)).toContain('Er is iets nieuws in Noaber');
 
 	// A tap: the worker's own notificationclick handler runs with the notification that is shown.
 	const worker = context.serviceWorkers().find((w) => w.url().startsWith(relay.origin));
@@ -81,7 +64,7 @@ test('a push shows a notification with its title, and tapping it opens the post'
 	}, payload.title);
 	await expect(page).toHaveURL(`${relay.origin}${postPath}`);
 	await expect(page.getByRole('heading', { name: 'Boodschappen op donderdag', level: 1 })).toBeVisible();
-	await expect.poll(async () => (await shown()).map((n) => n.title)).not.toContain(payload.title);
+	await expect.poll(async () => (await shownOn(page)).map((n) => n.title)).not.toContain(payload.title);
 });
 
 /** What reached the stand-in for the relay's notify handler. */

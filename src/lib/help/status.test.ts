@@ -74,6 +74,28 @@ describe('status after two devices change it offline', () => {
 	});
 });
 
+describe('two devices with the same changes', () => {
+	it('list a post, its responses and its history alike, also for what happened in the same moment', () => {
+		const { doc, id } = start();
+		const phone = device(doc, 'aa');
+		const tablet = device(doc, 'ff');
+		const moment = new Date('2026-11-02T10:00:00Z');
+		// Offline on both: the same millisecond on each, and each device hears the other's last.
+		markDone(phone.handle, id, anna, moment);
+		respond(phone.handle, id, 'Ik kan ook', { memberId: 'cor-0000001' }, moment);
+		withdrawPost(tablet.handle, id, anna, moment);
+		respond(tablet.handle, id, 'Ik ook', { memberId: 'dirk-000001' }, moment);
+		createPost(phone.handle, { ...request, title: 'Tuin' }, anna, moment);
+		createPost(tablet.handle, { ...request, title: 'Gras' }, bert, moment);
+		const onPhone = A.merge(phone.doc(), tablet.doc());
+		const onTablet = A.merge(tablet.doc(), phone.doc());
+		expect(A.getHeads(onPhone).sort()).toEqual(A.getHeads(onTablet).sort());
+		const phoneRead = readPosts([{ url: 'automerge:x', doc: onPhone }]).items;
+		expect(phoneRead.find((p) => p.id === id)!.history.filter((h) => h.at === moment.toISOString())).toHaveLength(4);
+		expect(readPosts([{ url: 'automerge:x', doc: onTablet }]).items).toEqual(phoneRead);
+	});
+});
+
 describe('effectiveStatus', () => {
 	const base = { renewedAt: '2026-11-01T10:00:00.000Z' };
 	it('keeps a status nothing contradicts', () => {

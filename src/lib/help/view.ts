@@ -34,11 +34,21 @@ export interface PostsRead extends Read<Post> {
 	skippedParts: number;
 }
 
+/**
+ * A document's map in the order of its keys. A plain object keeps the order its keys arrived in,
+ * and each device applies the same changes in its own order: entries of the same moment would
+ * otherwise be listed differently on two devices.
+ */
+const valuesInKeyOrder = (map: object): unknown[] =>
+	Object.keys(map)
+		.sort()
+		.map((key) => (map as Record<string, unknown>)[key]);
+
 function readMap<T>(map: unknown, schema: v.GenericSchema<unknown, T>): { items: T[]; skipped: number } {
 	if (typeof map !== 'object' || map === null) return { items: [], skipped: 0 };
 	const items: T[] = [];
 	let skipped = 0;
-	for (const value of Object.values(map)) {
+	for (const value of valuesInKeyOrder(map)) {
 		const r = v.safeParse(schema, value);
 		if (r.success) items.push(r.output);
 		else skipped += 1;
@@ -50,7 +60,7 @@ function readResponses(map: unknown): { items: Response[]; skipped: number } {
 	if (typeof map !== 'object' || map === null) return { items: [], skipped: 0 };
 	const items: Response[] = [];
 	let skipped = 0;
-	for (const value of Object.values(map)) {
+	for (const value of valuesInKeyOrder(map)) {
 		const r = v.safeParse(ResponseView, value);
 		if (!r.success) {
 			skipped += 1;
@@ -84,7 +94,7 @@ export function readPosts(sources: PeriodSource[]): PostsRead {
 		seen.add(p.id);
 		return true;
 	});
-	items.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+	items.sort((a, b) => b.createdAt.localeCompare(a.createdAt) || a.id.localeCompare(b.id));
 	return {
 		items,
 		skipped: reads.reduce((n, r) => n + r.skipped, 0),
@@ -120,7 +130,7 @@ function readPeriod(source: PeriodSource): PostsRead {
 		const responses = readResponses(raw.responses);
 		const history = readMap(raw.history, HistoryView);
 		skippedParts += responses.skipped + history.skipped;
-		responses.items.sort((a, b) => a.at.localeCompare(b.at));
+		responses.items.sort((a, b) => a.at.localeCompare(b.at) || a.id.localeCompare(b.id));
 		history.items.sort((a, b) => a.at.localeCompare(b.at));
 		const live = responses.items.filter((r) => !r.withdrawnAt);
 		items.push({

@@ -34,12 +34,20 @@ export const blankPost = (kind: 'request' | 'offer' = 'request'): PostInput => (
 	contact: 'noaber'
 });
 
+let logged = 0;
+/**
+ * History keys sort in the order this device wrote them: the history is listed by time, and
+ * entries of the same millisecond (one tap can write two) by key, so they keep their order, and
+ * every device lists them alike. The random part keeps two devices' keys apart.
+ */
+const historyKey = () => `${(++logged).toString(36).padStart(6, '0')}${randomId().slice(0, 20)}`;
+
 function log(post: PostDoc, actor: Actor, action: string, at: string, extra: { fields?: string[]; note?: string } = {}) {
 	const entry: HistoryEntryData = { at, by: actor.memberId, action };
 	if (actor.actedBy && actor.actedBy !== actor.memberId) entry.actedBy = actor.actedBy;
 	if (extra.fields) entry.fields = extra.fields;
 	if (extra.note) entry.note = extra.note;
-	post.history[randomId()] = imm(JSON.stringify(entry));
+	post.history[historyKey()] = imm(JSON.stringify(entry));
 }
 
 function when(input: PostInput): PostDoc['when'] {

@@ -91,7 +91,13 @@ describe('two devices with the same changes', () => {
 		const onTablet = A.merge(tablet.doc(), phone.doc());
 		expect(A.getHeads(onPhone).sort()).toEqual(A.getHeads(onTablet).sort());
 		const phoneRead = readPosts([{ url: 'automerge:x', doc: onPhone }]).items;
-		expect(phoneRead.find((p) => p.id === id)!.history.filter((h) => h.at === moment.toISOString())).toHaveLength(4);
+		const sameMoment = phoneRead.find((p) => p.id === id)!.history.filter((h) => h.at === moment.toISOString());
+		expect(sameMoment).toHaveLength(4);
+		// What one device did in one moment stays in the order it did it.
+		const order = sameMoment.map((h) => `${h.action} ${h.by}`);
+		expect([...order].sort()).toEqual(['done anna-000001', 'responded cor-0000001', 'responded dirk-000001', 'withdrawn anna-000001']);
+		expect(order.indexOf('done anna-000001')).toBeLessThan(order.indexOf('responded cor-0000001'));
+		expect(order.indexOf('withdrawn anna-000001')).toBeLessThan(order.indexOf('responded dirk-000001'));
 		expect(readPosts([{ url: 'automerge:x', doc: onTablet }]).items).toEqual(phoneRead);
 	});
 });

@@ -110,7 +110,7 @@ describe('news texts', () => {
 	});
 
 	it('name a neighbour it does not know kindly', () => {
-		const [item] = items;
+		const item = items.find((n) => n.kind === 'response' && n.subject.postKind === 'request')!;
 		expect(newsText({ ...item, actor: 'gone-000001' }, { texts: textsIn('nl'), viewer: item.for, firstName })).toBe('Een buur wil helpen met uw boodschappen');
 	});
 });

@@ -64,6 +64,12 @@ export interface SideFigures {
 	/** The relay process's memory (after a full collection) before the readers came, and with them all connected and quiet. */
 	before: MemoryFigures;
 	withReaders: MemoryFigures;
+	/**
+	 * The same with the first readers only (`FIRST_READERS`), connected and quiet: from there to all
+	 * of them, what each further connection costs, without what the first ones set up once (code
+	 * the engine compiled for a path, tables made at the first member).
+	 */
+	firstReaders: MemoryFigures;
 }
 
 /** One relay being measured: its process, its readers' process and the writer's repository. */
@@ -118,7 +124,16 @@ async function until(condition: () => boolean, ms: number, what: string) {
 	}
 }
 
-async function startSide(spec: FanoutRelay, seed: RefereeSeed, people: FanoutPeople, random: () => number, progress?: (line: string) => void): Promise<Side & { before: MemoryFigures }> {
+/** Readers that connect first, before the rest: see `SideFigures.firstReaders`. */
+export const FIRST_READERS = 20;
+
+async function startSide(
+	spec: FanoutRelay,
+	seed: RefereeSeed,
+	people: FanoutPeople,
+	random: () => number,
+	progress?: (line: string) => void
+): Promise<Side & { before: MemoryFigures; firstReaders: MemoryFigures }> {
 	const name = spec.name;
 	const relay = spawnTsx(spec.script, spec.args);
 	const { port } = await message(relay.child, (m) => (typeof m === 'object' && m && 'port' in m ? (m as { port: number }) : undefined), 60_000, `relay (${name}) did not start`, relay.output);
@@ -130,12 +145,21 @@ async function startSide(spec: FanoutRelay, seed: RefereeSeed, people: FanoutPeo
 	const before = await memoryOf(relay.child);
 	const readers = spawnTsx(script('./referee-readers.ts'), []);
 	await message(readers.child, (m) => (m === 'listening' ? true : undefined), 60_000, `the readers' process (${name}) did not start`, readers.output);
-	readers.child.send({ init: { doors: people.readers.map((c) => spec.door(port, c)), url: seed.quarter.url, bytesFile: people.bytesFile } } satisfies ToReaders);
+	const doors = people.readers.map((c) => spec.door(port, c));
+	const first = Math.min(FIRST_READERS, Math.floor(doors.length / 2));
 	const connecting = (m: unknown) => {
 		if (typeof m === 'object' && m !== null && 'connected' in m) progress?.(`relay (${name}): ${(m as { connected: number }).connected} of ${people.readers.length} readers connected`);
 	};
 	readers.child.on('message', connecting);
-	await message(readers.child, (m) => (typeof m === 'object' && m !== null && 'ready' in m ? true : undefined), 300_000, `the readers of relay (${name}) did not connect`, () => `${readers.output()}\nrelay: ${relay.output()}`);
+	const connect = async (wave: typeof doors) => {
+		const ready = message(readers.child, (m) => (typeof m === 'object' && m !== null && 'ready' in m ? true : undefined), 300_000, `the readers of relay (${name}) did not connect`, () => `${readers.output()}\nrelay: ${relay.output()}`);
+		readers.child.send({ init: { doors: wave, url: seed.quarter.url, bytesFile: people.bytesFile } } satisfies ToReaders);
+		await ready;
+	};
+	await connect(doors.slice(0, first));
+	await new Promise((r) => setTimeout(r, QUIET_MS));
+	const firstReaders = await memoryOf(relay.child);
+	await connect(doors.slice(first));
 	readers.child.off('message', connecting);
 	const writer = people.writer;
 	return {
@@ -146,7 +170,8 @@ async function startSide(spec: FanoutRelay, seed: RefereeSeed, people: FanoutPeo
 		handle,
 		next: helpActions(random, seed.quarter.doc, { posters: [writer], responders: [writer], manager: writer }),
 		output: relay.output,
-		before
+		before,
+		firstReaders
 	};
 }
 
@@ -203,7 +228,7 @@ export async function measureSides(
 	options: { samples: number; warmup: number; seed: number; progress?: (line: string) => void; stopEarly?: (sides: Side[]) => boolean },
 	afterwards?: (sides: Side[]) => void
 ): Promise<Record<string, SideFigures>> {
-	const sides: Array<Side & { before: MemoryFigures }> = [];
+	const sides: Array<Side & { before: MemoryFigures; firstReaders: MemoryFigures }> = [];
 	try {
 		// Every side makes the same changes in the same order.
 		const started = await Promise.allSettled(relays.map((spec) => startSide(spec, seed, people, prng(options.seed), options.progress)));
@@ -212,7 +237,7 @@ export async function measureSides(
 		// Quiet connections: whatever the readers' first sync left to do is done.
 		await new Promise((r) => setTimeout(r, QUIET_MS));
 		const figures: Record<string, SideFigures> = {};
-		for (const side of sides) figures[side.name] = { times: [], before: side.before, withReaders: await memoryOf(side.relay) };
+		for (const side of sides) figures[side.name] = { times: [], before: side.before, firstReaders: side.firstReaders, withReaders: await memoryOf(side.relay) };
 		options.progress?.(`${people.readers.length} readers on each relay; ${options.warmup} changes each to warm up, then ${options.samples} each, alternating`);
 		for (let i = 0; i < options.warmup; i += 1) for (const side of sides) await sample(side);
 		for (let i = 0; i < options.samples; i += 1) {

@@ -7,6 +7,9 @@
 // relay and each relay's readers run in a process of their own (through tsx, both alike); the
 // writers run here. Memory is shown twice: as the process counts it, and without the code the
 // engine compiled meanwhile (once, as the first connections ran a path; it does not grow with them).
+// And once more from the first 20 readers to all of them: what each further connection costs,
+// without what the first ones set up once (bytecode of paths run for the first time is not counted
+// as compiled code; tables made for the first member).
 // `--relay label=<checkout>` adds Noaber's relay of another checkout (with its node_modules and
 // texts in place), as often as wanted, to measure a change before and after in one run.
 //
@@ -16,7 +19,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { doorAt } from '../tests/relay/door.ts';
-import { fanoutPeople, measureSides, type FanoutRelay } from './referee-fanout.ts';
+import { fanoutPeople, FIRST_READERS, measureSides, type FanoutRelay } from './referee-fanout.ts';
 import { seedReferee } from './referee-seed.ts';
 import { percentile } from './round-trip.ts';
 import { count, labelled, option } from './arguments.ts';
@@ -30,7 +33,8 @@ const cache = option('cache') ?? join(tmpdir(), 'noaber-bench-referee');
 const script = (name: string) => fileURLToPath(new URL(name, import.meta.url));
 const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
 const show = (ms: number) => (Number.isFinite(ms) ? fmt(ms) : 'lost');
-const perConnection = (before: number, after: number) => `${Math.round((after - before) / readers / 1024)} KB`;
+const perConnection = (before: number, after: number, connections = readers) => `${(Math.round(((after - before) / connections / 1024) * 10) / 10).toFixed(1)} KB`;
+const further = readers - Math.min(FIRST_READERS, Math.floor(readers / 2));
 
 console.log(`Load average at start: ${load()} (${cpus().length} CPUs)`);
 const work = mkdtempSync(join(tmpdir(), 'noaber-bench-stock-'));
@@ -56,15 +60,15 @@ try {
 	const figures = await measureSides(relays, seed, people, { samples, warmup, seed: seedNumber, progress: (line) => console.log(`  ${line}`) });
 	console.log(`\nLoad average at end: ${load()}\n`);
 	console.log(
-		'| relay | samples | fan-out p50 | fan-out p95 | RSS before readers / with them | per idle connection: RSS | per idle connection: heap + outside it | the same, without compiled code |\n|---|---|---|---|---|---|---|---|'
+		`| relay | samples | fan-out p50 | fan-out p95 | RSS before readers / with them | per idle connection: RSS | per idle connection: heap + outside it | the same, without compiled code | each of the last ${further}: heap + outside it | the same, without compiled code |\n|---|---|---|---|---|---|---|---|---|---|`
 	);
 	const mb = (bytes: number) => `${Math.round(bytes / 1024 / 1024)} MB`;
 	for (const relay of relays) {
-		const { times, before, withReaders } = figures[relay.name];
+		const { times, before, firstReaders, withReaders } = figures[relay.name];
 		const held = (m: typeof before) => m.heapUsed + m.external;
 		const kept = (m: typeof before) => held(m) - m.code;
 		console.log(
-			`| ${relay.name} | ${times.length} | ${show(percentile(times, 0.5))} | ${show(percentile(times, 0.95))} | ${mb(before.rss)} / ${mb(withReaders.rss)} | ${perConnection(before.rss, withReaders.rss)} | ${perConnection(held(before), held(withReaders))} | ${perConnection(kept(before), kept(withReaders))} |`
+			`| ${relay.name} | ${times.length} | ${show(percentile(times, 0.5))} | ${show(percentile(times, 0.95))} | ${mb(before.rss)} / ${mb(withReaders.rss)} | ${perConnection(before.rss, withReaders.rss)} | ${perConnection(held(before), held(withReaders))} | ${perConnection(kept(before), kept(withReaders))} | ${perConnection(held(firstReaders), held(withReaders), further)} | ${perConnection(kept(firstReaders), kept(withReaders), further)} |`
 		);
 	}
 	const paired = figures.noaber.times.map((ms, i) => ms / figures.stock.times[i]).filter(Number.isFinite);

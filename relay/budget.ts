@@ -174,7 +174,7 @@ function defaultSchedule(run: () => void, ms: number): void {
 interface Member {
 	connections: number;
 	messages: Bucket;
-	presence: Bucket;
+	presence?: Bucket;
 }
 
 class Neighbourhood {
@@ -197,7 +197,13 @@ export class Lane {
 	readonly neighbourhood: string;
 	#who: string;
 	readonly #sharing: FairSharing;
-	readonly #release: (bytes: Uint8Array) => void;
+	/**
+	 * Shared by every lane of a relay, and told whose message it hands on (`owner`): a function
+	 * made per connection would be kept, with its scope, for as long as the connection stays.
+	 */
+	readonly #release: (bytes: Uint8Array, owner: unknown) => void;
+	/** Whose messages these are (the relay's socket); the lane only hands it back. */
+	readonly owner: unknown;
 	readonly queue: Uint8Array[] = [];
 	queuedBytes = 0;
 	/** Paced messages handed on straight away in this turn of the event loop. */
@@ -207,11 +213,12 @@ export class Lane {
 	paced = 0;
 	closed = false;
 
-	constructor(sharing: FairSharing, neighbourhood: string, who: string, release: (bytes: Uint8Array) => void) {
+	constructor(sharing: FairSharing, neighbourhood: string, who: string, release: (bytes: Uint8Array, owner: unknown) => void, owner: unknown) {
 		this.#sharing = sharing;
 		this.neighbourhood = neighbourhood;
 		this.#who = who;
 		this.#release = release;
+		this.owner = owner;
 	}
 
 	get who(): string {
@@ -236,7 +243,7 @@ export class Lane {
 		const bytes = this.queue.shift();
 		if (!bytes) return;
 		this.queuedBytes -= bytes.byteLength;
-		this.#release(bytes);
+		this.#release(bytes, this.owner);
 	}
 
 	/** The connection is gone: its queue is dropped and its member may leave the neighbourhood. */
@@ -270,8 +277,8 @@ export class FairSharing {
 	 * A connection arrives. `who` is the unit of fairness: whoever it stands for gets one equal share
 	 * of the neighbourhood's budgets, however many connections it opens.
 	 */
-	open(neighbourhood: string, who: string, release: (bytes: Uint8Array) => void): Lane {
-		const lane = new Lane(this, neighbourhood, who, release);
+	open(neighbourhood: string, who: string, release: (bytes: Uint8Array, owner: unknown) => void, owner?: unknown): Lane {
+		const lane = new Lane(this, neighbourhood, who, release, owner);
 		this.enter(lane);
 		return lane;
 	}
@@ -317,7 +324,7 @@ export class FairSharing {
 	#arrive(state: Neighbourhood, who: string, now: number): void {
 		let member = state.members.get(who);
 		if (!member) {
-			member = { connections: 0, messages: new Bucket(this.limits.burst, now), presence: new Bucket(this.limits.presenceBurst, now) };
+			member = { connections: 0, messages: new Bucket(this.limits.burst, now) };
 			state.members.set(who, member);
 			state.messages.add(who, now);
 			state.fanOut.add(who, now);
@@ -377,6 +384,8 @@ export class FairSharing {
 		// Counted from the neighbourhood's connections rather than the document's peers: an
 		// overestimate, which only makes the budget stricter.
 		const deliveries = Math.max(1, state.lanes.size - 1);
+		// Made at the first presence message, full: most connections never send any.
+		member.presence ??= new Bucket(this.limits.presenceBurst, now);
 		if (member.presence.refill(now, this.limits.presencePerSecond, this.limits.presenceBurst) < 1) return false;
 		if (!state.fanOut.take(who, deliveries, now)) return false;
 		member.presence.tokens -= 1;

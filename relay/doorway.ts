@@ -2,7 +2,7 @@
 // (src/lib/automerge/relay-key.ts), or, until a manager closes it, the neighbourhood's old shared
 // key. The secret never travels in the address, so no access log of the relay or of a proxy in
 // front of it holds it.
-import type { WebSocket } from 'ws';
+import type { RawData, WebSocket } from 'ws';
 import type { Refusal } from '../src/lib/access/api.ts';
 import { parseSecret } from '../src/lib/access/secret.ts';
 import { keyFromFrame } from '../src/lib/automerge/relay-key.ts';
@@ -34,29 +34,64 @@ export function entryFor(key: string, registry: Registry, book: AccessBook): Ent
 }
 
 /**
- * Calls `enter` with the entry the socket's first frame opens, or `refuse` with the reason it opens
- * none (or none came in time). Runs inside the first frame's own event, so whoever `enter` adds as
- * a listener receives every later frame and never the key itself.
+ * Lets a socket in with the entry its first frame opens (`enter`), or says why it opens none or
+ * none came in time (`refuse`). Runs inside the first frame's own event, so whoever `enter` adds
+ * as a listener receives every later frame and never the key itself.
+ *
+ * The door adds no listeners: the relay has one listener per event for all sockets (main.ts),
+ * which hands frames and closes to the door first. A listener made per socket would be kept with
+ * its scope for as long as the connection stays open, each one more lengthens the socket's list
+ * of listeners, and one taken off again grows the socket's table of them.
  */
-export function awaitKey(
-	socket: WebSocket,
-	check: (key: string) => Entry | Refusal,
-	enter: (entry: Entry) => void,
-	refuse: (reason: Refusal | 'no key') => void,
-	waitMs = KEY_WAIT_MS
-): void {
-	const timer = setTimeout(() => refuse('no key'), waitMs);
-	timer.unref();
-	const stopWaiting = () => clearTimeout(timer);
-	socket.once('close', stopWaiting);
-	socket.once('message', (data, isBinary) => {
+export class Door {
+	/** Sockets that have not shown a key yet, and the timer that gives up on them. */
+	readonly #waiting = new WeakMap<WebSocket, NodeJS.Timeout>();
+	readonly #check: (key: string) => Entry | Refusal;
+	readonly #enter: (socket: WebSocket, entry: Entry) => void;
+	readonly #refuse: (socket: WebSocket, reason: Refusal | 'no key') => void;
+	readonly #waitMs: number;
+
+	constructor(
+		check: (key: string) => Entry | Refusal,
+		enter: (socket: WebSocket, entry: Entry) => void,
+		refuse: (socket: WebSocket, reason: Refusal | 'no key') => void,
+		waitMs = KEY_WAIT_MS
+	) {
+		this.#check = check;
+		this.#enter = enter;
+		this.#refuse = refuse;
+		this.#waitMs = waitMs;
+	}
+
+	/** A socket just opened: it has `waitMs` to show its key in its first frame. */
+	watch(socket: WebSocket): void {
+		const timer = setTimeout(() => {
+			this.#waiting.delete(socket);
+			this.#refuse(socket, 'no key');
+		}, this.#waitMs);
+		timer.unref();
+		this.#waiting.set(socket, timer);
+	}
+
+	/** A frame arrived; true when it was the door's (the first), which nobody else may see. */
+	frame(socket: WebSocket, data: RawData, isBinary: boolean): boolean {
+		const timer = this.#waiting.get(socket);
+		if (timer === undefined) return false;
 		clearTimeout(timer);
-		// The door keeps nothing of an open socket: the timer holds on to `refuse` and what it sees.
-		socket.off('close', stopWaiting);
+		this.#waiting.delete(socket);
 		const key = isBinary ? keyFromFrame(new Uint8Array(data as Buffer)) : undefined;
-		if (key === undefined) return refuse('no key');
-		const entry = check(key);
-		if (typeof entry === 'string') return refuse(entry);
-		enter(entry);
-	});
+		if (key === undefined) this.#refuse(socket, 'no key');
+		else {
+			const entry = this.#check(key);
+			if (typeof entry === 'string') this.#refuse(socket, entry);
+			else this.#enter(socket, entry);
+		}
+		return true;
+	}
+
+	/** The socket closed: a wait for its key ends. */
+	closed(socket: WebSocket): void {
+		clearTimeout(this.#waiting.get(socket));
+		this.#waiting.delete(socket);
+	}
 }

@@ -77,10 +77,12 @@ export interface Connection {
 	peerId?: string;
 	/** Its share of the neighbourhood's message budgets, and its queue of paced messages. */
 	lane: Lane;
-	claims: number[];
+	/** When it brought new documents in the last minute; made at its first. */
+	claims?: number[];
 	/** Whether the frame being handled arrived as text: the stock adapter's listener drops that flag. */
 	textFrame: boolean;
-	sessions: Set<string>;
+	/** Its ephemeral sessions; made at its first presence message. */
+	sessions?: Set<string>;
 	/** Set once the relay closed it: frames already on their way are ignored, not logged again. */
 	closing: boolean;
 	/** The member whose device this is; undefined with the old shared key. */
@@ -88,7 +90,7 @@ export interface Connection {
 	/** Messages waiting, in order, while the relay loads a document it must judge a change against. */
 	held?: Uint8Array[];
 	/** Lets go of the documents loaded for the held messages, once every one of them is handled. */
-	pins: Array<() => void>;
+	pins?: Array<() => void>;
 }
 
 /** Messages one connection may have waiting for documents to load; an honest device sends a few. */
@@ -211,37 +213,45 @@ export class GuardedServerAdapter extends WebSocketServerAdapter {
 		this.#sharing = new FairSharing(limits, { report: (event) => log.info(event, `over budget: ${event.kind}`) });
 	}
 
+	/** Hands on a paced message when its lane's turn comes (see budget.ts). */
+	readonly #releasePaced = (bytes: Uint8Array, owner: unknown) => this.receiveMessage(bytes, owner as WebSocket, true);
+
 	/** Called at the upgrade, before the adapter sees the socket. */
 	admit(socket: WebSocket, entry: Entry): void {
 		const { neighbourhood, key } = entry;
 		// Until it joins, a connection is its own member; then its peer id is (see #receive).
-		const lane = this.#sharing.open(neighbourhood, `connection-${++this.#connections}`, (bytes) => this.receiveMessage(bytes, socket, true));
+		const lane = this.#sharing.open(neighbourhood, `connection-${++this.#connections}`, this.#releasePaced, socket);
 		const connection: Connection = {
 			neighbourhood,
 			key,
 			deviceId: entry.holder?.deviceId,
 			memberId: entry.holder?.memberId,
 			lane,
-			claims: [],
 			textFrame: false,
-			sessions: new Set(),
-			closing: false,
-			pins: []
+			closing: false
 		};
 		this.connections.set(socket, connection);
-		// Registered before the stock adapter's own listener, so it runs first for every frame.
-		socket.on('message', (_data, isBinary) => {
-			connection.textFrame = !isBinary;
-			// A frame is as good a sign of life as the answer to a ping (the stock adapter's flag).
-			(socket as WebSocket & { isAlive?: boolean }).isAlive = true;
-		});
-		socket.on('close', () => {
-			lane.close();
-			// Forget the peer unless it already reconnected on another socket.
-			const peerId = this.connections.get(socket)?.peerId;
-			const holder = peerId ? (this.sockets[peerId as keyof typeof this.sockets] as WebSocket | undefined) : undefined;
-			if (peerId && (holder === undefined || holder === socket)) this.peerNeighbourhood.delete(peerId);
-		});
+	}
+
+	/**
+	 * Every frame of an admitted socket, before the stock adapter's own listener sees it: the relay
+	 * registers one listener for all sockets at the door (main.ts), which calls this first.
+	 */
+	frameArrived(socket: WebSocket, isBinary: boolean): void {
+		const connection = this.connections.get(socket);
+		if (connection) connection.textFrame = !isBinary;
+		// A frame is as good a sign of life as the answer to a ping (the stock adapter's flag).
+		(socket as WebSocket & { isAlive?: boolean }).isAlive = true;
+	}
+
+	/** A socket closed (told by the relay's one close listener, as `frameArrived`). */
+	socketClosed(socket: WebSocket): void {
+		const connection = this.connections.get(socket);
+		connection?.lane.close();
+		// Forget the peer unless it already reconnected on another socket.
+		const peerId = connection?.peerId;
+		const holder = peerId ? (this.sockets[peerId as keyof typeof this.sockets] as WebSocket | undefined) : undefined;
+		if (peerId && (holder === undefined || holder === socket)) this.peerNeighbourhood.delete(peerId);
 	}
 
 	#close(socket: WebSocket, code: number, reason: string) {
@@ -274,9 +284,10 @@ export class GuardedServerAdapter extends WebSocketServerAdapter {
 
 	#mayClaim(connection: Connection): boolean {
 		const now = Date.now();
-		connection.claims = connection.claims.filter((at) => now - at < 60_000);
-		if (connection.claims.length >= this.#limits.claimsPerMinute) return false;
-		connection.claims.push(now);
+		const claims = (connection.claims ?? []).filter((at) => now - at < 60_000);
+		connection.claims = claims;
+		if (claims.length >= this.#limits.claimsPerMinute) return false;
+		claims.push(now);
 		return true;
 	}
 
@@ -358,8 +369,9 @@ export class GuardedServerAdapter extends WebSocketServerAdapter {
 
 		if (message.senderId !== connection.peerId) return; // the stock adapter ignores these too
 		if (message.type === 'ephemeral') {
-			connection.sessions.add(message.sessionId as string);
-			if (connection.sessions.size > MAX_SESSIONS) return this.#close(socket, CLOSE.badMessage, 'too many sessions');
+			const sessions = (connection.sessions ??= new Set());
+			sessions.add(message.sessionId as string);
+			if (sessions.size > MAX_SESSIONS) return this.#close(socket, CLOSE.badMessage, 'too many sessions');
 		}
 		if ((message.type === 'sync' || message.type === 'request') && this.changeGate) {
 			const sender = { neighbourhood: connection.neighbourhood, peer: connection.peerId, document: message.documentId as string };
@@ -432,7 +444,7 @@ export class GuardedServerAdapter extends WebSocketServerAdapter {
 	#holdUntil(connection: Connection, socket: WebSocket, messageBytes: Uint8Array, ready: () => Promise<void>, what: string, documents: string[], loaded: ReadonlySet<string>) {
 		connection.held = [messageBytes];
 		const pin = this.hooks.pin?.(documents);
-		if (pin) connection.pins.push(pin);
+		if (pin) (connection.pins ??= []).push(pin);
 		this.#log.debug({ neighbourhood: connection.neighbourhood, peer: connection.peerId, documents }, `waiting for ${what}`);
 		// Everything this device writes waits meanwhile: a long wait is worth an operator's look.
 		const slow = setTimeout(() => this.#log.warn({ neighbourhood: connection.neighbourhood, peer: connection.peerId, documents }, `still waiting for ${what} to judge`), 2000);
@@ -452,7 +464,7 @@ export class GuardedServerAdapter extends WebSocketServerAdapter {
 					}
 				}
 				// Each handled message is now automerge-repo's own work, which the unloader waits for.
-				for (const release of connection.pins.splice(0)) release();
+				for (const release of connection.pins?.splice(0) ?? []) release();
 			});
 	}
 

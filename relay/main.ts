@@ -6,11 +6,11 @@ import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 import type { DestinationStream } from 'pino';
-import { WebSocketServer, type WebSocket } from 'ws';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { mayUse } from './access.ts';
 import { configFromEnv, type RelayConfig } from './config.ts';
 import { ListingWatcher } from './claims.ts';
-import { awaitKey, entryFor } from './doorway.ts';
+import { Door, entryFor } from './doorway.ts';
 import { AccessBook } from './access-book.ts';
 import { handleAccess } from './access-api.ts';
 import { handleAdopt } from './adopt-api.ts';
@@ -466,33 +466,51 @@ export async function startRelay(given: Partial<RelayOptions> & Pick<RelayOption
 	// Apart from the upgrade's handler: a listener that lives as long as the socket, written in the
 	// scope that holds the request, would keep each connection's request, headers and parser for as
 	// long as it stays open (about 2 KB per idle connection). The repo's adapter reads only the socket.
+	// One listener per event, made once, for every socket (the socket is their `this`): one made per
+	// socket would be kept, with its scope, as long as the connection stays (doorway.ts).
+	const remoteOf = new WeakMap<WebSocket, string>();
+	// ws reports oversized frames (it closes with 1009 itself) and protocol errors here.
+	const socketError = function (this: WebSocket, error: Error) {
+		log.warn({ remote: remoteOf.get(this), reason: error.message }, 'connection error');
+	};
+	// Registered before the stock adapter's own listener, so the door and the guard see each frame first.
+	const socketFrame = function (this: WebSocket, data: RawData, isBinary: boolean) {
+		if (!door.frame(this, data, isBinary)) adapter.frameArrived(this, isBinary);
+	};
+	const socketClosed = function (this: WebSocket, code: number) {
+		door.closed(this);
+		adapter.socketClosed(this);
+		log.debug({ remote: remoteOf.get(this), code }, 'connection closed');
+	};
+	const door = new Door(
+		checkAtDoor,
+		(ws, entry) => {
+			adapter.admit(ws, entry);
+			if (entry.holder) access.seen(entry.holder.deviceId);
+			log.debug({ neighbourhood: entry.neighbourhood }, 'connection opened');
+			wss.emit('connection', ws);
+		},
+		(ws, reason) => {
+			const remote = remoteOf.get(ws) ?? '';
+			if (reason === 'credential' || reason === 'no key') attempts.failed(remote);
+			metrics.refusedConnection(reason);
+			log.info({ remote, reason }, 'connection refused');
+			const code = reason === 'removed' ? CLOSE.removed : reason === 'waiting' ? CLOSE.waiting : CLOSE.invalidKey;
+			ws.close(code, reason === 'removed' || reason === 'waiting' ? reason : 'invalid key');
+		},
+		options.keyWaitMs
+	);
 	function atTheDoor(ws: WebSocket, remote: string): void {
-		// ws reports oversized frames (it closes with 1009 itself) and protocol errors here.
-		ws.on('error', (error) => log.warn({ remote, reason: error.message }, 'connection error'));
-		ws.on('close', (code) => log.debug({ remote, code }, 'connection closed'));
+		remoteOf.set(ws, remote);
+		ws.on('error', socketError);
+		ws.on('message', socketFrame);
+		ws.on('close', socketClosed);
 		if (attempts.blocked(remote)) {
 			metrics.refusedConnection('too many attempts');
 			ws.close(CLOSE.tooMany, 'too many attempts');
 			return;
 		}
-		awaitKey(
-			ws,
-			checkAtDoor,
-			(entry) => {
-				adapter.admit(ws, entry);
-				if (entry.holder) access.seen(entry.holder.deviceId);
-				log.debug({ neighbourhood: entry.neighbourhood }, 'connection opened');
-				wss.emit('connection', ws);
-			},
-			(reason) => {
-				if (reason === 'credential' || reason === 'no key') attempts.failed(remote);
-				metrics.refusedConnection(reason);
-				log.info({ remote, reason }, 'connection refused');
-				const code = reason === 'removed' ? CLOSE.removed : reason === 'waiting' ? CLOSE.waiting : CLOSE.invalidKey;
-				ws.close(code, reason === 'removed' || reason === 'waiting' ? reason : 'invalid key');
-			},
-			options.keyWaitMs
-		);
+		door.watch(ws);
 	}
 
 	// A client that connects before the repo's storage id resolves would get a socket nobody reads.

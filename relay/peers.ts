@@ -41,8 +41,11 @@ export class PeerJanitor {
 	#repo: Repo;
 	#hooks: RepoHooks;
 	#holders: PeerHolders;
-	/** The documents each connected peer opened: their synchronizers hold its sync state. */
-	#opened = new Map<string, Set<string>>();
+	/**
+	 * The documents each connected peer opened: their synchronizers hold its sync state. A list, not
+	 * a set: a device opens a few dozen at most, and a set costs several times more per connection.
+	 */
+	#opened = new Map<string, string[]>();
 	#departed = new Map<string, Departures>();
 
 	constructor(repo: Repo, hooks: RepoHooks, holders: PeerHolders) {
@@ -50,9 +53,9 @@ export class PeerJanitor {
 		this.#hooks = hooks;
 		this.#holders = holders;
 		hooks.onOpened((documentId, peerId) => {
-			let documents = this.#opened.get(peerId);
-			if (!documents) this.#opened.set(peerId, (documents = new Set()));
-			documents.add(documentId);
+			const documents = this.#opened.get(peerId);
+			if (!documents) this.#opened.set(peerId, [documentId]);
+			else if (!documents.includes(documentId)) documents.push(documentId);
 			// automerge-repo 2.5.6 handles a message only after finding its document, which may wait for
 			// the disk: a peer that left meanwhile is added to the document after its departure was
 			// cleaned up, and nothing would clean up again.
@@ -76,7 +79,7 @@ export class PeerJanitor {
 	#forget(peerId: string) {
 		// automerge-repo 2.5.6 keeps every peer's metadata forever.
 		delete this.#repo.peerMetadataByPeerId[peerId as keyof Repo['peerMetadataByPeerId']];
-		const documents = this.#opened.get(peerId) ?? new Set<string>();
+		const documents = this.#opened.get(peerId) ?? [];
 		this.#opened.delete(peerId);
 		for (const documentId of documents) {
 			const synchronizer = this.#hooks.synchronizer(documentId);

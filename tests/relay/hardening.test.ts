@@ -249,3 +249,21 @@ describe('bookkeeping', () => {
 		await eventually(() => relay!.adapter.peerNeighbourhood.size, (size) => size === 0);
 	});
 });
+
+describe('an idle connection', () => {
+	it('costs the relay no listeners of its own: one per event, shared by every socket', async () => {
+		relay = await startTestRelay();
+		const hosted = await hostNeighbourhood(relay, 'Lindenbuurt');
+		const [anna, bert] = [client(relay, hosted.key), client(relay, hosted.key)];
+		await Promise.all([find(anna, hosted.root), find(bert, hosted.root)]);
+		const sockets = Object.values(relay.adapter.sockets) as import('ws').WebSocket[];
+		expect(sockets).toHaveLength(2);
+		const counts = Object.fromEntries(['message', 'close', 'error'].map((event) => [event, sockets[0]!.listenerCount(event)]));
+		// Frames: the relay's and the stock adapter's; closes: also ws's own bookkeeping of its clients.
+		expect(counts).toEqual({ message: 2, close: 3, error: 1 });
+		for (const event of ['message', 'close', 'error']) {
+			const shared = sockets[0]!.listeners(event).filter((listener) => sockets[1]!.listeners(event).includes(listener));
+			expect(shared, event).toHaveLength(1);
+		}
+	});
+});

@@ -54,43 +54,67 @@ describe('a token bucket', () => {
 });
 
 describe('a fair share', () => {
+	/** Members as the neighbourhood's budgets hold them: each keeps its own assured share. */
+	function members(share: FairShare, names: string[], now = 0): Record<string, Bucket> {
+		return Object.fromEntries(
+			names.map((who) => {
+				share.join();
+				return [who, share.fullShare(now)];
+			})
+		);
+	}
+
 	it('keeps an assured share for a quiet member however much others spend', () => {
 		const share = new FairShare(100, 100, 0);
-		for (const who of ['flooder-1', 'flooder-2', 'flooder-3', 'quiet']) share.add(who, 0);
+		const of = members(share, ['flooder-1', 'flooder-2', 'flooder-3', 'quiet']);
 		let flooded = 0;
 		for (let t = 0; t <= 10_000; t += 10) {
-			for (const who of ['flooder-1', 'flooder-2', 'flooder-3']) while (share.take(who, 1, t)) flooded += 1;
+			for (const who of ['flooder-1', 'flooder-2', 'flooder-3']) while (share.take(of[who]!, 1, t)) flooded += 1;
 		}
 		// Three flooders took no more than the pool over ten seconds, plus its first burst and the
 		// first bursts of the members' shares.
 		expect(flooded).toBeLessThanOrEqual(100 * 10 + 100 + 4 * 25);
 		// The quiet member's quarter is untouched.
-		expect(share.take('quiet', 1, 10_000)).toBe(true);
+		expect(share.take(of.quiet!, 1, 10_000)).toBe(true);
 		let quiet = 1;
-		while (share.take('quiet', 1, 10_000)) quiet += 1;
+		while (share.take(of.quiet!, 1, 10_000)) quiet += 1;
 		expect(quiet).toBeGreaterThanOrEqual(25);
 	});
 
 	it('lends unused capacity to a member alone in a quiet neighbourhood', () => {
 		const share = new FairShare(100, 100, 0);
-		for (let i = 0; i < 10; i++) share.add(`member-${i}`, 0);
+		const of = members(share, Array.from({ length: 10 }, (_, i) => `member-${i}`));
 		let taken = 0;
-		while (share.take('member-0', 1, 0)) taken += 1;
+		while (share.take(of['member-0']!, 1, 0)) taken += 1;
 		// Its own tenth and what the pool had left.
 		expect(taken).toBeGreaterThan(50);
 	});
 
 	it('lets a member of a crowded neighbourhood send a message that costs more than its share of the burst', () => {
 		const share = new FairShare(100, 100, 0);
-		for (let i = 0; i < 200; i++) share.add(`member-${i}`, 0);
-		while (share.take('member-1', 1, 0)) {
+		const of = members(share, Array.from({ length: 200 }, (_, i) => `member-${i}`));
+		while (share.take(of['member-1']!, 1, 0)) {
 			// the pool runs dry
 		}
 		// Its share holds one such message, however small a two-hundredth of the burst is.
-		expect(share.take('member-0', 50, 0)).toBe(true);
-		expect(share.take('member-0', 50, 0)).toBe(false);
-		expect(share.waitMs('member-0', 50, 0)).toBeGreaterThan(0);
-		expect(share.take('member-0', 50, 100_000)).toBe(true);
+		expect(share.take(of['member-0']!, 50, 0)).toBe(true);
+		expect(share.take(of['member-0']!, 50, 0)).toBe(false);
+		expect(share.waitMs(of['member-0']!, 50, 0)).toBeGreaterThan(0);
+		expect(share.take(of['member-0']!, 50, 100_000)).toBe(true);
+	});
+
+	it('counts the members that are there: one who left leaves a larger share to the others', () => {
+		const share = new FairShare(100, 100, 0);
+		const of = members(share, ['anna', 'bert', 'cor', 'dirk']);
+		for (const who of ['anna', 'bert', 'cor', 'dirk']) while (share.take(of[who]!, 1, 0)) {
+			// everyone spends what they have, and the pool with it
+		}
+		share.leave();
+		share.leave();
+		// A second later the pool has 100 again, and each of the two left has half of that assured.
+		let anna = 0;
+		while (share.take(of.anna!, 1, 1000) && anna < 1000) anna += 1;
+		expect(anna).toBeGreaterThanOrEqual(50);
 	});
 });
 

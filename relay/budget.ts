@@ -78,7 +78,7 @@ export class FairShare {
 	readonly #perSecond: number;
 	readonly #burst: number;
 	readonly #pool: Bucket;
-	readonly #assured = new Map<string, Bucket>();
+	#members = 0;
 
 	constructor(perSecond: number, burst: number, now: number) {
 		this.#perSecond = perSecond;
@@ -87,33 +87,37 @@ export class FairShare {
 	}
 
 	get members(): number {
-		return this.#assured.size;
+		return this.#members;
 	}
 
-	/** A member arrives with a full assured share. */
-	add(who: string, now: number): void {
-		if (!this.#assured.has(who)) this.#assured.set(who, new Bucket(this.#burst, now));
+	/** A member arrives: the shares are counted again. */
+	join(): void {
+		this.#members += 1;
 	}
 
-	remove(who: string): void {
-		this.#assured.delete(who);
+	/** A member left. */
+	leave(): void {
+		this.#members = Math.max(0, this.#members - 1);
 	}
 
-	#refill(who: string, cost: number, now: number): Bucket {
+	/**
+	 * A full assured share, which the member keeps (kept here in a table by member, each would cost
+	 * an entry more per connection). A share made later, at first use, is the same as one made when
+	 * the member arrived: unused, it would have been full.
+	 */
+	fullShare(now: number): Bucket {
+		return new Bucket(this.#burst, now);
+	}
+
+	#refill(assured: Bucket, cost: number, now: number): void {
 		this.#pool.refill(now, this.#perSecond, this.#burst);
-		let assured = this.#assured.get(who);
-		if (!assured) {
-			assured = new Bucket(0, now);
-			this.#assured.set(who, assured);
-		}
-		const share = Math.max(1, this.#assured.size);
+		const share = Math.max(1, this.#members);
 		// At least one message's cost, or a member of a crowded neighbourhood could never send one.
 		assured.refill(now, this.#perSecond / share, Math.max(cost, this.#burst / share));
-		return assured;
 	}
 
-	take(who: string, cost: number, now: number): boolean {
-		const assured = this.#refill(who, cost, now);
+	take(assured: Bucket, cost: number, now: number): boolean {
+		this.#refill(assured, cost, now);
 		if (assured.tokens >= cost) {
 			assured.tokens -= cost;
 			// The pool pays as well, so borrowers back off while members use their shares. Its debt
@@ -128,9 +132,9 @@ export class FairShare {
 		return false;
 	}
 
-	waitMs(who: string, cost: number, now: number): number {
-		const assured = this.#refill(who, cost, now);
-		const share = Math.max(1, this.#assured.size);
+	waitMs(assured: Bucket, cost: number, now: number): number {
+		this.#refill(assured, cost, now);
+		const share = Math.max(1, this.#members);
 		return Math.min(assured.waitMs(cost, this.#perSecond / share), this.#pool.waitMs(cost, this.#perSecond));
 	}
 }
@@ -174,7 +178,11 @@ function defaultSchedule(run: () => void, ms: number): void {
 interface Member {
 	connections: number;
 	messages: Bucket;
+	/** Its assured share of the neighbourhood's messages. */
+	messageShare: Bucket;
+	/** Made at its first presence message, full: most connections never send any. */
 	presence?: Bucket;
+	fanOutShare?: Bucket;
 }
 
 class Neighbourhood {
@@ -324,10 +332,10 @@ export class FairSharing {
 	#arrive(state: Neighbourhood, who: string, now: number): void {
 		let member = state.members.get(who);
 		if (!member) {
-			member = { connections: 0, messages: new Bucket(this.limits.burst, now) };
+			member = { connections: 0, messages: new Bucket(this.limits.burst, now), messageShare: state.messages.fullShare(now) };
 			state.members.set(who, member);
-			state.messages.add(who, now);
-			state.fanOut.add(who, now);
+			state.messages.join();
+			state.fanOut.join();
 		}
 		member.connections += 1;
 	}
@@ -336,8 +344,8 @@ export class FairSharing {
 		const member = state.members.get(who);
 		if (member && --member.connections <= 0) {
 			state.members.delete(who);
-			state.messages.remove(who);
-			state.fanOut.remove(who);
+			state.messages.leave();
+			state.fanOut.leave();
 		}
 	}
 
@@ -387,14 +395,15 @@ export class FairSharing {
 		// Made at the first presence message, full: most connections never send any.
 		member.presence ??= new Bucket(this.limits.presenceBurst, now);
 		if (member.presence.refill(now, this.limits.presencePerSecond, this.limits.presenceBurst) < 1) return false;
-		if (!state.fanOut.take(who, deliveries, now)) return false;
+		member.fanOutShare ??= state.fanOut.fullShare(now);
+		if (!state.fanOut.take(member.fanOutShare, deliveries, now)) return false;
 		member.presence.tokens -= 1;
 		return true;
 	}
 
 	#mayPass(state: Neighbourhood, member: Member, who: string, now: number): boolean {
 		if (member.messages.refill(now, this.limits.messagesPerSecond, this.limits.burst) < 1) return false;
-		if (!state.messages.take(who, 1, now)) return false;
+		if (!state.messages.take(member.messageShare, 1, now)) return false;
 		member.messages.tokens -= 1;
 		return true;
 	}
@@ -439,7 +448,7 @@ export class FairSharing {
 			const member = state.members.get(lane.who);
 			if (!member) continue;
 			member.messages.refill(now, this.limits.messagesPerSecond, this.limits.burst);
-			wait = Math.min(wait, Math.max(member.messages.waitMs(1, this.limits.messagesPerSecond), state.messages.waitMs(lane.who, 1, now)));
+			wait = Math.min(wait, Math.max(member.messages.waitMs(1, this.limits.messagesPerSecond), state.messages.waitMs(member.messageShare, 1, now)));
 		}
 		this.#wake(state, Math.max(MIN_WAIT_MS, Number.isFinite(wait) ? Math.ceil(wait) : MIN_WAIT_MS));
 	}

@@ -54,19 +54,16 @@ describe('a token bucket', () => {
 });
 
 describe('a fair share', () => {
-	/** Members as the neighbourhood's budgets hold them: each keeps its own assured share. */
-	function members(share: FairShare, names: string[], now = 0): Record<string, Bucket> {
-		return Object.fromEntries(
-			names.map((who) => {
-				share.join();
-				return [who, share.fullShare(now)];
-			})
-		);
+	/** A share as a neighbourhood holds it: it counts who is present, and each member keeps its own part. */
+	function members(names: string[], now = 0) {
+		const present = new Set(names);
+		const share = new FairShare(100, 100, now, () => present.size);
+		const of: Record<string, Bucket> = Object.fromEntries(names.map((who) => [who, share.fullShare(now)]));
+		return { share, of, present };
 	}
 
 	it('keeps an assured share for a quiet member however much others spend', () => {
-		const share = new FairShare(100, 100, 0);
-		const of = members(share, ['flooder-1', 'flooder-2', 'flooder-3', 'quiet']);
+		const { share, of } = members(['flooder-1', 'flooder-2', 'flooder-3', 'quiet']);
 		let flooded = 0;
 		for (let t = 0; t <= 10_000; t += 10) {
 			for (const who of ['flooder-1', 'flooder-2', 'flooder-3']) while (share.take(of[who]!, 1, t)) flooded += 1;
@@ -82,8 +79,7 @@ describe('a fair share', () => {
 	});
 
 	it('lends unused capacity to a member alone in a quiet neighbourhood', () => {
-		const share = new FairShare(100, 100, 0);
-		const of = members(share, Array.from({ length: 10 }, (_, i) => `member-${i}`));
+		const { share, of } = members(Array.from({ length: 10 }, (_, i) => `member-${i}`));
 		let taken = 0;
 		while (share.take(of['member-0']!, 1, 0)) taken += 1;
 		// Its own tenth and what the pool had left.
@@ -91,8 +87,7 @@ describe('a fair share', () => {
 	});
 
 	it('lets a member of a crowded neighbourhood send a message that costs more than its share of the burst', () => {
-		const share = new FairShare(100, 100, 0);
-		const of = members(share, Array.from({ length: 200 }, (_, i) => `member-${i}`));
+		const { share, of } = members(Array.from({ length: 200 }, (_, i) => `member-${i}`));
 		while (share.take(of['member-1']!, 1, 0)) {
 			// the pool runs dry
 		}
@@ -104,13 +99,12 @@ describe('a fair share', () => {
 	});
 
 	it('counts the members that are there: one who left leaves a larger share to the others', () => {
-		const share = new FairShare(100, 100, 0);
-		const of = members(share, ['anna', 'bert', 'cor', 'dirk']);
+		const { share, of, present } = members(['anna', 'bert', 'cor', 'dirk']);
 		for (const who of ['anna', 'bert', 'cor', 'dirk']) while (share.take(of[who]!, 1, 0)) {
 			// everyone spends what they have, and the pool with it
 		}
-		share.leave();
-		share.leave();
+		present.delete('cor');
+		present.delete('dirk');
 		// A second later the pool has 100 again, and each of the two left has half of that assured.
 		let anna = 0;
 		while (share.take(of.anna!, 1, 1000) && anna < 1000) anna += 1;

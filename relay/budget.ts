@@ -78,26 +78,14 @@ export class FairShare {
 	readonly #perSecond: number;
 	readonly #burst: number;
 	readonly #pool: Bucket;
-	#members = 0;
+	/** How many members share it: the neighbourhood's own count, never one kept apart to drift. */
+	readonly #members: () => number;
 
-	constructor(perSecond: number, burst: number, now: number) {
+	constructor(perSecond: number, burst: number, now: number, members: () => number) {
 		this.#perSecond = perSecond;
 		this.#burst = burst;
 		this.#pool = new Bucket(burst, now);
-	}
-
-	get members(): number {
-		return this.#members;
-	}
-
-	/** A member arrives: the shares are counted again. */
-	join(): void {
-		this.#members += 1;
-	}
-
-	/** A member left. */
-	leave(): void {
-		this.#members = Math.max(0, this.#members - 1);
+		this.#members = members;
 	}
 
 	/**
@@ -111,7 +99,7 @@ export class FairShare {
 
 	#refill(assured: Bucket, cost: number, now: number): void {
 		this.#pool.refill(now, this.#perSecond, this.#burst);
-		const share = Math.max(1, this.#members);
+		const share = Math.max(1, this.#members());
 		// At least one message's cost, or a member of a crowded neighbourhood could never send one.
 		assured.refill(now, this.#perSecond / share, Math.max(cost, this.#burst / share));
 	}
@@ -134,7 +122,7 @@ export class FairShare {
 
 	waitMs(assured: Bucket, cost: number, now: number): number {
 		this.#refill(assured, cost, now);
-		const share = Math.max(1, this.#members);
+		const share = Math.max(1, this.#members());
 		return Math.min(assured.waitMs(cost, this.#perSecond / share), this.#pool.waitMs(cost, this.#perSecond));
 	}
 }
@@ -195,8 +183,9 @@ class Neighbourhood {
 	scheduled = false;
 
 	constructor(limits: BudgetLimits, now: number) {
-		this.messages = new FairShare(limits.neighbourhoodMessagesPerSecond, limits.neighbourhoodBurst, now);
-		this.fanOut = new FairShare(limits.fanOutPerSecond, limits.fanOutBurst, now);
+		const members = () => this.members.size;
+		this.messages = new FairShare(limits.neighbourhoodMessagesPerSecond, limits.neighbourhoodBurst, now, members);
+		this.fanOut = new FairShare(limits.fanOutPerSecond, limits.fanOutBurst, now, members);
 	}
 }
 
@@ -334,8 +323,6 @@ export class FairSharing {
 		if (!member) {
 			member = { connections: 0, messages: new Bucket(this.limits.burst, now), messageShare: state.messages.fullShare(now) };
 			state.members.set(who, member);
-			state.messages.join();
-			state.fanOut.join();
 		}
 		member.connections += 1;
 	}
@@ -344,8 +331,6 @@ export class FairSharing {
 		const member = state.members.get(who);
 		if (member && --member.connections <= 0) {
 			state.members.delete(who);
-			state.messages.leave();
-			state.fanOut.leave();
 		}
 	}
 

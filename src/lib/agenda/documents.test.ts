@@ -6,7 +6,7 @@ import type { AgendaDoc } from './document.ts';
 import { agendaDocuments } from './documents.ts';
 import { blankEvent, changeOccurrence, checkEvent, createEvent, skipOccurrence, type EventInput } from './mutations.ts';
 import { addDays, dayOf } from './time.ts';
-import type { EventsRead } from './view.ts';
+import { EVENTS_PER_PIECE, piecesOf, type EventsRead } from './view.ts';
 
 const ANNA = { memberId: 'anna-0000-0001' };
 const NOW = new Date();
@@ -66,6 +66,33 @@ describe('the agenda read away from the page', () => {
 		for (const occurrences of Object.values(series!.seriesWeek!.occurrences)) for (const o of occurrences) o.end = o.start;
 		const taken = agendaDocuments.combine!([series!, year!]);
 		expect(titles(taken)).toEqual(own);
+		expect(happenings(taken.items, week.from, week.to).filter((h) => h.event.rrule).every((h) => h.occurrence.end === h.occurrence.start)).toBe(true);
+	});
+
+	it('sends a large document in pieces that make the same agenda again, each with the week of its own series', () => {
+		const [series, year] = fromWorker();
+		const bingo = year!.items[0]!;
+		// More events than fit in one piece, in order, with something skipped while reading them.
+		const many: EventsRead = {
+			items: Array.from({ length: EVENTS_PER_PIECE * 2 + 7 }, (_, i) => ({ ...bingo, id: `bingo-${String(i).padStart(4, '0')}` })),
+			skipped: 2,
+			skippedParts: 1
+		};
+		const pieces = agendaDocuments.pieces!(many).map((piece) => structuredClone(piece));
+		expect(pieces.map((p) => p.items.length)).toEqual([EVENTS_PER_PIECE, EVENTS_PER_PIECE, 7]);
+		const whole = agendaDocuments.combine!(pieces);
+		expect(whole.items.map((e) => e.id)).toEqual(many.items.map((e) => e.id));
+		expect([whole.skipped, whole.skippedParts]).toEqual([2, 1]);
+		// A small document goes as it is.
+		expect(agendaDocuments.pieces!(year!)).toEqual([year]);
+
+		// Series one per piece: each piece brings the week of its own series, and no other's.
+		const perSeries = piecesOf(series!, 1).map((piece) => structuredClone(piece));
+		expect(perSeries.map((p) => Object.keys(p.seriesWeek!.occurrences))).toEqual(series!.items.map((e) => [e.id]));
+		// Marked on the way, as above: the page takes each piece's week as it came.
+		for (const piece of perSeries) for (const occurrences of Object.values(piece.seriesWeek!.occurrences)) for (const o of occurrences) o.end = o.start;
+		const taken = agendaDocuments.combine!([agendaDocuments.combine!(perSeries), structuredClone(year!)]);
+		expect(titles(taken)).toEqual(titles(agendaDocuments.combine!([structuredClone(series!), structuredClone(year!)])));
 		expect(happenings(taken.items, week.from, week.to).filter((h) => h.event.rrule).every((h) => h.occurrence.end === h.occurrence.start)).toBe(true);
 	});
 

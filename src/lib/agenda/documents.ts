@@ -7,7 +7,7 @@ import { adoptSeriesWeek, seriesWeek, todayWall, windowOf } from './calendar.ts'
 import { agendaActions } from './actions.ts';
 import type { AgendaDoc } from './document.ts';
 import { agendaLoadOrder } from './periods.ts';
-import { combineEvents, readEvents, type EventsRead } from './view.ts';
+import { combineEvents, piecesOf, readEvents, type EventsRead } from './view.ts';
 
 // A read is kept per document until it changes: so is its week, until the week is another.
 const withWeek = new WeakMap<EventsRead, { from: string; read: EventsRead }>();
@@ -32,5 +32,6 @@ export const agendaDocuments: DocumentsDeclaration<RootIndex, AgendaDoc, EventsR
 		for (const view of views) if (view.seriesWeek) adoptSeriesWeek(view.items, view.seriesWeek);
 		return combineEvents(views);
 	},
+	pieces: (view) => piecesOf(view),
 	actions: agendaActions
 };

@@ -17,8 +17,11 @@ export type ToBackground =
 	| { type: 'close' };
 
 export type FromBackground =
-	/** A document's view, stored on this device first: sent again after every change. */
-	| { type: 'part'; module: string; url: string; view: unknown }
+	/**
+	 * A document's view, stored on this device first: sent again after every change. A large view
+	 * comes in pieces, in order, each in a part of its own (`DocumentsDeclaration.pieces`).
+	 */
+	| { type: 'part'; module: string; url: string; view: unknown; piece?: { index: number; count: number } }
 	/** Not on this device, and no relay reached now has it: it is still followed, and comes as a part if it arrives. */
 	| { type: 'lacking'; module: string; url: string }
 	/** Reported lacking before, and on its way again now (a relay is back and has not said it lacks it). */

@@ -55,7 +55,8 @@ function host() {
 			}
 		} as never
 	};
-	const background = new BackgroundHost({ agenda: (_url, doc) => (doc as { title: string }).title }, actions, start);
+	// A title with " | " is a large view: it goes to the page in pieces.
+	const background = new BackgroundHost({ agenda: (_url, doc) => (doc as { title: string }).title.split(' | ') }, actions, start);
 	return { background, start, repos, stopped, relay };
 }
 
@@ -127,6 +128,31 @@ describe('the documents worker shared by tabs', () => {
 		first.say({ type: 'start', target: target('automerge:root1') });
 		second.say({ type: 'start', target: target('automerge:root2') });
 		await until(() => repos.length === 2);
+	});
+
+	it('sends a large view in pieces, in order, each in a message of its own, also to a tab that asks later', async () => {
+		const h = host();
+		const [first] = await openTabs(h, 1);
+		const handle = h.repos[0]!.create({ title: 'Koffieochtend | Wandelgroep | Bingo' });
+		first!.say({ type: 'read', module: 'agenda', urls: [handle.url] });
+		await until(() => first!.titles().length === 3);
+		const pieces = (tab: TabPort) => tab.received.flatMap((m) => (m.type === 'part' ? [[m.view, m.piece]] : []));
+		expect(pieces(first!)).toEqual([
+			['Koffieochtend', { index: 0, count: 3 }],
+			['Wandelgroep', { index: 1, count: 3 }],
+			['Bingo', { index: 2, count: 3 }]
+		]);
+
+		const later = new TabPort();
+		h.background.serve(later);
+		later.say({ type: 'start', target: target('automerge:root1') });
+		later.say({ type: 'read', module: 'agenda', urls: [handle.url] });
+		await until(() => later.titles().length === 3);
+		expect(pieces(later)).toEqual(pieces(first!));
+		// A view of one piece is one part, as before.
+		handle.change((doc) => (doc.title = 'Koffieochtend'));
+		await until(() => later.titles().length === 4);
+		expect(later.received.at(-1)).toEqual({ type: 'part', module: 'agenda', url: handle.url, view: 'Koffieochtend' });
 	});
 
 	it('tells a tab that asks later what is there now', async () => {

@@ -20,8 +20,17 @@ import type { RefusedEntry } from './refused-list.ts';
 import { RelaySockets } from './relay-sockets.ts';
 import { RelaysHeard } from './relays-heard.ts';
 
-/** Reads one document as its module's view, from plain data the page can take. */
-export type PartReader = (url: string, doc: unknown) => unknown;
+/**
+ * Reads one document as its module's view, from plain data the page can take: in pieces when it
+ * is large (`DocumentsDeclaration.pieces`), else as one.
+ */
+export type PartReader = (url: string, doc: unknown) => unknown[];
+
+/** A document's view to a page: one message per piece, so the page takes each in a short task. */
+function sendView(port: Port, module: string, url: string, pieces: unknown[]): void {
+	if (pieces.length === 1) port.postMessage({ type: 'part', module, url, view: pieces[0] });
+	else pieces.forEach((view, index) => port.postMessage({ type: 'part', module, url, view, piece: { index, count: pieces.length } }));
+}
 
 export interface Port {
 	postMessage(message: FromBackground): void;
@@ -209,7 +218,7 @@ export class BackgroundHost {
 			const handle = await followed.reported;
 			followed.ports.add(port);
 			const { coming } = await shared.started;
-			if (handle.isReady()) port.postMessage({ type: 'part', module, url, view: read(url, handle.doc()) });
+			if (handle.isReady()) sendView(port, module, url, read(url, handle.doc()));
 			else if (!coming(handle)) port.postMessage({ type: 'lacking', module, url });
 			return;
 		}
@@ -271,10 +280,10 @@ export class BackgroundHost {
 		const send = async () => {
 			due = undefined;
 			if (!handle.isReady() || ports.size === 0) return;
-			const view = read(url, handle.doc());
+			const pieces = read(url, handle.doc());
 			// Reported once it is on the device: "Bijgewerkt" on the page promises it is.
 			await repo.flush([handle.documentId]).catch(() => undefined);
-			for (const to of ports) to.postMessage({ type: 'part', module, url, view });
+			for (const to of ports) sendView(to, module, url, pieces);
 		};
 		// A burst of changes (a relay sending a year in parts) is read once.
 		handle.on('change', () => (due ??= setTimeout(() => void send(), 50)));

@@ -31,6 +31,13 @@ export interface DocumentsDeclaration<Index, Doc, View> {
 	 */
 	combine?(views: View[]): View;
 	/**
+	 * A large view as smaller views that `combine` makes whole again. The background sends each in
+	 * a message of its own, so the page takes an older year in several short tasks instead of one
+	 * long one (bench/member-device.ts: a year's view is about 1 MB; on the cheap phone taking it
+	 * in and showing it was one task of 60 to 90 ms).
+	 */
+	pieces?(view: View): View[];
+	/**
 	 * The module's domain actions, by name. A module that has them (and `combine`) keeps all its
 	 * documents away from the page, the first ones too: pages send these actions to where the
 	 * document is (`ModuleDocuments.act`), so a tap never waits for a year to open on the page.
@@ -197,6 +204,27 @@ export class ModuleDocuments<Index, Doc, View> {
 		if (this.#lacking.has(url)) this.#lacking = new Set([...this.#lacking].filter((u) => u !== url));
 		this.#reported(url);
 	}
+
+	/**
+	 * One piece of a document's view read in the background (`pieces`): the view is whole, and
+	 * shown, once its last piece is here. Pieces come in order; one out of step (a tab that
+	 * started listening halfway) is dropped, and the next time the document is sent starts over.
+	 */
+	receivedPiece(url: string, piece: View, index: number, count: number): void {
+		if (index === 0) this.#pieces.set(url, []);
+		const got = this.#pieces.get(url);
+		if (!got || got.length !== index) {
+			this.#pieces.delete(url);
+			return;
+		}
+		got.push(piece);
+		if (got.length < count) return;
+		this.#pieces.delete(url);
+		const combine = this.#declaration.combine;
+		this.received(url, combine && got.length > 1 ? combine(got) : got[0]);
+	}
+	/** Pieces of a view on their way, by address; bookkeeping only. */
+	#pieces = new Map<string, View[]>();
 
 	/** A document the background could not find (not on this device, and no relay has it now). */
 	lacking(url: string): void {

@@ -236,6 +236,29 @@ describe("a module's documents", () => {
 			expect(agenda.pending).toBe(0);
 		});
 
+		it('shows a view sent in pieces once its last piece is here, and drops pieces out of step', async () => {
+			const r = repository();
+			const agenda = new ModuleDocuments('agenda', combining('agenda'), { ...r.opener, background: background() }, new FirstDocuments());
+			const old = r.doc('2018', 'Wandelgroep 2018');
+			await agenda.load({ agenda: [r.doc('2026', 'Koffieochtend'), old] });
+
+			agenda.receivedPiece(old.url, ['Wandelgroep 2018'], 0, 2);
+			// Half a year is not shown, nor counted as here: the page still says older years are coming.
+			expect(agenda.view).toEqual(['Koffieochtend']);
+			expect(agenda.pending).toBe(1);
+			expect(agenda.where(old.url)).toBe('coming');
+			agenda.receivedPiece(old.url, ['Bingo 2018'], 1, 2);
+			expect(agenda.view).toEqual(['Bingo 2018', 'Koffieochtend', 'Wandelgroep 2018']);
+			expect(agenda.pending).toBe(0);
+
+			// A tab that began to listen halfway gets a later piece first: it waits for the next whole.
+			agenda.receivedPiece(old.url, ['Wandelgroep 2018 (verzet)'], 1, 2);
+			expect(agenda.view).toEqual(['Bingo 2018', 'Koffieochtend', 'Wandelgroep 2018']);
+			agenda.receivedPiece(old.url, ['Bingo 2018 (verzet)'], 0, 2);
+			agenda.receivedPiece(old.url, ['Wandelgroep 2018 (verzet)'], 1, 2);
+			expect(agenda.view).toEqual(['Bingo 2018 (verzet)', 'Koffieochtend', 'Wandelgroep 2018 (verzet)']);
+		});
+
 		it('opens a document on the page when a page needs its handle, and once only', async () => {
 			const r = repository();
 			const agenda = new ModuleDocuments('agenda', combining('agenda'), { ...r.opener, background: background() }, new FirstDocuments());

@@ -176,7 +176,8 @@ export class Connection extends SyncedRepo {
 				for (const module of Object.values(modules)) module.backgroundFailed();
 				return;
 			case 'part':
-				modules[message.module]?.received(message.url, message.view);
+				if (message.piece) modules[message.module]?.receivedPiece(message.url, message.view, message.piece.index, message.piece.count);
+				else modules[message.module]?.received(message.url, message.view);
 				return;
 			case 'lacking':
 				modules[message.module]?.lacking(message.url);

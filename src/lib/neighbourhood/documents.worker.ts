@@ -11,7 +11,17 @@ import type { RootIndex } from './schema.ts';
 const declared: Record<string, DocumentsDeclaration<RootIndex, unknown, unknown>> = { ...modules, ...members };
 const readers: Record<string, PartReader> = Object.fromEntries(
 	Object.entries(declared).flatMap(([name, declaration]) =>
-		declaration.combine ? [[name, (url: string, doc: unknown) => declaration.read([{ url, doc }])]] : []
+		declaration.combine
+			? [
+					[
+						name,
+						(url: string, doc: unknown) => {
+							const view = declaration.read([{ url, doc }]);
+							return declaration.pieces?.(view) ?? [view];
+						}
+					]
+				]
+			: []
 	)
 );
 

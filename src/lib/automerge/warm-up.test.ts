@@ -1,0 +1,29 @@
+// The warm-up runs each of Automerge's paths once, a step per idle moment, and never fails a join.
+import '@automerge/automerge';
+import { describe, expect, it } from 'vitest';
+import { warmUp } from './warm-up.ts';
+
+describe('warming Automerge up while the resident reads the invitation', () => {
+	it('goes through every path, one step each time the page is idle', async () => {
+		let idle = 0;
+		const ran = await warmUp(async () => void (idle += 1));
+		// A step that threw (an outdated document, a refused sync message) would end it early, false.
+		expect(ran).toBe(true);
+		expect(idle).toBe(3);
+	});
+
+	it('waits for the next turn where the browser cannot say when it is idle', async () => {
+		expect(typeof globalThis.requestIdleCallback).toBe('undefined');
+		let turned = false;
+		setTimeout(() => (turned = true), 0);
+		const warming = warmUp();
+		expect(turned).toBe(false);
+		expect(await warming).toBe(true);
+		expect(turned).toBe(true);
+	});
+
+	it('ends quietly, false, when a step cannot run', async () => {
+		const ran = await warmUp(() => Promise.reject(new Error('page closed')));
+		expect(ran).toBe(false);
+	});
+});

@@ -1,0 +1,71 @@
+// The browser compiles each of Automerge's wasm functions the first time it is called. On the
+// cheap phone (bench/member-device.ts) the first document a page opened after joining took about
+// 200 ms for that alone, in one task, while the resident was already tapping around. Run while the
+// resident reads the invitation and types a name, a tiny document goes once through every path the
+// page takes with the neighbourhood's documents: each step a task of its own, when the page is idle.
+import * as A from '@automerge/automerge/slim';
+
+type Tiny = { docs: Record<string, string>; count: number };
+
+/** Waits until the page has nothing else to do (or the next turn, where the browser cannot say). */
+export type Idle = () => Promise<void>;
+
+const whenIdle: Idle = () =>
+	new Promise((resolve) => {
+		if (typeof requestIdleCallback === 'function') requestIdleCallback(() => resolve(), { timeout: 2000 });
+		else setTimeout(resolve, 0);
+	});
+
+/** The paths, in the order a joined page takes them: a document made, stored, loaded, synced. */
+function steps(): (() => void)[] {
+	let doc: Tiny | undefined;
+	let bytes: Uint8Array | undefined;
+	return [
+		() => {
+			doc = A.change(A.from<Tiny>({ docs: {}, count: 0 }), (d) => {
+				d.docs.members = 'automerge:warm';
+				d.count += 1;
+			});
+		},
+		() => {
+			bytes = A.save(doc!);
+			A.saveIncremental(doc!);
+			A.load<Tiny>(bytes, { allowMissingChanges: true });
+			A.loadIncremental(A.init<Tiny>(), bytes);
+		},
+		() => {
+			// Another device's copy catches up, as the page's copy of the root does from the relay.
+			let theirs = doc!;
+			let ours = A.init<Tiny>();
+			let theirState = A.initSyncState();
+			let ourState = A.initSyncState();
+			for (let round = 0; round < 4; round++) {
+				const [nextTheirs, toUs] = A.generateSyncMessage(theirs, theirState);
+				theirState = nextTheirs;
+				if (toUs) [ours, ourState] = A.receiveSyncMessage(ours, ourState, toUs);
+				const [nextOurs, toThem] = A.generateSyncMessage(ours, ourState);
+				ourState = nextOurs;
+				if (toThem) [theirs, theirState] = A.receiveSyncMessage(theirs, theirState, toThem);
+				if (!toUs && !toThem) break;
+			}
+			A.diff(ours, [], A.getHeads(ours));
+			A.stats(ours);
+		}
+	];
+}
+
+/**
+ * Compiles what the page will need of Automerge, a step at a time when the page is idle. True when
+ * every step ran; a warm-up that fails stands in nobody's way (the document opens as it would have).
+ */
+export async function warmUp(idle: Idle = whenIdle): Promise<boolean> {
+	try {
+		for (const step of steps()) {
+			await idle();
+			step();
+		}
+		return true;
+	} catch {
+		return false;
+	}
+}

@@ -207,8 +207,9 @@ export class ModuleDocuments<Index, Doc, View> {
 
 	/**
 	 * One piece of a document's view read in the background (`pieces`): the view is whole, and
-	 * shown, once its last piece is here. Pieces come in order; one out of step (a tab that
-	 * started listening halfway) is dropped, and the next time the document is sent starts over.
+	 * shown, once its last piece is here. The background posts the pieces of one sending together
+	 * and in order; should one come out of step all the same, the page waits for the next whole
+	 * sending rather than show half a year.
 	 */
 	receivedPiece(url: string, piece: View, index: number, count: number): void {
 		if (index === 0) this.#pieces.set(url, []);
@@ -253,6 +254,7 @@ export class ModuleDocuments<Index, Doc, View> {
 	backgroundFailed(): void {
 		const left = [...this.#awaited].map((url) => ({ url }));
 		this.#awaited.clear();
+		this.#pieces.clear();
 		for (const check of [...this.#whenReported]) check();
 		// Every document it read opens here now: changes are made on the page from here on.
 		const read = Object.keys(this.#parts).filter((url) => !this.#onPage.has(url));

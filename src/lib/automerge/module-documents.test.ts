@@ -251,7 +251,7 @@ describe("a module's documents", () => {
 			expect(agenda.view).toEqual(['Bingo 2018', 'Koffieochtend', 'Wandelgroep 2018']);
 			expect(agenda.pending).toBe(0);
 
-			// A tab that began to listen halfway gets a later piece first: it waits for the next whole.
+			// A piece out of step is not shown: the page waits for the next whole sending.
 			agenda.receivedPiece(old.url, ['Wandelgroep 2018 (verzet)'], 1, 2);
 			expect(agenda.view).toEqual(['Bingo 2018', 'Koffieochtend', 'Wandelgroep 2018']);
 			agenda.receivedPiece(old.url, ['Bingo 2018 (verzet)'], 0, 2);

@@ -10,7 +10,7 @@ type Tiny = { docs: Record<string, string>; count: number };
 /** Waits until the page has nothing else to do (or the next turn, where the browser cannot say). */
 export type Idle = () => Promise<void>;
 
-const whenIdle: Idle = () =>
+export const whenIdle: Idle = () =>
 	new Promise((resolve) => {
 		if (typeof requestIdleCallback === 'function') requestIdleCallback(() => resolve(), { timeout: 2000 });
 		else setTimeout(resolve, 0);

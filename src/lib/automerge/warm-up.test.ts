@@ -6,10 +6,17 @@ import { warmUp } from './warm-up.ts';
 describe('warming Automerge up while the resident reads the invitation', () => {
 	it('goes through every path, one step each time the page is idle', async () => {
 		let idle = 0;
-		const ran = await warmUp(async () => void (idle += 1));
+		const ran = await warmUp([], async () => void (idle += 1));
 		// A step that threw (an outdated document, a refused sync message) would end it early, false.
 		expect(ran).toBe(true);
 		expect(idle).toBe(3);
+	});
+
+	it("runs the page's own first-time work after Automerge's, each step after an idle moment of its own", async () => {
+		const seen: string[] = [];
+		const ran = await warmUp([() => void seen.push('klok')], async () => void seen.push('idle'));
+		expect(ran).toBe(true);
+		expect(seen).toEqual(['idle', 'idle', 'idle', 'idle', 'klok']);
 	});
 
 	it('waits for the next turn where the browser cannot say when it is idle', async () => {
@@ -23,7 +30,7 @@ describe('warming Automerge up while the resident reads the invitation', () => {
 	});
 
 	it('ends quietly, false, when a step cannot run', async () => {
-		const ran = await warmUp(() => Promise.reject(new Error('page closed')));
+		const ran = await warmUp([], () => Promise.reject(new Error('page closed')));
 		expect(ran).toBe(false);
 	});
 });

@@ -10,7 +10,7 @@ type Tiny = { docs: Record<string, string>; count: number };
 /** Waits until the page has nothing else to do (or the next turn, where the browser cannot say). */
 export type Idle = () => Promise<void>;
 
-export const whenIdle: Idle = () =>
+const whenIdle: Idle = () =>
 	new Promise((resolve) => {
 		if (typeof requestIdleCallback === 'function') requestIdleCallback(() => resolve(), { timeout: 2000 });
 		else setTimeout(resolve, 0);
@@ -55,12 +55,13 @@ function steps(): (() => void)[] {
 }
 
 /**
- * Compiles what the page will need of Automerge, a step at a time when the page is idle. True when
- * every step ran; a warm-up that fails stands in nobody's way (the document opens as it would have).
+ * Compiles what the page will need of Automerge, then runs the page's own first-time work (`also`),
+ * a step at a time when the page is idle. True when every step ran; a warm-up that fails stands in
+ * nobody's way (the document opens as it would have).
  */
-export async function warmUp(idle: Idle = whenIdle): Promise<boolean> {
+export async function warmUp(also: (() => void)[] = [], idle: Idle = whenIdle): Promise<boolean> {
 	try {
-		for (const step of steps()) {
+		for (const step of [...steps(), ...also]) {
 			await idle();
 			step();
 		}

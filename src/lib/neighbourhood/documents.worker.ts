@@ -9,20 +9,15 @@ import { members, modules } from './modules.ts';
 import type { RootIndex } from './schema.ts';
 
 const declared: Record<string, DocumentsDeclaration<RootIndex, unknown, unknown>> = { ...modules, ...members };
+/** A document as its module reads it, in the pieces the module sends a large view in. */
+const readerOf =
+	(declaration: DocumentsDeclaration<RootIndex, unknown, unknown>): PartReader =>
+	(url, doc) => {
+		const view = declaration.read([{ url, doc }]);
+		return declaration.pieces?.(view) ?? [view];
+	};
 const readers: Record<string, PartReader> = Object.fromEntries(
-	Object.entries(declared).flatMap(([name, declaration]) =>
-		declaration.combine
-			? [
-					[
-						name,
-						(url: string, doc: unknown) => {
-							const view = declaration.read([{ url, doc }]);
-							return declaration.pieces?.(view) ?? [view];
-						}
-					]
-				]
-			: []
-	)
+	Object.entries(declared).flatMap(([name, declaration]) => (declaration.combine ? [[name, readerOf(declaration)]] : []))
 );
 
 const actions: Record<string, ModuleActions> = Object.fromEntries(

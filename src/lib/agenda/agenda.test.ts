@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { imm } from '../automerge/fields.ts';
 import type { AgendaDoc } from './document.ts';
-import { happenings, windowOf, byDay } from './calendar.ts';
+import { happenings, windowOf, byDay, sameHappenings } from './calendar.ts';
 import {
 	blankEvent,
 	cancelSignup,
@@ -333,6 +333,34 @@ describe('an agenda read in parts', () => {
 				for (const e of combined) expect(e).toBe(first.get(e.id));
 			})
 		);
+	});
+
+	it("keeps a week's happenings the same when an older year comes in, and not when this week changed", () => {
+		const thisYear = new Device();
+		const olderYear = new Device();
+		createEvent(thisYear, weekly({ day: '2026-03-02', title: 'Wandelgroep' }), ANNA);
+		const repair = createEvent(thisYear, form({ day: '2026-03-05', title: 'Repaircafé', capacity: 10 }), ANNA)!;
+		createEvent(olderYear, form({ day: '2019-03-05', title: 'Koffieochtend' }), ANNA);
+		const { from, to } = windowOf('week', '2026-03-04T00:00');
+		const ours = thisYear.events();
+		const week = happenings(ours, from, to);
+		expect(week.length).toBe(2);
+
+		// The older year comes in: the agenda is made anew from the very same events of this year.
+		const combined = combineEvents([
+			{ items: ours, skipped: 0, skippedParts: 0 },
+			{ items: olderYear.events(), skipped: 0, skippedParts: 0 }
+		]);
+		expect(combined.items.length).toBe(3);
+		expect(sameHappenings(week, happenings(combined.items, from, to))).toBe(true);
+
+		// A sign-up this week: that event is read again, and the list is no longer the same.
+		signUp(thisYear, repair, '', BEN);
+		expect(sameHappenings(week, happenings(thisYear.events(), from, to))).toBe(false);
+		// Nor is a list with one happening fewer, or the next week.
+		expect(sameHappenings(week, week.slice(1))).toBe(false);
+		const next = windowOf('week', '2026-03-11T00:00');
+		expect(sameHappenings(week, happenings(ours, next.from, next.to))).toBe(false);
 	});
 
 	it('reads two documents again when one of them changed', () => {

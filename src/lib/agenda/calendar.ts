@@ -94,6 +94,19 @@ export function happenings(events: AgendaEvent[], from: Wall, to: Wall, filter: 
 	return out.sort((a, b) => a.occurrence.start.localeCompare(b.occurrence.start) || a.event.title.localeCompare(b.event.title));
 }
 
+/**
+ * Whether two lists of happenings are the same ones in the same order. An occurrence follows from
+ * its event (the same object: not read again) and the window, so the event, the occurrence's start
+ * and its id say it. The agenda is made anew with each older year that arrives; this week mostly
+ * stays as it was, and a page that keeps its list then need not make its cards again.
+ */
+export function sameHappenings(a: readonly Happening[], b: readonly Happening[]): boolean {
+	return (
+		a.length === b.length &&
+		a.every((h, i) => h.event === b[i]!.event && h.occurrence.rid === b[i]!.occurrence.rid && h.occurrence.start === b[i]!.occurrence.start && h.off === b[i]!.off)
+	);
+}
+
 export interface Day {
 	day: string;
 	items: Happening[];

@@ -4,17 +4,10 @@
 // resident reads the invitation and types a name, a tiny document goes once through every path the
 // page takes with the neighbourhood's documents: each step a task of its own, when the page is idle.
 import * as A from '@automerge/automerge/slim';
+import { whenIdle, type Idle } from '../device/idle.ts';
 
 type Tiny = { docs: Record<string, string>; count: number };
 
-/** Waits until the page has nothing else to do (or the next turn, where the browser cannot say). */
-export type Idle = () => Promise<void>;
-
-const whenIdle: Idle = () =>
-	new Promise((resolve) => {
-		if (typeof requestIdleCallback === 'function') requestIdleCallback(() => resolve(), { timeout: 2000 });
-		else setTimeout(resolve, 0);
-	});
 
 /** The paths, in the order a joined page takes them: a document made, stored, loaded, synced. */
 function steps(): (() => void)[] {

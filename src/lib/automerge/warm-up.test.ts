@@ -1,7 +1,7 @@
 // The warm-up runs each of Automerge's paths once, a step per idle moment, and never fails a join.
-import '@automerge/automerge';
+import * as A from '@automerge/automerge';
 import { describe, expect, it } from 'vitest';
-import { warmUp } from './warm-up.ts';
+import { tinyDocument, warmUp } from './warm-up.ts';
 
 describe('warming Automerge up while the resident reads the invitation', () => {
 	it('goes through every path, one step each time the page is idle', async () => {
@@ -10,6 +10,15 @@ describe('warming Automerge up while the resident reads the invitation', () => {
 		// A step that threw (an outdated document, a refused sync message) would end it early, false.
 		expect(ran).toBe(true);
 		expect(idle).toBe(3);
+	});
+
+	it('takes a document large enough that storing it compresses, as storing a root does', () => {
+		const doc = tinyDocument();
+		const text = String(doc.about);
+		expect(text.length).toBeGreaterThan(1000);
+		// Stored uncompressed, the text alone would take more than this.
+		expect(A.save(doc).length).toBeLessThan(text.length / 4);
+		expect(A.load<typeof doc>(A.save(doc)).about?.toString()).toBe(text);
 	});
 
 	it("runs the page's own first-time work after Automerge's, each step after an idle moment of its own", async () => {

@@ -163,19 +163,28 @@ function defaultSchedule(run: () => void, ms: number): void {
 	else setTimeout(run, ms);
 }
 
-interface Member {
-	connections: number;
-	messages: Bucket;
+/**
+ * Whoever a neighbourhood's connections stand for. It is its own bucket of messages (one object
+ * fewer per member than a bucket of its own: every idle connection has a member).
+ */
+class Member extends Bucket {
+	connections = 0;
 	/** Its assured share of the neighbourhood's messages. */
-	messageShare: Bucket;
+	readonly messageShare: Bucket;
 	/** Made at its first presence message, full: most connections never send any. */
 	presence?: Bucket;
 	fanOutShare?: Bucket;
+
+	constructor(burst: number, messageShare: Bucket, now: number) {
+		super(burst, now);
+		this.messageShare = messageShare;
+	}
 }
 
 class Neighbourhood {
 	readonly members = new Map<string, Member>();
-	readonly lanes = new Set<Lane>();
+	/** Its open connections (lanes), counted: nothing needs them one by one. */
+	connections = 0;
 	/** Lanes with queued messages, in the order they are served (round robin). */
 	readonly waiting: Lane[] = [];
 	readonly messages: FairShare;
@@ -201,7 +210,8 @@ export class Lane {
 	readonly #release: (bytes: Uint8Array, owner: unknown) => void;
 	/** Whose messages these are (the relay's socket); the lane only hands it back. */
 	readonly owner: unknown;
-	readonly queue: Uint8Array[] = [];
+	/** Paced messages waiting, oldest first; made when the first has to wait (most never do). */
+	queue: Uint8Array[] | undefined;
 	queuedBytes = 0;
 	/** Paced messages handed on straight away in this turn of the event loop. */
 	passedThisTurn = 0;
@@ -222,6 +232,11 @@ export class Lane {
 		return this.#who;
 	}
 
+	/** How many paced messages wait. */
+	get queued(): number {
+		return this.queue?.length ?? 0;
+	}
+
 	/** The connection now speaks for someone else (it joined with its peer id). */
 	identify(who: string): void {
 		if (who === this.#who || this.closed) return;
@@ -237,7 +252,7 @@ export class Lane {
 
 	/** Called by the neighbourhood's pacer: hands on the oldest queued message. */
 	releaseNext(): void {
-		const bytes = this.queue.shift();
+		const bytes = this.queue?.shift();
 		if (!bytes) return;
 		this.queuedBytes -= bytes.byteLength;
 		this.#release(bytes, this.owner);
@@ -248,7 +263,7 @@ export class Lane {
 		if (this.closed) return;
 		this.#sharing.leave(this);
 		this.closed = true;
-		this.queue.length = 0;
+		this.queue = undefined;
 		this.queuedBytes = 0;
 	}
 }
@@ -284,12 +299,13 @@ export class FairSharing {
 	census(neighbourhood: string): { members: number; connections: number; queued: number } {
 		const state = this.#neighbourhoods.get(neighbourhood);
 		if (!state) return { members: 0, connections: 0, queued: 0 };
+		// Only lanes with queued messages wait; each waits once.
 		let queued = 0;
-		for (const lane of state.lanes) queued += lane.queue.length;
-		return { members: state.members.size, connections: state.lanes.size, queued };
+		for (const lane of state.waiting) queued += lane.queued;
+		return { members: state.members.size, connections: state.connections, queued };
 	}
 
-	/** @internal used by Lane */
+	/** A lane arrives in its neighbourhood: one made by `open`, or by the caller (a subclass of its own). */
 	enter(lane: Lane): void {
 		const now = this.#now();
 		let state = this.#neighbourhoods.get(lane.neighbourhood);
@@ -297,14 +313,14 @@ export class FairSharing {
 			state = new Neighbourhood(this.limits, now);
 			this.#neighbourhoods.set(lane.neighbourhood, state);
 		}
-		state.lanes.add(lane);
+		state.connections += 1;
 		this.#arrive(state, lane.who, now);
 	}
 
 	/** @internal used by Lane: the lane keeps its place (and its queue), its member changes. */
 	rename(lane: Lane, before: string): void {
 		const state = this.#neighbourhoods.get(lane.neighbourhood);
-		if (!state || !state.lanes.has(lane)) return;
+		if (!state || lane.closed) return;
 		this.#depart(state, before);
 		this.#arrive(state, lane.who, this.#now());
 	}
@@ -312,16 +328,17 @@ export class FairSharing {
 	/** @internal used by Lane */
 	leave(lane: Lane): void {
 		const state = this.#neighbourhoods.get(lane.neighbourhood);
-		if (!state || !state.lanes.delete(lane)) return;
+		if (!state || lane.closed) return;
+		state.connections -= 1;
 		this.#depart(state, lane.who);
 		// Nothing to remember about a neighbourhood nobody is connected to: its buckets would be full.
-		if (state.lanes.size === 0) this.#neighbourhoods.delete(lane.neighbourhood);
+		if (state.connections === 0) this.#neighbourhoods.delete(lane.neighbourhood);
 	}
 
 	#arrive(state: Neighbourhood, who: string, now: number): void {
 		let member = state.members.get(who);
 		if (!member) {
-			member = { connections: 0, messages: new Bucket(this.limits.burst, now), messageShare: state.messages.fullShare(now) };
+			member = new Member(this.limits.burst, state.messages.fullShare(now), now);
 			state.members.set(who, member);
 		}
 		member.connections += 1;
@@ -346,17 +363,17 @@ export class FairSharing {
 			return 'dropped';
 		}
 		// Order matters for sync: once anything waits, everything after it waits too.
-		if (lane.queue.length === 0 && lane.passedThisTurn < TURN_BATCH && this.#mayPass(state, member, lane.who, now)) {
+		if (lane.queued === 0 && lane.passedThisTurn < TURN_BATCH && this.#mayPass(state, member, lane.who, now)) {
 			this.#passed(lane);
 			return 'deliver';
 		}
-		if (lane.queue.length >= this.limits.maxQueuedMessages || lane.queuedBytes + bytes.byteLength > this.limits.maxQueuedBytes) {
+		if (lane.queued >= this.limits.maxQueuedMessages || lane.queuedBytes + bytes.byteLength > this.limits.maxQueuedBytes) {
 			return 'overflow';
 		}
-		lane.queue.push(bytes);
+		(lane.queue ??= []).push(bytes);
 		lane.queuedBytes += bytes.byteLength;
 		if (lane.paced++ === 0) this.#report({ neighbourhood: lane.neighbourhood, who: lane.who, kind: 'pacing' });
-		if (lane.queue.length === 1) state.waiting.push(lane);
+		if (lane.queued === 1) state.waiting.push(lane);
 		this.#wake(state, 0);
 		return 'queued';
 	}
@@ -376,7 +393,7 @@ export class FairSharing {
 	#mayShare(state: Neighbourhood, member: Member, who: string, now: number): boolean {
 		// Counted from the neighbourhood's connections rather than the document's peers: an
 		// overestimate, which only makes the budget stricter.
-		const deliveries = Math.max(1, state.lanes.size - 1);
+		const deliveries = Math.max(1, state.connections - 1);
 		// Made at the first presence message, full: most connections never send any.
 		member.presence ??= new Bucket(this.limits.presenceBurst, now);
 		if (member.presence.refill(now, this.limits.presencePerSecond, this.limits.presenceBurst) < 1) return false;
@@ -387,9 +404,9 @@ export class FairSharing {
 	}
 
 	#mayPass(state: Neighbourhood, member: Member, who: string, now: number): boolean {
-		if (member.messages.refill(now, this.limits.messagesPerSecond, this.limits.burst) < 1) return false;
+		if (member.refill(now, this.limits.messagesPerSecond, this.limits.burst) < 1) return false;
 		if (!state.messages.take(member.messageShare, 1, now)) return false;
-		member.messages.tokens -= 1;
+		member.tokens -= 1;
 		return true;
 	}
 
@@ -412,7 +429,7 @@ export class FairSharing {
 			for (let i = 0; i < state.waiting.length && released < RELEASE_BATCH; ) {
 				const lane = state.waiting[i];
 				const member = state.members.get(lane.who);
-				if (lane.closed || lane.queue.length === 0 || !member) {
+				if (lane.closed || lane.queued === 0 || !member) {
 					state.waiting.splice(i, 1);
 					continue;
 				}
@@ -420,7 +437,7 @@ export class FairSharing {
 					// Moved to the back first: releasing may close this very connection.
 					state.waiting.splice(i, 1);
 					lane.releaseNext();
-					if (!lane.closed && lane.queue.length > 0) state.waiting.push(lane);
+					if (!lane.closed && lane.queued > 0) state.waiting.push(lane);
 					released += 1;
 					progress = true;
 				} else i += 1;
@@ -432,8 +449,8 @@ export class FairSharing {
 		for (const lane of state.waiting) {
 			const member = state.members.get(lane.who);
 			if (!member) continue;
-			member.messages.refill(now, this.limits.messagesPerSecond, this.limits.burst);
-			wait = Math.min(wait, Math.max(member.messages.waitMs(1, this.limits.messagesPerSecond), state.messages.waitMs(member.messageShare, 1, now)));
+			member.refill(now, this.limits.messagesPerSecond, this.limits.burst);
+			wait = Math.min(wait, Math.max(member.waitMs(1, this.limits.messagesPerSecond), state.messages.waitMs(member.messageShare, 1, now)));
 		}
 		this.#wake(state, Math.max(MIN_WAIT_MS, Number.isFinite(wait) ? Math.ceil(wait) : MIN_WAIT_MS));
 	}

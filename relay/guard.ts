@@ -8,7 +8,7 @@ import type { WebSocket, WebSocketServer } from 'ws';
 import { mayUse } from './access.ts';
 import { replyAsEmptyPeer } from './claims.ts';
 import { DEFAULT_CHANGE_LIMITS, LIMIT_CLOSE, type ChangeGate, type ChangeLimits } from './change-limits.ts';
-import { DEFAULT_BUDGET_LIMITS, FairSharing, type BudgetLimits, type Lane } from './budget.ts';
+import { DEFAULT_BUDGET_LIMITS, FairSharing, Lane, type BudgetLimits } from './budget.ts';
 import type { Logger } from './log.ts';
 import type { Registry } from './registry.ts';
 import type { Entry } from './doorway.ts';
@@ -69,28 +69,36 @@ export const DEFAULT_LIMITS: Limits = { ...DEFAULT_BUDGET_LIMITS, claimsPerMinut
 /** A repo has one ephemeral session id; a few allow for a client restarting on the same socket. */
 const MAX_SESSIONS = 4;
 
-export interface Connection {
-	neighbourhood: string;
-	key: string;
+/**
+ * A socket the door let in. It is its own lane in the neighbourhood's budgets (its share, its queue
+ * of paced messages): one record per idle connection rather than two.
+ */
+export class Connection extends Lane {
+	readonly key: string;
 	/** The device this connection's credential belongs to; undefined with the old shared key. */
-	deviceId?: string;
-	peerId?: string;
-	/** Its share of the neighbourhood's message budgets, and its queue of paced messages. */
-	lane: Lane;
-	/** When it brought new documents in the last minute; made at its first. */
-	claims?: number[];
-	/** Whether the frame being handled arrived as text: the stock adapter's listener drops that flag. */
-	textFrame: boolean;
-	/** Its ephemeral sessions; made at its first presence message. */
-	sessions?: Set<string>;
-	/** Set once the relay closed it: frames already on their way are ignored, not logged again. */
-	closing: boolean;
+	readonly deviceId: string | undefined;
 	/** The member whose device this is; undefined with the old shared key. */
-	memberId?: string;
+	readonly memberId: string | undefined;
+	peerId: string | undefined = undefined;
+	/** When it brought new documents in the last minute; made at its first. */
+	claims: number[] | undefined = undefined;
+	/** Whether the frame being handled arrived as text: the stock adapter's listener drops that flag. */
+	textFrame = false;
+	/** Its ephemeral sessions; made at its first presence message. */
+	sessions: Set<string> | undefined = undefined;
+	/** Set once the relay closed it: frames already on their way are ignored, not logged again. */
+	closing = false;
 	/** Messages waiting, in order, while the relay loads a document it must judge a change against. */
-	held?: Uint8Array[];
+	held: Uint8Array[] | undefined = undefined;
 	/** Lets go of the documents loaded for the held messages, once every one of them is handled. */
-	pins?: Array<() => void>;
+	pins: Array<() => void> | undefined = undefined;
+
+	constructor(sharing: FairSharing, entry: Entry, who: string, release: (bytes: Uint8Array, owner: unknown) => void, socket: WebSocket) {
+		super(sharing, entry.neighbourhood, who, release, socket);
+		this.key = entry.key;
+		this.deviceId = entry.holder?.deviceId;
+		this.memberId = entry.holder?.memberId;
+	}
 }
 
 /** Messages one connection may have waiting for documents to load; an honest device sends a few. */
@@ -218,18 +226,9 @@ export class GuardedServerAdapter extends WebSocketServerAdapter {
 
 	/** Called at the upgrade, before the adapter sees the socket. */
 	admit(socket: WebSocket, entry: Entry): void {
-		const { neighbourhood, key } = entry;
 		// Until it joins, a connection is its own member; then its peer id is (see #receive).
-		const lane = this.#sharing.open(neighbourhood, `connection-${++this.#connections}`, this.#releasePaced, socket);
-		const connection: Connection = {
-			neighbourhood,
-			key,
-			deviceId: entry.holder?.deviceId,
-			memberId: entry.holder?.memberId,
-			lane,
-			textFrame: false,
-			closing: false
-		};
+		const connection = new Connection(this.#sharing, entry, `connection-${++this.#connections}`, this.#releasePaced, socket);
+		this.#sharing.enter(connection);
 		this.connections.set(socket, connection);
 	}
 
@@ -247,7 +246,7 @@ export class GuardedServerAdapter extends WebSocketServerAdapter {
 	/** A socket closed (told by the relay's one close listener, as `frameArrived`). */
 	socketClosed(socket: WebSocket): void {
 		const connection = this.connections.get(socket);
-		connection?.lane.close();
+		connection?.close();
 		// Forget the peer unless it already reconnected on another socket.
 		const peerId = connection?.peerId;
 		const holder = peerId ? (this.sockets[peerId as keyof typeof this.sockets] as WebSocket | undefined) : undefined;
@@ -277,7 +276,7 @@ export class GuardedServerAdapter extends WebSocketServerAdapter {
 		// peers, the relay included: each comes back from every device that got it. It is ignored
 		// below (another peer's id), and must not use up the echoing device's own budget.
 		if (presence && (decoded as { senderId?: unknown }).senderId !== connection.peerId) return true;
-		const verdict = connection.lane.offer(presence ? 'presence' : 'paced', bytes);
+		const verdict = connection.offer(presence ? 'presence' : 'paced', bytes);
 		if (verdict === 'overflow') this.#close(socket, CLOSE.tooMany, 'too many queued messages');
 		return verdict !== 'deliver';
 	}
@@ -362,7 +361,7 @@ export class GuardedServerAdapter extends WebSocketServerAdapter {
 			// The unit of fairness is the device, not the remote address: behind the reverse proxy the
 			// README recommends (or a care home's one internet line) every connection has the same
 			// address. A connection with the old shared key counts by its peer id, bound to it here.
-			connection.lane.identify(connection.deviceId ?? message.senderId);
+			connection.identify(connection.deviceId ?? message.senderId);
 			this.peerNeighbourhood.set(message.senderId, connection.neighbourhood);
 			return super.receiveMessage(messageBytes, socket as never);
 		}

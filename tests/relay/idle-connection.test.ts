@@ -5,6 +5,8 @@ import { Server } from 'node:http';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
+import type { WebSocket } from 'ws';
+import { Lane } from '../../relay/budget.ts';
 import type { RootDoc } from '../../src/lib/neighbourhood/document.ts';
 import { updateDetails } from '../../src/lib/neighbourhood/mutations.ts';
 import { emptyDetails } from '../../src/lib/neighbourhood/schema.ts';
@@ -48,5 +50,21 @@ describe('an idle connection', () => {
 		updateDetails(await find<RootDoc>(bert, hosted.root), emptyDetails('Lindenbuurt-Oost'));
 		const annas = await find<RootDoc>(anna, hosted.root);
 		await eventually(() => nameOf(annas.doc()), (name) => name === 'Lindenbuurt-Oost');
+	});
+
+	it('is one record at the relay, its place in the budgets included, with no queue until a message has to wait', async () => {
+		relay = await startTestRelay();
+		const hosted = await hostNeighbourhood(relay, 'Lindenbuurt');
+		const anna = client(relay, hosted.key);
+		repos.push(anna);
+		await find<RootDoc>(anna, hosted.root);
+		const sockets = Object.values(relay.adapter.sockets) as unknown as WebSocket[];
+		expect(sockets).toHaveLength(1);
+		const connection = relay.adapter.connections.get(sockets[0]!);
+		// Two records per connection before: the guard's and its lane in the budgets.
+		expect(connection).toBeInstanceOf(Lane);
+		expect(connection?.neighbourhood).toBe(hosted.id);
+		expect(connection?.queue).toBeUndefined();
+		expect(connection?.queued).toBe(0);
 	});
 });

@@ -272,11 +272,21 @@ export abstract class SyncedRepo {
 	}
 
 	/**
+	 * The same for every document open on this page: new ones, and the root that now lists them.
+	 * Only those that are ready: automerge-repo's own flush of all of them fails at the first that
+	 * is still on its way, without waiting for the others.
+	 */
+	async keepAll(): Promise<void> {
+		const ready = Object.values(this.repo.handles).filter((handle) => handle.isReady());
+		await this.repo.flush(ready.map((handle) => handle.documentId));
+	}
+
+	/**
 	 * automerge-repo writes to IndexedDB a moment after a change; a tab closed in that moment
 	 * would lose it if the relay did not have it yet. Start writing now instead.
 	 */
 	#flush = () => {
-		this.repo.flush().catch(() => undefined);
+		this.keepAll().catch(() => undefined);
 	};
 
 	async close(): Promise<void> {

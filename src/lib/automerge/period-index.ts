@@ -44,9 +44,14 @@ export interface PeriodStore<T> {
 	create(initial: T): DocHandle<T>;
 	/** Adds `url → period` to the root's index, in one change. */
 	list(period: string, url: string): void;
+	/**
+	 * Resolves once a new document and the root's listing of it are stored on this device: what
+	 * is added to it next is kept even if the app closes at once (the repository stores later).
+	 */
+	stored(handle: DocHandle<T>): Promise<void>;
 }
 
-/** The document for `period`: the listed one, or a new one, listed in the root at once. */
+/** The document for `period`: the listed one, or a new one, listed in the root and stored. */
 export async function ensurePeriodDoc<T>(
 	store: PeriodStore<T>,
 	period: string,
@@ -56,5 +61,6 @@ export async function ensurePeriodDoc<T>(
 	if (listed) return { handle: await store.open(listed.url), created: false };
 	const handle = store.create(initial(period));
 	store.list(period, handle.url);
+	await store.stored(handle);
 	return { handle, created: true };
 }

@@ -1,6 +1,7 @@
 import * as A from '@automerge/automerge/slim';
 import { Repo, type AutomergeUrl, type DocHandle } from '@automerge/automerge-repo/slim';
 import { describe, expect, it } from 'vitest';
+import { SlowStorage } from '../../../tests/slow-storage.ts';
 import { imm } from '../automerge/fields.ts';
 import type { HelpDoc, HelpIndex } from './document.ts';
 import { blankPost, createPost } from './mutations.ts';
@@ -12,17 +13,21 @@ type RootLike = {
 	docs: { help: HelpIndex };
 };
 
-/** A device: its own repo, its copy of the root, and the store `ensurePeriodDoc` needs. */
-function device(root: A.Doc<RootLike>) {
-	const repo = new Repo();
+/**
+ * A device: its own repo, its copy of the root, and the store `ensurePeriodDoc` needs. Its
+ * storage is written only when asked (the repository's own write comes a day later).
+ */
+function device(root: A.Doc<RootLike>, storage = new SlowStorage()) {
+	const repo = new Repo({ storage, network: [], saveDebounceRate: 86_400_000 });
 	const rootHandle = repo.import<RootLike>(A.save(root));
 	const store: PeriodStore = {
 		entries: () => readHelpIndex(rootHandle.doc().docs.help),
 		open: (url) => repo.find<HelpDoc>(url as AutomergeUrl),
 		create: (initial) => repo.create<HelpDoc>(initial),
-		list: (period, url) => rootHandle.change((d) => void (d.docs.help[url] = imm(period)))
+		list: (period, url) => rootHandle.change((d) => void (d.docs.help[url] = imm(period))),
+		stored: (handle) => repo.flush([handle.documentId, rootHandle.documentId])
 	};
-	return { repo, rootHandle, store };
+	return { repo, rootHandle, store, storage };
 }
 
 const post = { ...blankPost(), category: 'tuin', title: 'Heg snoeien' };
@@ -62,6 +67,24 @@ describe('ensurePeriodDoc', () => {
 		expect(again).toMatchObject({ created: false });
 		expect(again.handle.url).toBe(first.handle.url);
 		await expect(ensurePeriodDoc(store, '2026-11')).rejects.toThrow();
+	});
+
+	it('a new quarter and its listing are on the device before anything is posted in it', async () => {
+		const { store, rootHandle, storage } = device(A.from<RootLike>({ docs: { help: {} } }));
+		storage.held = true;
+		let done = false;
+		const made = ensurePeriodDoc(store, '2026Q4').then((result) => ((done = true), result));
+		await new Promise((resolve) => setTimeout(resolve, 50));
+		expect(done).toBe(false);
+		storage.release();
+		storage.held = false;
+		const { handle } = await made;
+		// The app closed right after: what the device kept is all a new start finds.
+		const again = new Repo({ storage, network: [] });
+		const root = await again.find<RootLike>(rootHandle.url);
+		expect(readHelpIndex(root.doc().docs.help)).toEqual([{ period: '2026Q4', url: handle.url }]);
+		expect(String((await again.find<HelpDoc>(handle.url)).doc().period)).toBe('2026Q4');
+		await again.shutdown();
 	});
 
 	it('two devices starting the same quarter offline both stay listed, and no post is lost', async () => {

@@ -292,6 +292,12 @@ export class Connection extends SyncedRepo {
 		};
 	}
 
+	/** A new document and the root that lists it, stored on this device. */
+	async #storedListed(root: DocHandle<RootDoc>, handle: DocHandle<unknown>): Promise<void> {
+		// A device that cannot store says so in the status line; the post still reaches the relay.
+		await Promise.all([this.keep(root), this.keep(handle)]).catch(() => undefined);
+	}
+
 	/** The map document to write to: the listed one, or (for an older neighbourhood) a new one. */
 	async mapDoc(): Promise<DocHandle<MapDoc>> {
 		const { root, index } = this.#index();
@@ -301,7 +307,8 @@ export class Connection extends SyncedRepo {
 				entries: () => index()?.map ?? [],
 				open: (url) => map.open(url),
 				create: (initial) => map.create(initial),
-				list: (_period, url) => addMapDoc(root, url)
+				list: (_period, url) => addMapDoc(root, url),
+				stored: (handle) => this.#storedListed(root, handle)
 			},
 			'map',
 			newMapDoc
@@ -318,7 +325,8 @@ export class Connection extends SyncedRepo {
 				entries: () => index()?.agenda ?? [],
 				open: (url) => agenda.open(url),
 				create: (initial) => agenda.create(initial),
-				list: (p, url) => addAgendaDoc(root, p, url)
+				list: (p, url) => addAgendaDoc(root, p, url),
+				stored: (handle) => this.#storedListed(root, handle)
 			},
 			period
 		);
@@ -350,7 +358,8 @@ export class Connection extends SyncedRepo {
 				open: (url) => help.open(url),
 				// The board lists the newest quarter first.
 				create: (initial) => help.create(initial, 'first'),
-				list: (p, url) => addHelpPeriod(root, p, url)
+				list: (p, url) => addHelpPeriod(root, p, url),
+				stored: (handle) => this.#storedListed(root, handle)
 			},
 			period
 		);

@@ -25,7 +25,7 @@ import * as fc from 'fast-check';
 import { choiceFromRule, occurrencesBetween, parseRule, ruleFromChoice, ruleStarts, WEEKDAYS } from './recurrence.ts';
 import { RRule } from './rrule-lib.ts';
 import { places, signupStatus } from './signups.ts';
-import { addDays, floating, instantOf, wallOf } from './time.ts';
+import { addDays, addMinutes, floating, instantOf, wallOf } from './time.ts';
 import { combineEvents, readEvents, type AgendaEvent } from './view.ts';
 import { LocalDoc } from '../automerge/local-doc.ts';
 
@@ -331,6 +331,46 @@ describe('an agenda read in parts', () => {
 				expect(combined).toEqual(sorted([...first.values()]));
 				// The very objects of the first read that had them.
 				for (const e of combined) expect(e).toBe(first.get(e.id));
+				// The page combines each read that arrives into what it had: the same agenda. And what
+				// was combined from once can be combined from again.
+				const grown = reads.slice(1).reduce((so, read) => combineEvents([so, read]), reads[0]);
+				expect(grown.items).toEqual(combined);
+				const base = combineEvents(reads.slice(0, 2));
+				combineEvents([base, reads.at(-1)!]);
+				expect(combineEvents([base, ...reads.slice(2)]).items).toEqual(combined);
+			})
+		);
+	});
+
+	it('is empty before any of its documents is open', () => {
+		expect(readEvents([])).toEqual({ items: [], skipped: 0, skippedParts: 0 });
+		expect(combineEvents([])).toEqual({ items: [], skipped: 0, skippedParts: 0 });
+	});
+
+	it("finds a window's happenings among thousands as a look at every event would", () => {
+		// The old way, kept here as the reference: every event looked at.
+		const everyOne = (events: AgendaEvent[], from: string, to: string) =>
+			events.flatMap((event) => occurrencesBetween(event, from, to).map((occurrence) => ({ id: event.id, start: occurrence.start })));
+		const series = new Device();
+		createEvent(series, weekly({ day: '2026-03-02', title: 'Wandelgroep' }), ANNA);
+		createEvent(series, weekly({ day: '2026-03-04', startTime: '10:00', endTime: '12:00', title: 'Koor' }), ANNA);
+		const day = fc.integer({ min: 0, max: 60 }).map((n) => addDays('2026-02-20T00:00', n));
+		const oneOff = fc.record({ id: fc.uuid(), start: day, hour: fc.integer({ min: 0, max: 23 }), days: fc.constantFrom(0, 0, 0, 1, 3, 20), minutes: fc.constantFrom(0, 30, 90, 600) });
+		// A window from midnight, as the pages have them, or from any hour.
+		const from = fc.tuple(day, fc.constantFrom(0, 0, 9, 13)).map(([start, hour]) => addMinutes(start, hour * 60));
+		fc.assert(
+			fc.property(fc.array(oneOff, { maxLength: 40 }), from, fc.constantFrom(1, 7, 28), fc.boolean(), (made, from, length, inOrder) => {
+				const events = made.map(({ id, start, hour, days, minutes }) => {
+					const begins = addMinutes(start, hour * 60);
+					return { ...series.events()[0], id, rrule: '', start: begins, end: addMinutes(addDays(begins, days), minutes), title: id } as AgendaEvent;
+				});
+				const all = [...series.events(), ...events];
+				const listed = inOrder ? all.sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0)) : all;
+				const to = addDays(from, length);
+				const found = happenings(listed, from, to).map((h) => ({ id: h.event.id, start: h.occurrence.start }));
+				const expected = everyOne(listed, from, to);
+				expect(found).toHaveLength(expected.length);
+				expect(found).toEqual(expect.arrayContaining(expected));
 			})
 		);
 	});

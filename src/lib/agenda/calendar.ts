@@ -1,5 +1,6 @@
 // What the agenda shows: the occurrences of all events in a window, by day, with filters.
 import { ZONE } from './document.ts';
+import { eventsNear } from './event-index.ts';
 import { occurrencesBetween, type Occurrence } from './recurrence.ts';
 import { activeSignups } from './signups.ts';
 import { addDays, dayOf, monthStart, nextMonth, wallAt, weekStart, type Wall } from './time.ts';
@@ -32,6 +33,8 @@ export function windowOf(view: AgendaView, day: Wall): { from: Wall; to: Wall } 
 	if (view === 'month') return { from: monthStart(start), to: nextMonth(start) };
 	return { from: start, to: addDays(start, 28) };
 }
+
+const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 function involves(event: AgendaEvent, occurrence: Occurrence, members: string[]): boolean {
 	return members.includes(event.author) || activeSignups(event.signups, occurrence.rid).some((s) => members.includes(s.member));
@@ -80,9 +83,9 @@ export function adoptSeriesWeek(events: AgendaEvent[], week: SeriesWeek): void {
 }
 
 /** Every occurrence overlapping [from, to), in order of start. */
-export function happenings(events: AgendaEvent[], from: Wall, to: Wall, filter: Filter = {}): Happening[] {
+export function happenings(events: readonly AgendaEvent[], from: Wall, to: Wall, filter: Filter = {}): Happening[] {
 	const out: Happening[] = [];
-	for (const event of events) {
+	for (const event of eventsNear(events, from, to)) {
 		if (filter.category && event.category !== filter.category) continue;
 		// A one-off event far from the window is ruled out without expanding anything.
 		if (!event.rrule && (event.start >= to || (event.end < from && event.start < from))) continue;
@@ -91,7 +94,10 @@ export function happenings(events: AgendaEvent[], from: Wall, to: Wall, filter: 
 			out.push({ event, occurrence, off: Boolean(occurrence.skipped || event.cancelled) });
 		}
 	}
-	return out.sort((a, b) => a.occurrence.start.localeCompare(b.occurrence.start) || a.event.title.localeCompare(b.event.title));
+	// The same order whichever way the events were found (event-index.ts).
+	return out.sort(
+		(a, b) => a.occurrence.start.localeCompare(b.occurrence.start) || a.event.title.localeCompare(b.event.title) || compare(a.event.id, b.event.id) || compare(a.occurrence.rid, b.occurrence.rid)
+	);
 }
 
 /**

@@ -6,6 +6,7 @@ import type { Read } from '../automerge/fields.ts';
 import type { SeriesWeek } from './calendar.ts';
 import type { Override, Skip } from './recurrence.ts';
 import { EventCore, OverrideView, SignupView, SkipView, type Signup } from './schema.ts';
+import { indexCombined } from './event-index.ts';
 import { isWall } from './time.ts';
 
 export interface AgendaEvent extends EventCore {
@@ -133,6 +134,9 @@ function merged(lists: AgendaEvent[][]): AgendaEvent[] {
 }
 
 function mergeTwo(a: AgendaEvent[], b: AgendaEvent[]): AgendaEvent[] {
+	// An older year comes before everything there is: no need to compare each event.
+	if (a.length === 0 || byStart(b[b.length - 1], a[0]) < 0) return b.concat(a);
+	if (b.length === 0 || byStart(b[0], a[a.length - 1]) >= 0) return a.concat(b);
 	const out: AgendaEvent[] = [];
 	let i = 0;
 	let j = 0;
@@ -170,18 +174,40 @@ export function piecesOf(read: EventsRead, size = EVENTS_PER_PIECE): EventsRead[
 }
 
 /**
- * Reads of separate documents as one agenda: each event once, in order. Older years are read away
- * from the page (in the background) and come as reads of their own.
+ * The ids in a combined agenda, handed on to the agenda combined from it next: the page's agenda
+ * grows a year at a time, and each year then looks up only its own events (not all 5,000 again).
+ */
+const idsOf = new WeakMap<EventsRead, Set<string>>();
+
+/**
+ * Reads of separate documents as one agenda: each event once, in order, the first read of it kept.
+ * Older years are read away from the page (in the background) and come as reads of their own.
  */
 export function combineEvents(reads: EventsRead[]): EventsRead {
 	if (reads.length === 1) return reads[0];
-	const seen = new Set<string>();
+	const [base, ...more] = reads;
+	if (!base) return { items: [], skipped: 0, skippedParts: 0 };
+	let seen = idsOf.get(base);
+	let lists: AgendaEvent[][];
+	if (seen) {
+		// Once handed on, a combined agenda that is combined again makes its set anew.
+		idsOf.delete(base);
+		lists = [base.items];
+	} else {
+		seen = new Set<string>();
+		lists = [base.items.filter(unseen(seen))];
+	}
 	// Each read is in order already, and keeps it with only the first of each event: merged, not
 	// sorted again, as each of ten older years arrives.
-	const lists = reads.map((r) => r.items.filter((e) => !seen.has(e.id) && seen.add(e.id)));
-	return {
+	for (const read of more) lists.push(read.items.filter(unseen(seen)));
+	const combined = {
 		items: merged(lists),
 		skipped: reads.reduce((n, r) => n + r.skipped, 0),
 		skippedParts: reads.reduce((n, r) => n + r.skippedParts, 0)
 	};
+	idsOf.set(combined, seen);
+	indexCombined(combined.items, lists);
+	return combined;
 }
+
+const unseen = (seen: Set<string>) => (event: AgendaEvent) => !seen.has(event.id) && Boolean(seen.add(event.id));

@@ -28,6 +28,8 @@ export interface DocumentsDeclaration<Index, Doc, View> {
 	/**
 	 * Views of separate documents as one. A module that has it gets its later documents read away
 	 * from the page (`Background`): opening an older year is one long task the page would stall on.
+	 * Combining what was combined with more views is the same as combining them all: the page
+	 * combines each view that arrives into what it showed (the agenda: one year into ten).
 	 */
 	combine?(views: View[]): View;
 	/**
@@ -113,8 +115,20 @@ export class ModuleDocuments<Index, Doc, View> {
 		// A document opened on the page after all (to change it) is read from there.
 		const onPage = new Set<string>(here.map(({ url }) => url));
 		const parts = Object.entries(this.#parts).flatMap(([url, part]) => (onPage.has(url) ? [] : [part]));
-		return combine && parts.length > 0 ? combine([own, ...parts]) : own;
+		if (!combine || parts.length === 0) return own;
+		// The page's own documents are the same (a change makes a new one), and views only came in.
+		const last = this.#combined;
+		const grew =
+			last !== undefined &&
+			same(last.here, here.map(({ doc }) => doc)) &&
+			last.parts.length <= parts.length &&
+			last.parts.every((part, i) => part === parts[i]);
+		const view = !grew ? combine([own, ...parts]) : last.parts.length === parts.length ? last.view : combine([last.view, ...parts.slice(last.parts.length)]);
+		this.#combined = { here: here.map(({ doc }) => doc), parts, view };
+		return view;
 	});
+	/** What `view` combined last, so that a view that arrives is combined into it; bookkeeping only. */
+	#combined: { here: Doc[]; parts: View[]; view: View } | undefined;
 	/**
 	 * Where a listed document is: read (on the page or in the background), on its way, or not on
 	 * this device and on no relay reached now. Reactive.
@@ -359,3 +373,5 @@ export class ModuleDocuments<Index, Doc, View> {
 		return this.docs.map((d) => d.handle as DocHandle<unknown>);
 	}
 }
+
+const same = <T>(a: readonly T[], b: readonly T[]) => a.length === b.length && a.every((item, i) => item === b[i]);

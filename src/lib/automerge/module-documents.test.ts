@@ -236,6 +236,29 @@ describe("a module's documents", () => {
 			expect(agenda.pending).toBe(0);
 		});
 
+		it('combines each year that arrives into the view it shows, and all again when one changed', async () => {
+			const r = repository();
+			const calls: string[][][] = [];
+			const declaration = combining('agenda');
+			const counted = { ...declaration, combine: (views: string[][]) => (calls.push(views), declaration.combine!(views)) };
+			const agenda = new ModuleDocuments('agenda', counted, { ...r.opener, background: background() }, new FirstDocuments());
+			const older = [r.doc('2019', 'Bingo 2019'), r.doc('2018', 'Wandelgroep 2018'), r.doc('2017', 'Koor 2017')];
+			await agenda.load({ agenda: [r.doc('2026', 'Koffieochtend'), ...older] });
+
+			agenda.received(older[0].url, ['Bingo 2019']);
+			expect(agenda.view).toEqual(['Bingo 2019', 'Koffieochtend']);
+			agenda.received(older[1].url, ['Wandelgroep 2018']);
+			expect(agenda.view).toEqual(['Bingo 2019', 'Koffieochtend', 'Wandelgroep 2018']);
+			agenda.received(older[2].url, ['Koor 2017']);
+			expect(agenda.view).toEqual(['Bingo 2019', 'Koffieochtend', 'Koor 2017', 'Wandelgroep 2018']);
+			// Ten years are not combined again for each that arrives: the view so far and the new one.
+			expect(calls.at(-1)).toEqual([['Bingo 2019', 'Koffieochtend', 'Wandelgroep 2018'], ['Koor 2017']]);
+
+			agenda.received(older[1].url, ['Wandelgroep 2018 (verzet)']);
+			expect(agenda.view).toEqual(['Bingo 2019', 'Koffieochtend', 'Koor 2017', 'Wandelgroep 2018 (verzet)']);
+			expect(calls.at(-1)).toHaveLength(4);
+		});
+
 		it('shows a view sent in pieces once its last piece is here, and drops pieces out of step', async () => {
 			const r = repository();
 			const agenda = new ModuleDocuments('agenda', combining('agenda'), { ...r.opener, background: background() }, new FirstDocuments());

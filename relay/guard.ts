@@ -2,7 +2,7 @@
 // checks each frame before automerge-repo sees it, binds peer ids to their connection, keeps every
 // connection inside its own neighbourhood, and closes only the connection that misbehaves.
 import { decodeSyncMessage, encodeSyncMessage } from '@automerge/automerge/slim';
-import { cbor, isValidDocumentId, type Message } from '@automerge/automerge-repo/slim';
+import { cbor, isValidDocumentId, type Message, type PeerId, type PeerMetadata } from '@automerge/automerge-repo/slim';
 import { WebSocketServerAdapter } from '@automerge/automerge-repo-network-websocket';
 import type { WebSocket, WebSocketServer } from 'ws';
 import { mayUse } from './access.ts';
@@ -105,6 +105,9 @@ export class Connection extends Lane {
 const MAX_HELD = 1_000;
 /** The ephemeral session the referee speaks in: devices read refusals from it (src/lib/automerge/refusals.svelte.ts). */
 const REFEREE_SESSION = 'noaber-referee';
+
+/** The socket's sign of life since the last round (`connect`); unset until it is admitted. */
+type Alive = WebSocket & { isAlive?: boolean };
 
 export type Decoded = Record<string, unknown> & { type: string; senderId: string };
 
@@ -224,23 +227,68 @@ export class GuardedServerAdapter extends WebSocketServerAdapter {
 	/** Hands on a paced message when its lane's turn comes (see budget.ts). */
 	readonly #releasePaced = (bytes: Uint8Array, owner: unknown) => this.receiveMessage(bytes, owner as WebSocket, true);
 
+	#ready = false;
+	#becameReady: () => void = () => undefined;
+	readonly #whenReady = new Promise<void>((resolve) => (this.#becameReady = resolve));
+	/** Ready once a first device connected, as the stock adapter is: the repo waits for that. */
+	override isReady(): boolean {
+		return this.#ready;
+	}
+	override whenReady(): Promise<void> {
+		return this.#whenReady;
+	}
+
+	/**
+	 * What the stock adapter does, without the three listeners it makes for each socket (kept, with
+	 * their scope, as long as the connection stays): the relay's one listener per event (main.ts)
+	 * calls `frameArrived`, `alive` and `socketClosed` for every socket.
+	 */
+	override connect(peerId: PeerId, peerMetadata?: PeerMetadata): void {
+		this.peerId = peerId;
+		this.peerMetadata = peerMetadata;
+		// A device silent for a whole round, that did not answer the ping either, is gone.
+		const rounds = setInterval(() => {
+			for (const socket of this.#server.clients) {
+				const watched = socket as Alive;
+				if (watched.isAlive === false) this.#drop(socket);
+				else if (this.connections.has(socket)) {
+					watched.isAlive = false;
+					socket.ping();
+				}
+			}
+		}, this.#limits.silenceMs);
+		this.#server.on('close', () => {
+			clearInterval(rounds);
+			this.disconnect();
+		});
+	}
+
 	/** Called at the upgrade, before the adapter sees the socket. */
 	admit(socket: WebSocket, entry: Entry): void {
 		// Until it joins, a connection is its own member; then its peer id is (see #receive).
 		const connection = new Connection(this.#sharing, entry, `connection-${++this.#connections}`, this.#releasePaced, socket);
 		this.#sharing.enter(connection);
 		this.connections.set(socket, connection);
+		(socket as Alive).isAlive = true;
+		if (!this.#ready) {
+			this.#ready = true;
+			this.#becameReady();
+		}
 	}
 
-	/**
-	 * Every frame of an admitted socket, before the stock adapter's own listener sees it: the relay
-	 * registers one listener for all sockets at the door (main.ts), which calls this first.
-	 */
-	frameArrived(socket: WebSocket, isBinary: boolean): void {
+	/** Every frame of an admitted socket, from the relay's one listener for all sockets (main.ts). */
+	frameArrived(socket: WebSocket, data: Uint8Array, isBinary: boolean): void {
 		const connection = this.connections.get(socket);
-		if (connection) connection.textFrame = !isBinary;
-		// A frame is as good a sign of life as the answer to a ping (the stock adapter's flag).
-		(socket as WebSocket & { isAlive?: boolean }).isAlive = true;
+		if (!connection) return;
+		connection.textFrame = !isBinary;
+		// A frame is as good a sign of life as the answer to a ping.
+		(socket as Alive).isAlive = true;
+		this.receiveMessage(data, socket);
+	}
+
+	/** The answer to a ping (from the relay's one pong listener, as `frameArrived`). */
+	alive(socket: WebSocket): void {
+		(socket as Alive).isAlive = true;
 	}
 
 	/** A socket closed (told by the relay's one close listener, as `frameArrived`). */
@@ -251,6 +299,18 @@ export class GuardedServerAdapter extends WebSocketServerAdapter {
 		const peerId = connection?.peerId;
 		const holder = peerId ? (this.sockets[peerId as keyof typeof this.sockets] as WebSocket | undefined) : undefined;
 		if (peerId && (holder === undefined || holder === socket)) this.peerNeighbourhood.delete(peerId);
+		if (peerId && holder === socket) this.#gone(peerId);
+	}
+
+	#drop(socket: WebSocket): void {
+		const peerId = this.connections.get(socket)?.peerId;
+		if (peerId && this.sockets[peerId as keyof typeof this.sockets] === (socket as never)) this.#gone(peerId);
+		socket.terminate();
+	}
+
+	#gone(peerId: string): void {
+		delete this.sockets[peerId as keyof typeof this.sockets];
+		this.emit('peer-disconnected', { peerId: peerId as PeerId });
 	}
 
 	#close(socket: WebSocket, code: number, reason: string) {

@@ -473,9 +473,12 @@ export async function startRelay(given: Partial<RelayOptions> & Pick<RelayOption
 	const socketError = function (this: WebSocket, error: Error) {
 		log.warn({ remote: remoteOf.get(this), reason: error.message }, 'connection error');
 	};
-	// Registered before the stock adapter's own listener, so the door and the guard see each frame first.
+	// The door sees each frame first; the adapter makes none of its own listeners (guard.ts).
 	const socketFrame = function (this: WebSocket, data: RawData, isBinary: boolean) {
-		if (!door.frame(this, data, isBinary)) adapter.frameArrived(this, isBinary);
+		if (!door.frame(this, data, isBinary)) adapter.frameArrived(this, data as Uint8Array, isBinary);
+	};
+	const socketPong = function (this: WebSocket) {
+		adapter.alive(this);
 	};
 	const socketClosed = function (this: WebSocket, code: number) {
 		door.closed(this);
@@ -488,7 +491,6 @@ export async function startRelay(given: Partial<RelayOptions> & Pick<RelayOption
 			adapter.admit(ws, entry);
 			if (entry.holder) access.seen(entry.holder.deviceId);
 			log.debug({ neighbourhood: entry.neighbourhood }, 'connection opened');
-			wss.emit('connection', ws);
 		},
 		(ws, reason) => {
 			const remote = remoteOf.get(ws) ?? '';
@@ -505,6 +507,7 @@ export async function startRelay(given: Partial<RelayOptions> & Pick<RelayOption
 		ws.on('error', socketError);
 		ws.on('message', socketFrame);
 		ws.on('close', socketClosed);
+		ws.on('pong', socketPong);
 		if (attempts.blocked(remote)) {
 			metrics.refusedConnection('too many attempts');
 			ws.close(CLOSE.tooMany, 'too many attempts');

@@ -44,4 +44,19 @@ describe('a connection on a weak line', () => {
 		expect(answers).toBeGreaterThan(0);
 		busy.socket.close();
 	});
+
+	it('stays open while it says nothing but answers every ping', async () => {
+		relay = await startTestRelay({ limits: { silenceMs: SILENCE_MS } });
+		const hosted = await hostNeighbourhood(relay, 'Lindenbuurt');
+		const idle = rawSocket(door(relay, hosted.key));
+		await idle.opened;
+		idle.socket.send(cbor.encode({ type: 'join', senderId: 'idle-phone', peerMetadata: {}, supportedProtocolVersions: ['1'] }));
+		let pings = 0;
+		idle.socket.on('ping', () => (pings += 1));
+		await pause(SILENCE_MS * 5);
+		expect(pings).toBeGreaterThan(2);
+		expect(idle.socket.readyState).toBe(idle.socket.OPEN);
+		expect(Object.keys(relay.adapter.sockets)).toContain('idle-phone');
+		idle.socket.close();
+	});
 });

@@ -4,7 +4,7 @@ import { eventsNear } from './event-index.ts';
 import { occurrencesBetween, type Occurrence } from './recurrence.ts';
 import { activeSignups } from './signups.ts';
 import { addDays, dayOf, monthStart, nextMonth, wallAt, weekStart, type Wall } from './time.ts';
-import type { AgendaEvent } from './view.ts';
+import { compare, type AgendaEvent } from './view.ts';
 import { fold } from '../text/fold.ts';
 
 export interface Happening {
@@ -33,8 +33,6 @@ export function windowOf(view: AgendaView, day: Wall): { from: Wall; to: Wall } 
 	if (view === 'month') return { from: monthStart(start), to: nextMonth(start) };
 	return { from: start, to: addDays(start, 28) };
 }
-
-const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 function involves(event: AgendaEvent, occurrence: Occurrence, members: string[]): boolean {
 	return members.includes(event.author) || activeSignups(event.signups, occurrence.rid).some((s) => members.includes(s.member));

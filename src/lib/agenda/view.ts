@@ -99,7 +99,7 @@ function readDocument(source: AgendaSource): EventsRead {
 
 // Wall times and ids are ASCII of one shape: code-point order is their order, and much cheaper
 // than a collator over thousands of events (the agenda is sorted again as each older year comes).
-const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+export const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 const byStart = (a: AgendaEvent, b: AgendaEvent) => compare(a.start, b.start) || compare(a.id, b.id);
 
 /** Every event in the given agenda documents, by start; invalid ones skipped and counted. */

@@ -118,13 +118,14 @@ export class ModuleDocuments<Index, Doc, View> {
 		if (!combine || parts.length === 0) return own;
 		// The page's own documents are the same (a change makes a new one), and views only came in.
 		const last = this.#combined;
+		const docs = here.map(({ doc }) => doc);
 		const grew =
 			last !== undefined &&
-			same(last.here, here.map(({ doc }) => doc)) &&
+			same(last.here, docs) &&
 			last.parts.length <= parts.length &&
 			last.parts.every((part, i) => part === parts[i]);
 		const view = !grew ? combine([own, ...parts]) : last.parts.length === parts.length ? last.view : combine([last.view, ...parts.slice(last.parts.length)]);
-		this.#combined = { here: here.map(({ doc }) => doc), parts, view };
+		this.#combined = { here: docs, parts, view };
 		return view;
 	});
 	/** What `view` combined last, so that a view that arrives is combined into it; bookkeeping only. */

@@ -1,7 +1,7 @@
 // Figures of issue #17 on a member's device: the cheap phone (bench/phone.ts: CPU 4× slower, Slow
 // 4G) joins the ten-year neighbourhood (bench/generate-agenda.ts), and later opens it offline.
 //   npm run build && npx tsx bench/member-device.ts [--runs 1] [--scale 1] [--seed 7]
-//     [--app before=../other-checkout/build --app after=build]
+//     [--app before=../other-checkout/build --app after=build] [--trace /tmp/phone.json]
 // What each run measures, in a fresh browser context, times from the page's own clock:
 //   join → home usable: the tap on "Klaar" → the home screen ("Wat kunt u doen?") is shown. The
 //     tap comes once Automerge's wasm has arrived, as it has for a resident who reads and types.
@@ -18,6 +18,9 @@
 //     first says so once the older years are open; a resident may close the app at that word.
 // Each offline open starts a new browser: a tab only closed may go on working in the renderer the
 // next tab of the same site shares (it made a later tab wait 8 s for the older years of the last).
+// With --trace, each build's first run records a performance trace from the tap on "Klaar" until
+// everything is loaded (<file>, or <file>-<build>.json with several builds), for bench/long-tasks.ts;
+// the sampler slows the page, so that run's figures are not comparable with the others.
 // Builds given with --app take turns run by run; each is served by this checkout's relay, with
 // the same generated agenda. The agenda is generated around today, as the page shows this week.
 import '@automerge/automerge';
@@ -27,10 +30,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { invitation } from '../relay/create.ts';
 import { startRelay } from '../relay/main.ts';
-import { count } from './arguments.ts';
+import { count, option } from './arguments.ts';
 import { builtApps, launchWithProfile, storedDocuments, whenHeldLocally } from './browser.ts';
 import { seedAgendaRelay } from './agenda-relay.ts';
 import { agendaArgs, generateAgenda } from './generate-agenda.ts';
+import { recordTrace } from './page-trace.ts';
 import { asCheapPhone } from './phone.ts';
 import { median } from './timing.ts';
 
@@ -131,7 +135,7 @@ async function offlineOpen(profile: string, url: string, selector: string, text?
 	}
 }
 
-async function measure(origin: string, invite: string): Promise<Run> {
+async function measure(origin: string, invite: string, traceTo?: string): Promise<Run> {
 	const profile = mkdtempSync(join(tmpdir(), 'noaber-bench-phone-'));
 	const context = await phoneBrowser(profile, false);
 	try {
@@ -144,6 +148,7 @@ async function measure(origin: string, invite: string): Promise<Run> {
 		// so it waits for the wasm as a person would: without this, whether the service worker took
 		// over before that fetch (it fetches unslowed) decided the figure by ±3 s.
 		await page.waitForFunction(() => performance.getEntriesByType('resource').some((r) => r.name.endsWith('.wasm') && (r as PerformanceResourceTiming).responseEnd > 0), undefined, { timeout: 120_000 });
+		const trace = traceTo ? await recordTrace(context, page) : undefined;
 		await page.getByRole('button', { name: 'Klaar', exact: true }).click();
 		const home = await shown(page, 'h2', HOME);
 		const submit = (await seenIn(page)).submit!;
@@ -151,14 +156,21 @@ async function measure(origin: string, invite: string): Promise<Run> {
 		await page.locator('nav a[href="/agenda"]').first().click();
 		const agendaShown = await shown(page, HAPPENING);
 		// Open in full: this week shows, and neither "wordt geopend" (its first documents on their way)
-		// nor "oudere agenda wordt nog geladen" (older years on their way) is on the page.
+		// nor "oudere agenda wordt nog geladen" (older years on their way) is on the page. Both are
+		// status lines; reading only those keeps the bench's look cheap: the page's whole innerText
+		// made a layout of ten years' page every 100 ms, long tasks of the bench's own (50 to 64 ms
+		// in a trace) counted as the page's.
 		await page.waitForFunction(
-			([happening, texts]) => document.querySelector(happening) !== null && !texts.some((text) => document.body.innerText.includes(text)),
+			([happening, texts]) =>
+				document.querySelector(happening) !== null &&
+				![...document.querySelectorAll('[role="status"]')].some((status) => texts.some((text) => status.textContent?.includes(text))),
 			[HAPPENING, [OPENING, LOADING]] as const,
 			{ polling: 100, timeout: 600_000 }
 		);
 		const loaded = await page.evaluate(() => performance.now());
 		const during = await seenIn(page);
+		const down = during.downs.find((at) => at >= home) ?? agendaShown;
+		await trace?.save(traceTo!, { klaar: submit, home, tap: down, agendaShown, loaded });
 		// What a resident may take as "done, I can close the app": how much is on the device by then.
 		// The status line looks again at least once a second: the word it shows first may be from
 		// before the last years opened.
@@ -169,7 +181,7 @@ async function measure(origin: string, invite: string): Promise<Run> {
 			join: home - submit,
 			tap: longest(during.taps, home, loaded),
 			longTask: longest(during.long, home, loaded),
-			loadTask: longestApart(during.long, home, loaded, [during.downs.find((down) => down >= home) ?? agendaShown, agendaShown]),
+			loadTask: longestApart(during.long, home, loaded, [down, agendaShown]),
 			blocking: blockingTime(during.long, home, loaded),
 			allLoaded: loaded - home,
 			storedAtShared
@@ -211,7 +223,8 @@ try {
 			const { origin, record } = hosted[i];
 			// An invitation for anyone, as a resident gets it from a flyer.
 			const { invite } = invitation(relays[i].access, record, origin);
-			const measured = await measure(origin, invite);
+			const traceTo = run === 0 && option('trace') ? (sides.length > 1 ? option('trace')!.replace(/(\.json)?$/, `-${side.name}.json`) : option('trace')) : undefined;
+			const measured = await measure(origin, invite, traceTo);
 			results[i].push(measured);
 			console.log(`  run ${run + 1} ${side.name}: ${JSON.stringify(measured, (_k, v: unknown) => (typeof v === 'number' ? Math.round(v) : v))}`);
 		}

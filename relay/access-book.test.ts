@@ -31,6 +31,17 @@ describe('the access book on disk', () => {
 		expect(relay.holder(anna.credential)).toMatchObject({ memberId: anna.memberId, status: 'active' });
 	});
 
+	it('tells when each device was last seen, as a time the manager can read', () => {
+		let now = Date.UTC(2026, 11, 5, 9, 30);
+		const book = new AccessBook(tempDir(), () => now);
+		const anna = newMember(book, 'lindenbuurt', { name: 'Anna' });
+		const devices = () => book.members('lindenbuurt').members.find((m) => m.id === anna.memberId)!.devices;
+		expect(devices()).toEqual([expect.objectContaining({ id: anna.deviceId, lastSeenAt: undefined })]);
+		now += 60_000;
+		book.seen(anna.deviceId);
+		expect(devices()[0]!.lastSeenAt).toBe('2026-12-05T09:31:00.000Z');
+	});
+
 	it('refuses a credential with a right id and a wrong secret', () => {
 		const book = new AccessBook(tempDir());
 		const anna = newMember(book, 'lindenbuurt', { name: 'Anna' });

@@ -198,8 +198,6 @@ function isCbor(data: Uint8Array): boolean {
 
 export class GuardedServerAdapter extends WebSocketServerAdapter {
 	readonly connections = new WeakMap<WebSocket, Connection>();
-	/** Which neighbourhood each joined peer id speaks for. */
-	readonly peerNeighbourhood = new Map<string, string>();
 	#registry: Registry;
 	#log: Logger;
 	#limits: Limits;
@@ -263,6 +261,15 @@ export class GuardedServerAdapter extends WebSocketServerAdapter {
 		});
 	}
 
+	/**
+	 * Which neighbourhood a joined peer id speaks for: its connection's. Read through the stock
+	 * adapter's table of sockets rather than kept in a table of its own: one entry less per connection.
+	 */
+	neighbourhoodOf(peerId: string): string | undefined {
+		const socket = this.sockets[peerId as keyof typeof this.sockets] as WebSocket | undefined;
+		return socket ? this.connections.get(socket)?.neighbourhood : undefined;
+	}
+
 	/** Called at the upgrade, before the adapter sees the socket. */
 	admit(socket: WebSocket, entry: Entry): void {
 		// Until it joins, a connection is its own member; then its peer id is (see #receive).
@@ -297,9 +304,7 @@ export class GuardedServerAdapter extends WebSocketServerAdapter {
 		connection?.close();
 		// Forget the peer unless it already reconnected on another socket.
 		const peerId = connection?.peerId;
-		const holder = peerId ? (this.sockets[peerId as keyof typeof this.sockets] as WebSocket | undefined) : undefined;
-		if (peerId && (holder === undefined || holder === socket)) this.peerNeighbourhood.delete(peerId);
-		if (peerId && holder === socket) this.#gone(peerId);
+		if (peerId && this.sockets[peerId as keyof typeof this.sockets] === (socket as never)) this.#gone(peerId);
 	}
 
 	#drop(socket: WebSocket): void {
@@ -422,7 +427,6 @@ export class GuardedServerAdapter extends WebSocketServerAdapter {
 			// README recommends (or a care home's one internet line) every connection has the same
 			// address. A connection with the old shared key counts by its peer id, bound to it here.
 			connection.identify(connection.deviceId ?? message.senderId);
-			this.peerNeighbourhood.set(message.senderId, connection.neighbourhood);
 			return super.receiveMessage(messageBytes, socket as never);
 		}
 
@@ -569,7 +573,7 @@ export class GuardedServerAdapter extends WebSocketServerAdapter {
 
 	override send(message: Message): void {
 		if ('documentId' in message && message.documentId && 'targetId' in message) {
-			const neighbourhood = this.peerNeighbourhood.get(message.targetId);
+			const neighbourhood = this.neighbourhoodOf(message.targetId);
 			// "Unavailable" tells nothing; everything else goes only to the owning neighbourhood.
 			if (message.type !== 'doc-unavailable' && !mayUse(this.#registry, neighbourhood, message.documentId)) return;
 			if (message.type === 'sync') this.metrics?.syncSent(message.targetId, message.documentId);

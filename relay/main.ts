@@ -160,8 +160,7 @@ export async function startRelay(given: Partial<RelayOptions> & Pick<RelayOption
 		shareConfig: {
 			announce: async () => false,
 			access: async (peerId, documentId) => {
-				const neighbourhood = adapter.peerNeighbourhood.get(peerId);
-				return mayUse(registry, neighbourhood, documentId);
+				return mayUse(registry, adapter.neighbourhoodOf(peerId), documentId);
 			}
 		}
 	});
@@ -216,7 +215,7 @@ export async function startRelay(given: Partial<RelayOptions> & Pick<RelayOption
 	const faults = new Faults(log);
 	const hooks = new RepoHooks(repo, faults, options.syncTimeoutMs);
 	adapter.hooks.pin = (ids) => hooks.hold(ids);
-	const peers = new PeerJanitor(repo, hooks, { peerNeighbourhood: adapter.peerNeighbourhood, sockets: adapter.sockets, server: wss });
+	const peers = new PeerJanitor(repo, hooks, { neighbourhoodOf: (peerId) => adapter.neighbourhoodOf(peerId), sockets: adapter.sockets, server: wss });
 	const idle = new IdleUnloader(repo, hooks, { idleMs: options.idleUnloadMs, storage: disk, faults, log, collect: collector(COLLECT_EVERY_MS) });
 
 	const access = new AccessBook(options.data);
@@ -468,10 +467,17 @@ export async function startRelay(given: Partial<RelayOptions> & Pick<RelayOption
 	// long as it stays open (about 2 KB per idle connection). The repo's adapter reads only the socket.
 	// One listener per event, made once, for every socket (the socket is their `this`): one made per
 	// socket would be kept, with its scope, as long as the connection stays (doorway.ts).
+	// The address is kept only until the door lets a socket in (attempts.ts counts failures by it);
+	// after that the log names the connection's neighbourhood and peer, and the relay holds no
+	// address for each device connected, nor a table entry for it.
 	const remoteOf = new WeakMap<WebSocket, string>();
+	const whoIs = (ws: WebSocket) => {
+		const connection = adapter.connections.get(ws);
+		return connection ? { neighbourhood: connection.neighbourhood, peer: connection.peerId } : { remote: remoteOf.get(ws) };
+	};
 	// ws reports oversized frames (it closes with 1009 itself) and protocol errors here.
 	const socketError = function (this: WebSocket, error: Error) {
-		log.warn({ remote: remoteOf.get(this), reason: error.message }, 'connection error');
+		log.warn({ ...whoIs(this), reason: error.message }, 'connection error');
 	};
 	// The door sees each frame first; the adapter makes none of its own listeners (guard.ts).
 	const socketFrame = function (this: WebSocket, data: RawData, isBinary: boolean) {
@@ -483,12 +489,13 @@ export async function startRelay(given: Partial<RelayOptions> & Pick<RelayOption
 	const socketClosed = function (this: WebSocket, code: number) {
 		door.closed(this);
 		adapter.socketClosed(this);
-		log.debug({ remote: remoteOf.get(this), code }, 'connection closed');
+		log.debug({ ...whoIs(this), code }, 'connection closed');
 	};
 	const door = new Door(
 		checkAtDoor,
 		(ws, entry) => {
 			adapter.admit(ws, entry);
+			remoteOf.delete(ws);
 			if (entry.holder) access.seen(entry.holder.deviceId);
 			log.debug({ neighbourhood: entry.neighbourhood }, 'connection opened');
 		},

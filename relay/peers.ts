@@ -32,7 +32,7 @@ export interface PeerState {
 }
 
 export interface PeerHolders {
-	peerNeighbourhood: Map<string, string>;
+	neighbourhoodOf(peerId: string): string | undefined;
 	sockets: Record<string, unknown>;
 	server: { clients: Set<unknown> };
 }
@@ -117,7 +117,7 @@ export class PeerJanitor {
 			connections: this.#holders.server.clients.size,
 			metadata: Object.keys(this.#repo.peerMetadataByPeerId).length,
 			sockets: Object.keys(this.#holders.sockets).length,
-			neighbourhoods: this.#holders.peerNeighbourhood.size,
+			neighbourhoods: Object.keys(this.#holders.sockets).filter((peerId) => this.#holders.neighbourhoodOf(peerId) !== undefined).length,
 			tracked: this.#opened.size,
 			departedSyncStates
 		};

@@ -106,7 +106,7 @@ describe('the door', () => {
 		const annas = rawSocket(door(relay, anna.credential));
 		await annas.opened;
 		annas.socket.send(joinFrame(annasPeer));
-		await eventually(() => relay!.adapter.peerNeighbourhood.has(annasPeer), Boolean);
+		await eventually(() => relay!.adapter.neighbourhoodOf(annasPeer), Boolean);
 
 		// Bert read Anna's peer id from a presence message and tries it, now and when she is gone.
 		const bertsTry = rawSocket(door(relay, bert.credential));

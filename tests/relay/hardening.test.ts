@@ -87,13 +87,13 @@ describe('bad input never takes the relay down', () => {
 		const before = rawSocket(door(relay, a.key));
 		await before.opened;
 		before.socket.send(join('returning-phone'));
-		await eventually(() => relay!.adapter.peerNeighbourhood.get('returning-phone'), (n) => n === a.id);
+		await eventually(() => relay!.adapter.neighbourhoodOf('returning-phone'), (n) => n === a.id);
 		const after = rawSocket(door(relay, a.key));
 		await after.opened;
 		after.socket.send(join('returning-phone'));
 		await before.closed;
 		expect(after.socket.readyState).toBe(after.socket.OPEN);
-		expect(relay.adapter.peerNeighbourhood.get('returning-phone')).toBe(a.id);
+		expect(relay.adapter.neighbourhoodOf('returning-phone')).toBe(a.id);
 		after.socket.close();
 	});
 
@@ -244,9 +244,11 @@ describe('bookkeeping', () => {
 		const hosted = await hostNeighbourhood(relay, 'Lindenbuurt');
 		const visitor = client(relay, hosted.key);
 		await find(visitor, hosted.root);
-		expect(relay.adapter.peerNeighbourhood.size).toBe(1);
+		expect(relay.adapter.neighbourhoodOf(visitor.peerId)).toBe(hosted.id);
+		expect(relay.peers.state().neighbourhoods).toBe(1);
 		await visitor.shutdown().catch(() => undefined);
-		await eventually(() => relay!.adapter.peerNeighbourhood.size, (size) => size === 0);
+		await eventually(() => relay!.peers.state().neighbourhoods, (size) => size === 0);
+		expect(relay.adapter.neighbourhoodOf(visitor.peerId)).toBeUndefined();
 	});
 });
 

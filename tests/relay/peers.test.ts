@@ -15,7 +15,7 @@ function world() {
 		recycle: (documentId: string) => (recycled.push(documentId), true)
 	} as unknown as RepoHooks;
 	const repo = { peers: ['kiosk'], peerMetadataByPeerId: {}, networkSubsystem: new EventEmitter() };
-	const janitor = new PeerJanitor(repo as never, hooks, { peerNeighbourhood: new Map(), sockets: {}, server: { clients: new Set() } });
+	const janitor = new PeerJanitor(repo as never, hooks, { neighbourhoodOf: () => undefined, sockets: {}, server: { clients: new Set() } });
 	return { janitor, repo, open: (documentId: string, peerId: string) => opened.forEach((listener) => listener(documentId, peerId)) };
 }
 

@@ -56,6 +56,14 @@ export interface FanoutPeople {
 	credential: string;
 	readers: string[];
 	bytesFile: string;
+	/**
+	 * Other members, as many as the readers, who connect once and leave before anything is measured
+	 * (`--warm`): the relay then runs the paths of a connection hot, as a relay that ran for a day
+	 * does, and the engine's optimised code for them (with its metadata, outside the code space) is
+	 * not counted as memory of the connections measured. Other members, so that what the relay keeps
+	 * for each member (last seen, its share) is still counted.
+	 */
+	rehearsal?: string[];
 }
 
 export interface SideFigures {
@@ -142,6 +150,7 @@ async function startSide(
 	const handle = holdDocument(repo, seed.quarter.url as AutomergeUrl, A.clone(seed.quarter.doc, { actor: randomBytes(16).toString('hex') }));
 	await until(() => repo.peers.length > 0, 30_000, `the writer did not reach relay (${name})`);
 	await new Promise((r) => setTimeout(r, QUIET_MS));
+	if (people.rehearsal?.length) await rehearse(spec, port, seed, people, people.rehearsal, progress);
 	const before = await memoryOf(relay.child);
 	const readers = spawnTsx(script('./referee-readers.ts'), []);
 	await message(readers.child, (m) => (m === 'listening' ? true : undefined), 60_000, `the readers' process (${name}) did not start`, readers.output);
@@ -173,6 +182,20 @@ async function startSide(
 		before,
 		firstReaders
 	};
+}
+
+/** Readers that connect, sync and leave again (`FanoutPeople.rehearsal`). */
+async function rehearse(spec: FanoutRelay, port: number, seed: RefereeSeed, people: FanoutPeople, credentials: string[], progress?: (line: string) => void) {
+	const readers = spawnTsx(script('./referee-readers.ts'), []);
+	await message(readers.child, (m) => (m === 'listening' ? true : undefined), 60_000, `the rehearsal's readers (${spec.name}) did not start`, readers.output);
+	const ready = message(readers.child, (m) => (typeof m === 'object' && m !== null && 'ready' in m ? true : undefined), 300_000, `the rehearsal's readers (${spec.name}) did not connect`, readers.output);
+	readers.child.send({ init: { doors: credentials.map((c) => spec.door(port, c)), url: seed.quarter.url, bytesFile: people.bytesFile } } satisfies ToReaders);
+	await ready;
+	const exited = new Promise((r) => readers.child.once('exit', r));
+	readers.child.send('stop');
+	await exited;
+	progress?.(`relay (${spec.name}): ${credentials.length} readers connected once and left`);
+	await new Promise((r) => setTimeout(r, QUIET_MS));
 }
 
 /** The relay's memory after a full collection (bench/relay-memory.ts). */
@@ -281,7 +304,7 @@ export async function measureFanout(
 }
 
 /** The writer (the resident with the most posts of their own on the quarter, and a manager) and N readers, members of the neighbourhood in `data`. */
-export function fanoutPeople(seed: RefereeSeed, data: string, readers: number, work: string): FanoutPeople {
+export function fanoutPeople(seed: RefereeSeed, data: string, readers: number, work: string, rehearsal = 0): FanoutPeople {
 	const book = new AccessBook(data);
 	const counts = new Map<string, number>();
 	for (const post of Object.values(seed.quarter.doc.posts)) if (!post.actedBy) counts.set(String(post.author), (counts.get(String(post.author)) ?? 0) + 1);
@@ -290,7 +313,8 @@ export function fanoutPeople(seed: RefereeSeed, data: string, readers: number, w
 	const credentials = Array.from({ length: readers }, (_, i) => newMember(book, seed.neighbourhood, { name: `Lezer ${i + 1}` }).credential);
 	const bytesFile = join(work, 'quarter.automerge');
 	writeFileSync(bytesFile, seed.quarter.bytes);
-	return { writer, credential, readers: credentials, bytesFile };
+	const others = Array.from({ length: rehearsal }, (_, i) => newMember(book, seed.neighbourhood, { name: `Voorbijganger ${i + 1}` }).credential);
+	return { writer, credential, readers: credentials, bytesFile, ...(rehearsal > 0 ? { rehearsal: others } : {}) };
 }
 
 /** What the relay with rules logged as refused (rule and path, never content). */

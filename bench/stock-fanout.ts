@@ -13,7 +13,10 @@
 // `--relay label=<checkout>` adds Noaber's relay of another checkout (with its node_modules and
 // texts in place), as often as wanted, to measure a change before and after in one run.
 //
-//   npx tsx bench/stock-fanout.ts [--readers 200] [--samples 30] [--warmup 4] [--seed 20261128] [--cache <folder>] [--relay before=/path/to/checkout]
+// With --warm, as many other members' readers first connect once and leave, on every relay alike
+// (bench/referee-fanout.ts, `rehearsal`): memory is then that of a relay whose paths are hot.
+//
+//   npx tsx bench/stock-fanout.ts [--readers 200] [--samples 30] [--warmup 4] [--seed 20261128] [--cache <folder>] [--relay before=/path/to/checkout] [--warm]
 import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -42,7 +45,7 @@ try {
 	const seed = await seedReferee(join(work, 'seed'), seedNumber, cache);
 	const noaberData = join(work, 'noaber-members');
 	cpSync(seed.data, noaberData, { recursive: true });
-	const people = fanoutPeople(seed, noaberData, readers, work);
+	const people = fanoutPeople(seed, noaberData, readers, work, process.argv.includes('--warm') ? readers : 0);
 	const stockData = join(work, 'stock');
 	mkdirSync(stockData);
 	const noaber = (name: string, relayScript: string): FanoutRelay => {

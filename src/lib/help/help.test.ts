@@ -178,7 +178,8 @@ describe('the life of a request', () => {
 			'title',
 			'where'
 		]);
-		withdrawPost(handle, id, anna);
+		// Dated, as the renewal is: withdrawn "now" came after the renewal once the clock passed it.
+		withdrawPost(handle, id, anna, at('2026-11-20T10:00:00Z'));
 		expect(posts(handle)[0].status).toBe('withdrawn');
 		renew(handle, id, anna, at('2026-12-05T10:00:00Z'));
 		const post = posts(handle)[0];

@@ -27,6 +27,7 @@ import type { MembersActions } from '../members/actions.ts';
 import type { MembersDoc } from '../members/document.ts';
 import type { Member } from '../members/view.ts';
 import type { RootDoc } from './document.ts';
+import { nextTurn } from '../device/turn.ts';
 import { healRoot } from './heal.ts';
 import type { MigrationResult } from './migrate.ts';
 import { members as membersDeclared, modules } from './modules.ts';
@@ -129,9 +130,15 @@ export class Connection extends SyncedRepo {
 		if (this.closed || !membersUrl) return;
 		this.#listing = true;
 		this.relaysChanged();
+		await nextTurn();
+		if (this.closed) return;
 		if (root.isReady()) {
 			this.migration = migrateRoot(root);
+			await nextTurn();
+			if (this.closed) return;
 			this.#heal(root);
+			await nextTurn();
+			if (this.closed) return;
 		}
 		this.#membersUrl = membersUrl;
 		const read = readNeighbourhood(root.doc());
@@ -141,18 +148,25 @@ export class Connection extends SyncedRepo {
 		await this.membersRead();
 		if (this.closed) return;
 		// Another device may start a new quarter at any time: follow the root's index.
-		root.on('change', () => {
-			// A peer's older device may have listed a document in an index this root hides.
-			this.#heal(root);
-			this.relaysChanged();
-			void this.#loadModules(root.doc());
-		});
+		root.on('change', () => void this.#rootChanged(root));
 		// Should a module have nothing recent to show, the rest still comes.
 		setTimeout(() => this.#first.releaseAll(), 5000);
 		await afterNextPaint();
 		if (this.closed) return;
 		await this.#loadModules(root.doc());
 		void this.erasures.check();
+	}
+
+	/** Each step a task of its own (see `nextTurn`). */
+	async #rootChanged(root: DocHandle<RootDoc>) {
+		// A peer's older device may have listed a document in an index this root hides.
+		this.#heal(root);
+		await nextTurn();
+		if (this.closed) return;
+		this.relaysChanged();
+		await nextTurn();
+		if (this.closed) return;
+		await this.#loadModules(root.doc());
 	}
 
 	async #loadModules(doc: unknown) {
@@ -419,7 +433,19 @@ export class Connection extends SyncedRepo {
 				resolve(read.neighbourhood.docs.members);
 				return true;
 			};
-			const onChange = ({ doc }: { doc: RootDoc }) => void tryRead(doc);
+			// Read in a task after the one the root arrived in (see `nextTurn`); several changes in a
+			// row are read once, as the last of them.
+			let latest: RootDoc | undefined;
+			const onChange = ({ doc }: { doc: RootDoc }) => {
+				const waiting = latest !== undefined;
+				latest = doc;
+				if (waiting) return;
+				void nextTurn().then(() => {
+					const doc = latest!;
+					latest = undefined;
+					tryRead(doc);
+				});
+			};
 			root.on('change', onChange);
 			if (root.isReady()) tryRead(root.doc());
 		});

@@ -24,6 +24,11 @@ function formatter(format: keyof typeof FORMATS): Intl.DateTimeFormat {
 	return found;
 }
 
+/** Makes every format of the device's language now, while the page is idle, instead of at a page's first date. */
+export function prepareDates(): void {
+	for (const format of Object.keys(FORMATS) as (keyof typeof FORMATS)[]) formatter(format);
+}
+
 /** "dinsdag 3 maart" for a calendar day (YYYY-MM-DD) or an instant. */
 export function formatDay(value: string): string {
 	const date = /^\d{4}-\d{2}-\d{2}$/.test(value) ? new Date(`${value}T12:00:00Z`) : new Date(value);

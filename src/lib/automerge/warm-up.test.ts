@@ -38,6 +38,18 @@ describe('warming Automerge up while the resident reads the invitation', () => {
 		expect(turned).toBe(true);
 	});
 
+	it('runs no further step once stopped (the resident tapped "Klaar")', async () => {
+		const seen: string[] = [];
+		const stop = new AbortController();
+		const idle = async () => {
+			seen.push('idle');
+			if (seen.length === 2) stop.abort();
+		};
+		const ran = await warmUp([() => void seen.push('klok')], idle, stop.signal);
+		expect(ran).toBe(false);
+		expect(seen).toEqual(['idle', 'idle']);
+	});
+
 	it('ends quietly, false, when a step cannot run', async () => {
 		const ran = await warmUp([], () => Promise.reject(new Error('page closed')));
 		expect(ran).toBe(false);

@@ -63,12 +63,15 @@ function steps(): (() => void)[] {
 /**
  * Compiles what the page will need of Automerge, then runs the page's own first-time work (`also`),
  * a step at a time when the page is idle. True when every step ran; a warm-up that fails stands in
- * nobody's way (the document opens as it would have).
+ * nobody's way (the document opens as it would have). Once `stop` is aborted no further step runs:
+ * work meant for the moments a resident types should not fall in the busy seconds after joining,
+ * when the real documents do it anyway.
  */
-export async function warmUp(also: (() => void)[] = [], idle: Idle = whenIdle): Promise<boolean> {
+export async function warmUp(also: (() => void)[] = [], idle: Idle = whenIdle, stop?: AbortSignal): Promise<boolean> {
 	try {
 		for (const step of [...steps(), ...also]) {
 			await idle();
+			if (stop?.aborted) return false;
 			step();
 		}
 		return true;

@@ -1,7 +1,7 @@
 // Figures of issue #17 on a member's device: the cheap phone (bench/phone.ts: CPU 4× slower, Slow
 // 4G) joins the ten-year neighbourhood (bench/generate-agenda.ts), and later opens it offline.
 //   npm run build && npx tsx bench/member-device.ts [--runs 1] [--scale 1] [--seed 7]
-//     [--app before=../other-checkout/build --app after=build] [--trace /tmp/phone.json]
+//     [--app before=../other-checkout/build --app after=build] [--trace /tmp/phone.json] [--typing-ms 4000]
 // What each run measures, in a fresh browser context, times from the page's own clock:
 //   join → home usable: the tap on "Klaar" → the home screen ("Wat kunt u doen?") is shown. The
 //     tap comes once Automerge's wasm has arrived, as it has for a resident who reads and types.
@@ -39,6 +39,7 @@ import { asCheapPhone } from './phone.ts';
 import { median } from './timing.ts';
 
 const runs = count('runs', 1);
+const typingMs = Number(option('typing-ms') ?? 0);
 const args = agendaArgs();
 const HOME = 'Wat kunt u doen?';
 const HAPPENING = 'ol.agenda-days li.happening';
@@ -142,7 +143,10 @@ async function measure(origin: string, invite: string, traceTo?: string): Promis
 		const page = await slowTab(context, true);
 		await page.goto(invite, { timeout: 120_000 });
 		await page.getByRole('button', { name: 'Ja, ik doe mee', exact: true }).click({ timeout: 120_000 });
-		await page.getByLabel('Uw naam', { exact: true }).fill('Buur');
+		// At once by default; with --typing-ms, letter by letter over that time, as a resident types
+		// (what the page does meanwhile, while idle, then has its time, as it has for a person).
+		if (typingMs > 0) await page.getByLabel('Uw naam', { exact: true }).pressSequentially('Buur', { delay: typingMs / 4 });
+		else await page.getByLabel('Uw naam', { exact: true }).fill('Buur');
 		// A resident reads the invitation and types a name for many seconds, while the page fetches
 		// Automerge's wasm (1.1 MB over the network: about 4 s on Slow 4G). The bench types at once,
 		// so it waits for the wasm as a person would: without this, whether the service worker took

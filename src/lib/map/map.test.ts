@@ -80,6 +80,17 @@ function seed() {
 	return { device, org, centre, far, spreekuur, vervoer };
 }
 
+describe('a theme by a name Automerge cannot keep', () => {
+	it('is left out of the service, which is stored with its other themes, also when edited', () => {
+		const device = new Device();
+		const org = createOrganization(device, { name: 'Welzijn', description: '', email: '', website: '', phone: '' }, FATIMA);
+		const id = createService(device, service({ name: 'Spreekuur', organization: org, themes: ['__proto__', 'welzijn'] }), FATIMA);
+		expect(device.read().services.find((s) => s.id === id)?.themes).toEqual(['welzijn']);
+		editService(device, id, service({ name: 'Spreekuur', organization: org, themes: ['vervoer', '__proto__'] }), FATIMA);
+		expect(device.read().services.find((s) => s.id === id)?.themes).toEqual(['vervoer']);
+	});
+});
+
 describe('opening hours', () => {
 	it('read the way people say them and know when a service is open, in winter and summer time', () => {
 		const { device, spreekuur } = seed();

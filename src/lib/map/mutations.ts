@@ -223,7 +223,11 @@ function setPhone(service: ServiceDoc, input: ServiceInput): boolean {
 	return true;
 }
 
-function setFlags(target: Record<string, true>, values: string[]): boolean {
+/** Automerge keeps no key "__proto__" (it throws): a theme typed or imported by that name is left out. */
+const keepable = (name: string) => name !== '__proto__';
+
+function setFlags(target: Record<string, true>, given: string[]): boolean {
+	const values = given.filter(keepable);
 	const current = Object.keys(target).sort().join();
 	if (current === [...values].sort().join()) return false;
 	for (const key of Object.keys(target)) if (!values.includes(key)) delete target[key];

@@ -40,7 +40,20 @@ export function createNeighbourhood(
 	}
 	const map = repo.create<MapDoc>(newMapDoc());
 	const id = randomId();
-	const root = repo.create<RootDoc>({
+	const root = repo.create<RootDoc>(
+		newRootDoc(details, { id, members: members.url, map: map.url, relays: options.relays, manager: options.manager?.id, now })
+	);
+	const listed = listedDocuments(root.doc()).map((url) => documentIdOf(url));
+	return { id, root, members, map, documentIds: [root.documentId, ...listed] };
+}
+
+/** A new neighbourhood's root, listing its members document and its map. */
+export function newRootDoc(
+	details: DetailsInput,
+	options: { id: string; members: string; map: string; relays: string[]; manager?: string; now: string }
+): RootDoc {
+	const { id, members, map, now } = options;
+	return {
 		schemaVersion: SCHEMA_VERSION,
 		id: imm(id),
 		name: details.name,
@@ -51,16 +64,14 @@ export function createNeighbourhood(
 			phone: imm(details.contactPhone),
 			hours: details.contactHours
 		},
-		managers: options.manager ? { [options.manager.id]: true } : {},
+		managers: options.manager ? { [options.manager]: true } : {},
 		editors: {},
 		relays: options.relays.map(imm),
-		docs: { members: imm(members.url), help: {}, helpArchive: {}, helpSealed: {}, agenda: {}, map: { [map.url]: imm('map') } },
+		docs: { members: imm(members), help: {}, helpArchive: {}, helpSealed: {}, agenda: {}, map: { [map]: imm('map') } },
 		settings: {
 			modules: { help: true, agenda: true, map: true },
 			helpCategories: DEFAULT_HELP_CATEGORIES.map(imm)
 		},
 		createdAt: imm(now)
-	});
-	const listed = listedDocuments(root.doc()).map((url) => documentIdOf(url));
-	return { id, root, members, map, documentIds: [root.documentId, ...listed] };
+	};
 }

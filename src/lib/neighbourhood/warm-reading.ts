@@ -12,35 +12,26 @@ import { agendaDocuments } from '../agenda/documents.ts';
 import { blankEvent, checkEvent, createEvent } from '../agenda/mutations.ts';
 import { todayWall } from '../agenda/calendar.ts';
 import { prepareDates } from '../i18n/dates.ts';
-import { DEFAULT_HELP_CATEGORIES, SCHEMA_VERSION, type RootDoc } from './document.ts';
+import type { RootDoc } from './document.ts';
+import { newRootDoc } from './create.ts';
+import { emptyDetails } from './schema.ts';
 import { readNeighbourhood, type RootRead } from './view.ts';
 
 const SAMPLE_URL = 'automerge:2ZfEUGsdCEYHXsA7YCCfT6qTp5Pw';
 const SAMPLE_MEMBER = { memberId: 'warm-0000-0001' };
 
-/** A root as a new neighbourhood has it, with a year and the series of the agenda listed. */
+/** A root as a new neighbourhood has it (`newRootDoc`), with the series of the agenda listed. */
 export function sampleRoot(): A.Doc<RootDoc> {
-	return new LocalDoc<RootDoc>({
-		schemaVersion: SCHEMA_VERSION,
-		id: imm('0123456789abcdef0123456789abcdef'),
-		name: 'Voorbeeldbuurt',
-		description: '',
-		area: { description: '' },
-		contact: { name: imm(''), phone: imm('020 123 4567'), hours: '' },
-		managers: { [SAMPLE_MEMBER.memberId]: true },
-		editors: {},
-		relays: [imm('wss://relay.example/sync')],
-		docs: {
-			members: imm(SAMPLE_URL),
-			help: {},
-			helpArchive: {},
-			helpSealed: {},
-			agenda: { [SAMPLE_URL]: imm('series') },
-			map: { [SAMPLE_URL]: imm('map') }
-		},
-		settings: { modules: { help: true, agenda: true, map: true }, helpCategories: DEFAULT_HELP_CATEGORIES.map(imm) },
-		createdAt: imm('2026-01-01T10:00:00.000Z')
-	}).doc;
+	const root = new LocalDoc<RootDoc>(
+		newRootDoc(
+			{ ...emptyDetails('Voorbeeldbuurt'), contactPhone: '020 123 4567' },
+			{ id: '0123456789abcdef0123456789abcdef', members: SAMPLE_URL, map: SAMPLE_URL, relays: ['wss://relay.example/sync'], manager: SAMPLE_MEMBER.memberId, now: '2026-01-01T10:00:00.000Z' }
+		)
+	);
+	root.change((doc) => {
+		doc.docs.agenda[SAMPLE_URL] = imm('series');
+	});
+	return root.doc;
 }
 
 /** An agenda document with a weekly series that has a time this week. */

@@ -27,7 +27,18 @@ export function builtApps(): { name: string; dir: string }[] {
 
 const CHROMIUM = {
 	executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-	args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync']
+	args: [
+		'--no-sandbox',
+		'--disable-gpu',
+		'--disable-background-networking',
+		'--disable-component-update',
+		'--disable-sync',
+		// Chromium 156 builds its address bar's suggestion list as a web page of its own at every start,
+		// headless too: about 1 s of CPU that a cold start measured on this machine's two CPUs shared
+		// with the page (a trace of an offline start showed it as the busiest renderer). A phone's
+		// browser does not do so while an installed app opens.
+		'--disable-features=WebUIOmniboxPopup,WebUIOmniboxAimPopup,WebUIOmniboxFullPopup'
+	]
 };
 
 export function launchChromium(): Promise<Browser> {

@@ -45,12 +45,14 @@ const moments = ((): Record<string, number> => {
 const from = moments[option('from') ?? 'home'] ?? -Infinity;
 const to = moments[option('to') ?? 'loaded'] ?? Infinity;
 
-// The page's main thread: the renderer main thread that ran the most tasks.
+// The page's main thread: the renderer main thread that ran the most of the site's own code. Not
+// the one that ran the most tasks: that was once the browser's own address bar, a web page too.
 const mains = events.filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain');
 const isTask = (e: TraceEvent) => e.ph === 'X' && (e.name === 'RunTask' || e.name === 'ThreadControllerImpl::RunTask');
+const fromTheSite = (e: TraceEvent) => /^https?:/.test(String(e.args?.data?.url ?? ''));
 const busiest = mains
-	.map((m) => ({ m, time: events.filter((e) => e.pid === m.pid && e.tid === m.tid && isTask(e)).reduce((s, e) => s + (e.dur ?? 0), 0) }))
-	.sort((a, b) => b.time - a.time)[0]?.m;
+	.map((m) => ({ m, site: events.filter((e) => e.pid === m.pid && e.tid === m.tid && fromTheSite(e)).length }))
+	.sort((a, b) => b.site - a.site)[0]?.m;
 if (!busiest) throw new Error('no renderer main thread in the trace');
 const onMain = events.filter((e) => e.pid === busiest.pid && e.tid === busiest.tid).sort((a, b) => a.ts - b.ts || (b.dur ?? 0) - (a.dur ?? 0));
 // A task's event is nested in the scheduler's own for the same task: the outer one counts.

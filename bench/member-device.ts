@@ -20,7 +20,9 @@
 // next tab of the same site shares (it made a later tab wait 8 s for the older years of the last).
 // With --trace, each build's first run records a performance trace from the tap on "Klaar" until
 // everything is loaded (<file>, or <file>-<build>.json with several builds), for bench/long-tasks.ts;
-// the sampler slows the page, so that run's figures are not comparable with the others.
+// and each offline open from the request until it shows (<file>-offline-agenda.json and
+// <file>-offline-home.json; moments "start" and "shown"). The sampler slows the page, so that
+// run's figures are not comparable with the others.
 // Builds given with --app take turns run by run; each is served by this checkout's relay, with
 // the same generated agenda. The agenda is generated around today, as the page shows this week.
 import '@automerge/automerge';
@@ -122,15 +124,21 @@ async function phoneBrowser(profile: string, offline: boolean): Promise<BrowserC
 	return context;
 }
 
-/** The page's clock when `selector` shows, opening `url` offline in a browser started cold on `profile`. */
-async function offlineOpen(profile: string, url: string, selector: string, text?: string): Promise<number> {
+/**
+ * The page's clock when `selector` shows, opening `url` offline in a browser started cold on `profile`.
+ * With `traceTo`, traced from before the page is asked for until it shows (moment "shown").
+ */
+async function offlineOpen(profile: string, url: string, selector: string, text?: string, traceTo?: string): Promise<number> {
 	const context = await phoneBrowser(profile, true);
 	try {
 		const page = await slowTab(context, false);
+		const trace = traceTo ? await recordTrace(context, page) : undefined;
 		// Watched from the first moment: waiting for the page's load event first would time what
 		// shows early (the view kept from last time) as late as the load, seconds later on a busy page.
 		await page.goto(url, { waitUntil: 'commit' });
-		return await shown(page, selector, text);
+		const at = await shown(page, selector, text);
+		await trace?.save(traceTo!, { start: 0, shown: at });
+		return at;
 	} finally {
 		await context.close();
 	}
@@ -194,8 +202,8 @@ async function measure(origin: string, invite: string, traceTo?: string): Promis
 		// The root, the members, the map and the agenda's documents.
 		await whenHeldLocally(page, generated.documents.length + 3);
 		await context.close();
-		const offlineAgenda = await offlineOpen(profile, `${origin}/agenda`, HAPPENING);
-		const offlineHome = await offlineOpen(profile, origin, 'h2', HOME);
+		const offlineAgenda = await offlineOpen(profile, `${origin}/agenda`, HAPPENING, undefined, traceTo?.replace(/(\.json)?$/, '-offline-agenda.json'));
+		const offlineHome = await offlineOpen(profile, origin, 'h2', HOME, traceTo?.replace(/(\.json)?$/, '-offline-home.json'));
 		return { ...run, offlineAgenda, offlineHome };
 	} finally {
 		await context.close();

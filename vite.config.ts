@@ -1,7 +1,10 @@
 import { paraglideVitePlugin } from '@inlang/paraglide-js';
 import { sveltekit } from '@sveltejs/kit/vite';
 import { defineConfig } from 'vitest/config';
+import { modulePreload } from './src/build/module-preload.ts';
 import { repoPatches } from './src/lib/automerge/repo-patches.ts';
+
+const preload = modulePreload();
 
 export default defineConfig({
 	plugins: [
@@ -9,10 +12,11 @@ export default defineConfig({
 		// vitest its project handle keeps the process alive, so `test:unit` compiles once beforehand.
 		...(process.env.VITEST ? [] : [paraglideVitePlugin({ project: './project.inlang', outdir: './src/lib/paraglide' })]),
 		sveltekit(),
-		repoPatches()
+		repoPatches(),
+		preload.plugin
 	],
 	// Automerge's wasm is loaded with top-level await in the slim entry point.
-	build: { target: 'esnext' },
+	build: { target: 'esnext', modulePreload: { resolveDependencies: preload.resolveDependencies } },
 	// The documents worker (neighbourhood/documents.worker.ts) loads Automerge as the page does.
 	worker: { format: 'es', plugins: () => [repoPatches()] },
 	test: {

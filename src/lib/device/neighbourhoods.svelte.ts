@@ -6,6 +6,7 @@
 import { browser } from '$app/environment';
 import type { Connection, Target } from '../neighbourhood/connection.svelte.ts';
 import { callAccess } from '../access/client.ts';
+import { afterFirstView } from './first-view.ts';
 import { newKeyPair } from '../crypto/keys.ts';
 import { currentState, type CurrentReader, type CurrentState } from './current.ts';
 import { rememberedHome, rememberHome } from './remembered-home.ts';
@@ -84,6 +85,11 @@ class Neighbourhoods {
 		const promise = (async () => {
 			await before?.catch(() => undefined);
 			await previous?.close();
+			// The page shows what the device already knows (the home screen as it was last shown)
+			// first: asking for this chunk adds a link per file it needs, 46 of them, a long task on
+			// the cheap phone that held the first paint of an offline start, and compiling them held
+			// the home screen's own chunk (bench/member-device.ts).
+			await afterFirstView();
 			const { Connection, readCurrent } = await whenOpen();
 			this.#read = readCurrent;
 			return Connection.open(target, location.pathname);

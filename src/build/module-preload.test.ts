@@ -43,4 +43,24 @@ describe('the build step', () => {
 		expect(preload.resolveDependencies('news.js', ['news.js', 'runtime.js'], { hostId: 'page.js', hostType: 'js' })).toEqual(['news.js']);
 		expect(preload.resolveDependencies('page.js', ['runtime.js'], { hostId: 'index.html', hostType: 'html' })).toEqual(['runtime.js']);
 	});
+
+	it('asks nothing ahead for a part that is to come without links, and says so when that part has no chunk', () => {
+		const preload = modulePreload({ unhurried: ['src/routes/News.svelte'] });
+		const bundle = {
+			'page.js': chunk('page.js', ['runtime.js']),
+			'runtime.js': chunk('runtime.js', []),
+			'news.js': { ...chunk('news.js', ['runtime.js', 'list.js']), facadeModuleId: `${process.cwd()}/src/routes/News.svelte` },
+			'list.js': chunk('list.js', [])
+		} as unknown as Rolldown.OutputBundle;
+		const hook = preload.plugin.generateBundle as { handler: (this: unknown, options: unknown, bundle: Rolldown.OutputBundle) => void };
+		const errors: string[] = [];
+		const context = { error: (message: string) => errors.push(message) };
+		hook.handler.call(context, {}, bundle);
+		expect(errors).toEqual([]);
+		expect(preload.resolveDependencies('news.js', ['news.js', 'list.js'], { hostId: 'page.js', hostType: 'js' })).toEqual([]);
+
+		const moved = modulePreload({ unhurried: ['src/routes/Gone.svelte'] });
+		(moved.plugin.generateBundle as typeof hook).handler.call(context, {}, bundle);
+		expect(errors).toEqual(['module preload: no chunk of its own for src/routes/Gone.svelte']);
+	});
 });

@@ -3,7 +3,10 @@
 // for each one no link names yet: also for chunks the importing chunk itself imports, which are
 // loaded and run by the time its code asks. On the cheap phone (bench/member-device.ts) each such
 // link cost 2 to 4 ms of main thread in a trace, and the home page's two lazy parts added about 70
-// of them while it opened offline. Only the chunks not yet loaded are worth a link.
+// of them while it opened offline. Only the chunks not yet loaded are worth a link; and none for
+// a part that shows only once the documents are open: without links the browser finds its files
+// as it loads it, a few at a time, in tasks short enough for a tap to come through.
+import { relative } from 'node:path';
 import type { Plugin } from 'vite';
 
 /** A chunk's static imports, by the chunk's file name in the bundle. */
@@ -34,10 +37,18 @@ export interface ModulePreload {
 	resolveDependencies(file: string, deps: string[], context: { hostId: string; hostType: 'html' | 'js' }): string[];
 }
 
-export function modulePreload(): ModulePreload {
+export interface PreloadOptions {
+	/** Source files (from the project's folder) whose lazy loading gets no links ahead. */
+	unhurried?: readonly string[];
+}
+
+export function modulePreload(options: PreloadOptions = {}): ModulePreload {
+	const unhurried = new Set(options.unhurried ?? []);
 	// Chunk names of the server and the client build differ (the client's are under _app/), so one
 	// table serves both builds of a run.
 	const imports = new Map<string, readonly string[]>();
+	/** The chunks whose module is one of `unhurried`. */
+	const slow = new Set<string>();
 	return {
 		plugin: {
 			name: 'noaber:module-preload',
@@ -46,12 +57,25 @@ export function modulePreload(): ModulePreload {
 				// Before Vite's own step that writes each dynamic import's list (and asks for it).
 				order: 'pre',
 				handler(_options, bundle) {
-					for (const chunk of Object.values(bundle)) if (chunk.type === 'chunk') imports.set(chunk.fileName, [...chunk.imports]);
+					const found = new Set<string>();
+					for (const chunk of Object.values(bundle)) {
+						if (chunk.type !== 'chunk') continue;
+						imports.set(chunk.fileName, [...chunk.imports]);
+						const source = chunk.facadeModuleId ? relative(process.cwd(), chunk.facadeModuleId).split('\\').join('/') : undefined;
+						if (source && unhurried.has(source)) {
+							slow.add(chunk.fileName);
+							found.add(source);
+						}
+					}
+					// A file moved or renamed would quietly get its links back.
+					const missing = [...unhurried].filter((source) => !found.has(source));
+					if (missing.length > 0) this.error(`module preload: no chunk of its own for ${missing.join(', ')}`);
 				}
 			}
 		},
-		resolveDependencies(_file, deps, { hostId, hostType }) {
-			return hostType === 'js' ? stillToLoad(deps, hostId, imports) : deps;
+		resolveDependencies(file, deps, { hostId, hostType }) {
+			if (hostType !== 'js') return deps;
+			return slow.has(file) ? [] : stillToLoad(deps, hostId, imports);
 		}
 	};
 }

@@ -27,22 +27,39 @@ export function builtApps(): { name: string; dir: string }[] {
 
 const CHROMIUM = {
 	executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-	args: [
-		'--no-sandbox',
-		'--disable-gpu',
-		'--disable-background-networking',
-		'--disable-component-update',
-		'--disable-sync',
-		// Chromium 156 builds its address bar's suggestion list as a web page of its own at every start,
-		// headless too: about 1 s of CPU that a cold start measured on this machine's two CPUs shared
-		// with the page (a trace of an offline start showed it as the busiest renderer). A phone's
-		// browser does not do so while an installed app opens.
-		'--disable-features=WebUIOmniboxPopup,WebUIOmniboxAimPopup,WebUIOmniboxFullPopup'
-	]
+	args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync']
 };
 
-export function launchChromium(): Promise<Browser> {
-	return chromium.launch(CHROMIUM);
+// Chromium 156 builds its address bar's suggestion list as a web page of its own at every start,
+// headless too: about 1 s of CPU that a cold start measured on this machine's two CPUs shared with
+// the page (a trace of an offline start showed it as the busiest renderer). A phone's browser does
+// not do so while an installed app opens.
+const ADDRESS_BAR_PAGES = ['WebUIOmniboxPopup', 'WebUIOmniboxAimPopup', 'WebUIOmniboxFullPopup'];
+
+let launchArgs: Promise<string[]> | undefined;
+
+/**
+ * The arguments with the address bar's pages switched off. Chromium keeps only the last
+ * --disable-features it is given, and Playwright gives one of its own: that list is read from a
+ * first browser (chrome://version shows what is switched off) and given again with ours.
+ */
+function chromiumArgs(): Promise<string[]> {
+	launchArgs ??= (async () => {
+		const browser = await chromium.launch(CHROMIUM);
+		try {
+			const page = await browser.newPage();
+			await page.goto('chrome://version/?show-variations-cmd');
+			const off = /--disable-features="([^"]*)"/.exec(await page.innerText('body'))?.[1]?.split(',') ?? [];
+			return [...CHROMIUM.args, `--disable-features=${[...new Set([...off, ...ADDRESS_BAR_PAGES])].join(',')}`];
+		} finally {
+			await browser.close();
+		}
+	})();
+	return launchArgs;
+}
+
+export async function launchChromium(): Promise<Browser> {
+	return chromium.launch({ ...CHROMIUM, args: await chromiumArgs() });
 }
 
 /**
@@ -50,8 +67,8 @@ export function launchChromium(): Promise<Browser> {
  * the next launch on the same profile is a cold start with what the device stored (IndexedDB, the
  * service worker and its cache).
  */
-export function launchWithProfile(profile: string, options: { locale: string; timezoneId: string; offline?: boolean }): Promise<BrowserContext> {
-	return chromium.launchPersistentContext(profile, { ...CHROMIUM, ...options });
+export async function launchWithProfile(profile: string, options: { locale: string; timezoneId: string; offline?: boolean }): Promise<BrowserContext> {
+	return chromium.launchPersistentContext(profile, { ...CHROMIUM, args: await chromiumArgs(), ...options });
 }
 
 /** Opens the invite and fills in a name; the caller times the tap on "Klaar". */

@@ -38,7 +38,7 @@ export interface ModulePreload {
 }
 
 export interface PreloadOptions {
-	/** Source files (from the project's folder) whose lazy loading gets no links ahead. */
+	/** Source files (from Vite's root, the project's folder) whose lazy loading gets no links ahead. */
 	unhurried?: readonly string[];
 }
 
@@ -49,10 +49,14 @@ export function modulePreload(options: PreloadOptions = {}): ModulePreload {
 	const imports = new Map<string, readonly string[]>();
 	/** The chunks whose module is one of `unhurried`. */
 	const slow = new Set<string>();
+	let root = process.cwd();
 	return {
 		plugin: {
 			name: 'noaber:module-preload',
 			apply: 'build',
+			configResolved(config) {
+				root = config.root;
+			},
 			generateBundle: {
 				// Before Vite's own step that writes each dynamic import's list (and asks for it).
 				order: 'pre',
@@ -61,7 +65,7 @@ export function modulePreload(options: PreloadOptions = {}): ModulePreload {
 					for (const chunk of Object.values(bundle)) {
 						if (chunk.type !== 'chunk') continue;
 						imports.set(chunk.fileName, [...chunk.imports]);
-						const source = chunk.facadeModuleId ? relative(process.cwd(), chunk.facadeModuleId).split('\\').join('/') : undefined;
+						const source = chunk.facadeModuleId ? relative(root, chunk.facadeModuleId).split('\\').join('/') : undefined;
 						if (source && unhurried.has(source)) {
 							slow.add(chunk.fileName);
 							found.add(source);

@@ -38,5 +38,4 @@ describe('the first view before the rest of the app', () => {
 		await rest;
 		expect(done).toBe(true);
 	});
-
 });

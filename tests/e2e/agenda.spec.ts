@@ -119,6 +119,9 @@ test("a member's next start on the agenda shows this week as it was at once, and
 	await expect.poll(() => held.length).toBeGreaterThan(0);
 	await expect(again.getByText('De agenda wordt geopend…')).toBeVisible();
 	await expect(again.getByRole('link', { name: 'Koffieochtend' }).first()).toBeVisible();
+	// The week and its days in the words they were shown in.
+	await expect(again.getByText(/^Week van maandag \d{1,2} [a-z]+/)).toBeVisible();
+	await expect(again.getByRole('heading', { level: 2 }).first()).toHaveText(/^[a-z]+dag \d{1,2} [a-z]+/);
 	await expect(again.getByText('Buurthuis De Linde').first()).toBeVisible();
 	await expect(again.getByText(/\S\s· Nog 12 plaatsen/).first()).toBeVisible();
 	await expect(again.getByRole('link', { name: 'Wandelgroep' })).toHaveCount(0);

@@ -3,7 +3,7 @@ import { ZONE } from './document.ts';
 import { eventsNear } from './event-index.ts';
 import { occurrencesBetween, type Occurrence } from './recurrence.ts';
 import { activeSignups } from './signups.ts';
-import { addDays, dayOf, monthStart, nextMonth, wallAt, weekStart, type Wall } from './time.ts';
+import { addDays, dayOf, monthStart, nextMonth, wallAt, wallOf, weekStart, type Wall } from './time.ts';
 import { compare, type AgendaEvent } from './view.ts';
 import { fold } from '../text/fold.ts';
 
@@ -24,6 +24,14 @@ export interface Filter {
 }
 
 export const todayWall = (now = new Date()): Wall => `${dayOf(wallAt(now, ZONE))}T00:00`;
+
+/**
+ * Today on the device's own clock. In the Netherlands the same day as `todayWall`, without the
+ * browser's zone data: the first use of Intl's dates in a page costs 90 to 220 ms on a cheap phone
+ * (bench/member-device.ts), too much before a page's first paint. A page shows this day first and
+ * takes `todayWall` after that paint.
+ */
+export const deviceToday = (now = new Date()): Wall => wallOf(new Date(Date.UTC(now.getFullYear(), now.getMonth(), now.getDate())));
 
 /** [from, to) of a view around a day. The list shows four weeks from the day. */
 export function windowOf(view: AgendaView, day: Wall): { from: Wall; to: Wall } {

@@ -112,7 +112,7 @@ describe('forgetting a neighbourhood on this device', () => {
 			local.setItem(`noaber.news.${root}`, '{"since":"2026-11-01T00:00:00.000Z","read":[]}');
 			local.setItem(`noaber.invitation.${root}`, '{"link":"https://noaber.example/join#ticket"}');
 			rememberHome(local, root, { ...home, name: `Buurt ${root}` });
-			rememberWeek(local, root, { language: 'nl', week: '2026-11-30', days: [] });
+			rememberWeek(local, root, { language: 'nl', week: '2026-11-30', label: 'maandag 30 november', days: [] });
 			addRefused(local, root, { id: 'x', documentId: 'doc', rule: 'rule', count: 1, at: '2026-11-01T00:00:00.000Z' });
 		}
 		local.setItem('noaber.push', JSON.stringify([A, B]));

@@ -2,6 +2,8 @@
 // on /agenda paints it at once: opening this year's agenda takes seconds on a cheap phone
 // (bench/member-device.ts). Kept as the page's own words, in the language they were shown in: the
 // sentences about times and places need the repeat rules' code, which loads with the documents.
+// The days too are kept in words ("dinsdag 1 december"): the first date the browser writes in a page
+// loads its date data, 90 to 220 ms on that phone, which would come before the week shows.
 // Only for the week it was shown in, and it goes with the device's copy (forget.ts).
 import * as v from 'valibot';
 import { keepView, keptView, type KeyValue } from './kept-view.ts';
@@ -34,7 +36,9 @@ const Week = v.object({
 	language: text(10),
 	/** The Monday of the week shown. */
 	week: day,
-	days: v.pipe(v.array(v.object({ day, cards: v.pipe(v.array(Card), v.maxLength(1000)) })), v.maxLength(7))
+	/** That Monday in words, as the heading says it. */
+	label: text(200),
+	days: v.pipe(v.array(v.object({ day, label: text(200), cards: v.pipe(v.array(Card), v.maxLength(1000)) })), v.maxLength(7))
 });
 export type RememberedWeek = v.InferOutput<typeof Week>;
 

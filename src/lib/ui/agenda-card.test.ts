@@ -1,6 +1,6 @@
 import { MemoryStorage } from '../../../tests/memory-storage.ts';
 import { describe, expect, it } from 'vitest';
-import { happenings } from '$lib/agenda/calendar.ts';
+import { byDay, happenings } from '$lib/agenda/calendar.ts';
 import type { AgendaDoc } from '$lib/agenda/document.ts';
 import { blankEvent, checkEvent, createEvent, signUp, skipOccurrence, type EventInput } from '$lib/agenda/mutations.ts';
 import { readEvents } from '$lib/agenda/view.ts';
@@ -9,7 +9,7 @@ import { LocalDoc } from '$lib/automerge/local-doc.ts';
 import { rememberedWeek, rememberWeek } from '$lib/device/remembered-week.ts';
 import { locale } from '$lib/i18n/language.svelte.ts';
 import type { Member } from '$lib/members/view.ts';
-import { cardOf, unchangedOr, type CardDays } from './agenda-card.ts';
+import { cardDaysOf, cardOf, unchangedOr, type CardDays } from './agenda-card.ts';
 
 const ANNA = { memberId: 'anna-0000-0001' };
 const BEN = { memberId: 'ben-0000-00002' };
@@ -46,20 +46,25 @@ describe('a happening in the words the agenda lists it with', () => {
 		expect(cardOf(second!, ben)).toMatchObject({ off: true, mark: '', places: '' });
 
 		const local = new MemoryStorage();
-		const week = { language: 'nl', week: '2026-03-09', days: [{ day: '2026-03-10', cards: [card] }] };
+		const week = { language: 'nl', week: '2026-03-09', label: 'maandag 9 maart', days: [{ day: '2026-03-10', label: 'dinsdag 10 maart', cards: [card] }] };
 		rememberWeek(local, ROOT, week);
 		expect(rememberedWeek(local, ROOT, { week: '2026-03-09', language: 'nl' })).toEqual(week);
 		// Another week, or another language than it was shown in: not this page's words.
 		expect(rememberedWeek(local, ROOT, { week: '2026-03-16', language: 'nl' })).toBeUndefined();
 		expect(rememberedWeek(local, ROOT, { week: '2026-03-09', language: 'en' })).toBeUndefined();
+		// A week kept by the version before, without its days in words: the page waits for the documents.
+		const before = new MemoryStorage();
+		before.setItem(`noaber.week.${ROOT}`, JSON.stringify({ language: 'nl', week: '2026-03-09', days: [{ day: '2026-03-10', cards: [card] }] }));
+		expect(rememberedWeek(before, ROOT, { week: '2026-03-09', language: 'nl' })).toBeUndefined();
 	});
 
 	it('reads a kept week whose link leads elsewhere as nothing kept', () => {
 		const local = new MemoryStorage();
 		const card = { key: 'x', href: 'javascript:alert(1)', time: '10.00', title: 'x', off: false, changed: false, location: '', category: '', mark: '', places: '' };
-		local.setItem(`noaber.week.${ROOT}`, JSON.stringify({ language: 'nl', week: '2026-03-09', days: [{ day: '2026-03-10', cards: [card] }] }));
+		const kept = (href: string) => ({ language: 'nl', week: '2026-03-09', label: 'maandag 9 maart', days: [{ day: '2026-03-10', label: 'dinsdag 10 maart', cards: [{ ...card, href }] }] });
+		local.setItem(`noaber.week.${ROOT}`, JSON.stringify(kept(card.href)));
 		expect(rememberedWeek(local, ROOT, { week: '2026-03-09', language: 'nl' })).toBeUndefined();
-		local.setItem(`noaber.week.${ROOT}`, JSON.stringify({ language: 'nl', week: '2026-03-09', days: [{ day: '2026-03-10', cards: [{ ...card, href: '/agenda/abc' }] }] }));
+		local.setItem(`noaber.week.${ROOT}`, JSON.stringify(kept('/agenda/abc')));
 		expect(rememberedWeek(local, ROOT, { week: '2026-03-09', language: 'nl' })?.days[0]?.cards[0]?.href).toBe('/agenda/abc');
 	});
 
@@ -70,9 +75,10 @@ describe('a happening in the words the agenda lists it with', () => {
 		const ben = { id: BEN.memberId } as Member;
 		const week = (): CardDays => {
 			const events = readEvents([{ url: 'automerge:agenda', doc: agenda.doc }]).items;
-			return happenings(events, '2026-03-09T00:00', '2026-03-16T00:00').map((h) => ({ day: h.occurrence.start.slice(0, 10), cards: [cardOf(h, ben)] }));
+			return cardDaysOf(byDay(happenings(events, '2026-03-09T00:00', '2026-03-16T00:00')), ben);
 		};
 		const drawn = week();
+		expect(drawn.map((d) => d.label)).toEqual(['dinsdag 10 maart']);
 		// Read anew (an older year arrived): new objects, the same words.
 		expect(unchangedOr(drawn, week())).toBe(drawn);
 		// Ben signs up: his card says so, and the week is drawn again.
@@ -83,5 +89,11 @@ describe('a happening in the words the agenda lists it with', () => {
 		// A day more or less is another week too.
 		expect(unchangedOr(drawn, [])).toEqual([]);
 		expect(unchangedOr(undefined, drawn)).toBe(drawn);
+		// The same week in other words, shown in English now: drawn again.
+		locale.language = 'en';
+		const english = unchangedOr(after, week());
+		expect(english).not.toBe(after);
+		expect(english[0]!.label).toBe('Tuesday 10 March');
+		locale.language = 'nl';
 	});
 });

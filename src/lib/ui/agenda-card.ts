@@ -1,6 +1,7 @@
 // A happening in the words the agenda lists it with: worked out from the documents here, and kept
 // as they are for the next start (device/remembered-week.ts).
 import type { Happening } from '$lib/agenda/calendar.ts';
+import { formatWallDay } from '$lib/i18n/dates.ts';
 import { places, signupStatus } from '$lib/agenda/signups.ts';
 import type { Member } from '$lib/members/view.ts';
 import type { AgendaCard } from '$lib/device/remembered-week.ts';
@@ -22,8 +23,12 @@ export function cardOf({ event, occurrence, off }: Happening, me: Member | undef
 	};
 }
 
-/** The agenda's days, each with its happenings as cards. */
-export type CardDays = { day: string; cards: AgendaCard[] }[];
+/** The agenda's days, each in words and with its happenings as cards. */
+export type CardDays = { day: string; label: string; cards: AgendaCard[] }[];
+
+export function cardDaysOf(days: { day: string; items: Happening[] }[], me: Member | undefined): CardDays {
+	return days.map(({ day, items }) => ({ day, label: formatWallDay(day), cards: items.map((h) => cardOf(h, me)) }));
+}
 
 const sameCard = (a: AgendaCard, b: AgendaCard) => (Object.keys(a) as (keyof AgendaCard)[]).every((key) => a[key] === b[key]);
 
@@ -35,6 +40,6 @@ export function unchangedOr(before: CardDays | undefined, next: CardDays): CardD
 	const same =
 		before !== undefined &&
 		before.length === next.length &&
-		before.every((group, i) => group.day === next[i]!.day && group.cards.length === next[i]!.cards.length && group.cards.every((card, j) => sameCard(card, next[i]!.cards[j]!)));
+		before.every((group, i) => group.day === next[i]!.day && group.label === next[i]!.label && group.cards.length === next[i]!.cards.length && group.cards.every((card, j) => sameCard(card, next[i]!.cards[j]!)));
 	return same ? before : next;
 }

@@ -10,7 +10,7 @@ import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { mayUse } from './access.ts';
 import { configFromEnv, type RelayConfig } from './config.ts';
 import { ListingWatcher } from './claims.ts';
-import { Door, entryFor } from './doorway.ts';
+import { Door, entryAgain, entryFor, type Shown } from './doorway.ts';
 import { AccessBook } from './access-book.ts';
 import { handleAccess } from './access-api.ts';
 import { handleAdopt } from './adopt-api.ts';
@@ -281,6 +281,7 @@ export async function startRelay(given: Partial<RelayOptions> & Pick<RelayOption
 		log
 	});
 	const check = (key: string) => entryFor(key, registry, access);
+	const checkAgain = (shown: Shown) => entryAgain(shown, registry, access);
 	const checkAtDoor = (key: string) => {
 		const entry = check(key);
 		// A neighbourhood or device made from the shell a moment ago may not have been polled yet.
@@ -306,7 +307,7 @@ export async function startRelay(given: Partial<RelayOptions> & Pick<RelayOption
 		log,
 		history,
 		revoked: () => {
-			adapter.closeRevoked(check);
+			adapter.closeRevoked(checkAgain);
 			push.prune();
 		},
 		addRelay: (...args: Parameters<Peering['addRelay']>) => peering.addRelay(...args),
@@ -541,10 +542,11 @@ export async function startRelay(given: Partial<RelayOptions> & Pick<RelayOption
 
 	const listings = new ListingWatcher(repo, registry, log, options.pollMs);
 	const poll = setInterval(() => {
+		roundTrips.age();
 		try {
 			const registryChanged = registry.reloadIfChanged();
 			if (access.reloadIfChanged() || registryChanged) {
-				const closed = adapter.closeRevoked(check);
+				const closed = adapter.closeRevoked(checkAgain);
 				push.prune();
 				log.info({ neighbourhoods: registry.list().length, closed }, 'access changed on disk');
 			}

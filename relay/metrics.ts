@@ -86,37 +86,59 @@ export class RelayMetrics {
 	}
 }
 
+/** A message waiting longer than this for the relay's answer is forgotten (after one to two of them). */
+const FORGET_MS = 30_000;
+/** At most this many messages wait to be timed; more are not timed (a flood, not a measure). */
+const MAX_WAITING = 10_000;
+
 /**
  * Times sync round trips: a device's sync message for a document, until the relay's next sync
- * message to that device for that document. Pending entries are few (one per peer and document
- * being synced) and dropped after a minute.
+ * message to that device for that document. A device's last message of an exchange gets no answer
+ * (both are in sync), so most entries would wait for ever: one per idle connection and document,
+ * its peer and document ids kept with it. They are forgotten after 30 to 60 s, in two generations
+ * (no walk over them all); the relay ages them now and then, as idle devices send nothing.
  */
 export class RoundTrips {
-	#pending = new Map<string, number>();
+	#current = new Map<string, number>();
+	#previous = new Map<string, number>();
+	#since: number;
 	#observe: (seconds: number) => void;
 	#now: () => number;
 
 	constructor(observe: (seconds: number) => void, now: () => number = () => performance.now()) {
 		this.#observe = observe;
 		this.#now = now;
+		this.#since = now();
+	}
+
+	/** Messages waiting for the relay's answer. */
+	get waiting(): number {
+		return this.#current.size + this.#previous.size;
+	}
+
+	/** Forgets what waited a generation or more. */
+	age(): void {
+		const now = this.#now();
+		if (now - this.#since < FORGET_MS) return;
+		this.#previous = now - this.#since < 2 * FORGET_MS ? this.#current : new Map();
+		this.#current = new Map();
+		this.#since = now;
 	}
 
 	received(peer: string, document: string): void {
+		this.age();
 		const key = `${peer} ${document}`;
-		if (!this.#pending.has(key)) this.#pending.set(key, this.#now());
-		if (this.#pending.size > 10_000) this.#prune();
+		if (this.waiting >= MAX_WAITING || this.#current.has(key) || this.#previous.has(key)) return;
+		this.#current.set(key, this.#now());
 	}
 
 	sent(peer: string, document: string): void {
+		this.age();
 		const key = `${peer} ${document}`;
-		const at = this.#pending.get(key);
+		const at = this.#current.get(key) ?? this.#previous.get(key);
 		if (at === undefined) return;
-		this.#pending.delete(key);
+		this.#current.delete(key);
+		this.#previous.delete(key);
 		this.#observe((this.#now() - at) / 1000);
-	}
-
-	#prune() {
-		const old = this.#now() - 60_000;
-		for (const [key, at] of this.#pending) if (at < old) this.#pending.delete(key);
 	}
 }

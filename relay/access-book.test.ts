@@ -49,3 +49,20 @@ describe('the access book on disk', () => {
 		expect(book.holder(`${id}.${'A'.repeat(43)}`)).toEqual({ refused: 'credential' });
 	});
 });
+
+describe('asking again when access changed', () => {
+	it('finds a device let in before by its id alone, until it or its member is removed', () => {
+		const book = new AccessBook(tempDir());
+		const anna = newMember(book, 'lindenbuurt', { name: 'Anna' });
+		const bert = newMember(book, 'lindenbuurt', { name: 'Bert' });
+		expect(book.deviceHolder(anna.deviceId)).toMatchObject({ neighbourhood: 'lindenbuurt', memberId: anna.memberId, deviceId: anna.deviceId, status: 'active' });
+		expect(book.removeDevice('lindenbuurt', anna.deviceId)).toBeUndefined();
+		expect(book.deviceHolder(anna.deviceId)).toEqual({ refused: 'removed' });
+		expect(book.deviceHolder(bert.deviceId)).toMatchObject({ memberId: bert.memberId });
+		expect(book.removeMember('lindenbuurt', bert.memberId)).toBeUndefined();
+		expect(book.deviceHolder(bert.deviceId)).toEqual({ refused: 'removed' });
+		// Its credential says the same.
+		expect(book.holder(bert.credential)).toEqual({ refused: 'removed' });
+		expect(book.deviceHolder('unknown-device')).toEqual({ refused: 'credential' });
+	});
+});

@@ -258,15 +258,27 @@ export class AccessBook {
 	holder(credential: string): Result<Holder> {
 		const parsed = parseSecret(credential);
 		const neighbourhood = parsed && this.#devices.get(parsed.id);
+		const device = parsed && neighbourhood ? this.#books.get(neighbourhood)?.devices[parsed.id] : undefined;
+		if (!parsed || !device || !matches(parsed.secret, device.hash)) return { refused: 'credential' };
+		return this.deviceHolder(parsed.id);
+	}
+
+	/**
+	 * Who holds a device now, its credential checked before (at the door): a device's secret stays
+	 * what it was made with (a lost one is removed, and the member links a new device), so the relay
+	 * need not keep each connection's secret to ask again when access changes.
+	 */
+	deviceHolder(deviceId: string): Result<Holder> {
+		const neighbourhood = this.#devices.get(deviceId);
 		const book = neighbourhood ? this.#books.get(neighbourhood) : undefined;
-		const device = book && parsed ? book.devices[parsed.id] : undefined;
-		if (!parsed || !neighbourhood || !book || !device || !matches(parsed.secret, device.hash)) return { refused: 'credential' };
+		const device = book?.devices[deviceId];
+		if (!neighbourhood || !book || !device) return { refused: 'credential' };
 		const member = book.members[device.memberId];
 		if (!member || device.removedAt || member.status === 'removed') return { refused: 'removed' };
 		return {
 			neighbourhood,
 			memberId: device.memberId,
-			deviceId: parsed.id,
+			deviceId,
 			status: member.status,
 			roles: member.roles,
 			actsFor: member.actsFor,

@@ -14,23 +14,38 @@ export const KEY_WAIT_MS = 10_000;
 
 export interface Entry {
 	neighbourhood: string;
-	/** The secret shown, to check again when access changes. */
-	key: string;
+	/** The neighbourhood's old shared key, when that is what was shown: checked again when access changes. */
+	key?: string;
 	/** Undefined for a connection with the old shared key. */
 	holder?: Holder;
 }
+
+/** A member waiting for a manager's approval is not let in yet. */
+const admitted = (holder: Holder): Entry | Refusal => (holder.status === 'active' ? { neighbourhood: holder.neighbourhood, holder } : 'waiting');
 
 /** Who a secret lets in now, or why not. Used at the door and again whenever access changes. */
 export function entryFor(key: string, registry: Registry, book: AccessBook): Entry | Refusal {
 	if (parseSecret(key)) {
 		const holder = book.holder(key);
 		if (refused(holder)) return holder.refused;
-		if (holder.status !== 'active') return 'waiting';
-		return { neighbourhood: holder.neighbourhood, key, holder };
+		return admitted(holder);
 	}
 	const neighbourhood = registry.neighbourhoodForKey(key);
 	if (!neighbourhood) return 'credential';
 	return book.oldKeyOpen(neighbourhood) ? { neighbourhood, key } : 'oldKeyClosed';
+}
+
+/** What a connection showed at the door: its device (the credential checked then), or the old shared key. */
+export interface Shown {
+	readonly deviceId: string | undefined;
+	readonly key: string | undefined;
+}
+
+/** Whom a connection let in before may be now, when access changed. */
+export function entryAgain(shown: Shown, registry: Registry, book: AccessBook): Entry | Refusal {
+	if (shown.deviceId === undefined) return entryFor(shown.key ?? '', registry, book);
+	const holder = book.deviceHolder(shown.deviceId);
+	return refused(holder) ? holder.refused : admitted(holder);
 }
 
 /**

@@ -11,7 +11,7 @@ import { DEFAULT_CHANGE_LIMITS, LIMIT_CLOSE, type ChangeGate, type ChangeLimits 
 import { DEFAULT_BUDGET_LIMITS, FairSharing, Lane, type BudgetLimits } from './budget.ts';
 import type { Logger } from './log.ts';
 import type { Registry } from './registry.ts';
-import type { Entry } from './doorway.ts';
+import type { Entry, Shown } from './doorway.ts';
 import type { Refusal } from '../src/lib/access/api.ts';
 import type { ReadChange } from '../src/lib/rules/edits.ts';
 import { encodeRefusal, REFUSED } from '../src/lib/rules/refusal.ts';
@@ -73,8 +73,9 @@ const MAX_SESSIONS = 4;
  * A socket the door let in. It is its own lane in the neighbourhood's budgets (its share, its queue
  * of paced messages): one record per idle connection rather than two.
  */
-export class Connection extends Lane {
-	readonly key: string;
+export class Connection extends Lane implements Shown {
+	/** The old shared key it showed; undefined with a device credential, which is not kept. */
+	readonly key: string | undefined;
 	/** The device this connection's credential belongs to; undefined with the old shared key. */
 	readonly deviceId: string | undefined;
 	/** The member whose device this is; undefined with the old shared key. */
@@ -600,12 +601,12 @@ export class GuardedServerAdapter extends WebSocketServerAdapter {
 	}
 
 	/** Closes every connection that what it showed at the door no longer lets in; returns how many. */
-	closeRevoked(check: (key: string) => Entry | Refusal): number {
+	closeRevoked(check: (shown: Shown) => Entry | Refusal): number {
 		let closed = 0;
 		for (const socket of this.#server.clients) {
 			const connection = this.connections.get(socket);
 			if (!connection || connection.closing) continue;
-			const entry = check(connection.key);
+			const entry = check(connection);
 			if (typeof entry !== 'string' && entry.neighbourhood === connection.neighbourhood) continue;
 			const code = entry === 'removed' ? CLOSE.removed : entry === 'waiting' ? CLOSE.waiting : CLOSE.invalidKey;
 			this.#close(socket, code, entry === 'removed' ? 'removed' : 'invalid key');

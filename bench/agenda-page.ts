@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { startRelay } from '../relay/main.ts';
 import { builtApp, launchChromium, startJoining, whenHeldLocally } from './browser.ts';
 import { mb, median, reporter } from './timing.ts';
-import { todayWall } from '../src/lib/agenda/calendar.ts';
+import { todayWall } from '../src/lib/agenda/window.ts';
 import { seedAgendaRelay } from './agenda-relay.ts';
 import { agendaArgs, generateAgenda, hasSavedAgenda, loadAgenda, type GeneratedAgenda } from './generate-agenda.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { todayWall, windowOf } from '../../src/lib/agenda/calendar.ts';
+import { todayWall, windowOf } from '../../src/lib/agenda/window.ts';
 import type { AgendaDoc } from '../../src/lib/agenda/document.ts';
 import { blankEvent, checkEvent, createEvent, signUp, type EventInput } from '../../src/lib/agenda/mutations.ts';
 import { newAgendaDoc } from '../../src/lib/agenda/periods.ts';

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { imm } from '../automerge/fields.ts';
 import type { AgendaDoc } from './document.ts';
-import { happenings, windowOf, byDay, sameHappenings } from './calendar.ts';
+import { happenings, byDay, sameHappenings } from './calendar.ts';
+import { windowOf } from './window.ts';
 import {
 	blankEvent,
 	cancelSignup,

@@ -1,9 +1,8 @@
 // What the agenda shows: the occurrences of all events in a window, by day, with filters.
-import { ZONE } from './document.ts';
 import { eventsNear } from './event-index.ts';
 import { occurrencesBetween, type Occurrence } from './recurrence.ts';
 import { activeSignups } from './signups.ts';
-import { addDays, dayOf, monthStart, nextMonth, wallAt, wallOf, weekStart, type Wall } from './time.ts';
+import { dayOf, type Wall } from './time.ts';
 import { compare, type AgendaEvent } from './view.ts';
 import { fold } from '../text/fold.ts';
 
@@ -14,32 +13,10 @@ export interface Happening {
 	off: boolean;
 }
 
-export const VIEWS = ['today', 'week', 'month', 'list'] as const;
-export type AgendaView = (typeof VIEWS)[number];
-
 export interface Filter {
 	category?: string;
 	/** Only what these members (someone and those they act for) signed up for or made. */
 	mine?: string[];
-}
-
-export const todayWall = (now = new Date()): Wall => `${dayOf(wallAt(now, ZONE))}T00:00`;
-
-/**
- * Today on the device's own clock. In the Netherlands the same day as `todayWall`, without the
- * browser's zone data: the first use of Intl's dates in a page costs 90 to 220 ms on a cheap phone
- * (bench/member-device.ts), too much before a page's first paint. A page shows this day first and
- * takes `todayWall` after that paint.
- */
-export const deviceToday = (now = new Date()): Wall => wallOf(new Date(Date.UTC(now.getFullYear(), now.getMonth(), now.getDate())));
-
-/** [from, to) of a view around a day. The list shows four weeks from the day. */
-export function windowOf(view: AgendaView, day: Wall): { from: Wall; to: Wall } {
-	const start = `${dayOf(day)}T00:00`;
-	if (view === 'today') return { from: start, to: addDays(start, 1) };
-	if (view === 'week') return { from: weekStart(start), to: addDays(weekStart(start), 7) };
-	if (view === 'month') return { from: monthStart(start), to: nextMonth(start) };
-	return { from: start, to: addDays(start, 28) };
 }
 
 function involves(event: AgendaEvent, occurrence: Occurrence, members: string[]): boolean {

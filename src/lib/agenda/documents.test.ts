@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { imm } from '../automerge/fields.ts';
 import { LocalDoc } from '../automerge/local-doc.ts';
-import { happenings, todayWall, windowOf } from './calendar.ts';
+import { happenings } from './calendar.ts';
+import { todayWall, windowOf } from './window.ts';
 import type { AgendaDoc } from './document.ts';
 import { agendaDocuments } from './documents.ts';
 import { blankEvent, changeOccurrence, checkEvent, createEvent, skipOccurrence, type EventInput } from './mutations.ts';

@@ -3,7 +3,8 @@
 // pages change them through the agenda's actions.
 import type { DocumentsDeclaration, Listed } from '../automerge/module-documents.svelte.ts';
 import type { RootIndex } from '../neighbourhood/schema.ts';
-import { adoptSeriesWeek, seriesWeek, todayWall, windowOf } from './calendar.ts';
+import { adoptSeriesWeek, seriesWeek } from './calendar.ts';
+import { todayWall, windowOf } from './window.ts';
 import { agendaActions } from './actions.ts';
 import type { AgendaDoc } from './document.ts';
 import { agendaLoadOrder } from './periods.ts';

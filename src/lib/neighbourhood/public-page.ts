@@ -2,7 +2,8 @@
 // activities an organiser marked public. The relay builds it from the documents it holds; the app
 // checks the answer with the same schema. Nothing about members: no names, no organisers' contacts.
 import * as v from 'valibot';
-import { happenings, todayWall, windowOf } from '../agenda/calendar.ts';
+import { happenings } from '../agenda/calendar.ts';
+import { todayWall, windowOf } from '../agenda/window.ts';
 import { isWall } from '../agenda/time.ts';
 import type { AgendaEvent } from '../agenda/view.ts';
 import type { Neighbourhood } from './schema.ts';

@@ -10,7 +10,7 @@ import { LocalDoc } from '../automerge/local-doc.ts';
 import type { AgendaDoc } from '../agenda/document.ts';
 import { agendaDocuments } from '../agenda/documents.ts';
 import { blankEvent, checkEvent, createEvent } from '../agenda/mutations.ts';
-import { todayWall } from '../agenda/calendar.ts';
+import { todayWall } from '../agenda/window.ts';
 import { prepareDates } from '../i18n/dates.ts';
 import type { RootDoc } from './document.ts';
 import { newRootDoc } from './create.ts';

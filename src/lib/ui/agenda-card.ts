@@ -5,7 +5,8 @@ import { formatWallDay } from '$lib/i18n/dates.ts';
 import { places, signupStatus } from '$lib/agenda/signups.ts';
 import type { Member } from '$lib/members/view.ts';
 import type { AgendaCard } from '$lib/device/remembered-week.ts';
-import { agendaCategoryLabel, placesText, whenText } from './agenda-text.ts';
+import { agendaCategoryLabel } from './agenda-category.ts';
+import { placesText, whenText } from './agenda-text.ts';
 
 export function cardOf({ event, occurrence, off }: Happening, me: Member | undefined): AgendaCard {
 	const status = me ? signupStatus(event, occurrence.rid, me.id).kind : 'none';

@@ -6,8 +6,6 @@ import { formatWallDay, formatWallTime } from '$lib/i18n/dates.ts';
 import type { MessageKey } from '$lib/i18n/language.svelte.ts';
 import { t } from '$lib/i18n/language.svelte.ts';
 
-export const agendaCategoryLabel = (category: string): string => t(`agenda.category.${category}` as MessageKey);
-
 /** "dinsdag 3 maart, 10.00–11.30"; "vrijdag 3 april – zondag 5 april" for several days. */
 export function whenText(event: Pick<AgendaEvent, 'allDay'>, occurrence: Pick<Occurrence, 'start' | 'end'>, options: { day?: boolean } = {}): string {
 	const { start, end } = occurrence;

@@ -7,7 +7,9 @@ describe('today', () => {
 	const zone = process.env.TZ;
 	afterEach(() => {
 		vi.restoreAllMocks();
-		process.env.TZ = zone;
+		// Given `undefined`, Node would set the text "undefined".
+		if (zone === undefined) delete process.env.TZ;
+		else process.env.TZ = zone;
 	});
 
 	it("on a device in the Netherlands, its own clock tells the neighbourhood's day, without Intl's date data", () => {

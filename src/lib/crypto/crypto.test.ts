@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { currentKey, mergeRings, parsePublicKey, publicKeyText, rotate, startRing } from './keys.ts';
-import { open, readersOf, seal, type Reader } from './sealed.ts';
+import { readersOf, type Reader } from './sealed.ts';
+import { open, seal } from './sealing.ts';
 import { openRingForDevice, openRingWithSecret, sealRingToDevice, sealRingWithSecret } from './ring-transfer.ts';
 import { newKeyPair } from './keys.ts';
 import type { KeyRing } from './keys.ts';

@@ -1,7 +1,7 @@
 // Opening a sealed text costs a few milliseconds on a slow phone; a page shows the same texts on
 // every re-render, so each is opened once per ring.
 import { currentKey, type KeyRing } from './keys.ts';
-import { open } from './sealed.ts';
+import { open } from './sealing.ts';
 
 const MAX = 2000;
 const opened = new Map<string, Promise<string | undefined>>();

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { currentKey, rotate, startRing, type KeyRing } from '../crypto/keys.ts';
-import { open, readersOf } from '../crypto/sealed.ts';
+import { readersOf } from '../crypto/sealed.ts';
+import { open } from '../crypto/sealing.ts';
 import { contactContext } from '../members/contact.ts';
 import type { Member } from '../members/schema.ts';
 import { consentContext } from '../members/consent.ts';

@@ -3,7 +3,8 @@
 // the circle changes. The rules of who reads are in ../members/contact.ts; this module only knows
 // where this device finds the keys and the people.
 import { currentKey, type KeyRing } from '../crypto/keys.ts';
-import { open, seal, type Reader } from '../crypto/sealed.ts';
+import { type Reader } from '../crypto/sealed.ts';
+import { open, seal } from '../crypto/sealing.ts';
 import { acceptedWith, CONTACT_FIELDS, contactContext, contactReaderIds, stale, visibilityOf, type Agreement, type ContactField } from '../members/contact.ts';
 import { readersFor } from '../members/readers.ts';
 import type { SealedContact } from '../members/mutations.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { currentKey, newKeyPair, startRing } from '../crypto/keys.ts';
-import { open, seal } from '../crypto/sealed.ts';
+import { open, seal } from '../crypto/sealing.ts';
 import { sealRingToDevice } from '../crypto/ring-transfer.ts';
 import { keyringStep, ringForDevice } from './keys.ts';
 

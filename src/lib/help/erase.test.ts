@@ -4,7 +4,7 @@ import { rewriteHistory } from '../erase/rewrite.ts';
 import type { HelpDoc } from './document.ts';
 import { accept, blankPost, createPost, markDone, respond, sendMessage, thank } from './mutations.ts';
 import { currentKey, startRing } from '../crypto/keys.ts';
-import { open, seal } from '../crypto/sealed.ts';
+import { open, seal } from '../crypto/sealing.ts';
 import { messageContext, responseContext } from './conversation.ts';
 import { readPosts } from './view.ts';
 import { newPeriodDoc } from './periods.ts';

@@ -11,7 +11,7 @@ import { collectMyData, myDataJson, type MyData } from './collect.ts';
 import { myDevices } from './devices.ts';
 import { openMine } from './open-mine.ts';
 import { currentKey, startRing } from '../crypto/keys.ts';
-import { seal } from '../crypto/sealed.ts';
+import { seal } from '../crypto/sealing.ts';
 import { contactContext } from '../members/contact.ts';
 import { messageContext, responseContext } from '../help/conversation.ts';
 

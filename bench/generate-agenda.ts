@@ -30,7 +30,8 @@ import {
 	type AgendaHandle,
 	type EventInput
 } from '../src/lib/agenda/mutations.ts';
-import { newAgendaDoc, SERIES } from '../src/lib/agenda/periods.ts';
+import { SERIES } from '../src/lib/agenda/document.ts';
+import { newAgendaDoc } from '../src/lib/agenda/periods.ts';
 import { ruleStarts, type RepeatChoice } from '../src/lib/agenda/recurrence.ts';
 import { scheduleOf } from '../src/lib/agenda/schema.ts';
 import { addDays, addMinutes, floating, wallOf, type Wall } from '../src/lib/agenda/time.ts';

@@ -3,7 +3,7 @@
 // same domain mutations the app uses, and a few rounds of edits so the history is realistic.
 import '@automerge/automerge';
 import * as A from '@automerge/automerge/slim';
-import { imm } from '../src/lib/automerge/fields.ts';
+import { imm } from '../src/lib/automerge/immutable.ts';
 import { WEEKDAYS } from '../src/lib/agenda/recurrence.ts';
 import { newMapDoc } from '../src/lib/map/create.ts';
 import { DEFAULT_THEMES, LANGUAGES, type MapDoc } from '../src/lib/map/document.ts';

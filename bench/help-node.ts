@@ -7,7 +7,7 @@ import * as A from '@automerge/automerge/slim';
 import { Repo } from '@automerge/automerge-repo/slim';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { imm } from '../src/lib/automerge/fields.ts';
+import { imm } from '../src/lib/automerge/immutable.ts';
 import { archivable, archiveEntry, yearOf } from '../src/lib/help/archive.ts';
 import type { ArchiveDoc, HelpDoc } from '../src/lib/help/document.ts';
 import { needsCheck } from '../src/lib/help/lifecycle.ts';

@@ -2,7 +2,7 @@
 import '@automerge/automerge';
 import * as A from '@automerge/automerge/slim';
 import { Repo, type AutomergeUrl, type DocHandle } from '@automerge/automerge-repo/slim';
-import { imm } from '../src/lib/automerge/fields.ts';
+import { imm } from '../src/lib/automerge/immutable.ts';
 import { archivable, archivePosts, yearOf } from '../src/lib/help/archive.ts';
 import type { ArchiveDoc, HelpDoc } from '../src/lib/help/document.ts';
 import { readPosts } from '../src/lib/help/view.ts';

@@ -12,7 +12,7 @@ import { emptyDetails } from '../../src/lib/neighbourhood/schema.ts';
 import { parseInvite } from '../../src/lib/neighbourhood/invite.ts';
 import { readNeighbourhood } from '../../src/lib/neighbourhood/view.ts';
 import * as v from 'valibot';
-import { imm } from '../../src/lib/automerge/fields.ts';
+import { imm } from '../../src/lib/automerge/immutable.ts';
 import { Granted } from '../../src/lib/access/api.ts';
 import { blankProfile } from '../../src/lib/members/blank.ts';
 import type { MembersDoc } from '../../src/lib/members/document.ts';

@@ -15,7 +15,7 @@ import { join, updateProfile } from '../../src/lib/members/mutations.ts';
 import type { RootDoc } from '../../src/lib/neighbourhood/document.ts';
 import { inviteLink } from '../../src/lib/neighbourhood/invite.ts';
 import { addRelay } from '../../src/lib/neighbourhood/mutations.ts';
-import { imm } from '../../src/lib/automerge/fields.ts';
+import { imm } from '../../src/lib/automerge/immutable.ts';
 import { accessCall, client, eventually, find, joinWith, shutdown, tempDir } from './harness.ts';
 import { freePort, shell, startRelayAt, type RelayProcess } from './two-relays.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { imm } from '../automerge/fields.ts';
+import { imm } from '../automerge/immutable.ts';
 import type { AgendaDoc } from './document.ts';
 import { happenings, byDay, sameHappenings } from './calendar.ts';
 import { windowOf } from './window.ts';

@@ -6,6 +6,11 @@ import type { Counter, ImmutableString } from '@automerge/automerge/slim';
 /** Every event carries its IANA zone; the app writes only this one. */
 export const ZONE = 'Europe/Amsterdam';
 
+/** The document for series, which are never split by year. */
+export const SERIES = 'series';
+/** The name of an agenda period document: a year of one-off events, or the series. */
+export const AGENDA_PERIOD = /^(\d{4}|series)$/;
+
 export const AGENDA_CATEGORIES = [
 	'ontmoeting',
 	'bewegen',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { imm } from '../automerge/fields.ts';
+import { imm } from '../automerge/immutable.ts';
 import { LocalDoc } from '../automerge/local-doc.ts';
 import { happenings } from './calendar.ts';
 import { todayWall, windowOf } from './window.ts';

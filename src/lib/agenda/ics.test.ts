@@ -1,6 +1,6 @@
 import ICAL from 'ical.js';
 import { describe, expect, it } from 'vitest';
-import { imm } from '../automerge/fields.ts';
+import { imm } from '../automerge/immutable.ts';
 import type { AgendaDoc } from './document.ts';
 import { eventToICalendar, fold, toICalendar } from './ics.ts';
 import { applyImport, parseICalendar } from './ics-import.ts';

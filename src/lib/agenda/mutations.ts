@@ -3,7 +3,8 @@
 // never deletes: skips, cancellations and sign-offs are flags that can be undone.
 import { Counter, updateText } from '@automerge/automerge/slim';
 import type { DocHandle } from '@automerge/automerge-repo/slim';
-import { imm, randomId } from '../automerge/fields.ts';
+import { randomId } from '../automerge/fields.ts';
+import { imm } from '../automerge/immutable.ts';
 import type { Actor } from '../help/document.ts';
 import { check, type Invalid, type Valid } from '../validation/check.ts';
 import { cleanLine, cleanLines, clip } from '../validation/plain-text.ts';

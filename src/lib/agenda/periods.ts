@@ -1,13 +1,10 @@
 // Agenda documents: one per year for one-off events (by the year they start), one for series.
 // The root lists them (URL → '2026' or 'series'); see period-index.ts for why the index is flat.
 import type { DocHandle } from '@automerge/automerge-repo/slim';
-import { imm } from '../automerge/fields.ts';
+import { imm } from '../automerge/immutable.ts';
 import { ensurePeriodDoc, readPeriodIndex, type PeriodEntry, type PeriodStore } from '../automerge/period-index.ts';
-import type { AgendaDoc } from './document.ts';
+import { AGENDA_PERIOD, SERIES, type AgendaDoc } from './document.ts';
 import { addDays, type Wall } from './time.ts';
-
-export const SERIES = 'series';
-export const AGENDA_PERIOD = /^(\d{4}|series)$/;
 
 /** The document an event belongs in: its series document, or its start's year. */
 export const agendaPeriodOf = (event: { start: string; rrule: string }): string =>

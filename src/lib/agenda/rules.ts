@@ -17,7 +17,7 @@ import { isRecord } from '../automerge/fields.ts';
 import { isUid } from '../validation/plain-text.ts';
 import type { Edit, Path } from '../rules/edits.ts';
 import { isManager, mayActAs, type Rule, type Scope, type Who } from '../rules/judge.ts';
-import { AGENDA_PERIOD } from './periods.ts';
+import { AGENDA_PERIOD } from './document.ts';
 
 /** May edit every event, not only their own, and import calendar files. */
 export const isAgendaEditor = (who: Who): boolean => isManager(who) || who.roles.includes('agenda');

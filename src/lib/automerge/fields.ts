@@ -1,14 +1,29 @@
 // Field helpers shared by every domain schema. Domain modules import relatively (no `$lib`)
 // because the relay runs them too.
-import { ImmutableString, isImmutableString } from '@automerge/automerge/slim';
+//
+// Reading only: nothing here imports the Automerge package, so a page can validate what the device
+// kept (and its rules can decide which buttons show) before Automerge's 51 KB of JavaScript has
+// loaded. Writers make immutable strings with `imm` from ./immutable.ts.
+import type { Counter, ImmutableString } from '@automerge/automerge/slim';
 import * as v from 'valibot';
+
+// Automerge marks its immutable strings and counters with registered symbols, and tests for them
+// the same way itself (so that two copies of the package know each other's values). The test
+// beside this file holds these to Automerge's own `isImmutableString` and `isCounter`.
+const IMMUTABLE_STRING = Symbol.for('_am_immutableString');
+const COUNTER = Symbol.for('_am_counter');
+
+/** Whether a stored value is an Automerge immutable string. */
+export const isImmutableString = (value: unknown): value is ImmutableString =>
+	typeof value === 'object' && value !== null && Object.prototype.hasOwnProperty.call(value, IMMUTABLE_STRING);
+
+/** Whether a stored value is an Automerge counter. */
+export const isCounter = (value: unknown): value is Counter =>
+	typeof value === 'object' && value !== null && Object.prototype.hasOwnProperty.call(value, COUNTER);
 
 /** A map as a peer may have written it: an object, not an array or null. */
 export const isRecord = (value: unknown): value is Record<string, unknown> =>
 	typeof value === 'object' && value !== null && !Array.isArray(value);
-
-/** A short value nobody edits together (id, status, date, URL): one op instead of one per character. */
-export const imm = (value: string): ImmutableString => new ImmutableString(value);
 
 /** Reads a string stored either as Automerge text or as an ImmutableString. */
 export const str = v.pipe(

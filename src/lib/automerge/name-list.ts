@@ -1,7 +1,7 @@
 // A short ordered list of names that managers keep together: the help board's kinds of help and
 // the social map's themes. A list, so two managers adding one at the same time both keep theirs.
 import type { ImmutableString } from '@automerge/automerge/slim';
-import { imm } from './fields.ts';
+import { imm } from './immutable.ts';
 import { cleanLine, clip } from '../validation/plain-text.ts';
 
 /**

@@ -1,6 +1,6 @@
 import { Repo } from '@automerge/automerge-repo/slim';
 import { describe, expect, it } from 'vitest';
-import { imm } from '../automerge/fields.ts';
+import { imm } from '../automerge/immutable.ts';
 import { archivable, archivePosts } from './archive.ts';
 import type { ArchiveDoc, HelpDoc } from './document.ts';
 import { accept, blankPost, createPost, markDone, respond, withdrawPost } from './mutations.ts';

@@ -2,7 +2,7 @@
 // year's archive document as one immutable value each, and the quarter is sealed. The board then
 // reads a year of history from one small document instead of four large ones.
 import type { DocHandle } from '@automerge/automerge-repo/slim';
-import { imm } from '../automerge/fields.ts';
+import { imm } from '../automerge/immutable.ts';
 import type { ArchiveDoc } from './document.ts';
 import { periodOf, previousPeriod } from './periods.ts';
 import type { Post } from './view.ts';

@@ -3,6 +3,9 @@
 // fast after ten years; the root lists the period documents.
 import type { ImmutableString } from '@automerge/automerge/slim';
 
+/** The name of a help period document: its quarter, '2026Q4'. */
+export const PERIOD = /^\d{4}Q[1-4]$/;
+
 export const KINDS = ['request', 'offer'] as const;
 export type Kind = (typeof KINDS)[number];
 

@@ -3,7 +3,8 @@
 // their thank-you notes. Other members' posts, responses and history stay as they were.
 import { messageKey, readMessages } from './conversation.ts';
 import { updateText } from '@automerge/automerge/slim';
-import { imm, isRecord, textOf } from '../automerge/fields.ts';
+import { isRecord, textOf } from '../automerge/fields.ts';
+import { imm } from '../automerge/immutable.ts';
 import type { Scrub } from '../erase/rewrite.ts';
 
 /** What an erased post is titled (a title cannot be empty). */

@@ -1,7 +1,7 @@
 import * as A from '@automerge/automerge/slim';
 import { Repo, type DocHandle } from '@automerge/automerge-repo/slim';
 import { describe, expect, it } from 'vitest';
-import { imm } from '../automerge/fields.ts';
+import { imm } from '../automerge/immutable.ts';
 import type { Member } from '../members/view.ts';
 import type { HelpDoc } from './document.ts';
 import { needsCheck } from './lifecycle.ts';

@@ -3,7 +3,8 @@
 import { updateText } from '@automerge/automerge/slim';
 import type { DocHandle } from '@automerge/automerge-repo/slim';
 import { writer, type BasedHandle } from '../automerge/based.ts';
-import { imm, randomId } from '../automerge/fields.ts';
+import { randomId } from '../automerge/fields.ts';
+import { imm } from '../automerge/immutable.ts';
 import { check, type Invalid, type Valid } from '../validation/check.ts';
 import { cleanLines, clip } from '../validation/plain-text.ts';
 import type { Actor, HelpDoc, HistoryEntryData, PostDoc } from './document.ts';

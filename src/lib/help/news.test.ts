@@ -1,6 +1,6 @@
 import { Repo, type DocHandle } from '@automerge/automerge-repo/slim';
 import { describe, expect, it } from 'vitest';
-import { imm } from '../automerge/fields.ts';
+import { imm } from '../automerge/immutable.ts';
 import type { HelpDoc } from './document.ts';
 import { accept, blankPost, createPost, hide, markDone, respond, thank, withdrawPost, withdrawResponse, type PostInput } from './mutations.ts';
 import { helpNews } from './news.ts';

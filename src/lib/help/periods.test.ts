@@ -2,7 +2,7 @@ import * as A from '@automerge/automerge/slim';
 import { Repo, type AutomergeUrl, type DocHandle } from '@automerge/automerge-repo/slim';
 import { describe, expect, it } from 'vitest';
 import { SlowStorage } from '../../../tests/slow-storage.ts';
-import { imm } from '../automerge/fields.ts';
+import { imm } from '../automerge/immutable.ts';
 import type { HelpDoc, HelpIndex } from './document.ts';
 import { blankPost, createPost } from './mutations.ts';
 import { ensurePeriodDoc, loadOrder, postingDoc, readHelpIndex, type PeriodStore } from './periods.ts';

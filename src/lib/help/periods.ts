@@ -1,7 +1,7 @@
 // Quarters as document periods. A post lives in the document of the quarter it was created in;
 // the root lists every period document in a flat index (see `HelpIndex` and period-index.ts).
 import type { DocHandle } from '@automerge/automerge-repo/slim';
-import { imm } from '../automerge/fields.ts';
+import { imm } from '../automerge/immutable.ts';
 import {
 	ensurePeriodDoc as ensureGeneric,
 	postingDoc,
@@ -9,12 +9,10 @@ import {
 	type PeriodEntry,
 	type PeriodStore as GenericStore
 } from '../automerge/period-index.ts';
-import type { HelpDoc, HelpIndex } from './document.ts';
+import { PERIOD, type HelpDoc, type HelpIndex } from './document.ts';
 
 export type { HelpIndex, PeriodEntry };
 export { postingDoc };
-
-export const PERIOD = /^\d{4}Q[1-4]$/;
 
 /** '2026Q4' for any moment in October–December 2026 (Amsterdam time is close enough at day scale). */
 export function periodOf(date: Date): string {

@@ -1,7 +1,7 @@
 import * as A from '@automerge/automerge';
 import type { DocHandle } from '@automerge/automerge-repo/slim';
 import { describe, expect, it } from 'vitest';
-import { imm } from '../automerge/fields.ts';
+import { imm } from '../automerge/immutable.ts';
 import type { Role } from '../access/roles.ts';
 import { DeviceCopy } from '../rules/device-copy.ts';
 import type { Rule, Who } from '../rules/judge.ts';

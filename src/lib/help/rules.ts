@@ -10,8 +10,7 @@ import { isManager, mayActAs, type Rule, type Scope, type Who } from '../rules/j
 import type { Edit, Made, Path } from '../rules/edits.ts';
 import { isSealed } from '../crypto/sealed.ts';
 import { MESSAGE_KEY, mayTalk } from './conversation.ts';
-import { CONTACTS, KINDS, STATUSES, WHEN } from './document.ts';
-import { PERIOD } from './periods.ts';
+import { CONTACTS, KINDS, PERIOD, STATUSES, WHEN } from './document.ts';
 
 /** The poster, or their intermediary: edit, close, reopen, renew, accept helpers, thank. */
 export const mayEditPost = (who: Who, post: { author: string }): boolean => mayActAs(who, post.author);

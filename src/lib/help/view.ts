@@ -1,7 +1,6 @@
 // Posts as the app shows them, read and validated from every loaded period document.
 import * as v from 'valibot';
-import { textOf, type Read } from '../automerge/fields.ts';
-import { isImmutableString } from '@automerge/automerge/slim';
+import { isImmutableString, textOf, type Read } from '../automerge/fields.ts';
 import { readMessages, type ConversationMessage } from './conversation.ts';
 import { HistoryView, PostCore, ResponseView, type HistoryEntry, type Response as StoredResponse } from './schema.ts';
 import { effectiveStatus } from './status.ts';

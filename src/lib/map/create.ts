@@ -1,5 +1,5 @@
 // A new, empty social map with the starter themes.
-import { imm } from '../automerge/fields.ts';
+import { imm } from '../automerge/immutable.ts';
 import { DEFAULT_THEMES, type MapDoc } from './document.ts';
 
 export const newMapDoc = (): MapDoc => ({

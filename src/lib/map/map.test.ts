@@ -1,6 +1,6 @@
 import * as A from '@automerge/automerge/slim';
 import { describe, expect, it } from 'vitest';
-import { imm } from '../automerge/fields.ts';
+import { imm } from '../automerge/immutable.ts';
 import { wallAt } from '../agenda/time.ts';
 import type { MapDoc } from './document.ts';
 import { newMapDoc } from './create.ts';

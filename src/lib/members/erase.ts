@@ -1,7 +1,8 @@
 // What erasing a member takes out of the members document: everything of their profile a person
 // could be recognised by or that they told about themself. The profile itself stays (posts and
 // sign-ups name the member by id), shown as ERASED_NAME.
-import { imm, isRecord } from '../automerge/fields.ts';
+import { isRecord } from '../automerge/fields.ts';
+import { imm } from '../automerge/immutable.ts';
 import type { Scrub } from '../erase/rewrite.ts';
 
 /** The name an erased member is shown by, in every language (a marker, not a translation). */

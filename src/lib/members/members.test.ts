@@ -1,7 +1,7 @@
 import * as A from '@automerge/automerge/slim';
 import { Repo } from '@automerge/automerge-repo/slim';
 import { describe, expect, it } from 'vitest';
-import { imm } from '../automerge/fields.ts';
+import { imm } from '../automerge/immutable.ts';
 import type { MembersDoc } from './document.ts';
 import { addManaged, checkProfile, join, leave, updateProfile } from './mutations.ts';
 import { findMember, managedBy, readMembers, visiblePhone } from './view.ts';

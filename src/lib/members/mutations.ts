@@ -1,5 +1,5 @@
 import type { DocHandle } from '@automerge/automerge-repo/slim';
-import { imm } from '../automerge/fields.ts';
+import { imm } from '../automerge/immutable.ts';
 import { check, type Invalid, type Valid } from '../validation/check.ts';
 import type { ConsentHow, MemberDoc, MembersDoc } from './document.ts';
 import type { ContactField } from './contact.ts';

@@ -3,7 +3,8 @@
 // automerge/synced-repo.svelte.ts; each module's documents are declared in its own folder.
 import type { DocHandle } from '@automerge/automerge-repo/slim';
 import { FirstDocuments } from '../automerge/first-documents.ts';
-import { imm, textOf, type Read } from '../automerge/fields.ts';
+import { textOf, type Read } from '../automerge/fields.ts';
+import { imm } from '../automerge/immutable.ts';
 import { ModuleDocuments, type ActionArgs, type DocumentsDeclaration, type Opener } from '../automerge/module-documents.svelte.ts';
 import { ensurePeriodDoc as ensureListedDoc } from '../automerge/period-index.ts';
 import { ReactiveDoc } from '../automerge/reactive.svelte.ts';

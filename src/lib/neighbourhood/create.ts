@@ -1,7 +1,8 @@
 // Creating a neighbourhood: the root and every module document, once, on one device (or the
 // relay). Everyone else finds the module documents through the root, so histories can merge.
 import type { DocHandle, Repo } from '@automerge/automerge-repo/slim';
-import { imm, randomId } from '../automerge/fields.ts';
+import { randomId } from '../automerge/fields.ts';
+import { imm } from '../automerge/immutable.ts';
 import type { MapDoc } from '../map/document.ts';
 import { newMapDoc } from '../map/create.ts';
 import type { MembersDoc } from '../members/document.ts';

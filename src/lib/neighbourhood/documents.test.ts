@@ -1,7 +1,7 @@
 import * as A from '@automerge/automerge/slim';
 import { Repo } from '@automerge/automerge-repo/slim';
 import { describe, expect, it } from 'vitest';
-import { imm } from '../automerge/fields.ts';
+import { imm } from '../automerge/immutable.ts';
 import { createNeighbourhood } from './create.ts';
 import { listedDocuments } from './documents.ts';
 import { addAgendaDoc, addHelpArchive, addHelpPeriod, addMapDoc, sealHelpPeriod } from './mutations.ts';

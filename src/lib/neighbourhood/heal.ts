@@ -5,7 +5,8 @@
 // only a hidden object lists into the visible one. It never removes anything, so devices that heal
 // at the same time, in any order, end up with the same root.
 import { getConflicts, isImmutableString, type Doc } from '@automerge/automerge/slim';
-import { imm, isRecord } from '../automerge/fields.ts';
+import { isRecord } from '../automerge/fields.ts';
+import { imm } from '../automerge/immutable.ts';
 import type { RootDoc } from './document.ts';
 
 /** The maps of the root that a migration (or a first use) may have created on two devices. */

@@ -3,7 +3,7 @@
 import * as A from '@automerge/automerge/slim';
 import { Repo } from '@automerge/automerge-repo/slim';
 import { describe, expect, it } from 'vitest';
-import { imm } from '../automerge/fields.ts';
+import { imm } from '../automerge/immutable.ts';
 import { createNeighbourhood } from './create.ts';
 import { SCHEMA_VERSION, type RootDoc } from './document.ts';
 import { migrate, readVersion, type MigrationResult } from './migrate.ts';

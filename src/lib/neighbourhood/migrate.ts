@@ -2,7 +2,8 @@
 // opened. Each step brings the document from version N-1 to N. The root comes from peers, so a
 // migration never throws: a version it cannot follow is reported as a result, and every device
 // keeps showing the neighbourhood as well as it can.
-import { imm, isRecord, textOf } from '../automerge/fields.ts';
+import { isRecord, textOf } from '../automerge/fields.ts';
+import { imm } from '../automerge/immutable.ts';
 import { DEFAULT_HELP_CATEGORIES, SCHEMA_VERSION } from './document.ts';
 
 type Mutable = Record<string, unknown>;

@@ -1,6 +1,7 @@
 import { updateText } from '@automerge/automerge/slim';
 import type { DocHandle } from '@automerge/automerge-repo/slim';
-import { imm, isRecord } from '../automerge/fields.ts';
+import { isRecord } from '../automerge/fields.ts';
+import { imm } from '../automerge/immutable.ts';
 import { addName, removeName } from '../automerge/name-list.ts';
 import type { RootDoc } from './document.ts';
 import { migrate, readVersion, type MigrationResult } from './migrate.ts';

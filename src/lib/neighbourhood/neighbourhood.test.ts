@@ -1,7 +1,7 @@
 import * as A from '@automerge/automerge/slim';
 import { Repo } from '@automerge/automerge-repo/slim';
 import { describe, expect, it } from 'vitest';
-import { imm } from '../automerge/fields.ts';
+import { imm } from '../automerge/immutable.ts';
 import { createNeighbourhood } from './create.ts';
 import { DEFAULT_HELP_CATEGORIES, SCHEMA_VERSION, type RootDoc } from './document.ts';
 import { hiddenEntries, healRoot } from './heal.ts';

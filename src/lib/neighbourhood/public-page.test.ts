@@ -1,7 +1,7 @@
 import { Repo } from '@automerge/automerge-repo/slim';
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
-import { imm } from '../automerge/fields.ts';
+import { imm } from '../automerge/immutable.ts';
 import { LocalDoc } from '../automerge/local-doc.ts';
 import { ZONE, type AgendaDoc } from '../agenda/document.ts';
 import { blankEvent, cancelEvent, changeOccurrence, checkEvent, createEvent, editEvent, eventInput, skipOccurrence, type EventInput } from '../agenda/mutations.ts';

@@ -2,7 +2,8 @@
 // an id or members document a peer removed) is written back, so every device, also an older app
 // that cannot read around it, sees a whole neighbourhood again. Nothing that is there is replaced.
 import type { DocHandle } from '@automerge/automerge-repo/slim';
-import { automergeUrl, id, imm, isRecord, str } from '../automerge/fields.ts';
+import { automergeUrl, id, isRecord, str } from '../automerge/fields.ts';
+import { imm } from '../automerge/immutable.ts';
 import type { RootDoc } from './document.ts';
 import { rebuild } from './migrate.ts';
 import { createdAs, original } from './origin.ts';

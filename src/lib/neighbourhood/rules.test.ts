@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as A from '@automerge/automerge';
 import { Repo, type DocHandle } from '@automerge/automerge-repo/slim';
-import { imm } from '../automerge/fields.ts';
+import { imm } from '../automerge/immutable.ts';
 import type { Role } from '../access/roles.ts';
 import { judgeBetween } from '../rules/between.ts';
 import type { Who } from '../rules/judge.ts';

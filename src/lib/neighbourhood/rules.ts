@@ -21,8 +21,8 @@
 // anyone anyway. Repairs rewrite what is broken and so stay a manager's.
 import * as v from 'valibot';
 import { automergeUrl, id as idSchema, isRecord } from '../automerge/fields.ts';
-import { AGENDA_PERIOD } from '../agenda/periods.ts';
-import { PERIOD } from '../help/periods.ts';
+import { AGENDA_PERIOD } from '../agenda/document.ts';
+import { PERIOD } from '../help/document.ts';
 import type { Edit, Path } from '../rules/edits.ts';
 import { isManager, type Rule, type Scope, type Who } from '../rules/judge.ts';
 import { SCHEMA_VERSION } from './document.ts';

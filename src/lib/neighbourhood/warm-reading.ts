@@ -5,7 +5,7 @@
 // an agenda go once through the same readers, each a step of its own when the page is idle
 // (automerge/warm-up.ts), and the date formats the pages show are made.
 import * as A from '@automerge/automerge/slim';
-import { imm } from '../automerge/fields.ts';
+import { imm } from '../automerge/immutable.ts';
 import { LocalDoc } from '../automerge/local-doc.ts';
 import type { AgendaDoc } from '../agenda/document.ts';
 import { agendaDocuments } from '../agenda/documents.ts';

@@ -1,6 +1,6 @@
 import { Repo } from '@automerge/automerge-repo/slim';
 import { describe, expect, it } from 'vitest';
-import { imm } from '../automerge/fields.ts';
+import { imm } from '../automerge/immutable.ts';
 import type { HelpDoc } from '../help/document.ts';
 import { blankPost, createPost, respond } from '../help/mutations.ts';
 import { readPosts } from '../help/view.ts';

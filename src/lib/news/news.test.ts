@@ -5,7 +5,7 @@ import type { AgendaDoc } from '../agenda/document.ts';
 import { blankEvent, cancelSignup, checkEvent, createEvent, editEvent, signUp, skipOccurrence, stayAway } from '../agenda/mutations.ts';
 import { places } from '../agenda/signups.ts';
 import { readEvents } from '../agenda/view.ts';
-import { imm } from '../automerge/fields.ts';
+import { imm } from '../automerge/immutable.ts';
 import type { HelpDoc } from '../help/document.ts';
 import { accept, blankPost, createPost, hide, markDone, respond, thank, withdrawResponse } from '../help/mutations.ts';
 import { readPosts } from '../help/view.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { imm } from '../automerge/fields.ts';
+import { imm } from '../automerge/immutable.ts';
 import { LocalDoc } from '../automerge/local-doc.ts';
 import type { AgendaDoc } from '../agenda/document.ts';
 import { blankEvent, cancelEvent, cancelSignup, checkEvent, createEvent, editEvent, signUp, skipOccurrence, type EventInput } from '../agenda/mutations.ts';

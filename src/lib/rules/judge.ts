@@ -2,7 +2,7 @@
 // document's module. The relay runs this on each incoming change before storing or passing it
 // on; the app's pages call the same modules' `may…` functions to decide which buttons to show,
 // so an honest device never makes a change the relay refuses.
-import * as A from '@automerge/automerge/slim';
+import { isCounter, isImmutableString } from '../automerge/fields.ts';
 import type { Role } from '../access/roles.ts';
 import type { Edit, Path, ReadChange, Scalar } from './edits.ts';
 
@@ -46,8 +46,8 @@ export interface Judgement {
 
 /** A stored value as a rule reads it: text and immutable strings as strings, counters as numbers. */
 export function plain(value: unknown): unknown {
-	if (value instanceof A.ImmutableString) return value.val;
-	if (value instanceof A.Counter) return value.value;
+	if (isImmutableString(value)) return value.val;
+	if (isCounter(value)) return value.value;
 	return value;
 }
 

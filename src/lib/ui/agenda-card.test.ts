@@ -4,7 +4,7 @@ import { byDay, happenings } from '$lib/agenda/calendar.ts';
 import type { AgendaDoc } from '$lib/agenda/document.ts';
 import { blankEvent, checkEvent, createEvent, signUp, skipOccurrence, type EventInput } from '$lib/agenda/mutations.ts';
 import { readEvents } from '$lib/agenda/view.ts';
-import { imm } from '$lib/automerge/fields.ts';
+import { imm } from '$lib/automerge/immutable.ts';
 import { LocalDoc } from '$lib/automerge/local-doc.ts';
 import { rememberedWeek, rememberWeek } from '$lib/device/remembered-week.ts';
 import { locale } from '$lib/i18n/language.svelte.ts';

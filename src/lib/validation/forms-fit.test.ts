@@ -4,7 +4,7 @@
 import { Repo } from '@automerge/automerge-repo/slim';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { imm } from '../automerge/fields.ts';
+import { imm } from '../automerge/immutable.ts';
 import { LocalDoc } from '../automerge/local-doc.ts';
 import type { AgendaDoc } from '../agenda/document.ts';
 import { blankEvent, checkEvent, createEvent } from '../agenda/mutations.ts';

@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
-import { imm } from '../automerge/fields.ts';
+import { imm } from '../automerge/immutable.ts';
 import { cleanLine, cleanLines, clip, isEmail, isLine, isLines, isPhone, isUid, lineInput, linesInput } from './plain-text.ts';
 import { line, lines } from './stored-text.ts';
 

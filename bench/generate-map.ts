@@ -4,7 +4,7 @@
 import '@automerge/automerge';
 import * as A from '@automerge/automerge/slim';
 import { imm } from '../src/lib/automerge/immutable.ts';
-import { WEEKDAYS } from '../src/lib/agenda/recurrence.ts';
+import { WEEKDAYS } from '../src/lib/agenda/weekdays.ts';
 import { newMapDoc } from '../src/lib/map/create.ts';
 import { DEFAULT_THEMES, LANGUAGES, type MapDoc } from '../src/lib/map/document.ts';
 import {

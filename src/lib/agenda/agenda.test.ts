@@ -23,7 +23,8 @@ import {
 } from './mutations.ts';
 import { agendaLoadOrder, agendaPeriodOf } from './periods.ts';
 import * as fc from 'fast-check';
-import { choiceFromRule, occurrencesBetween, parseRule, ruleFromChoice, ruleStarts, WEEKDAYS } from './recurrence.ts';
+import { choiceFromRule, occurrencesBetween, parseRule, ruleFromChoice, ruleStarts } from './recurrence.ts';
+import { WEEKDAYS } from './weekdays.ts';
 import { RRule } from './rrule-lib.ts';
 import { places, signupStatus } from './signups.ts';
 import { addDays, addMinutes, floating, instantOf, wallOf } from './time.ts';

@@ -3,6 +3,7 @@
 // arithmetic on floating dates (see time.ts), so 10.00 stays 10.00 in summer and winter.
 import { RRule, Frequency, type Options } from './rrule-lib.ts';
 import { addMinutes, floating, minutesBetween, wallOf, type Wall } from './time.ts';
+import { nthOf, WEEKDAYS, weekdayOf, type WeekdayCode } from './weekdays.ts';
 
 export interface Skip {
 	by: string;
@@ -194,8 +195,6 @@ function overlaps(o: { start: Wall; end: Wall }, from: Wall, to: Wall): boolean 
 
 export const REPEATS = ['none', 'weekly', 'monthlyDate', 'monthlyNth', 'custom'] as const;
 export type Repeat = (typeof REPEATS)[number];
-export const WEEKDAYS = ['MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU'] as const;
-export type WeekdayCode = (typeof WEEKDAYS)[number];
 export const ENDS = ['never', 'until', 'count'] as const;
 
 export interface RepeatChoice {
@@ -208,15 +207,6 @@ export interface RepeatChoice {
 	count: number;
 	/** The rule as stored, kept when the form cannot show it (an imported rule, say). */
 	custom?: string;
-}
-
-export const weekdayOf = (wall: Wall): WeekdayCode => WEEKDAYS[(floating(wall).getUTCDay() + 6) % 7];
-
-/** 2 for the second Tuesday of the month, -1 for the last one when it is the fifth. */
-export function nthOf(wall: Wall): number {
-	const day = floating(wall).getUTCDate();
-	const nth = Math.ceil(day / 7);
-	return nth === 5 ? -1 : nth;
 }
 
 /** The RRULE for a choice, from a start. '' for no repetition. */

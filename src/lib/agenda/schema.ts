@@ -2,7 +2,8 @@
 import * as v from 'valibot';
 import { id, isoDate, str } from '../automerge/fields.ts';
 import { ACCESSIBILITY, AGENDA_CATEGORIES, ZONE } from './document.ts';
-import { ENDS, REPEATS, WEEKDAYS, isRule, ruleFromChoice, type RepeatChoice } from './recurrence.ts';
+import { ENDS, REPEATS, isRule, ruleFromChoice, type RepeatChoice } from './recurrence.ts';
+import { WEEKDAYS } from './weekdays.ts';
 import { DAY, isWall } from './time.ts';
 import { isUid, lineInput, linesInput, requiredLineInput } from '../validation/plain-text.ts';
 import { line, lines } from '../validation/stored-text.ts';

@@ -6,7 +6,7 @@
 // 13.00-16.00") become schedules; hours in any other form are kept as text at the end of the
 // description (with a note), because a misread time would send someone to a closed door.
 import Papa from 'papaparse';
-import { WEEKDAYS, type WeekdayCode } from '../agenda/recurrence.ts';
+import { WEEKDAYS, type WeekdayCode } from '../agenda/weekdays.ts';
 import { randomId } from '../automerge/fields.ts';
 import { LANGUAGES } from './document.ts';
 import { languageOf } from './hsds/language.ts';

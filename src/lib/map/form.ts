@@ -1,5 +1,5 @@
 // The service form filled in from a stored service, for editing.
-import type { WeekdayCode } from '../agenda/recurrence.ts';
+import type { WeekdayCode } from '../agenda/weekdays.ts';
 import { blankService } from './mutations.ts';
 import type { ServiceInput } from './schema.ts';
 import type { Service } from './view.ts';

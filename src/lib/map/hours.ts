@@ -1,36 +1,22 @@
 // Opening hours from HSDS schedules (RFC 5545 parts): whether a service is open at a wall-clock
-// time in Amsterdam, and the days and times grouped the way people say them. Whether a date is
-// "the second Tuesday" is left to the rrule library, as in the agenda.
-import { WEEKDAYS, type WeekdayCode } from '../agenda/recurrence.ts';
-import { RRule, Weekday } from '../agenda/rrule-lib.ts';
-import { dayOf, floating, timeOf, type Wall } from '../agenda/time.ts';
+// time in Amsterdam, and the days and times grouped the way people say them.
+//
+// A schedule is weekly, or monthly on one weekday ("every second Tuesday", "the last Friday"):
+// which days that is follows from the day's place in its month alone, so this module does without
+// the rrule library the agenda uses (50 KB the map page would load before it first shows). The
+// test beside it holds this reading to rrule's for every such rule over years of days.
+import { dayOf, timeOf, type Wall } from '../agenda/time.ts';
+import { placeInMonth, WEEKDAYS, weekdayOf, type WeekdayCode } from '../agenda/weekdays.ts';
 import type { Schedule } from './schema.ts';
-
-const rules = new Map<string, RRule>();
-
-function monthlyRule(day: WeekdayCode, nth: number): RRule {
-	const key = `${day}${nth}`;
-	let rule = rules.get(key);
-	if (!rule) {
-		rule = new RRule({
-			freq: RRule.MONTHLY,
-			byweekday: [new Weekday(WEEKDAYS.indexOf(day), nth)],
-			dtstart: floating('2000-01-01T00:00')
-		});
-		rules.set(key, rule);
-	}
-	return rule;
-}
 
 /** Whether the schedule has hours on this day ('YYYY-MM-DD'). */
 export function appliesOn(schedule: Schedule, day: string): boolean {
-	const weekday = WEEKDAYS[(floating(`${day}T00:00`).getUTCDay() + 6) % 7];
-	if (!schedule.byday.includes(weekday)) return false;
+	const midnight = `${day}T00:00`;
+	if (!schedule.byday.includes(weekdayOf(midnight))) return false;
 	if (schedule.freq === 'WEEKLY') return true;
 	if (schedule.nth === undefined) return false;
-	// Occurrences fall at midnight (the rule starts at 00:00), so the day's midnight is the test.
-	const midnight = floating(`${day}T00:00`);
-	return monthlyRule(weekday, schedule.nth).between(midnight, midnight, true).length > 0;
+	const place = placeInMonth(midnight);
+	return schedule.nth > 0 ? place.nth === schedule.nth : place.fromEnd === schedule.nth;
 }
 
 /** Open at this wall-clock time? */

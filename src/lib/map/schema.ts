@@ -1,7 +1,7 @@
 // Validation of the social map: what an editor types, and what is read back from any peer.
 import * as v from 'valibot';
 import { id, isoDate, str } from '../automerge/fields.ts';
-import { WEEKDAYS } from '../agenda/recurrence.ts';
+import { WEEKDAYS } from '../agenda/weekdays.ts';
 import { LANGUAGES } from './document.ts';
 import { safeHref } from '../validation/link.ts';
 import { cleanLine, isEmail, isLine, isPhone, lineInput, linesInput, requiredLineInput } from '../validation/plain-text.ts';

@@ -1,5 +1,6 @@
 // Sentences about events, shared by the agenda, the event page and the print views.
-import { choiceFromRule, nthOf, weekdayOf, WEEKDAYS, type Occurrence } from '$lib/agenda/recurrence.ts';
+import { choiceFromRule, type Occurrence } from '$lib/agenda/recurrence.ts';
+import { nthOf, weekdayOf, WEEKDAYS } from '$lib/agenda/weekdays.ts';
 import type { AgendaEvent } from '$lib/agenda/view.ts';
 import { dayOf } from '$lib/agenda/time.ts';
 import { formatWallDay, formatWallTime } from '$lib/i18n/dates.ts';

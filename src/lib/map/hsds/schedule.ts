@@ -1,7 +1,7 @@
 // Opening hours both ways: the map's weekly and monthly (nth weekday) hours as HSDS schedules in
 // RFC 5545 parts, and HSDS schedules read back as far as the map can hold them. Times are Dutch
 // wall-clock times either way.
-import { WEEKDAYS, type WeekdayCode } from '../../agenda/recurrence.ts';
+import { WEEKDAYS, type WeekdayCode } from '../../agenda/weekdays.ts';
 import type { ServiceInput } from '../mutations.ts';
 import type { Schedule, Service } from '../view.ts';
 import { numberOf, textOf, type Obj } from './fields.ts';

@@ -1,6 +1,6 @@
 // A service both ways: the map's as an HSDS service (with its phones, hours, languages, themes and
 // costs inside), and an HSDS service planned as an addition to the map or a change of one on it.
-import { WEEKDAYS, type WeekdayCode } from '../../agenda/recurrence.ts';
+import { WEEKDAYS, type WeekdayCode } from '../../agenda/weekdays.ts';
 import { isRecord } from '../../automerge/fields.ts';
 import { blankService, checkService, type ServiceInput } from '../mutations.ts';
 import type { Service } from '../view.ts';

@@ -2,6 +2,7 @@
 // in a "series" document, because a weekly coffee morning that began years ago must show this
 // week without opening every old year. The root lists the documents (URL → year or 'series').
 import type { Counter, ImmutableString } from '@automerge/automerge/slim';
+import { readPeriodIndex, type PeriodEntry } from '../automerge/period-index.ts';
 
 /** Every event carries its IANA zone; the app writes only this one. */
 export const ZONE = 'Europe/Amsterdam';
@@ -10,6 +11,9 @@ export const ZONE = 'Europe/Amsterdam';
 export const SERIES = 'series';
 /** The name of an agenda period document: a year of one-off events, or the series. */
 export const AGENDA_PERIOD = /^(\d{4}|series)$/;
+
+/** The root's agenda index (document URL → year or 'series') as entries. */
+export const readAgendaIndex = (index: unknown): PeriodEntry[] => readPeriodIndex(index, (p) => AGENDA_PERIOD.test(p));
 
 export const AGENDA_CATEGORIES = [
 	'ontmoeting',

@@ -2,15 +2,13 @@
 // The root lists them (URL → '2026' or 'series'); see period-index.ts for why the index is flat.
 import type { DocHandle } from '@automerge/automerge-repo/slim';
 import { imm } from '../automerge/immutable.ts';
-import { ensurePeriodDoc, readPeriodIndex, type PeriodEntry, type PeriodStore } from '../automerge/period-index.ts';
+import { ensurePeriodDoc, type PeriodEntry, type PeriodStore } from '../automerge/period-index.ts';
 import { AGENDA_PERIOD, SERIES, type AgendaDoc } from './document.ts';
 import { addDays, type Wall } from './time.ts';
 
 /** The document an event belongs in: its series document, or its start's year. */
 export const agendaPeriodOf = (event: { start: string; rrule: string }): string =>
 	event.rrule ? SERIES : event.start.slice(0, 4);
-
-export const readAgendaIndex = (index: unknown): PeriodEntry[] => readPeriodIndex(index, (p) => AGENDA_PERIOD.test(p));
 
 /**
  * What to open before the agenda shows (series, and the years of the fortnight around today), and

@@ -2,9 +2,13 @@
 // in it with their responses and history. Splitting keeps every document small enough to load
 // fast after ten years; the root lists the period documents.
 import type { ImmutableString } from '@automerge/automerge/slim';
+import { readPeriodIndex, type PeriodEntry } from '../automerge/period-index.ts';
 
 /** The name of a help period document: its quarter, '2026Q4'. */
 export const PERIOD = /^\d{4}Q[1-4]$/;
+
+/** The root's help index (document URL → quarter) as entries, newest first. */
+export const readHelpIndex = (index: unknown): PeriodEntry[] => readPeriodIndex(index, (p) => PERIOD.test(p));
 
 export const KINDS = ['request', 'offer'] as const;
 export type Kind = (typeof KINDS)[number];

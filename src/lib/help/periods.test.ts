@@ -5,7 +5,8 @@ import { SlowStorage } from '../../../tests/slow-storage.ts';
 import { imm } from '../automerge/immutable.ts';
 import type { HelpDoc, HelpIndex } from './document.ts';
 import { blankPost, createPost } from './mutations.ts';
-import { ensurePeriodDoc, loadOrder, postingDoc, readHelpIndex, type PeriodStore } from './periods.ts';
+import { readHelpIndex } from './document.ts';
+import { ensurePeriodDoc, loadOrder, postingDoc, type PeriodStore } from './periods.ts';
 import { readPosts } from './view.ts';
 
 /** Just enough of the root for the index: the lead's RootDoc has it under `docs.help`. */

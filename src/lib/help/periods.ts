@@ -5,7 +5,6 @@ import { imm } from '../automerge/immutable.ts';
 import {
 	ensurePeriodDoc as ensureGeneric,
 	postingDoc,
-	readPeriodIndex,
 	type PeriodEntry,
 	type PeriodStore as GenericStore
 } from '../automerge/period-index.ts';
@@ -34,9 +33,6 @@ export function recentPeriods(now: Date): string[] {
 	const current = periodOf(now);
 	return [current, previousPeriod(current)];
 }
-
-/** The root's help index (document URL → quarter) as entries, newest first. */
-export const readHelpIndex = (index: unknown): PeriodEntry[] => readPeriodIndex(index, (p) => PERIOD.test(p));
 
 /**
  * What to open before the board shows, and what to load after it. Every document of the current

@@ -66,3 +66,20 @@ export const DEFAULT_HELP_CATEGORIES = [
 	'administratie',
 	'iets-anders'
 ] as const;
+
+/** What the root's `schemaVersion` says, as far as this app can tell. */
+export type VersionRead =
+	| { kind: 'current' }
+	/** Written by an older app: migrated on opening. A root without a version is version 0. */
+	| { kind: 'older'; version: number }
+	/** Written by a newer app: read as well as possible; this device should update. */
+	| { kind: 'newer'; version: number }
+	/** Not a version any app writes (0.5, -3, NaN, 'x'): a manager can repair it. */
+	| { kind: 'impossible' };
+
+export function readVersion(value: unknown): VersionRead {
+	if (value === undefined) return { kind: 'older', version: 0 };
+	if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) return { kind: 'impossible' };
+	if (value === SCHEMA_VERSION) return { kind: 'current' };
+	return value < SCHEMA_VERSION ? { kind: 'older', version: value } : { kind: 'newer', version: value };
+}

@@ -4,7 +4,7 @@
 // keeps showing the neighbourhood as well as it can.
 import { isRecord, textOf } from '../automerge/fields.ts';
 import { imm } from '../automerge/immutable.ts';
-import { DEFAULT_HELP_CATEGORIES, SCHEMA_VERSION } from './document.ts';
+import { DEFAULT_HELP_CATEGORIES, readVersion, SCHEMA_VERSION } from './document.ts';
 
 type Mutable = Record<string, unknown>;
 
@@ -48,23 +48,6 @@ const steps: Record<number, (doc: Mutable) => void> = {
 		mapAt(doc, 'editors');
 	}
 };
-
-/** What the root's `schemaVersion` says, as far as this app can tell. */
-export type VersionRead =
-	| { kind: 'current' }
-	/** Written by an older app: migrated on opening. A root without a version is version 0. */
-	| { kind: 'older'; version: number }
-	/** Written by a newer app: read as well as possible; this device should update. */
-	| { kind: 'newer'; version: number }
-	/** Not a version any app writes (0.5, -3, NaN, 'x'): a manager can repair it. */
-	| { kind: 'impossible' };
-
-export function readVersion(value: unknown): VersionRead {
-	if (value === undefined) return { kind: 'older', version: 0 };
-	if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) return { kind: 'impossible' };
-	if (value === SCHEMA_VERSION) return { kind: 'current' };
-	return value < SCHEMA_VERSION ? { kind: 'older', version: value } : { kind: 'newer', version: value };
-}
 
 export type MigrationResult =
 	| { kind: 'current' }

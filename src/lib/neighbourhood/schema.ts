@@ -2,10 +2,10 @@
 // the relay. Error messages are message keys that the app translates.
 import * as v from 'valibot';
 import { automergeUrl, id, str } from '../automerge/fields.ts';
-import { readAgendaIndex } from '../agenda/periods.ts';
+import { readAgendaIndex } from '../agenda/document.ts';
 import { readPeriodIndex } from '../automerge/period-index.ts';
-import { readHelpIndex } from '../help/periods.ts';
-import { readVersion } from './migrate.ts';
+import { readHelpIndex } from '../help/document.ts';
+import { readVersion } from './document.ts';
 import { isLine, isPhone, lineInput, linesInput, requiredLineInput } from '../validation/plain-text.ts';
 import { line, lines } from '../validation/stored-text.ts';
 

@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import { automergeUrl, id, isRecord, str } from '../automerge/fields.ts';
-import { readVersion } from './migrate.ts';
+import { readVersion } from './document.ts';
 import { original } from './origin.ts';
 import type { RootProblem } from './problems.ts';
 import { RootView, type Neighbourhood } from './schema.ts';

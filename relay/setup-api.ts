@@ -2,7 +2,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readBody } from './json-request.ts';
 import type { Repo } from '@automerge/automerge-repo/slim';
-import { checkProfile } from '../src/lib/members/mutations.ts';
+import { checkProfile } from '../src/lib/members/schema.ts';
 import { checkDetails } from '../src/lib/neighbourhood/mutations.ts';
 import { createHosted, type Hosted } from './create.ts';
 import type { Logger } from './log.ts';

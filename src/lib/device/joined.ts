@@ -1,7 +1,8 @@
 // A member's profile goes into the neighbourhood's member list once the device is let in: at once
 // with an open ticket, or after a manager's approval for a member who waited.
 import type { Connection } from '../neighbourhood/connection.svelte.ts';
-import { checkProfile, type ProfileInput, type SealedContact } from '../members/mutations.ts';
+import { type ProfileInput, type SealedContact } from '../members/mutations.ts';
+import { checkProfile } from '../members/schema.ts';
 
 /**
  * `seal` seals the phone number and street to the circle chosen, before anything is written. True

@@ -3,7 +3,8 @@ import { Repo } from '@automerge/automerge-repo/slim';
 import { describe, expect, it } from 'vitest';
 import { imm } from '../automerge/immutable.ts';
 import type { MembersDoc } from './document.ts';
-import { addManaged, checkProfile, join, leave, updateProfile } from './mutations.ts';
+import { addManaged, join, leave, updateProfile } from './mutations.ts';
+import { checkProfile } from './schema.ts';
 import { findMember, managedBy, readMembers, visiblePhone } from './view.ts';
 
 const anna = {

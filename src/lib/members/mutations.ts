@@ -1,13 +1,10 @@
 import type { DocHandle } from '@automerge/automerge-repo/slim';
 import { imm } from '../automerge/immutable.ts';
-import { check, type Invalid, type Valid } from '../validation/check.ts';
 import type { ConsentHow, MemberDoc, MembersDoc } from './document.ts';
 import type { ContactField } from './contact.ts';
-import { ProfileInput } from './schema.ts';
+import type { ProfileInput } from './schema.ts';
 
 export type { ProfileInput };
-
-export const checkProfile = (input: unknown): Valid<ProfileInput> | Invalid => check(ProfileInput, input);
 
 /** Phone and street sealed to their readers, for the fields whose visibility is narrower than everyone. */
 export type SealedContact = Partial<Record<ContactField, string>>;

@@ -6,6 +6,7 @@ import { parsePublicKey } from '../crypto/keys.ts';
 import { isSealed } from '../crypto/sealed.ts';
 import { isLine, isPhone, lineInput, requiredLineInput } from '../validation/plain-text.ts';
 import { line } from '../validation/stored-text.ts';
+import { check, type Invalid, type Valid } from '../validation/check.ts';
 
 /** What a resident types in the profile form. Error messages are message keys. */
 export const ProfileInput = v.object({
@@ -19,6 +20,9 @@ export const ProfileInput = v.object({
 });
 /** Profiles from before the street had its own choice have none: it was shown to everyone. */
 export type ProfileInput = Omit<v.InferOutput<typeof ProfileInput>, 'areaVisibility'> & { areaVisibility?: PhoneVisibility };
+
+/** A profile form as typed, checked: what to store, or a message key per field. */
+export const checkProfile = (input: unknown): Valid<ProfileInput> | Invalid => check(ProfileInput, input);
 
 /** A stored profile as the app reads it; anything else in the map is skipped and counted. */
 export const MemberView = v.object({

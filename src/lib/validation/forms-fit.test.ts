@@ -18,7 +18,8 @@ import { blankLocation, blankOrganization, blankService, checkLocation, checkOrg
 import { readMap } from '../map/view.ts';
 import { blankProfile } from '../members/blank.ts';
 import type { MembersDoc } from '../members/document.ts';
-import { checkProfile, join } from '../members/mutations.ts';
+import { join } from '../members/mutations.ts';
+import { checkProfile } from '../members/schema.ts';
 import { readMembers } from '../members/view.ts';
 import { createNeighbourhood } from '../neighbourhood/create.ts';
 import { checkDetails, updateDetails } from '../neighbourhood/mutations.ts';

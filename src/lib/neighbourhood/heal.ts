@@ -4,8 +4,8 @@
 // one would drop out of the neighbourhood, with everything written in it. Healing copies what
 // only a hidden object lists into the visible one. It never removes anything, so devices that heal
 // at the same time, in any order, end up with the same root.
-import { getConflicts, isImmutableString, type Doc } from '@automerge/automerge/slim';
-import { isRecord } from '../automerge/fields.ts';
+import { getConflicts, type Doc } from '@automerge/automerge/slim';
+import { isImmutableString, isRecord } from '../automerge/fields.ts';
 import { imm } from '../automerge/immutable.ts';
 import type { RootDoc } from './document.ts';
 

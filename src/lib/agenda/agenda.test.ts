@@ -297,6 +297,12 @@ describe('views and documents', () => {
 			['2026-03-05', ['Repaircafé']]
 		]);
 		expect(happenings(device.events(), from, to, { category: 'bewegen' }).length).toBe(1);
+		// At the same time: by title as a person reads them, not capitals first.
+		createEvent(device, form({ day: '2026-03-05', title: 'Zumba', startTime: '13:00', endTime: '14:00' }), ANNA);
+		createEvent(device, form({ day: '2026-03-05', title: 'bingo', startTime: '13:00', endTime: '14:00' }), ANNA);
+		createEvent(device, form({ day: '2026-03-05', title: 'Ééntje drinken', startTime: '13:00', endTime: '14:00' }), ANNA);
+		createEvent(device, form({ day: '2026-03-05', title: 'Yoga', startTime: '09:30', endTime: '10:30' }), ANNA);
+		expect(happenings(device.events(), '2026-03-05T00:00', '2026-03-06T00:00').map((h) => h.event.title)).toEqual(['Yoga', 'bingo', 'Ééntje drinken', 'Repaircafé', 'Zumba']);
 		expect(agendaPeriodOf({ start: '2026-03-05T13:00', rrule: '' })).toBe('2026');
 		expect(agendaPeriodOf({ start: '2019-03-05T13:00', rrule: 'FREQ=WEEKLY' })).toBe('series');
 		const url = (n: number) => `automerge:${String(n).repeat(28)}`;

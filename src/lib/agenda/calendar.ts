@@ -78,10 +78,16 @@ export function happenings(events: readonly AgendaEvent[], from: Wall, to: Wall,
 		}
 	}
 	// The same order whichever way the events were found (event-index.ts).
-	return out.sort(
-		(a, b) => a.occurrence.start.localeCompare(b.occurrence.start) || a.event.title.localeCompare(b.event.title) || compare(a.event.id, b.event.id) || compare(a.occurrence.rid, b.occurrence.rid)
-	);
+	return out.sort(byTime);
 }
+
+// Titles in the order a person reads them (as `localeCompare`), with one collator: the page sorts
+// this week again with each older year that arrives, and `localeCompare` looks its collator up at
+// every comparison. Times are wall times of one form ("2026-03-03T10:00"): their characters' order
+// is their order in time.
+const titles = new Intl.Collator();
+const byTime = (a: Happening, b: Happening): number =>
+	compare(a.occurrence.start, b.occurrence.start) || titles.compare(a.event.title, b.event.title) || compare(a.event.id, b.event.id) || compare(a.occurrence.rid, b.occurrence.rid);
 
 /**
  * Whether two lists of happenings are the same ones in the same order. An occurrence follows from

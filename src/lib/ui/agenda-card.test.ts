@@ -96,4 +96,31 @@ describe('a happening in the words the agenda lists it with', () => {
 		expect(english[0]!.label).toBe('Tuesday 10 March');
 		locale.language = 'nl';
 	});
+
+	it('makes the card of an event it read before only once, per person and language', () => {
+		locale.language = 'nl';
+		const agenda = new LocalDoc<AgendaDoc>({ period: imm('series'), events: {} });
+		const id = createEvent(agenda, weekly({ location: 'Buurthuis', capacity: 2 }), ANNA);
+		const ben = { id: BEN.memberId } as Member;
+		const events = readEvents([{ url: 'automerge:agenda', doc: agenda.doc }]).items;
+		const [first, second] = happenings(events, '2026-03-09T00:00', '2026-03-23T00:00');
+		// The same events, found again in the same window (an older year arrived): the same cards.
+		const [again] = happenings(events, '2026-03-09T00:00', '2026-03-23T00:00');
+		expect(cardOf(again!, ben)).toBe(cardOf(first!, ben));
+		expect(cardOf(second!, ben)).not.toBe(cardOf(first!, ben));
+		expect(cardOf(second!, ben).href).toBe(`/agenda/${id}?datum=2026-03-17T10:00`);
+		// Another person: their own mark.
+		signUp(agenda, id, '2026-03-10T10:00', BEN);
+		const signed = readEvents([{ url: 'automerge:agenda', doc: agenda.doc }]).items;
+		const [now] = happenings(signed, '2026-03-09T00:00', '2026-03-16T00:00');
+		expect(cardOf(now!, ben)).toMatchObject({ mark: 'going', places: 'Nog 1 plaats' });
+		expect(cardOf(now!, { id: ANNA.memberId } as Member)).toMatchObject({ mark: '', places: 'Nog 1 plaats' });
+		// The event read before Ben signed up still has the card from before.
+		expect(cardOf(first!, ben)).toMatchObject({ mark: '', places: 'Nog 2 plaatsen' });
+		// Another language: the card in its words.
+		locale.language = 'en';
+		expect(cardOf(now!, ben).places).not.toBe('Nog 1 plaats');
+		locale.language = 'nl';
+		expect(cardOf(now!, ben).places).toBe('Nog 1 plaats');
+	});
 });

@@ -5,10 +5,31 @@ import { formatWallDay } from '$lib/i18n/dates.ts';
 import { places, signupStatus } from '$lib/agenda/signups.ts';
 import type { Member } from '$lib/members/view.ts';
 import type { AgendaCard } from '$lib/device/remembered-week.ts';
+import { locale } from '$lib/i18n/language.svelte.ts';
+import type { AgendaEvent } from '$lib/agenda/view.ts';
 import { agendaCategoryLabel } from './agenda-category.ts';
 import { placesText, whenText } from './agenda-text.ts';
 
-export function cardOf({ event, occurrence, off }: Happening, me: Member | undefined): AgendaCard {
+/**
+ * Cards made, per event and occurrence. The page reads this week again with each older year that
+ * arrives (bench/member-device.ts: ten times while the phone is being tapped), and an event's view
+ * is replaced, never changed, when its document changes: a card follows from its event, the
+ * occurrence (its id says which), the person and the language.
+ */
+const made = new WeakMap<AgendaEvent, Map<string, AgendaCard>>();
+
+export function cardOf(happening: Happening, me: Member | undefined): AgendaCard {
+	const key = `${happening.occurrence.rid}\n${me?.id ?? ''}\n${locale.language}`;
+	let cards = made.get(happening.event);
+	const kept = cards?.get(key);
+	if (kept) return kept;
+	const card = makeCard(happening, me);
+	if (!cards) made.set(happening.event, (cards = new Map()));
+	cards.set(key, card);
+	return card;
+}
+
+function makeCard({ event, occurrence, off }: Happening, me: Member | undefined): AgendaCard {
 	const status = me ? signupStatus(event, occurrence.rid, me.id).kind : 'none';
 	return {
 		key: `${event.id}${occurrence.rid}`,
@@ -31,7 +52,7 @@ export function cardDaysOf(days: { day: string; items: Happening[] }[], me: Memb
 	return days.map(({ day, items }) => ({ day, label: formatWallDay(day), cards: items.map((h) => cardOf(h, me)) }));
 }
 
-const sameCard = (a: AgendaCard, b: AgendaCard) => (Object.keys(a) as (keyof AgendaCard)[]).every((key) => a[key] === b[key]);
+const sameCard = (a: AgendaCard, b: AgendaCard) => a === b || (Object.keys(a) as (keyof AgendaCard)[]).every((key) => a[key] === b[key]);
 
 /**
  * `before` when `next` says the same: the agenda is read again whenever any document changes (each

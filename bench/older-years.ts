@@ -5,9 +5,10 @@
 // has not warmed them. Node, not throttled: a cheap phone (bench/member-device.ts, CPU 4× slower)
 // takes about four times as long.
 //
-// Run: npx tsx bench/older-years.ts [--runs 7] [--code before=<checkout with this file>] [--data <folder from generate-agenda.ts>]
-// A checkout of an older commit needs this file copied into its bench/ folder; it is run there
-// with `--all`: before the page took each year into what it showed, it combined all years again.
+// Run: npx tsx bench/older-years.ts [--runs 7] [--code before=<checkout with this file>] [--before-all] [--data <folder from generate-agenda.ts>]
+// A checkout of an older commit needs this file copied into its bench/ folder. With
+// `--before-all` it is run there with `--all`: before the page took each year into what it showed,
+// it combined all years again.
 import '@automerge/automerge';
 import * as A from '@automerge/automerge/slim';
 import { spawnSync } from 'node:child_process';
@@ -74,8 +75,10 @@ if (process.argv.includes('--child')) {
 	if (!args.data || !hasSavedAgenda(folder)) saveAgenda(folder, generateAgenda(args.seed, args.scale, args.now));
 	const here = fileURLToPath(import.meta.url);
 	const variants = [
-		...(before ? [{ name: 'before (all years combined again)', cwd: resolve(before), extra: ['--all'] }] : []),
-		{ name: 'now (each year into what is shown)', cwd: resolve(here, '../..'), extra: [] }
+		...(before
+			? [process.argv.includes('--before-all') ? { name: 'before (all years combined again)', cwd: resolve(before), extra: ['--all'] } : { name: 'before', cwd: resolve(before), extra: [] }]
+			: []),
+		{ name: 'now', cwd: resolve(here, '../..'), extra: [] }
 	];
 	const results = new Map<string, Years[]>(variants.map((v) => [v.name, []]));
 	// Taking turns, so a busy moment of the machine falls on both.

@@ -4,6 +4,7 @@
 import { decodeHeads, type DocHandle, type DocumentId, type PeerId, type Repo } from '@automerge/automerge-repo/slim';
 import type { RelaySocket } from './relay-socket.ts';
 import type { RelaySockets } from './relay-sockets.ts';
+import { headsKey, sortedKey } from './heads.ts';
 
 export class RelaysHeard {
 	readonly #repo: Repo;
@@ -56,7 +57,7 @@ export class RelaysHeard {
 		return handles.every((handle) => {
 			const theirs = storageId ? handle.getSyncInfo(storageId)?.lastHeads : undefined;
 			// Heads are a set: compared in one order, whichever order each side lists them in.
-			return theirs !== undefined && [...theirs].sort().join() === [...handle.heads()].sort().join();
+			return theirs !== undefined && sortedKey(theirs) === headsKey(handle);
 		});
 	}
 

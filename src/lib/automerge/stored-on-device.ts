@@ -4,6 +4,7 @@
 // "Bijgewerkt met de buurt" before then: a resident who closes the app at that word and opens it
 // offline would find part of the neighbourhood missing.
 import type { Chunk, DocHandle, DocumentId, StorageAdapterInterface, StorageKey } from '@automerge/automerge-repo/slim';
+import { headsKey } from './heads.ts';
 
 /** The part of a repository this needs: automerge-repo's `Repo.flush` writes what is not yet written. */
 export interface Flushing {
@@ -88,7 +89,7 @@ export class StoredOnDevice {
 	 * repository's own writes finish, writes what is still missing, and calls back once done.
 	 */
 	holds(handles: DocHandle<unknown>[]): boolean {
-		const unwritten = handles.filter((handle) => this.#written.get(handle) !== handle.heads().join());
+		const unwritten = handles.filter((handle) => this.#written.get(handle) !== headsKey(handle));
 		if (unwritten.length === 0) return true;
 		if (!this.#checking) void this.#write(unwritten);
 		return false;
@@ -99,7 +100,7 @@ export class StoredOnDevice {
 		await new Promise((resolve) => setTimeout(resolve, this.#settleMs));
 		await this.#storage.quiet();
 		// The heads as they are now are what the flush writes at least; a later change asks again.
-		const heads = handles.map((handle) => [handle, handle.heads().join()] as const);
+		const heads = handles.map((handle) => [handle, headsKey(handle)] as const);
 		try {
 			// Only what the repository has not written yet is written; the rest costs a comparison.
 			await this.#repo.flush(handles.map((handle) => handle.documentId));

@@ -1,9 +1,11 @@
 // What the page's long tasks are made of, read from a trace of bench/page-trace.ts (for instance
 // `bench/member-device.ts --trace /tmp/phone.json`):
-//   npx tsx bench/long-tasks.ts /tmp/phone.json [--over 50] [--from home --to loaded] [--top 8]
+//   npx tsx bench/long-tasks.ts /tmp/phone.json [--over 50] [--from home --to loaded] [--top 8] [--functions a,b]
 // For each task of the page's main thread over `--over` ms in the window: what ran in it (the
 // timeline's events, by their own time) and where its JavaScript spent its time (the sampler's
 // functions, by their own time, with the file and line; an unminified build names them).
+// `--functions`: the time under each of these functions (by name) over the whole window, in
+// tasks short and long, to compare the traces of two builds where one task says little.
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { count, option } from './arguments.ts';
@@ -138,4 +140,17 @@ for (const task of tasks) {
 	for (const [key, time] of topOf(own)) console.log(`  ${ms(time).padStart(9)}  ${key}`);
 	console.log('  JavaScript, time under:');
 	for (const [key, time] of topOf(within)) console.log(`  ${ms(time).padStart(9)}  ${key}`);
+}
+
+const wanted = option('functions')?.split(',').filter(Boolean) ?? [];
+if (wanted.length > 0) {
+	const inWindow = samples.filter((s) => s.at >= from && s.at <= to);
+	// The sampler's interval: the usual gap between two samples (an idle thread leaves longer ones).
+	const gaps = inWindow.slice(1).map((s, i) => s.at - inWindow[i]!.at).sort((a, b) => a - b);
+	const gap = gaps[Math.floor(gaps.length / 2)] ?? 0;
+	console.log(`\n## Time under each function from "${option('from') ?? 'home'}" to "${option('to') ?? 'loaded'}" (${inWindow.length} samples, ${(gap / 1000).toFixed(2)} ms apart)`);
+	for (const name of wanted) {
+		const hits = inWindow.filter((s) => [s.frame, ...s.parents].some((f) => f.functionName === name)).length;
+		console.log(`  ${ms(hits * gap).padStart(9)}  ${name}`);
+	}
 }

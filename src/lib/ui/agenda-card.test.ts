@@ -109,7 +109,7 @@ describe('a happening in the words the agenda lists it with', () => {
 		expect(cardOf(again!, ben)).toBe(cardOf(first!, ben));
 		expect(cardOf(second!, ben)).not.toBe(cardOf(first!, ben));
 		expect(cardOf(second!, ben).href).toBe(`/agenda/${id}?datum=2026-03-17T10:00`);
-		// Another person: their own mark.
+		// Ben signs up: the event is read anew, and each person's card says what holds for them.
 		signUp(agenda, id, '2026-03-10T10:00', BEN);
 		const signed = readEvents([{ url: 'automerge:agenda', doc: agenda.doc }]).items;
 		const [now] = happenings(signed, '2026-03-09T00:00', '2026-03-16T00:00');

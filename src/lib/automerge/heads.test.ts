@@ -21,6 +21,21 @@ describe('heads read once per version of a document', () => {
 		expect(second).toBe(sortedKey(handle.heads()));
 	});
 
+	it('says the heads of a view of one moment, which stay as they were', () => {
+		const repo = new Repo({});
+		const handle = repo.create<{ n: number }>({ n: 0 });
+		const then = handle.heads();
+		const view = handle.view(then);
+		handle.change((doc) => {
+			doc.n = 1;
+		});
+		// Without making the document of that moment (Automerge's `view`), at every call.
+		const made = vi.spyOn(view, 'doc');
+		expect(headsKey(view)).toBe(sortedKey(then));
+		expect(made).not.toHaveBeenCalled();
+		expect(headsKey(handle)).not.toBe(headsKey(view));
+	});
+
 	it('lists concurrent heads in one order, whichever order they come in', () => {
 		const repo = new Repo({});
 		const a = repo.create<{ n: number }>({ n: 0 });

@@ -11,6 +11,8 @@ const read = new WeakMap<object, string>();
  * (heads are a set): equal for two documents exactly when they hold the same changes.
  */
 export function headsKey(handle: DocHandle<unknown>): string {
+	// A view of one moment has its heads as given; its `doc()` is made anew at every call.
+	if (handle.isReadOnly()) return sortedKey(handle.heads());
 	// Each change gives the handle a new document object; one version is never changed.
 	const version = handle.doc() as object;
 	let key = read.get(version);

@@ -7,6 +7,8 @@ export class ReactiveDoc<T> {
 	#handle: DocHandle<T>;
 	#doc: T | undefined;
 	#subscribe: () => void;
+	/** Whether an effect reads it now, so that changes come in through the handle's events. */
+	#followed = false;
 
 	constructor(handle: DocHandle<T>) {
 		this.#handle = handle;
@@ -23,9 +25,11 @@ export class ReactiveDoc<T> {
 			};
 			handle.on('change', onChange);
 			handle.on('delete', onDelete);
+			this.#followed = true;
 			return () => {
 				handle.off('change', onChange);
 				handle.off('delete', onDelete);
+				this.#followed = false;
 			};
 		});
 	}
@@ -35,6 +39,8 @@ export class ReactiveDoc<T> {
 	}
 
 	get current(): T | undefined {
+		// Unfollowed (no effect read it while it changed), what it kept may be old: the handle knows.
+		if (!this.#followed && this.#handle.isReady()) this.#doc = this.#handle.doc();
 		this.#subscribe();
 		if (this.#doc === undefined && this.#handle.isReady()) this.#doc = this.#handle.doc();
 		return this.#doc;

@@ -8,6 +8,7 @@ import { todayWall, windowOf } from './window.ts';
 import { agendaActions } from './actions.ts';
 import type { AgendaDoc } from './document.ts';
 import { agendaLoadOrder } from './periods.ts';
+import { eventsSpan } from './span.ts';
 import { combineEvents, piecesOf, readEvents, type EventsRead } from './view.ts';
 
 // A read is kept per document until it changes: so is its week, until the week is another.
@@ -34,5 +35,7 @@ export const agendaDocuments: DocumentsDeclaration<RootIndex, AgendaDoc, EventsR
 		return combineEvents(views);
 	},
 	pieces: (view) => piecesOf(view),
+	// Older years stay in the background until a page shows a day they cover.
+	span: (view) => eventsSpan(view.items),
 	actions: agendaActions
 };

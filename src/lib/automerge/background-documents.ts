@@ -109,11 +109,19 @@ export class BackgroundDocuments {
 		this.#started();
 	}
 
-	/** Hands these documents to the background; false when there is none, and the page opens them. */
-	read(module: string, urls: string[]): boolean {
+	/**
+	 * Hands these documents to the background; false when there is none, and the page opens them.
+	 * `hold`: their views stay there until `show` asks for them.
+	 */
+	read(module: string, urls: string[], hold = false): boolean {
 		const worker = this.#started();
-		worker?.postMessage({ type: 'read', module, urls } satisfies ToBackground);
+		worker?.postMessage({ type: 'read', module, urls, ...(hold ? { hold } : {}) } satisfies ToBackground);
 		return worker !== undefined;
+	}
+
+	/** Held documents a page needs now. */
+	show(module: string, urls: string[]): void {
+		if (!this.#failed) this.#worker?.postMessage({ type: 'show', module, urls } satisfies ToBackground);
 	}
 
 	/** The neighbourhood moved house: the documents come from this relay now. */

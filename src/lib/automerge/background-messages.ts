@@ -1,4 +1,5 @@
 // What the page and the background (background-repo.ts, in a worker) say to each other.
+import type { Span } from './module-documents.svelte.ts';
 import type { RefusedEntry } from './refused-list.ts';
 import type { Target } from './synced-repo.svelte.ts';
 
@@ -7,7 +8,13 @@ export type BackgroundTarget = Target & { wasm: string };
 
 export type ToBackground =
 	| { type: 'start'; target: BackgroundTarget }
-	| { type: 'read'; module: string; urls: string[] }
+	/**
+	 * Documents to follow. `hold`: tell only that each is here (`held`) until the page asks for its
+	 * view (`show`): a page that shows this week need not take in ten years.
+	 */
+	| { type: 'read'; module: string; urls: string[]; hold?: boolean }
+	/** Held documents a page needs now: their views come, and again after every change. */
+	| { type: 'show'; module: string; urls: string[] }
 	/** A domain action (`signUp`, …) on a document the background holds, answered with `acted`. */
 	| { type: 'act'; id: number; module: string; url: string; action: string; args: unknown[] }
 	/** The neighbourhood moved house: its documents come from this relay now. */
@@ -22,6 +29,11 @@ export type FromBackground =
 	 * comes in pieces, in order, each in a part of its own (`DocumentsDeclaration.pieces`).
 	 */
 	| { type: 'part'; module: string; url: string; view: unknown; piece?: { index: number; count: number } }
+	/**
+	 * A held document is read and stored on this device; its view stays in the background. Sent
+	 * again after every change, with the time it covers now (none when it holds nothing).
+	 */
+	| { type: 'held'; module: string; url: string; span?: Span }
 	/** Not on this device, and no relay reached now has it: it is still followed, and comes as a part if it arrives. */
 	| { type: 'lacking'; module: string; url: string }
 	/** Reported lacking before, and on its way again now (a relay is back and has not said it lacks it). */

@@ -55,8 +55,13 @@ function host() {
 			}
 		} as never
 	};
-	// A title with " | " is a large view: it goes to the page in pieces.
-	const background = new BackgroundHost({ agenda: (_url, doc) => (doc as { title: string }).title.split(' | ') }, actions, start);
+	// A title with " | " is a large view: it goes to the page in pieces. It covers the days it names.
+	const read = (_url: string, doc: unknown) => {
+		const title = (doc as { title: string }).title;
+		const days = title.match(/\d{4}-\d{2}-\d{2}/g)?.sort();
+		return { pieces: title.split(' | '), ...(days ? { span: { from: days[0]!, to: days.at(-1)! } } : {}) };
+	};
+	const background = new BackgroundHost({ agenda: read }, actions, start);
 	return { background, start, repos, stopped, relay };
 }
 
@@ -153,6 +158,36 @@ describe('the documents worker shared by tabs', () => {
 		handle.change((doc) => (doc.title = 'Koffieochtend'));
 		await until(() => later.titles().length === 4);
 		expect(later.received.at(-1)).toEqual({ type: 'part', module: 'agenda', url: handle.url, view: 'Koffieochtend' });
+	});
+
+	it('tells a tab that holds a document only that it is here and what it covers, until the tab asks for it', async () => {
+		const h = host();
+		const [holds, shows] = await openTabs(h, 2);
+		const handle = h.repos[0]!.create({ title: 'Bingo 2018-05-04 | Koor 2018-09-12' });
+		holds!.say({ type: 'read', module: 'agenda', urls: [handle.url], hold: true });
+		shows!.say({ type: 'read', module: 'agenda', urls: [handle.url] });
+		await until(() => holds!.received.length === 1 && shows!.titles().length === 2);
+		expect(holds!.received).toEqual([{ type: 'held', module: 'agenda', url: handle.url, span: { from: '2018-05-04', to: '2018-09-12' } }]);
+
+		// A change: what it covers now, not the view.
+		handle.change((doc) => (doc.title = 'Bingo 2018-05-04 | Koor 2018-12-01'));
+		await until(() => holds!.received.length === 2 && shows!.titles().length === 4);
+		expect(holds!.received[1]).toEqual({ type: 'held', module: 'agenda', url: handle.url, span: { from: '2018-05-04', to: '2018-12-01' } });
+		expect(holds!.titles()).toEqual([]);
+
+		// Asked for: the view now, in its pieces, and after every change.
+		holds!.say({ type: 'show', module: 'agenda', urls: [handle.url] });
+		await until(() => holds!.titles().length === 2);
+		expect(holds!.titles()).toEqual(['Bingo 2018-05-04', 'Koor 2018-12-01']);
+		handle.change((doc) => (doc.title = 'Bingo 2018-05-04'));
+		await until(() => holds!.titles().length === 3);
+		expect(holds!.received.filter((m) => m.type === 'held')).toHaveLength(2);
+		// Asking twice sends it once.
+		holds!.say({ type: 'show', module: 'agenda', urls: [handle.url] });
+		const later = h.repos[0]!.create({ title: 'Wandelgroep 2019-01-02' });
+		holds!.say({ type: 'read', module: 'agenda', urls: [later.url], hold: true });
+		await until(() => holds!.received.some((m) => m.type === 'held' && m.url === later.url));
+		expect(holds!.titles()).toHaveLength(3);
 	});
 
 	it('tells a tab that asks later what is there now', async () => {

@@ -12,7 +12,7 @@ import { Repo, type AutomergeUrl, type DocHandle, type PeerId } from '@automerge
 import { peerIdFor } from '../access/secret.ts';
 import { ErasureCatchUp } from '../erase/catch-up.ts';
 import type { BackgroundTarget, FromBackground, ToBackground } from './background-messages.ts';
-import type { ModuleActions } from './module-documents.svelte.ts';
+import type { ModuleActions, Span } from './module-documents.svelte.ts';
 import { openDeviceStorage } from './device-storage.ts';
 import { randomId } from './fields.ts';
 import { RefusedChanges } from './refused-changes.ts';
@@ -22,14 +22,21 @@ import { RelaysHeard } from './relays-heard.ts';
 
 /**
  * Reads one document as its module's view, from plain data the page can take: in pieces when it
- * is large (`DocumentsDeclaration.pieces`), else as one.
+ * is large (`DocumentsDeclaration.pieces`), else as one; and the time it covers, for a module
+ * that keeps documents here until a page needs them (`DocumentsDeclaration.span`).
  */
-export type PartReader = (url: string, doc: unknown) => unknown[];
+export type PartReader = (url: string, doc: unknown) => { pieces: unknown[]; span?: Span };
 
 /** A document's view to a page: one message per piece, so the page takes each in a short task. */
 function sendView(port: Port, module: string, url: string, pieces: unknown[]): void {
 	if (pieces.length === 1) port.postMessage({ type: 'part', module, url, view: pieces[0] });
 	else pieces.forEach((view, index) => port.postMessage({ type: 'part', module, url, view, piece: { index, count: pieces.length } }));
+}
+
+/** What a port hears of a document it follows: its view, or only that it is here and the time it covers. */
+function tellRead(port: Port, held: boolean, module: string, url: string, read: ReturnType<PartReader>): void {
+	if (held) port.postMessage({ type: 'held', module, url, ...(read.span ? { span: read.span } : {}) });
+	else sendView(port, module, url, read.pieces);
 }
 
 export interface Port {
@@ -110,12 +117,22 @@ export const startRepo: Starter = async (target) => {
 	};
 };
 
+/**
+ * The ports that follow one document. `held`: those told only that it is here and the time it
+ * covers, until they ask for its view (a page that shows this week needs no year of long ago).
+ */
+interface Followed {
+	ports: Set<Port>;
+	held: Set<Port>;
+	reported: Promise<DocHandle<unknown>>;
+}
+
 /** A neighbourhood's repository and who follows which of its documents. */
 interface Shared {
 	started: Promise<Started>;
 	ports: Set<Port>;
 	/** Per document: the ports that asked for it, told of every change. */
-	followers: Map<string, { ports: Set<Port>; reported: Promise<DocHandle<unknown>> }>;
+	followers: Map<string, Followed>;
 	/** Documents changed here by an action that not every relay has yet; the pages' status line waits for them. */
 	unshared: Set<DocHandle<unknown>>;
 	/** While something is unshared: looks again whether the relays have it. */
@@ -153,8 +170,11 @@ export class BackgroundHost {
 			switch (data.type) {
 				case 'read':
 					for (const url of data.urls) {
-						void this.#follow(shared, port, data.module, url).catch(() => port.postMessage({ type: 'lacking', module: data.module, url }));
+						void this.#follow(shared, port, data.module, url, data.hold === true).catch(() => port.postMessage({ type: 'lacking', module: data.module, url }));
 					}
+					break;
+				case 'show':
+					for (const url of data.urls) void this.#show(shared, port, data.module, url);
 					break;
 				case 'act':
 					void this.#act(shared, port, data).then(
@@ -199,7 +219,10 @@ export class BackgroundHost {
 	/** The last tab of a neighbourhood closed: its repository goes, storage keeps what it wrote. */
 	async #leave(shared: Shared, port: Port): Promise<void> {
 		shared.ports.delete(port);
-		for (const followed of shared.followers.values()) followed.ports.delete(port);
+		for (const followed of shared.followers.values()) {
+			followed.ports.delete(port);
+			followed.held.delete(port);
+		}
 		if (shared.ports.size > 0) return;
 		for (const [key, value] of this.#shared) if (value === shared) this.#shared.delete(key);
 		clearInterval(shared.watch);
@@ -207,7 +230,7 @@ export class BackgroundHost {
 		await started?.stop();
 	}
 
-	async #follow(shared: Shared, port: Port, module: string, url: string): Promise<void> {
+	async #follow(shared: Shared, port: Port, module: string, url: string, hold = false): Promise<void> {
 		const read = this.#readers[module];
 		if (!read) return;
 		const followed = shared.followers.get(url);
@@ -217,15 +240,26 @@ export class BackgroundHost {
 			// then every change.
 			const handle = await followed.reported;
 			followed.ports.add(port);
+			if (hold) followed.held.add(port);
 			const { coming } = await shared.started;
-			if (handle.isReady()) sendView(port, module, url, read(url, handle.doc()));
+			if (handle.isReady()) tellRead(port, hold, module, url, read(url, handle.doc()));
 			else if (!coming(handle)) port.postMessage({ type: 'lacking', module, url });
 			return;
 		}
-		const ports = new Set([port]);
-		const reported = this.#first(shared, module, url, read, ports);
-		shared.followers.set(url, { ports, reported });
+		const listeners = { ports: new Set([port]), held: new Set(hold ? [port] : []) };
+		const reported = this.#first(shared, module, url, read, listeners);
+		shared.followers.set(url, { ...listeners, reported });
 		await reported;
+	}
+
+	/** A page needs the view of a document it only heard is here: it gets it now, and every change. */
+	async #show(shared: Shared, port: Port, module: string, url: string): Promise<void> {
+		const followed = shared.followers.get(url);
+		if (!followed?.ports.has(port)) return this.#follow(shared, port, module, url);
+		if (!followed.held.delete(port)) return;
+		const handle = await followed.reported;
+		const read = this.#readers[module];
+		if (read && handle.isReady()) sendView(port, module, url, read(url, handle.doc()).pieces);
 	}
 
 	/** Runs a module's action on a document, followed for this port from now on if it was not. */
@@ -263,7 +297,7 @@ export class BackgroundHost {
 	}
 
 	/** Finds a document for its first tabs, tells them, and tells every later tab of each change. */
-	async #first(shared: Shared, module: string, url: string, read: PartReader, ports: Set<Port>): Promise<DocHandle<unknown>> {
+	async #first(shared: Shared, module: string, url: string, read: PartReader, { ports, held }: Omit<Followed, 'reported'>): Promise<DocHandle<unknown>> {
 		const { repo, ready, answered, coming, onReach } = await shared.started;
 		await ready;
 		const handle = await repo.find<unknown>(url as AutomergeUrl, { allowableStates: ['ready', 'unavailable'] });
@@ -280,10 +314,10 @@ export class BackgroundHost {
 		const send = async () => {
 			due = undefined;
 			if (!handle.isReady() || ports.size === 0) return;
-			const pieces = read(url, handle.doc());
+			const made = read(url, handle.doc());
 			// Reported once it is on the device: "Bijgewerkt" on the page promises it is.
 			await repo.flush([handle.documentId]).catch(() => undefined);
-			for (const to of ports) sendView(to, module, url, pieces);
+			for (const to of ports) tellRead(to, held.has(to), module, url, made);
 		};
 		// A burst of changes (a relay sending a year in parts) is read once.
 		handle.on('change', () => (due ??= setTimeout(() => void send(), 50)));

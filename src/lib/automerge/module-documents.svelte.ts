@@ -12,6 +12,17 @@ export interface Listed {
 	period?: string;
 }
 
+/**
+ * A stretch of time, both ends included, as a module writes it (the agenda: days, `2026-03-02`):
+ * what a document covers, or what a page shows. Only compared, as strings.
+ */
+export interface Span {
+	from: string;
+	to: string;
+}
+
+const overlap = (a: Span, b: Span) => a.from <= b.to && a.to >= b.from;
+
 /** What a module says about the documents it owns. `Index` is what the root lists (its `docs`). */
 export interface DocumentsDeclaration<Index, Doc, View> {
 	/** Every document of this module that the root lists and the board should show. */
@@ -40,6 +51,13 @@ export interface DocumentsDeclaration<Index, Doc, View> {
 	 */
 	pieces?(view: View): View[];
 	/**
+	 * The time a document's view covers; none when it holds nothing. A module that has it (and
+	 * `combine`) leaves its later documents' views in the background until a page needs that time
+	 * (`ModuleDocuments.need`): a page that shows this week does not take in ten years (on the
+	 * cheap phone, bench/member-device.ts, each older year was tasks of 50 to 150 ms on the page).
+	 */
+	span?(view: View): Span | undefined;
+	/**
 	 * The module's domain actions, by name. A module that has them (and `combine`) keeps all its
 	 * documents away from the page, the first ones too: pages send these actions to where the
 	 * document is (`ModuleDocuments.act`), so a tap never waits for a year to open on the page.
@@ -58,7 +76,9 @@ export type ActionArgs<F> = F extends (handle: never, ...args: infer A) => unkno
  * comes back to `ModuleDocuments.received`, again after every change. False when it cannot.
  */
 export interface Background {
-	read(module: string, urls: string[]): boolean;
+	/** `hold`: each document's view stays there (`ModuleDocuments.held`) until `show` asks for it. */
+	read(module: string, urls: string[], hold?: boolean): boolean;
+	show(module: string, urls: string[]): void;
 	/** Runs an action where the document is read; undefined when there is no background. */
 	act(module: string, url: string, action: string, args: unknown[]): Promise<unknown> | undefined;
 }
@@ -106,6 +126,11 @@ export class ModuleDocuments<Index, Doc, View> {
 	 * relay has it): a page says so, rather than that there is nothing.
 	 */
 	recentMissing: boolean = $derived(this.#recentAt?.includes('missing') ?? false);
+	/**
+	 * Documents read in the background whose views stay there until a page needs the time they
+	 * cover (`need`), by address; raw: replaced whole.
+	 */
+	#held = $state.raw(new Map<string, Span | undefined>());
 	/** Views of documents read in the background, by address; raw: plain data, replaced whole. */
 	#parts = $state.raw<Record<string, View>>({});
 	view: View = $derived.by(() => {
@@ -137,7 +162,7 @@ export class ModuleDocuments<Index, Doc, View> {
 	where(url: string): 'here' | 'coming' | 'missing' {
 		const onPage = this.docs.find((d) => d.handle.url === url);
 		if (onPage) return onPage.current !== undefined ? 'here' : this.#opener.coming(onPage.handle as DocHandle<unknown>) ? 'coming' : 'missing';
-		return url in this.#parts ? 'here' : this.#lacking.has(url) ? 'missing' : 'coming';
+		return url in this.#parts || this.#held.has(url) ? 'here' : this.#lacking.has(url) ? 'missing' : 'coming';
 	}
 
 	/** The view of one document, wherever it was read; none until it is. Reactive. */
@@ -175,7 +200,7 @@ export class ModuleDocuments<Index, Doc, View> {
 		const order = this.#declaration.order;
 		const { first, later } = order ? order(fresh, now) : { first: fresh, later: [] };
 		if (firstRun) await this.#first.turn(this.name);
-		const inBackground = this.#declaration.actions !== undefined && this.#toBackground(first);
+		const inBackground = this.#declaration.actions !== undefined && this.#toBackground(first, false);
 		if (!inBackground) await this.#open(first);
 		if (firstRun) {
 			this.#recent = first.map(({ url }) => url);
@@ -186,14 +211,17 @@ export class ModuleDocuments<Index, Doc, View> {
 		// The background reads one thing at a time: older years wait until this week shows.
 		if (inBackground) await this.#reportedAll(first);
 		if (this.#opener.closed()) return;
-		if (this.#toBackground(later)) return;
+		if (this.#toBackground(later, this.#declaration.span !== undefined)) return;
 		await this.#open(later);
 	}
 
-	/** Hands documents to the background, if this module combines views and there is one. */
-	#toBackground(batch: Listed[]): boolean {
+	/**
+	 * Hands documents to the background, if this module combines views and there is one. `hold`:
+	 * their views stay there until a page needs them.
+	 */
+	#toBackground(batch: Listed[], hold: boolean): boolean {
 		if (batch.length === 0 || !this.#declaration.combine) return false;
-		if (!this.#opener.background?.read(this.name, batch.map(({ url }) => url))) return false;
+		if (!this.#opener.background?.read(this.name, batch.map(({ url }) => url), hold)) return false;
 		for (const { url } of batch) this.#awaited.add(url);
 		return true;
 	}
@@ -216,6 +244,7 @@ export class ModuleDocuments<Index, Doc, View> {
 	/** A document read in the background: its view, first or after a change. */
 	received(url: string, part: View): void {
 		this.#parts = { ...this.#parts, [url]: part };
+		if (this.#held.has(url)) this.#held = without(this.#held, [url]);
 		if (this.#lacking.has(url)) this.#lacking = new Set([...this.#lacking].filter((u) => u !== url));
 		this.#reported(url);
 	}
@@ -242,6 +271,54 @@ export class ModuleDocuments<Index, Doc, View> {
 	/** Pieces of a view on their way, by address; bookkeeping only. */
 	#pieces = new Map<string, View[]>();
 
+	/**
+	 * A document the background read and keeps, with the time it covers: here, and brought to the
+	 * page once a page needs that time. Again after each change there, as the time may have grown.
+	 */
+	held(url: string, span: Span | undefined): void {
+		// Asked for since: its view is on its way, and this was said before the asking was heard.
+		if (this.#shown.has(url) || this.#onPage.has(url)) return;
+		this.#held = new Map(this.#held).set(url, span);
+		if (this.#lacking.has(url)) this.#lacking = new Set([...this.#lacking].filter((u) => u !== url));
+		this.#reported(url);
+		if (this.#isNeeded(span)) this.#show([url]);
+	}
+
+	/**
+	 * A page needs this module's documents over a span of time, or all of them: those the
+	 * background holds that cover any of it come to the page, now and whenever one arrives. Safe
+	 * to call while a page reads its view (the views come in later), and again with the same span.
+	 */
+	need(span?: Span): void {
+		if (this.#needsAll) return;
+		if (span === undefined) this.#needsAll = true;
+		else if (this.#needed.some((n) => n.from <= span.from && n.to >= span.to)) return;
+		else this.#needed.push(span);
+		queueMicrotask(() => this.#show([...this.#held].flatMap(([url, covers]) => (this.#isNeeded(covers) ? [url] : []))));
+	}
+	// Bookkeeping only: what pages asked for so far, and documents asked for.
+	#needed: Span[] = [];
+	#needsAll = false;
+	#shown = new Set<string>();
+
+	#isNeeded(covers: Span | undefined): boolean {
+		return this.#needsAll || (covers !== undefined && this.#needed.some((n) => overlap(n, covers)));
+	}
+
+	/** Held documents to the page: on their way, counted as pending, until their views are here. */
+	#show(urls: string[]): void {
+		const held = urls.filter((url) => this.#held.has(url) && !this.#shown.has(url));
+		if (held.length === 0) return;
+		this.#held = without(this.#held, held);
+		for (const url of held) {
+			this.#shown.add(url);
+			this.#awaited.add(url);
+		}
+		this.pending += held.length;
+		this.#opener.opened();
+		this.#opener.background?.show(this.name, held);
+	}
+
 	/** A document the background could not find (not on this device, and no relay has it now). */
 	lacking(url: string): void {
 		this.#lacking = new Set([...this.#lacking, url]);
@@ -250,7 +327,7 @@ export class ModuleDocuments<Index, Doc, View> {
 
 	/** A document reported lacking is on its way after all (back online): the status line waits for it again. */
 	comingAgain(url: string): void {
-		if (!this.#lacking.has(url) || url in this.#parts) return;
+		if (!this.#lacking.has(url) || url in this.#parts || this.#held.has(url)) return;
 		this.#lacking = new Set([...this.#lacking].filter((u) => u !== url));
 		if (this.#awaited.has(url)) return;
 		this.#awaited.add(url);
@@ -272,7 +349,8 @@ export class ModuleDocuments<Index, Doc, View> {
 		this.#pieces.clear();
 		for (const check of [...this.#whenReported]) check();
 		// Every document it read opens here now: changes are made on the page from here on.
-		const read = Object.keys(this.#parts).filter((url) => !this.#onPage.has(url));
+		const read = [...Object.keys(this.#parts), ...this.#held.keys()].filter((url) => !this.#onPage.has(url));
+		this.#held = new Map();
 		const more = read.filter((url) => !left.some((l) => l.url === url)).map((url) => ({ url }));
 		// Counted as pending while they open, as the ones it had not brought yet.
 		this.pending += more.length;
@@ -289,6 +367,8 @@ export class ModuleDocuments<Index, Doc, View> {
 		const open = this.handle(url);
 		if (open) return this.#keptAfter(open, run(open, ...args));
 		if (this.#inBackground(url)) {
+			// Its view comes to the page, which shows what the action did.
+			this.#show([url]);
 			try {
 				const done = this.#opener.background?.act(this.name, url, action, args);
 				if (done) return await done;
@@ -310,6 +390,7 @@ export class ModuleDocuments<Index, Doc, View> {
 	async openMore(url: string): Promise<void> {
 		if (this.#requested.has(url) && !this.#inBackground(url)) return;
 		this.#onPage.add(url);
+		if (this.#held.has(url)) this.#held = without(this.#held, [url]);
 		if (!this.#awaited.delete(url)) this.pending += 1;
 		this.#requested.add(url);
 		await this.#open([{ url }]);
@@ -317,7 +398,7 @@ export class ModuleDocuments<Index, Doc, View> {
 
 	/** Read in the background and not (yet) opened on the page. */
 	#inBackground(url: string): boolean {
-		return (this.#awaited.has(url) || url in this.#parts) && !this.#onPage.has(url);
+		return (this.#awaited.has(url) || url in this.#parts || this.#held.has(url)) && !this.#onPage.has(url);
 	}
 	/** Documents of the background opened on the page (to change them); bookkeeping only. */
 	#onPage = new Set<string>();
@@ -373,6 +454,10 @@ export class ModuleDocuments<Index, Doc, View> {
 	handles(): DocHandle<unknown>[] {
 		return this.docs.map((d) => d.handle as DocHandle<unknown>);
 	}
+}
+
+function without<T>(map: Map<string, T>, urls: string[]): Map<string, T> {
+	return new Map([...map].filter(([url]) => !urls.includes(url)));
 }
 
 const same = <T>(a: readonly T[], b: readonly T[]) => a.length === b.length && a.every((item, i) => item === b[i]);

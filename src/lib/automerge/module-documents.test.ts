@@ -197,7 +197,16 @@ describe("a module's documents", () => {
 		});
 		function background(works = true) {
 			const handed: string[] = [];
-			return { handed, read: (_module: string, urls: string[]) => (works ? (handed.push(...urls), true) : false), act: () => undefined };
+			const held: string[] = [];
+			const shown: string[] = [];
+			return {
+				handed,
+				held,
+				shown,
+				read: (_module: string, urls: string[], hold?: boolean) => (works ? (handed.push(...urls), hold && held.push(...urls), true) : false),
+				show: (_module: string, urls: string[]) => void shown.push(...urls),
+				act: () => undefined
+			};
 		}
 
 		it('leaves the older years to the background and shows its reads with its own, until it is opened here', async () => {
@@ -297,6 +306,112 @@ describe("a module's documents", () => {
 			expect(agenda.pending).toBe(0);
 		});
 
+		describe('a module whose documents say the time they cover', () => {
+			/** Each year covers its own days; a year without titles covers none. */
+			const spanning = (name: string): DocumentsDeclaration<Index, YearDoc, string[]> => ({
+				...combining(name),
+				span: (view) => {
+					const years = view.map((title) => /\d{4}/.exec(title)?.[0]).filter((y) => y !== undefined).sort();
+					return years.length ? { from: `${years[0]}-01-01`, to: `${years.at(-1)}-12-31` } : undefined;
+				}
+			});
+			async function agendaOf(r: ReturnType<typeof repository>, behind: ReturnType<typeof background>, ...older: Listed[]) {
+				const agenda = new ModuleDocuments('agenda', spanning('agenda'), { ...r.opener, background: behind }, new FirstDocuments());
+				await agenda.load({ agenda: [r.doc('2026', 'Koffieochtend 2026'), ...older] });
+				return agenda;
+			}
+
+			it('keeps older years in the background, here but not shown, until a page shows a day they cover', async () => {
+				const r = repository();
+				const behind = background();
+				const [y2018, y2017, y2016] = [r.doc('2018', 'Wandelgroep 2018'), r.doc('2017', 'Bingo 2017'), r.doc('2016', 'Koor 2016')];
+				const agenda = await agendaOf(r, behind, y2018, y2017, y2016);
+				expect(behind.held).toEqual([y2018.url, y2017.url, y2016.url]);
+
+				agenda.held(y2018.url, { from: '2018-01-01', to: '2018-12-31' });
+				agenda.held(y2017.url, { from: '2017-01-01', to: '2017-12-31' });
+				agenda.held(y2016.url, undefined);
+				// Here as far as the status line and "still loading" go; this week needs none of them.
+				expect(agenda.pending).toBe(0);
+				expect(agenda.where(y2018.url)).toBe('here');
+				expect(agenda.view).toEqual(['Koffieochtend 2026']);
+				agenda.need({ from: '2026-03-02', to: '2026-03-09' });
+				await settled();
+				expect(behind.shown).toEqual([]);
+
+				// A month of 2018: that year comes, and the page waits for it as for any older year.
+				agenda.need({ from: '2018-06-01', to: '2018-07-01' });
+				agenda.need({ from: '2018-06-01', to: '2018-07-01' });
+				await settled();
+				expect(behind.shown).toEqual([y2018.url]);
+				expect(agenda.pending).toBe(1);
+				expect(agenda.where(y2018.url)).toBe('coming');
+				// Said before the background heard the asking: not held again.
+				agenda.held(y2018.url, { from: '2018-01-01', to: '2018-12-31' });
+				expect(agenda.pending).toBe(1);
+				agenda.received(y2018.url, ['Wandelgroep 2018']);
+				expect(agenda.view).toEqual(['Koffieochtend 2026', 'Wandelgroep 2018']);
+				expect(agenda.pending).toBe(0);
+
+				// Everything (an export, a search of all years): the rest comes, the empty year too.
+				agenda.need();
+				await settled();
+				expect(behind.shown).toEqual([y2018.url, y2017.url, y2016.url]);
+				expect(agenda.pending).toBe(2);
+			});
+
+			it('brings a held year as soon as it grows into a time a page needs', async () => {
+				const r = repository();
+				const behind = background();
+				const y2019 = r.doc('2019', 'Bingo 2019');
+				const agenda = await agendaOf(r, behind, y2019);
+				agenda.need({ from: '2019-05-01', to: '2019-05-31' });
+				await settled();
+				// Not here yet when the page asked: it comes once the background says it covers that month.
+				expect(behind.shown).toEqual([]);
+				agenda.held(y2019.url, { from: '2019-09-01', to: '2019-09-01' });
+				expect(behind.shown).toEqual([]);
+				agenda.held(y2019.url, { from: '2019-05-20', to: '2019-09-01' });
+				expect(behind.shown).toEqual([y2019.url]);
+			});
+
+			it('shows a held year that an action changes, and opens one a page must change here', async () => {
+				const r = repository();
+				const behind = { ...background(), act: () => Promise.resolve('gedaan') };
+				const [y2018, y2017] = [r.doc('2018', 'Wandelgroep 2018'), r.doc('2017', 'Bingo 2017')];
+				const agenda = new ModuleDocuments('agenda', { ...spanning('agenda'), actions: { rename: () => 'hier' } as never }, { ...r.opener, background: behind }, new FirstDocuments());
+				const now = r.doc('2026', 'Koffieochtend 2026');
+				const loading = agenda.load({ agenda: [now, y2018, y2017] });
+				// A module with actions reads its first documents in the background too; older ones after.
+				await settled();
+				agenda.received(now.url, ['Koffieochtend 2026']);
+				await loading;
+				expect(behind.held).toEqual([y2018.url, y2017.url]);
+				agenda.held(y2018.url, { from: '2018-01-01', to: '2018-12-31' });
+				agenda.held(y2017.url, { from: '2017-01-01', to: '2017-12-31' });
+
+				expect(await agenda.act(y2018.url, 'rename', [])).toBe('gedaan');
+				expect(behind.shown).toEqual([y2018.url]);
+
+				expect(agenda.handleOrOpen(y2017.url)).toBeUndefined();
+				await settled();
+				expect(agenda.handle(y2017.url)?.url).toBe(y2017.url);
+				expect(agenda.where(y2017.url)).toBe('here');
+			});
+
+			it('opens what it held on the page when the background stops', async () => {
+				const r = repository();
+				const behind = background();
+				const y2018 = r.doc('2018', 'Wandelgroep 2018');
+				const agenda = await agendaOf(r, behind, y2018);
+				agenda.held(y2018.url, { from: '2018-01-01', to: '2018-12-31' });
+				agenda.backgroundFailed();
+				await settled();
+				expect(agenda.view).toEqual(['Koffieochtend 2026', 'Wandelgroep 2018']);
+				expect(agenda.pending).toBe(0);
+			});
+		});
+
 		it('opens everything on the page when there is no background, or it stops', async () => {
 			const r = repository();
 			const none = new ModuleDocuments('agenda', combining('agenda'), { ...r.opener, background: background(false) }, new FirstDocuments());
@@ -337,6 +452,7 @@ describe("a module's documents", () => {
 					acts,
 					fail: () => (failing = true),
 					read: (_module: string, urls: string[]) => (handed.push(urls), true),
+					show: () => undefined,
 					act: (...act: unknown[]) => (acts.push(act), failing ? Promise.reject(new Error('stopped')) : Promise.resolve('in de achtergrond'))
 				};
 			}

@@ -2,6 +2,7 @@
 // neighbourhoods store does so), because it needs the domain modules and so Automerge.
 import type { Connection } from '../neighbourhood/connection.svelte.ts';
 import type { Role } from '../access/roles.ts';
+import { daysSpan } from '../agenda/span.ts';
 import { managedBy } from '../members/view.ts';
 import type { Neighbourhood } from '../neighbourhood/schema.ts';
 import { membersToRestore } from '../neighbourhood/repair.ts';
@@ -26,6 +27,7 @@ export function readCurrent(membership: Membership, connection: Connection): Cur
 	if (!members) return { kind: 'loading' };
 	const roles = rolesOf(membership, root.neighbourhood);
 	const managed = managedBy(members.items, membership.memberId);
+	const agenda = connection.modules.agenda;
 	return {
 		kind: 'ready',
 		view: {
@@ -45,7 +47,19 @@ export function readCurrent(membership: Membership, connection: Connection): Cur
 			helpPending: connection.modules.help.pending,
 			helpRecent: connection.modules.help.recentOpen,
 			helpMissing: connection.modules.help.recentMissing,
-			events: connection.modules.agenda.view,
+			get events() {
+				agenda.need();
+				return agenda.view;
+			},
+			eventsWithin: (from, to) => {
+				agenda.need(daysSpan(from, to));
+				return agenda.view;
+			},
+			findEvent: (id) => {
+				const found = agenda.view.items.find((e) => e.id === id);
+				if (!found) agenda.need();
+				return found;
+			},
 			agendaPending: connection.modules.agenda.pending,
 			agendaRecent: connection.modules.agenda.recentOpen,
 			agendaMissing: connection.modules.agenda.recentMissing,

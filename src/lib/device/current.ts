@@ -1,7 +1,8 @@
 // What a page needs about the neighbourhood it shows, derived from the open connection.
 import type { Member } from '../members/view.ts';
 import type { PostsRead } from '../help/view.ts';
-import type { EventsRead } from '../agenda/view.ts';
+import type { AgendaEvent, EventsRead } from '../agenda/view.ts';
+import type { Wall } from '../agenda/time.ts';
 import type { MapRead } from '../map/view.ts';
 import type { Neighbourhood } from '../neighbourhood/schema.ts';
 import type { RootProblem } from '../neighbourhood/problems.ts';
@@ -36,7 +37,17 @@ export interface CurrentView {
 	helpRecent: boolean;
 	/** One of those is neither on this device nor on its way (offline, or no relay has it). */
 	helpMissing: boolean;
-	events: EventsRead;
+	/**
+	 * Every activity of the neighbourhood: reading it brings the agenda's older years to the page
+	 * too, as they arrive (`agendaPending` counts them). A page that shows some days reads
+	 * `eventsWithin`, one activity `findEvent`: this week then needs no year of long ago.
+	 */
+	readonly events: EventsRead;
+	/** The activities of the agenda's documents that cover any day from `from` to `to` (or on). */
+	eventsWithin(from: Wall, to?: Wall): EventsRead;
+	/** One activity: from the documents here, else every year is brought to find it. */
+	findEvent(id: string): AgendaEvent | undefined;
+	/** The agenda's documents still coming to the page: older years, and those a page asked for. */
 	agendaPending: number;
 	/** The agenda's series and the years around today are here (or no relay has them): this week shows as it is. */
 	agendaRecent: boolean;

@@ -194,6 +194,9 @@ export class Connection extends SyncedRepo {
 				if (message.piece) modules[message.module]?.receivedPiece(message.url, message.view, message.piece.index, message.piece.count);
 				else modules[message.module]?.received(message.url, message.view);
 				return;
+			case 'held':
+				modules[message.module]?.held(message.url, message.span);
+				return;
 			case 'lacking':
 				modules[message.module]?.lacking(message.url);
 				return;

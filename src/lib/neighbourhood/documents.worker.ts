@@ -9,12 +9,13 @@ import { members, modules } from './modules.ts';
 import type { RootIndex } from './schema.ts';
 
 const declared: Record<string, DocumentsDeclaration<RootIndex, unknown, unknown>> = { ...modules, ...members };
-/** A document as its module reads it, in the pieces the module sends a large view in. */
+/** A document as its module reads it, in the pieces the module sends a large view in, and the time it covers. */
 const readerOf =
 	(declaration: DocumentsDeclaration<RootIndex, unknown, unknown>): PartReader =>
 	(url, doc) => {
 		const view = declaration.read([{ url, doc }]);
-		return declaration.pieces?.(view) ?? [view];
+		const span = declaration.span?.(view);
+		return { pieces: declaration.pieces?.(view) ?? [view], ...(span ? { span } : {}) };
 	};
 const readers: Record<string, PartReader> = Object.fromEntries(
 	Object.entries(declared).flatMap(([name, declaration]) => (declaration.combine ? [[name, readerOf(declaration)]] : []))

@@ -1,0 +1,43 @@
+// The days an agenda document covers, and the days a page shows: a page that shows this week
+// needs no document of years ago (automerge/module-documents.svelte.ts, `span` and `need`).
+import type { Span } from '../automerge/module-documents.svelte.ts';
+import { dayOf, type Wall } from './time.ts';
+import type { AgendaEvent } from './view.ts';
+
+/** Past any day a page can show: a series goes on without end. */
+const FOREVER = '9999-12-31';
+
+/**
+ * From the first day any of these events starts to the last day any of them ends, moved
+ * occurrences included; none when there are no events. A repeating event (in a year's document
+ * only if a peer put it there) reaches forever.
+ */
+export function eventsSpan(events: readonly AgendaEvent[]): Span | undefined {
+	let from: string | undefined;
+	let to: string | undefined;
+	const reach = (wall: string | undefined) => {
+		if (!wall) return;
+		const day = dayOf(wall);
+		if (from === undefined || day < from) from = day;
+		if (to === undefined || day > to) to = day;
+	};
+	for (const event of events) {
+		reach(event.start);
+		reach(event.end);
+		if (event.rrule) reach(FOREVER);
+		for (const [occurrence, moved] of Object.entries(event.overrides)) {
+			reach(occurrence);
+			reach(moved.start);
+			reach(moved.end);
+		}
+	}
+	return from !== undefined && to !== undefined ? { from, to } : undefined;
+}
+
+/**
+ * The days from `from` to `to`, or from `from` on. A window's end is the midnight after it: its day
+ * is taken too, one day more than shown, which only may bring a document sooner.
+ */
+export function daysSpan(from: Wall, to?: Wall): Span {
+	return { from: dayOf(from), to: to ? dayOf(to) : FOREVER };
+}

@@ -361,6 +361,14 @@ test('a resident signs up for a full event and moves up from the waiting list wh
 	// Carla moves up on her own screen, without reloading.
 	await expect(carla.getByText('Carla is aangemeld.')).toBeVisible();
 	await expect(anna.getByTestId('participants')).toHaveText('Carla');
+
+	// "Mijn activiteiten": Carla's bingo is there; Bert, who cancelled, has nothing.
+	for (const [page, has] of [[carla, true], [bert, false]] as const) {
+		await page.getByRole('navigation', { name: 'Noaber' }).getByRole('link', { name: 'Agenda' }).click();
+		await page.getByRole('link', { name: 'Mijn activiteiten' }).click();
+		if (has) await expect(page.getByRole('link', { name: 'Bingo' })).toBeVisible();
+		else await expect(page.getByText('U heeft zich nergens voor aangemeld in de komende vier weken.')).toBeVisible();
+	}
 });
 
 test('a resident signed up for every week can\'t come once: that date\'s place goes to the waiting list, the rest stays', async ({ browser }) => {

@@ -165,6 +165,11 @@ export class ModuleDocuments<Index, Doc, View> {
 		return url in this.#parts || this.#held.has(url) ? 'here' : this.#lacking.has(url) ? 'missing' : 'coming';
 	}
 
+	/** How many documents the background keeps whose views no page asked for yet. Reactive. */
+	get holding(): number {
+		return this.#held.size;
+	}
+
 	/** The view of one document, wherever it was read; none until it is. Reactive. */
 	viewOf(url: string): View | undefined {
 		const onPage = this.docs.find((d) => d.handle.url === url)?.current;

@@ -333,6 +333,7 @@ describe("a module's documents", () => {
 				agenda.held(y2016.url, undefined);
 				// Here as far as the status line and "still loading" go; this week needs none of them.
 				expect(agenda.pending).toBe(0);
+				expect(agenda.holding).toBe(3);
 				expect(agenda.where(y2018.url)).toBe('here');
 				expect(agenda.view).toEqual(['Koffieochtend 2026']);
 				agenda.need({ from: '2026-03-02', to: '2026-03-09' });
@@ -345,6 +346,7 @@ describe("a module's documents", () => {
 				await settled();
 				expect(behind.shown).toEqual([y2018.url]);
 				expect(agenda.pending).toBe(1);
+				expect(agenda.holding).toBe(2);
 				expect(agenda.where(y2018.url)).toBe('coming');
 				// Said before the background heard the asking: not held again.
 				agenda.held(y2018.url, { from: '2018-01-01', to: '2018-12-31' });

@@ -61,6 +61,7 @@ export function readCurrent(membership: Membership, connection: Connection): Cur
 				return found;
 			},
 			agendaPending: connection.modules.agenda.pending,
+			agendaHeld: agenda.holding,
 			agendaRecent: connection.modules.agenda.recentOpen,
 			agendaMissing: connection.modules.agenda.recentMissing,
 			map: connection.modules.map.view,

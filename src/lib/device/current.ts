@@ -49,6 +49,8 @@ export interface CurrentView {
 	findEvent(id: string): AgendaEvent | undefined;
 	/** The agenda's documents still coming to the page: older years, and those a page asked for. */
 	agendaPending: number;
+	/** Older years the documents worker keeps until a page needs them: an activity not found may be in one. */
+	agendaHeld: number;
 	/** The agenda's series and the years around today are here (or no relay has them): this week shows as it is. */
 	agendaRecent: boolean;
 	/** One of those is neither on this device nor on its way (offline, or no relay has it). */

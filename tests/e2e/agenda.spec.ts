@@ -505,6 +505,7 @@ test('a volunteer imports a calendar file and sees what was added and what was r
 		''
 	].join('\r\n');
 	await anna.goto(`${relay.origin}/agenda/importeren`);
+	await expect(anna.getByLabel('Agendabestand (.ics)')).toBeEnabled();
 	await anna.getByLabel('Agendabestand (.ics)').setInputFiles({ name: 'bibliotheek.ics', mimeType: 'text/calendar', buffer: Buffer.from(file) });
 	await expect(anna.getByTestId('import-add')).toContainText('Digicafé in de bibliotheek — dinsdag 8 december, 14.00–16.00');
 	await expect(anna.getByTestId('import-refused')).toContainText('Voorleesuur: Er staat geen datum bij.');
@@ -538,6 +539,7 @@ test('a volunteer imports a calendar file and sees what was added and what was r
 	]);
 	const club = ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//Wandelclub//NL', ...walks, 'END:VCALENDAR', ''].join('\r\n');
 	await anna.goto(`${relay.origin}/agenda/importeren`);
+	await expect(anna.getByLabel('Agendabestand (.ics)')).toBeEnabled();
 	await anna.getByLabel('Agendabestand (.ics)').setInputFiles({ name: 'wandelclub.ics', mimeType: 'text/calendar', buffer: Buffer.from(club) });
 	await anna.getByRole('button', { name: 'Toevoegen aan de agenda' }).click();
 	await expect(anna.getByText('3 activiteiten toegevoegd.')).toBeVisible();

@@ -170,6 +170,16 @@ export class ModuleDocuments<Index, Doc, View> {
 		return this.#held.size;
 	}
 
+	/**
+	 * The view holds every listed document (those no relay has now left out): the first ones are
+	 * read, none is on its way and none is kept in the background. A page that must see every one
+	 * (a file of the whole agenda, an import that skips what is there) asks `need()` and waits for
+	 * this. Reactive.
+	 */
+	get whole(): boolean {
+		return this.recentOpen && this.pending === 0 && this.#held.size === 0;
+	}
+
 	/** The view of one document, wherever it was read; none until it is. Reactive. */
 	viewOf(url: string): View | undefined {
 		const onPage = this.docs.find((d) => d.handle.url === url)?.current;
@@ -250,7 +260,7 @@ export class ModuleDocuments<Index, Doc, View> {
 	received(url: string, part: View): void {
 		this.#parts = { ...this.#parts, [url]: part };
 		if (this.#held.has(url)) this.#held = without(this.#held, [url]);
-		if (this.#lacking.has(url)) this.#lacking = new Set([...this.#lacking].filter((u) => u !== url));
+		if (this.#lacking.has(url)) this.#lacking = without(this.#lacking, [url]);
 		this.#reported(url);
 	}
 
@@ -284,7 +294,7 @@ export class ModuleDocuments<Index, Doc, View> {
 		// Asked for since: its view is on its way, and this was said before the asking was heard.
 		if (this.#shown.has(url) || this.#onPage.has(url)) return;
 		this.#held = new Map(this.#held).set(url, span);
-		if (this.#lacking.has(url)) this.#lacking = new Set([...this.#lacking].filter((u) => u !== url));
+		if (this.#lacking.has(url)) this.#lacking = without(this.#lacking, [url]);
 		this.#reported(url);
 		if (this.#isNeeded(span)) this.#show([url]);
 	}
@@ -333,7 +343,7 @@ export class ModuleDocuments<Index, Doc, View> {
 	/** A document reported lacking is on its way after all (back online): the status line waits for it again. */
 	comingAgain(url: string): void {
 		if (!this.#lacking.has(url) || url in this.#parts || this.#held.has(url)) return;
-		this.#lacking = new Set([...this.#lacking].filter((u) => u !== url));
+		this.#lacking = without(this.#lacking, [url]);
 		if (this.#awaited.has(url)) return;
 		this.#awaited.add(url);
 		this.pending += 1;
@@ -461,8 +471,12 @@ export class ModuleDocuments<Index, Doc, View> {
 	}
 }
 
-function without<T>(map: Map<string, T>, urls: string[]): Map<string, T> {
-	return new Map([...map].filter(([url]) => !urls.includes(url)));
+/** A copy without these addresses: what pages read is replaced whole, never changed in place. */
+function without<T>(map: Map<string, T>, urls: string[]): Map<string, T>;
+function without(set: Set<string>, urls: string[]): Set<string>;
+function without<T>(from: Map<string, T> | Set<string>, urls: string[]): Map<string, T> | Set<string> {
+	if (from instanceof Map) return new Map([...from].filter(([url]) => !urls.includes(url)));
+	return new Set([...from].filter((url) => !urls.includes(url)));
 }
 
 const same = <T>(a: readonly T[], b: readonly T[]) => a.length === b.length && a.every((item, i) => item === b[i]);

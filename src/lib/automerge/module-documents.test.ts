@@ -362,6 +362,33 @@ describe("a module's documents", () => {
 				expect(agenda.pending).toBe(2);
 			});
 
+			it('is whole only when no year is held, asked for or on its way', async () => {
+				const r = repository();
+				const behind = background();
+				const [y2018, y2017, y2016] = [r.doc('2018', 'Wandelgroep 2018'), r.doc('2017', 'Bingo 2017'), r.doc('2016', 'Koor 2016')];
+				const agenda = await agendaOf(r, behind, y2018, y2017, y2016);
+				// This week is here; the older years are on their way to the background.
+				expect(agenda.recentOpen).toBe(true);
+				expect(agenda.whole).toBe(false);
+				agenda.held(y2018.url, { from: '2018-01-01', to: '2018-12-31' });
+				agenda.held(y2017.url, { from: '2017-01-01', to: '2017-12-31' });
+				agenda.lacking(y2016.url);
+				expect(agenda.pending).toBe(0);
+				expect(agenda.whole).toBe(false);
+
+				// Asked for every year: until the asking is heard the years are held, then on their way.
+				agenda.need();
+				expect(agenda.whole).toBe(false);
+				await settled();
+				expect(agenda.whole).toBe(false);
+				agenda.received(y2018.url, ['Wandelgroep 2018']);
+				expect(agenda.whole).toBe(false);
+				// The year no relay has now is left out, as the status line leaves it.
+				agenda.received(y2017.url, ['Bingo 2017']);
+				expect(agenda.whole).toBe(true);
+				expect([...agenda.view].sort()).toEqual(['Bingo 2017', 'Koffieochtend 2026', 'Wandelgroep 2018']);
+			});
+
 			it('brings a held year as soon as it grows into a time a page needs', async () => {
 				const r = repository();
 				const behind = background();

@@ -55,6 +55,10 @@ export function readCurrent(membership: Membership, connection: Connection): Cur
 				agenda.need(daysSpan(from, to));
 				return agenda.view;
 			},
+			allEvents: () => {
+				agenda.need();
+				return agenda.whole ? agenda.view : undefined;
+			},
 			findEvent: (id) => {
 				const found = agenda.view.items.find((e) => e.id === id);
 				if (!found) agenda.need();

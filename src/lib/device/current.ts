@@ -45,6 +45,11 @@ export interface CurrentView {
 	readonly events: EventsRead;
 	/** The activities of the agenda's documents that cover any day from `from` to `to` (or on). */
 	eventsWithin(from: Wall, to?: Wall): EventsRead;
+	/**
+	 * Every activity, once every year is here (none on its way, none kept in the documents worker);
+	 * none before. For what must not miss a year: the agenda file, an import, "Mijn gegevens".
+	 */
+	allEvents(): EventsRead | undefined;
 	/** One activity: from the documents here, else every year is brought to find it. */
 	findEvent(id: string): AgendaEvent | undefined;
 	/** The agenda's documents still coming to the page: older years, and those a page asked for. */

@@ -77,6 +77,15 @@ test('a first-time resident joins and asks for help with the keyboard only, in a
 	await tap('Enter');
 	await expect(resident.getByRole('heading', { name: 'Boodschappen doen', level: 1 })).toBeVisible();
 	expect(taps).toBeLessThanOrEqual(5);
+
+	// A link in the header stays on the page, yet after it the keyboard starts again at the top,
+	// as after a page load: the first Tab is the skip link.
+	await tabTo(resident, /^\s*Agenda\s*$/);
+	await resident.keyboard.press('Enter');
+	await expect(resident.getByRole('heading', { name: 'Wat is er te doen?', level: 1 })).toBeVisible();
+	await expect.poll(() => resident.evaluate(() => document.activeElement === document.body)).toBe(true);
+	await resident.keyboard.press('Tab');
+	await expect(resident.getByRole('link', { name: 'Naar de inhoud' })).toBeFocused();
 	// The manager sees it on the board.
 	await manager.getByRole('link', { name: 'Hulp', exact: true }).click();
 	await expect(manager.getByRole('link', { name: 'Boodschappen doen' })).toBeVisible();

@@ -26,4 +26,20 @@ describe("loading the home screen's pages ahead", () => {
 		expect(seen).toEqual(['/agenda']);
 		expect(loaded).toBe(1);
 	});
+
+	it('loads no further page once stopped', async () => {
+		const seen: string[] = [];
+		const stop = new AbortController();
+		const loaded = await preloadPages(
+			['/agenda', '/hulp', '/kaart'],
+			async (path) => {
+				seen.push(path);
+				if (path === '/hulp') stop.abort();
+			},
+			async () => undefined,
+			stop.signal
+		);
+		expect(seen).toEqual(['/agenda', '/hulp']);
+		expect(loaded).toBe(2);
+	});
 });

@@ -23,6 +23,10 @@
 // and each offline open from the request until it shows (<file>-offline-agenda.json and
 // <file>-offline-home.json; moments "start" and "shown"). The sampler slows the page, so that
 // run's figures are not comparable with the others.
+// With --frames, each run also lists the page's long animation frames (50 ms or more) from home to
+// everything loaded, with the scripts that ran in each (what called them, the function or file and
+// character, their time, and the style and layout they forced): the browser's own attribution,
+// with no sampler slowing the page. An unminified build (npx vite build --minify false) names more.
 // Builds given with --app take turns run by run; each is served by this checkout's relay, with
 // the same generated agenda. The agenda is generated around today, as the page shows this week.
 import '@automerge/automerge';
@@ -51,10 +55,11 @@ const OPENING = 'De agenda wordt geopend';
 // Runs in every page before the app (a string: tsx would wrap a function's names in a helper the
 // page does not have). Keeps long tasks and interactions, and the moment "Klaar" is tapped.
 const observer = `(() => {
-	const seen = { long: [], taps: [], downs: [], submit: undefined };
+	const seen = { long: [], taps: [], downs: [], frames: [], submit: undefined };
 	document.addEventListener('pointerdown', () => seen.downs.push(performance.now()), true);
 	Object.defineProperty(window, '__phone', { value: seen });
 	new PerformanceObserver((list) => { for (const e of list.getEntries()) seen.long.push([e.startTime, e.duration]); }).observe({ type: 'longtask', buffered: true });
+	new PerformanceObserver((list) => { for (const e of list.getEntries()) if (e.duration >= 50) seen.frames.push({ at: e.startTime, duration: e.duration, scripts: e.scripts.map((s) => ({ invoker: s.invokerType + ' ' + s.invoker, source: (s.sourceFunctionName ? s.sourceFunctionName + ' ' : '') + (s.sourceURL || '').split('/').pop() + ':' + s.sourceCharPosition, duration: s.duration, forced: s.forcedStyleAndLayoutDuration })) }); }).observe({ type: 'long-animation-frame', buffered: true });
 	new PerformanceObserver((list) => { for (const e of list.getEntries()) if (e.interactionId) seen.taps.push([e.startTime, e.duration]); }).observe({ type: 'event', durationThreshold: 16, buffered: true });
 	document.addEventListener('click', (event) => {
 		const button = event.target instanceof Element ? event.target.closest('button') : null;
@@ -62,8 +67,16 @@ const observer = `(() => {
 	}, true);
 })();`;
 
+interface Frame {
+	at: number;
+	duration: number;
+	scripts: { invoker: string; source: string; duration: number; forced: number }[];
+}
+
 interface Seen {
 	long: [number, number][];
+	/** Long animation frames, with what ran in them (--frames). */
+	frames: Frame[];
 	/** When a finger went down, each time. */
 	downs: number[];
 	taps: [number, number][];
@@ -81,6 +94,16 @@ async function shown(page: Page, selector: string, text?: string): Promise<numbe
 		{ polling: 'raf', timeout: 300_000 }
 	);
 	return (await at.jsonValue()) as number;
+}
+
+/** Each long animation frame from home to loaded, its time from home, and the scripts in it. */
+function printFrames(frames: Frame[], moments: { home: number; tap: number; agendaShown: number; loaded: number }) {
+	const from = (at: number) => Math.round(at - moments.home);
+	console.log(`    frames of 50 ms or more (tap at ${from(moments.tap)} ms, this week shown at ${from(moments.agendaShown)} ms, loaded at ${from(moments.loaded)} ms):`);
+	for (const frame of frames.filter((f) => f.at >= moments.home && f.at <= moments.loaded)) {
+		const scripts = frame.scripts.map((s) => `${s.invoker} → ${s.source} ${Math.round(s.duration)} ms${s.forced >= 1 ? ` (forced style/layout ${Math.round(s.forced)} ms)` : ''}`);
+		console.log(`      ${from(frame.at)} ms: ${Math.round(frame.duration)} ms; ${scripts.join('; ') || 'no script'}`);
+	}
 }
 
 const seenIn = (page: Page) => page.evaluate(() => (window as unknown as { __phone: Seen }).__phone);
@@ -206,6 +229,7 @@ async function measure(origin: string, invite: string, traceTo?: string): Promis
 		const loaded = await page.evaluate(() => performance.now());
 		const during = await seenIn(page);
 		const down = during.downs.find((at) => at >= home) ?? agendaShown;
+		if (process.argv.includes('--frames')) printFrames(during.frames, { home, tap: down, agendaShown, loaded });
 		await trace?.save(traceTo!, { klaar: submit, home, tap: down, agendaShown, loaded });
 		// What a resident may take as "done, I can close the app": how much is on the device by then.
 		// The status line looks again at least once a second: the word it shows first may be from

@@ -6,6 +6,8 @@
 // functions, by their own time, with the file and line; an unminified build names them).
 // `--functions`: the time under each of these functions (by name) over the whole window, in
 // tasks short and long, to compare the traces of two builds where one task says little.
+// `--under <function>`: what that function's time went to over the window: by the functions it
+// called directly, and by the functions that ran (own time) beneath it.
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { count, option } from './arguments.ts';
@@ -153,4 +155,30 @@ if (wanted.length > 0) {
 		const hits = inWindow.filter((s) => [s.frame, ...s.parents].some((f) => f.functionName === name)).length;
 		console.log(`  ${ms(hits * gap).padStart(9)}  ${name}`);
 	}
+}
+
+const under = option('under');
+if (under) {
+	const inWindow = samples.filter((s) => s.at >= from && s.at <= to);
+	const gaps = inWindow.slice(1).map((s, i) => s.at - inWindow[i]!.at).sort((a, b) => a - b);
+	const gap = gaps[Math.floor(gaps.length / 2)] ?? 0;
+	const called = new Map<string, number>();
+	const own = new Map<string, number>();
+	let total = 0;
+	for (const s of inWindow) {
+		// parents run from the caller of the sampled frame up to the root: the one below `under` is
+		// the frame just before it in that list (or the sampled frame itself).
+		const stack = [s.frame, ...s.parents];
+		const at = stack.findIndex((f) => f.functionName === under);
+		if (at < 0) continue;
+		total += gap;
+		const child = at === 0 ? '(own time)' : frameName(stack[at - 1]!);
+		called.set(child, (called.get(child) ?? 0) + gap);
+		own.set(frameName(s.frame), (own.get(frameName(s.frame)) ?? 0) + gap);
+	}
+	console.log(`\n## Under ${under} from "${option('from') ?? 'home'}" to "${option('to') ?? 'loaded'}": ${ms(total)}`);
+	console.log('  by the functions it called:');
+	for (const [key, time] of topOf(called)) console.log(`  ${ms(time).padStart(9)}  ${key}`);
+	console.log('  by own time beneath it:');
+	for (const [key, time] of topOf(own)) console.log(`  ${ms(time).padStart(9)}  ${key}`);
 }

@@ -56,13 +56,14 @@ function host() {
 		} as never
 	};
 	// A title with " | " is a large view: it goes to the page in pieces. It covers the days it names.
+	const cut = { views: 0 };
 	const read = (_url: string, doc: unknown) => {
 		const title = (doc as { title: string }).title;
 		const days = title.match(/\d{4}-\d{2}-\d{2}/g)?.sort();
-		return { pieces: title.split(' | '), ...(days ? { span: { from: days[0]!, to: days.at(-1)! } } : {}) };
+		return { pieces: () => (cut.views++, title.split(' | ')), ...(days ? { span: { from: days[0]!, to: days.at(-1)! } } : {}) };
 	};
 	const background = new BackgroundHost({ agenda: read }, actions, start);
-	return { background, start, repos, stopped, relay };
+	return { background, start, repos, stopped, relay, cut };
 }
 
 /** Waits until the condition holds: the worker answers over several turns. */
@@ -188,6 +189,20 @@ describe('the documents worker shared by tabs', () => {
 		holds!.say({ type: 'read', module: 'agenda', urls: [later.url], hold: true });
 		await until(() => holds!.received.some((m) => m.type === 'held' && m.url === later.url));
 		expect(holds!.titles()).toHaveLength(3);
+	});
+
+	it('cuts no view into pieces while the only tab that follows the document holds it', async () => {
+		const h = host();
+		const [holds] = await openTabs(h, 1);
+		const handle = h.repos[0]!.create({ title: 'Bingo 2018-05-04 | Koor 2018-09-12' });
+		holds!.say({ type: 'read', module: 'agenda', urls: [handle.url], hold: true });
+		await until(() => holds!.received.length === 1);
+		handle.change((doc) => (doc.title = 'Bingo 2018-05-04 | Koor 2018-12-01'));
+		await until(() => holds!.received.length === 2);
+		expect(h.cut.views).toBe(0);
+		holds!.say({ type: 'show', module: 'agenda', urls: [handle.url] });
+		await until(() => holds!.titles().length === 2);
+		expect(h.cut.views).toBe(1);
 	});
 
 	it('tells a tab that asks later what is there now', async () => {

@@ -21,11 +21,12 @@ import { RelaySockets } from './relay-sockets.ts';
 import { RelaysHeard } from './relays-heard.ts';
 
 /**
- * Reads one document as its module's view, from plain data the page can take: in pieces when it
- * is large (`DocumentsDeclaration.pieces`), else as one; and the time it covers, for a module
- * that keeps documents here until a page needs them (`DocumentsDeclaration.span`).
+ * Reads one document as its module's view, from plain data the page can take: `pieces` cuts it,
+ * in pieces when it is large (`DocumentsDeclaration.pieces`), else as one, once a tab is sent the
+ * view (a tab that holds the document is only told the time it covers); and that time, for a
+ * module that keeps documents here until a page needs them (`DocumentsDeclaration.span`).
  */
-export type PartReader = (url: string, doc: unknown) => { pieces: unknown[]; span?: Span };
+export type PartReader = (url: string, doc: unknown) => { pieces: () => unknown[]; span?: Span };
 
 /** A document's view to a page: one message per piece, so the page takes each in a short task. */
 function sendView(port: Port, module: string, url: string, pieces: unknown[]): void {
@@ -36,7 +37,7 @@ function sendView(port: Port, module: string, url: string, pieces: unknown[]): v
 /** What a port hears of a document it follows: its view, or only that it is here and the time it covers. */
 function tellRead(port: Port, held: boolean, module: string, url: string, read: ReturnType<PartReader>): void {
 	if (held) port.postMessage({ type: 'held', module, url, ...(read.span ? { span: read.span } : {}) });
-	else sendView(port, module, url, read.pieces);
+	else sendView(port, module, url, read.pieces());
 }
 
 export interface Port {
@@ -259,7 +260,7 @@ export class BackgroundHost {
 		if (!followed.held.delete(port)) return;
 		const handle = await followed.reported;
 		const read = this.#readers[module];
-		if (read && handle.isReady()) sendView(port, module, url, read(url, handle.doc()).pieces);
+		if (read && handle.isReady()) sendView(port, module, url, read(url, handle.doc()).pieces());
 	}
 
 	/** Runs a module's action on a document, followed for this port from now on if it was not. */

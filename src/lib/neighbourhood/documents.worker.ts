@@ -9,13 +9,17 @@ import { members, modules } from './modules.ts';
 import type { RootIndex } from './schema.ts';
 
 const declared: Record<string, DocumentsDeclaration<RootIndex, unknown, unknown>> = { ...modules, ...members };
-/** A document as its module reads it, in the pieces the module sends a large view in, and the time it covers. */
+/**
+ * A document as its module reads it, and the time it covers; cut into the pieces the module sends a
+ * large view in once, when the first tab is sent it.
+ */
 const readerOf =
 	(declaration: DocumentsDeclaration<RootIndex, unknown, unknown>): PartReader =>
 	(url, doc) => {
 		const view = declaration.read([{ url, doc }]);
 		const span = declaration.span?.(view);
-		return { pieces: declaration.pieces?.(view) ?? [view], ...(span ? { span } : {}) };
+		let pieces: unknown[] | undefined;
+		return { pieces: () => (pieces ??= declaration.pieces?.(view) ?? [view]), ...(span ? { span } : {}) };
 	};
 const readers: Record<string, PartReader> = Object.fromEntries(
 	Object.entries(declared).flatMap(([name, declaration]) => (declaration.combine ? [[name, readerOf(declaration)]] : []))

@@ -15,8 +15,9 @@ import { preloadCode } from '$app/navigation';
 export async function warmForJoining(signal: AbortSignal): Promise<void> {
 	const reading = warmReading();
 	await automergeReady();
-	if (!(await warmUp([() => prepareZone(ZONE), reading.dates, reading.root, reading.agenda], undefined, signal))) return;
+	await warmUp([() => prepareZone(ZONE), reading.dates, reading.root, reading.agenda], undefined, signal);
 	// The home screen joining opens, and the pages a resident opens from it: at home these would
-	// load while the neighbourhood's documents come in.
+	// load while the neighbourhood's documents come in. Also when a step above failed; not once
+	// "Klaar" is pressed.
 	await preloadPages(['/', ...MODULE_PAGES], preloadCode, undefined, signal);
 }

@@ -169,6 +169,11 @@ test('a neighbour who joins hears "Bijgewerkt" only once the agenda is on the de
 	await expect(resident.getByText('De agenda wordt geopend…')).toBeVisible();
 	await expect(resident.getByText('Er staat in deze periode niets in de agenda.')).toHaveCount(0);
 	await expect(statusOf(resident)).toHaveText('Bezig met delen met de buurt…');
+	// The agenda file waits for it too, and says it is the agenda that is opening.
+	await resident.getByRole('link', { name: 'Agenda in mijn telefoon' }).click();
+	await expect(resident.getByText('De agenda wordt geopend…')).toBeVisible();
+	await expect(resident.getByRole('button', { name: 'Of download de hele agenda één keer (.ics)' })).toBeDisabled();
+	await resident.getByRole('link', { name: 'Terug naar de agenda' }).click();
 
 	// The line drops while the agenda is on its way. The app comes back by itself and asks again:
 	// the agenda is still on its way, not missing.

@@ -79,9 +79,7 @@ test('a first-time resident joins and asks for help with the keyboard only, in a
 	expect(taps).toBeLessThanOrEqual(5);
 
 	// A link in the header stays on the page, yet after it the keyboard starts again at the top,
-	// as after a page load: the first Tab is the skip link (SvelteKit puts the focus there; keeping
-	// the link's focus and moving it after the paint saved nothing: reading the scroll position
-	// right after the page is built makes the browser work out its styles in that task anyway).
+	// as after a page load: the first Tab is the skip link.
 	await tabTo(resident, /^\s*Agenda\s*$/);
 	await resident.keyboard.press('Enter');
 	await expect(resident.getByRole('heading', { name: 'Wat is er te doen?', level: 1 })).toBeVisible();

@@ -52,6 +52,8 @@ const HAPPENING = 'ol.agenda-days li.happening';
 const LOADING = 'De oudere agenda wordt nog geladen';
 const OPENING = 'De agenda wordt geopend';
 
+// The frames' observer only with --frames: it runs on the page being measured.
+const frames = process.argv.includes('--frames');
 // Runs in every page before the app (a string: tsx would wrap a function's names in a helper the
 // page does not have). Keeps long tasks and interactions, and the moment "Klaar" is tapped.
 const observer = `(() => {
@@ -59,7 +61,7 @@ const observer = `(() => {
 	document.addEventListener('pointerdown', () => seen.downs.push(performance.now()), true);
 	Object.defineProperty(window, '__phone', { value: seen });
 	new PerformanceObserver((list) => { for (const e of list.getEntries()) seen.long.push([e.startTime, e.duration]); }).observe({ type: 'longtask', buffered: true });
-	new PerformanceObserver((list) => { for (const e of list.getEntries()) if (e.duration >= 50) seen.frames.push({ at: e.startTime, duration: e.duration, scripts: e.scripts.map((s) => ({ invoker: s.invokerType + ' ' + s.invoker, source: (s.sourceFunctionName ? s.sourceFunctionName + ' ' : '') + (s.sourceURL || '').split('/').pop() + ':' + s.sourceCharPosition, duration: s.duration, forced: s.forcedStyleAndLayoutDuration })) }); }).observe({ type: 'long-animation-frame', buffered: true });
+${frames ? `	new PerformanceObserver((list) => { for (const e of list.getEntries()) if (e.duration >= 50) seen.frames.push({ at: e.startTime, duration: e.duration, scripts: e.scripts.map((s) => ({ invoker: s.invokerType + ' ' + s.invoker, source: (s.sourceFunctionName ? s.sourceFunctionName + ' ' : '') + (s.sourceURL || '').split('/').pop() + ':' + s.sourceCharPosition, duration: s.duration, forced: s.forcedStyleAndLayoutDuration })) }); }).observe({ type: 'long-animation-frame', buffered: true });` : ''}
 	new PerformanceObserver((list) => { for (const e of list.getEntries()) if (e.interactionId) seen.taps.push([e.startTime, e.duration]); }).observe({ type: 'event', durationThreshold: 16, buffered: true });
 	document.addEventListener('click', (event) => {
 		const button = event.target instanceof Element ? event.target.closest('button') : null;
@@ -229,7 +231,7 @@ async function measure(origin: string, invite: string, traceTo?: string): Promis
 		const loaded = await page.evaluate(() => performance.now());
 		const during = await seenIn(page);
 		const down = during.downs.find((at) => at >= home) ?? agendaShown;
-		if (process.argv.includes('--frames')) printFrames(during.frames, { home, tap: down, agendaShown, loaded });
+		if (frames) printFrames(during.frames, { home, tap: down, agendaShown, loaded });
 		await trace?.save(traceTo!, { klaar: submit, home, tap: down, agendaShown, loaded });
 		// What a resident may take as "done, I can close the app": how much is on the device by then.
 		// The status line looks again at least once a second: the word it shows first may be from

@@ -1,13 +1,14 @@
 // What joining needs ready by the time the resident has read the invitation and typed a name:
 // Automerge compiled, the agenda's clock and the date formats made, a sample root and agenda read
-// once, and the code of the home screen and the modules' pages loaded, so that joining opens at
-// once and the first documents do not stall the first taps at home. The page loads this after the
-// invitation first shows: a resident who opens the link on a slow line reads it first, while this
-// comes.
+// once, the repository's own code run once, and the code of the home screen and the modules' pages
+// loaded, so that joining opens at once and the first documents do not stall the first taps at
+// home. The page loads this after the invitation first shows: a resident who opens the link on a
+// slow line reads it first, while this comes.
 import { ZONE } from '$lib/agenda/document.ts';
 import { prepareZone } from '$lib/agenda/time.ts';
 import { automergeReady } from '$lib/automerge/wasm.ts';
 import { warmUp } from '$lib/automerge/warm-up.ts';
+import { warmRepository } from '$lib/automerge/warm-repo.ts';
 import { warmReading } from '$lib/neighbourhood/warm-reading.ts';
 import { MODULE_PAGES, preloadPages } from '$lib/ui/preloaded-pages.ts';
 import { preloadCode } from '$app/navigation';
@@ -16,6 +17,7 @@ export async function warmForJoining(signal: AbortSignal): Promise<void> {
 	const reading = warmReading();
 	await automergeReady();
 	await warmUp([() => prepareZone(ZONE), reading.dates, reading.root, reading.agenda], undefined, signal);
+	await warmRepository(undefined, signal);
 	// The home screen joining opens, and the pages a resident opens from it: at home these would
 	// load while the neighbourhood's documents come in. Also when a step above failed; not once
 	// "Klaar" is pressed.

@@ -21,6 +21,14 @@ describe("warming the repository's code up while the resident types a name", () 
 		expect(idle).toBe(2);
 	});
 
+	it('makes nothing when stopped before its first step', async () => {
+		const stop = new AbortController();
+		stop.abort();
+		let idle = 0;
+		expect(await warmRepository(async () => void (idle += 1), stop.signal)).toBe(false);
+		expect(idle).toBe(1);
+	});
+
 	it('ends quietly, false, when a step cannot run', async () => {
 		expect(await warmRepository(() => Promise.reject(new Error('page closed')))).toBe(false);
 	});

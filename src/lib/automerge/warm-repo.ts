@@ -6,7 +6,7 @@
 // its own, in memory and joined by a channel nobody else uses, take a small document through those
 // paths: found, synced, changed on both sides, stored.
 import * as A from '@automerge/automerge/slim';
-import { Repo, type AutomergeUrl, type Chunk, type StorageAdapterInterface, type StorageKey } from '@automerge/automerge-repo/slim';
+import { Repo, type Chunk, type StorageAdapterInterface, type StorageKey } from '@automerge/automerge-repo/slim';
 import { BroadcastChannelNetworkAdapter } from '@automerge/automerge-repo-network-broadcastchannel';
 import { randomId } from './fields.ts';
 import { tinyDocument } from './warm-up.ts';
@@ -46,31 +46,28 @@ const startsWith = (key: StorageKey, prefix: StorageKey) => prefix.every((part, 
  * one), idle, on a name nobody else uses.
  */
 export async function warmRepository(idle: Idle = whenIdle, stop?: AbortSignal): Promise<boolean> {
-	const channelName = `noaber-warm-${randomId()}`;
 	const storage = { theirs: new MemoryStorage(), ours: new MemoryStorage() };
-	// Another device's copy, as the relay's is, and the page's own.
-	const theirs = new Repo({ storage: storage.theirs, network: [new BroadcastChannelNetworkAdapter({ channelName, peerWaitMs: 100 })] });
-	const ours = new Repo({ storage: storage.ours, network: [new BroadcastChannelNetworkAdapter({ channelName, peerWaitMs: 100 })] });
-	const steps: (() => Promise<unknown> | void)[] = [];
-	let url: string | undefined;
-	steps.push(() => {
-		url = theirs.import(A.save(tinyDocument())).url;
-	});
-	steps.push(async () => {
-		const handle = await ours.find<{ count: number }>(url as AutomergeUrl);
-		handle.change((doc) => void (doc.count += 1));
-	});
-	steps.push(() => Promise.all([theirs.flush(), ours.flush()]));
+	let repos: Repo[] = [];
+	const goOn = async () => {
+		await idle();
+		return !stop?.aborted;
+	};
 	try {
-		for (const step of steps) {
-			await idle();
-			if (stop?.aborted) return false;
-			await step();
-		}
+		if (!(await goOn())) return false;
+		const channelName = `noaber-warm-${randomId()}`;
+		const network = () => [new BroadcastChannelNetworkAdapter({ channelName, peerWaitMs: 100 })];
+		// Another device's copy, as the relay's is, and the page's own.
+		const [theirs, ours] = (repos = [new Repo({ storage: storage.theirs, network: network() }), new Repo({ storage: storage.ours, network: network() })]);
+		const url = theirs.import(A.save(tinyDocument())).url;
+		if (!(await goOn())) return false;
+		const handle = await ours.find<{ count: number }>(url);
+		handle.change((doc) => void (doc.count += 1));
+		if (!(await goOn())) return false;
+		await Promise.all([theirs.flush(), ours.flush()]);
 		return storage.ours.saves > 0 && storage.theirs.saves > 0;
 	} catch {
 		return false;
 	} finally {
-		await Promise.all([theirs.shutdown(), ours.shutdown()]).catch(() => undefined);
+		await Promise.all(repos.map((repo) => repo.shutdown())).catch(() => undefined);
 	}
 }

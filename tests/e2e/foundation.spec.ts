@@ -114,6 +114,10 @@ test("a member's next start shows the home screen as it was at once, and what ch
 	await expect(again.getByRole('link', { name: 'Bel 020 123 4567' }).first()).toBeVisible();
 	await expect(again.getByRole('link', { name: '2 buren doen mee' })).toBeVisible();
 	await expect(again.getByRole('link', { name: 'Ik zoek hulp' })).toBeVisible();
+	// The header is already as it will be: the menu, and the helpdesk's number above the page.
+	const menu = again.getByRole('navigation', { name: 'Noaber' });
+	await expect(menu.getByRole('link', { name: 'Agenda', exact: true })).toBeVisible();
+	await expect(again.locator('header').getByRole('link', { name: 'Bel de wijkverbinder: 020 123 4567' })).toBeVisible();
 	await again.getByRole('link', { name: 'Ik zoek hulp' }).focus();
 
 	for (const route of held.splice(0)) await route.continue();

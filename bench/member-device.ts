@@ -9,8 +9,9 @@
 //     (Event Timing: input to the next paint) from then until every agenda document is open.
 //   longest main-thread task while older years load: from the home screen until the agenda page
 //     no longer says the older agenda is still loading. Also without the tap's own tasks (from the
-//     finger down until this week's agenda shows: SvelteKit's navigation and the page's first
-//     render), which are what the tap costs rather than what loading the older years does.
+//     finger down until the agenda page answers, with this week or with "De agenda wordt
+//     geopend…" when its documents are still on their way: SvelteKit's navigation and the page's
+//     first render), which are what the tap costs rather than what loading the older years does.
 //   open offline → this week's agenda visible: the browser closed and started again on the same
 //     profile, the network off, a tab opens /agenda; until the first happening of this week shows.
 //   offline cold start → home usable: the same for /, until the home screen shows.
@@ -215,6 +216,16 @@ async function measure(origin: string, invite: string, traceTo?: string): Promis
 		const submit = (await seenIn(page)).submit!;
 		// Straight away, while the older years are still coming: the resident opens the agenda.
 		await page.locator('nav a[href="/agenda"]').first().click();
+		// The page's answer to the tap: this week, or that the agenda is opening (a tap that comes
+		// before the documents; what is drawn once they are is loading's, not the tap's).
+		const answered = await page.waitForFunction(
+			([happening, opening]) =>
+				document.querySelector(happening) !== null || [...document.querySelectorAll('[role="status"]')].some((status) => status.textContent?.includes(opening))
+					? performance.now()
+					: false,
+			[HAPPENING, OPENING] as const,
+			{ polling: 'raf', timeout: 300_000 }
+		).then(async (at) => (await at.jsonValue()) as number);
 		const agendaShown = await shown(page, HAPPENING);
 		// Open in full: this week shows, and neither "wordt geopend" (its first documents on their way)
 		// nor "oudere agenda wordt nog geladen" (older years on their way) is on the page. Both are
@@ -243,7 +254,7 @@ async function measure(origin: string, invite: string, traceTo?: string): Promis
 			join: home - submit,
 			tap: longest(during.taps, home, loaded),
 			longTask: longest(during.long, home, loaded),
-			loadTask: longestApart(during.long, home, loaded, [down, agendaShown]),
+			loadTask: longestApart(during.long, home, loaded, [down, answered]),
 			blocking: blockingTime(during.long, home, loaded),
 			allLoaded: loaded - home,
 			storedAtShared
@@ -296,7 +307,7 @@ try {
 		['open offline → this week’s agenda visible', 'offlineAgenda', '< 1.5 s'],
 		['offline cold start → home usable', 'offlineHome', '< 1.5 s'],
 		['longest main-thread task while older years load', 'longTask', '< 50 ms'],
-		['the same, apart from the tap’s own tasks (finger down → this week’s agenda shown)', 'loadTask', '–'],
+		['the same, apart from the tap’s own tasks (finger down → the agenda page answers)', 'loadTask', '–'],
 		['a tap during that load: input to next paint', 'tap', '< 200 ms'],
 		['main-thread blocking time during that load (sum over long tasks of their time past 50 ms)', 'blocking', '–'],
 		['home → every older year loaded', 'allLoaded', '–']

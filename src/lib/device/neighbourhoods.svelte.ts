@@ -9,7 +9,7 @@ import { callAccess } from '../access/client.ts';
 import { afterFirstView } from './first-view.ts';
 import { newKeyPair } from '../crypto/keys.ts';
 import { currentState, type CurrentReader, type CurrentState } from './current.ts';
-import { rememberedHome, rememberHome } from './remembered-home.ts';
+import { rememberedHome, rememberHome, type RememberedHome } from './remembered-home.ts';
 import {
 	currentMembership,
 	deviceIdOf,
@@ -57,6 +57,18 @@ class Neighbourhoods {
 	get kept(): string | undefined {
 		const membership = this.current;
 		return membership && membership.status !== 'removed' ? membership.root : undefined;
+	}
+
+	/**
+	 * The home screen kept on this device for `kept`, read once per neighbourhood: the home page and
+	 * the layout's header both show it while the documents open.
+	 */
+	#keptHome = $derived.by(() => {
+		const root = this.kept;
+		return root && browser ? rememberedHome(localStorage, root) : undefined;
+	});
+	get keptHome(): RememberedHome | undefined {
+		return this.#keptHome;
 	}
 
 	get list(): Membership[] {

@@ -118,6 +118,15 @@ test("a member's next start shows the home screen as it was at once, and what ch
 	const menu = again.getByRole('navigation', { name: 'Noaber' });
 	await expect(menu.getByRole('link', { name: 'Agenda', exact: true })).toBeVisible();
 	await expect(again.locator('header').getByRole('link', { name: 'Bel de wijkverbinder: 020 123 4567' })).toBeVisible();
+	// So is the agenda, opened in another tab meanwhile: its page, saying the agenda is opening.
+	const agenda = await context.newPage();
+	await agenda.goto(`${relay.origin}/agenda`);
+	await expect(agenda.getByRole('heading', { name: 'Wat is er te doen?', level: 1 })).toBeVisible();
+	await expect(agenda.getByRole('navigation', { name: 'Weergave' }).getByRole('link', { name: 'Deze week' })).toBeVisible();
+	await expect(agenda.getByText('De agenda wordt geopend…')).toBeVisible();
+	await expect(agenda.getByText('De buurt wordt geladen…')).toHaveCount(0);
+	await expect(agenda.getByText('Er staat in deze periode niets in de agenda.')).toHaveCount(0);
+	await agenda.close();
 	await again.getByRole('link', { name: 'Ik zoek hulp' }).focus();
 
 	for (const route of held.splice(0)) await route.continue();

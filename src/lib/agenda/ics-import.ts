@@ -38,7 +38,9 @@ export type RefuseReason =
 	/** Already in the agenda, or twice in the file. */
 	| 'duplicate'
 	/** Read, but does not fit the agenda's form (an end before its start, say). */
-	| 'invalid';
+	| 'invalid'
+	/** When adding: the document of its year could not be opened on this device (a relay lost it, say). */
+	| 'unavailable';
 
 export interface ImportedEvent {
 	uid: string;
@@ -337,22 +339,33 @@ export function parseICalendar(file: string, existing: AgendaEvent[]): ImportPla
 
 /**
  * Writes a plan: each event into the document it belongs in (its year, or the series document),
- * then its skipped and changed occurrences. Returns what was added, for the confirmation.
+ * then its skipped and changed occurrences. Returns what was added, for the confirmation, and what
+ * was not because its document could not be opened: the rest is added all the same, and reading
+ * the file again later adds only what is still missing.
  */
 export async function applyImport(
 	plan: ImportPlan,
 	handleFor: (period: string) => Promise<AgendaHandle>,
 	actor: Actor,
 	now = new Date()
-): Promise<{ added: { id: string; title: string }[] }> {
+): Promise<{ added: { id: string; title: string }[]; notAdded: RefusedItem[] }> {
 	const added: { id: string; title: string }[] = [];
+	const notAdded: RefusedItem[] = [];
+	const unavailable = new Set<string>();
 	for (const item of plan.add) {
-		const handle = await handleFor(agendaPeriodOf(scheduleOf(item.input)));
+		const schedule = scheduleOf(item.input);
+		const period = agendaPeriodOf(schedule);
+		const handle = unavailable.has(period) ? undefined : await handleFor(period).catch(() => undefined);
+		if (!handle) {
+			unavailable.add(period);
+			notAdded.push({ title: item.input.title, start: schedule.start, reason: 'unavailable' });
+			continue;
+		}
 		const id = createEvent(handle, item.input, actor, now, { uid: item.uid });
 		for (const rid of item.skipped) skipOccurrence(handle, id, rid, '', actor, now);
 		for (const [rid, change] of Object.entries(item.overrides)) changeOccurrence(handle, id, rid, change, actor, now);
 		if (item.cancelled !== undefined) cancelEvent(handle, id, item.cancelled, actor, now);
 		added.push({ id, title: item.input.title });
 	}
-	return { added };
+	return { added, notAdded };
 }

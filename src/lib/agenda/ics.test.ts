@@ -269,6 +269,29 @@ describe('iCalendar import', () => {
 		]);
 	});
 
+	it("adds the rest when a year's document cannot be opened, says which were not added, and adds them on a later try", async () => {
+		const agenda = new Agenda();
+		let opened2026 = 0;
+		const without2026 = (period: string) => {
+			if (period !== '2026') return agenda.handleFor(period);
+			opened2026 += 1;
+			return Promise.reject(new Error('Document automerge:2026 is unavailable'));
+		};
+		const { added, notAdded } = await applyImport(parseICalendar(OTHER_APP, []), without2026, ANNA);
+		expect(added.map((a) => a.title)).toEqual(['Jeu de boules']);
+		expect(notAdded).toEqual([
+			{ title: 'Buurtvergadering', start: '2026-04-15T19:00', reason: 'unavailable' },
+			{ title: 'Vrijmarkt Koningsdag', start: '2026-04-27T00:00', reason: 'unavailable' }
+		]);
+		// Asked once: the second event of that year is not added either, without waiting again.
+		expect(opened2026).toBe(1);
+
+		const later = parseICalendar(OTHER_APP, agenda.events());
+		expect(later.add.map((item) => item.input.title)).toEqual(['Buurtvergadering', 'Vrijmarkt Koningsdag']);
+		expect((await applyImport(later, agenda.handleFor, ANNA)).notAdded).toEqual([]);
+		expect(agenda.events().map((e) => e.title).sort()).toEqual(['Buurtvergadering', 'Jeu de boules', 'Vrijmarkt Koningsdag']);
+	});
+
 	it('says a file is not a calendar instead of failing', () => {
 		const notCalendar = [{ title: '', reason: 'not_calendar' }];
 		expect(parseICalendar('Beste buren, hierbij de agenda voor april.', []).refused).toEqual(notCalendar);

@@ -126,7 +126,19 @@ test("a member's next start shows the home screen as it was at once, and what ch
 	await expect(agenda.getByText('De agenda wordt geopend…')).toBeVisible();
 	await expect(agenda.getByText('De buurt wordt geladen…')).toHaveCount(0);
 	await expect(agenda.getByText('Er staat in deze periode niets in de agenda.')).toHaveCount(0);
+	// The social map too.
+	await agenda.goto(`${relay.origin}/kaart`);
+	await expect(agenda.getByRole('heading', { name: 'Waar kan ik terecht?', level: 1 })).toBeVisible();
+	await expect(agenda.getByText('De sociale kaart wordt geopend…')).toBeVisible();
+	await expect(agenda.getByText('De buurt wordt geladen…')).toHaveCount(0);
 	await agenda.close();
+	// And the help board: its page, the buttons to ask and offer, and that the board is opening.
+	const board = await context.newPage();
+	await board.goto(`${relay.origin}/hulp`);
+	await expect(board.getByRole('heading', { name: 'Hulp vragen en bieden', level: 1 })).toBeVisible();
+	await expect(board.getByRole('link', { name: 'Ik zoek hulp' })).toBeVisible();
+	await expect(board.getByText('Het prikbord wordt geopend…')).toBeVisible();
+	await expect(board.getByText('De buurt wordt geladen…')).toHaveCount(0);
 	await again.getByRole('link', { name: 'Ik zoek hulp' }).focus();
 
 	for (const route of held.splice(0)) await route.continue();
@@ -137,6 +149,10 @@ test("a member's next start shows the home screen as it was at once, and what ch
 	await expect(again.getByText('Buren in de Lindenbuurt helpen elkaar.')).toHaveCount(0);
 	await expect(again.getByText('Het nieuws wordt geladen…')).toHaveCount(0);
 	await expect(again.getByTestId('news')).toBeVisible();
+	// The board filled in in place: its count, the search, no longer "wordt geopend".
+	await expect(board.getByTestId('help-count')).toBeVisible();
+	await expect(board.getByRole('searchbox', { name: 'Zoeken' })).toBeVisible();
+	await expect(board.getByText('Het prikbord wordt geopend…')).toHaveCount(0);
 	await context.close();
 });
 

@@ -8,7 +8,7 @@ import type { Connection, Target } from '../neighbourhood/connection.svelte.ts';
 import { callAccess } from '../access/client.ts';
 import { afterFirstView } from './first-view.ts';
 import { newKeyPair } from '../crypto/keys.ts';
-import { currentState, type CurrentReader, type CurrentState } from './current.ts';
+import { currentState, type CurrentReader, type CurrentState, type CurrentView } from './current.ts';
 import { rememberedHome, rememberHome, type RememberedHome } from './remembered-home.ts';
 import {
 	currentMembership,
@@ -82,6 +82,21 @@ class Neighbourhoods {
 	/** What pages show for the current neighbourhood: nothing yet, loading, waiting, refused or ready. */
 	get currentState(): CurrentState {
 		return this.#currentState;
+	}
+
+	/** The current neighbourhood's view, once its documents are open. */
+	get view(): CurrentView | undefined {
+		const state = this.#currentState;
+		return state.kind === 'ready' ? state.view : undefined;
+	}
+
+	/**
+	 * A neighbourhood this device has shown before (its home screen is kept) is opening: the header
+	 * and the module pages show what they will show, saying they are opening, instead of "De buurt
+	 * wordt geladen…" and then everything at once.
+	 */
+	get knownOpening(): boolean {
+		return this.#currentState.kind === 'loading' && this.keptHome !== undefined;
 	}
 
 	/** Opens (or reuses) the connection to a neighbourhood, closing any other one. */

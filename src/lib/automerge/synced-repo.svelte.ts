@@ -48,9 +48,12 @@ export abstract class SyncedRepo {
 	readonly erasures: ErasureCatchUp;
 	/** Why the relay will not let this device in, once status is 'refused'. */
 	get shut(): Shut | undefined {
-		return this.status === 'refused' ? this.socket.shut : undefined;
+		return this.#refused ? this.socket.shut : undefined;
 	}
 	status = $state<SyncStatus>('connecting');
+	// What reads `shut` (every page's view of the neighbourhood) follows only whether the relay
+	// refused, not each word of the status line: it changes many times while documents come in.
+	#refused = $derived(this.status === 'refused');
 	#timer: ReturnType<typeof setInterval> | undefined;
 	/** Documents whose every change recomputes the status at once, not up to a second later. */
 	#watched = new WeakSet<DocHandle<unknown>>();

@@ -12,9 +12,13 @@ import type { Membership } from './memberships.ts';
 
 /** The open neighbourhood as a page shows it: `currentState` hands over once the connection is open. */
 export function readCurrent(membership: Membership, connection: Connection): CurrentState {
-	if (connection.status === 'refused' && !connection.neighbourhood) return { kind: 'refused' };
+	// Only what changes who this person is and what the neighbourhood is makes a new view; the
+	// status line's word, the modules' views and what is still loading are read where they are
+	// shown (the getters below). A new view redraws everything that shows it: while ten older years
+	// came in, each year and each "Bijgewerkt" made one, 10 to 35 ms each on the cheap phone
+	// (bench/member-device.ts).
 	const root = connection.neighbourhood;
-	if (!root) return { kind: 'loading' };
+	if (!root) return connection.status === 'refused' ? { kind: 'refused' } : { kind: 'loading' };
 	if (!root.ok) return { kind: 'unreadable', remains: root.remains, manager: root.remains.managers.includes(membership.memberId) };
 	const members = connection.memberList;
 	if (!members && connection.membersUnavailable && connection.status !== 'connecting') {
@@ -27,7 +31,7 @@ export function readCurrent(membership: Membership, connection: Connection): Cur
 	if (!members) return { kind: 'loading' };
 	const roles = rolesOf(membership, root.neighbourhood);
 	const managed = managedBy(members.items, membership.memberId);
-	const agenda = connection.modules.agenda;
+	const { help, agenda, map } = connection.modules;
 	return {
 		kind: 'ready',
 		view: {
@@ -39,14 +43,26 @@ export function readCurrent(membership: Membership, connection: Connection): Cur
 			me: connection.everyone?.items.find((m) => m.id === membership.memberId),
 			who: { member: membership.memberId, roles, actsFor: new Set(managed.map((m) => m.id)) },
 			manager: roles.includes('manager'),
-			removed: membership.status === 'removed' || connection.shut === 'removed',
+			get removed() {
+				return membership.status === 'removed' || connection.shut === 'removed';
+			},
 			problems: root.problems,
 			managed,
-			names: connection.names,
-			posts: connection.modules.help.view,
-			helpPending: connection.modules.help.pending,
-			helpRecent: connection.modules.help.recentOpen,
-			helpMissing: connection.modules.help.recentMissing,
+			get names() {
+				return connection.names;
+			},
+			get posts() {
+				return help.view;
+			},
+			get helpPending() {
+				return help.pending;
+			},
+			get helpRecent() {
+				return help.recentOpen;
+			},
+			get helpMissing() {
+				return help.recentMissing;
+			},
 			get events() {
 				agenda.need();
 				return agenda.view;
@@ -64,13 +80,27 @@ export function readCurrent(membership: Membership, connection: Connection): Cur
 				if (!found) agenda.need();
 				return found;
 			},
-			agendaPending: connection.modules.agenda.pending,
-			agendaHeld: agenda.holding,
-			agendaRecent: connection.modules.agenda.recentOpen,
-			agendaMissing: connection.modules.agenda.recentMissing,
-			map: connection.modules.map.view,
-			mapRecent: connection.modules.map.recentOpen,
-			mapMissing: connection.modules.map.recentMissing
+			get agendaPending() {
+				return agenda.pending;
+			},
+			get agendaHeld() {
+				return agenda.holding;
+			},
+			get agendaRecent() {
+				return agenda.recentOpen;
+			},
+			get agendaMissing() {
+				return agenda.recentMissing;
+			},
+			get map() {
+				return map.view;
+			},
+			get mapRecent() {
+				return map.recentOpen;
+			},
+			get mapMissing() {
+				return map.recentMissing;
+			}
 		}
 	};
 }

@@ -65,6 +65,33 @@ describe('the current neighbourhood after a peer damaged its root', () => {
 	});
 });
 
+describe('the current neighbourhood while its documents come in', () => {
+	it('is read without the status line or what is still loading, which the view reads where it is shown', () => {
+		const { manager } = opened(() => undefined);
+		if (manager.kind !== 'ready') throw new Error('not ready');
+		const { connection, membership } = manager.view;
+		const read: string[] = [];
+		const watched = (name: string, value: unknown) => ({ get: () => (read.push(name), value), configurable: true });
+		Object.defineProperties(connection, { status: watched('status', 'sharing'), shut: watched('shut', undefined) });
+		const agenda = { view: readEvents([]), pending: 4, holding: 2, recentOpen: false, recentMissing: false };
+		Object.assign(connection.modules, { agenda });
+		const state = readCurrent(membership, connection);
+		// A page's view of the neighbourhood is made anew when what it read changes (Svelte follows
+		// those reads): the status line changes many times while ten years come in.
+		expect(read).toEqual([]);
+		if (state.kind !== 'ready') throw new Error('not ready');
+		const { view } = state;
+		expect(view.agendaPending).toBe(4);
+		agenda.pending = 3;
+		agenda.holding = 1;
+		agenda.recentOpen = true;
+		// The same view says what is loading now.
+		expect([view.agendaPending, view.agendaHeld, view.agendaRecent]).toEqual([3, 1, true]);
+		expect(view.removed).toBe(false);
+		expect(read).toEqual(['shut']);
+	});
+});
+
 describe('the current neighbourhood before its document code has loaded', () => {
 	const membership: Membership = { root: 'automerge:4NMNnkMhL8jXrdJ9jamS58PAVdXu', relay: 'ws://x/sync', key: 'k'.repeat(16), memberId: 'resident-01', name: 'Lindenbuurt' };
 	const connection = { target: { root: membership.root }, status: 'shared' } as unknown as Connection;

@@ -291,6 +291,31 @@ describe("a module's documents", () => {
 			expect(agenda.view).toEqual(['Bingo 2018 (verzet)', 'Koffieochtend', 'Wandelgroep 2018 (verzet)']);
 		});
 
+		it('combines each piece into those before it as it arrives, so the last adds only itself', async () => {
+			const r = repository();
+			const calls: string[][][] = [];
+			const declaration = combining('agenda');
+			const counted = { ...declaration, combine: (views: string[][]) => (calls.push(views), declaration.combine!(views)) };
+			const agenda = new ModuleDocuments('agenda', counted, { ...r.opener, background: background() }, new FirstDocuments());
+			const old = r.doc('2018', 'Wandelgroep 2018');
+			await agenda.load({ agenda: [r.doc('2026', 'Koffieochtend'), old] });
+
+			agenda.receivedPiece(old.url, ['Bingo 2018'], 0, 3);
+			agenda.receivedPiece(old.url, ['Koor 2018'], 1, 3);
+			expect(calls.at(-1)).toEqual([['Bingo 2018'], ['Koor 2018']]);
+			expect(agenda.view).toEqual(['Koffieochtend']);
+			calls.length = 0;
+			agenda.receivedPiece(old.url, ['Wandelgroep 2018'], 2, 3);
+			// With the last piece: that piece into the two before it, then the year into the agenda.
+			expect(calls[0]).toEqual([['Bingo 2018', 'Koor 2018'], ['Wandelgroep 2018']]);
+			expect(agenda.view).toEqual(['Bingo 2018', 'Koffieochtend', 'Koor 2018', 'Wandelgroep 2018']);
+			// A sending that starts again midway drops what it had: the next whole one is shown.
+			agenda.receivedPiece(old.url, ['Bingo 2018 (verzet)'], 0, 3);
+			agenda.receivedPiece(old.url, ['Bingo 2018 (verzet)'], 0, 3);
+			agenda.receivedPiece(old.url, ['Koor 2018'], 2, 3);
+			expect(agenda.view).toEqual(['Bingo 2018', 'Koffieochtend', 'Koor 2018', 'Wandelgroep 2018']);
+		});
+
 		it('opens a document on the page when a page needs its handle, and once only', async () => {
 			const r = repository();
 			const agenda = new ModuleDocuments('agenda', combining('agenda'), { ...r.opener, background: background() }, new FirstDocuments());

@@ -9,6 +9,7 @@ import { locale } from '$lib/i18n/language.svelte.ts';
 import type { AgendaEvent } from '$lib/agenda/view.ts';
 import { agendaCategoryLabel } from './agenda-category.ts';
 import { placesText, whenText } from './agenda-text.ts';
+import type { AgendaList } from './drawn-days.ts';
 
 /**
  * Cards made, per event and occurrence. The page reads this week again with each older year that
@@ -50,6 +51,11 @@ export type CardDays = { day: string; label: string; cards: AgendaCard[] }[];
 
 export function cardDaysOf(days: { day: string; items: Happening[] }[], me: Member | undefined): CardDays {
 	return days.map(({ day, items }) => ({ day, label: formatWallDay(day), cards: items.map((h) => cardOf(h, me)) }));
+}
+
+/** The agenda's days in words, with their happenings made into cards only as they are drawn. */
+export function listOfHappenings(days: { day: string; items: Happening[] }[], me: Member | undefined): AgendaList<Happening> {
+	return { days: days.map(({ day, items }) => ({ day, label: formatWallDay(day), items })), card: (happening) => cardOf(happening, me) };
 }
 
 const sameCard = (a: AgendaCard, b: AgendaCard) => a === b || (Object.keys(a) as (keyof AgendaCard)[]).every((key) => a[key] === b[key]);

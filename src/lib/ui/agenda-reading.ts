@@ -5,4 +5,4 @@
 export { byDay, happenings, matchesText, sameHappenings } from '$lib/agenda/calendar.ts';
 export { toICalendar } from '$lib/agenda/ics.ts';
 export { mayImportAgenda } from '$lib/agenda/rules.ts';
-export { cardDaysOf, unchangedOr } from './agenda-card.ts';
+export { cardDaysOf, listOfHappenings, unchangedOr } from './agenda-card.ts';

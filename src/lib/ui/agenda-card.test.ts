@@ -9,7 +9,8 @@ import { LocalDoc } from '$lib/automerge/local-doc.ts';
 import { rememberedWeek, rememberWeek } from '$lib/device/remembered-week.ts';
 import { locale } from '$lib/i18n/language.svelte.ts';
 import type { Member } from '$lib/members/view.ts';
-import { cardDaysOf, cardOf, unchangedOr, type CardDays } from './agenda-card.ts';
+import { cardDaysOf, cardOf, listOfHappenings, unchangedOr, type CardDays } from './agenda-card.ts';
+import { listOfCards } from './drawn-days.ts';
 
 const ANNA = { memberId: 'anna-0000-0001' };
 const BEN = { memberId: 'ben-0000-00002' };
@@ -95,6 +96,28 @@ describe('a happening in the words the agenda lists it with', () => {
 		expect(english).not.toBe(after);
 		expect(english[0]!.label).toBe('Tuesday 10 March');
 		locale.language = 'nl';
+	});
+
+	it('lists the days of a week in words, each happening drawn as the same card as the whole week makes', () => {
+		locale.language = 'nl';
+		const agenda = new LocalDoc<AgendaDoc>({ period: imm('series'), events: {} });
+		createEvent(agenda, weekly({ location: 'Buurthuis', capacity: 2 }), ANNA);
+		const walk = checkEvent({ ...blankEvent('2026-03-12'), title: 'Wandelgroep' });
+		if (!walk.ok) throw new Error(JSON.stringify(walk.errors));
+		createEvent(agenda, walk.value, ANNA);
+		const ben = { id: BEN.memberId } as Member;
+		const events = readEvents([{ url: 'automerge:agenda', doc: agenda.doc }]).items;
+		const week = byDay(happenings(events, '2026-03-09T00:00', '2026-03-16T00:00'));
+		const list = listOfHappenings(week, ben);
+		const cards = cardDaysOf(week, ben);
+		expect(list.days.map((d) => [d.label, d.items.length])).toEqual([
+			['dinsdag 10 maart', 1],
+			['donderdag 12 maart', 1]
+		]);
+		expect(list.days.map((d) => d.items.map((h) => list.card(h)))).toEqual(cards.map((d) => d.cards));
+		// The week kept on the device is drawn as it was kept.
+		const kept = listOfCards(cards);
+		expect(kept.days.map((d) => d.items.map((c) => kept.card(c).title))).toEqual([['Koffieochtend'], ['Wandelgroep']]);
 	});
 
 	it('makes the card of an event it read before only once, per person and language', () => {

@@ -221,6 +221,8 @@ test('an activity in another year, read away from the page, can be signed up for
 	const invite = await createNeighbourhood(anna, relay, 'Anna');
 	await addEvent(anna, 'Koffieochtend');
 	// More than a year ahead: never in the weeks around today, so its year opens after theirs.
+	// Weeks ago: this year's document comes to a page first with only this month and on.
+	await addEvent(anna, 'Voorjaarsmarkt', { day: -40 });
 	await addEvent(anna, 'Zomerfeest', { day: 400, capacity: 20 });
 
 	// Bert's phone has no shared workers (Chrome on Android, as every device that goes offline in
@@ -228,6 +230,8 @@ test('an activity in another year, read away from the page, can be signed up for
 	const bert = await device(browser, { goesOffline: true });
 	await joinAs(bert, invite, 'Bert');
 	await waitForOfflineReady(bert);
+	await bert.goto(`${relay.origin}/agenda?weergave=lijst&dag=${dayAhead(-40)}`);
+	await expect(bert.getByRole('link', { name: 'Voorjaarsmarkt' })).toBeVisible();
 	const thatMonth = `${relay.origin}/agenda?weergave=lijst&dag=${dayAhead(400)}`;
 	await bert.goto(thatMonth);
 	await bert.getByRole('link', { name: 'Zomerfeest' }).click();

@@ -97,6 +97,19 @@ describe('the agenda read away from the page', () => {
 		expect(happenings(taken.items, week.from, week.to).filter((h) => h.event.rrule).every((h) => h.occurrence.end === h.occurrence.start)).toBe(true);
 	});
 
+	it('sends first only what its pages show first, which shows this week as the whole year does', () => {
+		const [series] = fromWorker();
+		const year = new LocalDoc<AgendaDoc>({ period: imm(week.from.slice(0, 4)), events: {} });
+		createEvent(year, form({ day: dayOf(addDays(week.from, 3)), title: 'Bingo' }), ANNA);
+		createEvent(year, form({ day: dayOf(addDays(week.from, -45)), title: 'Voorjaarsmarkt' }), ANNA);
+		const whole = [series!, agendaDocuments.read([{ url: 'automerge:year', doc: year.doc }])];
+		const first = agendaDocuments.firstShown!(NOW);
+		const parts = whole.map((read) => structuredClone(agendaDocuments.within!(read, first)));
+		expect(parts[1]!.items.map((e) => e.title)).toEqual(['Bingo']);
+		expect(parts[0]!.items).toHaveLength(2);
+		expect(titles(agendaDocuments.combine!(parts))).toEqual(titles(agendaDocuments.combine!(whole.map((read) => structuredClone(read)))));
+	});
+
 	it('other weeks are worked out on the page', () => {
 		const [series, year] = fromWorker();
 		const onPage = agendaDocuments.combine!([series!, year!]);

@@ -8,7 +8,7 @@ import { todayWall, windowOf } from './window.ts';
 import { agendaActions } from './actions.ts';
 import type { AgendaDoc } from './document.ts';
 import { agendaLoadOrder } from './periods.ts';
-import { eventsSpan } from './span.ts';
+import { eventsReaching, eventsSpan, shownFirst } from './span.ts';
 import { combineEvents, piecesOf, readEvents, type EventsRead } from './view.ts';
 
 // A read is kept per document until it changes: so is its week, until the week is another.
@@ -37,5 +37,8 @@ export const agendaDocuments: DocumentsDeclaration<RootIndex, AgendaDoc, EventsR
 	pieces: (view) => piecesOf(view),
 	// Older years stay in the background until a page shows a day they cover.
 	span: (view) => eventsSpan(view.items),
+	// This year's document comes with this month and on: a year is 1.3 MB read (bench/member-device.ts).
+	firstShown: (now) => shownFirst(todayWall(now)),
+	within: (view, span) => ({ ...view, items: eventsReaching(view.items, span) }),
 	actions: agendaActions
 };

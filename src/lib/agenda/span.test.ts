@@ -5,9 +5,11 @@ import { imm } from '../automerge/immutable.ts';
 import { LocalDoc } from '../automerge/local-doc.ts';
 import type { AgendaDoc } from './document.ts';
 import { blankEvent, changeOccurrence, checkEvent, createEvent, type EventInput } from './mutations.ts';
-import { daysSpan, eventsSpan } from './span.ts';
+import { contains } from '../automerge/span.ts';
+import { firstSeen } from '../news/unread.ts';
+import { daysSpan, eventsReaching, eventsSpan, shownFirst } from './span.ts';
 import { readEvents } from './view.ts';
-import { windowOf } from './window.ts';
+import { todayWall, VIEWS, windowOf } from './window.ts';
 
 const ANNA = { memberId: 'anna-0000-0001' };
 
@@ -45,5 +47,32 @@ describe('the days an agenda document covers', () => {
 		const week = windowOf('week', '2018-12-27T00:00');
 		expect(daysSpan(week.from, week.to)).toEqual({ from: '2018-12-24', to: '2018-12-31' });
 		expect(daysSpan('2026-03-02T10:00')).toEqual({ from: '2026-03-02', to: '9999-12-31' });
+	});
+});
+
+describe('what the agenda shows first', () => {
+	it('takes in, on any day of the year, each view of today and the news of a first look', () => {
+		for (let day = 0; day < 366; day += 1) {
+			const now = new Date(Date.UTC(2026, 0, 1, 9) + day * 24 * 3600_000);
+			const today = todayWall(now);
+			const first = shownFirst(today);
+			for (const view of VIEWS) {
+				const shown = windowOf(view, today);
+				expect(contains(first, daysSpan(shown.from, shown.to)), `${view} of ${today}`).toBe(true);
+			}
+			const news = daysSpan(`${firstSeen(now).since.slice(0, 10)}T00:00`);
+			expect(contains(first, news), `news of ${today}`).toBe(true);
+		}
+		expect(shownFirst('2026-12-06T00:00')).toEqual({ from: '2026-11-28', to: '9999-12-31' });
+		expect(shownFirst('2026-12-20T00:00')).toEqual({ from: '2026-12-01', to: '9999-12-31' });
+	});
+
+	it('keeps of a year what reaches into that time: what ends in it, moved into it, or repeats', () => {
+		const weekly = { day: '2018-02-05', title: 'Koffieochtend', repeat: { repeat: 'weekly' as const, interval: 1, weekdays: [], ends: 'never' as const, until: '', count: 0 } };
+		const year = yearOf({ day: '2018-03-04', title: 'Bingo' }, { day: '2018-11-30', endDay: '2018-12-02', endTime: '12:00', title: 'Kerstmarkt opbouwen' }, { day: '2018-05-04', title: 'Koor' }, weekly, { day: '2018-12-19', title: 'Kerstdiner' });
+		changeOccurrence(year.doc, year.ids[2]!, '2018-05-04T10:00', { start: '2018-12-05T10:00', end: '2018-12-05T11:30' }, ANNA);
+		const kept = eventsReaching(year.events(), { from: '2018-12-01', to: '9999-12-31' });
+		expect(kept.map((e) => e.title)).toEqual(['Koffieochtend', 'Koor', 'Kerstmarkt opbouwen', 'Kerstdiner']);
+		expect(eventsReaching(year.events(), { from: '2019-01-01', to: '2019-01-31' }).map((e) => e.title)).toEqual(['Koffieochtend']);
 	});
 });

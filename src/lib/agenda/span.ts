@@ -1,7 +1,7 @@
 // The days an agenda document covers, and the days a page shows: a page that shows this week
 // needs no document of years ago (automerge/module-documents.svelte.ts, `span` and `need`).
-import type { Span } from '../automerge/module-documents.svelte.ts';
-import { dayOf, type Wall } from './time.ts';
+import { overlaps, type Span } from '../automerge/span.ts';
+import { addDays, dayOf, monthStart, weekStart, type Wall } from './time.ts';
 import type { AgendaEvent } from './view.ts';
 
 /** Past any day a page can show: a series goes on without end. */
@@ -40,4 +40,21 @@ export function eventsSpan(events: readonly AgendaEvent[]): Span | undefined {
  */
 export function daysSpan(from: Wall, to?: Wall): Span {
 	return { from: dayOf(from), to: to ? dayOf(to) : FOREVER };
+}
+
+/** The events that reach into a span (`eventsSpan`), in their order. */
+export const eventsReaching = <E extends AgendaEvent>(events: readonly E[], span: Span): E[] =>
+	events.filter((event) => {
+		const covers = eventsSpan([event]);
+		return covers !== undefined && overlaps(covers, span);
+	});
+
+/**
+ * What the agenda's pages show first: this month, this week (which may have begun last month) and
+ * the news of a device's first look (the past week, `news/unread.ts`), and on. A page that shows
+ * more (last month, a search) gets the whole of the documents that opened first.
+ */
+export function shownFirst(today: Wall): Span {
+	const days = [monthStart(today), weekStart(today), addDays(today, -8)].map(dayOf).sort();
+	return { from: days[0]!, to: FOREVER };
 }

@@ -1,6 +1,7 @@
 // The page's side of the background (background-repo.ts, in a worker): hands it documents and
 // passes on what comes back. Without a worker the page opens the documents itself, as before.
 import type { FromBackground, ToBackground } from './background-messages.ts';
+import type { Span } from './span.ts';
 import type { Target } from './synced-repo.svelte.ts';
 import { wasmAddress } from './wasm.ts';
 
@@ -111,15 +112,16 @@ export class BackgroundDocuments {
 
 	/**
 	 * Hands these documents to the background; false when there is none, and the page opens them.
-	 * `hold`: their views stay there until `show` asks for them.
+	 * `hold`: their views stay there until `show` asks for them; `within`: only what covers this
+	 * comes until then.
 	 */
-	read(module: string, urls: string[], hold = false): boolean {
+	read(module: string, urls: string[], hold = false, within?: Span): boolean {
 		const worker = this.#started();
-		worker?.postMessage({ type: 'read', module, urls, ...(hold ? { hold } : {}) } satisfies ToBackground);
+		worker?.postMessage({ type: 'read', module, urls, ...(hold ? { hold } : {}), ...(within ? { within } : {}) } satisfies ToBackground);
 		return worker !== undefined;
 	}
 
-	/** Held documents a page needs now. */
+	/** Held documents, or documents sent in part, a page needs whole now. */
 	show(module: string, urls: string[]): void {
 		if (!this.#failed) this.#worker?.postMessage({ type: 'show', module, urls } satisfies ToBackground);
 	}

@@ -1,5 +1,5 @@
 // What the page and the background (background-repo.ts, in a worker) say to each other.
-import type { Span } from './module-documents.svelte.ts';
+import type { Span } from './span.ts';
 import type { RefusedEntry } from './refused-list.ts';
 import type { Target } from './synced-repo.svelte.ts';
 
@@ -11,9 +11,10 @@ export type ToBackground =
 	/**
 	 * Documents to follow. `hold`: tell only that each is here (`held`) until the page asks for its
 	 * view (`show`): a page that shows this week need not take in ten years.
+	 * `within`: only the part of each view that covers this comes, until `show` asks for the whole.
 	 */
-	| { type: 'read'; module: string; urls: string[]; hold?: boolean }
-	/** Held documents a page needs now: their views come, and again after every change. */
+	| { type: 'read'; module: string; urls: string[]; hold?: boolean; within?: Span }
+	/** Held documents, or documents sent in part, a page needs whole now: their views come, and again after every change. */
 	| { type: 'show'; module: string; urls: string[] }
 	/** A domain action (`signUp`, …) on a document the background holds, answered with `acted`. */
 	| { type: 'act'; id: number; module: string; url: string; action: string; args: unknown[] }
@@ -27,8 +28,10 @@ export type FromBackground =
 	/**
 	 * A document's view, stored on this device first: sent again after every change. A large view
 	 * comes in pieces, in order, each in a part of its own (`DocumentsDeclaration.pieces`).
+	 * `covers`: the view holds only the part the page asked for (`within`) of a document that
+	 * covers this time.
 	 */
-	| { type: 'part'; module: string; url: string; view: unknown; piece?: { index: number; count: number } }
+	| { type: 'part'; module: string; url: string; view: unknown; piece?: { index: number; count: number }; covers?: Span }
 	/**
 	 * A held document is read and stored on this device; its view stays in the background. Sent
 	 * again after every change, with the time it covers now (none when it holds nothing).

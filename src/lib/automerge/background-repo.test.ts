@@ -2,6 +2,7 @@ import { generateAutomergeUrl, Repo, type DocHandle } from '@automerge/automerge
 import { describe, expect, it, vi } from 'vitest';
 import { BackgroundHost, type Port, type Started, type Starter } from './background-repo.ts';
 import type { BackgroundTarget, FromBackground, ToBackground } from './background-messages.ts';
+import type { Span } from './span.ts';
 
 /** A tab's port as the worker sees it: what it was sent, and a way to speak to the worker. */
 class TabPort implements Port {
@@ -24,6 +25,8 @@ class TabPort implements Port {
 		return this.received.flatMap((m) => (m.type === 'part' ? [m.view] : []));
 	}
 }
+
+const dayIn = (title: string) => /\d{4}-\d{2}-\d{2}/.exec(title)?.[0];
 
 const target = (root: string): BackgroundTarget => ({ root, relay: 'wss://relay.example', key: 'k1', wasm: '' });
 
@@ -55,12 +58,14 @@ function host() {
 			}
 		} as never
 	};
-	// A title with " | " is a large view: it goes to the page in pieces. It covers the days it names.
+	// A title with " | " is a large view: it goes to the page in pieces. It covers the days it names,
+	// and its part within a time is the titles of the days in it.
 	const cut = { views: 0 };
 	const read = (_url: string, doc: unknown) => {
 		const title = (doc as { title: string }).title;
 		const days = title.match(/\d{4}-\d{2}-\d{2}/g)?.sort();
-		return { pieces: () => (cut.views++, title.split(' | ')), ...(days ? { span: { from: days[0]!, to: days.at(-1)! } } : {}) };
+		const within = (span: Span) => title.split(' | ').filter((t) => (dayIn(t) ?? '') >= span.from && (dayIn(t) ?? '') <= span.to);
+		return { pieces: () => (cut.views++, title.split(' | ')), within, ...(days ? { span: { from: days[0]!, to: days.at(-1)! } } : {}) };
 	};
 	const background = new BackgroundHost({ agenda: read }, actions, start);
 	return { background, start, repos, stopped, relay, cut };
@@ -189,6 +194,41 @@ describe('the documents worker shared by tabs', () => {
 		holds!.say({ type: 'read', module: 'agenda', urls: [later.url], hold: true });
 		await until(() => holds!.received.some((m) => m.type === 'held' && m.url === later.url));
 		expect(holds!.titles()).toHaveLength(3);
+	});
+
+	it('sends a tab that asks for a time only what covers it, saying what the whole covers, until the tab asks for the whole', async () => {
+		const h = host();
+		const [part, whole] = await openTabs(h, 2);
+		const year = h.repos[0]!.create({ title: 'Bingo 2026-03-04 | Koor 2026-12-02' });
+		const within = { from: '2026-11-28', to: '9999-12-31' };
+		part!.say({ type: 'read', module: 'agenda', urls: [year.url], within });
+		whole!.say({ type: 'read', module: 'agenda', urls: [year.url] });
+		await until(() => part!.titles().length === 1 && whole!.titles().length === 2);
+		const covers = { from: '2026-03-04', to: '2026-12-02' };
+		expect(part!.received).toEqual([{ type: 'part', module: 'agenda', url: year.url, view: 'Koor 2026-12-02', covers }]);
+
+		// After a change, again only what covers that time.
+		year.change((doc) => (doc.title = 'Bingo 2026-03-04 | Koor 2026-12-02 | Kerstmarkt 2026-12-19'));
+		await until(() => part!.titles().length === 3 && whole!.titles().length === 5);
+		expect(part!.received.slice(1)).toEqual(
+			['Koor 2026-12-02', 'Kerstmarkt 2026-12-19'].map((view, index) => ({ type: 'part', module: 'agenda', url: year.url, view, piece: { index, count: 2 }, covers: { from: '2026-03-04', to: '2026-12-19' } }))
+		);
+
+		// Asked for the whole: all of it, now and after every change; asked twice, sent once.
+		part!.say({ type: 'show', module: 'agenda', urls: [year.url] });
+		part!.say({ type: 'show', module: 'agenda', urls: [year.url] });
+		await until(() => part!.titles().length === 6);
+		expect(part!.titles().slice(3)).toEqual(['Bingo 2026-03-04', 'Koor 2026-12-02', 'Kerstmarkt 2026-12-19']);
+		year.change((doc) => (doc.title = 'Bingo 2026-03-04'));
+		await until(() => part!.titles().length === 7);
+		expect(part!.received.at(-1)).toEqual({ type: 'part', module: 'agenda', url: year.url, view: 'Bingo 2026-03-04' });
+
+		// A document all within that time comes whole, as it is.
+		const next = h.repos[0]!.create({ title: 'Nieuwjaarsborrel 2027-01-04' });
+		part!.say({ type: 'read', module: 'agenda', urls: [next.url], within });
+		await until(() => part!.received.some((m) => m.type === 'part' && m.url === next.url));
+		expect(part!.received.at(-1)).toEqual({ type: 'part', module: 'agenda', url: next.url, view: 'Nieuwjaarsborrel 2027-01-04' });
+		expect(whole!.received.every((m) => m.type !== 'part' || m.covers === undefined)).toBe(true);
 	});
 
 	it('cuts no view into pieces while the only tab that follows the document holds it', async () => {

@@ -12,32 +12,43 @@ import { Repo, type AutomergeUrl, type DocHandle, type PeerId } from '@automerge
 import { peerIdFor } from '../access/secret.ts';
 import { ErasureCatchUp } from '../erase/catch-up.ts';
 import type { BackgroundTarget, FromBackground, ToBackground } from './background-messages.ts';
-import type { ModuleActions, Span } from './module-documents.svelte.ts';
+import type { ModuleActions } from './module-documents.svelte.ts';
 import { openDeviceStorage } from './device-storage.ts';
 import { randomId } from './fields.ts';
 import { RefusedChanges } from './refused-changes.ts';
 import type { RefusedEntry } from './refused-list.ts';
 import { RelaySockets } from './relay-sockets.ts';
 import { RelaysHeard } from './relays-heard.ts';
+import { contains, type Span } from './span.ts';
 
 /**
  * Reads one document as its module's view, from plain data the page can take: `pieces` cuts it,
  * in pieces when it is large (`DocumentsDeclaration.pieces`), else as one, once a tab is sent the
  * view (a tab that holds the document is only told the time it covers); and that time, for a
- * module that keeps documents here until a page needs them (`DocumentsDeclaration.span`).
+ * module that keeps documents here until a page needs them (`DocumentsDeclaration.span`);
+ * `within`, the pieces of the part of the view that covers a time (`DocumentsDeclaration.within`).
  */
-export type PartReader = (url: string, doc: unknown) => { pieces: () => unknown[]; span?: Span };
+export type PartReader = (url: string, doc: unknown) => { pieces: () => unknown[]; span?: Span; within?: (span: Span) => unknown[] };
 
-/** A document's view to a page: one message per piece, so the page takes each in a short task. */
-function sendView(port: Port, module: string, url: string, pieces: unknown[]): void {
-	if (pieces.length === 1) port.postMessage({ type: 'part', module, url, view: pieces[0] });
-	else pieces.forEach((view, index) => port.postMessage({ type: 'part', module, url, view, piece: { index, count: pieces.length } }));
+/** How a port follows a document: told only that it is here (`held`), sent what covers a span, or the whole view. */
+type Following = 'held' | Span | 'whole';
+
+/**
+ * A document's view to a page: one message per piece, so the page takes each in a short task.
+ * Only the part within a span, if the port asked so and the document covers more.
+ */
+function sendView(port: Port, module: string, url: string, read: ReturnType<PartReader>, within?: Span): void {
+	const covers = within && read.within && read.span && !contains(within, read.span) ? read.span : undefined;
+	const pieces = covers && within && read.within ? read.within(within) : read.pieces();
+	const extra = covers ? { covers } : {};
+	if (pieces.length === 1) port.postMessage({ type: 'part', module, url, view: pieces[0], ...extra });
+	else pieces.forEach((view, index) => port.postMessage({ type: 'part', module, url, view, piece: { index, count: pieces.length }, ...extra }));
 }
 
-/** What a port hears of a document it follows: its view, or only that it is here and the time it covers. */
-function tellRead(port: Port, held: boolean, module: string, url: string, read: ReturnType<PartReader>): void {
-	if (held) port.postMessage({ type: 'held', module, url, ...(read.span ? { span: read.span } : {}) });
-	else sendView(port, module, url, read.pieces());
+/** What a port hears of a document it follows: its view (or part of it), or only that it is here and the time it covers. */
+function tellRead(port: Port, following: Following, module: string, url: string, read: ReturnType<PartReader>): void {
+	if (following === 'held') port.postMessage({ type: 'held', module, url, ...(read.span ? { span: read.span } : {}) });
+	else sendView(port, module, url, read, following === 'whole' ? undefined : following);
 }
 
 export interface Port {
@@ -120,13 +131,24 @@ export const startRepo: Starter = async (target) => {
 
 /**
  * The ports that follow one document. `held`: those told only that it is here and the time it
- * covers, until they ask for its view (a page that shows this week needs no year of long ago).
+ * covers, until they ask for its view (a page that shows this week needs no year of long ago);
+ * `within`: those sent only the part that covers a time, until they ask for the whole.
  */
 interface Followed {
 	ports: Set<Port>;
 	held: Set<Port>;
+	within: Map<Port, Span>;
 	reported: Promise<DocHandle<unknown>>;
 }
+
+function follows(followed: Omit<Followed, 'reported'>, port: Port, following: Following): void {
+	followed.held.delete(port);
+	followed.within.delete(port);
+	if (following === 'held') followed.held.add(port);
+	else if (following !== 'whole') followed.within.set(port, following);
+}
+
+const followingOf = (followed: Omit<Followed, 'reported'>, port: Port): Following => (followed.held.has(port) ? 'held' : (followed.within.get(port) ?? 'whole'));
 
 /** A neighbourhood's repository and who follows which of its documents. */
 interface Shared {
@@ -171,7 +193,8 @@ export class BackgroundHost {
 			switch (data.type) {
 				case 'read':
 					for (const url of data.urls) {
-						void this.#follow(shared, port, data.module, url, data.hold === true).catch(() => port.postMessage({ type: 'lacking', module: data.module, url }));
+						const following: Following = data.hold ? 'held' : (data.within ?? 'whole');
+						void this.#follow(shared, port, data.module, url, following).catch(() => port.postMessage({ type: 'lacking', module: data.module, url }));
 					}
 					break;
 				case 'show':
@@ -223,6 +246,7 @@ export class BackgroundHost {
 		for (const followed of shared.followers.values()) {
 			followed.ports.delete(port);
 			followed.held.delete(port);
+			followed.within.delete(port);
 		}
 		if (shared.ports.size > 0) return;
 		for (const [key, value] of this.#shared) if (value === shared) this.#shared.delete(key);
@@ -231,7 +255,7 @@ export class BackgroundHost {
 		await started?.stop();
 	}
 
-	async #follow(shared: Shared, port: Port, module: string, url: string, hold = false): Promise<void> {
+	async #follow(shared: Shared, port: Port, module: string, url: string, following: Following = 'whole'): Promise<void> {
 		const read = this.#readers[module];
 		if (!read) return;
 		const followed = shared.followers.get(url);
@@ -241,26 +265,31 @@ export class BackgroundHost {
 			// then every change.
 			const handle = await followed.reported;
 			followed.ports.add(port);
-			if (hold) followed.held.add(port);
+			follows(followed, port, following);
 			const { coming } = await shared.started;
-			if (handle.isReady()) tellRead(port, hold, module, url, read(url, handle.doc()));
+			if (handle.isReady()) tellRead(port, following, module, url, read(url, handle.doc()));
 			else if (!coming(handle)) port.postMessage({ type: 'lacking', module, url });
 			return;
 		}
-		const listeners = { ports: new Set([port]), held: new Set(hold ? [port] : []) };
+		const listeners = { ports: new Set([port]), held: new Set<Port>(), within: new Map<Port, Span>() };
+		follows(listeners, port, following);
 		const reported = this.#first(shared, module, url, read, listeners);
 		shared.followers.set(url, { ...listeners, reported });
 		await reported;
 	}
 
-	/** A page needs the view of a document it only heard is here: it gets it now, and every change. */
+	/**
+	 * A page needs the whole view of a document it only heard is here, or was sent part of: it gets
+	 * it now, and every change.
+	 */
 	async #show(shared: Shared, port: Port, module: string, url: string): Promise<void> {
 		const followed = shared.followers.get(url);
 		if (!followed?.ports.has(port)) return this.#follow(shared, port, module, url);
-		if (!followed.held.delete(port)) return;
+		if (followingOf(followed, port) === 'whole') return;
+		follows(followed, port, 'whole');
 		const handle = await followed.reported;
 		const read = this.#readers[module];
-		if (read && handle.isReady()) sendView(port, module, url, read(url, handle.doc()).pieces());
+		if (read && handle.isReady()) sendView(port, module, url, read(url, handle.doc()));
 	}
 
 	/** Runs a module's action on a document, followed for this port from now on if it was not. */
@@ -298,7 +327,8 @@ export class BackgroundHost {
 	}
 
 	/** Finds a document for its first tabs, tells them, and tells every later tab of each change. */
-	async #first(shared: Shared, module: string, url: string, read: PartReader, { ports, held }: Omit<Followed, 'reported'>): Promise<DocHandle<unknown>> {
+	async #first(shared: Shared, module: string, url: string, read: PartReader, listeners: Omit<Followed, 'reported'>): Promise<DocHandle<unknown>> {
+		const { ports } = listeners;
 		const { repo, ready, answered, coming, onReach } = await shared.started;
 		await ready;
 		const handle = await repo.find<unknown>(url as AutomergeUrl, { allowableStates: ['ready', 'unavailable'] });
@@ -318,7 +348,7 @@ export class BackgroundHost {
 			const made = read(url, handle.doc());
 			// Reported once it is on the device: "Bijgewerkt" on the page promises it is.
 			await repo.flush([handle.documentId]).catch(() => undefined);
-			for (const to of ports) tellRead(to, held.has(to), module, url, made);
+			for (const to of ports) tellRead(to, followingOf(listeners, to), module, url, made);
 		};
 		// A burst of changes (a relay sending a year in parts) is read once.
 		handle.on('change', () => (due ??= setTimeout(() => void send(), 50)));

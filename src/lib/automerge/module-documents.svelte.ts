@@ -5,6 +5,9 @@
 import type { DocHandle } from '@automerge/automerge-repo/slim';
 import { ReactiveDoc } from './reactive.svelte.ts';
 import type { FirstDocuments } from './first-documents.ts';
+import { contains, overlaps, type Span } from './span.ts';
+
+export type { Span };
 
 /** A document as the root lists it; `period` when its module splits by period. */
 export interface Listed {
@@ -12,16 +15,6 @@ export interface Listed {
 	period?: string;
 }
 
-/**
- * A stretch of time, both ends included, as a module writes it (the agenda: days, `2026-03-02`):
- * what a document covers, or what a page shows. Only compared, as strings.
- */
-export interface Span {
-	from: string;
-	to: string;
-}
-
-const overlap = (a: Span, b: Span) => a.from <= b.to && a.to >= b.from;
 
 /** What a module says about the documents it owns. `Index` is what the root lists (its `docs`). */
 export interface DocumentsDeclaration<Index, Doc, View> {
@@ -58,6 +51,15 @@ export interface DocumentsDeclaration<Index, Doc, View> {
 	 */
 	span?(view: View): Span | undefined;
 	/**
+	 * What pages show first (the agenda: this month, this week and the last week's news, on). The
+	 * documents that open first come to the page with only the part of their view that covers it
+	 * (`within`), and whole once a page needs more of one: on the cheap phone the page took in all of
+	 * this year's agenda (1.3 MB read, in 7 pieces) to show this week (bench/member-device.ts).
+	 */
+	firstShown?(now: Date): Span;
+	/** The part of a view that covers a span of time, as its module would read it. */
+	within?(view: View, span: Span): View;
+	/**
 	 * The module's domain actions, by name. A module that has them (and `combine`) keeps all its
 	 * documents away from the page, the first ones too: pages send these actions to where the
 	 * document is (`ModuleDocuments.act`), so a tap never waits for a year to open on the page.
@@ -77,7 +79,8 @@ export type ActionArgs<F> = F extends (handle: never, ...args: infer A) => unkno
  */
 export interface Background {
 	/** `hold`: each document's view stays there (`ModuleDocuments.held`) until `show` asks for it. */
-	read(module: string, urls: string[], hold?: boolean): boolean;
+	read(module: string, urls: string[], hold?: boolean, within?: Span): boolean;
+	/** Held documents, and documents sent in part (`within`), to the page whole. */
 	show(module: string, urls: string[]): void;
 	/** Runs an action where the document is read; undefined when there is no background. */
 	act(module: string, url: string, action: string, args: unknown[]): Promise<unknown> | undefined;
@@ -131,6 +134,13 @@ export class ModuleDocuments<Index, Doc, View> {
 	 * cover (`need`), by address; raw: replaced whole.
 	 */
 	#held = $state.raw(new Map<string, Span | undefined>());
+	/**
+	 * Documents whose view on the page holds only what pages show first (`firstShown`), with the
+	 * time each whole covers, by address; raw: replaced whole.
+	 */
+	#cut = $state.raw(new Map<string, Span>());
+	/** What the first documents brought only the part of; bookkeeping only. */
+	#firstShown: Span | undefined;
 	/** Views of documents read in the background, by address; raw: plain data, replaced whole. */
 	#parts = $state.raw<Record<string, View>>({});
 	view: View = $derived.by(() => {
@@ -177,7 +187,7 @@ export class ModuleDocuments<Index, Doc, View> {
 	 * this. Reactive.
 	 */
 	get whole(): boolean {
-		return this.recentOpen && this.pending === 0 && this.#held.size === 0;
+		return this.recentOpen && this.pending === 0 && this.#held.size === 0 && this.#cut.size === 0;
 	}
 
 	/** The view of one document, wherever it was read; none until it is. Reactive. */
@@ -214,8 +224,11 @@ export class ModuleDocuments<Index, Doc, View> {
 		this.pending += fresh.length;
 		const order = this.#declaration.order;
 		const { first, later } = order ? order(fresh, now) : { first: fresh, later: [] };
-		if (firstRun) await this.#first.turn(this.name);
-		const inBackground = this.#declaration.actions !== undefined && this.#toBackground(first, false);
+		if (firstRun) {
+			await this.#first.turn(this.name);
+			if (this.#declaration.within) this.#firstShown = this.#declaration.firstShown?.(now);
+		}
+		const inBackground = this.#declaration.actions !== undefined && this.#toBackground(first, false, this.#firstShown);
 		if (!inBackground) await this.#open(first);
 		if (firstRun) {
 			this.#recent = first.map(({ url }) => url);
@@ -232,11 +245,12 @@ export class ModuleDocuments<Index, Doc, View> {
 
 	/**
 	 * Hands documents to the background, if this module combines views and there is one. `hold`:
-	 * their views stay there until a page needs them.
+	 * their views stay there until a page needs them; `within`: only what covers this comes, until
+	 * a page needs more.
 	 */
-	#toBackground(batch: Listed[], hold: boolean): boolean {
+	#toBackground(batch: Listed[], hold: boolean, within?: Span): boolean {
 		if (batch.length === 0 || !this.#declaration.combine) return false;
-		if (!this.#opener.background?.read(this.name, batch.map(({ url }) => url), hold)) return false;
+		if (!this.#opener.background?.read(this.name, batch.map(({ url }) => url), hold, within)) return false;
 		for (const { url } of batch) this.#awaited.add(url);
 		return true;
 	}
@@ -256,9 +270,23 @@ export class ModuleDocuments<Index, Doc, View> {
 	}
 	#whenReported = new Set<() => void>();
 
-	/** A document read in the background: its view, first or after a change. */
-	received(url: string, part: View): void {
+	/**
+	 * A document read in the background: its view, first or after a change. `covers`: the view
+	 * holds only what pages show first, of a document that covers this time.
+	 */
+	received(url: string, part: View, covers?: Span): void {
 		this.#parts = { ...this.#parts, [url]: part };
+		if (covers) {
+			const was = this.#cut.get(url);
+			if (was?.from !== covers.from || was.to !== covers.to) this.#cut = new Map(this.#cut).set(url, covers);
+			// Sent before the background heard that the page asked for the whole, which is on its way.
+			if (this.#wholeAsked.has(url)) return;
+			// A page asked for more of it while this part was on its way.
+			if (this.#beyondFirst(covers)) queueMicrotask(() => this.#showWhole([url]));
+		} else {
+			this.#wholeAsked.delete(url);
+			if (this.#cut.has(url)) this.#cut = without(this.#cut, [url]);
+		}
 		if (this.#held.has(url)) this.#held = without(this.#held, [url]);
 		if (this.#lacking.has(url)) this.#lacking = without(this.#lacking, [url]);
 		this.#reported(url);
@@ -270,7 +298,7 @@ export class ModuleDocuments<Index, Doc, View> {
 	 * and in order; should one come out of step all the same, the page waits for the next whole
 	 * sending rather than show half a year.
 	 */
-	receivedPiece(url: string, piece: View, index: number, count: number): void {
+	receivedPiece(url: string, piece: View, index: number, count: number, covers?: Span): void {
 		const combine = this.#declaration.combine;
 		const got = index === 0 ? { count: 0, view: piece } : this.#pieces.get(url);
 		if (!got || got.count !== index || (index > 0 && !combine)) {
@@ -285,7 +313,7 @@ export class ModuleDocuments<Index, Doc, View> {
 			return;
 		}
 		this.#pieces.delete(url);
-		this.received(url, view);
+		this.received(url, view, covers);
 	}
 	/** Pieces of a view on their way, combined so far, by address; bookkeeping only. */
 	#pieces = new Map<string, { count: number; view: View }>();
@@ -311,9 +339,12 @@ export class ModuleDocuments<Index, Doc, View> {
 	need(span?: Span): void {
 		if (this.#needsAll) return;
 		if (span === undefined) this.#needsAll = true;
-		else if (this.#needed.some((n) => n.from <= span.from && n.to >= span.to)) return;
+		else if (this.#needed.some((n) => contains(n, span))) return;
 		else this.#needed.push(span);
-		queueMicrotask(() => this.#show([...this.#held].flatMap(([url, covers]) => (this.#isNeeded(covers) ? [url] : []))));
+		queueMicrotask(() => {
+			this.#show([...this.#held].flatMap(([url, covers]) => (this.#isNeeded(covers) ? [url] : [])));
+			this.#showWhole([...this.#cut].flatMap(([url, covers]) => (this.#beyondFirst(covers) ? [url] : [])));
+		});
 	}
 	// Bookkeeping only: what pages asked for so far, and documents asked for.
 	#needed: Span[] = [];
@@ -321,8 +352,33 @@ export class ModuleDocuments<Index, Doc, View> {
 	#shown = new Set<string>();
 
 	#isNeeded(covers: Span | undefined): boolean {
-		return this.#needsAll || (covers !== undefined && this.#needed.some((n) => overlap(n, covers)));
+		return this.#needsAll || (covers !== undefined && this.#needed.some((n) => overlaps(n, covers)));
 	}
+
+	/** A page needs more of a document than pages show first: a time it covers beyond that. */
+	#beyondFirst(covers: Span): boolean {
+		const first = this.#firstShown;
+		return this.#needsAll || this.#needed.some((n) => (!first || !contains(first, n)) && overlaps(n, covers));
+	}
+
+	/**
+	 * Documents sent in part to the page whole: on their way, counted as pending, until they are
+	 * here. Once: the next part of one is the whole.
+	 */
+	#showWhole(urls: string[]): void {
+		const cut = urls.filter((url) => this.#cut.has(url) && !this.#wholeAsked.has(url) && !this.#onPage.has(url));
+		if (cut.length === 0) return;
+		for (const url of cut) {
+			this.#wholeAsked.add(url);
+			if (this.#awaited.has(url)) continue;
+			this.#awaited.add(url);
+			this.pending += 1;
+		}
+		this.#opener.opened();
+		this.#opener.background?.show(this.name, cut);
+	}
+	/** Documents sent in part whose whole view the page asked for; bookkeeping only. */
+	#wholeAsked = new Set<string>();
 
 	/** Held documents to the page: on their way, counted as pending, until their views are here. */
 	#show(urls: string[]): void {
@@ -366,6 +422,8 @@ export class ModuleDocuments<Index, Doc, View> {
 		const left = [...this.#awaited].map((url) => ({ url }));
 		this.#awaited.clear();
 		this.#pieces.clear();
+		this.#cut = new Map();
+		this.#wholeAsked.clear();
 		for (const check of [...this.#whenReported]) check();
 		// Every document it read opens here now: changes are made on the page from here on.
 		const read = [...Object.keys(this.#parts), ...this.#held.keys()].filter((url) => !this.#onPage.has(url));
@@ -410,6 +468,7 @@ export class ModuleDocuments<Index, Doc, View> {
 		if (this.#requested.has(url) && !this.#inBackground(url)) return;
 		this.#onPage.add(url);
 		if (this.#held.has(url)) this.#held = without(this.#held, [url]);
+		if (this.#cut.has(url)) this.#cut = without(this.#cut, [url]);
 		if (!this.#awaited.delete(url)) this.pending += 1;
 		this.#requested.add(url);
 		await this.#open([{ url }]);

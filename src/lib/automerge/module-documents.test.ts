@@ -579,6 +579,69 @@ describe("a module's documents", () => {
 				expect(await agenda.act(now.url, 'rename', ['Koffieochtend', 'Koffie'])).toBe('Koffieochtend → Koffie');
 				expect(agenda.handle(now.url)?.doc().titles).toEqual(['Koffie']);
 			});
+
+			describe('whose pages show a time first', () => {
+				const december = { from: '2026-12-01', to: '9999-12-31' };
+				const year = { from: '2026-01-01', to: '2026-12-31' };
+				/** Pages show December on first; a title names the day it is on. */
+				const cutting = (name: string): DocumentsDeclaration<Index, YearDoc, string[]> => ({
+					...acting(name),
+					firstShown: () => december,
+					within: (view, span) => view.filter((title) => title.slice(-10) >= span.from && title.slice(-10) <= span.to)
+				});
+				async function firstYear() {
+					const r = repository();
+					const read: { urls: string[]; within?: unknown }[] = [];
+					const shown: string[][] = [];
+					const behind = { ...actingBackground(), read: (_module: string, urls: string[], _hold?: boolean, within?: unknown) => (read.push({ urls, within }), true), show: (_module: string, urls: string[]) => void shown.push(urls) };
+					const agenda = new ModuleDocuments('agenda', cutting('agenda'), { ...r.opener, background: behind }, new FirstDocuments());
+					const now = r.doc('2026', 'Bingo 2026-03-04', 'Koor 2026-12-02');
+					void agenda.load({ agenda: [now] });
+					await settled();
+					return { agenda, now, read, shown };
+				}
+
+				it('asks its first documents for only that time, and for the whole once a page needs more', async () => {
+					const { agenda, now, read, shown } = await firstYear();
+					expect(read).toEqual([{ urls: [now.url], within: december }]);
+					agenda.received(now.url, ['Koor 2026-12-02'], year);
+					// This week is there; the year is not whole on the page.
+					expect([agenda.recentOpen, agenda.pending, agenda.whole, agenda.view]).toEqual([true, 0, false, ['Koor 2026-12-02']]);
+
+					// This week: in what came.
+					agenda.need({ from: '2026-12-07', to: '2026-12-13' });
+					await settled();
+					expect(shown).toEqual([]);
+					// A time of another year: not in this one.
+					agenda.need({ from: '2019-03-01', to: '2019-03-31' });
+					await settled();
+					expect(shown).toEqual([]);
+
+					// March: the whole year comes, once, while the page goes on showing what it has.
+					agenda.need({ from: '2026-03-01', to: '2026-03-31' });
+					agenda.need({ from: '2026-02-01', to: '2026-02-28' });
+					await settled();
+					expect(shown).toEqual([[now.url]]);
+					expect([agenda.recentOpen, agenda.pending, agenda.whole]).toEqual([true, 1, false]);
+					// A change sent before the background heard: shown, and the whole is still on its way.
+					agenda.received(now.url, ['Koor 2026-12-02', 'Kerstmarkt 2026-12-19'], year);
+					await settled();
+					expect([agenda.pending, agenda.view, shown.length]).toEqual([1, ['Kerstmarkt 2026-12-19', 'Koor 2026-12-02'], 1]);
+					agenda.received(now.url, ['Bingo 2026-03-04', 'Kerstmarkt 2026-12-19', 'Koor 2026-12-02']);
+					expect([agenda.pending, agenda.whole, agenda.view]).toEqual([0, true, ['Bingo 2026-03-04', 'Kerstmarkt 2026-12-19', 'Koor 2026-12-02']]);
+				});
+
+				it('asks for the whole of one that arrives after a page needed more, or everything', async () => {
+					const { agenda, now, shown } = await firstYear();
+					agenda.need();
+					await settled();
+					expect(shown).toEqual([]);
+					agenda.received(now.url, ['Koor 2026-12-02'], year);
+					await settled();
+					expect(shown).toEqual([[now.url]]);
+					expect([agenda.pending, agenda.whole]).toEqual([1, false]);
+				});
+			});
 		});
 
 		it('is not used by a module whose views do not combine', async () => {

@@ -191,8 +191,8 @@ export class Connection extends SyncedRepo {
 				for (const module of Object.values(modules)) module.backgroundFailed();
 				return;
 			case 'part':
-				if (message.piece) modules[message.module]?.receivedPiece(message.url, message.view, message.piece.index, message.piece.count);
-				else modules[message.module]?.received(message.url, message.view);
+				if (message.piece) modules[message.module]?.receivedPiece(message.url, message.view, message.piece.index, message.piece.count, message.covers);
+				else modules[message.module]?.received(message.url, message.view, message.covers);
 				return;
 			case 'held':
 				modules[message.module]?.held(message.url, message.span);

@@ -5,21 +5,28 @@
 // dedicated worker otherwise (the page is its only port).
 import { BackgroundHost, type PartReader, type Port } from '../automerge/background-repo.ts';
 import type { DocumentsDeclaration, ModuleActions } from '../automerge/module-documents.svelte.ts';
+import type { Span } from '../automerge/span.ts';
 import { members, modules } from './modules.ts';
 import type { RootIndex } from './schema.ts';
 
 const declared: Record<string, DocumentsDeclaration<RootIndex, unknown, unknown>> = { ...modules, ...members };
 /**
  * A document as its module reads it, and the time it covers; cut into the pieces the module sends a
- * large view in once, when the first tab is sent it.
+ * large view in once, when the first tab is sent it; and the part of it that covers a time.
  */
 const readerOf =
 	(declaration: DocumentsDeclaration<RootIndex, unknown, unknown>): PartReader =>
 	(url, doc) => {
 		const view = declaration.read([{ url, doc }]);
 		const span = declaration.span?.(view);
+		const inPieces = (whole: unknown) => declaration.pieces?.(whole) ?? [whole];
 		let pieces: unknown[] | undefined;
-		return { pieces: () => (pieces ??= declaration.pieces?.(view) ?? [view]), ...(span ? { span } : {}) };
+		const within = declaration.within;
+		return {
+			pieces: () => (pieces ??= inPieces(view)),
+			...(span ? { span } : {}),
+			...(within ? { within: (shown: Span) => inPieces(within(view, shown)) } : {})
+		};
 	};
 const readers: Record<string, PartReader> = Object.fromEntries(
 	Object.entries(declared).flatMap(([name, declaration]) => (declaration.combine ? [[name, readerOf(declaration)]] : []))

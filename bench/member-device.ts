@@ -12,6 +12,8 @@
 //     finger down until the agenda page answers, with this week or with "De agenda wordt
 //     geopend…" when its documents are still on their way: SvelteKit's navigation and the page's
 //     first render), which are what the tap costs rather than what loading the older years does.
+//   home → this week's agenda shown: after that tap, until the first happening of this week shows
+//     (what the page takes in before it can show this week).
 //   open offline → this week's agenda visible: the browser closed and started again on the same
 //     profile, the network off, a tab opens /agenda; until the first happening of this week shows.
 //   offline cold start → home usable: the same for /, until the home screen shows.
@@ -128,6 +130,8 @@ interface Run {
 	loadTask: number;
 	/** Main-thread time beyond 50 ms per long task (total blocking time), home to everything loaded. */
 	blocking: number;
+	/** From home to this week's agenda shown, the resident having tapped "Agenda" at once. */
+	weekShown: number;
 	/** From home to every year loaded (the agenda no longer says older years are coming). */
 	allLoaded: number;
 	offlineAgenda: number;
@@ -256,6 +260,7 @@ async function measure(origin: string, invite: string, traceTo?: string): Promis
 			longTask: longest(during.long, home, loaded),
 			loadTask: longestApart(during.long, home, loaded, [down, answered]),
 			blocking: blockingTime(during.long, home, loaded),
+			weekShown: agendaShown - home,
 			allLoaded: loaded - home,
 			storedAtShared
 		};
@@ -310,6 +315,7 @@ try {
 		['the same, apart from the tap’s own tasks (finger down → the agenda page answers)', 'loadTask', '–'],
 		['a tap during that load: input to next paint', 'tap', '< 200 ms'],
 		['main-thread blocking time during that load (sum over long tasks of their time past 50 ms)', 'blocking', '–'],
+		['home → this week’s agenda shown (“Agenda” tapped at once)', 'weekShown', '–'],
 		['home → every older year loaded', 'allLoaded', '–']
 	];
 	console.log(`\n| measure | ${sides.map((s) => s.name).join(' | ')} | goal |`);

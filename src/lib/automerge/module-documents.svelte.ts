@@ -15,7 +15,6 @@ export interface Listed {
 	period?: string;
 }
 
-
 /** What a module says about the documents it owns. `Index` is what the root lists (its `docs`). */
 export interface DocumentsDeclaration<Index, Doc, View> {
 	/** Every document of this module that the root lists and the board should show. */
@@ -228,7 +227,10 @@ export class ModuleDocuments<Index, Doc, View> {
 			await this.#first.turn(this.name);
 			if (this.#declaration.within) this.#firstShown = this.#declaration.firstShown?.(now);
 		}
-		const inBackground = this.#declaration.actions !== undefined && this.#toBackground(first, false, this.#firstShown);
+		// A page that shows more already (a search, last month opened straight from a link) gets them whole.
+		const shownFirst = this.#firstShown;
+		const within = shownFirst && !this.#needsAll && this.#needed.every((n) => contains(shownFirst, n)) ? shownFirst : undefined;
+		const inBackground = this.#declaration.actions !== undefined && this.#toBackground(first, false, within);
 		if (!inBackground) await this.#open(first);
 		if (firstRun) {
 			this.#recent = first.map(({ url }) => url);

@@ -589,13 +589,14 @@ describe("a module's documents", () => {
 					firstShown: () => december,
 					within: (view, span) => view.filter((title) => title.slice(-10) >= span.from && title.slice(-10) <= span.to)
 				});
-				async function firstYear() {
+				async function firstYear(before?: (agenda: ModuleDocuments<Index, YearDoc, string[]>) => void) {
 					const r = repository();
 					const read: { urls: string[]; within?: unknown }[] = [];
 					const shown: string[][] = [];
 					const behind = { ...actingBackground(), read: (_module: string, urls: string[], _hold?: boolean, within?: unknown) => (read.push({ urls, within }), true), show: (_module: string, urls: string[]) => void shown.push(urls) };
 					const agenda = new ModuleDocuments('agenda', cutting('agenda'), { ...r.opener, background: behind }, new FirstDocuments());
 					const now = r.doc('2026', 'Bingo 2026-03-04', 'Koor 2026-12-02');
+					before?.(agenda);
 					void agenda.load({ agenda: [now] });
 					await settled();
 					return { agenda, now, read, shown };
@@ -640,6 +641,13 @@ describe("a module's documents", () => {
 					await settled();
 					expect(shown).toEqual([[now.url]]);
 					expect([agenda.pending, agenda.whole]).toEqual([1, false]);
+				});
+
+				it('asks for the whole at once when a page showed more before they opened', async () => {
+					const { read } = await firstYear((agenda) => agenda.need({ from: '2026-03-01', to: '2026-03-31' }));
+					expect(read).toEqual([{ urls: [expect.any(String)], within: undefined }]);
+					const { read: thisWeek } = await firstYear((agenda) => agenda.need({ from: '2026-12-07', to: '2026-12-13' }));
+					expect(thisWeek).toEqual([{ urls: [expect.any(String)], within: december }]);
 				});
 			});
 		});

@@ -11,7 +11,7 @@ import type { CurrentState } from './current.ts';
 import type { Membership } from './memberships.ts';
 
 /** The open neighbourhood as a page shows it: `currentState` hands over once the connection is open. */
-export function readCurrent(membership: Membership, connection: Connection): CurrentState {
+export function readCurrent(membership: Membership, connection: Connection, live: () => Membership | undefined = () => membership): CurrentState {
 	// Only what changes who this person is and what the neighbourhood is makes a new view; the
 	// status line's word, the modules' views and what is still loading are read where they are
 	// shown (the getters below). A new view redraws everything that shows it: while ten older years
@@ -35,7 +35,10 @@ export function readCurrent(membership: Membership, connection: Connection): Cur
 	return {
 		kind: 'ready',
 		view: {
-			membership,
+			// The record as it is now: this view stays while only what this device keeps changes.
+			get membership() {
+				return live() ?? membership;
+			},
 			connection,
 			neighbourhood: root.neighbourhood,
 			members: members.items,

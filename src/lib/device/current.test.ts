@@ -9,7 +9,7 @@ import type { Connection } from '../neighbourhood/connection.svelte.ts';
 import { createNeighbourhood } from '../neighbourhood/create.ts';
 import { emptyDetails } from '../neighbourhood/schema.ts';
 import { readNeighbourhood } from '../neighbourhood/view.ts';
-import { currentState } from './current.ts';
+import { currentState, forView, sameForView } from './current.ts';
 import { readCurrent } from './current-view.ts';
 import type { Membership } from './memberships.ts';
 
@@ -89,6 +89,35 @@ describe('the current neighbourhood while its documents come in', () => {
 		expect([view.agendaPending, view.agendaHeld, view.agendaRecent]).toEqual([3, 1, true]);
 		expect(view.removed).toBe(false);
 		expect(read).toEqual(['shut']);
+	});
+});
+
+describe('the current neighbourhood while this device keeps its own things in the membership', () => {
+	it('is the same view when only the key ring, the device key or a profile still to write changed, and shows the record as it is now', () => {
+		const { manager, created } = opened(() => undefined);
+		if (manager.kind !== 'ready') throw new Error('not ready');
+		const first = manager.view.membership;
+		const ring = { member: MANAGER, keys: [{ n: 1, pub: 'p'.repeat(43), priv: 's'.repeat(43) }] };
+		const kept = { ...first, ring, deviceKey: ring.keys[0]!, pendingProfile: undefined, credential: 'c'.repeat(40) };
+		expect(sameForView(first, kept)).toBe(true);
+		// What the view is made from: another person, standing or neighbourhood.
+		for (const other of [{ roles: ['agenda' as const] }, { status: 'removed' as const }, { memberId: 'resident-01' }, { root: 'automerge:other' }, { phone: '06 1234 5678' }]) {
+			expect(sameForView(first, { ...first, ...other }), JSON.stringify(other)).toBe(false);
+		}
+		expect(sameForView({ ...first, roles: ['manager', 'agenda'] }, { ...first, roles: ['agenda', 'manager'] })).toBe(true);
+		// The record a page's view is made from stays the first while only those change.
+		const pick = forView();
+		for (const record of [first, kept, { ...kept, ring: undefined }]) expect(pick(record)).toBe(first);
+		const moved = { ...kept, roles: ['agenda' as const] };
+		expect(pick(moved)).toBe(moved);
+		expect(pick(undefined)).toBeUndefined();
+
+		let now = first;
+		const state = currentState(first, manager.view.connection, readCurrent, () => now);
+		if (state.kind !== 'ready') throw new Error('not ready');
+		now = kept;
+		expect(state.view.membership.ring).toEqual(ring);
+		expect(state.view.membership.root).toBe(created.root.url);
 	});
 });
 

@@ -77,16 +77,46 @@ export type CurrentState =
 	| { kind: 'unreadable'; remains: RootRemains; manager: boolean; membersLost?: { restorable: boolean } }
 	| { kind: 'ready'; view: CurrentView };
 
-/** Reads an open neighbourhood: `readCurrent` in current-view.ts, loaded with the connection. */
-export type CurrentReader = (membership: Membership, connection: Connection) => CurrentState;
+/**
+ * Reads an open neighbourhood: `readCurrent` in current-view.ts, loaded with the connection. `live`:
+ * the membership's record as it is now, which the view's `membership` is (`sameForView`).
+ */
+export type CurrentReader = (membership: Membership, connection: Connection, live?: () => Membership | undefined) => CurrentState;
+
+/**
+ * Whether two records of a membership make the same view of its neighbourhood: the same person in
+ * the same neighbourhood, with the same standing (status, roles) and the phone number a waiting
+ * member is shown. The record also keeps what only this device uses (its key ring and device key,
+ * a profile still to write, its credential): storing one needs no new view, and pages read those
+ * from the record as it is now. Three such stores while joining each made a new view, and every
+ * page part worked out all it shows again (bench/member-device.ts).
+ */
+export function sameForView(a: Membership, b: Membership): boolean {
+	const roles = (m: Membership) => (m.roles ? [...m.roles].sort().join(' ') : undefined);
+	return a.root === b.root && a.memberId === b.memberId && a.status === b.status && a.phone === b.phone && a.name === b.name && roles(a) === roles(b);
+}
+
+/**
+ * Hands back the record it was given last as long as each next one makes the same view: a derived
+ * value that returns it stays unchanged for what reads it (Svelte compares by identity).
+ */
+export function forView(): (now: Membership | undefined) => Membership | undefined {
+	let last: Membership | undefined;
+	return (now) => (last = now && last && sameForView(last, now) ? last : now);
+}
 
 /**
  * What to show for the current neighbourhood. Before the connection and its reader are loaded this
  * needs no document code, so the welcome page and "wordt geladen" paint without it.
  */
-export function currentState(membership: Membership | undefined, connection: Connection | undefined, read: CurrentReader | undefined): CurrentState {
+export function currentState(
+	membership: Membership | undefined,
+	connection: Connection | undefined,
+	read: CurrentReader | undefined,
+	live?: () => Membership | undefined
+): CurrentState {
 	if (!membership) return { kind: 'none' };
 	if (membership.status === 'waiting' || connection?.shut === 'waiting') return { kind: 'waiting', phone: membership.phone ?? '' };
 	if (!connection || connection.target.root !== membership.root || !read) return { kind: 'loading' };
-	return read(membership, connection);
+	return read(membership, connection, live);
 }

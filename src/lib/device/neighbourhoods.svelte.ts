@@ -8,7 +8,7 @@ import type { Connection, Target } from '../neighbourhood/connection.svelte.ts';
 import { callAccess } from '../access/client.ts';
 import { afterFirstView } from './first-view.ts';
 import { newKeyPair } from '../crypto/keys.ts';
-import { currentState, type CurrentReader, type CurrentState, type CurrentView } from './current.ts';
+import { currentState, forView, type CurrentReader, type CurrentState, type CurrentView } from './current.ts';
 import { rememberedHome, rememberHome, type RememberedHome } from './remembered-home.ts';
 import {
 	currentMembership,
@@ -77,7 +77,10 @@ class Neighbourhoods {
 
 	// Read once per change for every page part that shows it (the layout, the page, its frame): each
 	// read makes a new view, and all that derives from it works again.
-	#currentState = $derived.by(() => currentState(this.current, this.connection, this.#read));
+	#currentState = $derived.by(() => currentState(this.#forView, this.connection, this.#read, () => this.current));
+	/** The current membership, the same record while it makes the same view (`sameForView`). */
+	#forView: Membership | undefined = $derived.by(() => this.#sameRecord(this.current));
+	#sameRecord = forView();
 
 	/** What pages show for the current neighbourhood: nothing yet, loading, waiting, refused or ready. */
 	get currentState(): CurrentState {

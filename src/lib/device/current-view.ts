@@ -3,11 +3,12 @@
 import type { Connection } from '../neighbourhood/connection.svelte.ts';
 import type { Role } from '../access/roles.ts';
 import { daysSpan } from '../agenda/span.ts';
-import { managedBy } from '../members/view.ts';
+import { managedBy, type Member } from '../members/view.ts';
+import type { Read } from '../automerge/fields.ts';
 import type { Neighbourhood } from '../neighbourhood/schema.ts';
 import { membersToRestore } from '../neighbourhood/repair.ts';
 import { isEditor, isManager } from '../neighbourhood/view.ts';
-import type { CurrentState } from './current.ts';
+import type { CurrentState, CurrentView } from './current.ts';
 import type { Membership } from './memberships.ts';
 
 /** The open neighbourhood as a page shows it: `currentState` hands over once the connection is open. */
@@ -20,17 +21,16 @@ export function readCurrent(membership: Membership, connection: Connection, live
 	const root = connection.neighbourhood;
 	if (!root) return connection.status === 'refused' ? { kind: 'refused' } : { kind: 'loading' };
 	if (!root.ok) return { kind: 'unreadable', remains: root.remains, manager: root.remains.managers.includes(membership.memberId) };
-	const members = connection.memberList;
-	if (!members && connection.membersUnavailable && connection.status !== 'connecting') {
+	if (!connection.membersHere && connection.membersUnavailable && connection.status !== 'connecting') {
 		// The relay answered and nobody has the list of members: say so rather than wait forever.
 		const n = root.neighbourhood;
 		const remains = { name: n.name, phone: n.contact.phone, managers: n.managers };
 		const restorable = membersToRestore(connection.root?.current) !== undefined;
 		return { kind: 'unreadable', remains, manager: isManager(n, membership.memberId), membersLost: { restorable } };
 	}
-	if (!members) return { kind: 'loading' };
+	if (!connection.membersHere) return { kind: 'loading' };
 	const roles = rolesOf(membership, root.neighbourhood);
-	const managed = managedBy(members.items, membership.memberId);
+	const people = membersOf(connection, membership.memberId, roles);
 	const { help, agenda, map } = connection.modules;
 	return {
 		kind: 'ready',
@@ -41,16 +41,26 @@ export function readCurrent(membership: Membership, connection: Connection, live
 			},
 			connection,
 			neighbourhood: root.neighbourhood,
-			members: members.items,
-			skipped: members.skipped,
-			me: connection.everyone?.items.find((m) => m.id === membership.memberId),
-			who: { member: membership.memberId, roles, actsFor: new Set(managed.map((m) => m.id)) },
+			get members() {
+				return people().members;
+			},
+			get skipped() {
+				return people().skipped;
+			},
+			get me() {
+				return people().me;
+			},
+			get who() {
+				return people().who;
+			},
 			manager: roles.includes('manager'),
 			get removed() {
 				return membership.status === 'removed' || connection.shut === 'removed';
 			},
 			problems: root.problems,
-			managed,
+			get managed() {
+				return people().managed;
+			},
 			get names() {
 				return connection.names;
 			},
@@ -105,6 +115,32 @@ export function readCurrent(membership: Membership, connection: Connection, live
 				return map.recentMissing;
 			}
 		}
+	};
+}
+
+type People = Pick<CurrentView, 'members' | 'skipped' | 'me' | 'who' | 'managed'>;
+
+/**
+ * The view's members, worked out once per list the members' document gives, and read where they
+ * are shown: each change of the list (a profile written, a key published, three while joining) made
+ * a new view of the whole neighbourhood, 18 to 30 ms of the page's work each on the cheap phone
+ * (bench/member-device.ts). Whom this person acts for stays the same object while it is the same
+ * people, so what a page decides by it is not worked out again.
+ */
+function membersOf(connection: Connection, memberId: string, roles: Role[]): () => People {
+	let made: { list: Read<Member>; everyone: Read<Member> | undefined; people: People } | undefined;
+	return () => {
+		// Read for Svelte each time: a page showing them follows the list.
+		const list = connection.memberList ?? made?.list ?? { items: [], skipped: 0 };
+		const everyone = connection.everyone;
+		if (made && made.list === list && made.everyone === everyone) return made.people;
+		const managed = managedBy(list.items, memberId);
+		const actsFor = new Set(managed.map((m) => m.id));
+		const was = made?.people.who;
+		const who = was && was.actsFor.size === actsFor.size && [...actsFor].every((id) => was.actsFor.has(id)) ? was : { member: memberId, roles, actsFor };
+		const people = { members: list.items, skipped: list.skipped, me: everyone?.items.find((m) => m.id === memberId), who, managed };
+		made = { list, everyone, people };
+		return people;
 	};
 }
 

@@ -31,6 +31,7 @@ function opened(change: (root: Record<string, unknown>) => void, connection: Par
 		memberList: { items: [], skipped: 0 },
 		everyone: { items: [], skipped: 0 },
 		membersUnavailable: false,
+		membersHere: true,
 		modules: {
 			help: { view: readPosts([]), pending: 0 },
 			agenda: { view: readEvents([]), pending: 0 },
@@ -53,7 +54,7 @@ describe('the current neighbourhood after a peer damaged its root', () => {
 	});
 
 	it('says the members list cannot be found, instead of loading forever, once the relay answered', () => {
-		const lost = { memberList: undefined, everyone: undefined, membersUnavailable: true };
+		const lost = { memberList: undefined, everyone: undefined, membersHere: false, membersUnavailable: true };
 		const { manager, resident } = opened((d) => {
 			(d.docs as Record<string, unknown>).members = 'automerge:4NMNnkMhL8jXrdJ9jamS58PAVdXu';
 		}, lost);
@@ -89,6 +90,41 @@ describe('the current neighbourhood while its documents come in', () => {
 		expect([view.agendaPending, view.agendaHeld, view.agendaRecent]).toEqual([3, 1, true]);
 		expect(view.removed).toBe(false);
 		expect(read).toEqual(['shut']);
+	});
+});
+
+describe('the current neighbourhood while the members come in', () => {
+	it('is the same view when the list of members changes, which it shows where it is read', () => {
+		const { manager } = opened(() => undefined);
+		if (manager.kind !== 'ready') throw new Error('not ready');
+		const connection = manager.view.connection as unknown as { memberList: unknown; everyone: unknown };
+		// Made without reading the list: a change of it is no reason to make the view anew.
+		const read: string[] = [];
+		let lists = { memberList: undefined as unknown, everyone: undefined as unknown };
+		for (const name of ['memberList', 'everyone'] as const) {
+			Object.defineProperty(connection, name, { get: () => (read.push(name), lists[name]), set: (value) => (lists = { ...lists, [name]: value }), configurable: true });
+		}
+		const state = readCurrent(manager.view.membership, manager.view.connection);
+		expect(read).toEqual([]);
+		if (state.kind !== 'ready') throw new Error('not ready');
+		const { view } = state;
+		const member = (id: string, name: string, managedBy?: string) => ({ id, name, ...(managedBy ? { managedBy } : {}) });
+		const firstList = { items: [member(MANAGER, 'Fatima'), member('resident-02', 'Truus', MANAGER)], skipped: 0 };
+		Object.assign(connection, { memberList: firstList, everyone: firstList });
+		expect(view.members.map((m) => m.name)).toEqual(['Fatima', 'Truus']);
+		expect([view.me?.name, view.managed.map((m) => m.name), [...view.who.actsFor]]).toEqual(['Fatima', ['Truus'], ['resident-02']]);
+		const who = view.who;
+
+		// A profile written: the list is new, whom she acts for is the same.
+		const renamed = { items: [member(MANAGER, 'Fatima B.'), member('resident-02', 'Truus', MANAGER), member('resident-03', 'Henk')], skipped: 1 };
+		Object.assign(connection, { memberList: renamed, everyone: renamed });
+		expect([view.me?.name, view.members.length, view.skipped]).toEqual(['Fatima B.', 3, 1]);
+		expect(view.who).toBe(who);
+		// She takes Henk on too: now another.
+		const more = { items: [...renamed.items.slice(0, 2), member('resident-03', 'Henk', MANAGER)], skipped: 0 };
+		Object.assign(connection, { memberList: more, everyone: more });
+		expect([...view.who.actsFor]).toEqual(['resident-02', 'resident-03']);
+		expect(view.who).not.toBe(who);
 	});
 });
 

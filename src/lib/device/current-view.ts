@@ -13,10 +13,11 @@ import type { Membership } from './memberships.ts';
 
 /** The open neighbourhood as a page shows it: `currentState` hands over once the connection is open. */
 export function readCurrent(membership: Membership, connection: Connection, live: () => Membership | undefined = () => membership): CurrentState {
-	// Only what changes who this person is and what the neighbourhood is makes a new view; the
-	// status line's word, the modules' views and what is still loading are read where they are
-	// shown (the getters below). A new view redraws everything that shows it: while ten older years
-	// came in, each year and each "Bijgewerkt" made one, 10 to 35 ms each on the cheap phone
+	// Only what changes who this person is and what the neighbourhood is (its root, whether its
+	// members are here) makes a new view; the status line's word, the modules' views, what is still
+	// loading, the members themselves and the membership's record are read where they are shown
+	// (the getters below). A new view redraws everything that shows it: while ten older years came
+	// in, each year and each "Bijgewerkt" made one, 10 to 35 ms each on the cheap phone
 	// (bench/member-device.ts).
 	const root = connection.neighbourhood;
 	if (!root) return connection.status === 'refused' ? { kind: 'refused' } : { kind: 'loading' };

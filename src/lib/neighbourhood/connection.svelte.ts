@@ -63,7 +63,10 @@ export class Connection extends SyncedRepo {
 	/** Nobody has the members document the root points at: a peer may have pointed it elsewhere. */
 	membersUnavailable: boolean = $derived.by(() => this.#membersUrl !== undefined && this.#members.where(this.#membersUrl) === 'missing');
 	names: Map<string, string> = $derived(new Map((this.everyone?.items ?? []).map((m) => [m.id, m.name])));
-	/** The members' list is here; a page's view of the neighbourhood is made anew only when this changes, not with each change of the list. */
+	/**
+	 * The members' list is here: a page's view of the neighbourhood is made anew when this changes,
+	 * not with each change of the list (`readCurrent`).
+	 */
 	membersHere: boolean = $derived(this.everyone !== undefined);
 	memberList: Read<Member> | undefined = $derived(
 		this.everyone && { items: this.everyone.items.filter((m) => !m.leftAt), skipped: this.everyone.skipped }

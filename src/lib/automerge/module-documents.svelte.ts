@@ -189,7 +189,10 @@ export class ModuleDocuments<Index, Doc, View> {
 		return this.recentOpen && this.pending === 0 && this.#held.size === 0 && this.#cut.size === 0;
 	}
 
-	/** The view of one document, wherever it was read; none until it is. Reactive. */
+	/**
+	 * The view of one document, wherever it was read; none until it is. Reactive. For a document the
+	 * worker sent in part (`firstShown`) this is the part until the page asked for the whole.
+	 */
 	viewOf(url: string): View | undefined {
 		const onPage = this.docs.find((d) => d.handle.url === url)?.current;
 		if (onPage !== undefined) return this.#declaration.read([{ url, doc: onPage }]);

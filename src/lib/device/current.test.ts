@@ -9,7 +9,7 @@ import type { Connection } from '../neighbourhood/connection.svelte.ts';
 import { createNeighbourhood } from '../neighbourhood/create.ts';
 import { emptyDetails } from '../neighbourhood/schema.ts';
 import { readNeighbourhood } from '../neighbourhood/view.ts';
-import { currentState, forView, sameForView } from './current.ts';
+import { currentState, FOR_VIEW, forView, sameForView } from './current.ts';
 import { readCurrent } from './current-view.ts';
 import type { Membership } from './memberships.ts';
 
@@ -33,9 +33,9 @@ function opened(change: (root: Record<string, unknown>) => void, connection: Par
 		membersUnavailable: false,
 		membersHere: true,
 		modules: {
-			help: { view: readPosts([]), pending: 0 },
-			agenda: { view: readEvents([]), pending: 0 },
-			map: { view: readMap([]), pending: 0 }
+			help: { view: readPosts([]), pending: 0, need: () => undefined },
+			agenda: { view: readEvents([]), pending: 0, need: () => undefined },
+			map: { view: readMap([]), pending: 0, need: () => undefined }
 		},
 		...connection
 	} as unknown as Connection;
@@ -147,6 +147,18 @@ describe('the current neighbourhood while this device keeps its own things in th
 		const moved = { ...kept, roles: ['agenda' as const] };
 		expect(pick(moved)).toBe(moved);
 		expect(pick(undefined)).toBeUndefined();
+
+		// What the view reads of the record, apart from the record itself: a field read but not
+		// compared would leave a page with an old view when only that field changed.
+		const read = new Set<string | symbol>();
+		const watched = new Proxy(first, { get: (record, field) => (read.add(field), Reflect.get(record, field)) });
+		const watchedState = currentState(watched, manager.view.connection, readCurrent);
+		if (watchedState.kind !== 'ready') throw new Error('not ready');
+		for (const [field, value] of Object.entries(Object.getOwnPropertyDescriptors(watchedState.view))) {
+			if (field !== 'membership' && value.get) value.get.call(watchedState.view);
+		}
+		expect(read.size).toBeGreaterThan(1);
+		expect([...read].filter((field) => !(FOR_VIEW as readonly (string | symbol)[]).includes(field))).toEqual([]);
 
 		let now = first;
 		const state = currentState(first, manager.view.connection, readCurrent, () => now);

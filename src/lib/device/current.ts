@@ -83,6 +83,9 @@ export type CurrentState =
  */
 export type CurrentReader = (membership: Membership, connection: Connection, live?: () => Membership | undefined) => CurrentState;
 
+/** The fields of a membership's record that `currentState` and `readCurrent` read (current.test.ts). */
+export const FOR_VIEW = ['root', 'memberId', 'status', 'phone', 'name', 'roles'] as const satisfies readonly (keyof Membership)[];
+
 /**
  * Whether two records of a membership make the same view of its neighbourhood: the same person in
  * the same neighbourhood, with the same standing (status, roles) and the phone number a waiting
@@ -93,7 +96,7 @@ export type CurrentReader = (membership: Membership, connection: Connection, liv
  */
 export function sameForView(a: Membership, b: Membership): boolean {
 	const roles = (m: Membership) => (m.roles ? [...m.roles].sort().join(' ') : undefined);
-	return a.root === b.root && a.memberId === b.memberId && a.status === b.status && a.phone === b.phone && a.name === b.name && roles(a) === roles(b);
+	return FOR_VIEW.every((field) => (field === 'roles' ? roles(a) === roles(b) : a[field] === b[field]));
 }
 
 /**

@@ -142,6 +142,18 @@ export function lastStart(schedule: Pick<Schedule, 'start' | 'rrule'>): Wall | u
 	return all.length ? wallOf(all[all.length - 1]) : undefined;
 }
 
+/**
+ * No original start of the series is later than this: the day its rule ends on (UNTIL), or its last
+ * start when it counts (at most 1,000); none for an open-ended series or a rule this agenda cannot
+ * show. Unlike `lastStart` it never walks a rule that ends on a date, which may be decades away.
+ */
+export function startsUntil(schedule: Pick<Schedule, 'start' | 'rrule'>): Wall | undefined {
+	if (!schedule.rrule) return schedule.start;
+	const options = parseRule(schedule.rrule);
+	if (options?.until) return wallOf(options.until);
+	return options?.count ? lastStart(schedule) : undefined;
+}
+
 /** The first original start at or after `from`. */
 export function nextStart(schedule: Pick<Schedule, 'start' | 'rrule'>, from: Wall): Wall | undefined {
 	if (!schedule.rrule) return schedule.start >= from ? schedule.start : undefined;

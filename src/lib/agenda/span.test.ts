@@ -43,6 +43,15 @@ describe('the days an agenda document covers', () => {
 		expect(eventsSpan([])).toBeUndefined();
 	});
 
+	it('end where a repeating activity ends: on the day its rule ends on, or on its last time when it counts', () => {
+		const until = yearOf({ day: '2018-05-04', repeat: { repeat: 'weekly', interval: 1, weekdays: [], ends: 'until', until: '2018-06-30', count: 0 } });
+		// The rule ends at 23:59 on 30 June, and a time lasts 90 minutes: a day more only brings it sooner.
+		expect(eventsSpan(until.events())).toEqual({ from: '2018-05-04', to: '2018-07-01' });
+		// Six Fridays from 4 May, the last on 8 June; the evening runs past midnight.
+		const counted = yearOf({ day: '2018-05-04', startTime: '22:00', endTime: '01:00', endDay: '2018-05-05', repeat: { repeat: 'weekly', interval: 1, weekdays: [], ends: 'count', until: '', count: 6 } });
+		expect(eventsSpan(counted.events())).toEqual({ from: '2018-05-04', to: '2018-06-09' });
+	});
+
 	it('meet the days a page shows: a week, its last day included', () => {
 		const week = windowOf('week', '2018-12-27T00:00');
 		expect(daysSpan(week.from, week.to)).toEqual({ from: '2018-12-24', to: '2018-12-31' });
@@ -74,5 +83,20 @@ describe('what the agenda shows first', () => {
 		const kept = eventsReaching(year.events(), { from: '2018-12-01', to: '9999-12-31' });
 		expect(kept.map((e) => e.title)).toEqual(['Koffieochtend', 'Koor', 'Kerstmarkt opbouwen', 'Kerstdiner']);
 		expect(eventsReaching(year.events(), { from: '2019-01-01', to: '2019-01-31' }).map((e) => e.title)).toEqual(['Koffieochtend']);
+	});
+
+	it('leaves out a series that ended before that time, and keeps one that ends in it or was moved into it', () => {
+		const repeat = (ends: 'until' | 'count', until: string, count: number) => ({ repeat: 'weekly' as const, interval: 1, weekdays: [], ends, until, count });
+		const year = yearOf(
+			{ day: '2018-01-03', title: 'Yoga', repeat: repeat('until', '2018-11-28', 0) },
+			{ day: '2018-01-03', title: 'Schilderen', repeat: repeat('count', '', 10) },
+			{ day: '2018-01-03', title: 'Koor', repeat: repeat('until', '2018-12-05', 0) },
+			{ day: '2018-01-04', title: 'Wandelen', repeat: repeat('count', '', 50) },
+			{ day: '2018-01-03', title: 'Breien', repeat: repeat('count', '', 3) }
+		);
+		// Breien's last time, 17 January, moved to December.
+		changeOccurrence(year.doc, year.ids[4]!, '2018-01-17T10:00', { start: '2018-12-12T10:00', end: '2018-12-12T11:30' }, ANNA);
+		const kept = eventsReaching(year.events(), { from: '2018-12-01', to: '9999-12-31' });
+		expect(kept.map((e) => e.title).sort()).toEqual(['Breien', 'Koor', 'Wandelen']);
 	});
 });

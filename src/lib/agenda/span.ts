@@ -1,16 +1,33 @@
 // The days an agenda document covers, and the days a page shows: a page that shows this week
 // needs no document of years ago (automerge/module-documents.svelte.ts, `span` and `need`).
 import { overlaps, type Span } from '../automerge/span.ts';
-import { addDays, dayOf, monthStart, weekStart, type Wall } from './time.ts';
+import { startsUntil } from './recurrence.ts';
+import { addDays, addMinutes, dayOf, minutesBetween, monthStart, weekStart, type Wall } from './time.ts';
 import type { AgendaEvent } from './view.ts';
 
 /** Past any day a page can show: a series goes on without end. */
 const FOREVER = '9999-12-31';
 
+// Counting a rule's starts is not free, and the worker reads each event once per change and tab.
+const lastDays = new WeakMap<AgendaEvent, string>();
+
+/** The last day a series may take place on, from its rule (`startsUntil`): forever if it does not end. */
+function lastDayOf(event: AgendaEvent): string {
+	let day = lastDays.get(event);
+	if (day === undefined) {
+		const until = startsUntil(event);
+		day = until ? dayOf(addMinutes(until, Math.max(0, minutesBetween(event.start, event.end)))) : FOREVER;
+		lastDays.set(event, day);
+	}
+	return day;
+}
+
 /**
  * From the first day any of these events starts to the last day any of them ends, moved
  * occurrences included; none when there are no events. A repeating event (in a year's document
- * only if a peer put it there) reaches forever.
+ * only if a peer put it there) reaches to the end of its rule, or forever: about half the series of
+ * a neighbourhood of ten years have ended (bench/generate-agenda.ts), and a page showing this week
+ * needs none of them.
  */
 export function eventsSpan(events: readonly AgendaEvent[]): Span | undefined {
 	let from: string | undefined;
@@ -24,7 +41,7 @@ export function eventsSpan(events: readonly AgendaEvent[]): Span | undefined {
 	for (const event of events) {
 		reach(event.start);
 		reach(event.end);
-		if (event.rrule) reach(FOREVER);
+		if (event.rrule) reach(lastDayOf(event));
 		for (const [occurrence, moved] of Object.entries(event.overrides)) {
 			reach(occurrence);
 			reach(moved.start);

@@ -8,6 +8,7 @@
 // tasks short and long, to compare the traces of two builds where one task says little.
 // `--under <function>`: what that function's time went to over the window: by the functions it
 // called directly, and by the functions that ran (own time) beneath it.
+// `--totals`: what the main thread did over the window, in all its tasks, by the timeline's events.
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { count, option } from './arguments.ts';
@@ -142,6 +143,18 @@ for (const task of tasks) {
 	for (const [key, time] of topOf(own)) console.log(`  ${ms(time).padStart(9)}  ${key}`);
 	console.log('  JavaScript, time under:');
 	for (const [key, time] of topOf(within)) console.log(`  ${ms(time).padStart(9)}  ${key}`);
+}
+
+if (process.argv.includes('--totals')) {
+	// Every task in the window, short ones too: what drawing the page took in all, say, is spread
+	// over many tasks under 50 ms, and compares between two builds where one task says little.
+	const all = onMain
+		.filter((e) => isTask(e) && e.ts >= from && e.ts <= to)
+		.filter((e, i, list) => !list.slice(Math.max(0, i - 8), i).some((outer) => outer.ts <= e.ts && e.ts + (e.dur ?? 0) <= outer.ts + (outer.dur ?? 0)));
+	const totals = new Map<string, number>();
+	for (const task of all) for (const [key, time] of ownTimes(task)) totals.set(key, (totals.get(key) ?? 0) + time);
+	console.log(`\n## The main thread's work from "${option('from') ?? 'home'}" to "${option('to') ?? 'loaded'}", all ${all.length} tasks, by own time`);
+	for (const [key, time] of topOf(totals)) console.log(`  ${ms(time).padStart(9)}  ${key}`);
 }
 
 const wanted = option('functions')?.split(',').filter(Boolean) ?? [];

@@ -115,8 +115,10 @@ const lookFor = (selectors: string[], text?: string, status?: string) => `new Pr
 })`;
 
 /** Each long animation frame from home to loaded, its time from home, and the scripts in it. */
-function printFrames(frames: Frame[], moments: { home: number; tap: number; agendaShown: number; loaded: number }) {
+function printFrames(frames: Frame[], moments: { home: number; tap: number; agendaShown: number; loaded: number }, long: [number, number][]) {
 	const from = (at: number) => Math.round(at - moments.home);
+	const tasks = long.filter(([at]) => at >= moments.home && at <= moments.loaded).map(([at, duration]) => `${from(at)} ms (${Math.round(duration)} ms)`);
+	if (tasks.length > 0) console.log(`    long tasks at ${tasks.join(', ')}`);
 	console.log(`    frames of 50 ms or more (tap at ${from(moments.tap)} ms, this week shown at ${from(moments.agendaShown)} ms, loaded at ${from(moments.loaded)} ms):`);
 	for (const frame of frames.filter((f) => f.at >= moments.home && f.at <= moments.loaded)) {
 		const scripts = frame.scripts.map((s) => `${s.invoker} → ${s.source} ${Math.round(s.duration)} ms${s.forced >= 1 ? ` (forced style/layout ${Math.round(s.forced)} ms)` : ''}`);
@@ -245,7 +247,7 @@ async function measure(origin: string, invite: string, traceTo?: string): Promis
 		const loaded = await page.evaluate(() => performance.now());
 		const during = await seenIn(page);
 		const down = during.downs.find((at) => at >= home) ?? agendaShown;
-		if (frames) printFrames(during.frames, { home, tap: down, agendaShown, loaded });
+		if (frames) printFrames(during.frames, { home, tap: down, agendaShown, loaded }, during.long);
 		await trace?.save(traceTo!, { klaar: submit, home, tap: down, agendaShown, loaded });
 		// What a resident may take as "done, I can close the app": how much is on the device by then.
 		// The status line looks again at least once a second: the word it shows first may be from

@@ -7,6 +7,7 @@ import { browser } from '$app/environment';
 import type { Connection, Target } from '../neighbourhood/connection.svelte.ts';
 import { callAccess } from '../access/client.ts';
 import { afterFirstView } from './first-view.ts';
+import { nextTurn } from './turn.ts';
 import { newKeyPair } from '../crypto/keys.ts';
 import { currentState, forView, type CurrentReader, type CurrentState, type CurrentView } from './current.ts';
 import { rememberedHome, rememberHome, type RememberedHome } from './remembered-home.ts';
@@ -230,6 +231,10 @@ class Neighbourhoods {
 		if (!profile) return;
 		const deviceKey = first.deviceKey ?? (await newKeyPair(1));
 		const answer = first.credential ? await callAccess(first.relay, 'keyring', { boxKey: deviceKey.pub }, first.credential) : undefined;
+		// Each step in a task of its own: right after joining, the relay's answer, the ring, storing it
+		// and publishing the key were one task of 60 to 110 ms on the cheap phone while the agenda came
+		// in (bench/member-device.ts --trace), and a tap in it waited.
+		await nextTurn();
 		const held = this.state.list.find((m) => m.root === root);
 		if (!held) return;
 		// Offline, the ring is kept or started now, and the relay is asked again on the next start.
@@ -239,6 +244,7 @@ class Neighbourhoods {
 		const latest = this.state.list.find((m) => m.root === root);
 		if (!latest) return;
 		this.#store({ ...latest, ring: step.ring, deviceKey });
+		await nextTurn();
 		const key = newestToPublish(profile, step.ring);
 		if (key) await connection.membersAct('publishKey', latest.memberId, key);
 		if (Object.keys(step.rings).length > 0 || step.rotated) {

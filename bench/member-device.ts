@@ -93,9 +93,9 @@ interface Seen {
 /**
  * The page's clock at the first frame where `selector` (with `text`, when given) is on the screen.
  * Looked for by the page itself, once a frame, with nothing of Playwright's in the frame: its own
- * polling once a frame ran its injected script each time, 2 ms a frame on the cheap phone and now
- * and then in a long task the bench counted as the page's. A string: tsx would wrap the loop's name
- * in a helper the page does not have.
+ * polling once a frame ran its injected script each time, about 2 ms a frame in a trace of the
+ * cheap phone, and now and then in a long task the bench counted as the page's. A string: tsx would
+ * wrap the loop's name in a helper the page does not have.
  */
 const shown = (page: Page, selector: string, text?: string): Promise<number> => firstFrame(page, [selector], text);
 

@@ -71,9 +71,9 @@ export class BackgroundDocuments {
 	}
 
 	// What came, in order, handed on one message a task. The browser copies a message's data out in
-	// the task that brings it (about 10 ms for a piece of 250 KB on the cheap phone), and the page
-	// then draws what changed: in one task the two made tasks of 50 to 66 ms while the agenda came
-	// in (bench/member-device.ts --frames); in two, each is about half of that.
+	// the task that brings it (mostly 6 to 10 ms on the cheap phone, a piece of 250 KB now and then
+	// much more), and the page then draws what changed: in one task the two made tasks of 50 to 66 ms
+	// while the agenda came in (bench/member-device.ts --frames); in two, each is shorter.
 	readonly #arrived: FromBackground[] = [];
 	#handing: ReturnType<typeof setTimeout> | undefined;
 

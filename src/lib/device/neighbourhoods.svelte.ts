@@ -232,8 +232,8 @@ class Neighbourhoods {
 		const deviceKey = first.deviceKey ?? (await newKeyPair(1));
 		const answer = first.credential ? await callAccess(first.relay, 'keyring', { boxKey: deviceKey.pub }, first.credential) : undefined;
 		// Each step in a task of its own: right after joining, the relay's answer, the ring, storing it
-		// and publishing the key were one task of 60 to 110 ms on the cheap phone while the agenda came
-		// in (bench/member-device.ts --trace), and a tap in it waited.
+		// and publishing the key were one task of 110 ms in a trace of the cheap phone while the agenda
+		// came in (bench/member-device.ts --trace), and a tap in it waited.
 		await nextTurn();
 		const held = this.state.list.find((m) => m.root === root);
 		if (!held) return;

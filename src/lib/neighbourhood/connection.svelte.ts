@@ -185,7 +185,7 @@ export class Connection extends SyncedRepo {
 		// A manager may have pointed the root at the members document it was created with.
 		if (index.members) this.#membersUrl = index.members;
 		// Each module starts in a task of its own: together, reading what the root lists, choosing
-		// what opens first and handing the agenda to the worker were one task of about 60 ms on the
+		// what opens first and handing the agenda to the worker were one task of 61 ms in a trace of the
 		// cheap phone (bench/member-device.ts --trace).
 		const loads: Promise<void>[] = [];
 		for (const module of [this.#members, ...Object.values(this.modules)]) {

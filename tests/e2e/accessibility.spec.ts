@@ -1,6 +1,6 @@
 import { expect, test } from './policy.ts';
 import { expectNoViolations } from './axe.ts';
-import { askForHelp, createNeighbourhood, device, joinAs } from './flows.ts';
+import { askForHelp, createNeighbourhood, dayAhead, device, joinAs } from './flows.ts';
 import { startRelay, type RunningRelay } from './relay.ts';
 import { ROUTES } from './routes.ts';
 
@@ -53,7 +53,7 @@ test('the pages a resident uses have no WCAG A/AA violations', async ({ browser 
 test('the agenda pages have no WCAG A/AA violations', async ({ browser }) => {
 	const manager = await device(browser);
 	await createNeighbourhood(manager, relay, 'Anna');
-	const day = new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 10);
+	const day = dayAhead(2);
 	await manager.goto(`${relay.origin}/agenda/nieuw?dag=${day}`);
 	await expect(manager.getByRole('heading', { name: 'Nieuwe activiteit' })).toBeVisible();
 	await manager.getByLabel('Elke week of om de paar weken').check();
@@ -61,7 +61,7 @@ test('the agenda pages have no WCAG A/AA violations', async ({ browser }) => {
 	await expectNoViolations(manager, 'new event');
 	await manager.getByLabel('Naam van de activiteit').fill('Wandelgroep');
 	await manager.getByLabel('Aantal plaatsen').fill('12');
-	await manager.getByLabel('Laatste datum').fill(new Date(Date.now() + 90 * 86_400_000).toISOString().slice(0, 10));
+	await manager.getByLabel('Laatste datum').fill(dayAhead(90));
 	await manager.getByRole('button', { name: 'Activiteit toevoegen' }).click();
 	await expect(manager.getByRole('heading', { name: 'Wandelgroep', level: 1 })).toBeVisible();
 	await expectNoViolations(manager, 'event page');

@@ -1,6 +1,6 @@
 import type { Page, Route } from '@playwright/test';
 import { expect, test } from './policy.ts';
-import { createNeighbourhood, device, joinAs, waitForOfflineReady } from './flows.ts';
+import { createNeighbourhood, dayAhead, device, joinAs, waitForOfflineReady } from './flows.ts';
 import { appoint, openMemberAccess } from './access-flows.ts';
 import { watchPolicy } from './policy.ts';
 import { startRelay, type RunningRelay } from './relay.ts';
@@ -17,12 +17,6 @@ test.afterEach(async () => {
 });
 
 const statusOf = (page: Page) => page.getByRole('status').filter({ has: page.locator('.dot') });
-
-/** A day a few days ahead, as a date field wants it. */
-function dayAhead(days: number): string {
-	const date = new Date(Date.now() + days * 86_400_000);
-	return date.toISOString().slice(0, 10);
-}
 
 async function addEvent(page: Page, title: string, options: { weekly?: boolean; capacity?: number; description?: string; day?: number } = {}) {
 	await page.getByRole('navigation', { name: 'Noaber' }).getByRole('link', { name: 'Agenda' }).click();

@@ -3,7 +3,7 @@
 import type { Page } from '@playwright/test';
 import { expect, test } from './policy.ts';
 import { expectNoViolations } from './axe.ts';
-import { createNeighbourhood, device, joinAs, openPost } from './flows.ts';
+import { createNeighbourhood, dayAhead, device, joinAs, openPost } from './flows.ts';
 import { startRelay, type RunningRelay } from './relay.ts';
 
 let relay: RunningRelay;
@@ -51,7 +51,7 @@ test("a volunteer hears of a resident's news on the home screen and on the belli
 	await anna.getByLabel('Boodschappen', { exact: true }).check();
 	await anna.getByLabel('Korte titel').fill('Brood halen, Lindenlaan 4');
 	await anna.getByLabel('Op een dag').check();
-	const day = new Date(Date.now() + 3 * 24 * 3600_000).toISOString().slice(0, 10);
+	const day = dayAhead(3);
 	await anna.getByLabel('Datum').fill(day);
 	await anna.getByRole('button', { name: 'Plaatsen' }).click();
 	await expect(anna.getByText('Bijgewerkt met de buurt.')).toBeVisible();

@@ -9,6 +9,15 @@ import type { RunningRelay } from './relay.ts';
  * switch used in tests does not reach a shared worker, whose connection a real device loses with
  * its network.
  */
+/**
+ * A date some days from today as the neighbourhood's date fields want it: today in the
+ * neighbourhood (the browsers run in Europe/Amsterdam), not in UTC. Between midnight there and
+ * midnight in UTC, a UTC date was yesterday, and "today's" activity fell in last week.
+ */
+export function dayAhead(days: number): string {
+	return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Amsterdam' }).format(new Date(Date.now() + days * 86_400_000));
+}
+
 export async function device(browser: Browser, options: { goesOffline?: boolean } = {}): Promise<Page> {
 	const context = await browser.newContext();
 	await watchPolicy(context);

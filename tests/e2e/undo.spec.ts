@@ -12,7 +12,7 @@ import { expectNoViolations } from './axe.ts';
 import { KeyedClientAdapter } from '../../src/lib/automerge/relay-key.ts';
 import { callAccess } from '../../src/lib/access/client.ts';
 import { parseInvite } from '../../src/lib/neighbourhood/invite.ts';
-import { askForHelp, createNeighbourhood, device, joinAs } from './flows.ts';
+import { askForHelp, createNeighbourhood, dayAhead, device, joinAs } from './flows.ts';
 import { openBuren } from './access-flows.ts';
 import { startRelay, type RunningRelay } from './relay.ts';
 
@@ -30,8 +30,6 @@ test.afterEach(async () => {
 	bert = undefined;
 	await relay.stop();
 });
-
-const dayAhead = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
 
 async function addEvent(page: Page, title: string) {
 	await page.getByRole('navigation', { name: 'Noaber' }).getByRole('link', { name: 'Agenda' }).click();

@@ -2,6 +2,15 @@
 import { expect, type Browser, type Page } from '@playwright/test';
 import { watchPolicy } from './policy.ts';
 import type { RunningRelay } from './relay.ts';
+import { addDays, dayOf } from '../../src/lib/agenda/time.ts';
+import { todayWall } from '../../src/lib/agenda/window.ts';
+
+/**
+ * A date some days from today as the neighbourhood's date fields want it: today in the app's zone
+ * (the agenda's `todayWall`), not in UTC. Between midnight in Amsterdam and midnight in UTC, a UTC
+ * date was yesterday, and "today's" activity fell in last week.
+ */
+export const dayAhead = (days: number): string => dayOf(addDays(todayWall(), days));
 
 /**
  * A resident's device. `goesOffline`: the test takes its network away. Such a device runs its
@@ -9,15 +18,6 @@ import type { RunningRelay } from './relay.ts';
  * switch used in tests does not reach a shared worker, whose connection a real device loses with
  * its network.
  */
-/**
- * A date some days from today as the neighbourhood's date fields want it: today in the
- * neighbourhood (the browsers run in Europe/Amsterdam), not in UTC. Between midnight there and
- * midnight in UTC, a UTC date was yesterday, and "today's" activity fell in last week.
- */
-export function dayAhead(days: number): string {
-	return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Amsterdam' }).format(new Date(Date.now() + days * 86_400_000));
-}
-
 export async function device(browser: Browser, options: { goesOffline?: boolean } = {}): Promise<Page> {
 	const context = await browser.newContext();
 	await watchPolicy(context);

@@ -278,6 +278,22 @@ describe('the documents worker shared by tabs', () => {
 		for (const port of [first, second]) await until(() => port.received.some((m) => m.type === 'unshared' && m.count === 0));
 	});
 
+	it('tells every tab what an action did before it answers the tab that asked', async () => {
+		const h = host();
+		const { first, second, handle } = await twoTabsFollowing(h);
+
+		first.say({ type: 'act', id: 8, module: 'agenda', url: handle.url, action: 'rename', args: ['Wandelgroep'] });
+		await until(() => first.received.some((m) => m.type === 'acted'));
+		const answer = first.received.findIndex((m) => m.type === 'acted');
+		const told = first.received.findIndex((m) => m.type === 'part' && m.view === 'Wandelgroep');
+		expect(told).toBeGreaterThan(-1);
+		expect(told).toBeLessThan(answer);
+		expect(second.titles()).toEqual(['Koffieochtend', 'Wandelgroep']);
+		// Told once: the change is not read and sent again after the burst's wait.
+		await new Promise((resolve) => setTimeout(resolve, 120));
+		expect(first.titles()).toEqual(['Koffieochtend', 'Wandelgroep']);
+	});
+
 	it('answers an action it cannot run as failed, and changes nothing', async () => {
 		const { background, repos } = host();
 		const tab = new TabPort();

@@ -139,6 +139,8 @@ interface Followed {
 	held: Set<Port>;
 	within: Map<Port, Span>;
 	reported: Promise<DocHandle<unknown>>;
+	/** Sends a change that waits to be read (a burst is read once) now; set once the document is found. */
+	sendWaiting?: () => Promise<void>;
 }
 
 function follows(followed: Omit<Followed, 'reported'>, port: Port, following: Following): void {
@@ -301,6 +303,9 @@ export class BackgroundHost {
 		if (!handle?.isReady()) throw new Error('Not on this device');
 		const result = run(handle as DocHandle<never>, ...(act.args as never[]));
 		this.#changed(shared, handle);
+		// Every tab hears what the action did before this one hears its answer: a page that goes to
+		// the post it just made finds it there, rather than "niet gevonden" for a moment.
+		await shared.followers.get(act.url)?.sendWaiting?.();
 		// Answered once stored: a page that goes on (a joined profile forgotten from the membership)
 		// must not lose the change with a worker that stops with its last tab.
 		const { repo } = await shared.started;
@@ -352,6 +357,14 @@ export class BackgroundHost {
 		};
 		// A burst of changes (a relay sending a year in parts) is read once.
 		handle.on('change', () => (due ??= setTimeout(() => void send(), 50)));
+		// Listed by `#follow` before the repository was started, so before this.
+		const followed = shared.followers.get(url);
+		if (followed)
+			followed.sendWaiting = async () => {
+				if (due === undefined) return;
+				clearTimeout(due);
+				await send();
+			};
 		if (handle.isReady()) await send();
 		else {
 			await answered;

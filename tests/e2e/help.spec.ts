@@ -209,3 +209,33 @@ test('a neighbour who joins on a slow line reads that the board is opening, not 
 	await expect(away.getByRole('link', { name: 'Boodschappen op donderdag' })).toBeVisible();
 	await expect(away.getByText('De berichten van nu staan nog niet op dit apparaat.', { exact: false })).toHaveCount(0);
 });
+
+test('half a year after a request was done, its quarter goes into the year archive, and its history still opens', async ({ browser }) => {
+	const anna = await device(browser);
+	await createNeighbourhood(anna, relay, 'Anna');
+	await askForHelp(anna, 'Heg snoeien');
+	const post = anna.url();
+	await anna.getByRole('button', { name: 'Het is gedaan' }).click();
+	await anna.getByRole('button', { name: 'Ja, het is gedaan' }).click();
+	await expect(anna.getByTestId('post-status')).toHaveText('Stand: Gedaan');
+	await expect(anna.getByLabel('Uw bedankje')).toBeVisible();
+
+	// Half a year on, Anna opens Noaber again: the quarter closed long ago, and the app archives it.
+	// From then on nothing about the request changes: there is no thanking any more.
+	await anna.clock.install({ time: Date.now() + 200 * 24 * 60 * 60 * 1000 });
+	await anna.clock.resume();
+	await anna.goto(post);
+	await expect(anna.getByRole('heading', { name: 'Heg snoeien', level: 1 })).toBeVisible();
+	await expect(anna.getByLabel('Uw bedankje')).toHaveCount(0);
+
+	// The next time, the board reads the year's archive instead of the quarter.
+	await anna.reload();
+	await expect(anna.getByText('Dit bericht is gearchiveerd: het is al lang afgerond.')).toBeVisible();
+	await expect(anna.getByTestId('post-status')).toHaveText('Stand: Gedaan');
+	await expect(anna.getByText('Geschiedenis', { exact: true })).toHaveCount(0);
+
+	// Its history is in the sealed quarter, opened on request.
+	await anna.getByRole('button', { name: 'Geschiedenis ophalen' }).click();
+	await anna.getByText('Geschiedenis', { exact: true }).click();
+	await expect(anna.getByText('Anna – gedaan', { exact: false })).toBeVisible();
+});

@@ -6,7 +6,7 @@ import type { ArchiveDoc, HelpDoc } from './document.ts';
 import { accept, blankPost, createPost, markDone, respond, withdrawPost } from './mutations.ts';
 import { monthlyReport } from './report.ts';
 import { filterPosts } from './search.ts';
-import { readPosts } from './view.ts';
+import { combinePosts, readPosts } from './view.ts';
 
 const anna = { memberId: 'anna-000001' };
 const bert = { memberId: 'bert-000001' };
@@ -72,5 +72,24 @@ describe('archiving a quarter', () => {
 		expect(read.items.find((p) => p.id === a)?.archivedFrom).toBeUndefined();
 		expect(read.items.find((p) => p.id === a)?.history.length).toBeGreaterThan(0);
 		expect(read.skipped).toBe(2);
+	});
+
+	it('reads the same when each document is read on its own and combined as it comes, in any order', () => {
+		const { repo, quarter } = oldQuarter();
+		const live = readPosts([{ url: quarter.url, doc: quarter.doc() }]).items;
+		const archive = repo.create<ArchiveDoc>({ year: imm('2026'), posts: {} });
+		archivePosts(archive, live);
+		const later = repo.create<HelpDoc>({ period: imm('2026Q4'), posts: {} });
+		createPost(later, { ...blankPost(), category: 'tuin', title: 'Bladeren harken' }, bert, at('2026-11-01T10:00:00Z'));
+		const sources = [quarter, archive, later].map((h) => ({ url: h.url, doc: h.doc() as unknown }));
+		const all = readPosts(sources);
+		const one = (i: number) => readPosts([sources[i]!]);
+		// As the page takes them: the archive first, then this quarter, then the old quarter.
+		const stepwise = combinePosts([combinePosts([one(1), one(2)]), one(0)]);
+		expect(stepwise).toEqual(all);
+		expect(combinePosts([one(0), combinePosts([one(2), one(1)])])).toEqual(all);
+		expect(stepwise.items.map((p) => p.title)).toEqual(['Bladeren harken', 'Heg snoeien', 'Naar het café']);
+		// The old quarter's post is shown live, with its history, though the archive came first.
+		expect(stepwise.items.every((p) => p.archivedFrom === undefined)).toBe(true);
 	});
 });

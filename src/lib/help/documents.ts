@@ -1,10 +1,12 @@
 // The help board's documents: a document per quarter, and yearly archives of long-closed posts.
-// The current and previous quarter open first; the archives and older quarters after.
+// The current and previous quarter open first; the archives and older quarters after. All are
+// read away from the page where the browser can, and pages change them through the board's actions.
 import type { DocumentsDeclaration, Listed } from '../automerge/module-documents.svelte.ts';
 import type { RootIndex } from '../neighbourhood/schema.ts';
 import type { HelpDoc } from './document.ts';
+import { helpActions } from './actions.ts';
 import { loadOrder } from './periods.ts';
-import { readPosts, type PostsRead } from './view.ts';
+import { combinePosts, readPosts, type PostsRead } from './view.ts';
 
 const isQuarter = (entry: Listed): entry is Required<Listed> => entry.period !== undefined;
 
@@ -19,5 +21,7 @@ export const helpDocuments: DocumentsDeclaration<RootIndex, HelpDoc, PostsRead> 
 		return { first, later: [...fresh.filter((entry) => !isQuarter(entry)), ...later] };
 	},
 	page: '/hulp',
-	read: readPosts
+	read: readPosts,
+	combine: combinePosts,
+	actions: helpActions
 };

@@ -85,6 +85,14 @@ export function readPosts(sources: PeriodSource[]): PostsRead {
 		if (key) cache.set(key, read);
 		return read;
 	});
+	return combinePosts(reads);
+}
+
+/**
+ * Reads of separate documents as one read, newest first. Combining what was combined with more
+ * reads is the same as combining them all, so the page can take each quarter as it comes.
+ */
+export function combinePosts(reads: PostsRead[]): PostsRead {
 	// A post can be both live and archived (another device archived it meanwhile): live wins.
 	const live = new Set(reads.flatMap((r) => r.items.filter((p) => !p.archivedFrom).map((p) => p.id)));
 	const seen = new Set<string>();

@@ -3,7 +3,7 @@
 // automerge/synced-repo.svelte.ts; each module's documents are declared in its own folder.
 import type { DocHandle } from '@automerge/automerge-repo/slim';
 import { FirstDocuments } from '../automerge/first-documents.ts';
-import { textOf, type Read } from '../automerge/fields.ts';
+import { type Read } from '../automerge/fields.ts';
 import { imm } from '../automerge/immutable.ts';
 import { ModuleDocuments, type ActionArgs, type DocumentsDeclaration, type Opener } from '../automerge/module-documents.svelte.ts';
 import { ensurePeriodDoc as ensureListedDoc } from '../automerge/period-index.ts';
@@ -20,7 +20,8 @@ import type { AgendaDoc } from '../agenda/document.ts';
 import type { AgendaActions } from '../agenda/actions.ts';
 import { archivable, archivePosts, yearOf } from '../help/archive.ts';
 import type { ArchiveDoc, HelpDoc } from '../help/document.ts';
-import { ensurePeriodDoc } from '../help/periods.ts';
+import type { HelpActions } from '../help/actions.ts';
+import { ensurePeriodDoc, postingDoc } from '../help/periods.ts';
 import { readPosts } from '../help/view.ts';
 import { newMapDoc } from '../map/create.ts';
 import type { MapDoc } from '../map/document.ts';
@@ -47,6 +48,12 @@ type DocOf<D> = D extends DocumentsDeclaration<RootIndex, infer Doc, unknown> ? 
 type ViewOf<D> = D extends DocumentsDeclaration<RootIndex, never, infer View> ? View : never;
 /** Each module's open documents and its view, under the module's name. */
 export type OpenModules = { [K in keyof Modules]: ModuleDocuments<RootIndex, DocOf<Modules[K]>, ViewOf<Modules[K]>> };
+
+/**
+ * How long archiving waits for the board to read every quarter it lists; a board that does not get
+ * there keeps it waiting no longer, and the next change of the root tries again.
+ */
+const ARCHIVE_WAIT_MS = 60_000;
 
 export class Connection extends SyncedRepo {
 	root = $state<ReactiveDoc<RootDoc>>();
@@ -194,7 +201,7 @@ export class Connection extends SyncedRepo {
 			if (this.closed) return;
 		}
 		await Promise.all(loads);
-		if (this.modules.help.pending === 0) void this.#archiveOld(index.helpArchive);
+		void this.#archiveOnceRead();
 	}
 
 	#fromBackground(message: FromBackground) {
@@ -398,9 +405,30 @@ export class Connection extends SyncedRepo {
 		return handle;
 	}
 
-	/** The handle of the period document that holds a post. */
+	/**
+	 * The address of the document a new post of this period goes in: the listed one, wherever it is
+	 * read; else a new one, listed in the root.
+	 */
+	async helpDocFor(period: string): Promise<string> {
+		const listed = postingDoc(this.#index().index()?.help ?? [], period);
+		return listed ? listed.url : (await this.periodDoc(period)).url;
+	}
+
+	/**
+	 * One of the help board's actions (`help/actions.ts`) on the document that holds a post, where that
+	 * document is: in the background it runs there, and resolves once the page has what it did.
+	 */
+	helpAct<K extends keyof HelpActions>(documentUrl: string, action: K, ...args: ActionArgs<HelpActions[K]>): Promise<ReturnType<HelpActions[K]>> {
+		return this.modules.help.act(documentUrl, action, args) as Promise<ReturnType<HelpActions[K]>>;
+	}
+
+	/**
+	 * The handle of the document that holds a post, if open on the page. One read in the background
+	 * is opened now (a form saves as of the version it started from): a page reading this shows it
+	 * once it is.
+	 */
 	helpHandle(documentUrl: string): DocHandle<HelpDoc> | undefined {
-		return this.modules.help.handle(documentUrl);
+		return this.modules.help.handleOrOpen(documentUrl);
 	}
 
 	/** Opens a sealed quarter to show the full history of an archived post. */
@@ -410,23 +438,46 @@ export class Connection extends SyncedRepo {
 
 	#archiving = false;
 
-	/** Moves long-closed quarters into the year's archive, so the next start loads less. */
-	async #archiveOld(archives: { year: string; url: string }[]) {
+	/** Archives long-closed quarters once the board read every quarter it lists (or gave up waiting). */
+	async #archiveOnceRead() {
+		const read = await this.#until(() => (this.modules.help.pending === 0 ? { found: true } : undefined), ARCHIVE_WAIT_MS);
+		if (!read || this.closed) return;
+		try {
+			await this.#archiveOld();
+		} catch {
+			// An archive this device cannot open now (offline, say): the next start tries again.
+		}
+	}
+
+	/**
+	 * Moves long-closed quarters into the year's archive, so the next start loads less. Which ones is
+	 * read from the board's views, wherever they were read; only a quarter to archive, and its year's
+	 * archive, open on the page.
+	 */
+	async #archiveOld() {
 		const root = this.root?.handle;
-		if (this.#archiving || !root) return;
+		// As the root lists them now: another device may have archived a quarter while the board loaded.
+		const read = root && readNeighbourhood(root.doc());
+		if (this.#archiving || !root || !read?.ok) return;
+		const index = read.neighbourhood.docs;
 		this.#archiving = true;
 		const help = this.modules.help;
+		let archives = index.helpArchive;
+		const sealed = new Set(index.helpSealed);
 		try {
 			const now = new Date();
-			for (const reactive of help.docs) {
-				const doc = reactive.current as { period?: unknown; posts?: unknown } | undefined;
-				if (!doc || !('period' in doc)) continue;
-				const period = textOf(doc.period);
-				const posts = readPosts([{ url: reactive.handle.url, doc }]).items;
-				if (posts.length === 0 || !archivable(period, posts, now)) continue;
+			for (const { url } of index.help) {
+				if (sealed.has(url)) continue;
+				const shown = help.viewOf(url)?.items ?? [];
+				const period = shown[0]?.period ?? '';
+				if (shown.length === 0 || !archivable(period, shown, now)) continue;
+				const quarter = await help.open(url);
+				// As it is now on this device, not as it was last sent to the page.
+				const posts = readPosts([{ url, doc: quarter.doc() }]).items;
+				if (posts.length === 0 || !archivable(period, posts, now) || this.closed) continue;
 				const year = yearOf(period);
 				const listed = archives.find((a) => a.year === year);
-				let archive = listed ? (help.handle(listed.url) as DocHandle<ArchiveDoc> | undefined) : undefined;
+				let archive = listed ? ((await help.open(listed.url)) as unknown as DocHandle<ArchiveDoc>) : undefined;
 				if (!archive) {
 					// An archive is one of the board's documents: the board reads both kinds.
 					archive = help.create({ year: imm(year), posts: {} } as unknown as HelpDoc) as unknown as DocHandle<ArchiveDoc>;
@@ -434,7 +485,7 @@ export class Connection extends SyncedRepo {
 					archives = [...archives, { year, url: archive.url }];
 				}
 				archivePosts(archive, posts);
-				sealHelpPeriod(root, reactive.handle.url, archive.url);
+				sealHelpPeriod(root, url, archive.url);
 			}
 		} finally {
 			this.#archiving = false;

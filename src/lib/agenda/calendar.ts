@@ -3,7 +3,8 @@ import { eventsNear } from './event-index.ts';
 import { occurrencesBetween, type Occurrence } from './recurrence.ts';
 import { activeSignups } from './signups.ts';
 import { dayOf, type Wall } from './time.ts';
-import { compare, type AgendaEvent } from './view.ts';
+import { compare } from '../sorted/merge.ts';
+import type { AgendaEvent } from './view.ts';
 import { fold } from '../text/fold.ts';
 
 export interface Happening {

@@ -8,6 +8,7 @@ import type { Override, Skip } from './recurrence.ts';
 import { EventCore, OverrideView, SignupView, SkipView, type Signup } from './schema.ts';
 import { indexCombined } from './event-index.ts';
 import { isWall } from './time.ts';
+import { compare, mergeSorted } from '../sorted/merge.ts';
 
 export interface AgendaEvent extends EventCore {
 	skipped: Record<string, Skip>;
@@ -97,9 +98,6 @@ function readDocument(source: AgendaSource): EventsRead {
 	return { items, skipped, skippedParts: counter.skipped };
 }
 
-// Wall times and ids are ASCII of one shape: code-point order is their order, and much cheaper
-// than a collator over thousands of events (the agenda is sorted again as each older year comes).
-export const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 const byStart = (a: AgendaEvent, b: AgendaEvent) => compare(a.start, b.start) || compare(a.id, b.id);
 
 /** Every event in the given agenda documents, by start; invalid ones skipped and counted. */
@@ -120,31 +118,6 @@ export function readEvents(sources: AgendaSource[]): EventsRead {
 	return combined;
 }
 let last: { reads: EventsRead[]; combined: EventsRead } | undefined;
-
-/** Lists each in order, as one list in order. */
-function merged(lists: AgendaEvent[][]): AgendaEvent[] {
-	let round = lists.filter((list) => list.length > 0);
-	if (round.length === 0) return [];
-	while (round.length > 1) {
-		const next: AgendaEvent[][] = [];
-		for (let i = 0; i < round.length; i += 2) next.push(i + 1 < round.length ? mergeTwo(round[i], round[i + 1]) : round[i]);
-		round = next;
-	}
-	return round[0];
-}
-
-function mergeTwo(a: AgendaEvent[], b: AgendaEvent[]): AgendaEvent[] {
-	// An older year comes before everything there is: no need to compare each event.
-	if (a.length === 0 || byStart(b[b.length - 1], a[0]) < 0) return b.concat(a);
-	if (b.length === 0 || byStart(b[0], a[a.length - 1]) >= 0) return a.concat(b);
-	const out: AgendaEvent[] = [];
-	let i = 0;
-	let j = 0;
-	while (i < a.length && j < b.length) out.push(byStart(b[j], a[i]) < 0 ? b[j++] : a[i++]);
-	while (i < a.length) out.push(a[i++]);
-	while (j < b.length) out.push(b[j++]);
-	return out;
-}
 
 /**
  * Events per piece when a year is sent to the page in pieces: about 200 KB, which the cheap phone
@@ -201,7 +174,7 @@ export function combineEvents(reads: EventsRead[]): EventsRead {
 	// sorted again, as each of ten older years arrives.
 	for (const read of more) lists.push(read.items.filter(unseen(seen)));
 	const combined = {
-		items: merged(lists),
+		items: mergeSorted(lists, byStart),
 		skipped: reads.reduce((n, r) => n + r.skipped, 0),
 		skippedParts: reads.reduce((n, r) => n + r.skippedParts, 0)
 	};

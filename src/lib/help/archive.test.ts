@@ -6,7 +6,7 @@ import type { ArchiveDoc, HelpDoc } from './document.ts';
 import { accept, blankPost, createPost, markDone, respond, withdrawPost } from './mutations.ts';
 import { monthlyReport } from './report.ts';
 import { filterPosts } from './search.ts';
-import { combinePosts, readPosts } from './view.ts';
+import { combinePosts, piecesOfPosts, readPosts } from './view.ts';
 
 const anna = { memberId: 'anna-000001' };
 const bert = { memberId: 'bert-000001' };
@@ -91,5 +91,9 @@ describe('archiving a quarter', () => {
 		expect(stepwise.items.map((p) => p.title)).toEqual(['Bladeren harken', 'Heg snoeien', 'Naar het café']);
 		// The old quarter's post is shown live, with its history, though the archive came first.
 		expect(stepwise.items.every((p) => p.archivedFrom === undefined)).toBe(true);
+		// In pieces of one post, as a large archive goes to the page, each combined into what came before.
+		const pieces = piecesOfPosts(all, 1);
+		expect(pieces).toHaveLength(3);
+		expect(pieces.reduce((whole, piece) => combinePosts([whole, piece]))).toEqual(all);
 	});
 });

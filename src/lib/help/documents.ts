@@ -6,7 +6,7 @@ import type { RootIndex } from '../neighbourhood/schema.ts';
 import type { HelpDoc } from './document.ts';
 import { helpActions } from './actions.ts';
 import { loadOrder } from './periods.ts';
-import { combinePosts, readPosts, type PostsRead } from './view.ts';
+import { combinePosts, piecesOfPosts, readPosts, type PostsRead } from './view.ts';
 
 const isQuarter = (entry: Listed): entry is Required<Listed> => entry.period !== undefined;
 
@@ -23,5 +23,6 @@ export const helpDocuments: DocumentsDeclaration<RootIndex, HelpDoc, PostsRead> 
 	page: '/hulp',
 	read: readPosts,
 	combine: combinePosts,
+	pieces: piecesOfPosts,
 	actions: helpActions
 };

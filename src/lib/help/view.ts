@@ -4,6 +4,7 @@ import { isImmutableString, textOf, type Read } from '../automerge/fields.ts';
 import { readMessages, type ConversationMessage } from './conversation.ts';
 import { HistoryView, PostCore, ResponseView, type HistoryEntry, type Response as StoredResponse } from './schema.ts';
 import { effectiveStatus } from './status.ts';
+import { compare, mergeSorted } from '../sorted/merge.ts';
 
 export interface Response extends StoredResponse {
 	/** The conversation on this response, sealed (conversation.ts). */
@@ -88,25 +89,49 @@ export function readPosts(sources: PeriodSource[]): PostsRead {
 	return combinePosts(reads);
 }
 
+/** Newest first; posts of the same moment by id, so every device lists them alike. */
+const newestFirst = (a: Post, b: Post) => compare(b.createdAt, a.createdAt) || compare(a.id, b.id);
+
 /**
- * Reads of separate documents as one read, newest first. Combining what was combined with more
- * reads is the same as combining them all, so the page can take each quarter as it comes.
+ * Reads of separate documents (each newest first) as one read, newest first. Combining what was
+ * combined with more reads is the same as combining them all, so the page can take each quarter,
+ * or each piece of a year's archive, as it comes.
  */
 export function combinePosts(reads: PostsRead[]): PostsRead {
 	// A post can be both live and archived (another device archived it meanwhile): live wins.
 	const live = new Set(reads.flatMap((r) => r.items.filter((p) => !p.archivedFrom).map((p) => p.id)));
 	const seen = new Set<string>();
-	const items = reads.flatMap((r) => r.items).filter((p) => {
+	const items = mergeSorted(
+		reads.map((r) => r.items),
+		newestFirst
+	).filter((p) => {
 		if ((p.archivedFrom && live.has(p.id)) || seen.has(p.id)) return false;
 		seen.add(p.id);
 		return true;
 	});
-	items.sort((a, b) => b.createdAt.localeCompare(a.createdAt) || a.id.localeCompare(b.id));
 	return {
 		items,
 		skipped: reads.reduce((n, r) => n + r.skipped, 0),
 		skippedParts: reads.reduce((n, r) => n + r.skippedParts, 0)
 	};
+}
+
+/**
+ * Posts per piece when a document's read goes to the page in pieces: a year's archive of the
+ * ten-year board is about 1,900 posts, which the cheap phone copied out of one message in 50 to 90 ms
+ * (bench/help-phone.ts --frames).
+ */
+export const POSTS_PER_PIECE = 250;
+
+/** A read as smaller reads, each newest first, that `combinePosts` makes whole again; what was skipped is counted in the first. */
+export function piecesOfPosts(read: PostsRead, size = POSTS_PER_PIECE): PostsRead[] {
+	if (read.items.length <= size) return [read];
+	const pieces: PostsRead[] = [];
+	for (let at = 0; at < read.items.length; at += size) {
+		const first = at === 0;
+		pieces.push({ items: read.items.slice(at, at + size), skipped: first ? read.skipped : 0, skippedParts: first ? read.skippedParts : 0 });
+	}
+	return pieces;
 }
 
 function readPeriod(source: PeriodSource): PostsRead {
@@ -152,5 +177,6 @@ function readPeriod(source: PeriodSource): PostsRead {
 			...(archived ? { archivedFrom: typeof raw.archivedFrom === 'string' ? raw.archivedFrom : source.url } : {})
 		});
 	}
+	items.sort(newestFirst);
 	return { items, skipped, skippedParts };
 }

@@ -3,7 +3,7 @@
 // posts and 50,000 responses in 40 quarters, those long closed archived per year as devices do),
 // taps "Hulp" at once, and later opens the board offline.
 //   npm run build && npx tsx bench/help-phone.ts [--runs 1] [--scale 1] [--seed n] [--data <board>]
-//     [--app before=<build> --app after=build] [--frames] [--typing-ms 4000]
+//     [--app before=<build> --app after=build] [--frames] [--typing-ms 4000] [--trace /tmp/board.json]
 // What each run measures, in a fresh browser context, times from the page's own clock:
 //   join → home usable: the tap on "Klaar" → the home screen shows (as bench/member-device.ts).
 //   home → first posts shown: the resident taps "Hulp" at once; until the first post shows.
@@ -14,6 +14,9 @@
 //   home → every quarter loaded: until the board no longer says older posts are loading.
 //   open offline → first posts visible: the browser closed and started again on the same profile,
 //     the network off, a tab opens /hulp; until the first post shows.
+// With --trace, each build's first run records a performance trace from the tap on "Klaar" until the
+// board is loaded (<file>, or <file>-<build>.json with several builds), for bench/long-tasks.ts; the
+// sampler slows the page, so that run's figures are not comparable with the others.
 // The board is generated around today (or loaded with --data from bench/make-board.ts, around the
 // day it was made). Builds given with --app take turns run by run, each served by this checkout's
 // relay with the same board.
@@ -28,6 +31,7 @@ import { builtApps, whenHeldLocally } from './browser.ts';
 import { BENCH_NOW, benchArgs, type Generated } from './generate-help.ts';
 import { generateParallel } from './generate-parallel.ts';
 import { loadGenerated } from './help-files.ts';
+import { recordTrace } from './page-trace.ts';
 import { blockingTime, firstFrame, frames, HOME, longest, longestApart, offlineOpen, phoneBrowser, printFrames, readyToJoin, seenIn, shown, slowTab, untilNoneSays } from './phone-page.ts';
 import { seedRelay } from './seed-relay.ts';
 import { median } from './timing.ts';
@@ -53,12 +57,13 @@ interface Run {
 	offlineBoard: number;
 }
 
-async function measure(origin: string, invite: string, documents: number): Promise<Run> {
+async function measure(origin: string, invite: string, documents: number, traceTo?: string): Promise<Run> {
 	const profile = mkdtempSync(join(tmpdir(), 'noaber-bench-help-phone-'));
 	const context = await phoneBrowser(profile, false);
 	try {
 		const page = await slowTab(context, true);
 		await readyToJoin(page, invite, typingMs);
+		const trace = traceTo ? await recordTrace(context, page) : undefined;
 		await page.getByRole('button', { name: 'Klaar', exact: true }).click();
 		const home = await shown(page, 'h2', HOME);
 		const submit = (await seenIn(page)).submit!;
@@ -71,6 +76,7 @@ async function measure(origin: string, invite: string, documents: number): Promi
 		const during = await seenIn(page);
 		const down = during.downs.find((at) => at >= home) ?? postsShown;
 		if (frames) printFrames(during.frames, { home, tap: down, shown: postsShown, loaded }, during.long);
+		await trace?.save(traceTo!, { klaar: submit, home, tap: down, postsShown, loaded });
 		const run = {
 			join: home - submit,
 			postsShown: postsShown - home,
@@ -127,7 +133,8 @@ try {
 		for (const [i, side] of sides.entries()) {
 			const { origin, record, documents } = hosted[i]!;
 			const { invite } = invitation(relays[i]!.access, record, origin);
-			const measured = await measure(origin, invite, documents);
+			const traceTo = run === 0 && option('trace') ? (sides.length > 1 ? option('trace')!.replace(/(\.json)?$/, `-${side.name}.json`) : option('trace')) : undefined;
+			const measured = await measure(origin, invite, documents, traceTo);
 			results[i]!.push(measured);
 			console.log(`  run ${run + 1} ${side.name}: ${JSON.stringify(measured, (_k, v: unknown) => (typeof v === 'number' ? Math.round(v) : v))}`);
 		}

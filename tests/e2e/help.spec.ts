@@ -1,4 +1,5 @@
-import { expect, test } from './policy.ts';
+import type { Route } from '@playwright/test';
+import { expect, test, watchPolicy } from './policy.ts';
 import { askForHelp, createNeighbourhood, device, joinAs, openPost, waitForOfflineReady } from './flows.ts';
 import { appoint } from './access-flows.ts';
 import { startRelay, type RunningRelay } from './relay.ts';
@@ -238,4 +239,39 @@ test('half a year after a request was done, its quarter goes into the year archi
 	await anna.getByRole('button', { name: 'Geschiedenis ophalen' }).click();
 	await anna.getByText('Geschiedenis', { exact: true }).click();
 	await expect(anna.getByText('Anna – gedaan', { exact: false })).toBeVisible();
+});
+
+test("a resident's next start shows the board's first posts as they were at once, and the board takes over in place", async ({ browser }) => {
+	const anna = await device(browser);
+	const invite = await createNeighbourhood(anna, relay, 'Anna');
+	await askForHelp(anna, 'Boodschappen op donderdag');
+	// No service worker: the browser's own routing then sees every request of the page.
+	const context = await browser.newContext({ serviceWorkers: 'block' });
+	await watchPolicy(context);
+	const bert = await context.newPage();
+	await joinAs(bert, invite, 'Bert');
+	await bert.getByRole('link', { name: 'Hulp', exact: true }).click();
+	await expect(bert.getByRole('link', { name: 'Boodschappen op donderdag' })).toBeVisible();
+	// The page keeps it once every quarter is read and it has nothing else to do.
+	await expect.poll(() => bert.evaluate(() => Object.keys(localStorage).some((key) => key.startsWith('noaber.board.')))).toBe(true);
+	await bert.close();
+
+	// Automerge cannot start while its wasm is held back: what shows comes from the last start.
+	const held: Route[] = [];
+	await context.route('**/*.wasm', (route) => void held.push(route));
+	const again = await context.newPage();
+	await again.goto(`${relay.origin}/hulp`);
+	await expect.poll(() => held.length).toBeGreaterThan(0);
+	await expect(again.getByText('Het prikbord wordt geopend…')).toBeVisible();
+	await expect(again.getByRole('link', { name: 'Boodschappen op donderdag' })).toBeVisible();
+	await expect(again.getByText('Van Anna · Nog geen reacties')).toBeVisible();
+	await again.getByRole('link', { name: 'Boodschappen op donderdag' }).focus();
+
+	for (const route of held.splice(0)) await route.continue();
+	await context.unroute('**/*.wasm');
+	await expect(again.getByTestId('help-count')).toHaveText('1 bericht');
+	await expect(again.getByText('Het prikbord wordt geopend…')).toHaveCount(0);
+	// The board took over in place: the keyboard is where it was.
+	await expect(again.getByRole('link', { name: 'Boodschappen op donderdag' })).toBeFocused();
+	await context.close();
 });

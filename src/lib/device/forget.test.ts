@@ -8,6 +8,7 @@ import { forgetOnDevice } from './forget.ts';
 import { loadMemberships, saveMemberships, upsert, type Membership } from './memberships.ts';
 import { rememberedHome, rememberHome, type RememberedHome } from './remembered-home.ts';
 import { rememberedWeek, rememberWeek } from './remembered-week.ts';
+import { rememberBoard, rememberedBoard } from './remembered-board.ts';
 
 const home: RememberedHome = {
 	name: 'Lindenbuurt',
@@ -113,6 +114,7 @@ describe('forgetting a neighbourhood on this device', () => {
 			local.setItem(`noaber.invitation.${root}`, '{"link":"https://noaber.example/join#ticket"}');
 			rememberHome(local, root, { ...home, name: `Buurt ${root}` });
 			rememberWeek(local, root, { language: 'nl', week: '2026-11-30', label: 'maandag 30 november', days: [] });
+			rememberBoard(local, root, { language: 'nl', cards: [] });
 			addRefused(local, root, { id: 'x', documentId: 'doc', rule: 'rule', count: 1, at: '2026-11-01T00:00:00.000Z' });
 		}
 		local.setItem('noaber.push', JSON.stringify([A, B]));
@@ -131,6 +133,7 @@ describe('forgetting a neighbourhood on this device', () => {
 		expect(rememberedHome(local, B)?.name).toBe(`Buurt ${B}`);
 		expect(rememberedHome(local, A)).toBeUndefined();
 		expect(rememberedWeek(local, B, { week: '2026-11-30', language: 'nl' })).toBeDefined();
+		expect(rememberedBoard(local, B, 'nl')).toBeDefined();
 		expect(JSON.parse(local.getItem('noaber.push')!)).toEqual([B]);
 		expect(local.getItem('noaber.language')).toBe('en');
 	});

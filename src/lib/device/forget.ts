@@ -7,6 +7,7 @@ import { storageName } from '../automerge/device-storage.ts';
 import { loadMemberships, remove, saveMemberships } from './memberships.ts';
 import { REMEMBERED_HOME } from './remembered-home.ts';
 import { REMEMBERED_WEEK } from './remembered-week.ts';
+import { REMEMBERED_BOARD } from './remembered-board.ts';
 
 type KeyValue = Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
 
@@ -16,7 +17,8 @@ const PER_NEIGHBOURHOOD = [
 	'noaber.refused.', // automerge/refused-list.ts
 	'noaber.invitation.', // routes/uitnodigen
 	REMEMBERED_HOME,
-	REMEMBERED_WEEK
+	REMEMBERED_WEEK,
+	REMEMBERED_BOARD
 ];
 /** The roots that use this device's push subscription (notify/device-push.ts). */
 const PUSH_LIST = 'noaber.push';

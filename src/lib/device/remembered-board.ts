@@ -1,0 +1,51 @@
+// The first screenful of the help board as the board page last showed it, kept on the device so
+// the next start on /hulp paints it at once: opening the board's documents took about 2 s offline
+// on a cheap phone (bench/help-phone.ts). Kept as the page's own words, in the language they were
+// shown in (the dates in them need the date data, which loads with the documents), and only for
+// the board as it first shows (every open post, no filter). It goes with the device's copy
+// (forget.ts).
+import * as v from 'valibot';
+import { keepView, keptView, type KeyValue } from './kept-view.ts';
+
+/** One key per neighbourhood, root URL appended. */
+export const REMEMBERED_BOARD = 'noaber.board.';
+
+/** Cards kept: a phone shows two or three under the page's top, a tablet six. */
+export const BOARD_CARDS = 8;
+
+const text = (max: number) => v.pipe(v.string(), v.maxLength(max));
+
+/** One post as the board lists it, in words. */
+const Card = v.object({
+	/** Only a post of this board: a damaged value must not become a link elsewhere. */
+	id: v.pipe(text(100), v.regex(/^[\w-]+$/)),
+	kind: v.picklist(['request', 'offer']),
+	/** "Vraag", "Aanbod". */
+	kindLabel: text(100),
+	category: text(200),
+	/** The badges after the category, each when it applies: "Afgesproken", "Verborgen", "Nog nodig?". */
+	status: text(100),
+	hidden: text(100),
+	stale: text(100),
+	title: text(1000),
+	when: text(2000),
+	/** "Van Anna · 2 buren reageerden". */
+	by: text(1000)
+});
+export type PostCard = v.InferOutput<typeof Card>;
+
+const Board = v.object({
+	language: text(10),
+	cards: v.pipe(v.array(Card), v.maxLength(BOARD_CARDS))
+});
+export type RememberedBoard = v.InferOutput<typeof Board>;
+
+export function rememberBoard(local: KeyValue, root: string, board: RememberedBoard): void {
+	keepView(local, REMEMBERED_BOARD + root, board);
+}
+
+/** The board kept for this neighbourhood, if it was shown in `language`. */
+export function rememberedBoard(local: KeyValue, root: string, language: string): RememberedBoard | undefined {
+	const kept = keptView(local, REMEMBERED_BOARD + root, Board);
+	return kept?.language === language ? kept : undefined;
+}

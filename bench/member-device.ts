@@ -36,15 +36,12 @@ import '@automerge/automerge';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { invitation } from '../relay/create.ts';
-import { startRelay } from '../relay/main.ts';
 import { count, option } from './arguments.ts';
-import { builtApps, storedDocuments, whenHeldLocally } from './browser.ts';
-import { seedAgendaRelay } from './agenda-relay.ts';
+import { storedDocuments, whenHeldLocally } from './browser.ts';
+import { seedAgendaRelay, type SeededAgenda } from './agenda-relay.ts';
 import { agendaArgs, generateAgenda } from './generate-agenda.ts';
-import { recordTrace } from './page-trace.ts';
-import { blockingTime, firstFrame, frames, HOME, longest, longestApart, offlineOpen, phoneBrowser, printFrames, readyToJoin, seenIn, shown, slowTab, untilNoneSays } from './phone-page.ts';
-import { median } from './timing.ts';
+import { HOME, joinAndOpen, offlineOpen, phoneBrowser, slowTab, type OpenedAtOnce } from './phone-page.ts';
+import { inTurns, printMedians, startSides, type Side } from './side-by-side.ts';
 
 const runs = count('runs', 1);
 const typingMs = Number(option('typing-ms') ?? 0);
@@ -53,108 +50,48 @@ const HAPPENING = 'ol.agenda-days li.happening';
 const LOADING = 'De oudere agenda wordt nog geladen';
 const OPENING = 'De agenda wordt geopend';
 
-interface Run {
-	join: number;
-	tap: number;
-	longTask: number;
-	/** The same, leaving out the tasks from the tap until this week's agenda shows. */
-	loadTask: number;
-	/** Main-thread time beyond 50 ms per long task (total blocking time), home to everything loaded. */
-	blocking: number;
-	/** From home to this week's agenda shown, the resident having tapped "Agenda" at once. */
-	weekShown: number;
-	/** From home to every year loaded (the agenda no longer says older years are coming). */
-	allLoaded: number;
+type Run = OpenedAtOnce['figures'] & {
 	offlineAgenda: number;
 	offlineHome: number;
 	/** Documents stored on the device when the status line first says "Bijgewerkt" after loading. */
 	storedAtShared: number;
-}
+};
 
-async function measure(origin: string, invite: string, traceTo?: string): Promise<Run> {
+async function measure(side: Side<SeededAgenda>, traceTo?: string): Promise<Run> {
 	const profile = mkdtempSync(join(tmpdir(), 'noaber-bench-phone-'));
 	const context = await phoneBrowser(profile, false);
 	try {
 		const page = await slowTab(context, true);
-		await readyToJoin(page, invite, typingMs);
-		const trace = traceTo ? await recordTrace(context, page) : undefined;
-		await page.getByRole('button', { name: 'Klaar', exact: true }).click();
-		const home = await shown(page, 'h2', HOME);
-		const submit = (await seenIn(page)).submit!;
-		// Straight away, while the older years are still coming: the resident opens the agenda.
-		await page.locator('nav a[href="/agenda"]').first().click();
-		// The page's answer to the tap: this week, or that the agenda is opening (a tap that comes
-		// before the documents; what is drawn once they are is loading's, not the tap's).
-		const answered = await firstFrame(page, [HAPPENING], undefined, OPENING);
-		const agendaShown = await shown(page, HAPPENING);
-		// Open in full: this week shows, and neither "wordt geopend" (its first documents on their way)
-		// nor "oudere agenda wordt nog geladen" (older years on their way) is on the page.
-		await untilNoneSays(page, HAPPENING, [OPENING, LOADING]);
-		const loaded = await page.evaluate(() => performance.now());
-		const during = await seenIn(page);
-		const down = during.downs.find((at) => at >= home) ?? agendaShown;
-		if (frames) printFrames(during.frames, { home, tap: down, shown: agendaShown, loaded }, during.long);
-		await trace?.save(traceTo!, { klaar: submit, home, tap: down, agendaShown, loaded });
+		// Straight away, while the older years are still coming: the resident opens the agenda. Open in
+		// full: this week shows, and neither "wordt geopend" (its first documents on their way) nor
+		// "oudere agenda wordt nog geladen" (older years on their way) is on the page.
+		const { figures } = await joinAndOpen(context, page, { invite: side.invite(), typingMs, link: '/agenda', item: HAPPENING, opening: OPENING, loading: LOADING, traceTo });
 		// What a resident may take as "done, I can close the app": how much is on the device by then.
 		// The status line looks again at least once a second: the word it shows first may be from
 		// before the last years opened.
 		await page.waitForTimeout(1100);
 		await page.getByText('Bijgewerkt met de buurt').waitFor({ timeout: 120_000 });
 		const storedAtShared = (await page.evaluate(storedDocuments, 0)) || 0;
-		const run = {
-			join: home - submit,
-			tap: longest(during.taps, home, loaded),
-			longTask: longest(during.long, home, loaded),
-			loadTask: longestApart(during.long, home, loaded, [down, answered]),
-			blocking: blockingTime(during.long, home, loaded),
-			weekShown: agendaShown - home,
-			allLoaded: loaded - home,
-			storedAtShared
-		};
 
 		// The root, the members, the map and the agenda's documents.
 		await whenHeldLocally(page, generated.documents.length + 3);
 		await context.close();
-		const offlineAgenda = await offlineOpen(profile, `${origin}/agenda`, HAPPENING, undefined, traceTo?.replace(/(\.json)?$/, '-offline-agenda.json'));
-		const offlineHome = await offlineOpen(profile, origin, 'h2', HOME, traceTo?.replace(/(\.json)?$/, '-offline-home.json'));
-		return { ...run, offlineAgenda, offlineHome };
+		const offlineAgenda = await offlineOpen(profile, `${side.origin}/agenda`, HAPPENING, undefined, traceTo?.replace(/(\.json)?$/, '-offline-agenda.json'));
+		const offlineHome = await offlineOpen(profile, side.origin, 'h2', HOME, traceTo?.replace(/(\.json)?$/, '-offline-home.json'));
+		return { ...figures, storedAtShared, offlineAgenda, offlineHome };
 	} finally {
 		await context.close();
 		rmSync(profile, { recursive: true, force: true });
 	}
 }
 
-const sides = builtApps();
 const generated = generateAgenda(args.seed, args.scale, new Date());
-const folders = sides.map(() => mkdtempSync(join(tmpdir(), 'noaber-bench-member-device-')));
-const relays = await Promise.all(
-	sides.map((side, i) => startRelay({ port: 0, host: '127.0.0.1', data: folders[i], publicUrl: undefined, app: side.dir, logLevel: 'warn', maxPayload: 64 * 1024 * 1024 }))
-);
-const hosted = await Promise.all(
-	relays.map(async (relay, i) => {
-		const origin = `http://localhost:${relay.port}`;
-		relay.registry.reload();
-		const seeded = await seedAgendaRelay(folders[i], origin, generated);
-		relay.registry.reload();
-		return { origin, record: { id: seeded.id, root: seeded.root } };
-	})
-);
+const { sides, close } = await startSides((folder, origin) => seedAgendaRelay(folder, origin, generated));
 console.log(`${generated.counts.events} one-off events and ${generated.counts.series} series in ${generated.documents.length} agenda documents; ${runs} run(s) per build, CPU 4× slower, Slow 4G while joining.\n`);
 
 try {
-	const results = sides.map(() => [] as Run[]);
-	for (let run = 0; run < runs; run++) {
-		for (const [i, side] of sides.entries()) {
-			const { origin, record } = hosted[i];
-			// An invitation for anyone, as a resident gets it from a flyer.
-			const { invite } = invitation(relays[i].access, record, origin);
-			const traceTo = run === 0 && option('trace') ? (sides.length > 1 ? option('trace')!.replace(/(\.json)?$/, `-${side.name}.json`) : option('trace')) : undefined;
-			const measured = await measure(origin, invite, traceTo);
-			results[i].push(measured);
-			console.log(`  run ${run + 1} ${side.name}: ${JSON.stringify(measured, (_k, v: unknown) => (typeof v === 'number' ? Math.round(v) : v))}`);
-		}
-	}
-	const rows: [string, Exclude<keyof Run, 'storedAtShared'>, string][] = [
+	const results = await inTurns(sides, runs, (side, run) => measure(side, side.traceTo(run)));
+	printMedians(sides, results, [
 		['join → home usable', 'join', '< 2 s'],
 		['open offline → this week’s agenda visible', 'offlineAgenda', '< 1.5 s'],
 		['offline cold start → home usable', 'offlineHome', '< 1.5 s'],
@@ -162,18 +99,12 @@ try {
 		['the same, apart from the tap’s own tasks (finger down → the agenda page answers)', 'loadTask', '–'],
 		['a tap during that load: input to next paint', 'tap', '< 200 ms'],
 		['main-thread blocking time during that load (sum over long tasks of their time past 50 ms)', 'blocking', '–'],
-		['home → this week’s agenda shown (“Agenda” tapped at once)', 'weekShown', '–'],
+		['home → this week’s agenda shown (“Agenda” tapped at once)', 'shown', '–'],
 		['home → every older year loaded', 'allLoaded', '–']
-	];
-	console.log(`\n| measure | ${sides.map((s) => s.name).join(' | ')} | goal |`);
-	console.log(`|---|${sides.map(() => '---|').join('')}---|`);
-	for (const [label, key, goal] of rows) {
-		console.log(`| ${label} | ${results.map((r) => `${Math.round(median(r.map((x) => x[key])))} ms`).join(' | ')} | ${goal} |`);
-	}
+	]);
 	const all = generated.documents.length + 3;
 	console.log(`| documents on the device at "Bijgewerkt met de buurt", of ${all} | ${results.map((r) => r.map((x) => x.storedAtShared).join(', ')).join(' | ')} | ${all} |`);
 	console.log(runs > 1 ? `\nMedians of ${runs} runs; the documents stored, every run.` : '');
 } finally {
-	await Promise.all(relays.map((relay) => relay.close()));
-	for (const folder of folders) rmSync(folder, { recursive: true, force: true });
+	await close();
 }

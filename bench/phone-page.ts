@@ -176,3 +176,65 @@ export async function untilNoneSays(page: Page, selector: string, texts: string[
 		{ polling: 100, timeout: 600_000 }
 	);
 }
+
+/** What a join and a tap at once show, in the page's clock (ms) and as figures. */
+export interface OpenedAtOnce {
+	/** The moment the home screen showed, and the page a tab later (for the caller's own looks). */
+	home: number;
+	figures: {
+		/** The tap on "Klaar" → the home screen. */
+		join: number;
+		/** The longest interaction (input to next paint) from home until everything is loaded. */
+		tap: number;
+		/** The longest main-thread task in that time. */
+		longTask: number;
+		/** The same, leaving out the tap's own tasks (finger down until the page answers). */
+		loadTask: number;
+		/** Main-thread time beyond 50 ms per long task (total blocking time) in that time. */
+		blocking: number;
+		/** From home to the first `item` shown, the resident having tapped the link at once. */
+		shown: number;
+		/** From home to everything loaded (no line says `opening` or `loading` any more). */
+		allLoaded: number;
+	};
+}
+
+/**
+ * The resident joins on the cheap phone (`readyToJoin`, then "Klaar") and taps `link` in the menu as
+ * soon as the home screen shows; until `item` shows and no line says `opening` or `loading`. The
+ * page's answer to the tap is `item` or `opening` (a tap that comes before the documents; what is
+ * drawn once they are is loading's, not the tap's). With `traceTo`, traced from before "Klaar".
+ */
+export async function joinAndOpen(
+	context: BrowserContext,
+	page: Page,
+	options: { invite: string; typingMs: number; link: string; item: string; opening: string; loading: string; lines?: string; traceTo?: string }
+): Promise<OpenedAtOnce> {
+	const { item, opening, loading, traceTo } = options;
+	await readyToJoin(page, options.invite, options.typingMs);
+	const trace = traceTo ? await recordTrace(context, page) : undefined;
+	await page.getByRole('button', { name: 'Klaar', exact: true }).click();
+	const home = await shown(page, 'h2', HOME);
+	const submit = (await seenIn(page)).submit!;
+	await page.locator(`nav a[href="${options.link}"]`).first().click();
+	const answered = await firstFrame(page, [item], undefined, opening);
+	const itemShown = await shown(page, item);
+	await untilNoneSays(page, item, [opening, loading], options.lines);
+	const loaded = await page.evaluate(() => performance.now());
+	const during = await seenIn(page);
+	const down = during.downs.find((at) => at >= home) ?? itemShown;
+	if (frames) printFrames(during.frames, { home, tap: down, shown: itemShown, loaded }, during.long);
+	await trace?.save(traceTo!, { klaar: submit, home, tap: down, shown: itemShown, loaded });
+	return {
+		home,
+		figures: {
+			join: home - submit,
+			tap: longest(during.taps, home, loaded),
+			longTask: longest(during.long, home, loaded),
+			loadTask: longestApart(during.long, home, loaded, [down, answered]),
+			blocking: blockingTime(during.long, home, loaded),
+			shown: itemShown - home,
+			allLoaded: loaded - home
+		}
+	};
+}

@@ -1,9 +1,9 @@
 // The first screenful of the help board as the board page last showed it, kept on the device so
 // the next start on /hulp paints it at once: offline on the cheap phone the board's documents showed
-// their first posts after 2 to 3 s, the kept screenful after 0.6 s (bench/help-phone.ts). Kept as the page's own words, in the language they were
-// shown in (the dates in them need the date data, which loads with the documents), and only for
-// the board as it first shows (every open post, no filter). It goes with the device's copy
-// (forget.ts).
+// their first posts after 2 to 3 s, the kept screenful after 0.6 s (bench/help-phone.ts). Kept as
+// the page's own words, in the language they were shown in (the dates in them need the date data,
+// which loads with the documents), and only for the board as it first shows (every open post, no
+// filter). It goes with the device's copy (forget.ts).
 import * as v from 'valibot';
 import { keepView, keptView, type KeyValue } from './kept-view.ts';
 

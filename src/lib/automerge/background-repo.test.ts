@@ -294,6 +294,17 @@ describe('the documents worker shared by tabs', () => {
 		expect(first.titles()).toEqual(['Koffieochtend', 'Wandelgroep']);
 	});
 
+	it('answers an action it ran though the device could not store it, so the page does not run it again', async () => {
+		const h = host();
+		const { first, handle } = await twoTabsFollowing(h);
+		h.repos[0]!.flush = () => Promise.reject(new Error('QuotaExceededError'));
+
+		first.say({ type: 'act', id: 9, module: 'agenda', url: handle.url, action: 'rename', args: ['Wandelgroep'] });
+		await until(() => first.received.some((m) => m.type === 'acted'));
+		expect(first.received.find((m) => m.type === 'acted')).toEqual({ type: 'acted', id: 9, result: 'nu Wandelgroep' });
+		expect(first.titles().at(-1)).toBe('Wandelgroep');
+	});
+
 	it('answers an action it cannot run as failed, and changes nothing', async () => {
 		const { background, repos } = host();
 		const tab = new TabPort();

@@ -307,9 +307,11 @@ export class BackgroundHost {
 		// the post it just made finds it there, rather than "niet gevonden" for a moment.
 		await shared.followers.get(act.url)?.sendWaiting?.();
 		// Answered once stored: a page that goes on (a joined profile forgotten from the membership)
-		// must not lose the change with a worker that stops with its last tab.
+		// must not lose the change with a worker that stops with its last tab. A device that cannot
+		// store still gets the answer: the action was done here, and a "failed" would make the page
+		// do it again on its own copy (a second post). The status line still waits for the relays.
 		const { repo } = await shared.started;
-		await repo.flush([handle.documentId]);
+		await repo.flush([handle.documentId]).catch(() => undefined);
 		return result;
 	}
 

@@ -6,7 +6,7 @@ import type { FromBackground, ToBackground } from './background-messages.ts';
 
 const nextTask = () => new Promise((resolve) => setTimeout(resolve, 0));
 
-function opened() {
+function opened({ started = true } = {}) {
 	let listener: ((message: FromBackground) => void) | undefined;
 	const sent: ToBackground[] = [];
 	const line: BackgroundLine = {
@@ -19,7 +19,7 @@ function opened() {
 	const documents = new BackgroundDocuments({ root: 'automerge:root', relay: 'ws://relay/sync', key: 'k'.repeat(16) }, () => line, (message) => {
 		handed.push(message.type === 'part' ? `part ${String(message.view)}` : message.type);
 	});
-	documents.start();
+	if (started) documents.start();
 	return { documents, handed, sent, bring: (message: FromBackground) => listener?.(message) };
 }
 
@@ -64,5 +64,16 @@ describe('what the documents worker sends the page', () => {
 		await expect(waiting).rejects.toThrow('The background stopped');
 		expect(handed).toEqual(['part 2026', 'failed']);
 		expect(documents.act('agenda', 'automerge:2026', 'signUp', ['event-1'])).toBeUndefined();
+	});
+
+	it('tells the worker every relay the page reaches, also those it heard of before the worker started', () => {
+		const { documents, sent } = opened({ started: false });
+		documents.relays(['wss://relay/sync', 'wss://tweede/sync']);
+		expect(sent).toEqual([]);
+		documents.start();
+		expect(sent.map((message) => message.type)).toEqual(['start', 'relays']);
+		expect(sent[1]).toEqual({ type: 'relays', relays: ['wss://relay/sync', 'wss://tweede/sync'] });
+		documents.relays(['wss://relay/sync']);
+		expect(sent.at(-1)).toEqual({ type: 'relays', relays: ['wss://relay/sync'] });
 	});
 });

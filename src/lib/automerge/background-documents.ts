@@ -45,6 +45,7 @@ export class BackgroundDocuments {
 	readonly #make: () => BackgroundLine | undefined;
 	readonly #onMessage: (message: FromBackground) => void;
 	#relay: string | undefined;
+	#relays: string[] | undefined;
 
 	constructor(target: Target, make: () => BackgroundLine | undefined, onMessage: (message: FromBackground) => void) {
 		this.#target = target;
@@ -67,6 +68,7 @@ export class BackgroundDocuments {
 		// A worker that cannot load (an old browser, a broken download) brings nothing: the page opens it all.
 		this.#worker.onError(() => this.#received({ type: 'failed' }));
 		this.#worker.postMessage({ type: 'start', target: { ...this.#target, relay: this.#relay ?? this.#target.relay, wasm: wasmAddress() } } satisfies ToBackground);
+		if (this.#relays) this.#worker.postMessage({ type: 'relays', relays: this.#relays } satisfies ToBackground);
 		return this.#worker;
 	}
 
@@ -148,6 +150,12 @@ export class BackgroundDocuments {
 	relay(relay: string): void {
 		this.#relay = relay;
 		if (!this.#failed) this.#worker?.postMessage({ type: 'relay', relay } satisfies ToBackground);
+	}
+
+	/** Every relay the page keeps a connection to, its own first: the background reaches them too. */
+	relays(relays: string[]): void {
+		this.#relays = [...relays];
+		if (!this.#failed) this.#worker?.postMessage({ type: 'relays', relays: this.#relays } satisfies ToBackground);
 	}
 
 	erasures(): void {

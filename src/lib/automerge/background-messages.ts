@@ -20,6 +20,11 @@ export type ToBackground =
 	| { type: 'act'; id: number; module: string; url: string; action: string; args: unknown[] }
 	/** The neighbourhood moved house: its documents come from this relay now. */
 	| { type: 'relay'; relay: string }
+	/**
+	 * Every relay of the neighbourhood this device keeps a connection to, its own first: the
+	 * background reaches each too, so what changes there reaches them all, as on the page.
+	 */
+	| { type: 'relays'; relays: string[] }
 	/** The relay said access changed (it does right after an erasure): replace erased copies. */
 	| { type: 'erasures' }
 	| { type: 'close' };

@@ -34,6 +34,7 @@ function host() {
 	const repos: Repo[] = [];
 	const stopped: Repo[] = [];
 	const relay = { has: false, reached: false, changed: new Set<() => void>() };
+	const reaching: string[][] = [];
 	const start: Starter = vi.fn(async () => {
 		const repo = new Repo({ network: [] });
 		repos.push(repo);
@@ -42,6 +43,7 @@ function host() {
 			ready: Promise.resolve(),
 			answered: Promise.resolve(),
 			follow: () => undefined,
+			reach: (relays) => void reaching.push(relays),
 			checkErasures: () => undefined,
 			onRelays: () => relay.has,
 			onRefused: () => undefined,
@@ -68,7 +70,7 @@ function host() {
 		return { pieces: () => (cut.views++, title.split(' | ')), within, ...(days ? { span: { from: days[0]!, to: days.at(-1)! } } : {}) };
 	};
 	const background = new BackgroundHost({ agenda: read }, actions, start);
-	return { background, start, repos, stopped, relay, cut };
+	return { background, start, repos, stopped, relay, cut, reaching };
 }
 
 /** Waits until the condition holds: the worker answers over several turns. */
@@ -303,6 +305,14 @@ describe('the documents worker shared by tabs', () => {
 		await until(() => first.received.some((m) => m.type === 'acted'));
 		expect(first.received.find((m) => m.type === 'acted')).toEqual({ type: 'acted', id: 9, result: 'nu Wandelgroep' });
 		expect(first.titles().at(-1)).toBe('Wandelgroep');
+	});
+
+	it('keeps a connection to every relay a tab says the neighbourhood has, so what changes here reaches them all', async () => {
+		const h = host();
+		const [tab] = await openTabs(h, 1);
+		tab!.say({ type: 'relays', relays: ['wss://relay.example/sync', 'wss://tweede.example/sync'] });
+		await until(() => h.reaching.length === 1);
+		expect(h.reaching).toEqual([['wss://relay.example/sync', 'wss://tweede.example/sync']]);
 	});
 
 	it('answers an action it cannot run as failed, and changes nothing', async () => {

@@ -70,6 +70,8 @@ export interface Started {
 	answered: Promise<unknown>;
 	/** The neighbourhood moved house: its documents come from this relay now. */
 	follow(relay: string): void;
+	/** Keeps a connection to each of these relays (and its own): what changes here reaches them all. */
+	reach(relays: string[]): void;
 	/** The relay said access changed: copies from before an erasure are replaced. */
 	checkErasures(): void;
 	/** Whether every relay this repository reaches has the document as it is here. */
@@ -116,6 +118,7 @@ export const startRepo: Starter = async (target) => {
 		ready: erasures.check().catch(() => 0),
 		answered: sockets.whenAnswered(),
 		follow: (relay) => sockets.setPrimary(relay),
+		reach: (relays) => sockets.want(relays),
 		checkErasures: () => void erasures.check(),
 		onRelays: (handle) => heard.allHold([handle]),
 		onRefused: (listener) => void refusedListeners.add(listener),
@@ -210,6 +213,9 @@ export class BackgroundHost {
 					break;
 				case 'relay':
 					void started.then((s) => s.follow(data.relay));
+					break;
+				case 'relays':
+					void started.then((s) => s.reach(data.relays));
 					break;
 				case 'erasures':
 					void started.then((s) => s.checkErasures());

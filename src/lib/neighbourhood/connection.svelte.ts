@@ -558,6 +558,9 @@ export class Connection extends SyncedRepo {
 		}
 		const reach = relaysToReach(this.relaySockets.primaryRelay, listed);
 		this.relaySockets.want(reach);
+		// The documents read in the background are changed there too (a new post, a sign-up): they
+		// reach every relay only if the background does.
+		this.#background.relays(reach);
 		setAlternatives(this.relaySockets.primaryRelay, reach.slice(1));
 	}
 }

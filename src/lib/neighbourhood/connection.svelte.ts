@@ -388,7 +388,7 @@ export class Connection extends SyncedRepo {
 	}
 
 	/** The document to post in for this period, started (and listed in the root) when missing. */
-	async periodDoc(period: string): Promise<DocHandle<HelpDoc>> {
+	async #periodDoc(period: string): Promise<DocHandle<HelpDoc>> {
 		const { root, index } = this.#index();
 		const help = this.modules.help;
 		const { handle } = await ensurePeriodDoc(
@@ -411,7 +411,7 @@ export class Connection extends SyncedRepo {
 	 */
 	async helpDocFor(period: string): Promise<string> {
 		const listed = postingDoc(this.#index().index()?.help ?? [], period);
-		return listed ? listed.url : (await this.periodDoc(period)).url;
+		return listed ? listed.url : (await this.#periodDoc(period)).url;
 	}
 
 	/**

@@ -1,7 +1,8 @@
 // Finding posts: filters, and a search that ignores case and accents ("cafe" finds "café").
 import type { Kind, Status } from './document.ts';
-import type { Post } from './view.ts';
+import { newestFirst, postsAdded, type Post, type PostsRead } from './view.ts';
 import { fold } from '../text/fold.ts';
+import { mergeSorted } from '../sorted/merge.ts';
 
 export interface Filter {
 	kind?: Kind;
@@ -36,6 +37,29 @@ export function filterPosts(posts: Post[], filter: Filter): Post[] {
 		}
 		return true;
 	});
+}
+
+/**
+ * The board's filter as the board grows while its documents come in: what was found before, and
+ * only the posts that came looked at. What it finds is the same list as long as nothing it shows
+ * changed (a year of closed posts adds nothing to the open ones), so the page draws nothing again.
+ */
+export class BoardFinder {
+	#last: { items: Post[]; key: string; found: Post[] } | undefined;
+
+	find(read: PostsRead, filter: Filter): Post[] {
+		const key = JSON.stringify([filter.kind, filter.category, filter.status, filter.query, filter.includeHidden]);
+		const last = this.#last?.key === key ? this.#last : undefined;
+		const growth = postsAdded(read);
+		let found: Post[];
+		if (last?.items === read.items) found = last.found;
+		else if (last && growth?.from === last.items) {
+			const more = filterPosts(growth.added, filter);
+			found = more.length > 0 ? mergeSorted([last.found, more], newestFirst) : last.found;
+		} else found = filterPosts(read.items, filter);
+		this.#last = { items: read.items, key, found };
+		return found;
+	}
 }
 
 /** "Mijn hulp": what a member posted (or an intermediary posted for them) and what they answered. */

@@ -90,31 +90,74 @@ export function readPosts(sources: PeriodSource[]): PostsRead {
 }
 
 /** Newest first; posts of the same moment by id, so every device lists them alike. */
-const newestFirst = (a: Post, b: Post) => compare(b.createdAt, a.createdAt) || compare(a.id, b.id);
+export const newestFirst = (a: Post, b: Post) => compare(b.createdAt, a.createdAt) || compare(a.id, b.id);
+
+/** The ids of a combined read's posts, for combining more into it; the read that does takes them over. */
+const held = new WeakMap<PostsRead, Set<string>>();
+/** A read that is another with posts added (nothing changed or removed), and those posts. */
+const grown = new WeakMap<PostsRead, { from: Post[]; added: Post[] }>();
 
 /**
  * Reads of separate documents (each newest first) as one read, newest first. Combining what was
  * combined with more reads is the same as combining them all, so the page can take each quarter,
- * or each piece of a year's archive, as it comes.
+ * or each piece of a year's archive, as it comes; and as the board grows that way, only the posts
+ * that come are looked at (the cheap phone took 40 to 90 ms for each of ten years' pieces when every
+ * post was: bench/help-phone.ts --trace).
  */
 export function combinePosts(reads: PostsRead[]): PostsRead {
+	const [first, ...more] = reads;
+	const kept = first && held.get(first);
+	return (kept && more.length > 0 && added(first, kept, more)) || combineAll(reads);
+}
+
+/** `first` with the posts of `more` added; undefined when a post is in both (then which one is shown needs every read). */
+function added(first: PostsRead, kept: Set<string>, more: PostsRead[]): PostsRead | undefined {
+	const coming = new Set<string>();
+	for (const read of more) {
+		for (const post of read.items) {
+			if (kept.has(post.id) || coming.has(post.id)) return undefined;
+			coming.add(post.id);
+		}
+	}
+	held.delete(first);
+	for (const id of coming) kept.add(id);
+	const posts = mergeSorted(
+		more.map((read) => read.items),
+		newestFirst
+	);
+	const read = {
+		items: mergeSorted([first.items, posts], newestFirst),
+		skipped: first.skipped + more.reduce((n, r) => n + r.skipped, 0),
+		skippedParts: first.skippedParts + more.reduce((n, r) => n + r.skippedParts, 0)
+	};
+	held.set(read, kept);
+	grown.set(read, { from: first.items, added: posts });
+	return read;
+}
+
+function combineAll(reads: PostsRead[]): PostsRead {
 	// A post can be both live and archived (another device archived it meanwhile): live wins.
 	const live = new Set(reads.flatMap((r) => r.items.filter((p) => !p.archivedFrom).map((p) => p.id)));
-	const seen = new Set<string>();
+	const ids = new Set<string>();
 	const items = mergeSorted(
 		reads.map((r) => r.items),
 		newestFirst
 	).filter((p) => {
-		if ((p.archivedFrom && live.has(p.id)) || seen.has(p.id)) return false;
-		seen.add(p.id);
+		if ((p.archivedFrom && live.has(p.id)) || ids.has(p.id)) return false;
+		ids.add(p.id);
 		return true;
 	});
-	return {
+	const read = {
 		items,
 		skipped: reads.reduce((n, r) => n + r.skipped, 0),
 		skippedParts: reads.reduce((n, r) => n + r.skippedParts, 0)
 	};
+	held.set(read, ids);
+	return read;
 }
+
+/** When `read` is an earlier read's posts (`from`) with posts added: those, newest first. */
+export const postsAdded = (read: PostsRead): { from: Post[]; added: Post[] } | undefined => grown.get(read);
 
 /**
  * Posts per piece when a document's read goes to the page in pieces: a year's archive of the

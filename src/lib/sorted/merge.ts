@@ -24,6 +24,37 @@ function mergeTwo<T>(a: T[], b: T[], order: (a: T, b: T) => number): T[] {
 	// A list that comes wholly before the other (an older year, an older quarter): no need to compare each item.
 	if (order(b[b.length - 1], a[0]) < 0) return b.concat(a);
 	if (order(b[0], a[a.length - 1]) >= 0) return a.concat(b);
+	// A short list into a long one (a quarter's post into ten years): only the stretch of the long one
+	// they share is compared; before and after it are copied whole.
+	if (b.length < a.length) return spliced(a, b, order, false);
+	if (a.length < b.length) return spliced(b, a, order, true);
+	return interleaved(a, b, order);
+}
+
+/** Merges `short` into `long` where it falls; `shortFirst`: on equal items, `short`'s come first. */
+function spliced<T>(long: T[], short: T[], order: (a: T, b: T) => number, shortFirst: boolean): T[] {
+	const from = firstAfter(long, short[0], order, !shortFirst);
+	const to = firstAfter(long, short[short.length - 1], order, !shortFirst);
+	const middle = long.slice(from, to);
+	const merged = shortFirst ? interleaved(short, middle, order) : interleaved(middle, short, order);
+	return long.slice(0, from).concat(merged, long.slice(to));
+}
+
+/** Where `item` goes in `list`: after every item before it, and after equal ones too when `afterEqual`. */
+function firstAfter<T>(list: T[], item: T, order: (a: T, b: T) => number, afterEqual: boolean): number {
+	let low = 0;
+	let high = list.length;
+	while (low < high) {
+		const mid = (low + high) >>> 1;
+		const c = order(list[mid], item);
+		if (c < 0 || (c === 0 && afterEqual)) low = mid + 1;
+		else high = mid;
+	}
+	return low;
+}
+
+/** Equal items: `a`'s first. */
+function interleaved<T>(a: T[], b: T[], order: (a: T, b: T) => number): T[] {
 	const out: T[] = [];
 	let i = 0;
 	let j = 0;

@@ -143,3 +143,44 @@ test('a neighbour who joins on a slow line reads that the map is opening, not th
 	await expect(away.getByRole('link', { name: 'Spreekuur ouderenadviseur' })).toBeVisible();
 	await expect(away.getByText('De sociale kaart staat nog niet op dit apparaat.', { exact: false })).toHaveCount(0);
 });
+
+test('a manager keeps a service up to date: edits it and its organisation, takes it off the map and back, and a topic goes and comes back', async ({ browser }) => {
+	const fatima = await device(browser);
+	await createNeighbourhood(fatima, relay, 'Fatima');
+	await newService(fatima, 'Spreekuur ouderenadviseur', 'Welzijn Lindenbuurt');
+	await fatima.getByLabel('Wat biedt het?').fill('Hulp bij aanvragen voor zorg.');
+	await fatima.getByRole('button', { name: 'Bewaren' }).click();
+	await expect(fatima.getByRole('heading', { name: 'Spreekuur ouderenadviseur', level: 1 })).toBeVisible();
+
+	await fatima.getByRole('link', { name: 'Aanpassen', exact: true }).click();
+	await fatima.getByLabel('Wat biedt het?').fill('Hulp bij aanvragen voor zorg en geldzaken.');
+	await fatima.getByRole('button', { name: 'Bewaren' }).click();
+	await expect(fatima.getByText('Hulp bij aanvragen voor zorg en geldzaken.')).toBeVisible();
+
+	await fatima.getByRole('link', { name: 'Organisatie aanpassen' }).click();
+	await fatima.getByLabel('Naam van de organisatie').fill('Welzijn Lindenbuurt en Eikenbuurt');
+	await fatima.getByRole('button', { name: 'Bewaren' }).click();
+	await expect(fatima.getByText('Bewaard.')).toBeVisible();
+	await fatima.goBack();
+	await expect(fatima.getByText('Welzijn Lindenbuurt en Eikenbuurt')).toBeVisible();
+
+	await fatima.getByRole('button', { name: 'Van de kaart halen' }).click();
+	await fatima.getByLabel('Waarom?').fill('Verhuisd naar het gezondheidscentrum');
+	await fatima.getByRole('button', { name: 'Ja, van de kaart halen' }).click();
+	await expect(fatima.getByText(/Van de kaart gehaald door Fatima .*: Verhuisd naar het gezondheidscentrum/)).toBeVisible();
+	await fatima.getByRole('button', { name: 'Ongedaan maken' }).click();
+	await expect(fatima.getByText(/Van de kaart gehaald door/)).toHaveCount(0);
+	await expect(fatima.getByRole('button', { name: 'Van de kaart halen' })).toBeVisible();
+
+	await fatima.getByRole('link', { name: 'Terug naar de sociale kaart' }).click();
+	await fatima.getByRole('link', { name: 'Kaart instellen' }).click();
+	await fatima.getByLabel('Nieuw onderwerp').fill('Mantelzorg');
+	await fatima.getByRole('button', { name: 'Toevoegen' }).click();
+	const topic = fatima.getByRole('listitem').filter({ hasText: 'Mantelzorg' });
+	await expect(topic).toBeVisible();
+	await topic.getByRole('button', { name: 'Mantelzorg weghalen' }).click();
+	await fatima.getByRole('button', { name: 'Ja, weghalen' }).click();
+	await expect(topic).toHaveCount(0);
+	await fatima.getByRole('button', { name: 'Ongedaan maken' }).click();
+	await expect(topic).toBeVisible();
+});

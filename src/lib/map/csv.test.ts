@@ -75,7 +75,7 @@ describe('importing a spreadsheet of services', () => {
 			[7, 'Spreekuur ouderenadviseur', 'update']
 		]);
 
-		expect(applyImport(plan, device, FATIMA, NOW)).toEqual({ added: 4, updated: 1 });
+		expect(applyImport(device, plan, FATIMA, NOW)).toEqual({ added: 4, updated: 1 });
 		const map = device.read();
 		expect(map.services).toHaveLength(3);
 		expect(map.organizations).toHaveLength(2);
@@ -108,12 +108,12 @@ describe('importing a spreadsheet of services', () => {
 
 	it('changes nothing when the same sheet is imported again', () => {
 		const { device } = seed();
-		applyImport(planCsvImport(SHEET, device.read()), device, FATIMA, NOW);
+		applyImport(device, planCsvImport(SHEET, device.read()), FATIMA, NOW);
 		const before = A.getHeads(device.doc);
 		const again = planCsvImport(SHEET, device.read());
 		expect([...again.organizations, ...again.locations].map((p) => p.action)).toEqual([]);
 		expect(again.services.map((s) => s.action)).toEqual(['unchanged', 'unchanged', 'unchanged']);
-		expect(applyImport(again, device, FATIMA, NOW)).toEqual({ added: 0, updated: 0 });
+		expect(applyImport(device, again, FATIMA, NOW)).toEqual({ added: 0, updated: 0 });
 		expect(A.getHeads(device.doc)).toEqual(before);
 	});
 

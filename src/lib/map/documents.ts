@@ -1,11 +1,15 @@
-// The social map's document: normally one, made with the neighbourhood. It opens at once.
+// The social map's document: normally one, made with the neighbourhood. It opens at once, read away
+// from the page where the browser can, as every module's; pages change it through the map's actions.
 import type { DocumentsDeclaration } from '../automerge/module-documents.svelte.ts';
 import type { RootIndex } from '../neighbourhood/schema.ts';
+import { mapActions } from './actions.ts';
 import type { MapDoc } from './document.ts';
-import { readMap, type MapRead } from './view.ts';
+import { combineMaps, readMap, type MapRead } from './view.ts';
 
 export const mapDocuments: DocumentsDeclaration<RootIndex, MapDoc, MapRead> = {
 	listed: ({ map }) => map,
 	page: '/kaart',
-	read: (docs) => readMap(docs.map(({ doc }) => doc))
+	read: (docs) => readMap(docs.map(({ doc }) => doc)),
+	combine: combineMaps,
+	actions: mapActions
 };

@@ -20,7 +20,7 @@ import {
 	type ServiceInput
 } from './mutations.ts';
 import { byDistance, byTheme, filterServices, needsReview } from './search.ts';
-import { readMap } from './view.ts';
+import { combineMaps, readMap } from './view.ts';
 import { serviceInput } from './form.ts';
 import { suggestServices } from './suggest.ts';
 import { LocalDoc } from '../automerge/local-doc.ts';
@@ -261,5 +261,18 @@ describe('a map centre written by a peer', () => {
 		const device = new Device();
 		device.change((d) => void ((d.settings as unknown as Record<string, unknown>).centre = { lat: 52.09, lon: 5.12 }));
 		expect(device.read().centre).toEqual({ lat: 52.09, lon: 5.12 });
+	});
+});
+
+describe('two map documents', () => {
+	it('read as they come, one combined into the other, are what reading both at once gives', () => {
+		const { device } = seed();
+		const other = new Device();
+		createOrganization(other, { name: 'Buurtzorg Oost', description: '', email: '', website: '', phone: '' }, VERA);
+		const both = readMap([device.doc, other.doc]);
+		expect(combineMaps([device.read(), other.read()])).toEqual(both);
+		expect(combineMaps([combineMaps([device.read()]), other.read()])).toEqual(both);
+		expect(both.organizations.map((o) => o.name)).toEqual(['Welzijn Lindenbuurt', 'Buurtzorg Oost']);
+		expect(both.services).toHaveLength(2);
 	});
 });

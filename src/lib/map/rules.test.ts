@@ -102,7 +102,7 @@ describe('the social map', () => {
 		const { doc } = seeded();
 		const device = as(MAPPER, doc);
 		const sheet = 'Naam;Organisatie;Telefoon;Openingstijden;Thema\nInloop;Welzijn Lindenbuurt;020 765 4321;di 9-12;Mantelzorg\nKlusdienst;Buurtwerk;;;Wonen';
-		const result = applyImport(planCsvImport(sheet, readMap([doc])), device, actor(MAPPER));
+		const result = applyImport(device, planCsvImport(sheet, readMap([doc])), actor(MAPPER));
 		expect(result.added).toBeGreaterThan(0);
 		expect(device.refused).toEqual([]);
 	});

@@ -52,15 +52,21 @@ export const EMPTY_MAP: MapRead = { organizations: [], services: [], locations: 
 
 /** Every map document merged into one view (normally there is one). */
 export function readMap(docs: unknown[]): MapRead {
-	const reads = docs.map((doc) => {
-		if (!isRecord(doc)) return EMPTY_MAP;
-		const hit = cache.get(doc);
-		if (hit) return hit;
-		const read = readOne(doc);
-		cache.set(doc, read);
-		return read;
-	});
-	if (reads.length === 1) return reads[0];
+	return combineMaps(
+		docs.map((doc) => {
+			if (!isRecord(doc)) return EMPTY_MAP;
+			const hit = cache.get(doc);
+			if (hit) return hit;
+			const read = readOne(doc);
+			cache.set(doc, read);
+			return read;
+		})
+	);
+}
+
+/** Views of separate map documents as one: an item in several is shown as the first has it. */
+export function combineMaps(reads: MapRead[]): MapRead {
+	if (reads.length === 1) return reads[0]!;
 	const first = <T extends { id: string }>(lists: T[][]) => {
 		const seen = new Set<string>();
 		return lists.flat().filter((item) => !seen.has(item.id) && seen.add(item.id));

@@ -1,7 +1,7 @@
 // One open neighbourhood on this device: its root, its members, and every module's documents as
 // the root lists them (modules.ts). The repository, its relays and the status line are
 // automerge/synced-repo.svelte.ts; each module's documents are declared in its own folder.
-import type { DocHandle } from '@automerge/automerge-repo/slim';
+import type { DocHandle, UrlHeads } from '@automerge/automerge-repo/slim';
 import { FirstDocuments } from '../automerge/first-documents.ts';
 import { type Read } from '../automerge/fields.ts';
 import { imm } from '../automerge/immutable.ts';
@@ -25,6 +25,7 @@ import { ensurePeriodDoc, postingDoc } from '../help/periods.ts';
 import { readPosts } from '../help/view.ts';
 import { newMapDoc } from '../map/create.ts';
 import type { MapDoc } from '../map/document.ts';
+import type { MapActions } from '../map/actions.ts';
 import type { MembersActions } from '../members/actions.ts';
 import type { MembersDoc } from '../members/document.ts';
 import type { Member } from '../members/view.ts';
@@ -338,7 +339,7 @@ export class Connection extends SyncedRepo {
 	}
 
 	/** The map document to write to: the listed one, or (for an older neighbourhood) a new one. */
-	async mapDoc(): Promise<DocHandle<MapDoc>> {
+	async #mapDoc(): Promise<DocHandle<MapDoc>> {
 		const { root, index } = this.#index();
 		const map = this.modules.map;
 		const { handle } = await ensureListedDoc<MapDoc>(
@@ -353,6 +354,24 @@ export class Connection extends SyncedRepo {
 			newMapDoc
 		);
 		return handle;
+	}
+
+	/**
+	 * One of the social map's actions (`map/actions.ts`) on its document, where that is: in the
+	 * background it runs there, and resolves once the page has what it did. A neighbourhood from
+	 * before the map gets its document first.
+	 */
+	async mapAct<K extends keyof MapActions>(action: K, ...args: ActionArgs<MapActions[K]>): Promise<ReturnType<MapActions[K]>> {
+		const listed = this.#index().index()?.map[0]?.url ?? (await this.#mapDoc()).url;
+		return (await this.modules.map.act(listed, action, args)) as ReturnType<MapActions[K]>;
+	}
+
+	/**
+	 * The map's version now, its document opened on the page: a form that saves as of it merges
+	 * with what others changed meanwhile.
+	 */
+	async mapBase(): Promise<UrlHeads> {
+		return (await this.#mapDoc()).heads();
 	}
 
 	/** The agenda document for a year or the series, started (and listed in the root) when missing. */

@@ -20,7 +20,7 @@ import type { ImportPlan } from './plan.ts';
  * Writes a plan to the map with the domain mutations and returns how many entries were added and
  * changed. Plan right before applying: an entry someone added in between would be replaced.
  */
-export function applyImport(plan: ImportPlan, handle: MapHandle, actor: Actor, now = new Date()): { added: number; updated: number } {
+export function applyImport(handle: MapHandle, plan: ImportPlan, actor: Actor, now = new Date()): { added: number; updated: number } {
 	let added = 0;
 	let updated = 0;
 	for (const theme of plan.themes) addTheme(handle, theme);

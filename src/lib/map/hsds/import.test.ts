@@ -36,7 +36,7 @@ describe('importing HSDS', () => {
 		const plan = planHsdsImport(JSON.parse(JSON.stringify(json)), copy.read());
 		expect(plan.refused).toEqual([]);
 		expect(plan.notes).toEqual([]);
-		expect(applyImport(plan, copy, IMPORTER, NOW)).toEqual({ added: 7, updated: 0 });
+		expect(applyImport(copy, plan, IMPORTER, NOW)).toEqual({ added: 7, updated: 0 });
 		expect(records(toHsds(copy.read(), { now: NOW }))).toEqual(records(json));
 		const read = copy.read();
 		const advies = read.services.find((s) => s.name === 'Spreekuur ouderenadviseur')!;
@@ -52,7 +52,7 @@ describe('importing HSDS', () => {
 		const json = toHsds(device.read(), { now: NOW });
 		const again = planHsdsImport(json, device.read());
 		expect([...again.organizations, ...again.locations, ...again.services].map((p) => p.action)).toEqual(Array(7).fill('unchanged'));
-		expect(applyImport(again, device, IMPORTER, NOW)).toEqual({ added: 0, updated: 0 });
+		expect(applyImport(device, again, IMPORTER, NOW)).toEqual({ added: 0, updated: 0 });
 
 		const changed: HsdsExport = JSON.parse(JSON.stringify(json));
 		const advies = changed.services.find((s) => s.id === toUuid(spreekuur))!;
@@ -61,7 +61,7 @@ describe('importing HSDS', () => {
 		advies.eligibility_description = '';
 		const plan = planHsdsImport(changed, device.read());
 		expect(plan.services.filter((s) => s.action === 'update').map((s) => s.name)).toEqual(['Spreekuur ouderenadviseur (nieuw adres)']);
-		expect(applyImport(plan, device, IMPORTER, NOW)).toEqual({ added: 0, updated: 1 });
+		expect(applyImport(device, plan, IMPORTER, NOW)).toEqual({ added: 0, updated: 1 });
 		const read = device.read();
 		expect(read.services).toHaveLength(3);
 		expect(read.organizations).toHaveLength(2);
@@ -85,7 +85,7 @@ describe('importing HSDS', () => {
 		expect(notes).toContainEqual(['schedule_dropped', expect.stringContaining('10 am to 6pm')]);
 		expect(notes).toContainEqual(['link_dropped', expect.stringContaining('service_at_locations[0]')]);
 
-		expect(applyImport(plan, map, IMPORTER, NOW)).toEqual({ added: 2, updated: 0 });
+		expect(applyImport(map, plan, IMPORTER, NOW)).toEqual({ added: 2, updated: 0 });
 		const read = map.read();
 		const counselling = read.services[0];
 		expect(counselling).toMatchObject({
@@ -122,7 +122,7 @@ describe('importing HSDS', () => {
 		for (const garbage of ['hallo', 42, null, [1, 2], { foo: 'bar' }, { services: 'geen lijst' }, '{"services":[]}', { services: [1, 2] }]) {
 			const plan = planHsdsImport(garbage, device.read());
 			expect(plan.refused).toEqual([expect.objectContaining({ kind: 'file', reason: 'not_hsds' })]);
-			expect(applyImport(plan, device, IMPORTER, NOW)).toEqual({ added: 0, updated: 0 });
+			expect(applyImport(device, plan, IMPORTER, NOW)).toEqual({ added: 0, updated: 0 });
 		}
 		expect(A.getHeads(device.doc)).toEqual(before);
 	});
@@ -150,7 +150,7 @@ describe('importing HSDS', () => {
 			['services[3]', 'Repaircafé', 'bad_schedule'],
 			['services[4]', '', 'no_name']
 		]);
-		expect(applyImport(plan, device, IMPORTER, NOW)).toEqual({ added: 1, updated: 0 });
+		expect(applyImport(device, plan, IMPORTER, NOW)).toEqual({ added: 1, updated: 0 });
 		const read = device.read();
 		expect(read.services.map((s) => s.name).sort()).toEqual(['Buurtmaaltijd', 'Computerhulp', 'Spreekuur ouderenadviseur', 'Taalcafé']);
 		expect(read.services.find((s) => s.id === spreekuur)!.name).toBe('Spreekuur ouderenadviseur');

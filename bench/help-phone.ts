@@ -14,6 +14,7 @@
 //   home → every quarter loaded: until the board no longer says older posts are loading.
 //   open offline → first posts visible: the browser closed and started again on the same profile,
 //     the network off, a tab opens /hulp; until the first post shows.
+//   open offline → the social map read: the same for /kaart, until it says how many services it has.
 // With --trace, each build's first run records a performance trace from the tap on "Klaar" until the
 // board is loaded (<file>, or <file>-<build>.json with several builds), for bench/long-tasks.ts; the
 // sampler slows the page, so that run's figures are not comparable with the others.
@@ -42,7 +43,7 @@ const OLDER = 'Oudere berichten worden nog geladen';
 // "Oudere berichten…" is a plain line under the count, not a status line.
 const LINES = '[role="status"], p.muted';
 
-type Run = OpenedAtOnce['figures'] & { offlineBoard: number };
+type Run = OpenedAtOnce['figures'] & { offlineBoard: number; offlineMap: number };
 
 async function measure(side: Side<Seeded>, documents: number, traceTo?: string): Promise<Run> {
 	const profile = mkdtempSync(join(tmpdir(), 'noaber-bench-help-phone-'));
@@ -54,7 +55,10 @@ async function measure(side: Side<Seeded>, documents: number, traceTo?: string):
 		await whenHeldLocally(page, documents);
 		await context.close();
 		const offlineBoard = await offlineOpen(profile, `${side.origin}/hulp`, POST);
-		return { ...figures, offlineBoard };
+		// The social map, read away from the page as the board is: its count says it was read (the
+		// bench's neighbourhood has a map without services).
+		const offlineMap = await offlineOpen(profile, `${side.origin}/kaart`, '[role="status"]', '0 diensten');
+		return { ...figures, offlineBoard, offlineMap };
 	} finally {
 		await context.close();
 		rmSync(profile, { recursive: true, force: true });
@@ -84,6 +88,7 @@ try {
 	printMedians(sides, results, [
 		['join → home usable', 'join', '< 2 s'],
 		['open offline → first posts visible', 'offlineBoard', '< 1.5 s'],
+		['open offline → the social map read (its count shown)', 'offlineMap', '–'],
 		['longest main-thread task while older quarters load', 'longTask', '< 50 ms'],
 		['the same, apart from the tap’s own tasks (finger down → the board answers)', 'loadTask', '–'],
 		['a tap during that load: input to next paint', 'tap', '< 200 ms'],

@@ -1,6 +1,7 @@
 // Finding posts: filters, and a search that ignores case and accents ("cafe" finds "café").
 import type { Kind, Status } from './document.ts';
-import { newestFirst, postsAdded, type Post, type PostsRead } from './view.ts';
+import type { Post, PostsRead } from './view.ts';
+import { newestFirst, postsAdded } from './growing.ts';
 import { fold } from '../text/fold.ts';
 import { mergeSorted } from '../sorted/merge.ts';
 

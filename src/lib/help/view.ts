@@ -4,7 +4,10 @@ import { isImmutableString, textOf, type Read } from '../automerge/fields.ts';
 import { readMessages, type ConversationMessage } from './conversation.ts';
 import { HistoryView, PostCore, ResponseView, type HistoryEntry, type Response as StoredResponse } from './schema.ts';
 import { effectiveStatus } from './status.ts';
-import { compare, mergeSorted } from '../sorted/merge.ts';
+import { mergeSorted } from '../sorted/merge.ts';
+import { grownFrom, newestFirst } from './growing.ts';
+
+export { newestFirst, postsAdded } from './growing.ts';
 
 export interface Response extends StoredResponse {
 	/** The conversation on this response, sealed (conversation.ts). */
@@ -89,13 +92,8 @@ export function readPosts(sources: PeriodSource[]): PostsRead {
 	return combinePosts(reads);
 }
 
-/** Newest first; posts of the same moment by id, so every device lists them alike. */
-export const newestFirst = (a: Post, b: Post) => compare(b.createdAt, a.createdAt) || compare(a.id, b.id);
-
 /** The ids of a combined read's posts, for combining more into it; the read that does takes them over. */
 const held = new WeakMap<PostsRead, Set<string>>();
-/** A read that is another with posts added (nothing changed or removed), and those posts. */
-const grown = new WeakMap<PostsRead, { from: Post[]; added: Post[] }>();
 
 /**
  * Reads of separate documents (each newest first) as one read, newest first. Combining what was
@@ -131,7 +129,7 @@ function added(first: PostsRead, kept: Set<string>, more: PostsRead[]): PostsRea
 		skippedParts: first.skippedParts + more.reduce((n, r) => n + r.skippedParts, 0)
 	};
 	held.set(read, kept);
-	grown.set(read, { from: first.items, added: posts });
+	grownFrom(read, first.items, posts);
 	return read;
 }
 
@@ -155,9 +153,6 @@ function combineAll(reads: PostsRead[]): PostsRead {
 	held.set(read, ids);
 	return read;
 }
-
-/** When `read` is an earlier read's posts (`from`) with posts added: those, newest first. */
-export const postsAdded = (read: PostsRead): { from: Post[]; added: Post[] } | undefined => grown.get(read);
 
 /**
  * Posts per piece when a document's read goes to the page in pieces: a year's archive of the

@@ -14,7 +14,9 @@ import { Registry } from '../relay/registry.ts';
 import type { MembersDoc } from '../src/lib/members/document.ts';
 import { newMember } from '../src/lib/members/mutations.ts';
 import type { RootDoc } from '../src/lib/neighbourhood/document.ts';
-import { addHelpArchive, addHelpPeriod, sealHelpPeriod } from '../src/lib/neighbourhood/mutations.ts';
+import { addHelpArchive, addHelpPeriod, addMapDoc, sealHelpPeriod } from '../src/lib/neighbourhood/mutations.ts';
+import type { MapDoc } from '../src/lib/map/document.ts';
+import { generateMap } from './generate-map.ts';
 import { emptyDetails } from '../src/lib/neighbourhood/schema.ts';
 import type { Generated } from './generate-help.ts';
 
@@ -26,7 +28,8 @@ export interface Seeded extends Hosted {
 	sealed: number;
 }
 
-export async function seedRelay(data: string, origin: string, generated: Generated, now = new Date()): Promise<Seeded> {
+/** `map`: a social map with services in place of the new neighbourhood's empty one. */
+export async function seedRelay(data: string, origin: string, generated: Generated, now = new Date(), options: { map?: boolean } = {}): Promise<Seeded> {
 	const registry = new Registry(data);
 	const repo = new Repo({ storage: new NodeFSStorageAdapter(join(data, 'documents')) });
 	const hosted = await createHosted(repo, registry, new AccessBook(data), { ...emptyDetails('Benchbuurt'), contactPhone: '020 123 4567' }, { origin });
@@ -35,6 +38,16 @@ export async function seedRelay(data: string, origin: string, generated: Generat
 	members.change((doc) => {
 		for (const m of generated.members) doc.members[m.id] = newMember(m.id, m.profile, m.joinedAt);
 	});
+	if (options.map) {
+		// 80 services of 30 organisations at 100 places (bench/generate-map.ts at a tenth of a large
+		// municipality's).
+		const map = repo.import<MapDoc>(A.save(generateMap(20261128, 0.1)));
+		registry.claim(map.documentId, hosted.id);
+		root.change((doc) => {
+			for (const url of Object.keys(doc.docs.map ?? {})) delete doc.docs.map![url];
+		});
+		addMapDoc(root, map.url);
+	}
 	const bytes: number[] = [];
 	const archives = new Map<string, DocHandle<ArchiveDoc>>();
 	let archivedPosts = 0;

@@ -1,5 +1,5 @@
-import type { Page } from '@playwright/test';
-import { expect, test } from './policy.ts';
+import type { Page, Route } from '@playwright/test';
+import { expect, test, watchPolicy } from './policy.ts';
 import { createNeighbourhood, device, joinAs, waitForOfflineReady } from './flows.ts';
 import { startHeldRelay } from './held-line.ts';
 import { startRelay, type RunningRelay } from './relay.ts';
@@ -183,4 +183,44 @@ test('a manager keeps a service up to date: edits it and its organisation, takes
 	await expect(topic).toHaveCount(0);
 	await fatima.getByRole('button', { name: 'Ongedaan maken' }).click();
 	await expect(topic).toBeVisible();
+});
+
+test("a resident's next start shows the map's first services as they were at once, and the map takes over in place", async ({ browser }) => {
+	const fatima = await device(browser);
+	const invite = await createNeighbourhood(fatima, relay, 'Fatima');
+	await newService(fatima, 'Spreekuur ouderenadviseur', 'Welzijn Lindenbuurt');
+	await fatima.getByLabel('Wat biedt het?').fill('Hulp bij aanvragen voor zorg en geldzaken.');
+	await fatima.getByLabel('Geldzaken', { exact: true }).check();
+	await fatima.getByRole('button', { name: 'Bewaren' }).click();
+	await expect(fatima.getByRole('heading', { name: 'Spreekuur ouderenadviseur', level: 1 })).toBeVisible();
+	// No service worker: the browser's own routing then sees every request of the page.
+	const context = await browser.newContext({ serviceWorkers: 'block' });
+	await watchPolicy(context);
+	const bert = await context.newPage();
+	await joinAs(bert, invite, 'Bert');
+	await bert.getByRole('link', { name: 'Waar kan ik terecht?' }).click();
+	await expect(bert.getByRole('link', { name: 'Spreekuur ouderenadviseur' })).toBeVisible();
+	// The page keeps it once the map is read and it has nothing else to do.
+	await expect.poll(() => bert.evaluate(() => Object.keys(localStorage).some((key) => key.startsWith('noaber.map.')))).toBe(true);
+	await bert.close();
+
+	// Automerge cannot start while its wasm is held back: what shows comes from the last start.
+	const held: Route[] = [];
+	await context.route('**/*.wasm', (route) => void held.push(route));
+	const again = await context.newPage();
+	await again.goto(`${relay.origin}/kaart`);
+	await expect.poll(() => held.length).toBeGreaterThan(0);
+	await expect(again.getByText('De sociale kaart wordt geopend…')).toBeVisible();
+	await expect(again.getByRole('heading', { name: 'Geldzaken', level: 2 })).toBeVisible();
+	await expect(again.getByRole('link', { name: 'Spreekuur ouderenadviseur' })).toBeVisible();
+	await expect(again.getByText('Hulp bij aanvragen voor zorg en geldzaken.')).toBeVisible();
+	await again.getByRole('link', { name: 'Spreekuur ouderenadviseur' }).focus();
+
+	for (const route of held.splice(0)) await route.continue();
+	await context.unroute('**/*.wasm');
+	await expect(again.getByText('1 dienst', { exact: true })).toBeVisible();
+	await expect(again.getByText('De sociale kaart wordt geopend…')).toHaveCount(0);
+	// The map took over in place: the keyboard is where it was.
+	await expect(again.getByRole('link', { name: 'Spreekuur ouderenadviseur' })).toBeFocused();
+	await context.close();
 });

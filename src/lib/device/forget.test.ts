@@ -9,6 +9,7 @@ import { loadMemberships, saveMemberships, upsert, type Membership } from './mem
 import { rememberedHome, rememberHome, type RememberedHome } from './remembered-home.ts';
 import { rememberedWeek, rememberWeek } from './remembered-week.ts';
 import { rememberBoard, rememberedBoard } from './remembered-board.ts';
+import { rememberMap, rememberedMap } from './remembered-map.ts';
 
 const home: RememberedHome = {
 	name: 'Lindenbuurt',
@@ -115,6 +116,7 @@ describe('forgetting a neighbourhood on this device', () => {
 			rememberHome(local, root, { ...home, name: `Buurt ${root}` });
 			rememberWeek(local, root, { language: 'nl', week: '2026-11-30', label: 'maandag 30 november', days: [] });
 			rememberBoard(local, root, { language: 'nl', cards: [] });
+			rememberMap(local, root, { language: 'nl', cards: [] });
 			addRefused(local, root, { id: 'x', documentId: 'doc', rule: 'rule', count: 1, at: '2026-11-01T00:00:00.000Z' });
 		}
 		local.setItem('noaber.push', JSON.stringify([A, B]));
@@ -134,6 +136,7 @@ describe('forgetting a neighbourhood on this device', () => {
 		expect(rememberedHome(local, A)).toBeUndefined();
 		expect(rememberedWeek(local, B, { week: '2026-11-30', language: 'nl' })).toBeDefined();
 		expect(rememberedBoard(local, B, 'nl')).toBeDefined();
+		expect(rememberedMap(local, B, 'nl')).toBeDefined();
 		expect(JSON.parse(local.getItem('noaber.push')!)).toEqual([B]);
 		expect(local.getItem('noaber.language')).toBe('en');
 	});

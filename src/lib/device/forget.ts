@@ -1,13 +1,14 @@
 // "Leaving clears this device": everything this device keeps of one neighbourhood, deleted. The
 // documents (its IndexedDB database, see automerge/device-storage.ts), the membership with its
 // credential, and what is kept per neighbourhood in localStorage: news read, changes the relay
-// refused, the last invitation made (it holds a ticket), the home screen and the agenda's week last shown, and its place in the push list. The push
+// refused, the last invitation made (it holds a ticket), the home screen, the agenda's week, the board's and the map's first screenful last shown, and its place in the push list. The push
 // subscription itself is let go by notify/device-push.ts (switchOff), which also tells the relay.
 import { storageName } from '../automerge/device-storage.ts';
 import { loadMemberships, remove, saveMemberships } from './memberships.ts';
 import { REMEMBERED_HOME } from './remembered-home.ts';
 import { REMEMBERED_WEEK } from './remembered-week.ts';
 import { REMEMBERED_BOARD } from './remembered-board.ts';
+import { REMEMBERED_MAP } from './remembered-map.ts';
 
 type KeyValue = Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
 
@@ -18,7 +19,8 @@ const PER_NEIGHBOURHOOD = [
 	'noaber.invitation.', // routes/uitnodigen
 	REMEMBERED_HOME,
 	REMEMBERED_WEEK,
-	REMEMBERED_BOARD
+	REMEMBERED_BOARD,
+	REMEMBERED_MAP
 ];
 /** The roots that use this device's push subscription (notify/device-push.ts). */
 const PUSH_LIST = 'noaber.push';

@@ -33,3 +33,20 @@ export function keptView<S extends v.GenericSchema>(local: KeyValue, key: string
 		return undefined;
 	}
 }
+
+/**
+ * A page's first screenful in words (remembered-board.ts, remembered-map.ts): per neighbourhood
+ * (root URL appended to `prefix`), at most `most` cards, and only in the language it was shown in.
+ */
+export function keptScreenful<S extends v.GenericSchema>(prefix: string, card: S, most: number) {
+	const schema = v.object({ language: v.pipe(v.string(), v.maxLength(10)), cards: v.pipe(v.array(card), v.maxLength(most)) });
+	type Screenful = v.InferOutput<typeof schema>;
+	return {
+		keep: (local: KeyValue, root: string, shown: Screenful): void => keepView(local, prefix + root, shown),
+		/** What was kept for this neighbourhood, if it was shown in `language`. */
+		kept: (local: KeyValue, root: string, language: string): Screenful | undefined => {
+			const kept = keptView(local, prefix + root, schema);
+			return kept?.language === language ? kept : undefined;
+		}
+	};
+}

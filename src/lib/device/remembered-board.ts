@@ -5,7 +5,7 @@
 // which loads with the documents), and only for the board as it first shows (every open post, no
 // filter). It goes with the device's copy (forget.ts).
 import * as v from 'valibot';
-import { keepView, keptView, type KeyValue } from './kept-view.ts';
+import { keptScreenful } from './kept-view.ts';
 
 /** One key per neighbourhood, root URL appended. */
 export const REMEMBERED_BOARD = 'noaber.board.';
@@ -34,18 +34,9 @@ const Card = v.object({
 });
 export type PostCard = v.InferOutput<typeof Card>;
 
-const Board = v.object({
-	language: text(10),
-	cards: v.pipe(v.array(Card), v.maxLength(BOARD_CARDS))
-});
-export type RememberedBoard = v.InferOutput<typeof Board>;
+const kept = keptScreenful(REMEMBERED_BOARD, Card, BOARD_CARDS);
+export type RememberedBoard = { language: string; cards: PostCard[] };
 
-export function rememberBoard(local: KeyValue, root: string, board: RememberedBoard): void {
-	keepView(local, REMEMBERED_BOARD + root, board);
-}
-
-/** The board kept for this neighbourhood, if it was shown in `language`. */
-export function rememberedBoard(local: KeyValue, root: string, language: string): RememberedBoard | undefined {
-	const kept = keptView(local, REMEMBERED_BOARD + root, Board);
-	return kept?.language === language ? kept : undefined;
-}
+export const rememberBoard = kept.keep;
+/** What was kept for this neighbourhood, if it was shown in `language`. */
+export const rememberedBoard = kept.kept;

@@ -5,7 +5,7 @@ import type { DocumentsDeclaration, Listed } from '../automerge/module-documents
 import type { RootIndex } from '../neighbourhood/schema.ts';
 import { adoptSeriesWeek, seriesWeek } from './calendar.ts';
 import { todayWall, windowOf } from './window.ts';
-import { agendaActions } from './actions.ts';
+import { agendaActions, type AgendaActions } from './actions.ts';
 import type { AgendaDoc } from './document.ts';
 import { agendaLoadOrder } from './periods.ts';
 import { eventsReaching, eventsSpan, shownFirst } from './span.ts';
@@ -25,7 +25,7 @@ function withSeriesWeek(read: EventsRead, now = new Date()): EventsRead {
 
 const isPeriod = (entry: Listed): entry is Required<Listed> => entry.period !== undefined;
 
-export const agendaDocuments: DocumentsDeclaration<RootIndex, AgendaDoc, EventsRead> = {
+export const agendaDocuments: DocumentsDeclaration<RootIndex, AgendaDoc, EventsRead, AgendaActions> = {
 	listed: ({ agenda }) => agenda,
 	order: (fresh, now) => agendaLoadOrder(fresh.filter(isPeriod), todayWall(now)),
 	page: '/agenda',

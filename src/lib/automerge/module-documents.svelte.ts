@@ -15,8 +15,11 @@ export interface Listed {
 	period?: string;
 }
 
-/** What a module says about the documents it owns. `Index` is what the root lists (its `docs`). */
-export interface DocumentsDeclaration<Index, Doc, View> {
+/**
+ * What a module says about the documents it owns. `Index` is what the root lists (its `docs`);
+ * `Actions`, its actions by name, as pages call them.
+ */
+export interface DocumentsDeclaration<Index, Doc, View, Actions extends ModuleActions = ModuleActions> {
 	/** Every document of this module that the root lists and the board should show. */
 	listed(index: Index): Listed[];
 	/**
@@ -63,7 +66,7 @@ export interface DocumentsDeclaration<Index, Doc, View> {
 	 * documents away from the page, the first ones too: pages send these actions to where the
 	 * document is (`ModuleDocuments.act`), so a tap never waits for a year to open on the page.
 	 */
-	actions?: ModuleActions;
+	actions?: Actions;
 }
 
 /** Domain actions by name: each changes the document it is given and may say what it did. */

@@ -4,13 +4,13 @@
 import type { DocumentsDeclaration, Listed } from '../automerge/module-documents.svelte.ts';
 import type { RootIndex } from '../neighbourhood/schema.ts';
 import type { HelpDoc } from './document.ts';
-import { helpActions } from './actions.ts';
+import { helpActions, type HelpActions } from './actions.ts';
 import { loadOrder } from './periods.ts';
 import { combinePosts, piecesOfPosts, readPosts, type PostsRead } from './view.ts';
 
 const isQuarter = (entry: Listed): entry is Required<Listed> => entry.period !== undefined;
 
-export const helpDocuments: DocumentsDeclaration<RootIndex, HelpDoc, PostsRead> = {
+export const helpDocuments: DocumentsDeclaration<RootIndex, HelpDoc, PostsRead, HelpActions> = {
 	// A sealed quarter's posts live in its archive: the board does not open it.
 	listed: ({ help, helpArchive, helpSealed }) => {
 		const sealed = new Set(helpSealed);

@@ -2,11 +2,11 @@
 // from the page where the browser can, as every module's; pages change it through the map's actions.
 import type { DocumentsDeclaration } from '../automerge/module-documents.svelte.ts';
 import type { RootIndex } from '../neighbourhood/schema.ts';
-import { mapActions } from './actions.ts';
+import { mapActions, type MapActions } from './actions.ts';
 import type { MapDoc } from './document.ts';
 import { combineMaps, readMap, type MapRead } from './view.ts';
 
-export const mapDocuments: DocumentsDeclaration<RootIndex, MapDoc, MapRead> = {
+export const mapDocuments: DocumentsDeclaration<RootIndex, MapDoc, MapRead, MapActions> = {
 	listed: ({ map }) => map,
 	page: '/kaart',
 	read: (docs) => readMap(docs.map(({ doc }) => doc)),

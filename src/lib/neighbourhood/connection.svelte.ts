@@ -17,10 +17,8 @@ import { isAccessNotice } from '../access/notice.ts';
 import { setAlternatives } from '../access/alternatives.ts';
 import { ensureAgendaDoc } from '../agenda/periods.ts';
 import type { AgendaDoc } from '../agenda/document.ts';
-import type { AgendaActions } from '../agenda/actions.ts';
 import { archivable, archivePosts, yearOf } from '../help/archive.ts';
 import type { ArchiveDoc, HelpDoc } from '../help/document.ts';
-import type { HelpActions } from '../help/actions.ts';
 import { ensurePeriodDoc, postingDoc } from '../help/periods.ts';
 import { readPosts } from '../help/view.ts';
 import { newMapDoc } from '../map/create.ts';
@@ -47,6 +45,8 @@ export type { SyncStatus, Target } from '../automerge/synced-repo.svelte.ts';
 type Modules = typeof modules;
 type DocOf<D> = D extends DocumentsDeclaration<RootIndex, infer Doc, unknown> ? Doc : never;
 type ViewOf<D> = D extends DocumentsDeclaration<RootIndex, never, infer View> ? View : never;
+type ActionsOf<M extends keyof Modules> = NonNullable<Modules[M]['actions']>;
+type Done<F> = F extends (...args: never[]) => infer R ? R : never;
 /** Each module's open documents and its view, under the module's name. */
 export type OpenModules = { [K in keyof Modules]: ModuleDocuments<RootIndex, DocOf<Modules[K]>, ViewOf<Modules[K]>> };
 
@@ -399,11 +399,11 @@ export class Connection extends SyncedRepo {
 	}
 
 	/**
-	 * One of the agenda's actions (`agenda/actions.ts`) on the document that holds an event, where
-	 * that document is: in the background it runs there, and the page shows the result once read.
+	 * One of a module's actions (its `actions.ts`) on one of its documents, where that document is:
+	 * in the background it runs there, and resolves once the page has what it did.
 	 */
-	agendaAct<K extends keyof AgendaActions>(documentUrl: string, action: K, ...args: ActionArgs<AgendaActions[K]>): Promise<ReturnType<AgendaActions[K]>> {
-		return this.modules.agenda.act(documentUrl, action, args) as Promise<ReturnType<AgendaActions[K]>>;
+	act<M extends keyof Modules, K extends keyof ActionsOf<M> & string>(module: M, documentUrl: string, action: K, ...args: ActionArgs<ActionsOf<M>[K]>): Promise<Done<ActionsOf<M>[K]>> {
+		return this.modules[module].act(documentUrl, action, args) as Promise<Done<ActionsOf<M>[K]>>;
 	}
 
 	/** The document to post in for this period, started (and listed in the root) when missing. */
@@ -431,14 +431,6 @@ export class Connection extends SyncedRepo {
 	async helpDocFor(period: string): Promise<string> {
 		const listed = postingDoc(this.#index().index()?.help ?? [], period);
 		return listed ? listed.url : (await this.#periodDoc(period)).url;
-	}
-
-	/**
-	 * One of the help board's actions (`help/actions.ts`) on the document that holds a post, where that
-	 * document is: in the background it runs there, and resolves once the page has what it did.
-	 */
-	helpAct<K extends keyof HelpActions>(documentUrl: string, action: K, ...args: ActionArgs<HelpActions[K]>): Promise<ReturnType<HelpActions[K]>> {
-		return this.modules.help.act(documentUrl, action, args) as Promise<ReturnType<HelpActions[K]>>;
 	}
 
 	/**

@@ -244,6 +244,8 @@ export class Connection extends SyncedRepo {
 
 	override async close(): Promise<void> {
 		this.#background.close();
+		// What still waits (for the members' address, say) finds nothing: its watch goes with the connection.
+		for (const finish of [...this.#waiting]) finish();
 		await super.close();
 	}
 
@@ -296,11 +298,20 @@ export class Connection extends SyncedRepo {
 		return found;
 	}
 
-	/** Resolves with what `check` finds once it finds something, reading again on every change; or undefined after `waitMs`. */
+	/** What `#until` waits for now, each ended with nothing when the connection closes. */
+	#waiting = new Set<() => void>();
+
+	/**
+	 * Resolves with what `check` finds once it finds something, reading again on every change; or
+	 * undefined after `waitMs`, or once the connection closed.
+	 */
 	#until<T>(check: () => { found: T } | undefined, waitMs?: number): Promise<T | undefined> {
 		return new Promise((resolve) => {
+			if (this.closed) return resolve(undefined);
 			let done = false;
 			let timer: ReturnType<typeof setTimeout> | undefined;
+			const nothing = () => finish(undefined);
+			const waiting = this.#waiting;
 			const stop = $effect.root(() => {
 				$effect(() => {
 					const seen = check();
@@ -310,12 +321,14 @@ export class Connection extends SyncedRepo {
 			function finish(value: T | undefined) {
 				if (done) return;
 				done = true;
+				waiting.delete(nothing);
 				clearTimeout(timer);
 				// Not from inside the effect that is running.
 				queueMicrotask(stop);
 				resolve(value);
 			}
-			if (waitMs !== undefined) timer = setTimeout(() => finish(undefined), waitMs);
+			waiting.add(nothing);
+			if (waitMs !== undefined) timer = setTimeout(nothing, waitMs);
 		});
 	}
 

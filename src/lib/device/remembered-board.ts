@@ -35,7 +35,6 @@ const Card = v.object({
 export type PostCard = v.InferOutput<typeof Card>;
 
 const kept = keptScreenful(REMEMBERED_BOARD, Card, BOARD_CARDS);
-export type RememberedBoard = { language: string; cards: PostCard[] };
 
 export const rememberBoard = kept.keep;
 /** What was kept for this neighbourhood, if it was shown in `language`. */

@@ -31,7 +31,6 @@ const Card = v.object({
 export type ServiceCard = v.InferOutput<typeof Card>;
 
 const kept = keptScreenful(REMEMBERED_MAP, Card, MAP_CARDS);
-export type RememberedMap = { language: string; cards: ServiceCard[] };
 
 export const rememberMap = kept.keep;
 /** What was kept for this neighbourhood, if it was shown in `language`. */

@@ -7,7 +7,7 @@ import { adoptSeriesWeek, seriesWeek } from './calendar.ts';
 import { todayWall, windowOf } from './window.ts';
 import { agendaActions, type AgendaActions } from './actions.ts';
 import type { AgendaDoc } from './document.ts';
-import { agendaLoadOrder } from './periods.ts';
+import { agendaLoadOrder, freshAgendaDoc } from './periods.ts';
 import { eventsReaching, eventsSpan, shownFirst } from './span.ts';
 import { combineEvents, piecesOf, readEvents, type EventsRead } from './view.ts';
 
@@ -40,5 +40,7 @@ export const agendaDocuments: DocumentsDeclaration<RootIndex, AgendaDoc, EventsR
 	// This year's document comes with this month and on: a year is 1.3 MB read (bench/member-device.ts).
 	firstShown: (now) => shownFirst(todayWall(now)),
 	within: (view, span) => ({ ...view, items: eventsReaching(view.items, span) }),
-	actions: agendaActions
+	actions: agendaActions,
+	// An event goes into its start's year, or the series' document.
+	adds: { listedIn: 'agenda', fresh: freshAgendaDoc }
 };

@@ -1,8 +1,7 @@
 // Agenda documents: one per year for one-off events (by the year they start), one for series.
 // The root lists them (URL → '2026' or 'series'); see period-index.ts for why the index is flat.
-import type { DocHandle } from '@automerge/automerge-repo/slim';
 import { imm } from '../automerge/immutable.ts';
-import { ensurePeriodDoc, type PeriodEntry, type PeriodStore } from '../automerge/period-index.ts';
+import type { PeriodEntry } from '../automerge/period-index.ts';
 import { AGENDA_PERIOD, SERIES, type AgendaDoc } from './document.ts';
 import { addDays, type Wall } from './time.ts';
 
@@ -28,10 +27,8 @@ export function agendaLoadOrder(entries: PeriodEntry[], today: Wall): { first: P
 
 export const newAgendaDoc = (period: string): AgendaDoc => ({ period: imm(period), events: {} });
 
-export type AgendaStore = PeriodStore<AgendaDoc>;
-
-/** The document to add an event of `period` to, started and listed in the root when missing. */
-export async function ensureAgendaDoc(store: AgendaStore, period: string): Promise<DocHandle<AgendaDoc>> {
+/** A new agenda document, for the first event of a year or the first series; only those have one. */
+export function freshAgendaDoc(period: string): AgendaDoc {
 	if (!AGENDA_PERIOD.test(period)) throw new Error(`Not an agenda period: ${period}`);
-	return (await ensurePeriodDoc(store, period, newAgendaDoc)).handle;
+	return newAgendaDoc(period);
 }

@@ -36,3 +36,15 @@ describe('the repository layer (src/lib/automerge)', () => {
 		expect(intoModule('@automerge/automerge-repo/slim')).toBeUndefined();
 	});
 });
+
+describe('the connection (neighbourhood/connection.svelte.ts)', () => {
+	it('knows the modules only through their declarations (neighbourhood/modules.ts): a new module needs no edit there', () => {
+		const connection = resolve(lib, 'neighbourhood/connection.svelte.ts');
+		const modules = reachesOf(connection).flatMap((target) => {
+			const module = intoModule(target);
+			return module && module !== 'neighbourhood' && module !== 'members' ? [relative(lib, target)] : [];
+		});
+		expect(modules).toEqual([]);
+		expect(reachesOf(connection)).toContain(resolve(lib, 'neighbourhood/modules.ts'));
+	});
+});

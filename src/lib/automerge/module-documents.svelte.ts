@@ -5,6 +5,7 @@
 import type { DocHandle } from '@automerge/automerge-repo/slim';
 import { ReactiveDoc } from './reactive.svelte.ts';
 import type { FirstDocuments } from './first-documents.ts';
+import type { PeriodEntry } from './period-index.ts';
 import { contains, overlaps, type Span } from './span.ts';
 
 export type { Span };
@@ -19,7 +20,7 @@ export interface Listed {
  * What a module says about the documents it owns. `Index` is what the root lists (its `docs`);
  * `Actions`, its actions by name, as pages call them.
  */
-export interface DocumentsDeclaration<Index, Doc, View, Actions extends ModuleActions = ModuleActions> {
+export interface DocumentsDeclaration<Index, Doc, View, Actions extends ModuleActions = ModuleActions, Root = unknown> {
 	/** Every document of this module that the root lists and the board should show. */
 	listed(index: Index): Listed[];
 	/**
@@ -67,6 +68,42 @@ export interface DocumentsDeclaration<Index, Doc, View, Actions extends ModuleAc
 	 * document is (`ModuleDocuments.act`), so a tap never waits for a year to open on the page.
 	 */
 	actions?: Actions;
+	/** Where the module's new items go (a module without it adds none through the connection). */
+	adds?: NewDocuments<Index, Doc>;
+	/**
+	 * Keeps the module's documents small, once every one listed was read (or that took too long)
+	 * on a device that opened the neighbourhood: the board moves long-closed quarters into their
+	 * year's archive, so the next start loads less. Runs again after the root changed.
+	 */
+	tidy?(documents: Tidying<Index, Doc, View, Root>): Promise<void>;
+}
+
+/** What a module's `tidy` works with: its documents, as read and to change, and the root. */
+export interface Tidying<Index, Doc, View, Root> {
+	/** The root's index as it is now: another device may have tidied while this one read. */
+	index(): Index | undefined;
+	root: DocHandle<Root>;
+	viewOf(url: string): View | undefined;
+	open(url: string): DocHandle<Doc> | Promise<DocHandle<Doc>>;
+	create(initial: Doc): DocHandle<Doc>;
+	closed(): boolean;
+}
+
+/** The root's lists of documents by period (`docs.help`, …): the keys of its index that hold one. */
+export type PeriodLists<Index> = { [K in keyof Index]-?: Index[K] extends PeriodEntry[] ? K : never }[keyof Index];
+
+/**
+ * How a module's documents grow: the root lists them by period (the board: quarters; the agenda:
+ * years and its series; the map: 'map'), and a new item of a period goes into the one every device
+ * picks for it (`postingDoc`), or into a new one, listed there.
+ */
+export interface NewDocuments<Index, Doc> {
+	/** The root's list this module's documents are in. */
+	listedIn: PeriodLists<Index>;
+	/** A new document for a period; throws for what is not one of this module's periods. */
+	fresh(period: string): Doc;
+	/** Where a new document goes among the open ones: the board shows the newest quarter first. */
+	place?: 'first' | 'last';
 }
 
 /** Domain actions by name: each changes the document it is given and may say what it did. */

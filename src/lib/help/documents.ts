@@ -2,15 +2,17 @@
 // The current and previous quarter open first; the archives and older quarters after. All are
 // read away from the page where the browser can, and pages change them through the board's actions.
 import type { DocumentsDeclaration, Listed } from '../automerge/module-documents.svelte.ts';
+import type { RootDoc } from '../neighbourhood/document.ts';
 import type { RootIndex } from '../neighbourhood/schema.ts';
 import type { HelpDoc } from './document.ts';
 import { helpActions, type HelpActions } from './actions.ts';
-import { loadOrder } from './periods.ts';
+import { archiveOld } from './archiving.ts';
+import { freshQuarter, loadOrder } from './periods.ts';
 import { combinePosts, piecesOfPosts, readPosts, type PostsRead } from './view.ts';
 
 const isQuarter = (entry: Listed): entry is Required<Listed> => entry.period !== undefined;
 
-export const helpDocuments: DocumentsDeclaration<RootIndex, HelpDoc, PostsRead, HelpActions> = {
+export const helpDocuments: DocumentsDeclaration<RootIndex, HelpDoc, PostsRead, HelpActions, RootDoc> = {
 	// A sealed quarter's posts live in its archive: the board does not open it.
 	listed: ({ help, helpArchive, helpSealed }) => {
 		const sealed = new Set(helpSealed);
@@ -24,5 +26,8 @@ export const helpDocuments: DocumentsDeclaration<RootIndex, HelpDoc, PostsRead, 
 	read: readPosts,
 	combine: combinePosts,
 	pieces: piecesOfPosts,
-	actions: helpActions
+	actions: helpActions,
+	// A post goes into its quarter's document; the board lists the newest quarter first.
+	adds: { listedIn: 'help', fresh: freshQuarter, place: 'first' },
+	tidy: (board) => archiveOld(board)
 };

@@ -6,8 +6,12 @@ import { imm } from '../automerge/immutable.ts';
 import type { HelpDoc, HelpIndex } from './document.ts';
 import { blankPost, createPost } from './mutations.ts';
 import { readHelpIndex } from './document.ts';
-import { ensurePeriodDoc, loadOrder, postingDoc, type PeriodStore } from './periods.ts';
+import { ensurePeriodDoc as ensureListed, type PeriodStore } from '../automerge/period-index.ts';
+import { freshQuarter, loadOrder, postingDoc } from './periods.ts';
 import { readPosts } from './view.ts';
+
+/** The quarter to post in, found as the connection finds it (`freshQuarter` is the board's `adds.fresh`). */
+const ensurePeriodDoc = (store: PeriodStore<HelpDoc>, period: string) => ensureListed(store, period, freshQuarter);
 
 /** Just enough of the root for the index: the lead's RootDoc has it under `docs.help`. */
 type RootLike = {
@@ -21,7 +25,7 @@ type RootLike = {
 function device(root: A.Doc<RootLike>, storage = new SlowStorage()) {
 	const repo = new Repo({ storage, network: [], saveDebounceRate: 86_400_000 });
 	const rootHandle = repo.import<RootLike>(A.save(root));
-	const store: PeriodStore = {
+	const store: PeriodStore<HelpDoc> = {
 		entries: () => readHelpIndex(rootHandle.doc().docs.help),
 		open: (url) => repo.find<HelpDoc>(url as AutomergeUrl),
 		create: (initial) => repo.create<HelpDoc>(initial),

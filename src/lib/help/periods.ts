@@ -1,13 +1,7 @@
 // Quarters as document periods. A post lives in the document of the quarter it was created in;
 // the root lists every period document in a flat index (see `HelpIndex` and period-index.ts).
-import type { DocHandle } from '@automerge/automerge-repo/slim';
 import { imm } from '../automerge/immutable.ts';
-import {
-	ensurePeriodDoc as ensureGeneric,
-	postingDoc,
-	type PeriodEntry,
-	type PeriodStore as GenericStore
-} from '../automerge/period-index.ts';
+import { postingDoc, type PeriodEntry } from '../automerge/period-index.ts';
 import { PERIOD, type HelpDoc, type HelpIndex } from './document.ts';
 
 export type { HelpIndex, PeriodEntry };
@@ -54,10 +48,8 @@ export function loadOrder(entries: PeriodEntry[], now: Date): { first: PeriodEnt
 /** The initial value of a new period document. */
 export const newPeriodDoc = (period: string): HelpDoc => ({ period: imm(period), posts: {} });
 
-export type PeriodStore = GenericStore<HelpDoc>;
-
-/** The document to post in for `period`: the listed one, or a new one, listed in the root at once. */
-export async function ensurePeriodDoc(store: PeriodStore, period: string): Promise<{ handle: DocHandle<HelpDoc>; created: boolean }> {
+/** A new quarter's document, for the first post of a quarter; only a quarter ('2026Q4') has one. */
+export function freshQuarter(period: string): HelpDoc {
 	if (!PERIOD.test(period)) throw new Error(`Not a period: ${period}`);
-	return ensureGeneric(store, period, newPeriodDoc);
+	return newPeriodDoc(period);
 }

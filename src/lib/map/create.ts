@@ -11,3 +11,12 @@ export const newMapDoc = (): MapDoc => ({
 	settings: { centre: null, tiles: imm('') },
 	changes: {}
 });
+
+/** The map is listed in the root as one period: 'map'. */
+export const MAP_PERIOD = 'map';
+
+/** A new map document, for a neighbourhood from before the map; the map has no other period. */
+export function freshMapDoc(period: string): MapDoc {
+	if (period !== MAP_PERIOD) throw new Error(`Not the map's period: ${period}`);
+	return newMapDoc();
+}

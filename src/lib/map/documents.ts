@@ -3,6 +3,7 @@
 import type { DocumentsDeclaration } from '../automerge/module-documents.svelte.ts';
 import type { RootIndex } from '../neighbourhood/schema.ts';
 import { mapActions, type MapActions } from './actions.ts';
+import { freshMapDoc } from './create.ts';
 import type { MapDoc } from './document.ts';
 import { combineMaps, readMap, type MapRead } from './view.ts';
 
@@ -11,5 +12,7 @@ export const mapDocuments: DocumentsDeclaration<RootIndex, MapDoc, MapRead, MapA
 	page: '/kaart',
 	read: (docs) => readMap(docs.map(({ doc }) => doc)),
 	combine: combineMaps,
-	actions: mapActions
+	actions: mapActions,
+	// One document, made with the neighbourhood; a neighbourhood from before the map gets it when first changed.
+	adds: { listedIn: 'map', fresh: freshMapDoc }
 };

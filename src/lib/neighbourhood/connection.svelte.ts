@@ -1,12 +1,11 @@
 // One open neighbourhood on this device: its root, its members, and every module's documents as
 // the root lists them (modules.ts). The repository, its relays and the status line are
 // automerge/synced-repo.svelte.ts; each module's documents are declared in its own folder.
-import type { DocHandle, UrlHeads } from '@automerge/automerge-repo/slim';
+import type { DocHandle } from '@automerge/automerge-repo/slim';
 import { FirstDocuments } from '../automerge/first-documents.ts';
 import { type Read } from '../automerge/fields.ts';
-import { imm } from '../automerge/immutable.ts';
-import { ModuleDocuments, type ActionArgs, type DocumentsDeclaration, type Opener } from '../automerge/module-documents.svelte.ts';
-import { ensurePeriodDoc as ensureListedDoc } from '../automerge/period-index.ts';
+import { ModuleDocuments, type ActionArgs, type DocumentsDeclaration, type ModuleActions, type NewDocuments, type Opener } from '../automerge/module-documents.svelte.ts';
+import { ensurePeriodDoc, postingDoc } from '../automerge/period-index.ts';
 import { ReactiveDoc } from '../automerge/reactive.svelte.ts';
 import { SyncedRepo, type Target } from '../automerge/synced-repo.svelte.ts';
 import { afterNextPaint } from '../automerge/next-paint.ts';
@@ -15,15 +14,6 @@ import type { FromBackground } from '../automerge/background-messages.ts';
 import { automergeReady } from '../automerge/wasm.ts';
 import { isAccessNotice } from '../access/notice.ts';
 import { setAlternatives } from '../access/alternatives.ts';
-import { ensureAgendaDoc } from '../agenda/periods.ts';
-import type { AgendaDoc } from '../agenda/document.ts';
-import { archivable, archivePosts, yearOf } from '../help/archive.ts';
-import type { ArchiveDoc, HelpDoc } from '../help/document.ts';
-import { ensurePeriodDoc, postingDoc } from '../help/periods.ts';
-import { readPosts } from '../help/view.ts';
-import { newMapDoc } from '../map/create.ts';
-import type { MapDoc } from '../map/document.ts';
-import type { MapActions } from '../map/actions.ts';
 import type { MembersActions } from '../members/actions.ts';
 import type { MembersDoc } from '../members/document.ts';
 import type { Member } from '../members/view.ts';
@@ -32,7 +22,7 @@ import { nextTurn } from '../device/turn.ts';
 import { healRoot } from './heal.ts';
 import type { MigrationResult } from './migrate.ts';
 import { members as membersDeclared, modules } from './modules.ts';
-import { addAgendaDoc, addHelpArchive, addHelpPeriod, addMapDoc, migrateRoot, sealHelpPeriod } from './mutations.ts';
+import { listDocument, migrateRoot } from './mutations.ts';
 import type { RootProblem } from './problems.ts';
 import { relaysToReach, relayToFollow } from './relay-list.ts';
 import { repairRoot, restoreMembers } from './repair.ts';
@@ -43,18 +33,18 @@ import { readNeighbourhood, type RootRead } from './view.ts';
 export type { SyncStatus, Target } from '../automerge/synced-repo.svelte.ts';
 
 type Modules = typeof modules;
-type DocOf<D> = D extends DocumentsDeclaration<RootIndex, infer Doc, unknown> ? Doc : never;
-type ViewOf<D> = D extends DocumentsDeclaration<RootIndex, never, infer View> ? View : never;
+type DocOf<D> = D extends DocumentsDeclaration<RootIndex, infer Doc, infer _View, infer _Actions> ? Doc : never;
+type ViewOf<D> = D extends DocumentsDeclaration<RootIndex, infer _Doc, infer View, infer _Actions> ? View : never;
 type ActionsOf<M extends keyof Modules> = NonNullable<Modules[M]['actions']>;
 type Done<F> = F extends (...args: never[]) => infer R ? R : never;
 /** Each module's open documents and its view, under the module's name. */
 export type OpenModules = { [K in keyof Modules]: ModuleDocuments<RootIndex, DocOf<Modules[K]>, ViewOf<Modules[K]>> };
 
 /**
- * How long archiving waits for the board to read every quarter it lists; a board that does not get
- * there keeps it waiting no longer, and the next change of the root tries again.
+ * How long a module's housekeeping waits for it to read every document listed (the board: every
+ * quarter, before archiving); one that does not get there keeps it waiting no longer.
  */
-const ARCHIVE_WAIT_MS = 60_000;
+const TIDY_WAIT_MS = 60_000;
 
 export class Connection extends SyncedRepo {
 	root = $state<ReactiveDoc<RootDoc>>();
@@ -202,7 +192,8 @@ export class Connection extends SyncedRepo {
 			if (this.closed) return;
 		}
 		await Promise.all(loads);
-		void this.#archiveOnceRead();
+		const root = this.root?.handle;
+		if (root) void this.#tidyOnceRead(root);
 	}
 
 	#fromBackground(message: FromBackground) {
@@ -345,70 +336,60 @@ export class Connection extends SyncedRepo {
 		};
 	}
 
-	/** A new document and the root that lists it, stored on this device. */
-	async #storedListed(root: DocHandle<RootDoc>, handle: DocHandle<unknown>): Promise<void> {
-		// A device that cannot store says so in the status line; the post still reaches the relay.
-		await Promise.all([this.keep(root), this.keep(handle)]).catch(() => undefined);
+	/**
+	 * The address of the document a module's new item of this period goes in (as the module
+	 * declares, `adds`): the listed one, wherever it is read; else a new one, listed in the root.
+	 */
+	async documentFor<M extends keyof Modules>(module: M, period: string): Promise<string> {
+		const adds = this.#adds(module);
+		const listed = postingDoc(this.#index().index()?.[adds.listedIn] ?? [], period);
+		return listed ? listed.url : (await this.openFor(module, period)).url;
 	}
 
-	/** The map document to write to: the listed one, or (for an older neighbourhood) a new one. */
-	async #mapDoc(): Promise<DocHandle<MapDoc>> {
+	/**
+	 * That document opened on the page, started (and listed in the root) when missing: for a change
+	 * made here, or a form that saves as of the version it started from.
+	 */
+	async openFor<M extends keyof Modules>(module: M, period: string): Promise<DocHandle<DocOf<Modules[M]>>> {
+		const adds = this.#adds(module);
 		const { root, index } = this.#index();
-		const map = this.modules.map;
-		const { handle } = await ensureListedDoc<MapDoc>(
+		const documents = this.modules[module] as ModuleDocuments<RootIndex, DocOf<Modules[M]>, unknown>;
+		const { handle } = await ensurePeriodDoc<DocOf<Modules[M]>>(
 			{
-				entries: () => index()?.map ?? [],
-				open: (url) => map.open(url),
-				create: (initial) => map.create(initial),
-				list: (_period, url) => addMapDoc(root, url),
-				stored: (handle) => this.#storedListed(root, handle)
+				entries: () => index()?.[adds.listedIn] ?? [],
+				open: (url) => documents.open(url),
+				create: (initial) => documents.create(initial, adds.place),
+				list: (p, url) => listDocument(root, adds.listedIn, p, url),
+				// A device that cannot store says so in the status line; the item still reaches the relay.
+				stored: (handle) => Promise.all([this.keep(root), this.keep(handle)]).then(() => undefined, () => undefined)
 			},
-			'map',
-			newMapDoc
+			period,
+			adds.fresh
 		);
 		return handle;
 	}
 
 	/**
-	 * One of the social map's actions (`map/actions.ts`) on its document, where that is: in the
-	 * background it runs there, and resolves once the page has what it did. A neighbourhood from
-	 * before the map gets its document first.
+	 * One of a module's actions on the document its new items of this period go in (`documentFor`):
+	 * the map's one document, say.
 	 */
-	async mapAct<K extends keyof MapActions>(action: K, ...args: ActionArgs<MapActions[K]>): Promise<ReturnType<MapActions[K]>> {
-		const listed = this.#index().index()?.map[0]?.url ?? (await this.#mapDoc()).url;
-		return (await this.modules.map.act(listed, action, args)) as ReturnType<MapActions[K]>;
+	async actFor<M extends keyof Modules, K extends keyof ActionsOf<M> & string>(module: M, period: string, action: K, ...args: ActionArgs<ActionsOf<M>[K]>): Promise<Done<ActionsOf<M>[K]>> {
+		return this.act(module, await this.documentFor(module, period), action, ...args);
+	}
+
+	#adds<M extends keyof Modules>(module: M): NewDocuments<RootIndex, DocOf<Modules[M]>> {
+		const adds = modules[module].adds as NewDocuments<RootIndex, DocOf<Modules[M]>> | undefined;
+		if (!adds) throw new Error(`The ${module} module adds no documents`);
+		return adds;
 	}
 
 	/**
-	 * The map's version now, its document opened on the page: a form that saves as of it merges
-	 * with what others changed meanwhile.
+	 * The handle of the document that holds an item, if open on the page. One read in the background
+	 * is opened now (a form saves as of the version it started from, an event's page signs up): a page
+	 * reading this shows it once it is.
 	 */
-	async mapBase(): Promise<UrlHeads> {
-		return (await this.#mapDoc()).heads();
-	}
-
-	/** The agenda document for a year or the series, started (and listed in the root) when missing. */
-	async agendaDoc(period: string): Promise<DocHandle<AgendaDoc>> {
-		const { root, index } = this.#index();
-		const agenda = this.modules.agenda;
-		return ensureAgendaDoc(
-			{
-				entries: () => index()?.agenda ?? [],
-				open: (url) => agenda.open(url),
-				create: (initial) => agenda.create(initial),
-				list: (p, url) => addAgendaDoc(root, p, url),
-				stored: (handle) => this.#storedListed(root, handle)
-			},
-			period
-		);
-	}
-
-	/**
-	 * The handle of the agenda document that holds an event, if open on the page. One read in the
-	 * background is opened now: a page reading this shows it once it is.
-	 */
-	agendaHandle(documentUrl: string): DocHandle<AgendaDoc> | undefined {
-		return this.modules.agenda.handleOrOpen(documentUrl);
+	handleOf<M extends keyof Modules>(module: M, documentUrl: string): DocHandle<DocOf<Modules[M]>> | undefined {
+		return (this.modules[module] as ModuleDocuments<RootIndex, DocOf<Modules[M]>, unknown>).handleOrOpen(documentUrl);
 	}
 
 	/**
@@ -419,101 +400,48 @@ export class Connection extends SyncedRepo {
 		return this.modules[module].act(documentUrl, action, args) as Promise<Done<ActionsOf<M>[K]>>;
 	}
 
-	/** The document to post in for this period, started (and listed in the root) when missing. */
-	async #periodDoc(period: string): Promise<DocHandle<HelpDoc>> {
-		const { root, index } = this.#index();
-		const help = this.modules.help;
-		const { handle } = await ensurePeriodDoc(
-			{
-				entries: () => index()?.help ?? [],
-				open: (url) => help.open(url),
-				// The board lists the newest quarter first.
-				create: (initial) => help.create(initial, 'first'),
-				list: (p, url) => addHelpPeriod(root, p, url),
-				stored: (handle) => this.#storedListed(root, handle)
-			},
-			period
-		);
-		return handle;
-	}
-
-	/**
-	 * The address of the document a new post of this period goes in: the listed one, wherever it is
-	 * read; else a new one, listed in the root.
-	 */
-	async helpDocFor(period: string): Promise<string> {
-		const listed = postingDoc(this.#index().index()?.help ?? [], period);
-		return listed ? listed.url : (await this.#periodDoc(period)).url;
-	}
-
-	/**
-	 * The handle of the document that holds a post, if open on the page. One read in the background
-	 * is opened now (a form saves as of the version it started from): a page reading this shows it
-	 * once it is.
-	 */
-	helpHandle(documentUrl: string): DocHandle<HelpDoc> | undefined {
-		return this.modules.help.handleOrOpen(documentUrl);
-	}
-
 	/** Opens a sealed quarter to show the full history of an archived post. */
 	async openSealed(url: string): Promise<void> {
 		await this.modules.help.openMore(url);
 	}
 
-	#archiving = false;
-
-	/** Archives long-closed quarters once the board read every quarter it lists (or gave up waiting). */
-	async #archiveOnceRead() {
-		const read = await this.#until(() => (this.modules.help.pending === 0 ? { found: true } : undefined), ARCHIVE_WAIT_MS);
-		if (!read || this.closed) return;
-		try {
-			await this.#archiveOld();
-		} catch {
-			// An archive this device cannot open now (offline, say): the next start tries again.
-		}
-	}
+	/** Modules tidying now: one run at a time each. */
+	#tidying = new Set<string>();
 
 	/**
-	 * Moves long-closed quarters into the year's archive, so the next start loads less. Which ones is
-	 * read from the board's views, wherever they were read; only a quarter to archive, and its year's
-	 * archive, open on the page.
+	 * Each module's housekeeping (its declared `tidy`), once it read every document the root lists,
+	 * or gave up waiting; the next change of the root tries again.
 	 */
-	async #archiveOld() {
-		const root = this.root?.handle;
-		// As the root lists them now: another device may have archived a quarter while the board loaded.
-		const read = root && readNeighbourhood(root.doc());
-		if (this.#archiving || !root || !read?.ok) return;
-		const index = read.neighbourhood.docs;
-		this.#archiving = true;
-		const help = this.modules.help;
-		let archives = index.helpArchive;
-		const sealed = new Set(index.helpSealed);
-		try {
-			const now = new Date();
-			for (const { url } of index.help) {
-				if (sealed.has(url)) continue;
-				const shown = help.viewOf(url)?.items ?? [];
-				const period = shown[0]?.period ?? '';
-				if (shown.length === 0 || !archivable(period, shown, now)) continue;
-				const quarter = await help.open(url);
-				// As it is now on this device, not as it was last sent to the page.
-				const posts = readPosts([{ url, doc: quarter.doc() }]).items;
-				if (posts.length === 0 || !archivable(period, posts, now) || this.closed) continue;
-				const year = yearOf(period);
-				const listed = archives.find((a) => a.year === year);
-				let archive = listed ? ((await help.open(listed.url)) as unknown as DocHandle<ArchiveDoc>) : undefined;
-				if (!archive) {
-					// An archive is one of the board's documents: the board reads both kinds.
-					archive = help.create({ year: imm(year), posts: {} } as unknown as HelpDoc) as unknown as DocHandle<ArchiveDoc>;
-					addHelpArchive(root, year, archive.url);
-					archives = [...archives, { year, url: archive.url }];
+	async #tidyOnceRead(root: DocHandle<RootDoc>) {
+		const declared: Record<string, DocumentsDeclaration<RootIndex, unknown, unknown, ModuleActions, RootDoc>> = modules;
+		const open: Record<string, ModuleDocuments<RootIndex, unknown, unknown>> = this.modules;
+		await Promise.all(
+			Object.entries(declared).map(async ([name, { tidy }]) => {
+				const documents = open[name];
+				if (!tidy || !documents) return;
+				const read = await this.#until(() => (documents.pending === 0 ? { found: true } : undefined), TIDY_WAIT_MS);
+				if (!read || this.closed || this.#tidying.has(name)) return;
+				this.#tidying.add(name);
+				try {
+					await tidy({
+						// As the root lists them now: another device may have tidied while this one read.
+						index: () => {
+							const now = readNeighbourhood(root.doc());
+							return now.ok ? now.neighbourhood.docs : undefined;
+						},
+						root,
+						viewOf: (url) => documents.viewOf(url),
+						open: (url) => documents.open(url),
+						create: (initial) => documents.create(initial),
+						closed: () => this.closed
+					});
+				} catch {
+					// A document this device cannot open now (offline, say): the next start tries again.
+				} finally {
+					this.#tidying.delete(name);
 				}
-				archivePosts(archive, posts);
-				sealHelpPeriod(root, url, archive.url);
-			}
-		} finally {
-			this.#archiving = false;
-		}
+			})
+		);
 	}
 
 	/** The root may arrive later than the handle; wait for a readable one. */

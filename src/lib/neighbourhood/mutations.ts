@@ -1,12 +1,13 @@
-import { updateText } from '@automerge/automerge/slim';
+import { updateText, type ImmutableString } from '@automerge/automerge/slim';
 import type { DocHandle } from '@automerge/automerge-repo/slim';
 import { isRecord } from '../automerge/fields.ts';
 import { imm } from '../automerge/immutable.ts';
+import type { PeriodLists } from '../automerge/module-documents.svelte.ts';
 import { addName, removeName } from '../automerge/name-list.ts';
 import type { RootDoc } from './document.ts';
 import { readVersion } from './document.ts';
 import { migrate, type MigrationResult } from './migrate.ts';
-import { DetailsInput } from './schema.ts';
+import { DetailsInput, type RootIndex } from './schema.ts';
 import { sameRelay } from './relay-list.ts';
 import { check, type Invalid, type Valid } from '../validation/check.ts';
 
@@ -55,20 +56,23 @@ export function setPublicPage(handle: DocHandle<RootDoc>, on: boolean): void {
 	});
 }
 
-/** Lists an agenda document; two devices may list one for the same year. */
-export function addAgendaDoc(handle: DocHandle<RootDoc>, period: string, url: string): void {
+/**
+ * Lists a module's document under its period (`docs.help`, `docs.agenda`, `docs.map`): URL →
+ * period, so two devices that each start one offline both stay listed.
+ */
+export function listDocument(handle: DocHandle<RootDoc>, list: PeriodLists<RootIndex>, period: string, url: string): void {
 	handle.change((doc) => {
-		doc.docs.agenda[url] = imm(period);
+		// A root from before the map has no map index.
+		const index: Record<string, ImmutableString> = (doc.docs[list] ??= {});
+		index[url] = imm(period);
 	});
 }
 
+/** Lists an agenda document; two devices may list one for the same year. */
+export const addAgendaDoc = (handle: DocHandle<RootDoc>, period: string, url: string): void => listDocument(handle, 'agenda', period, url);
+
 /** Lists the social map's document. */
-export function addMapDoc(handle: DocHandle<RootDoc>, url: string): void {
-	handle.change((doc) => {
-		doc.docs.map ??= {};
-		doc.docs.map[url] = imm('map');
-	});
-}
+export const addMapDoc = (handle: DocHandle<RootDoc>, url: string): void => listDocument(handle, 'map', 'map', url);
 
 /**
  * Brings an older root up to date; records no change unless it is older. Never throws: what it
@@ -92,11 +96,7 @@ export function migrateRoot(handle: DocHandle<RootDoc>): MigrationResult {
 }
 
 /** Lists a period document of the help board; two devices may list one for the same period. */
-export function addHelpPeriod(handle: DocHandle<RootDoc>, period: string, url: string): void {
-	handle.change((doc) => {
-		doc.docs.help[url] = imm(period);
-	});
-}
+export const addHelpPeriod = (handle: DocHandle<RootDoc>, period: string, url: string): void => listDocument(handle, 'help', period, url);
 
 /**
  * The help board's categories: a list, so concurrent additions by two managers both stay. `at`

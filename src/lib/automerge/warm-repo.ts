@@ -38,6 +38,24 @@ export class MemoryStorage implements StorageAdapterInterface {
 
 const startsWith = (key: StorageKey, prefix: StorageKey) => prefix.every((part, i) => key[i] === part);
 
+/** How long the two warm-up repositories may take to meet: longer, and the warm-up is skipped. */
+const MEET_MS = 3000;
+
+/** Resolves true once the repository has met another peer, false after `MEET_MS`. */
+function met(repo: Repo): Promise<boolean> {
+	if (repo.peers.length > 0) return Promise.resolve(true);
+	return new Promise((resolve) => {
+		const timer = setTimeout(() => done(false), MEET_MS);
+		const onPeer = () => done(true);
+		function done(value: boolean) {
+			clearTimeout(timer);
+			repo.networkSubsystem.off('peer', onPeer);
+			resolve(value);
+		}
+		repo.networkSubsystem.on('peer', onPeer);
+	});
+}
+
 /**
  * Takes a small document through the repository's paths, a step per idle moment. True when every
  * step ran; false when stopped (the resident tapped "Klaar": the real documents take these paths
@@ -60,6 +78,9 @@ export async function warmRepository(idle: Idle = whenIdle, stop?: AbortSignal):
 		const [theirs, ours] = (repos = [new Repo({ storage: storage.theirs, network: network() }), new Repo({ storage: storage.ours, network: network() })]);
 		const url = theirs.import(A.save(tinyDocument())).url;
 		if (!(await goOn())) return false;
+		// Asked before the two met, `find` gives up at once (unavailable): on a busy phone the
+		// channel's first hello can take longer than the adapter waits for it.
+		if (!(await met(ours))) return false;
 		const handle = await ours.find<{ count: number }>(url);
 		handle.change((doc) => void (doc.count += 1));
 		if (!(await goOn())) return false;

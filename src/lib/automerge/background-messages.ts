@@ -42,8 +42,12 @@ export type FromBackground =
 	 * again after every change, with the time it covers now (none when it holds nothing).
 	 */
 	| { type: 'held'; module: string; url: string; span?: Span }
-	/** Not on this device, and no relay reached now has it: it is still followed, and comes as a part if it arrives. */
-	| { type: 'lacking'; module: string; url: string }
+	/**
+	 * Not on this device, and no relay reached now has it: it is still followed, and comes as a part
+	 * if it arrives. `offline`: the background reaches no relay at all, so none could say; a page that
+	 * reaches one waits for it, as the background will ask again once it is back too.
+	 */
+	| { type: 'lacking'; module: string; url: string; offline?: boolean }
 	/** Reported lacking before, and on its way again now (a relay is back and has not said it lacks it). */
 	| { type: 'coming'; module: string; url: string }
 	/** What an action returned; `failed` when it could not run (the document is not here). */

@@ -33,7 +33,7 @@ const target = (root: string): BackgroundTarget => ({ root, relay: 'wss://relay.
 function host() {
 	const repos: Repo[] = [];
 	const stopped: Repo[] = [];
-	const relay = { has: false, reached: false, changed: new Set<() => void>() };
+	const relay = { has: false, reached: false, lacks: false, changed: new Set<() => void>() };
 	const reaching: string[][] = [];
 	const start: Starter = vi.fn(async () => {
 		const repo = new Repo({ network: [] });
@@ -47,7 +47,8 @@ function host() {
 			checkErasures: () => undefined,
 			onRelays: () => relay.has,
 			onRefused: () => undefined,
-			coming: (handle) => !handle.isReady() && relay.reached,
+			coming: (handle) => !handle.isReady() && relay.reached && !relay.lacks,
+			reaching: () => relay.reached,
 			onReach: (listener) => void relay.changed.add(listener),
 			stop: async () => void stopped.push(repo)
 		} satisfies Started;
@@ -328,7 +329,7 @@ describe('the documents worker shared by tabs', () => {
 		expect(handle.doc().title).toBe('Koffieochtend');
 	});
 
-	it('says a document not here is lacking while no relay is reached, and on its way again once one is', async () => {
+	it('says a document not here is lacking while no relay is reached (offline), on its way again once one is, and lacking when it says so', async () => {
 		const { background, repos, relay } = host();
 		const tab = new TabPort();
 		background.serve(tab);
@@ -337,11 +338,19 @@ describe('the documents worker shared by tabs', () => {
 		const missing = generateAutomergeUrl();
 		tab.say({ type: 'read', module: 'agenda', urls: [missing] });
 		await until(() => tab.received.length === 1);
-		expect(tab.received).toEqual([{ type: 'lacking', module: 'agenda', url: missing }]);
+		expect(tab.received).toEqual([{ type: 'lacking', module: 'agenda', url: missing, offline: true }]);
 
 		relay.reached = true;
 		relay.changed.forEach((changed) => changed());
 		relay.changed.forEach((changed) => changed());
 		expect(tab.received.slice(1)).toEqual([{ type: 'coming', module: 'agenda', url: missing }]);
+		// The relay says it does not have it either: lacking, with a relay reached.
+		relay.lacks = true;
+		relay.changed.forEach((changed) => changed());
+		expect(tab.received.slice(2)).toEqual([{ type: 'lacking', module: 'agenda', url: missing }]);
+		// The line drops: lacking still, now because no relay is reached.
+		relay.reached = false;
+		relay.changed.forEach((changed) => changed());
+		expect(tab.received.slice(3)).toEqual([{ type: 'lacking', module: 'agenda', url: missing, offline: true }]);
 	});
 });

@@ -57,6 +57,10 @@ export interface Port {
 	close(): void;
 }
 
+/** A document not here that no relay reached has; `reached`: a relay was reached to say so. */
+const lacking = (module: string, url: string, reached: boolean): FromBackground =>
+	reached ? { type: 'lacking', module, url } : { type: 'lacking', module, url, offline: true };
+
 /** One neighbourhood's repository in the background, shared by every port that asked for it. */
 export interface Started {
 	repo: Repo;
@@ -81,6 +85,8 @@ export interface Started {
 	 * lacks it (as the page's own, synced-repo.svelte.ts). Offline nothing is on its way.
 	 */
 	coming(handle: DocHandle<unknown>): boolean;
+	/** Whether this repository reaches a relay now. */
+	reaching(): boolean;
 	/** Calls back when that may have changed: a relay came or went, or said it lacks a document. */
 	onReach(listener: () => void): void;
 	/** Calls back with each change of this repository's that the relay refused (and that was taken out). */
@@ -123,6 +129,7 @@ export const startRepo: Starter = async (target) => {
 		onRelays: (handle) => heard.allHold([handle]),
 		onRefused: (listener) => void refusedListeners.add(listener),
 		coming: (handle) => heard.coming(handle),
+		reaching: () => sockets.open().some((socket) => socket.remotePeerId !== undefined),
 		onReach: (listener) => heard.onChange(listener),
 		stop: async () => {
 			refusals.stop();
@@ -274,9 +281,9 @@ export class BackgroundHost {
 			const handle = await followed.reported;
 			followed.ports.add(port);
 			follows(followed, port, following);
-			const { coming } = await shared.started;
+			const { coming, reaching } = await shared.started;
 			if (handle.isReady()) tellRead(port, following, module, url, read(url, handle.doc()));
-			else if (!coming(handle)) port.postMessage({ type: 'lacking', module, url });
+			else if (!coming(handle)) port.postMessage(lacking(module, url, reaching()));
 			return;
 		}
 		const listeners = { ports: new Set([port]), held: new Set<Port>(), within: new Map<Port, Span>() };
@@ -342,17 +349,18 @@ export class BackgroundHost {
 	/** Finds a document for its first tabs, tells them, and tells every later tab of each change. */
 	async #first(shared: Shared, module: string, url: string, read: PartReader, listeners: Omit<Followed, 'reported'>): Promise<DocHandle<unknown>> {
 		const { ports } = listeners;
-		const { repo, ready, answered, coming, onReach } = await shared.started;
+		const { repo, ready, answered, coming, reaching, onReach } = await shared.started;
 		await ready;
 		const handle = await repo.find<unknown>(url as AutomergeUrl, { allowableStates: ['ready', 'unavailable'] });
-		// Not here: lacking while no relay reached has it, coming again once one may (back online).
-		let told: 'lacking' | 'coming' = 'coming';
+		// Not here: lacking while no relay reached has it (or none is reached), coming again once one
+		// may (back online).
+		let told: 'lacking' | 'offline' | 'coming' = 'coming';
 		const tell = () => {
 			if (handle.isReady()) return;
-			const now = coming(handle) ? 'coming' : 'lacking';
+			const now = coming(handle) ? 'coming' : reaching() ? 'lacking' : 'offline';
 			if (now === told) return;
 			told = now;
-			for (const to of ports) to.postMessage({ type: now, module, url });
+			for (const to of ports) to.postMessage(now === 'coming' ? { type: now, module, url } : lacking(module, url, now === 'lacking'));
 		};
 		let due: ReturnType<typeof setTimeout> | undefined;
 		const send = async () => {

@@ -137,6 +137,8 @@ export interface Opener {
 	 * line dropped), rather than missing. Reactive: a page showing "wordt geopend" reads it.
 	 */
 	coming(handle: DocHandle<unknown>): boolean;
+	/** Whether the page reaches a relay now. Reactive. */
+	reaching(): boolean;
 	/** Resolves once the document's latest change is stored on this device. */
 	keep(handle: DocHandle<unknown>): Promise<void>;
 	/** Where later documents are read, if anywhere but on the page. */
@@ -154,8 +156,11 @@ export class ModuleDocuments<Index, Doc, View> {
 	pending = $state(0);
 	/** The documents that open first, once their turn came: on the page or in the background. */
 	#recent = $state<string[]>();
-	/** Documents the background could not find (yet); raw: replaced whole. */
-	#lacking = $state.raw(new Set<string>());
+	/**
+	 * Documents the background could not find (yet), each with whether it reached no relay to ask
+	 * (offline); raw: replaced whole.
+	 */
+	#lacking = $state.raw(new Map<string, boolean>());
 	/** Where each of those is: here, on its way, or missing. */
 	#recentAt: Array<'here' | 'coming' | 'missing'> | undefined = $derived(this.#recent?.map((url) => this.where(url)));
 	/**
@@ -211,7 +216,10 @@ export class ModuleDocuments<Index, Doc, View> {
 	where(url: string): 'here' | 'coming' | 'missing' {
 		const onPage = this.docs.find((d) => d.handle.url === url);
 		if (onPage) return onPage.current !== undefined ? 'here' : this.#opener.coming(onPage.handle as DocHandle<unknown>) ? 'coming' : 'missing';
-		return url in this.#parts || this.#held.has(url) ? 'here' : this.#lacking.has(url) ? 'missing' : 'coming';
+		if (url in this.#parts || this.#held.has(url)) return 'here';
+		const lacking = this.#lacking.get(url);
+		// The background reached no relay to ask: while the page reaches one, so will it, and ask again.
+		return lacking === undefined || (lacking && this.#opener.reaching()) ? 'coming' : 'missing';
 	}
 
 	/** How many documents the background keeps whose views no page asked for yet. Reactive. */
@@ -440,9 +448,17 @@ export class ModuleDocuments<Index, Doc, View> {
 	}
 
 	/** A document the background could not find (not on this device, and no relay has it now). */
-	lacking(url: string): void {
-		this.#lacking = new Set([...this.#lacking, url]);
+	lacking(url: string, offline = false): void {
+		this.#lacking = new Map([...this.#lacking, [url, offline]]);
 		this.#reported(url);
+	}
+
+	/**
+	 * Documents the background could not ask a relay for, as it reached none: once the page reaches
+	 * one, they are on their way (the background follows a moment later), and "Bijgewerkt" waits.
+	 */
+	get unasked(): boolean {
+		return [...this.#lacking.values()].some((offline) => offline);
 	}
 
 	/** A document reported lacking is on its way after all (back online): the status line waits for it again. */

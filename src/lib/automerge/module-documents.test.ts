@@ -35,6 +35,7 @@ function repository() {
 		closed: () => closed,
 		opened: () => void (opened += 1),
 		coming: () => false,
+		reaching: () => false,
 		keep: (handle) => repo.flush([handle.documentId])
 	};
 	const doc = (year: string, ...titles: string[]): Listed => ({ url: repo.create<YearDoc>({ year, titles }).url, period: year });
@@ -545,6 +546,27 @@ describe("a module's documents", () => {
 				expect([agenda.recentOpen, agenda.recentMissing, agenda.pending]).toEqual([false, false, 1]);
 				agenda.received(now.url, ['Koffieochtend']);
 				expect([agenda.recentOpen, agenda.recentMissing, agenda.pending, agenda.view]).toEqual([true, false, 0, ['Koffieochtend']]);
+			});
+
+			it('a document the background could not ask a relay for is missing offline, and on its way once the page reaches one', async () => {
+				const r = repository();
+				let reaching = false;
+				const agenda = new ModuleDocuments('agenda', acting('agenda'), { ...r.opener, reaching: () => reaching, background: actingBackground() }, new FirstDocuments());
+				const now = r.doc('2026', 'Koffieochtend');
+				const loading = agenda.load({ agenda: [now] });
+				await settled();
+				agenda.lacking(now.url, true);
+				await loading;
+				expect([agenda.recentOpen, agenda.recentMissing, agenda.unasked]).toEqual([true, true, true]);
+				// The page is back before the background: the week is on its way, not missing, and the
+				// status line waits (`unasked`) until the background asks or has it.
+				reaching = true;
+				expect([agenda.recentOpen, agenda.recentMissing, agenda.unasked]).toEqual([false, false, true]);
+				agenda.comingAgain(now.url);
+				expect([agenda.recentMissing, agenda.unasked, agenda.pending]).toEqual([false, false, 1]);
+				// A relay reached says it lacks it: missing, and nothing to wait for.
+				agenda.lacking(now.url);
+				expect([agenda.recentOpen, agenda.recentMissing, agenda.unasked, agenda.pending]).toEqual([true, true, false, 0]);
 			});
 
 			/** This year's agenda, read in the background. */

@@ -41,6 +41,10 @@ export abstract class SyncedRepo {
 	}
 	/** Each relay and whether this device reaches it now, own relay first. */
 	relays = $state<RelayState[]>([]);
+	/** Whether this page reaches a relay now. Reactive. */
+	get reaching(): boolean {
+		return this.relays.some((relay) => relay.state === 'open');
+	}
 	/** Relays down while another carries everything: the status line names them, calmly. */
 	unreachable: string[] = $derived(unreachableRelays(this.relays));
 	/** Changes of this device the relay did not pass on: taken out here, listed for the person. */

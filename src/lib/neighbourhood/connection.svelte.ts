@@ -103,6 +103,7 @@ export class Connection extends SyncedRepo {
 			closed: () => this.closed,
 			opened: () => this.documentsOpened(),
 			coming: (handle) => this.isComing(handle),
+			reaching: () => this.reaching,
 			keep: (handle) => this.keep(handle),
 			background: this.#background
 		};
@@ -211,7 +212,7 @@ export class Connection extends SyncedRepo {
 				modules[message.module]?.held(message.url, message.span);
 				return;
 			case 'lacking':
-				modules[message.module]?.lacking(message.url);
+				modules[message.module]?.lacking(message.url, message.offline);
 				return;
 			case 'coming':
 				modules[message.module]?.comingAgain(message.url);
@@ -481,9 +482,12 @@ export class Connection extends SyncedRepo {
 		return this.root?.handle as DocHandle<unknown> | undefined;
 	}
 
-	/** Documents the root lists that this device has not opened yet, older years among them. */
+	/**
+	 * Documents the root lists that this device has not opened yet, older years among them; and those
+	 * the background could not ask a relay for while it reached none (the page may be back first).
+	 */
 	protected override stillComing(): boolean {
-		return super.stillComing() || this.#listing || [this.#members, ...Object.values(this.modules)].some((module) => module.pending > 0);
+		return super.stillComing() || this.#listing || [this.#members, ...Object.values(this.modules)].some((module) => module.pending > 0 || module.unasked);
 	}
 
 	protected openHandles(): DocHandle<unknown>[] {

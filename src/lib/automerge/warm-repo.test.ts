@@ -1,6 +1,8 @@
 // The repository's warm-up runs its paths once while the resident types, and never fails a join.
 import { describe, expect, it } from 'vitest';
-import { MemoryStorage, warmRepository } from './warm-repo.ts';
+import { Repo } from '@automerge/automerge-repo/slim';
+import { BroadcastChannelNetworkAdapter } from '@automerge/automerge-repo-network-broadcastchannel';
+import { MemoryStorage, met, warmRepository } from './warm-repo.ts';
 
 describe("warming the repository's code up while the resident types a name", () => {
 	it('syncs a document between two repositories of its own and stores it on both, a step per idle moment', async () => {
@@ -27,6 +29,20 @@ describe("warming the repository's code up while the resident types a name", () 
 		let idle = 0;
 		expect(await warmRepository(async () => void (idle += 1), stop.signal)).toBe(false);
 		expect(idle).toBe(1);
+	});
+
+	it('waits for its two repositories to meet, and no longer once stopped (the real documents are on their way then)', async () => {
+		const channelName = `warm-test-${Math.random()}`;
+		const [a, b] = [0, 1].map(() => new Repo({ network: [new BroadcastChannelNetworkAdapter({ channelName, peerWaitMs: 100 })] }));
+		expect(await met(a!)).toBe(true);
+		const alone = new Repo({ network: [] });
+		const stop = new AbortController();
+		const waiting = met(alone, stop.signal);
+		stop.abort();
+		// Without the stop it would wait 3 s for a peer that never comes.
+		const still = new Promise((resolve) => setTimeout(() => resolve('still waiting'), 1000));
+		expect(await Promise.race([waiting, still])).toBe(false);
+		await Promise.all([a!, b!, alone].map((repo) => repo.shutdown()));
 	});
 
 	it('ends quietly, false, when a step cannot run', async () => {

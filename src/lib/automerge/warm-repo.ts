@@ -41,18 +41,24 @@ const startsWith = (key: StorageKey, prefix: StorageKey) => prefix.every((part, 
 /** How long the two warm-up repositories may take to meet: longer, and the warm-up is skipped. */
 const MEET_MS = 3000;
 
-/** Resolves true once the repository has met another peer, false after `MEET_MS`. */
-function met(repo: Repo): Promise<boolean> {
-	if (repo.peers.length > 0) return Promise.resolve(true);
+/**
+ * Resolves true once the repository has met another peer; false after `MEET_MS`, or at once when
+ * stopped: the real documents are on their way then, and this must not run among them.
+ */
+export function met(repo: Repo, stop?: AbortSignal): Promise<boolean> {
+	if (repo.peers.length > 0) return Promise.resolve(!stop?.aborted);
 	return new Promise((resolve) => {
 		const timer = setTimeout(() => done(false), MEET_MS);
-		const onPeer = () => done(true);
+		const onPeer = () => done(!stop?.aborted);
+		const onStop = () => done(false);
 		function done(value: boolean) {
 			clearTimeout(timer);
 			repo.networkSubsystem.off('peer', onPeer);
+			stop?.removeEventListener('abort', onStop);
 			resolve(value);
 		}
 		repo.networkSubsystem.on('peer', onPeer);
+		stop?.addEventListener('abort', onStop);
 	});
 }
 
@@ -80,7 +86,7 @@ export async function warmRepository(idle: Idle = whenIdle, stop?: AbortSignal):
 		if (!(await goOn())) return false;
 		// Asked before the two met, `find` gives up at once (unavailable): on a busy phone the
 		// channel's first hello can take longer than the adapter waits for it.
-		if (!(await met(ours))) return false;
+		if (!(await met(ours, stop))) return false;
 		const handle = await ours.find<{ count: number }>(url);
 		handle.change((doc) => void (doc.count += 1));
 		if (!(await goOn())) return false;

@@ -157,9 +157,10 @@ function combineAll(reads: PostsRead[]): PostsRead {
 /**
  * Posts per piece when a document's read goes to the page in pieces: a year's archive of the
  * ten-year board is about 1,900 posts, which the cheap phone copied out of one message in 50 to 90 ms
- * (bench/help-phone.ts --frames).
+ * (bench/help-phone.ts --frames). A piece of 250 still took the page 40 to 70 ms to copy out of its
+ * message on a slower machine, and as long again to collect the garbage after (a trace, --trace).
  */
-export const POSTS_PER_PIECE = 250;
+export const POSTS_PER_PIECE = 100;
 
 /** A read as smaller reads, each newest first, that `combinePosts` makes whole again; what was skipped is counted in the first. */
 export function piecesOfPosts(read: PostsRead, size = POSTS_PER_PIECE): PostsRead[] {

@@ -46,6 +46,12 @@ export type OpenModules = { [K in keyof Modules]: ModuleDocuments<RootIndex, Doc
  */
 const TIDY_WAIT_MS = 60_000;
 
+/** The documents the root lists as it is now; none while it cannot be read. */
+function indexOf(root: DocHandle<RootDoc>): RootIndex | undefined {
+	const read = readNeighbourhood(root.doc());
+	return read.ok ? read.neighbourhood.docs : undefined;
+}
+
 export class Connection extends SyncedRepo {
 	root = $state<ReactiveDoc<RootDoc>>();
 	/** What opening did to an older root; a version it could not follow is read as well as possible. */
@@ -327,14 +333,8 @@ export class Connection extends SyncedRepo {
 	/** The root's index as it is now; a change made before the root is read has nowhere to go. */
 	#index(): { root: DocHandle<RootDoc>; index: () => RootIndex | undefined } {
 		const root = this.root?.handle;
-		if (!root || !readNeighbourhood(root.doc()).ok) throw new Error('The neighbourhood is not loaded yet');
-		return {
-			root,
-			index: () => {
-				const read = readNeighbourhood(root.doc());
-				return read.ok ? read.neighbourhood.docs : undefined;
-			}
-		};
+		if (!root || !indexOf(root)) throw new Error('The neighbourhood is not loaded yet');
+		return { root, index: () => indexOf(root) };
 	}
 
 	/**
@@ -426,10 +426,7 @@ export class Connection extends SyncedRepo {
 				try {
 					await tidy({
 						// As the root lists them now: another device may have tidied while this one read.
-						index: () => {
-							const now = readNeighbourhood(root.doc());
-							return now.ok ? now.neighbourhood.docs : undefined;
-						},
+						index: () => indexOf(root),
 						root,
 						viewOf: (url) => documents.viewOf(url),
 						open: (url) => documents.open(url),

@@ -43,9 +43,11 @@ describe('what a form accepts, every device shows', () => {
 	beforeEach(() => {
 		accepted = 0;
 	});
-	// Not a test of forms that refuse everything: most of what was typed was taken.
+	// Not a test of forms that refuse everything: a good share of what was typed was taken. Of 100
+	// tries the service form takes 28 to 39 (it has eleven fields that may each refuse), the others
+	// more; a floor of 20 failed about once in 400 runs, a floor of 10 is five deviations away.
 	afterEach(() => {
-		expect(accepted).toBeGreaterThan(20);
+		expect(accepted).toBeGreaterThan(10);
 	});
 
 	it('an event', () => {

@@ -241,6 +241,13 @@ test('half a year after a request was done, its quarter goes into the year archi
 	await anna.getByRole('button', { name: 'Geschiedenis ophalen' }).click();
 	await anna.getByText('Geschiedenis', { exact: true }).click();
 	await expect(anna.getByText('Anna – gedaan', { exact: false })).toBeVisible();
+
+	// The board as it first shows has no use for a year closed long ago: it stays out of the page
+	// until Anna looks for what was done.
+	await anna.goto(new URL('/hulp', post).href);
+	await expect(anna.getByTestId('help-count')).toHaveText('0 berichten');
+	await anna.getByLabel('Stand').selectOption({ label: 'Gedaan' });
+	await expect(anna.getByRole('link', { name: 'Heg snoeien' })).toBeVisible();
 });
 
 test("a resident's next start shows the board's first posts as they were at once, and the board takes over in place", async ({ browser }) => {

@@ -54,6 +54,12 @@ export interface DocumentsDeclaration<Index, Doc, View, Actions extends ModuleAc
 	 */
 	span?(view: View): Span | undefined;
 	/**
+	 * Which later documents stay in the background until a page needs the time they cover (with
+	 * `span`); every later one when not said. The board keeps its archives there, which hold only
+	 * posts closed long ago, while its older quarters, where a post may still be open, come.
+	 */
+	held?(entry: Listed): boolean;
+	/**
 	 * What pages show first (the agenda: this month, this week and the last week's news, on). The
 	 * documents that open first come to the page with only the part of their view that covers it
 	 * (`within`), and whole once a page needs more of one: on the cheap phone the page took in all of
@@ -228,6 +234,15 @@ export class ModuleDocuments<Index, Doc, View> {
 	}
 
 	/**
+	 * Documents on their way to the page (`pending`) and, once a page asked for every one (`need()`),
+	 * those the background still holds: the asking is carried out a moment later, and a page that
+	 * waits for everything must not take that moment for the end.
+	 */
+	get outstanding(): number {
+		return this.pending + (this.#needsAll ? this.#held.size : 0);
+	}
+
+	/**
 	 * The view holds every listed document (those no relay has now left out): the first ones are
 	 * read, none is on its way and none is kept in the background. A page that must see every one
 	 * (a file of the whole agenda, an import that skips what is there) asks `need()` and waits for
@@ -292,8 +307,13 @@ export class ModuleDocuments<Index, Doc, View> {
 		// The background reads one thing at a time: older years wait until this week shows.
 		if (inBackground) await this.#reportedAll(first);
 		if (this.#opener.closed()) return;
-		if (this.#toBackground(later, this.#declaration.span !== undefined)) return;
-		await this.#open(later);
+		const { span, held } = this.#declaration;
+		const kept = (entry: Listed) => span !== undefined && (held?.(entry) ?? true);
+		// What pages show first; those kept in the background after.
+		for (const hold of [false, true]) {
+			const batch = later.filter((entry) => kept(entry) === hold);
+			if (batch.length > 0 && !this.#toBackground(batch, hold)) await this.#open(batch);
+		}
 	}
 
 	/**

@@ -5,7 +5,7 @@ import { open } from '../crypto/sealing.ts';
 import { contactContext } from '../members/contact.ts';
 import type { Member } from '../members/schema.ts';
 import { consentContext } from '../members/consent.ts';
-import { openContact, resealed, sealConsent, sealContact, type Circle } from './contact-seal.ts';
+import { circleOf, keepsToAgreed, openContact, resealed, sealConsent, sealContact, type Circle } from './contact-seal.ts';
 
 const member = (id: string, ring: KeyRing | undefined, extra: Partial<Member> = {}): Member => ({
 	id,
@@ -85,5 +85,35 @@ describe('phone and street sealed to the circle chosen', () => {
 		const old = member('ann-00001', n.rings.ann, { phoneVisibility: 'managers', phone: '06 1234 5678' });
 		const migrated = await resealed(old, n.circle(n.rings.ann));
 		expect(readersOf(migrated[0]!.sealed).sort()).toEqual(['ann-00001', 'fatima-01']);
+	});
+});
+
+describe('the circle this device keeps a profile sealed to', () => {
+	it('reads the board (every year of it) only for someone who keeps a field to those they agreed help with', async () => {
+		const n = await people();
+		let reads = 0;
+		const view = {
+			connection: { everyone: { items: n.members } },
+			members: n.members,
+			neighbourhood: { managers: ['fatima-01'] },
+			membership: { ring: n.rings.ann },
+			get posts() {
+				reads += 1;
+				return { items: n.posts, skipped: 0, skippedParts: 0 };
+			}
+		};
+		const [ann, bert] = n.members;
+		const toManagers = { ...bert, areaVisibility: 'managers' as const };
+		expect(keepsToAgreed([ann, toManagers])).toBe(false);
+		expect(circleOf(view as never, keepsToAgreed([ann, toManagers])).posts).toEqual([]);
+		expect(reads).toBe(0);
+
+		const agreeing = { ...ann, phoneVisibility: 'accepted' as const, phone: '06 1234 5678' };
+		expect(keepsToAgreed([toManagers, agreeing])).toBe(true);
+		const circle = circleOf(view as never, true);
+		expect(reads).toBe(1);
+		// Ann's number then goes to Bert, whom she accepted.
+		const [phone] = await resealed(agreeing, circle);
+		expect(readersOf(phone!.sealed).sort()).toEqual(['ann-00001', 'bert-0001']);
 	});
 });

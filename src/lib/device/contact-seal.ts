@@ -73,11 +73,19 @@ export async function resealed(member: Member, circle: Circle): Promise<{ field:
 	return out;
 }
 
-/** The circle as the current neighbourhood on this device knows it. */
-export const circleOf = (view: CurrentView): Circle => ({
+/** Whether any of these people keep a field to those they agreed help with: only theirs need the board's posts. */
+export const keepsToAgreed = (people: readonly Pick<Member, 'phoneVisibility' | 'areaVisibility'>[]): boolean =>
+	people.some((person) => CONTACT_FIELDS.some((field) => visibilityOf(person, field) === 'accepted'));
+
+/**
+ * The circle as the current neighbourhood on this device knows it. Without `agreements` it holds no
+ * posts: reading them brings every year of the board to the page, which a circle of managers or of
+ * the person alone has no use for.
+ */
+export const circleOf = (view: CurrentView, agreements = true): Circle => ({
 	members: view.connection.everyone?.items ?? view.members,
 	managers: view.neighbourhood.managers,
-	posts: view.posts.items,
+	posts: agreements ? view.posts.items : [],
 	ring: view.membership.ring
 });
 

@@ -3,6 +3,7 @@
 import type { Connection } from '../neighbourhood/connection.svelte.ts';
 import type { Role } from '../access/roles.ts';
 import { daysSpan } from '../agenda/span.ts';
+import { sinceSpan } from '../help/span.ts';
 import { managedBy, type Member } from '../members/view.ts';
 import type { Read } from '../automerge/fields.ts';
 import type { Neighbourhood } from '../neighbourhood/schema.ts';
@@ -66,10 +67,18 @@ export function readCurrent(membership: Membership, connection: Connection, live
 				return connection.names;
 			},
 			get posts() {
+				help.need();
+				return help.view;
+			},
+			get currentPosts() {
+				return help.view;
+			},
+			postsSince: (since) => {
+				help.need(sinceSpan(since));
 				return help.view;
 			},
 			get helpPending() {
-				return help.pending;
+				return help.outstanding;
 			},
 			get helpRecent() {
 				return help.recentOpen;

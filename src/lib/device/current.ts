@@ -30,8 +30,17 @@ export interface CurrentView {
 	managed: Member[];
 	/** Names of everyone who ever took part, for history and attribution. */
 	names: Map<string, string>;
-	posts: PostsRead;
-	/** Period documents of the help board still loading. */
+	/**
+	 * Every post: reading it brings the board's archives (long-closed years) to the page too, as they
+	 * arrive (`helpPending` counts them). The board as it first shows reads `currentPosts`, the home
+	 * screen's news `postsSince`: they then need no year of long ago.
+	 */
+	readonly posts: PostsRead;
+	/** The posts of the board's quarters, and of archives a page brought: every open post is among them. */
+	readonly currentPosts: PostsRead;
+	/** The posts something happened to from `since` (ISO) on, with the others of their documents. */
+	postsSince(since: string): PostsRead;
+	/** Help documents still coming to the page: older quarters, and archives a page asked for. */
 	helpPending: number;
 	/** The help board's recent quarters are here (or no relay has them): its news is there. */
 	helpRecent: boolean;

@@ -9,6 +9,9 @@ import { helpDocuments } from './documents.ts';
 import type { HelpDoc } from './document.ts';
 import { accept, blankPost, createPost, markDone, respond, withdrawPost } from './mutations.ts';
 import { readPosts } from './view.ts';
+import { postNews } from './news.ts';
+import { showsArchived, sinceSpan } from './span.ts';
+import { overlaps } from '../automerge/span.ts';
 
 const anna = { memberId: 'anna-000001' };
 const bert = { memberId: 'bert-000001' };
@@ -80,5 +83,29 @@ describe("the board's housekeeping", () => {
 		await helpDocuments.tidy!(tidying);
 		expect(index()!.helpArchive).toEqual(first.helpArchive);
 		expect(index()!.helpSealed).toEqual(first.helpSealed);
+	});
+
+	it('leaves the archive in the background until a page shows closed posts, or news of its days', async () => {
+		const { repo, open, current, index, tidying } = board();
+		await helpDocuments.tidy!(tidying);
+		const docs = index()!;
+		const listed = helpDocuments.listed(docs);
+		// The quarters come, where a post may still be open; the archive is kept back.
+		expect(listed.filter((entry) => helpDocuments.held!(entry)).map((e) => e.url)).toEqual([docs.helpArchive[0].url]);
+		expect(listed.filter((entry) => !helpDocuments.held!(entry)).map((e) => e.url).sort()).toEqual([open.url, current.url].sort());
+
+		const archive = await repo.find<HelpDoc>(docs.helpArchive[0].url as never);
+		const read = readPosts([{ url: archive.url, doc: archive.doc() }]);
+		// From the day the first post was written to the day the last one was withdrawn.
+		const span = helpDocuments.span!(read)!;
+		expect(span).toEqual({ from: '2026-02-01', to: '2026-03-02' });
+		// Every piece of news its posts give falls within it: news since a later day needs no archive.
+		const news = read.items.flatMap(postNews);
+		expect(news.length).toBeGreaterThan(0);
+		for (const item of news) expect(overlaps(span, sinceSpan(item.at))).toBe(true);
+		expect(overlaps(span, sinceSpan('2026-03-03T00:00:00Z'))).toBe(false);
+		// Only a filter that shows closed posts can show one of it; the board as it first shows cannot.
+		for (const post of read.items) expect(showsArchived(post.status)).toBe(true);
+		expect([showsArchived('active'), showsArchived('open'), showsArchived('agreed'), showsArchived('')]).toEqual([false, false, false, true]);
 	});
 });

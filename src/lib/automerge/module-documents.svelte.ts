@@ -160,6 +160,14 @@ export class ModuleDocuments<Index, Doc, View> {
 	docs = $state<ReactiveDoc<Doc>[]>([]);
 	/** Listed documents not open yet (older ones open after the first page shows). */
 	pending = $state(0);
+	/**
+	 * Listed documents on their way to the background to be kept there (`held`): not counted in
+	 * `pending`, as no page waits for them unless it asks (the board's archives, while it shows open
+	 * posts); the status line does wait, so that they are on the device offline.
+	 */
+	#toHold = $state(0);
+	/** Which documents those are; bookkeeping only. */
+	#holdBound = new Set<string>();
 	/** The documents that open first, once their turn came: on the page or in the background. */
 	#recent = $state<string[]>();
 	/**
@@ -235,11 +243,19 @@ export class ModuleDocuments<Index, Doc, View> {
 
 	/**
 	 * Documents on their way to the page (`pending`) and, once a page asked for every one (`need()`),
-	 * those the background still holds: the asking is carried out a moment later, and a page that
-	 * waits for everything must not take that moment for the end.
+	 * those the background holds or is still to hold: the asking is carried out a moment later, and
+	 * a page that waits for everything must not take that moment for the end. Reactive.
 	 */
 	get outstanding(): number {
-		return this.pending + (this.#needsAll ? this.#held.size : 0);
+		return this.pending + (this.#needsAll ? this.#held.size + this.#toHold : 0);
+	}
+
+	/**
+	 * Documents on their way to this device's page or background: the status line waits for them,
+	 * and a page that shows some time waits for them too, as one may cover it. Reactive.
+	 */
+	get arriving(): number {
+		return this.pending + this.#toHold;
 	}
 
 	/**
@@ -249,7 +265,7 @@ export class ModuleDocuments<Index, Doc, View> {
 	 * this. Reactive.
 	 */
 	get whole(): boolean {
-		return this.recentOpen && this.pending === 0 && this.#held.size === 0 && this.#cut.size === 0;
+		return this.recentOpen && this.pending === 0 && this.#toHold === 0 && this.#held.size === 0 && this.#cut.size === 0;
 	}
 
 	/**
@@ -324,7 +340,14 @@ export class ModuleDocuments<Index, Doc, View> {
 	#toBackground(batch: Listed[], hold: boolean, within?: Span): boolean {
 		if (batch.length === 0 || !this.#declaration.combine) return false;
 		if (!this.#opener.background?.read(this.name, batch.map(({ url }) => url), hold, within)) return false;
-		for (const { url } of batch) this.#awaited.add(url);
+		for (const { url } of batch) {
+			this.#awaited.add(url);
+			if (hold) this.#holdBound.add(url);
+		}
+		if (hold) {
+			this.pending -= batch.length;
+			this.#toHold += batch.length;
+		}
 		return true;
 	}
 
@@ -493,7 +516,8 @@ export class ModuleDocuments<Index, Doc, View> {
 
 	#reported(url: string) {
 		if (!this.#awaited.delete(url)) return;
-		this.pending -= 1;
+		if (this.#holdBound.delete(url)) this.#toHold -= 1;
+		else this.pending -= 1;
 		this.#opener.opened();
 		for (const check of [...this.#whenReported]) check();
 	}
@@ -502,6 +526,10 @@ export class ModuleDocuments<Index, Doc, View> {
 	backgroundFailed(): void {
 		const left = [...this.#awaited].map((url) => ({ url }));
 		this.#awaited.clear();
+		// Those it was to keep open on the page too, counted as pending like the others.
+		this.pending += this.#toHold;
+		this.#toHold = 0;
+		this.#holdBound.clear();
 		this.#pieces.clear();
 		this.#cut = new Map();
 		this.#wholeAsked.clear();
@@ -550,7 +578,8 @@ export class ModuleDocuments<Index, Doc, View> {
 		this.#onPage.add(url);
 		if (this.#held.has(url)) this.#held = without(this.#held, [url]);
 		if (this.#cut.has(url)) this.#cut = without(this.#cut, [url]);
-		if (!this.#awaited.delete(url)) this.pending += 1;
+		if (!this.#awaited.delete(url) || this.#holdBound.has(url)) this.pending += 1;
+		if (this.#holdBound.delete(url)) this.#toHold -= 1;
 		this.#requested.add(url);
 		await this.#open([{ url }]);
 	}

@@ -415,27 +415,33 @@ describe("a module's documents", () => {
 				expect([...agenda.view].sort()).toEqual(['Bingo 2017', 'Koffieochtend 2026', 'Wandelgroep 2018']);
 			});
 
-			it('keeps back only the later documents its declaration says, and waits for them once a page asks for every one', async () => {
-				const r = repository();
-				const behind = background();
-				// As the board: later documents with a period come to the page; those without stay behind.
+			/** As the board: later documents with a period come to the page; those without stay behind. */
+			function boardOf(r: ReturnType<typeof repository>, behind: ReturnType<typeof background>) {
 				const declaration: DocumentsDeclaration<Index, YearDoc, string[]> = {
 					...spanning('help'),
 					order: (fresh) => ({ first: fresh.filter((e) => e.period === '2026'), later: fresh.filter((e) => e.period !== '2026') }),
 					held: (entry) => entry.period === undefined
 				};
-				const board = new ModuleDocuments('help', declaration, { ...r.opener, background: behind }, new FirstDocuments());
+				return new ModuleDocuments('help', declaration, { ...r.opener, background: behind }, new FirstDocuments());
+			}
+
+			it('keeps back only the later documents its declaration says, and waits for them once a page asks for every one', async () => {
+				const r = repository();
+				const behind = background();
+				const board = boardOf(r, behind);
 				const older = r.doc('2019', 'Open vraag 2019');
 				const archive = { url: r.doc('2017', 'Afgerond 2017').url };
 				await board.load({ help: [r.doc('2026', 'Boodschappen 2026'), older, archive] });
 
 				expect(behind.handed).toEqual([older.url, archive.url]);
 				expect(behind.held).toEqual([archive.url]);
-				expect(board.pending).toBe(2);
+				// The page waits for the older quarter only; the status line for both, so that the
+				// archive is on the device offline.
+				expect([board.pending, board.outstanding, board.arriving]).toEqual([1, 1, 2]);
 				board.received(older.url, ['Open vraag 2019']);
+				expect([board.pending, board.outstanding, board.arriving]).toEqual([0, 0, 1]);
 				board.held(archive.url, { from: '2017-01-01', to: '2017-12-31' });
-				expect(board.pending).toBe(0);
-				expect(board.outstanding).toBe(0);
+				expect([board.pending, board.outstanding, board.arriving]).toEqual([0, 0, 0]);
 				expect(board.view).toEqual(['Boodschappen 2026', 'Open vraag 2019']);
 
 				// A page that reads every post: until the archive is here, it is waited for, also in
@@ -448,6 +454,29 @@ describe("a module's documents", () => {
 				board.received(archive.url, ['Afgerond 2017']);
 				expect(board.outstanding).toBe(0);
 				expect(board.view).toEqual(['Afgerond 2017', 'Boodschappen 2026', 'Open vraag 2019']);
+			});
+
+			it('counts a document still on its way to be kept back for a page that asks for every one, or opens it', async () => {
+				const r = repository();
+				const behind = background();
+				const board = boardOf(r, behind);
+				const [archive, other] = [{ url: r.doc('2017', 'Afgerond 2017').url }, { url: r.doc('2016', 'Afgerond 2016').url }];
+				await board.load({ help: [r.doc('2026', 'Boodschappen 2026'), archive, other] });
+				expect([board.pending, board.outstanding, board.arriving]).toEqual([0, 0, 2]);
+
+				// Asked for every post before the background read the archives: both are waited for.
+				board.need();
+				expect(board.outstanding).toBe(2);
+				board.held(archive.url, { from: '2017-01-01', to: '2017-12-31' });
+				await settled();
+				expect(behind.shown).toEqual([archive.url]);
+				expect([board.pending, board.outstanding, board.arriving]).toEqual([1, 2, 2]);
+				// One opened on the page before the background said it has it: opened, counted once.
+				await board.openMore(other.url);
+				expect([board.pending, board.outstanding, board.arriving]).toEqual([1, 1, 1]);
+				board.received(archive.url, ['Afgerond 2017']);
+				expect([board.pending, board.outstanding, board.arriving]).toEqual([0, 0, 0]);
+				expect(board.view).toEqual(['Afgerond 2016', 'Afgerond 2017', 'Boodschappen 2026']);
 			});
 
 			it('brings a held year as soon as it grows into a time a page needs', async () => {

@@ -103,8 +103,9 @@ export function readCurrent(membership: Membership, connection: Connection, live
 				if (!found) agenda.need();
 				return found;
 			},
+			// Every page of the agenda shows some days, which a year still on its way may cover.
 			get agendaPending() {
-				return agenda.pending;
+				return agenda.arriving;
 			},
 			get agendaHeld() {
 				return agenda.holding;

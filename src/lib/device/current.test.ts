@@ -74,7 +74,7 @@ describe('the current neighbourhood while its documents come in', () => {
 		const read: string[] = [];
 		const watched = (name: string, value: unknown) => ({ get: () => (read.push(name), value), configurable: true });
 		Object.defineProperties(connection, { status: watched('status', 'sharing'), shut: watched('shut', undefined) });
-		const agenda = { view: readEvents([]), pending: 4, holding: 2, recentOpen: false, recentMissing: false };
+		const agenda = { view: readEvents([]), arriving: 4, holding: 2, recentOpen: false, recentMissing: false };
 		Object.assign(connection.modules, { agenda });
 		const state = readCurrent(membership, connection);
 		// A page's view of the neighbourhood is made anew when what it read changes (Svelte follows
@@ -83,7 +83,7 @@ describe('the current neighbourhood while its documents come in', () => {
 		if (state.kind !== 'ready') throw new Error('not ready');
 		const { view } = state;
 		expect(view.agendaPending).toBe(4);
-		agenda.pending = 3;
+		agenda.arriving = 3;
 		agenda.holding = 1;
 		agenda.recentOpen = true;
 		// The same view says what is loading now.

@@ -484,7 +484,7 @@ export class Connection extends SyncedRepo {
 	 * the background could not ask a relay for while it reached none (the page may be back first).
 	 */
 	protected override stillComing(): boolean {
-		return super.stillComing() || this.#listing || [this.#members, ...Object.values(this.modules)].some((module) => module.pending > 0 || module.unasked);
+		return super.stillComing() || this.#listing || [this.#members, ...Object.values(this.modules)].some((module) => module.arriving > 0 || module.unasked);
 	}
 
 	protected openHandles(): DocHandle<unknown>[] {

@@ -163,11 +163,9 @@ export class ModuleDocuments<Index, Doc, View> {
 	/**
 	 * Listed documents on their way to the background to be kept there (`held`): not counted in
 	 * `pending`, as no page waits for them unless it asks (the board's archives, while it shows open
-	 * posts); the status line does wait, so that they are on the device offline.
+	 * posts); the status line does wait, so that they are on the device offline. Raw: replaced whole.
 	 */
-	#toHold = $state(0);
-	/** Which documents those are; bookkeeping only. */
-	#holdBound = new Set<string>();
+	#toHold = $state.raw(new Set<string>());
 	/** The documents that open first, once their turn came: on the page or in the background. */
 	#recent = $state<string[]>();
 	/**
@@ -247,7 +245,7 @@ export class ModuleDocuments<Index, Doc, View> {
 	 * a page that waits for everything must not take that moment for the end. Reactive.
 	 */
 	get outstanding(): number {
-		return this.pending + (this.#needsAll ? this.#held.size + this.#toHold : 0);
+		return this.pending + (this.#needsAll ? this.#held.size + this.#toHold.size : 0);
 	}
 
 	/**
@@ -255,7 +253,7 @@ export class ModuleDocuments<Index, Doc, View> {
 	 * and a page that shows some time waits for them too, as one may cover it. Reactive.
 	 */
 	get arriving(): number {
-		return this.pending + this.#toHold;
+		return this.pending + this.#toHold.size;
 	}
 
 	/**
@@ -265,7 +263,7 @@ export class ModuleDocuments<Index, Doc, View> {
 	 * this. Reactive.
 	 */
 	get whole(): boolean {
-		return this.recentOpen && this.pending === 0 && this.#toHold === 0 && this.#held.size === 0 && this.#cut.size === 0;
+		return this.recentOpen && this.pending === 0 && this.#toHold.size === 0 && this.#held.size === 0 && this.#cut.size === 0;
 	}
 
 	/**
@@ -340,13 +338,10 @@ export class ModuleDocuments<Index, Doc, View> {
 	#toBackground(batch: Listed[], hold: boolean, within?: Span): boolean {
 		if (batch.length === 0 || !this.#declaration.combine) return false;
 		if (!this.#opener.background?.read(this.name, batch.map(({ url }) => url), hold, within)) return false;
-		for (const { url } of batch) {
-			this.#awaited.add(url);
-			if (hold) this.#holdBound.add(url);
-		}
+		for (const { url } of batch) this.#awaited.add(url);
 		if (hold) {
 			this.pending -= batch.length;
-			this.#toHold += batch.length;
+			this.#toHold = new Set([...this.#toHold, ...batch.map(({ url }) => url)]);
 		}
 		return true;
 	}
@@ -516,7 +511,7 @@ export class ModuleDocuments<Index, Doc, View> {
 
 	#reported(url: string) {
 		if (!this.#awaited.delete(url)) return;
-		if (this.#holdBound.delete(url)) this.#toHold -= 1;
+		if (this.#toHold.has(url)) this.#toHold = without(this.#toHold, [url]);
 		else this.pending -= 1;
 		this.#opener.opened();
 		for (const check of [...this.#whenReported]) check();
@@ -526,10 +521,9 @@ export class ModuleDocuments<Index, Doc, View> {
 	backgroundFailed(): void {
 		const left = [...this.#awaited].map((url) => ({ url }));
 		this.#awaited.clear();
-		// Those it was to keep open on the page too, counted as pending like the others.
-		this.pending += this.#toHold;
-		this.#toHold = 0;
-		this.#holdBound.clear();
+		// Those it was to keep: opened on the page too, counted as pending like the others.
+		this.pending += this.#toHold.size;
+		this.#toHold = new Set();
 		this.#pieces.clear();
 		this.#cut = new Map();
 		this.#wholeAsked.clear();
@@ -578,8 +572,10 @@ export class ModuleDocuments<Index, Doc, View> {
 		this.#onPage.add(url);
 		if (this.#held.has(url)) this.#held = without(this.#held, [url]);
 		if (this.#cut.has(url)) this.#cut = without(this.#cut, [url]);
-		if (!this.#awaited.delete(url) || this.#holdBound.has(url)) this.pending += 1;
-		if (this.#holdBound.delete(url)) this.#toHold -= 1;
+		// On its way to be kept in the background: counted as coming to the page now.
+		const toHold = this.#toHold.has(url);
+		if (!this.#awaited.delete(url) || toHold) this.pending += 1;
+		if (toHold) this.#toHold = without(this.#toHold, [url]);
 		this.#requested.add(url);
 		await this.#open([{ url }]);
 	}

@@ -1,12 +1,9 @@
 // The days an agenda document covers, and the days a page shows: a page that shows this week
 // needs no document of years ago (automerge/module-documents.svelte.ts, `span` and `need`).
-import { overlaps, type Span } from '../automerge/span.ts';
+import { FOREVER, overlaps, type Span } from '../automerge/span.ts';
 import { startsUntil } from './recurrence.ts';
 import { addDays, addMinutes, dayOf, minutesBetween, monthStart, weekStart, type Wall } from './time.ts';
 import type { AgendaEvent } from './view.ts';
-
-/** Past any day a page can show: a series goes on without end. */
-const FOREVER = '9999-12-31';
 
 // Counting a rule's starts is not free, and the worker reads each event once per change and tab.
 const lastDays = new WeakMap<AgendaEvent, string>();

@@ -7,6 +7,9 @@ export interface Span {
 	to: string;
 }
 
+/** Past any day a module writes or a page asks about: a span that goes on without end. */
+export const FOREVER = '9999-12-31';
+
 export const overlaps = (a: Span, b: Span): boolean => a.from <= b.to && a.to >= b.from;
 
 /** Every moment of `inner` is in `outer`. */

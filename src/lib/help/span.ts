@@ -2,12 +2,9 @@
 // archive: the archives (long-closed years, archive.ts) stay in the documents worker until a page
 // needs them (automerge/module-documents.svelte.ts, `held`, `span` and `need`), as most pages show
 // open posts or this week's news.
-import type { Span } from '../automerge/span.ts';
+import { FOREVER, type Span } from '../automerge/span.ts';
 import type { Status } from './document.ts';
 import type { Post, PostsRead } from './view.ts';
-
-/** Past any day a page asks about. */
-const FOREVER = '9999-12-31';
 
 /** Every moment something happened to a post: news of it (help/news.ts) is told at one of these. */
 function moments(post: Post): string[] {

@@ -122,6 +122,8 @@ export interface AdapterHooks {
 	load?: (documentIds: string[]) => Promise<void>;
 	/** Keeps documents in memory (not unloaded when idle) until the returned function is called. */
 	pin?: (documentIds: string[]) => () => void;
+	/** Resolves once the relay's copy of a document holds these changes it accepted, or the wait ran out (unstored-changes.ts). */
+	stored?: (documentId: string, hashes: readonly string[]) => Promise<void>;
 	/** Asks the neighbourhood's paired relays whether they hold these changes (vouching.ts); the held messages then go on. */
 	vouch?: (neighbourhood: string, document: string, changes: Array<{ hash: string; actor: string }>) => Promise<void>;
 	/** Changes the referee let through, with who brought them (the change log); `vouched` ones are a paired relay's. */
@@ -462,6 +464,11 @@ export class GuardedServerAdapter extends WebSocketServerAdapter {
 			// A message that waited behind another may need documents of its own: those are loaded too.
 			const toLoad = verdict.kind === 'load' ? verdict.documents.filter((id) => !replay?.has(id)) : [];
 			if (toLoad.length > 0) return this.#holdUntilLoaded(connection, socket, messageBytes, toLoad);
+			if (verdict.kind === 'wait') {
+				const stored = this.hooks.stored ?? (async () => undefined);
+				const settle = () => this.referee?.settled(verdict.document, verdict.changes);
+				return this.#holdUntil(connection, socket, messageBytes, () => stored(verdict.document, verdict.changes).finally(settle), 'the changes it accepted to be stored', [verdict.document], new Set());
+			}
 			if (verdict.kind === 'vouch') {
 				// What the paired relays said (or that none answered) is kept for each change asked, so the
 				// replay judges: held again only for changes beyond one question's limit.

@@ -29,6 +29,7 @@ import { PeerJanitor } from './peers.ts';
 import { collector } from './collector.ts';
 import { releaseFinds } from './find-release.ts';
 import { RepoHooks } from './repo-hooks.ts';
+import { STORE_WAIT_MS } from './unstored-changes.ts';
 import { ActorBook } from './actors.ts';
 import { Referee, type Kind } from './referee.ts';
 import type { Rule } from '../src/lib/rules/judge.ts';
@@ -215,6 +216,7 @@ export async function startRelay(given: Partial<RelayOptions> & Pick<RelayOption
 	const faults = new Faults(log);
 	const hooks = new RepoHooks(repo, faults, options.syncTimeoutMs);
 	adapter.hooks.pin = (ids) => hooks.hold(ids);
+	adapter.hooks.stored = (id, hashes) => hooks.holds(id, hashes, STORE_WAIT_MS);
 	const peers = new PeerJanitor(repo, hooks, { neighbourhoodOf: (peerId) => adapter.neighbourhoodOf(peerId), sockets: adapter.sockets, server: wss });
 	const idle = new IdleUnloader(repo, hooks, { idleMs: options.idleUnloadMs, storage: disk, faults, log, collect: collector(COLLECT_EVERY_MS) });
 

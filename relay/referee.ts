@@ -21,6 +21,7 @@ import type { Registry } from './registry.ts';
 import { isStale } from './stale-changes.ts';
 import type { Vouch } from './vouching.ts';
 import { documentIdOf } from '../src/lib/automerge/document-id.ts';
+import { UnstoredChanges } from './unstored-changes.ts';
 
 export type { Kind };
 
@@ -49,6 +50,8 @@ export type Verdict =
 	| { kind: 'pass'; accepted: ReadChange[]; vouched?: Vouched }
 	/** Judge again once these documents are in memory. */
 	| { kind: 'load'; documents: string[] }
+	/** Judge again once the relay's copy of `document` holds these changes it accepted before (unstored-changes.ts). */
+	| { kind: 'wait'; document: string; changes: string[] }
 	/** Judge again once the paired relays said whether they hold these changes (vouching.ts). */
 	| { kind: 'vouch'; changes: Array<{ hash: string; actor: string }> }
 	/** Pass on only `keep` (each a change); tell the device about `refused`. */
@@ -108,6 +111,7 @@ export class Referee {
 	#o: RefereeOptions;
 	/** Listed documents keep their kind: nothing may remove them from the root's lists. */
 	#kinds = new Map<string, Kind>();
+	#unstored = new UnstoredChanges();
 
 	constructor(options: RefereeOptions) {
 		this.#o = options;
@@ -167,14 +171,22 @@ export class Referee {
 		if (missing.length > 0) return { kind: 'load', documents: missing };
 
 		const doc = this.#o.documentOf(sender.document);
-		let changes: Uint8Array[];
-		let read: ReadChange[];
+		let fresh: Array<{ bytes: Uint8Array; decoded: ReturnType<typeof A.decodeChange> }>;
 		try {
 			// Decoded once: the hash says what the relay holds already, the operations what the rest does.
-			const fresh = singleChanges(entries)
+			fresh = singleChanges(entries)
 				.map((bytes) => ({ bytes, decoded: A.decodeChange(bytes) }))
 				.filter(({ decoded }) => !(doc && A.hasHeads(doc, [decoded.hash])));
-			changes = fresh.map((c) => c.bytes);
+		} catch {
+			return this.#refuseAll(entries, 'unreadable-change');
+		}
+		const inMessage = new Set(fresh.map((c) => c.decoded.hash));
+		const deps = fresh.flatMap((c) => c.decoded.deps).filter((hash) => !inMessage.has(hash));
+		const awaited = this.#unstored.awaited(sender.document, deps, (hash) => doc !== undefined && A.hasHeads(doc, [hash]));
+		if (awaited.length > 0) return { kind: 'wait', document: sender.document, changes: awaited };
+		const changes = fresh.map((c) => c.bytes);
+		let read: ReadChange[];
+		try {
 			read = readDecoded(
 				fresh.map((c) => c.decoded),
 				placerOf(doc)
@@ -224,6 +236,7 @@ export class Referee {
 			return undefined;
 		};
 		const judgement = judge(this.#o.rules(kind), read, who, scopeOf(doc, read), actorRule, trusted);
+		this.#unstored.add(sender.document, judgement.accepted.map((c) => c.hash));
 		for (const change of judgement.accepted) {
 			if (vouched.has(change.hash)) {
 				const binding = vouched.get(change.hash);
@@ -242,6 +255,11 @@ export class Referee {
 			refused: judgement.refused.map((r) => ({ hash: r.change.hash, rule: r.rule, path: r.path })),
 			...withVouched
 		};
+	}
+
+	/** A wait for accepted changes ended (stored, or it ran out): what waited is judged as it stands. */
+	settled(document: string, changes: readonly string[]): void {
+		this.#unstored.settle(document, changes);
 	}
 
 	#refuseAll(entries: readonly Uint8Array[], rule: string, read?: ReadChange[]): Verdict {

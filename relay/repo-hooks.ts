@@ -3,6 +3,7 @@
 // messages it is still working on. These hooks make them visible without forking the library:
 // they wrap the collection synchronizer's public fields of one Repo, never a shared prototype, so
 // clients in the same process (tests) keep the stock behaviour.
+import * as A from '@automerge/automerge/slim';
 import type { DocHandle, Repo } from '@automerge/automerge-repo/slim';
 import type { Faults } from './faults.ts';
 
@@ -52,6 +53,7 @@ export class RepoHooks {
 	#timed = new WeakSet<DocHandle<unknown>>();
 	#activity: Activity[] = [];
 	#opened: Array<(documentId: string, peerId: string) => void> = [];
+	#watching = new Map<string, Set<() => void>>();
 
 	constructor(repo: Repo, faults: Faults, syncTimeoutMs = UPSTREAM_SYNC_TIMEOUT_MS) {
 		this.repo = repo;
@@ -105,6 +107,34 @@ export class RepoHooks {
 	/** Messages for this document that automerge-repo is still working on. */
 	inFlight(documentId: string): number {
 		return this.#inFlight.get(documentId) ?? 0;
+	}
+
+	/**
+	 * Resolves once the relay's copy of a document holds these changes, or after `ms`. Checked
+	 * whenever a message for it is done with or goes out: applying a message is followed by both.
+	 */
+	holds(documentId: string, hashes: readonly string[], ms: number): Promise<void> {
+		const held = () => {
+			const handle = this.repo.handles[documentId as keyof Repo['handles']] as DocHandle<unknown> | undefined;
+			return handle?.isReady() === true && A.hasHeads(handle.doc() as A.Doc<unknown>, [...hashes]);
+		};
+		if (held()) return Promise.resolve();
+		return new Promise((resolve) => {
+			const watchers = this.#watching.get(documentId) ?? new Set<() => void>();
+			this.#watching.set(documentId, watchers);
+			const done = () => {
+				clearTimeout(timer);
+				watchers.delete(check);
+				if (watchers.size === 0 && this.#watching.get(documentId) === watchers) this.#watching.delete(documentId);
+				resolve();
+			};
+			const check = () => {
+				if (held()) done();
+			};
+			const timer = setTimeout(done, ms);
+			timer.unref();
+			watchers.add(check);
+		});
 	}
 
 	/** Counts as work in flight on these documents (so they are not unloaded) until the returned function is called. */
@@ -196,6 +226,7 @@ export class RepoHooks {
 
 	#touch(documentId: string) {
 		for (const listener of this.#activity) listener(documentId);
+		for (const check of this.#watching.get(documentId) ?? []) check();
 	}
 
 	#begin(documentId: string) {

@@ -12,7 +12,7 @@ import type { RootDoc } from '../../src/lib/neighbourhood/document.ts';
 import type { HelpDoc } from '../../src/lib/help/document.ts';
 import type { MembersDoc } from '../../src/lib/members/document.ts';
 import { newPeriodDoc } from '../../src/lib/help/periods.ts';
-import { blankPost, createPost } from '../../src/lib/help/mutations.ts';
+import { blankPost, createPost, markDone } from '../../src/lib/help/mutations.ts';
 import { join as joinNeighbourhood } from '../../src/lib/members/mutations.ts';
 import { blankProfile } from '../../src/lib/members/blank.ts';
 import { client, eventually, find, hostNeighbourhood, newMember, shutdown, startTestRelay, type HostedForTest, type TestRelay } from './harness.ts';
@@ -60,5 +60,47 @@ describe('a change waiting to be judged', () => {
 		const seen = await find<HelpDoc>(bo.repo, board.url);
 		await eventually(() => (seen.isReady() ? Object.keys(seen.doc().posts).length : 0), (n) => n === 1, 8000);
 		expect(relay.logs.join('')).not.toContain('still waiting for documents');
+	});
+
+	it("judges a device's change against what the relay accepted from it a moment before, also while that is still being stored", async () => {
+		const ann = await device('Ann');
+		const board = ann.repo.create<HelpDoc>(newPeriodDoc('2026Q4'));
+		ann.root.change((d) => {
+			d.docs.help[board.url] = new A.ImmutableString('2026Q4');
+		});
+		const stored = await eventually(() => relay.repo.handles[board.documentId], Boolean);
+		await eventually(() => stored.isReady(), Boolean);
+		// A busy relay: what it accepted reaches its copy of the board only after a while.
+		const access = relay.repo.shareConfig.access;
+		relay.repo.shareConfig = {
+			...relay.repo.shareConfig,
+			access: async (peer, documentId) => {
+				await new Promise((resolve) => setTimeout(resolve, 400));
+				return access(peer, documentId);
+			}
+		};
+		const accepted: string[] = [];
+		const hook = relay.adapter.hooks.accepted;
+		relay.adapter.hooks.accepted = (sender, changes, vouched) => {
+			accepted.push(...changes.map((c) => c.hash));
+			hook?.(sender, changes, vouched);
+		};
+		const refusals: unknown[] = [];
+		board.on('ephemeral-message', ({ message }) => {
+			if ((message as { noaber?: string })?.noaber === 'refused') refusals.push(message);
+		});
+
+		const postId = createPost(board, { ...blankPost('request'), category: 'boodschappen', title: 'Wie haalt mijn recept op?' }, { memberId: ann.memberId });
+		const made = A.getHeads(board.doc())[0]!;
+		await eventually(() => accepted.includes(made), Boolean);
+		// She was helped at once: the relay has taken her post, but not yet stored it.
+		expect(A.hasHeads(stored.doc(), [made])).toBe(false);
+		markDone(board, postId, { memberId: ann.memberId });
+
+		const bo = await device('Bo');
+		const seen = await find<HelpDoc>(bo.repo, board.url);
+		await eventually(() => (seen.isReady() ? String(seen.doc().posts[postId]?.status ?? '') : ''), (status) => status === 'done');
+		expect(refusals).toEqual([]);
+		expect(relay.logs.join('')).not.toContain('change refused by rule');
 	});
 });

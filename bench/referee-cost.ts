@@ -124,6 +124,7 @@ class Bench<D> {
 			}
 
 			if (verdict.kind === 'load') throw new Error(`${name}: the referee asked to load ${verdict.documents.join(', ')}, which the benchmark holds in memory`);
+			if (verdict.kind === 'wait') throw new Error(`${name}: the referee waited for changes it accepted to be stored, and the benchmark applies each before the next`);
 			if (verdict.kind === 'vouch') throw new Error(`${name}: the referee asked paired relays, and the benchmark's neighbourhood has none`);
 			if (verdict.kind === 'pass') [this.doc] = A.applyChanges(this.doc, [change]);
 			else {

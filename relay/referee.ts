@@ -11,7 +11,7 @@ import { documentKind } from '../src/lib/neighbourhood/documents.ts';
 import type { Kind } from '../src/lib/rules/documents.ts';
 import { ERASED_RULE } from '../src/lib/rules/refusal.ts';
 import { placerOf, readDecoded, UnplacedObject, type Path, type ReadChange } from '../src/lib/rules/edits.ts';
-import { judge, scopeOf, type Rule, type Who } from '../src/lib/rules/judge.ts';
+import { judge, type Rule, type Who } from '../src/lib/rules/judge.ts';
 import type { AccessBook } from './access-book.ts';
 import type { Role } from '../src/lib/access/roles.ts';
 import { mayAddManaged } from '../src/lib/members/rules.ts';
@@ -235,7 +235,7 @@ export class Referee {
 			if (change.seq > 1 && !seen.has(`${change.actor}:${change.seq - 1}`)) return 'actor-unknown';
 			return undefined;
 		};
-		const judgement = judge(this.#o.rules(kind), read, who, scopeOf(doc, read), actorRule, trusted);
+		const judgement = judge(this.#o.rules(kind), read, who, doc, actorRule, trusted);
 		this.#unstored.add(sender.document, judgement.accepted.map((c) => c.hash));
 		for (const change of judgement.accepted) {
 			if (vouched.has(change.hash)) {

@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { imm } from '../automerge/immutable.ts';
 import type { Role } from '../access/roles.ts';
 import { DeviceCopy } from '../rules/device-copy.ts';
-import type { Rule, Who } from '../rules/judge.ts';
+import type { Refused, Rule, Who } from '../rules/judge.ts';
+import { RefereeCopy } from '../rules/refereed-doc.ts';
 import { archiveEntry, archivePosts } from './archive.ts';
 import { faithfulArchiveEntry } from './archive-check.ts';
 import type { Actor, ArchiveDoc, HelpDoc } from './document.ts';
@@ -138,6 +139,34 @@ describe('help board rules: what the app does, by who may do it', () => {
 			})
 		);
 		expect(inTheName.broken).toEqual(['help.hide-manager']);
+	});
+
+	it('takes what a device did offline, sent in one message, each change after the ones before it', () => {
+		const { doc, annPost } = board();
+		const relay = new RefereeCopy(helpRules, A.clone(doc));
+		const rules = (refused: Refused[]) => refused.map((r) => r.rule);
+		// Ann, offline: a new request, done before she is back online, and thanked.
+		const annOffline = help(doc, ann, (h) => {
+			const id = createPost(h, request, me(ann));
+			markDone(h, id, me(ann));
+			thank(h, id, 'Dank je wel!', me(ann));
+		});
+		expect(annOffline.broken).toEqual([]);
+		expect(rules(relay.receive(annOffline.doc, ann))).toEqual([]);
+		// Ed, offline: answers Ann's request and thinks better of it.
+		const edOffline = help(relay.doc, ed, (h) => withdrawResponse(h, annPost, respond(h, annPost, 'Ik kan zaterdag', me(ed))!, me(ed)));
+		expect(edOffline.broken).toEqual([]);
+		expect(rules(relay.receive(edOffline.doc, ed))).toEqual([]);
+		const seen = readPosts([{ url: 'automerge:q', doc: relay.doc }]).items;
+		expect(seen.find((p) => p.author === ann.member && p.id !== annPost)).toMatchObject({ status: 'done', thanks: { message: 'Dank je wel!' } });
+		expect(seen.find((p) => p.id === annPost)?.responses.find((r) => r.by === ed.member)?.withdrawnAt).toBeTruthy();
+		// Still judged change by change: Bert's own request passes, his edit of Ann's in the same message does not.
+		const bertOffline = help(relay.doc, bert, (h) => {
+			createPost(h, { ...request, title: 'Wie rijdt mee?' }, me(bert));
+			markDone(h, annPost, { memberId: ann.member });
+		});
+		expect(rules(relay.receive(bertOffline.doc, bert))).toEqual(['help.post-author']);
+		expect(readPosts([{ url: 'automerge:q', doc: relay.doc }]).items.map((p) => p.title)).toContain('Wie rijdt mee?');
 	});
 
 	it('answers the pages the same way: which buttons each person sees', () => {

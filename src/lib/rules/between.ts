@@ -3,7 +3,7 @@
 // advance what the relay will say (and by the tests that prove an honest device is never refused).
 import * as A from '@automerge/automerge/slim';
 import { placerOf, readChanges } from './edits.ts';
-import { judge, scopeOf, type Judgement, type Rule, type Who } from './judge.ts';
+import { judge, type Judgement, type Rule, type Who } from './judge.ts';
 
 /**
  * Judges the changes that lead from `before` to `after`, a later version of the same document made
@@ -12,5 +12,5 @@ import { judge, scopeOf, type Judgement, type Rule, type Who } from './judge.ts'
 export function judgeBetween<T>(rule: Rule, before: A.Doc<T> | undefined, after: A.Doc<T>, who: Who): Judgement {
 	const changes = before ? A.getChanges(before, after) : A.getAllChanges(after);
 	const read = readChanges(changes, placerOf(before));
-	return judge(rule, read, who, scopeOf(before, read));
+	return judge(rule, read, who, before);
 }

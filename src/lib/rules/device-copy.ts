@@ -4,7 +4,7 @@
 // run the app's real mutations and see what the relay would say.
 import * as A from '@automerge/automerge/slim';
 import { placerOf, readChanges } from './edits.ts';
-import { judge, scopeOf, type Refused, type Rule, type Who } from './judge.ts';
+import { judge, type Refused, type Rule, type Who } from './judge.ts';
 
 export class DeviceCopy<T> {
 	/** Every refusal of a change this copy made, in order. */
@@ -44,7 +44,7 @@ export class DeviceCopy<T> {
 		const changes = A.getChanges(this.#before, this.doc);
 		if (changes.length === 0) return;
 		const read = readChanges(changes, placerOf(this.#before));
-		this.refused.push(...judge(this.rule, read, this.who, scopeOf(this.#before, read)).refused);
+		this.refused.push(...judge(this.rule, read, this.who, this.#before).refused);
 		[this.#before] = A.applyChanges(this.#before, changes);
 	}
 }

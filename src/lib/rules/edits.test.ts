@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as A from '@automerge/automerge';
 import { placerOf, readChanges, UnplacedObject } from './edits.ts';
-import { judge, scopeOf, type Rule } from './judge.ts';
+import { judge, type Rule } from './judge.ts';
 import { judgeBetween } from './between.ts';
 
 const imm = (s: string) => new A.ImmutableString(s);
@@ -94,7 +94,7 @@ describe('judging', () => {
 			d.posts.p3 = { author: imm('ann'), title: imm('Eigen'), text: '', n: new A.Counter(0), tags: [] };
 		});
 		const read = readChanges(A.getChanges(before, worse), placerOf(before));
-		const verdict = judge(onlyAuthor, read, ann, scopeOf(before, read));
+		const verdict = judge(onlyAuthor, read, ann, before);
 		expect(verdict.refused.map((r) => r.rule)).toEqual(['no-delete', 'depends-on-refused']);
 	});
 });

@@ -34,8 +34,8 @@ import { addManaged, join, leave, updateProfile, type ProfileInput } from '../me
 import { mayAddManaged, mayEditProfile, membersRules } from '../members/rules.ts';
 import { managedBy, readMembers } from '../members/view.ts';
 import { DeviceCopy } from './device-copy.ts';
-import { placerOf, readChanges } from './edits.ts';
-import { judge, scopeOf, type Refused, type Rule, type Who } from './judge.ts';
+import { RefereeCopy } from './refereed-doc.ts';
+import type { Refused, Who } from './judge.ts';
 
 const PEOPLE: Record<string, Role[]> = {
 	'ann-00001': [],
@@ -149,30 +149,27 @@ class Device {
 	}
 }
 
-/** Plays the relay: judges what a device brings, one change at a time, against what it holds. */
+/**
+ * Plays the relay: judges what a device brings all at once, as the relay does (what a device did
+ * offline arrives in one sync message), against what it holds.
+ */
 class Hub {
 	readonly refused: Refused[] = [];
-	constructor(public docs: Docs) {}
+	readonly members: RefereeCopy<MembersDoc>;
+	readonly help: RefereeCopy<HelpDoc>;
+
+	constructor(docs: Docs) {
+		this.members = new RefereeCopy(membersRules, docs.members);
+		this.help = new RefereeCopy(helpRules, docs.help);
+	}
 
 	sync(device: Device) {
 		// The device hears what the hub has, then the hub judges what only the device has.
-		device.members.merge(this.docs.members);
-		device.help.merge(this.docs.help);
+		device.members.merge(this.members.doc);
+		device.help.merge(this.help.doc);
 		// The member list first: it says whom an intermediary acts for.
-		this.docs.members = this.#take(this.docs.members, device.members.doc, membersRules, device.member);
-		this.docs.help = this.#take(this.docs.help, device.help.doc, helpRules, device.member);
-	}
-
-	#take<T>(held: A.Doc<T>, theirs: A.Doc<T>, rule: Rule, member: string): A.Doc<T> {
-		let current = held;
-		// One at a time, as the relay must: a resident added in one change is acted for in the next.
-		for (const change of A.getChanges(held, theirs)) {
-			const read = readChanges([change], placerOf(current));
-			this.refused.push(...judge(rule, read, whoIn(this.docs.members, member, true), scopeOf(current, read)).refused);
-			[current] = A.applyChanges(current, [change]);
-			if (rule === membersRules) this.docs.members = current as unknown as A.Doc<MembersDoc>;
-		}
-		return current;
+		this.refused.push(...this.members.receive(device.members.doc, whoIn(this.members.doc, device.member, true)));
+		this.refused.push(...this.help.receive(device.help.doc, whoIn(this.members.doc, device.member, true)));
 	}
 }
 
@@ -198,8 +195,8 @@ describe('honest devices', () => {
 				expect(refused.map((r) => `${r.rule} at ${r.path.join('/')}`)).toEqual([]);
 				const heads = (doc: A.Doc<unknown>) => A.getHeads(doc).sort().join();
 				for (const d of devices) {
-					expect(heads(d.members.doc)).toBe(heads(hub.docs.members));
-					expect(heads(d.help.doc)).toBe(heads(hub.docs.help));
+					expect(heads(d.members.doc)).toBe(heads(hub.members.doc));
+					expect(heads(d.help.doc)).toBe(heads(hub.help.doc));
 				}
 				expect(readPosts([{ url: 'automerge:x', doc: devices[0]!.help.doc }])).toEqual(readPosts([{ url: 'automerge:x', doc: devices[5]!.help.doc }]));
 			}),

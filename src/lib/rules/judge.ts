@@ -53,55 +53,89 @@ export function plain(value: unknown): unknown {
 
 const key = (path: Path) => path.join('\u0000');
 
-/**
- * Builds the scope of `changes` over the stored `doc` (undefined for a document new to the
- * judge). Only scalars put by the changes are known "after"; an object they make reads as {}.
- */
-export function scopeOf(doc: unknown, changes: readonly ReadChange[]): Scope {
-	const puts = new Map<string, Scalar | { made: string } | undefined>();
+type Put = Scalar | { made: string } | undefined;
+
+/** What one change puts, by path; `made` are the objects it makes. */
+function putsOf(change: ReadChange): { puts: Map<string, Put>; made: Set<string> } {
+	const puts = new Map<string, Put>();
 	const made = new Set<string>();
-	for (const change of changes) {
-		for (const edit of change.edits) {
-			if (edit.kind === 'put') {
-				puts.set(key(edit.path), edit.value);
-				if (typeof edit.value === 'object' && edit.value !== null) made.add(key(edit.path));
-			} else if (edit.kind === 'delete') puts.set(key(edit.path), undefined);
-		}
+	for (const edit of change.edits) {
+		if (edit.kind === 'put') {
+			puts.set(key(edit.path), edit.value);
+			if (typeof edit.value === 'object' && edit.value !== null) made.add(key(edit.path));
+		} else if (edit.kind === 'delete') puts.set(key(edit.path), undefined);
 	}
-	const before = (path: Path): unknown => {
-		let at: unknown = doc;
+	return { puts, made };
+}
+
+/** The value at `path` as `puts` leave it: found (with the value) or not said by them. */
+function readPuts(puts: ReadonlyMap<string, Put>, path: Path): { said: boolean; value?: unknown } {
+	const own = puts.get(key(path));
+	if (puts.has(key(path))) return { said: true, value: typeof own === 'object' && own !== null ? {} : own };
+	// Inside an object these changes made or deleted, nothing stored counts any more.
+	for (let i = path.length - 1; i > 0; i--) if (puts.has(key(path.slice(0, i)))) return { said: true, value: undefined };
+	return { said: false };
+}
+
+/**
+ * The document a change is judged against: the stored `doc` (undefined for a document new to the
+ * judge) with what the changes accepted before it put. A device that was offline sends everything
+ * it did in one message (a post made, then marked done): each change is judged as it was made,
+ * after the ones before it, so the second finds the post the first made.
+ */
+class Judged {
+	#doc: unknown;
+	#taken = new Map<string, Put>();
+	/** The last change a scope was made for: taking it reuses what was read of it. */
+	#last: { change: ReadChange; puts: Map<string, Put> } | undefined;
+
+	constructor(doc: unknown) {
+		this.#doc = doc;
+	}
+
+	before(path: Path): unknown {
+		const taken = readPuts(this.#taken, path);
+		if (taken.said) return taken.value;
+		let at: unknown = this.#doc;
 		for (const step of path) {
 			if (typeof at !== 'object' || at === null || !Object.prototype.hasOwnProperty.call(at, step)) return undefined;
 			at = (at as Record<string, unknown>)[step];
 		}
 		return plain(at);
-	};
-	const isNew = (path: Path): boolean => made.has(key(path));
-	return {
-		before,
-		isNew,
-		after(path) {
-			const own = puts.get(key(path));
-			if (puts.has(key(path))) return typeof own === 'object' && own !== null ? {} : own;
-			// Inside an object these changes made or deleted, nothing stored counts any more.
-			for (let i = path.length - 1; i > 0; i--) {
-				const prefix = key(path.slice(0, i));
-				if (puts.has(prefix)) return undefined;
+	}
+
+	/** The scope of `change` over what is judged so far. Only scalars it puts are known "after"; an object it makes reads as {}. */
+	scope(change: ReadChange): Scope {
+		const { puts, made } = putsOf(change);
+		this.#last = { change, puts };
+		return {
+			before: (path) => this.before(path),
+			isNew: (path) => made.has(key(path)),
+			after: (path) => {
+				const own = readPuts(puts, path);
+				return own.said ? own.value : this.before(path);
 			}
-			return before(path);
-		}
-	};
+		};
+	}
+
+	/** An accepted change: what comes after it in the message is judged with it in place. */
+	take(change: ReadChange) {
+		const puts = this.#last?.change === change ? this.#last.puts : putsOf(change).puts;
+		for (const [path, value] of puts) this.#taken.set(path, value);
+	}
 }
 
 /**
- * Judges changes in order. A change is refused whole when one of its edits breaks a rule, and so
- * is every later change that depends on a refused one: the relay could never apply it.
+ * Judges changes in order, each against the document as the accepted ones before it leave it. A
+ * change is refused whole when one of its edits breaks a rule, and so is every later change that
+ * depends on a refused one: the relay could never apply it.
  */
 export function judge(
 	rule: Rule,
 	changes: readonly ReadChange[],
 	who: Who,
-	scope: Scope,
+	/** The document as the judge holds it, before these changes. */
+	doc: unknown,
 	/** A rule about the change as a whole (the relay's: whose actor it is), asked first. */
 	changeRule?: (change: ReadChange) => string | undefined,
 	/** Changes judged elsewhere already (the relay's: a paired relay holds them), taken as they are. */
@@ -109,12 +143,15 @@ export function judge(
 ): Judgement {
 	const refusedHashes = new Set<string>();
 	const judgement: Judgement = { accepted: [], refused: [] };
+	const judged = new Judged(doc);
 	for (const change of changes) {
 		const after = change.deps.find((dep) => refusedHashes.has(dep));
 		if (!after && trusted?.(change)) {
 			judgement.accepted.push(change);
+			judged.take(change);
 			continue;
 		}
+		const scope = judged.scope(change);
 		const whole = after ? 'depends-on-refused' : changeRule?.(change);
 		let broken: { rule: string; path: Path } | undefined = whole ? { rule: whole, path: [] } : undefined;
 		for (const edit of broken ? [] : change.edits) {
@@ -127,7 +164,10 @@ export function judge(
 		if (broken) {
 			refusedHashes.add(change.hash);
 			judgement.refused.push({ change, ...broken });
-		} else judgement.accepted.push(change);
+		} else {
+			judgement.accepted.push(change);
+			judged.take(change);
+		}
 	}
 	return judgement;
 }

@@ -4,7 +4,7 @@
 // hostile one's do not reach anyone.
 import * as A from '@automerge/automerge/slim';
 import { placerOf, readChanges } from './edits.ts';
-import { judge, scopeOf, type Refused, type Rule, type Who } from './judge.ts';
+import { judge, type Refused, type Rule, type Who } from './judge.ts';
 import { judgeBetween } from './between.ts';
 
 export class RefereedDoc<T> {
@@ -50,7 +50,7 @@ export class RefereeCopy<T> {
 		const changes = A.getAllChanges(device).filter((bytes) => !A.hasHeads(this.doc, [A.decodeChange(bytes).hash!]));
 		if (changes.length === 0) return [];
 		const read = readChanges(changes, placerOf(this.doc));
-		const verdict = judge(this.rule, read, who, scopeOf(this.doc, read));
+		const verdict = judge(this.rule, read, who, this.doc);
 		const accepted = new Set(verdict.accepted.map((c) => c.hash));
 		const kept = changes.filter((bytes) => accepted.has(A.decodeChange(bytes).hash!));
 		[this.doc] = A.applyChanges(A.clone(this.doc), kept);

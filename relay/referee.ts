@@ -184,6 +184,13 @@ export class Referee {
 		const deps = fresh.flatMap((c) => c.decoded.deps).filter((hash) => !inMessage.has(hash));
 		const awaited = this.#unstored.awaited(sender.document, deps, (hash) => doc !== undefined && A.hasHeads(doc, [hash]));
 		if (awaited.length > 0) return { kind: 'wait', document: sender.document, changes: awaited };
+		const members = membersId ? this.#o.documentOf(membersId) : undefined;
+		// Whom an intermediary acts for is read from the members document: a resident they just
+		// added is acted for in their next change, to another document.
+		if (membersId && membersId !== sender.document) {
+			const profiles = this.#unstored.all(membersId, (hash) => members !== undefined && A.hasHeads(members, [hash]));
+			if (profiles.length > 0) return { kind: 'wait', document: membersId, changes: profiles };
+		}
 		const changes = fresh.map((c) => c.bytes);
 		let read: ReadChange[];
 		try {
@@ -201,7 +208,6 @@ export class Referee {
 		const member = sender.member;
 		const record = member ? this.#o.book.member(sender.neighbourhood, member) : undefined;
 		if (!member || !record || record.status !== 'active') return this.#refuseAll(entries, 'member-unknown', read);
-		const members = membersId ? this.#o.documentOf(membersId) : undefined;
 		const who: Who = { member, roles: record.roles, actsFor: this.#actsFor(member, record.roles, record.actsFor, members) };
 
 		const top = new Set([...Object.keys(isRecord(doc) ? doc : {}), ...read.flatMap((c) => c.edits.map((e) => e.path[0]))]);

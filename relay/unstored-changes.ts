@@ -43,6 +43,11 @@ export class UnstoredChanges {
 		return [...awaited];
 	}
 
+	/** Every change of `document` the referee accepted that its copy does not hold yet. */
+	all(document: string, holds: (hash: string) => boolean): string[] {
+		return this.awaited(document, [...(this.#byDocument.get(document)?.keys() ?? [])], holds);
+	}
+
 	/** No longer waited for: stored, or the wait ran out (the change is then judged as it stands). */
 	settle(document: string, hashes: readonly string[]): void {
 		const known = this.#byDocument.get(document);

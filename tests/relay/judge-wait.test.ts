@@ -11,9 +11,10 @@ import { rulesFor } from '../../src/lib/rules/documents.ts';
 import type { RootDoc } from '../../src/lib/neighbourhood/document.ts';
 import type { HelpDoc } from '../../src/lib/help/document.ts';
 import type { MembersDoc } from '../../src/lib/members/document.ts';
+import type { Role } from '../../src/lib/access/roles.ts';
 import { newPeriodDoc } from '../../src/lib/help/periods.ts';
 import { blankPost, createPost, markDone } from '../../src/lib/help/mutations.ts';
-import { join as joinNeighbourhood } from '../../src/lib/members/mutations.ts';
+import { addManaged, join as joinNeighbourhood } from '../../src/lib/members/mutations.ts';
 import { blankProfile } from '../../src/lib/members/blank.ts';
 import { client, eventually, find, hostNeighbourhood, newMember, shutdown, startTestRelay, type HostedForTest, type TestRelay } from './harness.ts';
 
@@ -29,8 +30,8 @@ describe('a change waiting to be judged', () => {
 		await shutdown(...repos.splice(0), relay);
 	});
 
-	async function device(name: string) {
-		const access = newMember(relay.access, hosted.id, { name });
+	async function device(name: string, roles: Role[] = []) {
+		const access = newMember(relay.access, hosted.id, { name, roles });
 		const repo = client(relay, access.credential);
 		repos.push(repo);
 		const root = await find<RootDoc>(repo, hosted.root);
@@ -38,7 +39,26 @@ describe('a change waiting to be judged', () => {
 		const members = await find<MembersDoc>(repo, String(root.doc()!.docs.members));
 		await eventually(() => members.isReady(), Boolean);
 		joinNeighbourhood(members, access.memberId, { ...blankProfile(), name });
-		return { repo, root, memberId: access.memberId };
+		return { repo, root, members, memberId: access.memberId };
+	}
+
+	/** A busy relay: what it accepted reaches its copies only after a while. Returns the hashes it accepted, as they come. */
+	function slowToStore(): string[] {
+		const access = relay.repo.shareConfig.access;
+		relay.repo.shareConfig = {
+			...relay.repo.shareConfig,
+			access: async (peer, documentId) => {
+				await new Promise((resolve) => setTimeout(resolve, 400));
+				return access(peer, documentId);
+			}
+		};
+		const accepted: string[] = [];
+		const hook = relay.adapter.hooks.accepted;
+		relay.adapter.hooks.accepted = (sender, changes, vouched) => {
+			accepted.push(...changes.map((c) => c.hash));
+			hook?.(sender, changes, vouched);
+		};
+		return accepted;
 	}
 
 	it('does not wait on the devices for a document the relay holds nothing whole of', async () => {
@@ -70,21 +90,7 @@ describe('a change waiting to be judged', () => {
 		});
 		const stored = await eventually(() => relay.repo.handles[board.documentId], Boolean);
 		await eventually(() => stored.isReady(), Boolean);
-		// A busy relay: what it accepted reaches its copy of the board only after a while.
-		const access = relay.repo.shareConfig.access;
-		relay.repo.shareConfig = {
-			...relay.repo.shareConfig,
-			access: async (peer, documentId) => {
-				await new Promise((resolve) => setTimeout(resolve, 400));
-				return access(peer, documentId);
-			}
-		};
-		const accepted: string[] = [];
-		const hook = relay.adapter.hooks.accepted;
-		relay.adapter.hooks.accepted = (sender, changes, vouched) => {
-			accepted.push(...changes.map((c) => c.hash));
-			hook?.(sender, changes, vouched);
-		};
+		const accepted = slowToStore();
 		const refusals: unknown[] = [];
 		board.on('ephemeral-message', ({ message }) => {
 			if ((message as { noaber?: string })?.noaber === 'refused') refusals.push(message);
@@ -101,6 +107,27 @@ describe('a change waiting to be judged', () => {
 		const seen = await find<HelpDoc>(bo.repo, board.url);
 		await eventually(() => (seen.isReady() ? String(seen.doc().posts[postId]?.status ?? '') : ''), (status) => status === 'done');
 		expect(refusals).toEqual([]);
+		expect(relay.logs.join('')).not.toContain('change refused by rule');
+	});
+
+	it('lets an intermediary post for a resident they added a moment before, while the relay is still storing that resident', async () => {
+		const vera = await device('Vera', ['intermediary']);
+		const board = vera.repo.create<HelpDoc>(newPeriodDoc('2026Q4'));
+		vera.root.change((d) => {
+			d.docs.help[board.url] = new A.ImmutableString('2026Q4');
+		});
+		const stored = await eventually(() => relay.repo.handles[board.documentId], Boolean);
+		await eventually(() => stored.isReady(), Boolean);
+		const accepted = slowToStore();
+
+		addManaged(vera.members, 'henk-0001', { ...blankProfile(), name: 'Henk' }, { by: vera.memberId, how: 'phone' });
+		const added = A.getHeads(vera.members.doc())[0]!;
+		await eventually(() => accepted.includes(added), Boolean);
+		const postId = createPost(board, { ...blankPost('request'), category: 'vervoer', title: 'Henk moet naar de huisarts' }, { memberId: 'henk-0001', actedBy: vera.memberId });
+
+		const bo = await device('Bo');
+		const seen = await find<HelpDoc>(bo.repo, board.url);
+		await eventually(() => (seen.isReady() ? String(seen.doc().posts[postId]?.title ?? '') : ''), (title) => title === 'Henk moet naar de huisarts');
 		expect(relay.logs.join('')).not.toContain('change refused by rule');
 	});
 });

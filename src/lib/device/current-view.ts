@@ -73,6 +73,11 @@ export function readCurrent(membership: Membership, connection: Connection, live
 			get currentPosts() {
 				return help.view;
 			},
+			findPost: (id) => {
+				const found = help.view.items.find((p) => p.id === id);
+				if (!found) help.need();
+				return found;
+			},
 			postsSince: (since) => {
 				help.need(sinceSpan(since));
 				return help.view;

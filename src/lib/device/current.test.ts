@@ -3,6 +3,9 @@
 import { Repo } from '@automerge/automerge-repo/slim';
 import { describe, expect, it } from 'vitest';
 import { readPosts } from '../help/view.ts';
+import { blankPost, createPost } from '../help/mutations.ts';
+import { newPeriodDoc } from '../help/periods.ts';
+import type { HelpDoc } from '../help/document.ts';
 import { readEvents } from '../agenda/view.ts';
 import { readMap } from '../map/view.ts';
 import type { Connection } from '../neighbourhood/connection.svelte.ts';
@@ -166,6 +169,23 @@ describe('the current neighbourhood while this device keeps its own things in th
 		now = kept;
 		expect(state.view.membership.ring).toEqual(ring);
 		expect(state.view.membership.root).toBe(created.root.url);
+	});
+});
+
+describe("a post's own page", () => {
+	it('finds a post among the documents here without bringing the archives, and brings them for one it does not find', () => {
+		const quarter = new Repo().create<HelpDoc>(newPeriodDoc('2026Q4'));
+		const id = createPost(quarter, { ...blankPost('request'), category: 'boodschappen', title: 'Heg snoeien' }, { memberId: 'resident-01' });
+		const needs: unknown[][] = [];
+		const help = { view: readPosts([{ url: quarter.url, doc: quarter.doc() }]), pending: 0, need: (...args: unknown[]) => needs.push(args) };
+		const { resident } = opened(() => undefined);
+		if (resident.kind !== 'ready') throw new Error('not ready');
+		Object.assign(resident.view.connection.modules, { help });
+		const view = (readCurrent(resident.view.membership, resident.view.connection) as Extract<ReturnType<typeof readCurrent>, { kind: 'ready' }>).view;
+		expect(view.findPost(id)?.title).toBe('Heg snoeien');
+		expect(needs).toEqual([]);
+		expect(view.findPost('archived-long-ago')).toBeUndefined();
+		expect(needs).toEqual([[]]);
 	});
 });
 

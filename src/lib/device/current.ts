@@ -1,6 +1,6 @@
 // What a page needs about the neighbourhood it shows, derived from the open connection.
 import type { Member } from '../members/view.ts';
-import type { PostsRead } from '../help/view.ts';
+import type { Post, PostsRead } from '../help/view.ts';
 import type { AgendaEvent, EventsRead } from '../agenda/view.ts';
 import type { Wall } from '../agenda/time.ts';
 import type { MapRead } from '../map/view.ts';
@@ -38,6 +38,8 @@ export interface CurrentView {
 	readonly posts: PostsRead;
 	/** The posts of the board's quarters, and of archives a page brought: every open post is among them. */
 	readonly currentPosts: PostsRead;
+	/** One post: from the documents here, else the board's archives are brought to find it. */
+	findPost(id: string): Post | undefined;
 	/** The posts something happened to from `since` (ISO) on, with the others of their documents. */
 	postsSince(since: string): PostsRead;
 	/** Help documents still coming to the page: older quarters, and archives a page asked for. */

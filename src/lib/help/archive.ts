@@ -17,9 +17,12 @@ function closedAt(post: Post): string | undefined {
 	return undefined;
 }
 
+/** A quarter older than the previous one: only such a quarter can be archived. */
+export const longPast = (period: string, now: Date): boolean => period < previousPeriod(periodOf(now));
+
 /** A quarter older than the previous one, all of whose posts closed long enough ago. */
 export function archivable(period: string, posts: Post[], now: Date): boolean {
-	if (period >= previousPeriod(periodOf(now))) return false;
+	if (!longPast(period, now)) return false;
 	return posts.every((post) => {
 		const closed = closedAt(post);
 		return closed !== undefined && now.getTime() - Date.parse(closed) >= ARCHIVE_AFTER_DAYS * DAY_MS;

@@ -76,6 +76,14 @@ describe("the board's housekeeping", () => {
 		expect(helpDocuments.listed(docs).map((e) => e.url).sort()).toEqual([open.url, current.url, archive.url].sort());
 	});
 
+	it('reads no view of the quarters of now, which cannot be archived yet', async () => {
+		const { closed, open, current, tidying } = board();
+		const read: string[] = [];
+		await helpDocuments.tidy!({ ...tidying, viewOf: (url) => (read.push(url), tidying.viewOf(url)) });
+		expect(read.sort()).toEqual([closed.url, open.url].sort());
+		expect(read).not.toContain(current.url);
+	});
+
 	it('a second run, or another device’s, archives nothing twice', async () => {
 		const { index, tidying } = board();
 		await helpDocuments.tidy!(tidying);

@@ -7,7 +7,7 @@ import { imm } from '../automerge/immutable.ts';
 import type { RootDoc } from '../neighbourhood/document.ts';
 import { addHelpArchive, sealHelpPeriod } from '../neighbourhood/mutations.ts';
 import type { RootIndex } from '../neighbourhood/schema.ts';
-import { archivable, archivePosts, yearOf } from './archive.ts';
+import { archivable, archivePosts, longPast, yearOf } from './archive.ts';
 import type { ArchiveDoc, HelpDoc } from './document.ts';
 import { readPosts, type PostsRead } from './view.ts';
 
@@ -20,8 +20,9 @@ export async function archiveOld(board: Tidying<RootIndex, HelpDoc, PostsRead, R
 	if (!index) return;
 	let archives = index.helpArchive;
 	const sealed = new Set(index.helpSealed);
-	for (const { url } of index.help) {
-		if (sealed.has(url)) continue;
+	for (const { url, period: listedPeriod } of index.help) {
+		// The quarters of now are not even read: one open on the page is read whole for its view.
+		if (sealed.has(url) || !longPast(listedPeriod, now)) continue;
 		const shown = board.viewOf(url)?.items ?? [];
 		const period = shown[0]?.period ?? '';
 		if (shown.length === 0 || !archivable(period, shown, now)) continue;

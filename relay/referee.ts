@@ -21,7 +21,7 @@ import type { Registry } from './registry.ts';
 import { isStale } from './stale-changes.ts';
 import type { Vouch } from './vouching.ts';
 import { documentIdOf } from '../src/lib/automerge/document-id.ts';
-import { UnstoredChanges } from './unstored-changes.ts';
+import { applicable, UnstoredChanges } from './unstored-changes.ts';
 
 export type { Kind };
 
@@ -242,7 +242,7 @@ export class Referee {
 			return undefined;
 		};
 		const judgement = judge(this.#o.rules(kind), read, who, doc, actorRule, trusted);
-		this.#unstored.add(sender.document, judgement.accepted.map((c) => c.hash));
+		this.#unstored.add(sender.document, applicable(judgement.accepted, (hash) => doc !== undefined && A.hasHeads(doc, [hash])));
 		for (const change of judgement.accepted) {
 			if (vouched.has(change.hash)) {
 				const binding = vouched.get(change.hash);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { UnstoredChanges } from './unstored-changes.ts';
+import { applicable, UnstoredChanges } from './unstored-changes.ts';
 
 describe('changes the referee accepted and the relay has not stored yet', () => {
 	it('names only the ones a change builds on that the copy does not hold, and forgets what it holds', () => {
@@ -23,5 +23,16 @@ describe('changes the referee accepted and the relay has not stored yet', () => 
 		unstored.add('doc-new', ['fresh']);
 		expect(unstored.size).toBe(1);
 		expect(unstored.awaited('doc-new', ['fresh'], () => false)).toEqual(['fresh']);
+	});
+
+	it('waits for no change built on one the relay never saw: a device cannot hold up everyone with it', () => {
+		const held = new Set(['stored']);
+		const accepted = [
+			{ hash: 'a', deps: ['stored'] },
+			{ hash: 'b', deps: ['a'] },
+			{ hash: 'orphan', deps: ['never-seen'] },
+			{ hash: 'after-orphan', deps: ['orphan'] }
+		];
+		expect(applicable(accepted, (hash) => held.has(hash))).toEqual(['a', 'b']);
 	});
 });

@@ -8,6 +8,17 @@
 /** How long a wait for accepted changes may last; an honest relay stores them in milliseconds. */
 export const STORE_WAIT_MS = 10_000;
 
+/**
+ * The changes of `accepted` (in order) the relay's copy can apply now: each builds only on what it
+ * `holds` or on such a change. One built on a change the relay has never seen waits in Automerge's
+ * queue, maybe for ever: waiting for it would let one device hold up everyone's changes.
+ */
+export function applicable(accepted: ReadonlyArray<{ hash: string; deps: readonly string[] }>, holds: (hash: string) => boolean): string[] {
+	const found = new Set<string>();
+	for (const change of accepted) if (change.deps.every((dep) => found.has(dep) || holds(dep))) found.add(change.hash);
+	return [...found];
+}
+
 export class UnstoredChanges {
 	#byDocument = new Map<string, Map<string, number>>();
 	#swept: number;

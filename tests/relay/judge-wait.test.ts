@@ -42,6 +42,17 @@ describe('a change waiting to be judged', () => {
 		return { repo, root, members, memberId: access.memberId };
 	}
 
+	/** A quarter the device starts and lists, once the relay holds it: the device's copy and the relay's. */
+	async function quarterOnRelay({ repo, root }: Awaited<ReturnType<typeof device>>) {
+		const board = repo.create<HelpDoc>(newPeriodDoc('2026Q4'));
+		root.change((d) => {
+			d.docs.help[board.url] = new A.ImmutableString('2026Q4');
+		});
+		const stored = await eventually(() => relay.repo.handles[board.documentId], Boolean);
+		await eventually(() => stored.isReady(), Boolean);
+		return { board, stored };
+	}
+
 	/** A busy relay: what it accepted reaches its copies only after a while. Returns the hashes it accepted, as they come. */
 	function slowToStore(): string[] {
 		const access = relay.repo.shareConfig.access;
@@ -84,12 +95,7 @@ describe('a change waiting to be judged', () => {
 
 	it("judges a device's change against what the relay accepted from it a moment before, also while that is still being stored", async () => {
 		const ann = await device('Ann');
-		const board = ann.repo.create<HelpDoc>(newPeriodDoc('2026Q4'));
-		ann.root.change((d) => {
-			d.docs.help[board.url] = new A.ImmutableString('2026Q4');
-		});
-		const stored = await eventually(() => relay.repo.handles[board.documentId], Boolean);
-		await eventually(() => stored.isReady(), Boolean);
+		const { board, stored } = await quarterOnRelay(ann);
 		const accepted = slowToStore();
 		const refusals: unknown[] = [];
 		board.on('ephemeral-message', ({ message }) => {
@@ -112,12 +118,7 @@ describe('a change waiting to be judged', () => {
 
 	it('lets an intermediary post for a resident they added a moment before, while the relay is still storing that resident', async () => {
 		const vera = await device('Vera', ['intermediary']);
-		const board = vera.repo.create<HelpDoc>(newPeriodDoc('2026Q4'));
-		vera.root.change((d) => {
-			d.docs.help[board.url] = new A.ImmutableString('2026Q4');
-		});
-		const stored = await eventually(() => relay.repo.handles[board.documentId], Boolean);
-		await eventually(() => stored.isReady(), Boolean);
+		const { board } = await quarterOnRelay(vera);
 		const accepted = slowToStore();
 
 		addManaged(vera.members, 'henk-0001', { ...blankProfile(), name: 'Henk' }, { by: vera.memberId, how: 'phone' });

@@ -118,7 +118,10 @@ export const membersRules: Rule = (edit, who, scope) => {
 		if (!mayChangeManagedBy(who)) return 'members.managed-by';
 		return edit.kind === 'delete' || (edit.kind === 'put' && typeof edit.value === 'string' && ID.test(edit.value)) ? undefined : 'members.shape';
 	}
-	if (!mayEditProfile(who, memberId)) return 'members.profile-owner';
+	// A resident this person added earlier in the same message is acted for already: the relay
+	// counts every profile that names its intermediary (relay/referee.ts), once it is stored.
+	const adder = mayAddManaged(who) && scope.before([...profile, 'managedBy']) === who.member;
+	if (!adder && !mayEditProfile(who, memberId)) return 'members.profile-owner';
 	if (field === 'consent') return 'members.consent';
 	const check = OWN_FIELDS[field];
 	if (check?.(edit, rest)) return undefined;

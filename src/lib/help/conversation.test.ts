@@ -9,6 +9,7 @@ import { addManaged, join, publishKey, type ProfileInput } from '../members/muta
 import { membersRules } from '../members/rules.ts';
 import { readMembers } from '../members/view.ts';
 import { DeviceCopy } from '../rules/device-copy.ts';
+import { RefereeCopy } from '../rules/refereed-doc.ts';
 import type { Rule, Who } from '../rules/judge.ts';
 import { conversationReaders, messageContext, responseContext, withoutKey } from './conversation.ts';
 import type { HelpDoc } from './document.ts';
@@ -73,6 +74,24 @@ describe('a conversation on a response', () => {
 		expect(await open(response.sealed!, ringOf(ann), responseContext(post.id, response.id))).toBe('Ik kan zaterdag om 10 uur.');
 		expect(await open(response.messages[0]!.sealed, ringOf(bert), messageContext(post.id, response.id, messageId))).toBe('Fijn, tot zaterdag!');
 		expect(await open(response.messages[0]!.sealed, ringOf(cor), messageContext(post.id, response.id, messageId))).toBeUndefined();
+	});
+
+	it('takes a response and a message on it written offline, sent in one message', async () => {
+		const n = await neighbourhood();
+		const relay = new RefereeCopy(helpRules, A.clone(n.board));
+		const readers = conversationReaders({ author: ann.member }, { by: bert.member }, n.people());
+		const responseId = 'resp-000001';
+		const sealed = await seal('Ik kan zaterdag.', readers, responseContext(n.postId, responseId));
+		const more = await seal('Of zondag, als dat beter past.', readers, messageContext(n.postId, responseId, 'mess-000001'));
+		const offline = act(helpRules, n.board, bert, (h) => {
+			respond(h, n.postId, { id: responseId, sealed }, { memberId: bert.member });
+			sendMessage(h, n.postId, responseId, { id: 'mess-000001', sealed: more }, { memberId: bert.member });
+		});
+		expect(offline.broken).toEqual([]);
+		expect(relay.receive(offline.doc, bert).map((r) => r.rule)).toEqual([]);
+		const response = readPosts([{ url: 'automerge:x', doc: relay.doc }]).items[0]!.responses[0]!;
+		expect(response.messages.map((m) => m.by)).toEqual([bert.member]);
+		expect(await open(response.messages[0]!.sealed, [n.rings.get(ann.member)!], messageContext(n.postId, responseId, 'mess-000001'))).toBe('Of zondag, als dat beter past.');
 	});
 
 	it('lets only the two sides write, once, in their own name, and only sealed text', async () => {

@@ -4,7 +4,7 @@ import { imm } from '../automerge/immutable.ts';
 import type { Role } from '../access/roles.ts';
 import { judgeBetween } from '../rules/between.ts';
 import type { Who } from '../rules/judge.ts';
-import { RefereedDoc } from '../rules/refereed-doc.ts';
+import { RefereeCopy, RefereedDoc } from '../rules/refereed-doc.ts';
 import { newMapDoc } from './create.ts';
 import { planCsvImport } from './csv.ts';
 import type { MapDoc } from './document.ts';
@@ -132,6 +132,44 @@ describe('the social map', () => {
 		setMapSettings(mapper, settings);
 		expect(new Set(rules(mapper))).toEqual(new Set(['map.settings']));
 		expect([mayChangeMapSettings(MANAGER), mayChangeMapSettings(MAPPER)]).toEqual([true, false]);
+	});
+});
+
+describe('what the relay receives at once', () => {
+	it('takes a map editor’s afternoon offline in one message: new entries, edited, checked, removed and back', () => {
+		const { doc } = seeded();
+		const relay = new RefereeCopy(mapRules, A.clone(doc));
+		const device = as(MAPPER, A.clone(doc));
+		const org = createOrganization(device, { ...blankOrganization(), name: 'Mantelzorg Lindenbuurt' }, actor(MAPPER));
+		const place = createLocation(device, { ...blankLocation(), name: 'Wijkcentrum', street: 'Eikenlaan 2' }, actor(MAPPER));
+		const svc = createService(device, service(org, place, { name: 'Mantelzorgcafé' }), actor(MAPPER));
+		editOrganization(device, org, { ...blankOrganization(), name: 'Steunpunt Mantelzorg' }, actor(MAPPER));
+		editLocation(device, place, { ...blankLocation(), name: 'Wijkcentrum De Eik', street: 'Eikenlaan 2' }, actor(MAPPER));
+		editService(device, svc, service(org, place, { name: 'Mantelzorgcafé De Eik' }), actor(MAPPER));
+		reviewService(device, svc, actor(MAPPER));
+		removeItem(device, 'service', svc, 'Even dicht', actor(MAPPER));
+		restoreItem(device, 'service', svc, actor(MAPPER));
+		addTheme(device, 'Mantelzorg');
+		expect(device.refused).toEqual([]);
+		expect(relay.receive(device.current, MAPPER)).toEqual([]);
+		const map = readMap([relay.doc]);
+		expect(map.services.find((s) => s.id === svc)).toMatchObject({ name: 'Mantelzorgcafé De Eik', removed: null });
+		expect(map.organizations.find((o) => o.id === org)?.name).toBe('Steunpunt Mantelzorg');
+	});
+
+	it('refuses what a member without the map role sent along, and keeps the editor’s changes of the same afternoon', () => {
+		const { doc, svc } = seeded();
+		const relay = new RefereeCopy(mapRules, A.clone(doc));
+		const editor = as(MAPPER, A.clone(doc));
+		reviewService(editor, svc, actor(MAPPER));
+		expect(relay.receive(editor.current, MAPPER)).toEqual([]);
+		const ben = as(BEN, A.clone(relay.doc));
+		createOrganization(ben, { ...blankOrganization(), name: 'Nep' }, actor(BEN));
+		removeItem(ben, 'service', svc, 'Weg ermee', actor(BEN));
+		// His second change is built on his first: it goes with it.
+		expect(relay.receive(ben.current, BEN).map((r) => r.rule)).toEqual(['map.editor', 'depends-on-refused']);
+		expect(readMap([relay.doc]).services.find((s) => s.id === svc)).toMatchObject({ removed: null });
+		expect(readMap([relay.doc]).organizations.map((o) => o.name)).not.toContain('Nep');
 	});
 });
 

@@ -4,10 +4,12 @@ import { describe, expect, it } from 'vitest';
 import { imm } from '../automerge/immutable.ts';
 import type { Role } from '../access/roles.ts';
 import { DeviceCopy } from '../rules/device-copy.ts';
+import { RefereeCopy } from '../rules/refereed-doc.ts';
 import type { Who } from '../rules/judge.ts';
 import type { MembersDoc } from './document.ts';
 import { addManaged, join, leave, newMember, updateProfile, type ProfileInput } from './mutations.ts';
 import { mayAddManaged, mayChangeManagedBy, mayEditProfile, membersRules } from './rules.ts';
+import { readMembers } from './view.ts';
 
 const person = (member: string, roles: Role[] = [], actsFor: string[] = []): Who => ({ member, roles, actsFor: new Set(actsFor) });
 const ann = person('ann-00001');
@@ -85,6 +87,31 @@ describe('members rules: what the app does, by who may do it', () => {
 		expect(mayEditProfile(vera, 'henk-0001')).toBe(true);
 		expect([ann, vera, fatima, ed, mo].map(mayAddManaged)).toEqual([false, true, true, false, false]);
 		expect([vera, fatima].map(mayChangeManagedBy)).toEqual([false, true]);
+	});
+});
+
+describe('members rules: what the relay receives at once', () => {
+	it('takes a resident an intermediary added and then corrected in one message, and neither from one who may add nobody', () => {
+		const doc = list();
+		const relay = new RefereeCopy(membersRules, A.clone(doc));
+		// Vera, on a visit without signal: adds Truus, corrects her phone number, and Henk moves away.
+		const visit = act(doc, vera, (h) => {
+			addManaged(h, 'truus-001', profile('Truus'), { by: vera.member, how: 'in-person' });
+			updateProfile(h, 'truus-001', { ...profile('Truus Bakker'), phone: '06 1234 5678' });
+			leave(h, 'henk-0001');
+		});
+		expect(visit.broken).toEqual([]);
+		expect(relay.receive(visit.doc, vera)).toEqual([]);
+		const seen = readMembers(relay.doc, { includeLeft: true }).items;
+		expect(seen.find((m) => m.id === 'truus-001')).toMatchObject({ name: 'Truus Bakker', phone: '06 1234 5678', managedBy: vera.member });
+		expect(seen.find((m) => m.id === 'henk-0001')?.leftAt).toBeTruthy();
+		// Ed may add nobody: neither the resident nor the edit built on it passes.
+		const ed1 = act(relay.doc, ed, (h) => {
+			addManaged(h, 'piet-0001', profile('Piet'), { by: ed.member, how: 'phone' });
+			updateProfile(h, 'piet-0001', profile('Piet Jansen'));
+		});
+		expect(new Set(relay.receive(ed1.doc, ed).map((r) => r.rule))).toEqual(new Set(['members.managed-by', 'depends-on-refused']));
+		expect(readMembers(relay.doc).items.map((m) => m.id)).not.toContain('piet-0001');
 	});
 });
 

@@ -57,10 +57,13 @@ export function postNews(post: Post): NewsItem[] {
 			);
 		}
 	}
-	const helpers = [...new Set(live.filter((r) => r.acceptedAt).map((r) => r.by))];
+	// A "done" or a thank-you concerns those who helped when it was said. Counting whoever helps now,
+	// a thank-you said before anyone was accepted became news once someone was, and again for a
+	// helper accepted anew (after withdrawing and answering again): told twice.
+	const helpersBy = (at: string) => [...new Set(live.filter((r) => r.acceptedAt && r.acceptedAt <= at).map((r) => r.by))];
 	if (post.doneAt) {
 		const entry = lastEntry(post, 'done');
-		for (const member of [post.author, ...helpers.filter((h) => h !== post.author)]) {
+		for (const member of [post.author, ...helpersBy(post.doneAt).filter((h) => h !== post.author)]) {
 			out.push(
 				item(post, {
 					id: `done:${post.id}:${member}`,
@@ -79,7 +82,7 @@ export function postNews(post: Post): NewsItem[] {
 		// words), so its moment is in the id. With the post and helper alone, a thank-you that the
 		// helper gave themself hid the earlier one, and the next brought it back as if new.
 
-		for (const member of helpers) {
+		for (const member of helpersBy(post.thanks.at)) {
 			out.push(
 				item(post, {
 					id: `thanked:${post.id}:${member}:${post.thanks.at}`,

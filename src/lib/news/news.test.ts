@@ -128,6 +128,31 @@ describe('news made by one change', () => {
 		expect(new Set(told.map((n) => n.id)).size).toBe(2);
 	});
 
+	it('tells a helper of a "done" or a thank-you said while they helped, once: not of one said before, nor again when accepted anew', () => {
+		const doc = board();
+		const post = createPost(doc, shopping, { memberId: henk }, at(0));
+		const told = () => newsMadeBy(change(doc)).map((n) => `${n.kind} ${n.for}`);
+		thank(doc, post, '', { memberId: henk }, at(1));
+		expect(told()).toEqual([]);
+		const first = respond(doc, post, '', { memberId: bert }, at(2))!;
+		expect(told()).toEqual([`response ${henk}`]);
+		// Bert is accepted after the thank-you: it was not for him.
+		accept(doc, post, first, { memberId: henk }, at(3));
+		expect(told()).toEqual([`accepted ${bert}`]);
+		markDone(doc, post, { memberId: henk }, at(4));
+		expect(told()).toEqual([`done ${bert}`]);
+		// He withdraws, answers again and is accepted again: the "done" is not news a second time.
+		withdrawResponse(doc, post, first, { memberId: bert }, at(5));
+		expect(told()).toEqual([]);
+		const again = respond(doc, post, '', { memberId: bert }, at(6))!;
+		expect(told()).toEqual([`response ${henk}`]);
+		accept(doc, post, again, { memberId: henk }, at(7));
+		expect(told()).toEqual([`accepted ${bert}`]);
+		// A thank-you said now is for him.
+		thank(doc, post, 'Dank je wel!', { memberId: henk }, at(8));
+		expect(told()).toEqual([`thanked ${bert}`]);
+	});
+
 	it('reads only the posts a change touched', () => {
 		const doc = board();
 		const ids = Array.from({ length: 12 }, (_, i) => createPost(doc, shopping, { memberId: henk }, at(i)));

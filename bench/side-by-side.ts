@@ -54,11 +54,18 @@ export async function startSides<S extends Hosted>(seed: (folder: string, origin
 	};
 }
 
-/** `runs` runs of each side, the sides taking turns; each run printed as it ends. */
+/**
+ * `runs` runs of each side, the sides taking turns, and the turn going round: each side goes first
+ * as often as the others. One build measured against itself, always in the same order, came out
+ * slower the second time (bench/help-phone.ts, 5 runs: join 1,209 → 1,307 ms, blocking time 105 →
+ * 127 ms, medians), as if the first one's browser and relay were still busy. Each run printed as it ends.
+ */
 export async function inTurns<S extends Hosted, R>(sides: Side<S>[], runs: number, measure: (side: Side<S>, run: number) => Promise<R>): Promise<R[][]> {
 	const results = sides.map(() => [] as R[]);
 	for (let run = 0; run < runs; run++) {
-		for (const [i, side] of sides.entries()) {
+		for (let turn = 0; turn < sides.length; turn++) {
+			const i = (turn + run) % sides.length;
+			const side = sides[i]!;
 			const measured = await measure(side, run);
 			results[i]!.push(measured);
 			console.log(`  run ${run + 1} ${side.name}: ${JSON.stringify(measured, (_k, v: unknown) => (typeof v === 'number' ? Math.round(v) : v))}`);

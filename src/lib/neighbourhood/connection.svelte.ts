@@ -28,8 +28,7 @@ import { relaysToReach, relayToFollow } from './relay-list.ts';
 import { repairRoot, restoreMembers } from './repair.ts';
 import { anyoneMayHeal } from './rules.ts';
 import type { RootIndex } from './schema.ts';
-import { type RootRead } from './view.ts';
-import { readRootOnce } from './root-read.ts';
+import { readNeighbourhood, type RootRead } from './view.ts';
 
 export type { SyncStatus, Target } from '../automerge/synced-repo.svelte.ts';
 
@@ -49,7 +48,7 @@ const TIDY_WAIT_MS = 60_000;
 
 /** The documents the root lists as it is now; none while it cannot be read. */
 function indexOf(root: DocHandle<RootDoc>): RootIndex | undefined {
-	const read = readRootOnce(root.doc());
+	const read = readNeighbourhood(root.doc());
 	return read.ok ? read.neighbourhood.docs : undefined;
 }
 
@@ -59,7 +58,7 @@ export class Connection extends SyncedRepo {
 	migration = $state<MigrationResult>();
 	/** Typed, validated views: what pages show. */
 	neighbourhood: RootRead | undefined = $derived(
-		this.root?.current ? readRootOnce(this.root.current) : undefined
+		this.root?.current ? readNeighbourhood(this.root.current) : undefined
 	);
 	/** The members document the root lists; read in the background where the browser can. */
 	#membersUrl = $state<string>();
@@ -153,7 +152,7 @@ export class Connection extends SyncedRepo {
 			if (this.closed) return;
 		}
 		this.#membersUrl = membersUrl;
-		const read = readRootOnce(root.doc());
+		const read = readNeighbourhood(root.doc());
 		if (read.ok) await this.#members.load(read.neighbourhood.docs);
 		// Names before anything else, as on a weak line what is asked first comes first: the
 		// modules' documents are asked for once the members are here (or nobody has them).
@@ -185,7 +184,7 @@ export class Connection extends SyncedRepo {
 		// Each module counts what it listed and has not opened yet (`pending`) from here on; a root
 		// that cannot be read lists nothing to wait for.
 		this.#listing = false;
-		const read = readRootOnce(doc);
+		const read = readNeighbourhood(doc);
 		if (!read.ok) return;
 		const index = read.neighbourhood.docs;
 		// A manager may have pointed the root at the members document it was created with.
@@ -447,7 +446,7 @@ export class Connection extends SyncedRepo {
 	#whenRootReadable(root: DocHandle<RootDoc>): Promise<string | undefined> {
 		return new Promise((resolve) => {
 			const tryRead = (doc: unknown) => {
-				const read = readRootOnce(doc);
+				const read = readNeighbourhood(doc);
 				if (!read.ok) return false;
 				root.off('change', onChange);
 				resolve(read.neighbourhood.docs.members);
@@ -501,7 +500,7 @@ export class Connection extends SyncedRepo {
 	protected relaysChanged() {
 		const root = this.root?.handle;
 		if (this.closed || !root?.isReady()) return;
-		const read = readRootOnce(root.doc());
+		const read = readNeighbourhood(root.doc());
 		if (!read.ok) return;
 		const listed = read.neighbourhood.relays;
 		const own = this.relaySockets.primaryRelay;

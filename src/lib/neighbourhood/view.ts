@@ -43,6 +43,21 @@ function remainsOf(doc: unknown): RootRemains {
  * a peer removed is read from the root as it was created.
  */
 export function readNeighbourhood(doc: unknown): RootRead {
+	if (!isRecord(doc)) return readRoot(doc);
+	let read = cache.get(doc);
+	if (read === undefined) {
+		read = readRoot(doc);
+		cache.set(doc, read);
+	}
+	return read;
+}
+
+// Automerge documents are immutable snapshots: a root that did not change is not read again. The
+// page's view, the board's housekeeping and every action ask for its index; each read validated the
+// whole root (ten years of documents listed), 11 ms a time in a trace of the cheap phone.
+const cache = new WeakMap<object, RootRead>();
+
+function readRoot(doc: unknown): RootRead {
 	const result = v.safeParse(RootView, doc);
 	if (!result.success) {
 		return { ok: false, problems: result.issues.map((i) => `${v.getDotPath(i) ?? 'root'}: ${i.message}`), remains: remainsOf(doc) };

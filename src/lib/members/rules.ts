@@ -118,8 +118,8 @@ export const membersRules: Rule = (edit, who, scope) => {
 		if (!mayChangeManagedBy(who)) return 'members.managed-by';
 		return edit.kind === 'delete' || (edit.kind === 'put' && typeof edit.value === 'string' && ID.test(edit.value)) ? undefined : 'members.shape';
 	}
-	// A resident this person added earlier in the same message is acted for already: the relay
-	// counts every profile that names its intermediary (relay/referee.ts), once it is stored.
+	// Whom this person acts for (`who.actsFor`) was read before the message; a profile that names
+	// them as intermediary, also one they added earlier in the same message, is theirs to edit.
 	const adder = mayAddManaged(who) && scope.before([...profile, 'managedBy']) === who.member;
 	if (!adder && !mayEditProfile(who, memberId)) return 'members.profile-owner';
 	if (field === 'consent') return 'members.consent';

@@ -8,11 +8,11 @@ import { byText, responsesText, whenText } from './post-text.ts';
 export type { PostCard };
 
 /**
- * The card last made per post, with what it was made for, per language's texts (until a
- * language's texts are here, each read of them is a new object, and no card is kept). The board reads its posts again
- * with every piece of an older quarter that arrives and with every step it draws; a post's view is
- * replaced, never changed, when its document changes. A card made anew for each was drawn anew:
- * the same card lets the board leave what it drew alone.
+ * The card last made per post, with what it was made for, per language's texts (until a language's
+ * texts are here each read gives a new object, so no card is kept). The board reads its posts
+ * again with every piece of an older quarter that arrives and with every step it draws; a post's
+ * view is replaced, never changed, when its document changes. A card made anew was drawn anew: the
+ * same card lets the board leave what it drew alone.
  */
 const made = new WeakMap<object, WeakMap<Post, { key: string; card: PostCard }>>();
 

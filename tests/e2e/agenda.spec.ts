@@ -102,6 +102,11 @@ test("a member's next start on the agenda shows this week as it was at once, and
 	await resident.getByRole('navigation', { name: 'Noaber' }).getByRole('link', { name: 'Agenda' }).click();
 	await expect(resident.getByRole('link', { name: 'Koffieochtend' }).first()).toBeVisible();
 	await expect(resident.getByText('De oudere agenda wordt nog geladen…')).toHaveCount(0);
+	// The page keeps its week once it has nothing else to do (or is left): as on a phone, it is not
+	// closed before then.
+	await expect
+		.poll(() => resident.evaluate(() => Object.entries(localStorage).some(([key, value]) => key.startsWith('noaber.week.') && value.includes('Koffieochtend'))))
+		.toBe(true);
 	await resident.close();
 	await addEvent(manager, 'Wandelgroep', { day: 0 });
 

@@ -7,7 +7,8 @@
 // `--functions`: the time under each of these functions (by name) over the whole window, in
 // tasks short and long, to compare the traces of two builds where one task says little.
 // `--under <function>`: what that function's time went to over the window: by the functions it
-// called directly, and by the functions that ran (own time) beneath it.
+// called directly, and by the functions that ran (own time) beneath it. A name, or a name with its
+// file and line as the tasks list it (`"(anonymous) 18.Cx.js:44"`: Svelte's deriveds have no name).
 // `--totals`: what the main thread did over the window, in all its tasks, by the timeline's events.
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
@@ -182,7 +183,7 @@ if (under) {
 		// parents run from the caller of the sampled frame up to the root: the one below `under` is
 		// the frame just before it in that list (or the sampled frame itself).
 		const stack = [s.frame, ...s.parents];
-		const at = stack.findIndex((f) => f.functionName === under);
+		const at = stack.findIndex((f) => f.functionName === under || frameName(f) === under);
 		if (at < 0) continue;
 		total += gap;
 		const child = at === 0 ? '(own time)' : frameName(stack[at - 1]!);

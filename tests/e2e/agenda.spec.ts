@@ -1,6 +1,7 @@
 import type { Page, Route } from '@playwright/test';
 import { expect, test } from './policy.ts';
-import { createNeighbourhood, dayAhead, device, joinAs, waitForOfflineReady } from './flows.ts';
+import { createNeighbourhood, dayAhead, device, joinAs, keptForNextStart, waitForOfflineReady } from './flows.ts';
+import { REMEMBERED_WEEK } from '../../src/lib/device/remembered-week.ts';
 import { appoint, openMemberAccess } from './access-flows.ts';
 import { watchPolicy } from './policy.ts';
 import { startRelay, type RunningRelay } from './relay.ts';
@@ -102,11 +103,8 @@ test("a member's next start on the agenda shows this week as it was at once, and
 	await resident.getByRole('navigation', { name: 'Noaber' }).getByRole('link', { name: 'Agenda' }).click();
 	await expect(resident.getByRole('link', { name: 'Koffieochtend' }).first()).toBeVisible();
 	await expect(resident.getByText('De oudere agenda wordt nog geladen…')).toHaveCount(0);
-	// The page keeps its week once it has nothing else to do (or is left): as on a phone, it is not
-	// closed before then.
-	await expect
-		.poll(() => resident.evaluate(() => Object.entries(localStorage).some(([key, value]) => key.startsWith('noaber.week.') && value.includes('Koffieochtend'))))
-		.toBe(true);
+	// The page keeps its week once it has nothing else to do.
+	await keptForNextStart(resident, REMEMBERED_WEEK, 'Koffieochtend');
 	await resident.close();
 	await addEvent(manager, 'Wandelgroep', { day: 0 });
 

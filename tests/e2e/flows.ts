@@ -13,6 +13,18 @@ import { todayWall } from '../../src/lib/agenda/window.ts';
 export const dayAhead = (days: number): string => dayOf(addDays(todayWall(), days));
 
 /**
+ * Waits until the page has kept what it shows for the next start (`prefix`: the key of the board's,
+ * the agenda's or the map's, device/remembered-*.ts), holding `saying`. A page keeps it once it is
+ * idle; a person does not close it within a frame of it showing, and a test that did so measured the
+ * machine's load.
+ */
+export async function keptForNextStart(page: Page, prefix: string, saying: string): Promise<void> {
+	await expect
+		.poll(() => page.evaluate(([prefix, saying]) => Object.entries(localStorage).some(([key, value]) => key.startsWith(prefix) && value.includes(saying)), [prefix, saying] as const))
+		.toBe(true);
+}
+
+/**
  * A resident's device. `goesOffline`: the test takes its network away. Such a device runs its
  * documents worker as a phone with Chrome on Android does (a worker per tab): the browser's offline
  * switch used in tests does not reach a shared worker, whose connection a real device loses with

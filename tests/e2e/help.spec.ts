@@ -1,6 +1,7 @@
 import type { Route } from '@playwright/test';
 import { expect, test, watchPolicy } from './policy.ts';
-import { askForHelp, createNeighbourhood, device, joinAs, openPost, waitForOfflineReady } from './flows.ts';
+import { askForHelp, createNeighbourhood, device, joinAs, keptForNextStart, openPost, waitForOfflineReady } from './flows.ts';
+import { REMEMBERED_BOARD } from '../../src/lib/device/remembered-board.ts';
 import { appoint } from './access-flows.ts';
 import { startRelay, type RunningRelay } from './relay.ts';
 import { startHeldRelay } from './held-line.ts';
@@ -262,7 +263,7 @@ test("a resident's next start shows the board's first posts as they were at once
 	await bert.getByRole('link', { name: 'Hulp', exact: true }).click();
 	await expect(bert.getByRole('link', { name: 'Boodschappen op donderdag' })).toBeVisible();
 	// The page keeps it once every quarter is read and it has nothing else to do.
-	await expect.poll(() => bert.evaluate(() => Object.keys(localStorage).some((key) => key.startsWith('noaber.board.')))).toBe(true);
+	await keptForNextStart(bert, REMEMBERED_BOARD, 'Boodschappen op donderdag');
 	await bert.close();
 
 	// Automerge cannot start while its wasm is held back: what shows comes from the last start.

@@ -1,6 +1,7 @@
 import type { Page, Route } from '@playwright/test';
 import { expect, test, watchPolicy } from './policy.ts';
-import { createNeighbourhood, device, joinAs, waitForOfflineReady } from './flows.ts';
+import { createNeighbourhood, device, joinAs, keptForNextStart, waitForOfflineReady } from './flows.ts';
+import { REMEMBERED_MAP } from '../../src/lib/device/remembered-map.ts';
 import { startHeldRelay } from './held-line.ts';
 import { startRelay, type RunningRelay } from './relay.ts';
 
@@ -205,7 +206,7 @@ test("a resident's next start shows the map's first services as they were at onc
 	await bert.getByRole('link', { name: 'Waar kan ik terecht?' }).click();
 	await expect(bert.getByRole('link', { name: 'Spreekuur ouderenadviseur' })).toBeVisible();
 	// The page keeps it once the map is read and it has nothing else to do.
-	await expect.poll(() => bert.evaluate(() => Object.keys(localStorage).some((key) => key.startsWith('noaber.map.')))).toBe(true);
+	await keptForNextStart(bert, REMEMBERED_MAP, 'Spreekuur ouderenadviseur');
 	await bert.close();
 
 	// Automerge cannot start while its wasm is held back: what shows comes from the last start.

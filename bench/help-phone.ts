@@ -3,7 +3,7 @@
 // posts and 50,000 responses in 40 quarters, those long closed archived per year as devices do),
 // taps "Hulp" at once, and later opens the board offline.
 //   npm run build && npx tsx bench/help-phone.ts [--runs 1] [--scale 1] [--seed n] [--data <board>]
-//     [--app before=<build> --app after=build] [--frames] [--typing-ms 4000] [--trace /tmp/board.json]
+//     [--app before=<build> --app after=build] [--frames] [--typing-ms 4000] [--trace /tmp/board.json [--no-sampler]]
 // What each run measures, in a fresh browser context, times from the page's own clock:
 //   join → home usable: the tap on "Klaar" → the home screen shows (as bench/member-device.ts).
 //   home → first posts shown: the resident taps "Hulp" at once; until the first post shows.
@@ -18,7 +18,9 @@
 //     the resident looked at the map once while online.
 // With --trace, each build's first run records a performance trace from the tap on "Klaar" until the
 // board is loaded (<file>, or <file>-<build>.json with several builds), for bench/long-tasks.ts; the
-// sampler slows the page, so that run's figures are not comparable with the others.
+// sampler slows the page, so that run's figures are not comparable with the others (with
+// --no-sampler, the timeline only: nearer to them, and bench/long-tasks.ts tells how much of each
+// task the page's thread ran and how much it waited for a core).
 // The board is generated around today (or loaded with --data from bench/make-board.ts, around the
 // day it was made). Builds given with --app take turns run by run, each served by this checkout's
 // relay with the same board.

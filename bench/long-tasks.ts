@@ -20,6 +20,8 @@ interface TraceEvent {
 	ph: string;
 	ts: number;
 	dur?: number;
+	/** The thread's own CPU time in the event; with DevTools' CPU throttling, its spinning too. */
+	tdur?: number;
 	pid: number;
 	tid: number;
 	id?: string;
@@ -127,8 +129,19 @@ const topOf = (times: Map<string, number>) => [...times].filter(([, t]) => t > 0
 const zero = Number.isFinite(from) ? from : (tasks[0]?.ts ?? 0);
 console.log(`${tasks.length} task(s) of ${ms(over)} or more on the page's main thread${Number.isFinite(from) ? ` from "${option('from') ?? 'home'}"` : ''}${Number.isFinite(to) ? ` to "${option('to') ?? 'loaded'}" (${ms(to - from)})` : ''}.`);
 for (const [name, at] of Object.entries(moments)) console.log(`  moment ${name}: ${ms(at - zero)}`);
+// DevTools slows the page's main thread by making it spin three quarters of its time (CPU 4×
+// slower): a throttled thread that runs keeps a core busy. What a task's time had beyond the
+// thread's own (its CPU time, the spinning included) it waited for a core that something else had:
+// on a machine of two cores, the documents worker, the relay and the browser's other threads.
+const ran = (task: TraceEvent) => task.tdur ?? task.dur!;
+if (tasks.length > 0) {
+	const longest = tasks.reduce((a, b) => (b.dur! > a.dur! ? b : a));
+	const longestRun = tasks.reduce((a, b) => (ran(b) > ran(a) ? b : a));
+	const waited = tasks.reduce((sum, t) => sum + (t.dur! - ran(t)), 0) / tasks.reduce((sum, t) => sum + t.dur!, 0);
+	console.log(`  longest: ${ms(longest.dur!)} (the thread ran ${ms(ran(longest))} of it); longest as the thread ran it: ${ms(ran(longestRun))}; of these tasks' time, the thread waited for a core ${Math.round(waited * 100)}%`);
+}
 for (const task of tasks) {
-	console.log(`\n## ${ms(task.dur!)} at ${ms(task.ts - zero)}`);
+	console.log(`\n## ${ms(task.dur!)} at ${ms(task.ts - zero)} (the thread ran ${ms(ran(task))})`);
 	for (const [key, time] of topOf(ownTimes(task))) console.log(`  ${ms(time).padStart(9)}  ${key}`);
 	const inTask = samples.filter((s) => s.at >= task.ts && s.at < task.ts + task.dur!);
 	if (inTask.length === 0) continue;

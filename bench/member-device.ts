@@ -1,7 +1,7 @@
 // Figures of issue #17 on a member's device: the cheap phone (bench/phone.ts: CPU 4× slower, Slow
 // 4G) joins the ten-year neighbourhood (bench/generate-agenda.ts), and later opens it offline.
 //   npm run build && npx tsx bench/member-device.ts [--runs 1] [--scale 1] [--seed 7]
-//     [--app before=../other-checkout/build --app after=build] [--trace /tmp/phone.json] [--typing-ms 4000]
+//     [--app before=../other-checkout/build --app after=build] [--trace /tmp/phone.json [--no-sampler]] [--typing-ms 4000]
 // What each run measures, in a fresh browser context, times from the page's own clock:
 //   join → home usable: the tap on "Klaar" → the home screen ("Wat kunt u doen?") is shown. The
 //     tap comes once Automerge's wasm has arrived, as it has for a resident who reads and types.
@@ -25,11 +25,14 @@
 // everything is loaded (<file>, or <file>-<build>.json with several builds), for bench/long-tasks.ts;
 // and each offline open from the request until it shows (<file>-offline-agenda.json and
 // <file>-offline-home.json; moments "start" and "shown"). The sampler slows the page, so that
-// run's figures are not comparable with the others.
+// run's figures are not comparable with the others (with --no-sampler, the timeline only: nearer
+// to them, and bench/long-tasks.ts tells how much of each task the page's thread ran and how much
+// it waited for a core).
 // With --frames, each run also lists the page's long animation frames (50 ms or more) from home to
 // everything loaded, with the scripts that ran in each (what called them, the function or file and
 // character, their time, and the style and layout they forced): the browser's own attribution,
-// with no sampler slowing the page. An unminified build (npx vite build --minify false) names more.
+// with no sampler slowing the page. An unminified build (npx vite build --minify false) names more;
+// a build under study that marks its own spans (performance.measure) has them listed in each frame.
 // Builds given with --app take turns run by run; each is served by this checkout's relay, with
 // the same generated agenda. The agenda is generated around today, as the page shows this week.
 import '@automerge/automerge';

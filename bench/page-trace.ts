@@ -1,18 +1,20 @@
 // A Chromium performance trace of one page (DevTools' timeline and its JavaScript sampler), for
-// telling what a long task is made of. Written beside a small file of moments in the trace's own
+// telling what a long task is made of, and how much of it the thread itself ran. Written beside a small file of moments in the trace's own
 // clock, so bench/long-tasks.ts can tell which tasks fell in the window measured.
 import type { BrowserContext, CDPSession, Page } from '@playwright/test';
 import { writeFileSync } from 'node:fs';
 
-const CATEGORIES = [
+const TIMELINE = [
 	'devtools.timeline',
 	'disabled-by-default-devtools.timeline',
 	'disabled-by-default-devtools.timeline.frame',
 	'toplevel',
 	'v8.execute',
-	'blink.user_timing',
-	'disabled-by-default-v8.cpu_profiler'
+	'blink.user_timing'
 ];
+// `--no-sampler`: the timeline only, without the JavaScript sampler that slows the page: each
+// task's time and the thread's own time in it come out nearer to a run without a trace.
+const CATEGORIES = process.argv.includes('--no-sampler') ? TIMELINE : [...TIMELINE, 'disabled-by-default-v8.cpu_profiler'];
 
 export interface Moments {
 	/** Names to the page's clock (performance.now, ms); saved in the trace's clock (µs). */

@@ -13,11 +13,12 @@ export const frames = process.argv.includes('--frames');
 // Runs in every page before the app (a string: tsx would wrap a function's names in a helper the
 // page does not have). Keeps long tasks and interactions, and the moment "Klaar" is tapped.
 const observer = `(() => {
-	const seen = { long: [], taps: [], downs: [], frames: [], submit: undefined };
+	const seen = { long: [], taps: [], downs: [], frames: [], measures: [], submit: undefined };
 	document.addEventListener('pointerdown', () => seen.downs.push(performance.now()), true);
 	Object.defineProperty(window, '__phone', { value: seen });
 	new PerformanceObserver((list) => { for (const e of list.getEntries()) seen.long.push([e.startTime, e.duration]); }).observe({ type: 'longtask', buffered: true });
-${frames ? `	new PerformanceObserver((list) => { for (const e of list.getEntries()) if (e.duration >= 50) seen.frames.push({ at: e.startTime, duration: e.duration, layout: e.styleAndLayoutStart > 0 ? e.startTime + e.duration - e.styleAndLayoutStart : 0, scripts: e.scripts.map((s) => ({ invoker: s.invokerType + ' ' + s.invoker, source: (s.sourceFunctionName ? s.sourceFunctionName + ' ' : '') + (s.sourceURL || '').split('/').pop() + ':' + s.sourceCharPosition, duration: s.duration, forced: s.forcedStyleAndLayoutDuration })) }); }).observe({ type: 'long-animation-frame', buffered: true });` : ''}
+${frames ? `	new PerformanceObserver((list) => { for (const e of list.getEntries()) if (e.duration >= 50) seen.frames.push({ at: e.startTime, duration: e.duration, layout: e.styleAndLayoutStart > 0 ? e.startTime + e.duration - e.styleAndLayoutStart : 0, scripts: e.scripts.map((s) => ({ invoker: s.invokerType + ' ' + s.invoker, source: (s.sourceFunctionName ? s.sourceFunctionName + ' ' : '') + (s.sourceURL || '').split('/').pop() + ':' + s.sourceCharPosition, duration: s.duration, forced: s.forcedStyleAndLayoutDuration })) }); }).observe({ type: 'long-animation-frame', buffered: true });
+	new PerformanceObserver((list) => { for (const e of list.getEntries()) if (e.duration >= 5) seen.measures.push({ at: e.startTime, duration: e.duration, name: e.name }); }).observe({ type: 'measure', buffered: true });` : ''}
 	new PerformanceObserver((list) => { for (const e of list.getEntries()) if (e.interactionId) seen.taps.push([e.startTime, e.duration]); }).observe({ type: 'event', durationThreshold: 16, buffered: true });
 	document.addEventListener('click', (event) => {
 		const button = event.target instanceof Element ? event.target.closest('button') : null;
@@ -33,10 +34,19 @@ export interface Frame {
 	scripts: { invoker: string; source: string; duration: number; forced: number }[];
 }
 
+/** A span the app itself measured (User Timing, `performance.measure`), of 5 ms or more. */
+export interface Measure {
+	at: number;
+	duration: number;
+	name: string;
+}
+
 export interface Seen {
 	long: [number, number][];
 	/** Long animation frames, with what ran in them (--frames). */
 	frames: Frame[];
+	/** The app's own measures (--frames): none unless a build under study marks its spans. */
+	measures: Measure[];
 	/** When a finger went down, each time. */
 	downs: number[];
 	taps: [number, number][];
@@ -70,7 +80,7 @@ const lookFor = (selectors: string[], text?: string, status?: string) => `new Pr
 })`;
 
 /** Each long animation frame from home to loaded, its time from home, and the scripts in it. */
-export function printFrames(frames: Frame[], moments: { home: number; tap: number; shown: number; loaded: number }, long: [number, number][]) {
+export function printFrames(frames: Frame[], moments: { home: number; tap: number; shown: number; loaded: number }, long: [number, number][], measures: Measure[] = []) {
 	const from = (at: number) => Math.round(at - moments.home);
 	const tasks = long.filter(([at]) => at >= moments.home && at <= moments.loaded).map(([at, duration]) => `${from(at)} ms (${Math.round(duration)} ms)`);
 	if (tasks.length > 0) console.log(`    long tasks at ${tasks.join(', ')}`);
@@ -79,6 +89,8 @@ export function printFrames(frames: Frame[], moments: { home: number; tap: numbe
 		const scripts = frame.scripts.map((s) => `${s.invoker} → ${s.source} ${Math.round(s.duration)} ms${s.forced >= 1 ? ` (forced style/layout ${Math.round(s.forced)} ms)` : ''}`);
 		const layout = frame.layout >= 1 ? `; style, layout and paint ${Math.round(frame.layout)} ms` : '';
 		console.log(`      ${from(frame.at)} ms: ${Math.round(frame.duration)} ms; ${scripts.join('; ') || 'no script'}${layout}`);
+		const within = measures.filter((m) => m.at >= frame.at && m.at < frame.at + frame.duration);
+		if (within.length > 0) console.log(`        measured: ${within.map((m) => `${m.name} ${Math.round(m.duration)} ms`).join('; ')}`);
 	}
 }
 
@@ -223,7 +235,7 @@ export async function joinAndOpen(
 	const loaded = await page.evaluate(() => performance.now());
 	const during = await seenIn(page);
 	const down = during.downs.find((at) => at >= home) ?? itemShown;
-	if (frames) printFrames(during.frames, { home, tap: down, shown: itemShown, loaded }, during.long);
+	if (frames) printFrames(during.frames, { home, tap: down, shown: itemShown, loaded }, during.long, during.measures);
 	await trace?.save(traceTo!, { klaar: submit, home, tap: down, shown: itemShown, loaded });
 	return {
 		home,

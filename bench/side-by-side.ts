@@ -16,7 +16,7 @@ export interface Side<S extends Hosted> {
 	seeded: S;
 	/** An invitation for anyone, as a resident gets it from a flyer. */
 	invite(): string;
-	/** With --trace, where the first run of this build writes its trace. */
+	/** With --trace, where the first counted run (0) of this build writes its trace. */
 	traceTo(run: number): string | undefined;
 }
 
@@ -62,6 +62,16 @@ export async function startSides<S extends Hosted>(seed: (folder: string, origin
  */
 export async function inTurns<S extends Hosted, R>(sides: Side<S>[], runs: number, measure: (side: Side<S>, run: number) => Promise<R>): Promise<R[][]> {
 	const results = sides.map(() => [] as R[]);
+	// One run of each side first, not counted (run -1: not traced): the first join reads every
+	// document from the relay's disk into its memory. The relay runs on this machine beside the
+	// phone, and so the first run was another measurement than the rest: bench/member-device.ts,
+	// the relay's process busy 13.2 s of that load's 23.3 s and longest task 269 ms; the next run
+	// 0.9 s of 11.6 s and 85 ms. A neighbourhood's relay in use has its documents in memory, and runs
+	// on another machine than a resident's phone.
+	for (const side of sides) {
+		const measured = await measure(side, -1);
+		console.log(`  not counted, ${side.name}: ${JSON.stringify(measured, (_k, v: unknown) => (typeof v === 'number' ? Math.round(v) : v))}`);
+	}
 	for (let run = 0; run < runs; run++) {
 		for (let turn = 0; turn < sides.length; turn++) {
 			const i = (turn + run) % sides.length;

@@ -3,7 +3,9 @@
 //   npx tsx bench/long-tasks.ts /tmp/phone.json [--over 50] [--from home --to loaded] [--top 8] [--functions a,b]
 // For each task of the page's main thread over `--over` ms in the window: what ran in it (the
 // timeline's events, by their own time) and where its JavaScript spent its time (the sampler's
-// functions, by their own time, with the file and line; an unminified build names them).
+// functions, by their own time, with the file and line; an unminified build names them), and how
+// much of it the thread itself ran: the rest it waited for a core (with the sampler off, a trace of
+// `--no-sampler`, nearer to a run without a trace).
 // `--functions`: the time under each of these functions (by name) over the whole window, in
 // tasks short and long, to compare the traces of two builds where one task says little.
 // `--under <function>`: what that function's time went to over the window: by the functions it

@@ -1,6 +1,7 @@
 // A Chromium performance trace of one page (DevTools' timeline and its JavaScript sampler), for
-// telling what a long task is made of, and how much of it the thread itself ran. Written beside a small file of moments in the trace's own
-// clock, so bench/long-tasks.ts can tell which tasks fell in the window measured.
+// telling what a long task is made of, and how much of it the thread itself ran. Written beside a
+// small file of moments in the trace's own clock, so bench/long-tasks.ts can tell which tasks fell
+// in the window measured.
 import type { BrowserContext, CDPSession, Page } from '@playwright/test';
 import { writeFileSync } from 'node:fs';
 

@@ -55,7 +55,7 @@ export async function startSides<S extends Hosted>(seed: (folder: string, origin
 }
 
 /**
- * `runs` runs of each side, the sides taking turns, and the turn going round: each side goes first
+ * `runs` runs of each side after one not counted, the sides taking turns, and the turn going round: each side goes first
  * as often as the others. One build measured against itself, always in the same order, came out
  * slower the second time (bench/help-phone.ts, 5 runs: join 1,209 → 1,307 ms, blocking time 105 →
  * 127 ms, medians), as if the first one's browser and relay were still busy. Each run printed as it ends.

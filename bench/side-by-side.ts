@@ -54,6 +54,9 @@ export async function startSides<S extends Hosted>(seed: (folder: string, origin
 	};
 }
 
+/** A run's figures as one line, each to the whole millisecond. */
+const inWholeMs = (figures: unknown): string => JSON.stringify(figures, (_k, v: unknown) => (typeof v === 'number' ? Math.round(v) : v));
+
 /**
  * `runs` runs of each side after one not counted, the sides taking turns, and the turn going round: each side goes first
  * as often as the others. One build measured against itself, always in the same order, came out
@@ -70,7 +73,7 @@ export async function inTurns<S extends Hosted, R>(sides: Side<S>[], runs: numbe
 	// on another machine than a resident's phone.
 	for (const side of sides) {
 		const measured = await measure(side, -1);
-		console.log(`  not counted, ${side.name}: ${JSON.stringify(measured, (_k, v: unknown) => (typeof v === 'number' ? Math.round(v) : v))}`);
+		console.log(`  not counted, ${side.name}: ${inWholeMs(measured)}`);
 	}
 	for (let run = 0; run < runs; run++) {
 		for (let turn = 0; turn < sides.length; turn++) {
@@ -78,7 +81,7 @@ export async function inTurns<S extends Hosted, R>(sides: Side<S>[], runs: numbe
 			const side = sides[i]!;
 			const measured = await measure(side, run);
 			results[i]!.push(measured);
-			console.log(`  run ${run + 1} ${side.name}: ${JSON.stringify(measured, (_k, v: unknown) => (typeof v === 'number' ? Math.round(v) : v))}`);
+			console.log(`  run ${run + 1} ${side.name}: ${inWholeMs(measured)}`);
 		}
 	}
 	return results;
